@@ -1,0 +1,28 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+const databases = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])];
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	css: {
+		preprocessorOptions: {
+			scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin'] }
+		}
+	},
+	test: {
+		// Each database gets its own project, so every server test runs on PGlite and,
+		// when TEST_DATABASE_URL is set, on PostgreSQL too.
+		projects: databases.map((database) => ({
+			extends: true,
+			test: {
+				name: database,
+				include: ['tests/server/**/*.test.ts'],
+				env: { TEST_DB: database },
+				globalSetup: ['tests/support/global-setup.ts'],
+				testTimeout: 20_000,
+				hookTimeout: 60_000
+			}
+		}))
+	}
+});
