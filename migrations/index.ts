@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import * as foundation from './20261127T1300_foundation';
+
+// Every migration, by name, in the order they apply. Listed by hand rather than read from the
+// folder so the app bundle, Vitest and the command line all load the same set; a test checks
+// that every file here is listed.
+export const migrations: Record<string, Migration> = {
+	'20261127T1300_foundation': foundation
+};

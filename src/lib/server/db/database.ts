@@ -1,0 +1,71 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { resolve } from 'node:path';
+import { lockDataDirectory, type DirectoryLock } from './lock';
+import type { DB } from './schema';
+
+export type DatabaseConfig =
+	| { kind: 'postgres'; url: string; poolSize?: number }
+	| { kind: 'pglite'; dataDir: string }
+	| { kind: 'pglite-template'; template: Blob };
+
+export interface AppDatabase {
+	readonly kind: 'postgres' | 'pglite';
+	readonly db: Kysely<DB>;
+	/** Where the embedded database lives, for messages; undefined on PostgreSQL. */
+	readonly location?: string;
+	close(): Promise<void>;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+// Counts come back as numbers, and a date stays a 'YYYY-MM-DD' string rather than a Date at
+// local midnight, which would shift it a day in some time zones.
+pg.types.setTypeParser(INT8, Number);
+pg.types.setTypeParser(NUMERIC, Number);
+pg.types.setTypeParser(DATE, (value) => value);
+const pgliteParsers = { [INT8]: Number, [NUMERIC]: Number, [DATE]: (value: string) => value };
+
+export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+	if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
+	return { kind: 'pglite', dataDir: resolve(env.DATA_DIR || 'data') };
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase> {
+	if (config.kind === 'postgres') {
+		const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+		const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+		return { kind: 'postgres', db, close: () => db.destroy() };
+	}
+	let lock: DirectoryLock | undefined;
+	let pglite: PGlite;
+	let location: string | undefined;
+	if (config.kind === 'pglite') {
+		lock = lockDataDirectory(config.dataDir);
+		location = config.dataDir;
+		try {
+			pglite = await PGlite.create(resolve(config.dataDir, 'pglite'), { parsers: pgliteParsers });
+		} catch (error) {
+			lock.release();
+			throw error;
+		}
+	} else {
+		pglite = await PGlite.create({ loadDataDir: config.template, parsers: pgliteParsers });
+	}
+	const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+	return {
+		kind: 'pglite',
+		db,
+		location,
+		async close() {
+			// Destroying the Kysely driver closes PGlite, which flushes the data directory.
+			await db.destroy();
+			if (!pglite.closed) await pglite.close();
+			lock?.release();
+		}
+	};
+}
