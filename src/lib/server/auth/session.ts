@@ -1,0 +1,97 @@
+import type { Cookies } from '@sveltejs/kit';
+import type { Db } from '../db';
+import type { Role } from '../db/schema';
+import { generateToken, hashToken } from './tokens';
+
+// Sessions suit shared office computers: a session ends after an hour without use, and in
+// any case eight hours after sign-in. Each request renews the idle timeout (at most once a
+// minute, to spare the database a write per request). The cookie has no expiry of its own,
+// so closing the browser ends it too.
+export const IDLE_TIMEOUT_MS = 60 * 60 * 1000;
+export const ABSOLUTE_LIFETIME_MS = 8 * 60 * 60 * 1000;
+const RENEWAL_INTERVAL_MS = 60 * 1000;
+
+/** Who is asking: the signed-in user as services see them. Never carries the password hash. */
+export interface Actor {
+	id: string;
+	email: string;
+	name: string;
+	role: Role;
+	schoolId: string | null;
+	/** The client's network address, recorded in the audit log. */
+	address?: string;
+}
+
+export async function createSession(db: Db, userId: string, now = new Date()): Promise<string> {
+	const token = generateToken();
+	await db
+		.insertInto('auth_session')
+		.values({
+			id: hashToken(token),
+			user_id: userId,
+			created_at: now,
+			expires_at: new Date(now.getTime() + IDLE_TIMEOUT_MS)
+		})
+		.execute();
+	return token;
+}
+
+export async function validateSessionToken(db: Db, token: string, now = new Date()): Promise<Actor | null> {
+	const id = hashToken(token);
+	const row = await db
+		.selectFrom('auth_session')
+		.innerJoin('app_user', 'app_user.id', 'auth_session.user_id')
+		.select([
+			'auth_session.created_at',
+			'auth_session.expires_at',
+			'app_user.id',
+			'app_user.email',
+			'app_user.name',
+			'app_user.role',
+			'app_user.school_id',
+			'app_user.status'
+		])
+		.where('auth_session.id', '=', id)
+		.executeTakeFirst();
+	if (!row) return null;
+	const hardEnd = row.created_at.getTime() + ABSOLUTE_LIFETIME_MS;
+	if (row.status !== 'active' || now.getTime() >= row.expires_at.getTime() || now.getTime() >= hardEnd) {
+		await db.deleteFrom('auth_session').where('id', '=', id).execute();
+		return null;
+	}
+	const renewed = Math.min(now.getTime() + IDLE_TIMEOUT_MS, hardEnd);
+	if (renewed - row.expires_at.getTime() >= RENEWAL_INTERVAL_MS) {
+		await db.updateTable('auth_session').set({ expires_at: new Date(renewed) }).where('id', '=', id).execute();
+	}
+	return { id: row.id, email: row.email, name: row.name, role: row.role, schoolId: row.school_id };
+}
+
+export async function invalidateSession(db: Db, token: string): Promise<void> {
+	await db.deleteFrom('auth_session').where('id', '=', hashToken(token)).execute();
+}
+
+export async function invalidateUserSessions(db: Db, userId: string): Promise<void> {
+	await db.deleteFrom('auth_session').where('user_id', '=', userId).execute();
+}
+
+/** `__Host-` and Secure everywhere except plain http on localhost, where browsers refuse them. */
+export function sessionCookieName(url: URL): string {
+	return isLocalHttp(url) ? 'session' : '__Host-session';
+}
+
+function isLocalHttp(url: URL): boolean {
+	return url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
+}
+
+export function setSessionCookie(cookies: Cookies, url: URL, token: string): void {
+	cookies.set(sessionCookieName(url), token, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: !isLocalHttp(url)
+	});
+}
+
+export function deleteSessionCookie(cookies: Cookies, url: URL): void {
+	cookies.delete(sessionCookieName(url), { path: '/', secure: !isLocalHttp(url) });
+}

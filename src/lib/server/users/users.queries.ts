@@ -1,0 +1,93 @@
+import type { Db } from '../db';
+import type { Role, UserStatus } from '../db/schema';
+
+const publicColumns = [
+	'app_user.id',
+	'app_user.email',
+	'app_user.name',
+	'app_user.role',
+	'app_user.school_id',
+	'app_user.status',
+	'app_user.created_at'
+] as const;
+
+export async function findUserByEmail(db: Db, email: string) {
+	return db
+		.selectFrom('app_user')
+		.select([...publicColumns, 'app_user.password_hash'])
+		.where('email', '=', email.trim().toLowerCase())
+		.executeTakeFirst();
+}
+
+export async function findUserWithPassword(db: Db, id: string) {
+	return db.selectFrom('app_user').select([...publicColumns, 'app_user.password_hash']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findUser(db: Db, id: string) {
+	return db
+		.selectFrom('app_user')
+		.leftJoin('school', 'school.id', 'app_user.school_id')
+		.select([...publicColumns, 'school.name as school_name'])
+		.where('app_user.id', '=', id)
+		.executeTakeFirst();
+}
+
+export interface UserFilter {
+	search?: string;
+	role?: Role;
+	status?: UserStatus;
+	schoolId?: string;
+}
+
+export async function listUsers(db: Db, filter: UserFilter = {}) {
+	let query = db
+		.selectFrom('app_user')
+		.leftJoin('school', 'school.id', 'app_user.school_id')
+		.select([...publicColumns, 'school.name as school_name']);
+	if (filter.search) {
+		const pattern = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
+		query = query.where((eb) => eb.or([eb('app_user.name', 'ilike', pattern), eb('app_user.email', 'ilike', pattern)]));
+	}
+	if (filter.role) query = query.where('app_user.role', '=', filter.role);
+	if (filter.status) query = query.where('app_user.status', '=', filter.status);
+	if (filter.schoolId) query = query.where('app_user.school_id', '=', filter.schoolId);
+	return query.orderBy('app_user.name').orderBy('app_user.email').execute();
+}
+
+export async function insertUser(
+	db: Db,
+	user: { email: string; name: string; role: Role; schoolId: string | null; status: UserStatus; passwordHash?: string }
+) {
+	return db
+		.insertInto('app_user')
+		.values({
+			email: user.email.trim().toLowerCase(),
+			name: user.name,
+			role: user.role,
+			school_id: user.schoolId,
+			status: user.status,
+			password_hash: user.passwordHash ?? null
+		})
+		.returning(['id'])
+		.executeTakeFirstOrThrow();
+}
+
+export async function updateUser(
+	db: Db,
+	id: string,
+	changes: { name?: string; role?: Role; school_id?: string | null; status?: UserStatus; password_hash?: string }
+) {
+	await db
+		.updateTable('app_user')
+		.set({ ...changes, updated_at: new Date() })
+		.where('id', '=', id)
+		.execute();
+}
+
+export async function countUsersByRoleAndStatus(db: Db) {
+	return db
+		.selectFrom('app_user')
+		.select(['role', 'status', (eb) => eb.fn.countAll<number>().as('count')])
+		.groupBy(['role', 'status'])
+		.execute();
+}

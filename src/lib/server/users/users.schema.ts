@@ -1,0 +1,39 @@
+import { roles, type Role } from '../db/schema';
+import type { FieldErrors } from '../errors';
+import { emailProblem, field, oneOf, UUID } from '../forms';
+
+export { roleLabels } from '../../roles';
+
+export interface UserInput {
+	email: string;
+	name: string;
+	role: Role;
+	schoolId: string | null;
+}
+
+export type UserFormValues = Record<'email' | 'name' | 'role' | 'schoolId', string>;
+
+export function parseUserForm(form: FormData, { withEmail }: { withEmail: boolean }) {
+	const values: UserFormValues = {
+		email: withEmail ? field(form, 'email').toLowerCase() : '',
+		name: field(form, 'name'),
+		role: field(form, 'role'),
+		schoolId: field(form, 'schoolId')
+	};
+	const errors: FieldErrors = {};
+	if (withEmail) {
+		const problem = emailProblem(values.email);
+		if (problem) errors.email = problem;
+	}
+	if (values.name === '') errors.name = 'Enter their full name';
+	else if (values.name.length > 100) errors.name = 'Name must be 100 characters or fewer';
+	if (!oneOf(roles, values.role)) errors.role = 'Select a role';
+	else if (values.role === 'school' && !UUID.test(values.schoolId)) errors.schoolId = 'Select the school they work at';
+	const input: UserInput = {
+		email: values.email,
+		name: values.name,
+		role: values.role as Role,
+		schoolId: values.role === 'school' ? values.schoolId : null
+	};
+	return { values, errors, input };
+}

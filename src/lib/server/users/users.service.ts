@@ -1,0 +1,137 @@
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
+import { refuse, requireRole } from '../auth/access';
+import type { Actor } from '../auth/session';
+import { invalidateUserSessions } from '../auth/session';
+import { deleteUnusedTokens, issueUserToken } from '../auth/user-tokens';
+import { sendEmail } from '../email/email';
+import type { FieldErrors } from '../errors';
+import { findSchool } from '../schools/schools.queries';
+import { roleLabels, type UserInput } from './users.schema';
+import * as queries from './users.queries';
+
+const target = (entityId?: string) => ({ entityType: 'user', entityId });
+
+export async function listUsers(db: Db, actor: Actor, filter: queries.UserFilter) {
+	await requireRole(db, actor, ['admin'], target());
+	return queries.listUsers(db, filter);
+}
+
+export async function getUser(db: Db, actor: Actor, id: string) {
+	await requireRole(db, actor, ['admin'], target(id));
+	const user = await queries.findUser(db, id);
+	return user ?? refuse(db, actor, target(id));
+}
+
+async function schoolProblem(db: Db, input: UserInput): Promise<FieldErrors> {
+	if (input.schoolId === null) return {};
+	const school = await findSchool(db, input.schoolId);
+	return school?.active ? {} : { schoolId: 'Select the school they work at' };
+}
+
+function invitationEmail(name: string, role: string, origin: string, token: string) {
+	return (
+		`Hello ${name},\n\nYou have been invited to the Youth Programmes Tracker of the Dover District ` +
+		`Safer Stronger Communities Partnership as a ${role.toLowerCase()}.\n\n` +
+		`To choose your password and sign in, open this link within 7 days:\n${origin}/invitation/${token}\n\n` +
+		'If you were not expecting this, you can ignore this email.\n\n' +
+		'Dover District Safer Stronger Communities Partnership'
+	);
+}
+
+export type InviteResult = { ok: true; userId: string } | { ok: false; errors: FieldErrors };
+
+/** Creates an invited account and emails a one-time link, valid 7 days, to set a password. */
+export async function inviteUser(db: Db, actor: Actor, input: UserInput, origin: string): Promise<InviteResult> {
+	await requireRole(db, actor, ['admin'], target());
+	if (await queries.findUserByEmail(db, input.email)) {
+		return { ok: false, errors: { email: 'A user with this email address already exists' } };
+	}
+	const errors = await schoolProblem(db, input);
+	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	const { userId, token } = await withTransaction(db, async (trx) => {
+		const { id } = await queries.insertUser(trx, { ...input, status: 'invited' });
+		const token = await issueUserToken(trx, id, 'invitation');
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'user.invited',
+			entityType: 'user',
+			entityId: id,
+			detail: { role: input.role, schoolId: input.schoolId },
+			address: actor.address
+		});
+		return { userId: id, token };
+	});
+	await sendEmail(db, {
+		to: input.email,
+		subject: 'You are invited to the Youth Programmes Tracker',
+		text: invitationEmail(input.name, roleLabels[input.role], origin, token)
+	});
+	return { ok: true, userId };
+}
+
+/** Sends a fresh invitation link; the earlier one stops working. */
+export async function resendInvitation(db: Db, actor: Actor, id: string, origin: string): Promise<void> {
+	const user = await getUser(db, actor, id);
+	if (user.status !== 'invited') return;
+	const token = await withTransaction(db, async (trx) => {
+		const token = await issueUserToken(trx, id, 'invitation');
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'user.invitation_resent', ...target(id), address: actor.address });
+		return token;
+	});
+	await sendEmail(db, {
+		to: user.email,
+		subject: 'You are invited to the Youth Programmes Tracker',
+		text: invitationEmail(user.name, roleLabels[user.role], origin, token)
+	});
+}
+
+export async function updateUserDetails(db: Db, actor: Actor, id: string, input: UserInput): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+	const user = await getUser(db, actor, id);
+	if (user.id === actor.id && input.role !== 'admin') {
+		return { ok: false, errors: { role: 'You cannot remove your own admin role' } };
+	}
+	const errors = await schoolProblem(db, input);
+	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	const changed = (['name', 'role', 'schoolId'] as const).filter(
+		(key) => input[key] !== { name: user.name, role: user.role, schoolId: user.school_id }[key]
+	);
+	if (changed.length === 0) return { ok: true };
+	await withTransaction(db, async (trx) => {
+		await queries.updateUser(trx, id, { name: input.name, role: input.role, school_id: input.schoolId });
+		// A new role or school changes what the user may see: make them sign in again.
+		if (changed.includes('role') || changed.includes('schoolId')) await invalidateUserSessions(trx, id);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'user.updated',
+			...target(id),
+			detail: { fields: changed },
+			address: actor.address
+		});
+	});
+	return { ok: true };
+}
+
+/** Deactivating ends the user's sessions at once and cancels any unused links. */
+export async function deactivateUser(db: Db, actor: Actor, id: string): Promise<{ ok: true } | { ok: false; message: string }> {
+	const user = await getUser(db, actor, id);
+	if (user.id === actor.id) return { ok: false, message: 'You cannot deactivate your own account' };
+	if (user.status === 'deactivated') return { ok: true };
+	await withTransaction(db, async (trx) => {
+		await queries.updateUser(trx, id, { status: 'deactivated' });
+		await invalidateUserSessions(trx, id);
+		await deleteUnusedTokens(trx, id);
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'user.deactivated', ...target(id), address: actor.address });
+	});
+	return { ok: true };
+}
+
+export async function reactivateUser(db: Db, actor: Actor, id: string): Promise<void> {
+	const user = await getUser(db, actor, id);
+	if (user.status !== 'deactivated') return;
+	const withPassword = await queries.findUserWithPassword(db, id);
+	await withTransaction(db, async (trx) => {
+		await queries.updateUser(trx, id, { status: withPassword?.password_hash ? 'active' : 'invited' });
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'user.reactivated', ...target(id), address: actor.address });
+	});
+}
