@@ -1,0 +1,58 @@
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
+import { hashPassword } from '../auth/password';
+import type { Role } from '../db/schema';
+import { parseSchoolsCsv } from '../schools/schools.import';
+import { validateSchool } from '../schools/schools.schema';
+import { insertSchools } from '../schools/schools.queries';
+import { insertUser } from '../users/users.queries';
+
+export const DEMO_PASSWORD = 'demo-password-2019';
+
+const demoUsers: { email: string; name: string; role: Role; school?: string }[] = [
+	{ email: 'admin@demo.test', name: 'Alex Admin', role: 'admin' },
+	{ email: 'lead@demo.test', name: 'Lee Lead', role: 'lead' },
+	{ email: 'school@demo.test', name: 'Sam School', role: 'school', school: 'Astor College' },
+	{ email: 'primary@demo.test', name: 'Pat Primary', role: 'school', school: 'Barton Junior School' },
+	{ email: 'viewer@demo.test', name: 'Vic Viewer', role: 'viewer' }
+];
+
+export async function hasAnyUser(db: Db): Promise<boolean> {
+	return Boolean(await db.selectFrom('app_user').select('id').limit(1).executeTakeFirst());
+}
+
+/**
+ * Seeds the district's schools and one user per role, all with the demo password. Refuses to
+ * run on a database that already has users, so it can never overwrite real accounts.
+ */
+export async function seedDemo(db: Db, schoolsCsv: string): Promise<void> {
+	const parsed = parseSchoolsCsv(schoolsCsv);
+	if (!parsed.ok) throw new Error(`The demo schools file is not valid: ${parsed.problems[0]?.message}`);
+	const hashes = await Promise.all(demoUsers.map(() => hashPassword(DEMO_PASSWORD)));
+	return withTransaction(db, async (trx) => {
+		if (await hasAnyUser(trx)) throw new Error('The database already has users: demo data is only seeded into an empty database');
+		const schools = parsed.rows.map(({ values }) => validateSchool(values).input);
+		const ids = await insertSchools(trx, schools);
+		const schoolId = (name: string) => ids[schools.findIndex((s) => s.name === name)]!.id;
+		for (const [i, user] of demoUsers.entries()) {
+			await insertUser(trx, {
+				email: user.email,
+				name: user.name,
+				role: user.role,
+				schoolId: user.school ? schoolId(user.school) : null,
+				status: 'active',
+				passwordHash: hashes[i]
+			});
+		}
+		await insertAuditEvent(trx, { actorId: null, action: 'demo.seeded', detail: { schools: schools.length, users: demoUsers.length } });
+	});
+}
+
+export async function hasDemoUsers(db: Db): Promise<boolean> {
+	return Boolean(await db.selectFrom('app_user').select('id').where('email', '=', demoUsers[0]!.email).executeTakeFirst());
+}
+
+export function describeSignIns(): string {
+	const lines = demoUsers.map((u) => `  ${u.email.padEnd(20)} ${u.role}${u.school ? ` (${u.school})` : ''}`);
+	return ['Demo sign-ins (password for all: ' + DEMO_PASSWORD + '):', ...lines].join('\n');
+}

@@ -1,0 +1,78 @@
+import type { Db } from '../db';
+import type { NewSchool, SchoolPhase, SchoolTown, SchoolUpdate } from '../db/schema';
+
+const columns = ['id', 'name', 'urn', 'phase', 'town', 'active', 'created_at', 'updated_at'] as const;
+
+export async function findSchool(db: Db, id: string) {
+	return db.selectFrom('school').select(columns).where('id', '=', id).executeTakeFirst();
+}
+
+export interface SchoolFilter {
+	search?: string;
+	phase?: SchoolPhase;
+	town?: SchoolTown;
+	includeInactive?: boolean;
+}
+
+export async function listSchools(db: Db, filter: SchoolFilter = {}) {
+	let query = db.selectFrom('school').select(columns);
+	if (filter.search) {
+		const pattern = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
+		query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('urn', '=', filter.search!)]));
+	}
+	if (filter.phase) query = query.where('phase', '=', filter.phase);
+	if (filter.town) query = query.where('town', '=', filter.town);
+	if (!filter.includeInactive) query = query.where('active', '=', true);
+	return query.orderBy('name').execute();
+}
+
+/** Schools matching any of these names (case-insensitive) or URNs, for imports and duplicate checks. */
+export async function listSchoolsByNameOrUrn(db: Db, names: string[], urns: string[]) {
+	if (names.length === 0 && urns.length === 0) return [];
+	return db
+		.selectFrom('school')
+		.select(columns)
+		.where((eb) =>
+			eb.or([
+				...(names.length ? [eb(eb.fn('lower', ['name']), 'in', names.map((n) => n.toLowerCase()))] : []),
+				...(urns.length ? [eb('urn', 'in', urns)] : [])
+			])
+		)
+		.execute();
+}
+
+export async function insertSchool(db: Db, school: NewSchool) {
+	return db.insertInto('school').values(school).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function insertSchools(db: Db, schools: NewSchool[]) {
+	if (schools.length === 0) return [];
+	return db.insertInto('school').values(schools).returning('id').execute();
+}
+
+export async function updateSchool(db: Db, id: string, changes: SchoolUpdate) {
+	await db
+		.updateTable('school')
+		.set({ ...changes, updated_at: new Date() })
+		.where('id', '=', id)
+		.execute();
+}
+
+export async function countSchoolsByPhase(db: Db) {
+	return db
+		.selectFrom('school')
+		.select(['phase', (eb) => eb.fn.countAll<number>().as('count')])
+		.where('active', '=', true)
+		.groupBy('phase')
+		.orderBy('phase')
+		.execute();
+}
+
+export async function countSchoolsByTownAndPhase(db: Db) {
+	return db
+		.selectFrom('school')
+		.select(['town', 'phase', (eb) => eb.fn.countAll<number>().as('count')])
+		.where('active', '=', true)
+		.groupBy(['town', 'phase'])
+		.execute();
+}

@@ -1,0 +1,43 @@
+import { schoolPhases, schoolTowns, type SchoolPhase, type SchoolTown } from '../db/schema';
+import type { FieldErrors } from '../errors';
+import { field, oneOf } from '../forms';
+
+export const phaseLabels: Record<SchoolPhase, string> = {
+	primary: 'Primary',
+	secondary: 'Secondary',
+	'all-through': 'All-through',
+	special: 'Special',
+	college: 'College'
+};
+
+export interface SchoolInput {
+	name: string;
+	urn: string | null;
+	phase: SchoolPhase;
+	town: SchoolTown;
+}
+
+export type SchoolValues = Record<'name' | 'urn' | 'phase' | 'town', string>;
+
+/** Checks one school's fields, from a form or a CSV row; messages name the field as a person would. */
+export function validateSchool(values: SchoolValues): { errors: FieldErrors; input: SchoolInput } {
+	const errors: FieldErrors = {};
+	const name = values.name.trim().replace(/\s+/g, ' ');
+	const urn = values.urn.replace(/\s/g, '');
+	const phase = values.phase.trim().toLowerCase();
+	const town = values.town.trim();
+	const matchedTown = schoolTowns.find((t) => t.toLowerCase() === town.toLowerCase());
+	if (name === '') errors.name = 'Enter the school name';
+	else if (name.length > 200) errors.name = 'School name must be 200 characters or fewer';
+	if (urn !== '' && !/^[0-9]{6}$/.test(urn)) errors.urn = 'URN must be 6 digits, like 118765';
+	if (!oneOf(schoolPhases, phase)) errors.phase = `Phase must be one of: ${schoolPhases.join(', ')}`;
+	if (!matchedTown) errors.town = `Town must be one of: ${schoolTowns.join(', ')}`;
+	return {
+		errors,
+		input: { name, urn: urn === '' ? null : urn, phase: phase as SchoolPhase, town: (matchedTown ?? town) as SchoolTown }
+	};
+}
+
+export function schoolValuesFromForm(form: FormData): SchoolValues {
+	return { name: field(form, 'name'), urn: field(form, 'urn'), phase: field(form, 'phase'), town: field(form, 'town') };
+}

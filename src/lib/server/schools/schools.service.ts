@@ -1,0 +1,189 @@
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent, insertAuditEvents } from '../audit/audit.queries';
+import { canSeeSchool, refuse, requireRole } from '../auth/access';
+import type { Actor } from '../auth/session';
+import type { School } from '../db/schema';
+import type { FieldErrors } from '../errors';
+import { validateSchool, type SchoolInput, type SchoolValues } from './schools.schema';
+import { parseSchoolsCsv, type ImportProblem } from './schools.import';
+import * as queries from './schools.queries';
+import { listUsers } from '../users/users.queries';
+
+const target = (entityId?: string) => ({ entityType: 'school', entityId });
+
+/** The district's schools: for admins and programme leads, who book and report on their behalf. */
+export async function listSchools(db: Db, actor: Actor, filter: queries.SchoolFilter) {
+	await requireRole(db, actor, ['admin', 'lead'], target());
+	return queries.listSchools(db, { ...filter, includeInactive: actor.role === 'admin' && filter.includeInactive });
+}
+
+/** One school; a school contact may see only their own, and anyone else's is a 404. */
+export async function getSchool(db: Db, actor: Actor, id: string): Promise<School> {
+	const school = canSeeSchool(actor, id) ? await queries.findSchool(db, id) : undefined;
+	return school ?? refuse(db, actor, target(id));
+}
+
+type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
+
+async function duplicateErrors(db: Db, input: SchoolInput, exceptId?: string): Promise<FieldErrors> {
+	const others = (await queries.listSchoolsByNameOrUrn(db, [input.name], input.urn ? [input.urn] : [])).filter(
+		(s) => s.id !== exceptId
+	);
+	const errors: FieldErrors = {};
+	if (others.some((s) => s.name.toLowerCase() === input.name.toLowerCase())) errors.name = 'A school with this name already exists';
+	if (input.urn && others.some((s) => s.urn === input.urn)) errors.urn = 'A school with this URN already exists';
+	return errors;
+}
+
+export async function createSchool(db: Db, actor: Actor, values: SchoolValues): Promise<SaveResult> {
+	await requireRole(db, actor, ['admin'], target());
+	const { errors, input } = validateSchool(values);
+	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	const duplicates = await duplicateErrors(db, input);
+	if (Object.keys(duplicates).length > 0) return { ok: false, errors: duplicates };
+	return withTransaction(db, async (trx) => {
+		const { id } = await queries.insertSchool(trx, input);
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'school.created', ...target(id), address: actor.address });
+		return { ok: true, id };
+	});
+}
+
+export async function updateSchool(db: Db, actor: Actor, id: string, values: SchoolValues): Promise<SaveResult> {
+	await requireRole(db, actor, ['admin'], target(id));
+	const school = await getSchool(db, actor, id);
+	const { errors, input } = validateSchool(values);
+	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	const duplicates = await duplicateErrors(db, input, id);
+	if (Object.keys(duplicates).length > 0) return { ok: false, errors: duplicates };
+	const changed = (['name', 'urn', 'phase', 'town'] as const).filter((key) => input[key] !== school[key]);
+	if (changed.length > 0) {
+		await withTransaction(db, async (trx) => {
+			await queries.updateSchool(trx, id, input);
+			await insertAuditEvent(trx, {
+				actorId: actor.id,
+				action: 'school.updated',
+				...target(id),
+				detail: { fields: changed },
+				address: actor.address
+			});
+		});
+	}
+	return { ok: true, id };
+}
+
+/** Deactivated schools leave lists and bookings but keep their history for reports. */
+export async function setSchoolActive(db: Db, actor: Actor, id: string, active: boolean): Promise<void> {
+	await requireRole(db, actor, ['admin'], target(id));
+	const school = await getSchool(db, actor, id);
+	if (school.active === active) return;
+	await withTransaction(db, async (trx) => {
+		await queries.updateSchool(trx, id, { active });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: active ? 'school.reactivated' : 'school.deactivated',
+			...target(id),
+			address: actor.address
+		});
+	});
+}
+
+export type ImportOutcome = 'add' | 'update' | 'unchanged';
+export interface ImportPlanRow {
+	row: number;
+	input: SchoolInput;
+	outcome: ImportOutcome;
+	existingId?: string;
+}
+export type ImportPlan = { ok: true; rows: ImportPlanRow[] } | { ok: false; problems: ImportProblem[] };
+
+/**
+ * Works out what a CSV would do, row by row: add a school, update one matched by URN or name,
+ * or leave one unchanged. Any bad row makes the whole plan fail, naming each row and column.
+ */
+async function planImport(db: Db, text: string): Promise<ImportPlan> {
+	const parsed = parseSchoolsCsv(text);
+	if (!parsed.ok) return parsed;
+	const problems: ImportProblem[] = [];
+	const valid: { row: number; input: SchoolInput }[] = [];
+	for (const { row, values } of parsed.rows) {
+		const { errors, input } = validateSchool(values);
+		for (const [column, message] of Object.entries(errors)) problems.push({ row, column, message });
+		if (Object.keys(errors).length === 0) valid.push({ row, input });
+	}
+	const seenNames = new Map<string, number>();
+	const seenUrns = new Map<string, number>();
+	for (const { row, input } of valid) {
+		const key = input.name.toLowerCase();
+		if (seenNames.has(key)) problems.push({ row, column: 'name', message: `The same school is also on row ${seenNames.get(key)}` });
+		else seenNames.set(key, row);
+		if (input.urn && seenUrns.has(input.urn)) problems.push({ row, column: 'urn', message: `The same URN is also on row ${seenUrns.get(input.urn)}` });
+		else if (input.urn) seenUrns.set(input.urn, row);
+	}
+	const existing = await queries.listSchoolsByNameOrUrn(
+		db,
+		valid.map((v) => v.input.name),
+		valid.flatMap((v) => (v.input.urn ? [v.input.urn] : []))
+	);
+	const rows: ImportPlanRow[] = [];
+	for (const { row, input } of valid) {
+		const byUrn = input.urn ? existing.find((s) => s.urn === input.urn) : undefined;
+		const byName = existing.find((s) => s.name.toLowerCase() === input.name.toLowerCase());
+		if (byUrn && byName && byUrn.id !== byName.id) {
+			problems.push({ row, column: 'urn', message: `This URN belongs to ${byUrn.name}, but the name is of another school` });
+			continue;
+		}
+		const match = byUrn ?? byName;
+		if (match && input.urn === null && match.urn !== null) input.urn = match.urn; // a blank URN does not erase one
+		if (match && match.urn && input.urn && match.urn !== input.urn) {
+			problems.push({ row, column: 'urn', message: `${match.name} already has the URN ${match.urn}` });
+			continue;
+		}
+		const same = match && (['name', 'urn', 'phase', 'town'] as const).every((k) => match[k] === input[k]) && match.active;
+		rows.push({ row, input, outcome: !match ? 'add' : same ? 'unchanged' : 'update', existingId: match?.id });
+	}
+	if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
+	return { ok: true, rows };
+}
+
+export async function previewSchoolImport(db: Db, actor: Actor, text: string): Promise<ImportPlan> {
+	await requireRole(db, actor, ['admin'], target());
+	return planImport(db, text);
+}
+
+/** Applies a schools CSV all-or-nothing: either every row is saved or none is. */
+export async function importSchools(db: Db, actor: Actor, text: string) {
+	await requireRole(db, actor, ['admin'], target());
+	return withTransaction(db, async (trx) => {
+		const plan = await planImport(trx, text);
+		if (!plan.ok) return plan;
+		const added = await queries.insertSchools(
+			trx,
+			plan.rows.filter((r) => r.outcome === 'add').map((r) => r.input)
+		);
+		const updated = plan.rows.filter((r) => r.outcome === 'update');
+		for (const { existingId, input } of updated) await queries.updateSchool(trx, existingId!, { ...input, active: true });
+		const counts = { added: added.length, updated: updated.length, unchanged: plan.rows.length - added.length - updated.length };
+		const event = (action: string, id?: string) => ({
+			actorId: actor.id,
+			action,
+			...target(id),
+			detail: { via: 'import' },
+			address: actor.address
+		});
+		await insertAuditEvents(trx, [
+			{ ...event('school.imported'), detail: counts },
+			...added.map(({ id }) => event('school.created', id)),
+			...updated.map(({ existingId }) => event('school.updated', existingId))
+		]);
+		return { ok: true as const, rows: plan.rows, counts };
+	});
+}
+
+/** The people with access for a school: admins see them all, a contact sees their colleagues. */
+export async function listSchoolContacts(db: Db, actor: Actor, schoolId: string) {
+	if (actor.role !== 'admin' && !(actor.role === 'school' && actor.schoolId === schoolId)) return [];
+	const users = await listUsers(db, { schoolId, role: 'school' });
+	return users
+		.filter((u) => actor.role === 'admin' || u.status === 'active')
+		.map((u) => ({ id: u.id, name: u.name, email: u.email, status: u.status }));
+}

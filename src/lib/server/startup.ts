@@ -1,0 +1,23 @@
+import { startDatabase } from './db';
+import { migrateToLatest } from './db/migrate';
+import { describeSignIns, hasAnyUser, hasDemoUsers, seedDemo } from './demo/seed';
+import { pruneAttempts } from './auth/throttle';
+import demoSchoolsCsv from './demo/demo-schools.csv?raw';
+
+/**
+ * Opens the database, applies migrations and, on an empty embedded database, seeds the demo
+ * so `npm start` on a fresh clone shows a working app. Nothing is seeded on PostgreSQL unless
+ * `npm run db:seed-demo` is run.
+ */
+export async function startApp(): Promise<void> {
+	const { db, kind, location } = await startDatabase();
+	const applied = await migrateToLatest(db);
+	for (const line of applied) console.log(`Database: ${line}`);
+	await pruneAttempts(db);
+	if (kind !== 'pglite') return;
+	if (!(await hasAnyUser(db))) {
+		await seedDemo(db, demoSchoolsCsv);
+		console.log(`Seeded demo data into ${location}.`);
+	}
+	if (await hasDemoUsers(db)) console.log(describeSignIns());
+}
