@@ -1,0 +1,33 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { requireRole } from '$lib/server/auth/access';
+import { importSchools, previewSchoolImport } from '$lib/server/schools/schools.service';
+import { SCHOOL_IMPORT_MAX_BYTES } from '$lib/server/schools/schools.import';
+import { readTextUpload } from '$lib/server/uploads';
+import { field } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	await requireRole(getDb(), locals.user!, ['admin'], { entityType: 'school' });
+};
+
+export const actions: Actions = {
+	preview: async ({ request, locals }) => {
+		const upload = await readTextUpload((await request.formData()).get('file'), SCHOOL_IMPORT_MAX_BYTES);
+		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
+		const plan = await previewSchoolImport(getDb(), locals.user!, upload.text);
+		if (!plan.ok) {
+			return fail(400, { errors: { file: `The file has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}: nothing has been imported` }, problems: plan.problems });
+		}
+		return { preview: plan.rows.map((r) => ({ row: r.row, ...r.input, outcome: r.outcome })), csv: upload.text };
+	},
+	confirm: async ({ request, locals }) => {
+		const csv = field(await request.formData(), 'csv');
+		const result = await importSchools(getDb(), locals.user!, csv);
+		if (!result.ok) {
+			return fail(400, { errors: { file: 'The schools changed since the preview and the file now has problems: nothing has been imported' }, problems: result.problems });
+		}
+		const { added, updated, unchanged } = result.counts;
+		redirect(303, `/schools?notice=${encodeURIComponent(`Import complete: ${added} added, ${updated} updated, ${unchanged} unchanged.`)}`);
+	}
+};

@@ -1,0 +1,19 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { requireRole } from '$lib/server/auth/access';
+import { createSchool } from '$lib/server/schools/schools.service';
+import { schoolValuesFromForm } from '$lib/server/schools/schools.schema';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	await requireRole(getDb(), locals.user!, ['admin'], { entityType: 'school' });
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals }) => {
+		const values = schoolValuesFromForm(await request.formData());
+		const result = await createSchool(getDb(), locals.user!, values);
+		if (!result.ok) return fail(400, { values, errors: result.errors });
+		redirect(303, `/schools/${result.id}?notice=added`);
+	}
+};

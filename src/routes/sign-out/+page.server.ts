@@ -1,0 +1,20 @@
+import { redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { signOut } from '$lib/server/auth/auth.service';
+import { deleteSessionCookie } from '$lib/server/auth/session';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => {
+	if (!locals.user) redirect(303, '/sign-in');
+	return {};
+};
+
+export const actions: Actions = {
+	default: async ({ locals, cookies, url, getClientAddress }) => {
+		if (locals.user && locals.sessionToken) {
+			await signOut(getDb(), locals.user, locals.sessionToken, getClientAddress());
+		}
+		deleteSessionCookie(cookies, url);
+		redirect(303, '/sign-in?notice=signed-out');
+	}
+};

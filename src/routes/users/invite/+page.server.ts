@@ -1,0 +1,23 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { inviteUser } from '$lib/server/users/users.service';
+import { parseUserForm } from '$lib/server/users/users.schema';
+import { listSchools } from '$lib/server/schools/schools.service';
+import { requireRole } from '$lib/server/auth/access';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	await requireRole(getDb(), locals.user!, ['admin'], { entityType: 'user' });
+	const schools = await listSchools(getDb(), locals.user!, {});
+	return { schools: schools.map((s) => ({ id: s.id, name: s.name })), schoolId: url.searchParams.get('schoolId') ?? '' };
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals, url }) => {
+		const { values, errors, input } = parseUserForm(await request.formData(), { withEmail: true });
+		if (Object.keys(errors).length > 0) return fail(400, { values, errors });
+		const result = await inviteUser(getDb(), locals.user!, input, url.origin);
+		if (!result.ok) return fail(400, { values, errors: result.errors });
+		redirect(303, `/users/${result.userId}?notice=invited`);
+	}
+};
