@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import { hashPassword } from '../../src/lib/server/auth/password';
+import type { Actor } from '../../src/lib/server/auth/session';
+import type { DB, Role, SchoolPhase, SchoolTown, UserStatus } from '../../src/lib/server/db/schema';
+
+export const PASSWORD = 'correct horse battery staple';
+let passwordHash: Promise<string> | undefined;
+let sequence = 0;
+const next = () => `${Date.now().toString(36)}${(++sequence).toString(36)}`;
+
+export async function makeSchool(
+	db: Kysely<DB>,
+	overrides: Partial<{ name: string; urn: string | null; phase: SchoolPhase; town: SchoolTown; active: boolean }> = {}
+) {
+	return db
+		.insertInto('school')
+		.values({ name: `Test School ${next()}`, urn: null, phase: 'secondary', town: 'Dover', active: true, ...overrides })
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+/** A user with the password PASSWORD; a school contact gets a school of their own unless given one. */
+export async function makeUser(
+	db: Kysely<DB>,
+	overrides: Partial<{ email: string; name: string; role: Role; schoolId: string | null; status: UserStatus }> = {}
+) {
+	const role = overrides.role ?? 'admin';
+	const schoolId = overrides.schoolId !== undefined ? overrides.schoolId : role === 'school' ? (await makeSchool(db)).id : null;
+	const status = overrides.status ?? 'active';
+	passwordHash ??= hashPassword(PASSWORD);
+	return db
+		.insertInto('app_user')
+		.values({
+			email: overrides.email ?? `user-${next()}@example.org`,
+			name: overrides.name ?? 'Test User',
+			role,
+			school_id: schoolId,
+			status,
+			password_hash: status === 'invited' ? null : await passwordHash
+		})
+		.returning(['id', 'email', 'name', 'role', 'school_id', 'status'])
+		.executeTakeFirstOrThrow();
+}
+
+export function actorFor(user: { id: string; email: string; name: string; role: Role; school_id: string | null }): Actor {
+	return { id: user.id, email: user.email, name: user.name, role: user.role, schoolId: user.school_id, address: '192.0.2.1' };
+}
+
+export async function makeActor(db: Kysely<DB>, overrides: Parameters<typeof makeUser>[1] = {}): Promise<Actor> {
+	return actorFor(await makeUser(db, overrides));
+}
