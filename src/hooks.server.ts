@@ -33,19 +33,44 @@ export const handle: Handle = async ({ event, resolve }) => {
 		redirect(303, `/sign-in?redirectTo=${encodeURIComponent(back.replace(/\/__data\.json$/, ''))}`);
 	}
 
-	const response = await resolve(event);
+	const response = await withDataErrorStatus(event.isDataRequest, await resolve(event));
 	// Signed-in pages hold personal data and are used on shared office computers: never cache them.
 	if (event.locals.user || routeId?.includes('[token]')) response.headers.set('cache-control', 'no-store');
-	response.headers.set('referrer-policy', 'no-referrer');
+	// Links to other sites never carry a page's address (which may hold a one-time link's secret).
+	// Not 'no-referrer': Chromium then sends 'Origin: null' with form posts, which CSRF checks refuse.
+	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
 	return response;
 };
 
+/**
+ * SvelteKit answers a page's `__data.json` with status 200 even when its load refused with a
+ * 404; give such a response the status of its error, so data requests are refused like pages.
+ */
+async function dataErrorStatus(response: Response): Promise<Response> {
+	const body = await response.text();
+	let status = response.status;
+	try {
+		const parsed = JSON.parse(body) as { nodes?: ({ type?: string; status?: number } | null)[] };
+		status = parsed.nodes?.find((node) => node?.type === 'error')?.status ?? status;
+	} catch {
+		// Not JSON after all: leave it as it was.
+	}
+	return new Response(body, { status, headers: response.headers });
+}
+
+function withDataErrorStatus(isDataRequest: boolean, response: Response): Response | Promise<Response> {
+	const json = response.headers.get('content-type')?.startsWith('application/json');
+	return isDataRequest && json && response.status === 200 ? dataErrorStatus(response) : response;
+}
+
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };
 	const errorId = crypto.randomUUID();
-	// The route id, not the URL: a URL may carry a one-time link's secret.
-	console.error(`Error ${errorId} on ${event.request.method} ${event.route.id ?? '(no route)'}:`, error);
+	// The route id, not the URL: a URL may carry a one-time link's secret. The stack, not the
+	// whole error: a database error's detail can quote the values of a row.
+	const detail = error instanceof Error ? error.stack : String(error);
+	console.error(`Error ${errorId} on ${event.request.method} ${event.route.id ?? '(no route)'}: ${detail}`);
 	return { message: status >= 500 ? 'Sorry, there is a problem with the service' : message, errorId };
 };

@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, signIn, visit } from './helpers';
+
+// Every page of every role, checked with axe. (Form error states are checked in the other specs.)
+const pagesByUser: Record<string, string[]> = {
+	'admin@demo.test': ['/dashboard', '/schools', '/schools/new', '/schools/import', '/users', '/users/invite', '/audit', '/outbox', '/account/password', '/sign-out'],
+	'lead@demo.test': ['/dashboard', '/schools', '/account/password'],
+	'school@demo.test': ['/dashboard'],
+	'viewer@demo.test': ['/dashboard']
+};
+
+for (const [email, paths] of Object.entries(pagesByUser)) {
+	test(`every page ${email} can open passes axe`, async ({ page }) => {
+		await signIn(page, email);
+		for (const path of paths) {
+			const response = await page.goto(path);
+			expect(response?.status(), path).toBe(200);
+			await expectAccessible(page);
+		}
+	});
+}
+
+test('record pages pass axe: a school, its edit form and a user', async ({ page }) => {
+	await signIn(page, 'admin@demo.test');
+	await page.goto('/schools');
+	await page.getByRole('link', { name: 'Astor College' }).click();
+	await expectAccessible(page);
+	await page.getByRole('link', { name: /Change details/ }).click();
+	await expectAccessible(page);
+	await page.goto('/users');
+	await page.getByRole('link', { name: 'Vic Viewer' }).click();
+	await expect(page.getByRole('heading', { name: 'Vic Viewer' })).toBeVisible();
+	await expectAccessible(page);
+	await page.goto('/audit?from=2026-13-01');
+	await expect(page.locator('.govuk-error-summary')).toContainText('must be a real date');
+	await expectAccessible(page);
+});
+
+test('public pages pass axe, and unknown addresses get the friendly 404', async ({ page }) => {
+	for (const path of ['/sign-in', '/forgot-password', '/accessibility', '/reset-password/not-a-real-token', '/invitation/not-a-real-token']) {
+		await visit(page, path);
+	}
+	const response = await page.goto('/no-such-page');
+	expect(response?.status()).toBe(404);
+	await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+	await expectAccessible(page);
+});
