@@ -1,0 +1,39 @@
+// `npm run page-weight -- [URL...]`: the JavaScript and CSS a first visit to each page downloads,
+// gzipped, measured in Chromium against a running app (default http://localhost:3000/sign-in).
+import { chromium } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const urls = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+if (urls.length === 0) urls.push('http://localhost:3000/sign-in');
+const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const browser = await chromium.launch({
+	executablePath: existsSync(executablePath) ? executablePath : undefined,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking']
+});
+try {
+	for (const url of urls) {
+		const page = await browser.newPage();
+		const sizes = { js: 0, css: 0, jsFiles: 0 };
+		const pending: Promise<void>[] = [];
+		page.on('response', (response) => {
+			const type = response.request().resourceType();
+			if (type !== 'script' && type !== 'stylesheet') return;
+			pending.push(
+				response.body().then((body) => {
+					const gz = gzipSync(body, { level: 9 }).length;
+					if (type === 'script') {
+						sizes.js += gz;
+						sizes.jsFiles++;
+					} else sizes.css += gz;
+				})
+			);
+		});
+		await page.goto(url, { waitUntil: 'networkidle' });
+		await Promise.all(pending);
+		console.log(`${url}: JavaScript ${(sizes.js / 1024).toFixed(1)} KB gzipped in ${sizes.jsFiles} files; CSS ${(sizes.css / 1024).toFixed(1)} KB gzipped`);
+		await page.close();
+	}
+} finally {
+	await browser.close();
+}
