@@ -49,3 +49,21 @@ export function actorFor(user: { id: string; email: string; name: string; role: 
 export async function makeActor(db: Kysely<DB>, overrides: Parameters<typeof makeUser>[1] = {}): Promise<Actor> {
 	return actorFor(await makeUser(db, overrides));
 }
+
+/** Every email kept for this address: tests run without SMTP_URL, so the outbox keeps the whole body. */
+export async function emailsTo(db: Kysely<DB>, to: string) {
+	return db.selectFrom('outbox_message').select(['subject', 'body_text', 'status']).where('to_address', '=', to).execute();
+}
+
+/** The secret of a `/invitation/<token>` or `/reset-password/<token>` link in an email's body. */
+export function linkToken(body: string | null, path: 'invitation' | 'reset-password'): string {
+	const match = body?.match(new RegExp(`/${path}/([a-z2-7]+)`));
+	if (!match?.[1]) throw new Error(`No /${path}/ link in: ${body}`);
+	return match[1];
+}
+
+export async function auditEvents(db: Kysely<DB>, action?: string) {
+	let query = db.selectFrom('audit_event').select(['action', 'actor_id', 'entity_type', 'entity_id', 'detail', 'address']);
+	if (action) query = query.where('action', '=', action);
+	return query.orderBy('id').execute();
+}

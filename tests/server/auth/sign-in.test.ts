@@ -3,10 +3,16 @@ import { signIn } from '../../../src/lib/server/auth/auth.service';
 import { validateSessionToken } from '../../../src/lib/server/auth/session';
 import { hashToken } from '../../../src/lib/server/auth/tokens';
 import { useTestDatabase } from '../../support/database';
-import { makeUser, PASSWORD } from '../../support/factories';
+import { auditEvents, makeUser, PASSWORD } from '../../support/factories';
 
 const t = useTestDatabase();
 const address = '198.51.100.7';
+const WRONG = 'not the password at all';
+const minutes = (n: number) => n * 60 * 1000;
+// Attempts at explicit, increasing times: the throttle compares timestamps, and attempts made
+// within the same millisecond would make the order of a failure and a success ambiguous.
+const start = new Date('2026-03-02T09:00:00Z');
+const at = (ms: number) => new Date(start.getTime() + ms);
 
 describe('signIn', () => {
 	it('signs in with the right password and stores only the hash of the session token', async () => {
@@ -33,5 +39,66 @@ describe('signIn', () => {
 			{ ok: false, reason: 'invalid' },
 			{ ok: false, reason: 'invalid' }
 		]);
+	});
+});
+
+describe('signIn throttling', () => {
+	it('refuses the right password after 5 failures for one account within 15 minutes', async () => {
+		const user = await makeUser(t.db);
+		for (let i = 0; i < 5; i++) {
+			expect(await signIn(t.db, { email: user.email, password: WRONG, address }, at(minutes(2 * i)))).toMatchObject({ reason: 'invalid' });
+		}
+		const sixth = await signIn(t.db, { email: user.email, password: PASSWORD, address }, at(minutes(10)));
+		expect(sixth).toMatchObject({ ok: false, reason: 'throttled' });
+		if (sixth.ok || sixth.reason !== 'throttled') return;
+		expect(sixth.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+		expect(sixth.retryAfterSeconds).toBeLessThanOrEqual(900);
+	});
+
+	it('lets the account in again once its failures are more than 15 minutes old', async () => {
+		const user = await makeUser(t.db);
+		for (let i = 0; i < 5; i++) await signIn(t.db, { email: user.email, password: WRONG, address }, at(i * 1000));
+		const meanwhile = await signIn(t.db, { email: user.email, password: PASSWORD, address }, at(minutes(14)));
+		expect(meanwhile).toMatchObject({ reason: 'throttled' });
+		const later = await signIn(t.db, { email: user.email, password: PASSWORD, address }, at(minutes(16)));
+		expect(later.ok).toBe(true);
+	});
+
+	it('starts the count again after a successful sign-in', async () => {
+		const user = await makeUser(t.db);
+		let time = 0;
+		const attempt = (password: string) => signIn(t.db, { email: user.email, password, address }, at((time += 1000)));
+		for (let i = 0; i < 4; i++) await attempt(WRONG);
+		expect((await attempt(PASSWORD)).ok).toBe(true);
+		for (let i = 0; i < 4; i++) await attempt(WRONG);
+		// 8 failures in the window, but only 4 since the success.
+		expect((await attempt(PASSWORD)).ok).toBe(true);
+	});
+
+	it('refuses an address after 20 failures across different emails, but not another address', async () => {
+		let time = 0;
+		for (let i = 0; i < 20; i++) {
+			await signIn(t.db, { email: `guess-${i}@example.org`, password: WRONG, address }, at((time += 1000)));
+		}
+		const user = await makeUser(t.db);
+		const fromSame = await signIn(t.db, { email: user.email, password: PASSWORD, address }, at((time += 1000)));
+		const fromOther = await signIn(t.db, { email: user.email, password: PASSWORD, address: '203.0.113.9' }, at((time += 1000)));
+		expect(fromSame).toMatchObject({ ok: false, reason: 'throttled' });
+		expect(fromOther.ok).toBe(true);
+	});
+
+	it('audits failures, successes and throttled attempts without ever recording the password', async () => {
+		const user = await makeUser(t.db);
+		let time = 0;
+		const attempt = (password: string) => signIn(t.db, { email: user.email, password, address }, at((time += 1000)));
+		await attempt(PASSWORD);
+		for (let i = 0; i < 5; i++) await attempt(WRONG);
+		await attempt(PASSWORD);
+		const events = await auditEvents(t.db);
+		const actions = ['sign_in.succeeded', ...Array<string>(5).fill('sign_in.failed'), 'sign_in.throttled'];
+		expect(events).toEqual(actions.map((action) => expect.objectContaining({ action, entity_id: user.id, address })));
+		const recorded = JSON.stringify(events);
+		expect(recorded).not.toContain(PASSWORD);
+		expect(recorded).not.toContain(WRONG);
 	});
 });

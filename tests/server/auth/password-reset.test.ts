@@ -1,0 +1,116 @@
+import { describe, expect, it, vi } from 'vitest';
+import { changePassword, requestPasswordReset, resetPassword, signIn } from '../../../src/lib/server/auth/auth.service';
+import { createSession, validateSessionToken } from '../../../src/lib/server/auth/session';
+import { useTestDatabase } from '../../support/database';
+import { actorFor, auditEvents, emailsTo, linkToken, makeUser, PASSWORD } from '../../support/factories';
+
+// Keep every email in the outbox, where these tests read the links, even on a machine with SMTP set up.
+vi.stubEnv('SMTP_URL', '');
+
+const t = useTestDatabase();
+const origin = 'https://tracker.example.org';
+const address = '198.51.100.7';
+const NEW_PASSWORD = 'a brand new passphrase';
+
+async function resetLinkFor(email: string) {
+	await requestPasswordReset(t.db, email, origin, address);
+	const [message] = await emailsTo(t.db, email);
+	return linkToken(message!.body_text, 'reset-password');
+}
+
+const reset = (token: string, password = NEW_PASSWORD, confirmPassword = password) =>
+	resetPassword(t.db, { token, password, confirmPassword, address });
+
+const canSignIn = async (email: string, password: string) => (await signIn(t.db, { email, password, address })).ok;
+
+describe('requestPasswordReset', () => {
+	it('sends nothing for an email without an account, or with a deactivated one, and answers the same way', async () => {
+		const gone = await makeUser(t.db, { status: 'deactivated' });
+		await expect(requestPasswordReset(t.db, 'nobody@example.org', origin, address)).resolves.toBeUndefined();
+		await expect(requestPasswordReset(t.db, gone.email, origin, address)).resolves.toBeUndefined();
+		expect(await t.db.selectFrom('outbox_message').select('id').execute()).toEqual([]);
+	});
+
+	it('emails an active user one link to their reset page', async () => {
+		const user = await makeUser(t.db);
+		await requestPasswordReset(t.db, user.email, origin, address);
+		const messages = await emailsTo(t.db, user.email);
+		expect(messages).toHaveLength(1);
+		expect(messages[0]!.body_text).toMatch(new RegExp(`${origin}/reset-password/[a-z2-7]{26,}`));
+	});
+});
+
+describe('resetPassword', () => {
+	it('sets the new password, ends every session of the user, and works only once', async () => {
+		const user = await makeUser(t.db);
+		const sessions = [await createSession(t.db, user.id), await createSession(t.db, user.id)];
+		const token = await resetLinkFor(user.email);
+
+		expect(await reset(token)).toEqual({ ok: true, userId: user.id });
+		for (const session of sessions) expect(await validateSessionToken(t.db, session)).toBeNull();
+		expect(await canSignIn(user.email, PASSWORD)).toBe(false);
+		expect(await canSignIn(user.email, NEW_PASSWORD)).toBe(true);
+		expect(await reset(token, 'yet another passphrase')).toEqual({ ok: false, reason: 'invalid_link' });
+	});
+
+	it('refuses a link past its expiry', async () => {
+		const user = await makeUser(t.db);
+		const token = await resetLinkFor(user.email);
+		await t.db.updateTable('user_token').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', user.id).execute();
+		expect(await reset(token)).toEqual({ ok: false, reason: 'invalid_link' });
+	});
+
+	it('gives a too-short password a field error and changes nothing', async () => {
+		const user = await makeUser(t.db);
+		const session = await createSession(t.db, user.id);
+		const token = await resetLinkFor(user.email);
+		const result = await reset(token, 'short');
+		expect(result).toMatchObject({ ok: false, reason: 'invalid_input', errors: { password: expect.any(String) } });
+		expect(await validateSessionToken(t.db, session)).not.toBeNull();
+		expect(await canSignIn(user.email, PASSWORD)).toBe(true);
+		// The link was not used up by the mistake.
+		expect((await reset(token)).ok).toBe(true);
+	});
+
+	it('never writes the link secret into the audit log', async () => {
+		const user = await makeUser(t.db);
+		const token = await resetLinkFor(user.email);
+		await reset(token);
+		const events = await auditEvents(t.db);
+		expect(events.map((e) => e.action)).toEqual(['password_reset.requested', 'password.reset']);
+		expect(JSON.stringify(events)).not.toContain(token);
+	});
+});
+
+describe('changePassword', () => {
+	const change = (actor: ReturnType<typeof actorFor>, currentPassword: string) =>
+		changePassword(t.db, actor, { currentPassword, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, address });
+
+	it('refuses a wrong current password', async () => {
+		const user = await makeUser(t.db);
+		expect(await change(actorFor(user), 'a wrong guess at it')).toEqual({
+			ok: false,
+			errors: { currentPassword: expect.any(String) }
+		});
+		expect(await canSignIn(user.email, PASSWORD)).toBe(true);
+	});
+
+	it("ends the user's other sessions and gives this browser a new one", async () => {
+		const user = await makeUser(t.db);
+		const elsewhere = await createSession(t.db, user.id);
+		const result = await change(actorFor(user), PASSWORD);
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(await validateSessionToken(t.db, elsewhere)).toBeNull();
+		expect((await validateSessionToken(t.db, result.sessionToken))?.id).toBe(user.id);
+		expect(await canSignIn(user.email, NEW_PASSWORD)).toBe(true);
+	});
+
+	it('counts wrong guesses at the current password like failed sign-ins, and stops them after five', async () => {
+		const user = await makeUser(t.db);
+		for (let guess = 1; guess <= 5; guess++) await change(actorFor(user), `wrong guess number ${guess}`);
+		const result = await change(actorFor(user), PASSWORD);
+		expect(result).toEqual({ ok: false, errors: { currentPassword: expect.stringMatching(/^Too many attempts/) } });
+		expect(await canSignIn(user.email, NEW_PASSWORD)).toBe(false);
+	});
+});
