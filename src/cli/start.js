@@ -8,7 +8,11 @@ import { join } from 'node:path';
 const root = new URL('../..', import.meta.url).pathname;
 const built = join(root, 'build', 'index.js');
 
-/** The newest modification time under these paths. */
+/**
+ * The newest modification time under these paths.
+ * @param {string[]} paths
+ * @returns {number}
+ */
 function newest(paths) {
 	let latest = 0;
 	for (const path of paths) {

@@ -185,8 +185,16 @@ export async function changePassword(
 	actor: Actor,
 	input: { currentPassword: string; password: string; confirmPassword: string; address: string }
 ): Promise<{ ok: true; sessionToken: string } | { ok: false; errors: FieldErrors }> {
+	// Guesses at the current password count against the account like failed sign-ins.
+	const account = accountKey(actor.email);
+	const wait = await throttleWait(db, account, input.address);
+	if (wait > 0) {
+		const minutes = Math.ceil(wait / 60_000);
+		return { ok: false, errors: { currentPassword: `Too many attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} before you try again.` } };
+	}
 	const user = await findUserWithPassword(db, actor.id);
 	if (!user?.password_hash || !(await verifyPassword(user.password_hash, input.currentPassword))) {
+		await recordAttempt(db, account, input.address, false);
 		return { ok: false, errors: { currentPassword: 'Your current password is not right' } };
 	}
 	const errors = passwordPairErrors(input.password, input.confirmPassword);

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '../db';
 import { hashToken } from './tokens';
 
-// More than 5 failures for one account in 15 minutes, or more than 20 from one address, and
-// further attempts are refused until the oldest of those failures is 15 minutes old. An
+// After 5 failures for one account within 15 minutes, or 20 from one address, further
+// attempts are refused until the oldest of those failures is 15 minutes old. An
 // account's count starts again after a successful sign-in.
 export const WINDOW_MS = 15 * 60 * 1000;
 export const ACCOUNT_LIMIT = 5;
