@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-// Table types, written to match migrations/ (see tests/server/db/schema.test.ts, which checks
-// every column here against the migrated database).
+// Table types, written by hand to match migrations/: Kysely checks every query against them,
+// so a column renamed in a migration but not here fails `npm run check`.
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -86,6 +86,98 @@ export interface OutboxMessageTable {
 	error: string | null;
 }
 
+export const programmeShapes = ['event', 'carousel', 'cohort', 'award', 'workshop'] as const;
+export type ProgrammeShape = (typeof programmeShapes)[number];
+export const partnershipPriorities = [
+	'Domestic Abuse',
+	'Safeguarding',
+	'Safer Communities',
+	'Prevent',
+	'Serious Organised Crime'
+] as const;
+export type PartnershipPriority = (typeof partnershipPriorities)[number];
+export const yearGroups = ['R', 'Y1', 'Y2', 'Y3', 'Y4', 'Y5', 'Y6', 'Y7', 'Y8', 'Y9', 'Y10', 'Y11', 'Y12', 'Y13', 'parents'] as const;
+export type YearGroup = (typeof yearGroups)[number];
+export type RegisterKind = 'named' | 'headcount';
+export const sessionStatuses = ['scheduled', 'cancelled', 'completed'] as const;
+export type SessionStatus = (typeof sessionStatuses)[number];
+export const bookingStatuses = ['requested', 'confirmed', 'waitlisted', 'cancelled'] as const;
+export type BookingStatus = (typeof bookingStatuses)[number];
+
+export interface ProgrammeTable {
+	id: Generated<string>;
+	name: string;
+	shape: ProgrammeShape;
+	description: Generated<string>;
+	partnership_priority: PartnershipPriority;
+	pcc_tags: ColumnType<string[], string[] | undefined, string[]>;
+	year_groups: YearGroup[];
+	register_kind: RegisterKind;
+	active: Generated<boolean>;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface ProgrammeLeadTable {
+	programme_id: string;
+	user_id: string;
+}
+
+export interface ProgrammeSessionTable {
+	id: Generated<string>;
+	programme_id: string;
+	starts_at: Timestamp;
+	ends_at: Timestamp;
+	venue: string;
+	capacity: number;
+	booking_opens_at: Timestamp;
+	booking_closes_at: Timestamp;
+	year_groups: YearGroup[];
+	school_cap: number | null;
+	requires_approval: Generated<boolean>;
+	status: Generated<SessionStatus>;
+	rotation_minutes: number | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface StationTable {
+	id: Generated<string>;
+	session_id: string;
+	position: number;
+	name: string;
+	theme: string;
+	places: number;
+}
+
+export interface BookingTable {
+	id: Generated<string>;
+	session_id: string;
+	school_id: string;
+	year_group: YearGroup;
+	places: number;
+	confirmed_places: Generated<number>;
+	status: BookingStatus;
+	contact_name: string;
+	contact_phone: string;
+	class_names: Generated<string>;
+	access_needs: Generated<string>;
+	idempotency_key: string | null;
+	queued_at: Timestamp;
+	created_by: string;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+	cancelled_at: Date | null;
+	reminder_sent_at: Date | null;
+}
+
+export interface SchoolCalendarFeedTable {
+	school_id: string;
+	token_hash: string;
+	/** When the current secret was made: a new one replaces the old. */
+	created_at: Timestamp;
+}
+
 export interface DB {
 	school: SchoolTable;
 	app_user: AppUserTable;
@@ -94,9 +186,19 @@ export interface DB {
 	sign_in_attempt: SignInAttemptTable;
 	audit_event: AuditEventTable;
 	outbox_message: OutboxMessageTable;
+	programme: ProgrammeTable;
+	programme_lead: ProgrammeLeadTable;
+	programme_session: ProgrammeSessionTable;
+	station: StationTable;
+	booking: BookingTable;
+	school_calendar_feed: SchoolCalendarFeedTable;
 }
 
 export type School = Selectable<SchoolTable>;
 export type NewSchool = Insertable<SchoolTable>;
 export type SchoolUpdate = Updateable<SchoolTable>;
 export type AppUser = Selectable<AppUserTable>;
+export type Programme = Selectable<ProgrammeTable>;
+export type ProgrammeSession = Selectable<ProgrammeSessionTable>;
+export type Booking = Selectable<BookingTable>;
+export type Station = Selectable<StationTable>;

@@ -1,0 +1,8 @@
+import { notFound } from './errors';
+import { UUID } from './forms';
+
+/** An id from the address, or a 404 when it cannot be one. */
+export function idParam(value: string): string {
+	if (!UUID.test(value)) notFound();
+	return value;
+}
