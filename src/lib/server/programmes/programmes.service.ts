@@ -1,0 +1,109 @@
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
+import { refuse, requireRole } from '../auth/access';
+import type { Actor } from '../auth/session';
+import type { FieldErrors } from '../errors';
+import { listUsers } from '../users/users.queries';
+import { validateProgramme, type ProgrammeValues } from './programmes.schema';
+import * as queries from './programmes.queries';
+
+const target = (entityId?: string) => ({ entityType: 'programme', entityId });
+
+/** Admins see every programme; leads the ones they lead; school contacts the active ones. */
+export async function listProgrammes(db: Db, actor: Actor) {
+	await requireRole(db, actor, ['admin', 'lead', 'school'], target());
+	if (actor.role === 'lead') return queries.listProgrammes(db, { leadId: actor.id });
+	return queries.listProgrammes(db, { activeOnly: actor.role === 'school' });
+}
+
+/** Whether the actor may manage this programme's sessions and bookings. */
+export async function canManageProgramme(db: Db, actor: Actor, programmeId: string): Promise<boolean> {
+	if (actor.role === 'admin') return true;
+	return actor.role === 'lead' && (await queries.isProgrammeLead(db, programmeId, actor.id));
+}
+
+/** A programme its admin or lead may manage; anyone else, or an unknown id, gets a 404. */
+export async function getManagedProgramme(db: Db, actor: Actor, id: string) {
+	const programme = (await canManageProgramme(db, actor, id)) ? await queries.findProgramme(db, id) : undefined;
+	return programme ?? refuse(db, actor, target(id));
+}
+
+export async function getProgrammeLeads(db: Db, actor: Actor, id: string) {
+	await getManagedProgramme(db, actor, id);
+	return queries.listLeadIds(db, id);
+}
+
+/** Users who can be chosen as leads: active or invited programme leads. */
+export async function listLeadCandidates(db: Db, actor: Actor) {
+	await requireRole(db, actor, ['admin'], target());
+	const leads = await listUsers(db, { role: 'lead' });
+	return leads.filter((u) => u.status !== 'deactivated').map((u) => ({ id: u.id, name: u.name, email: u.email }));
+}
+
+type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
+
+async function check(db: Db, values: ProgrammeValues, exceptId?: string) {
+	const { errors, input } = validateProgramme(values);
+	const existing = errors.name ? undefined : await queries.findProgrammeByName(db, input.name);
+	if (existing && existing.id !== exceptId) errors.name = 'A programme with this name already exists';
+	if (!errors.leadIds && input.leadIds.length > 0) {
+		const leads = new Set((await listUsers(db, { role: 'lead' })).map((u) => u.id));
+		if (input.leadIds.some((id) => !leads.has(id))) errors.leadIds = 'Select leads from the list';
+	}
+	return { errors, input };
+}
+
+export async function createProgramme(db: Db, actor: Actor, values: ProgrammeValues): Promise<SaveResult> {
+	await requireRole(db, actor, ['admin'], target());
+	const { errors, input } = await check(db, values);
+	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	return withTransaction(db, async (trx) => {
+		const { id } = await queries.insertProgramme(trx, {
+			name: input.name,
+			shape: input.shape,
+			description: input.description,
+			partnership_priority: input.partnershipPriority,
+			pcc_tags: input.pccTags,
+			year_groups: input.yearGroups,
+			register_kind: input.registerKind
+		});
+		await queries.replaceLeads(trx, id, input.leadIds);
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.created', ...target(id), detail: { leads: input.leadIds.length }, address: actor.address });
+		return { ok: true, id };
+	});
+}
+
+export async function updateProgramme(db: Db, actor: Actor, id: string, values: ProgrammeValues): Promise<SaveResult> {
+	await requireRole(db, actor, ['admin'], target(id));
+	await getManagedProgramme(db, actor, id);
+	const { errors, input } = await check(db, values, id);
+	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	await withTransaction(db, async (trx) => {
+		await queries.updateProgramme(trx, id, {
+			name: input.name,
+			shape: input.shape,
+			description: input.description,
+			partnership_priority: input.partnershipPriority,
+			pcc_tags: input.pccTags,
+			year_groups: input.yearGroups,
+			register_kind: input.registerKind
+		});
+		await queries.replaceLeads(trx, id, input.leadIds);
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.updated', ...target(id), address: actor.address });
+	});
+	return { ok: true, id };
+}
+
+export async function setProgrammeActive(db: Db, actor: Actor, id: string, active: boolean): Promise<void> {
+	await requireRole(db, actor, ['admin'], target(id));
+	await getManagedProgramme(db, actor, id);
+	await withTransaction(db, async (trx) => {
+		await queries.updateProgramme(trx, id, { active });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: active ? 'programme.reactivated' : 'programme.deactivated',
+			...target(id),
+			address: actor.address
+		});
+	});
+}

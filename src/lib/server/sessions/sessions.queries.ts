@@ -1,0 +1,117 @@
+import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
+import type { Db } from '../db';
+import type { DB, ProgrammeSessionTable, SessionStatus, YearGroup } from '../db/schema';
+
+/** Sessions with their programme and how many places are taken, waited for and asked for. */
+function sessionsWithPlaces(db: Db) {
+	return db
+		.selectFrom('programme_session as s')
+		.innerJoin('programme as p', 'p.id', 's.programme_id')
+		.leftJoin('booking as b', 'b.session_id', 's.id')
+		.select([
+			's.id',
+			's.programme_id',
+			's.starts_at',
+			's.ends_at',
+			's.venue',
+			's.capacity',
+			's.booking_opens_at',
+			's.booking_closes_at',
+			's.year_groups',
+			's.school_cap',
+			's.requires_approval',
+			's.status',
+			's.rotation_minutes',
+			'p.name as programme_name',
+			'p.shape',
+			'p.register_kind'
+		])
+		.select([
+			sql<number>`coalesce(sum(b.confirmed_places) filter (where b.status in ('confirmed', 'waitlisted')), 0)::int`.as('confirmed'),
+			sql<number>`coalesce(sum(b.places - b.confirmed_places) filter (where b.status = 'waitlisted'), 0)::int`.as('waiting'),
+			sql<number>`coalesce(sum(b.places) filter (where b.status = 'requested'), 0)::int`.as('requested')
+		])
+		.groupBy(['s.id', 'p.id']);
+}
+
+export type SessionSummary = Awaited<ReturnType<typeof findSessionSummary>> & {};
+
+export async function findSessionSummary(db: Db, id: string) {
+	return sessionsWithPlaces(db).where('s.id', '=', id).executeTakeFirst();
+}
+
+export interface SessionFilter {
+	programmeIds?: string[];
+	programmeId?: string;
+	/** Only sessions open to one of these year groups. */
+	yearGroups?: readonly YearGroup[];
+	from?: Date;
+	to?: Date;
+	statuses?: SessionStatus[];
+}
+
+export async function listSessions(db: Db, filter: SessionFilter) {
+	let query = sessionsWithPlaces(db);
+	if (filter.programmeIds) {
+		if (filter.programmeIds.length === 0) return [];
+		query = query.where('s.programme_id', 'in', filter.programmeIds);
+	}
+	if (filter.programmeId) query = query.where('s.programme_id', '=', filter.programmeId);
+	if (filter.yearGroups) query = query.where(sql<boolean>`s.year_groups && ${sql.val(filter.yearGroups)}::text[]`);
+	if (filter.from) query = query.where('s.ends_at', '>', filter.from);
+	if (filter.to) query = query.where('s.starts_at', '<', filter.to);
+	if (filter.statuses) query = query.where('s.status', 'in', filter.statuses);
+	return query.orderBy('s.starts_at').orderBy('p.name').limit(500).execute();
+}
+
+export async function insertSessions(db: Db, sessions: Insertable<ProgrammeSessionTable>[]) {
+	return db.insertInto('programme_session').values(sessions).returning('id').execute();
+}
+
+export async function updateSession(db: Db, id: string, changes: Updateable<ProgrammeSessionTable>) {
+	await db
+		.updateTable('programme_session')
+		.set({ ...changes, updated_at: new Date() })
+		.where('id', '=', id)
+		.execute();
+}
+
+/** Locks a session row until the transaction ends: bookings of it then queue behind each other. */
+export async function lockSession(trx: Transaction<DB>, id: string) {
+	return trx
+		.selectFrom('programme_session')
+		.select([
+			'id',
+			'programme_id',
+			'starts_at',
+			'ends_at',
+			'capacity',
+			'booking_opens_at',
+			'booking_closes_at',
+			'year_groups',
+			'school_cap',
+			'requires_approval',
+			'status'
+		])
+		.where('id', '=', id)
+		.forUpdate()
+		.executeTakeFirst();
+}
+
+export async function listStations(db: Db, sessionId: string) {
+	return db
+		.selectFrom('station')
+		.select(['id', 'position', 'name', 'theme', 'places'])
+		.where('session_id', '=', sessionId)
+		.orderBy('position')
+		.execute();
+}
+
+export async function replaceStations(db: Db, sessionId: string, stations: { name: string; theme: string; places: number }[]) {
+	await db.deleteFrom('station').where('session_id', '=', sessionId).execute();
+	if (stations.length === 0) return;
+	await db
+		.insertInto('station')
+		.values(stations.map((s, position) => ({ ...s, position, session_id: sessionId })))
+		.execute();
+}

@@ -1,0 +1,181 @@
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
+import { refuse, requireRole } from '../auth/access';
+import type { Actor } from '../auth/session';
+import type { SchoolPhase } from '../db/schema';
+import type { FieldErrors } from '../errors';
+import { sendBookingEmails } from '../bookings/bookings.emails';
+import { fillFromWaitlist } from '../bookings/bookings.service';
+import { listBookingsForSession } from '../bookings/bookings.queries';
+import { canManageProgramme, getManagedProgramme } from '../programmes/programmes.service';
+import { listProgrammes } from '../programmes/programmes.queries';
+import { findSchool } from '../schools/schools.queries';
+import { phaseYearGroups } from '../../year-groups';
+import { validateSession, type SessionValues } from './sessions.schema';
+import * as queries from './sessions.queries';
+
+const target = (entityId?: string) => ({ entityType: 'session', entityId });
+
+export interface SessionListFilter {
+	programmeId?: string;
+	phase?: SchoolPhase;
+	from: Date;
+	to?: Date;
+}
+
+/**
+ * Sessions as each role may see them: a school contact those open to their school's year groups,
+ * a lead their programmes', admins every one. Viewers see reports, not sessions.
+ */
+export async function listSessionsFor(db: Db, actor: Actor, filter: SessionListFilter) {
+	await requireRole(db, actor, ['admin', 'lead', 'school'], target());
+	const base: queries.SessionFilter = { programmeId: filter.programmeId, from: filter.from, to: filter.to };
+	if (actor.role === 'school') {
+		const school = await findSchool(db, actor.schoolId!);
+		return queries.listSessions(db, { ...base, yearGroups: phaseYearGroups[school!.phase], statuses: ['scheduled'] });
+	}
+	const phaseGroups = filter.phase ? phaseYearGroups[filter.phase] : undefined;
+	if (actor.role === 'lead') {
+		const mine = await listProgrammes(db, { leadId: actor.id });
+		return queries.listSessions(db, { ...base, yearGroups: phaseGroups, programmeIds: mine.map((p) => p.id) });
+	}
+	return queries.listSessions(db, { ...base, yearGroups: phaseGroups });
+}
+
+/** One session; a school contact may see it only if it is open to their school or they booked it. */
+export async function getSession(db: Db, actor: Actor, id: string) {
+	const session = await queries.findSessionSummary(db, id);
+	if (!session || actor.role === 'viewer') return refuse(db, actor, target(id));
+	if (actor.role === 'school') {
+		const school = await findSchool(db, actor.schoolId!);
+		const open = session.year_groups.some((g) => phaseYearGroups[school!.phase].includes(g));
+		const booked = (await listBookingsForSession(db, id, actor.schoolId!)).length > 0;
+		return open || booked ? session : refuse(db, actor, target(id));
+	}
+	return (await canManageProgramme(db, actor, session.programme_id)) ? session : refuse(db, actor, target(id));
+}
+
+/** A session the actor manages, checked against the programme in the address. */
+export async function getManagedSession(db: Db, actor: Actor, programmeId: string, id: string) {
+	await getManagedProgramme(db, actor, programmeId);
+	const session = await queries.findSessionSummary(db, id);
+	return session && session.programme_id === programmeId ? session : refuse(db, actor, target(id));
+}
+
+type SaveResult = { ok: true; ids: string[] } | { ok: false; errors: FieldErrors };
+
+/** Schedules one session or a series of them for a programme the actor leads. */
+export async function scheduleSessions(db: Db, actor: Actor, programmeId: string, values: SessionValues, now = new Date()): Promise<SaveResult> {
+	const programme = await getManagedProgramme(db, actor, programmeId);
+	const { errors, input } = validateSession(values, {
+		programmeYearGroups: programme.year_groups,
+		carousel: programme.shape === 'carousel',
+		now,
+		series: true
+	});
+	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	return withTransaction(db, async (trx) => {
+		const rows = await queries.insertSessions(
+			trx,
+			input.occurrences.map((o) => ({
+				programme_id: programmeId,
+				starts_at: o.startsAt,
+				ends_at: o.endsAt,
+				booking_opens_at: o.bookingOpensAt,
+				booking_closes_at: o.bookingClosesAt,
+				venue: input.venue,
+				capacity: input.capacity,
+				year_groups: input.yearGroups,
+				school_cap: input.schoolCap,
+				requires_approval: input.requiresApproval,
+				rotation_minutes: input.rotationMinutes
+			}))
+		);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'session.created',
+			entityType: 'programme',
+			entityId: programmeId,
+			detail: { sessions: rows.map((r) => r.id) },
+			address: actor.address
+		});
+		return { ok: true, ids: rows.map((r) => r.id) };
+	});
+}
+
+/**
+ * Changes a session's details. Its capacity cannot go below the places already confirmed; a
+ * higher capacity goes to the waiting list at once.
+ */
+export async function updateSessionDetails(db: Db, actor: Actor, programmeId: string, id: string, values: SessionValues, now = new Date()): Promise<SaveResult> {
+	const programme = await getManagedProgramme(db, actor, programmeId);
+	await getManagedSession(db, actor, programmeId, id);
+	const { errors, input } = validateSession(values, {
+		programmeYearGroups: programme.year_groups,
+		carousel: programme.shape === 'carousel',
+		now,
+		series: false
+	});
+	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	const times = input.occurrences[0]!;
+	const outcome = await withTransaction(db, async (trx) => {
+		const locked = await queries.lockSession(trx, id);
+		if (!locked || locked.status !== 'scheduled') return { errors: { date: 'Only a scheduled session can be changed' } as FieldErrors, promotions: [] };
+		const confirmed = (await queries.findSessionSummary(trx, id))!.confirmed;
+		if (input.capacity < confirmed) {
+			return { errors: { capacity: `${confirmed} places are already confirmed: places cannot be fewer than that` } as FieldErrors, promotions: [] };
+		}
+		await queries.updateSession(trx, id, {
+			starts_at: times.startsAt,
+			ends_at: times.endsAt,
+			booking_opens_at: times.bookingOpensAt,
+			booking_closes_at: times.bookingClosesAt,
+			venue: input.venue,
+			capacity: input.capacity,
+			year_groups: input.yearGroups,
+			school_cap: input.schoolCap,
+			requires_approval: input.requiresApproval,
+			rotation_minutes: input.rotationMinutes
+		});
+		const promotions = await fillFromWaitlist(trx, { id, capacity: input.capacity });
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.updated', ...target(id), address: actor.address });
+		return { errors: {} as FieldErrors, promotions };
+	});
+	if (Object.keys(outcome.errors).length > 0) return { ok: false, errors: outcome.errors };
+	await sendBookingEmails(db, outcome.promotions.map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const })));
+	return { ok: true, ids: [id] };
+}
+
+/** Cancels a session: its bookings are kept as history, and every school that booked is emailed. */
+export async function cancelSession(db: Db, actor: Actor, programmeId: string, id: string): Promise<{ ok: true } | { ok: false; message: string }> {
+	await getManagedSession(db, actor, programmeId, id);
+	const bookings = await withTransaction(db, async (trx) => {
+		const locked = await queries.lockSession(trx, id);
+		if (locked?.status !== 'scheduled') return undefined;
+		await queries.updateSession(trx, id, { status: 'cancelled' });
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.cancelled', ...target(id), address: actor.address });
+		return (await listBookingsForSession(trx, id)).filter((b) => b.status !== 'cancelled');
+	});
+	if (!bookings) return { ok: false, message: 'Only a scheduled session can be cancelled' };
+	await sendBookingEmails(db, bookings.map((b) => ({ bookingId: b.id, kind: 'session_cancelled' as const })));
+	return { ok: true };
+}
+
+/** Marks a session that has taken place as completed. */
+export async function completeSession(db: Db, actor: Actor, programmeId: string, id: string, now = new Date()): Promise<{ ok: true } | { ok: false; message: string }> {
+	const session = await getManagedSession(db, actor, programmeId, id);
+	if (session.status !== 'scheduled') return { ok: false, message: 'Only a scheduled session can be marked completed' };
+	if (session.starts_at > now) return { ok: false, message: 'A session can be marked completed once it has started' };
+	await withTransaction(db, async (trx) => {
+		await queries.updateSession(trx, id, { status: 'completed' });
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.completed', ...target(id), address: actor.address });
+	});
+	return { ok: true };
+}
+
+/** Every session of a programme the actor manages, latest first. */
+export async function listProgrammeSessions(db: Db, actor: Actor, programmeId: string) {
+	await getManagedProgramme(db, actor, programmeId);
+	const sessions = await queries.listSessions(db, { programmeId });
+	return sessions.reverse();
+}
