@@ -1,0 +1,134 @@
+import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
+import type { Db } from '../db';
+import type { BookingTable, DB } from '../db/schema';
+
+const bookingColumns = [
+	'booking.id',
+	'booking.session_id',
+	'booking.school_id',
+	'booking.year_group',
+	'booking.places',
+	'booking.confirmed_places',
+	'booking.status',
+	'booking.contact_name',
+	'booking.contact_phone',
+	'booking.class_names',
+	'booking.access_needs',
+	'booking.queued_at',
+	'booking.created_at',
+	'booking.cancelled_at'
+] as const;
+
+/** Places granted at a session: all of a confirmed booking's, and the granted part of a waitlisted one. */
+export async function sumConfirmedPlaces(db: Db, sessionId: string): Promise<number> {
+	const row = await db
+		.selectFrom('booking')
+		.select(sql<number>`coalesce(sum(confirmed_places), 0)::int`.as('places'))
+		.where('session_id', '=', sessionId)
+		.where('status', 'in', ['confirmed', 'waitlisted'])
+		.executeTakeFirstOrThrow();
+	return row.places;
+}
+
+/** Places a school holds or asks for at a session, for the per-school cap. */
+export async function sumSchoolPlaces(db: Db, sessionId: string, schoolId: string, exceptBookingId?: string): Promise<number> {
+	let query = db
+		.selectFrom('booking')
+		.select(sql<number>`coalesce(sum(places), 0)::int`.as('places'))
+		.where('session_id', '=', sessionId)
+		.where('school_id', '=', schoolId)
+		.where('status', '<>', 'cancelled');
+	if (exceptBookingId) query = query.where('id', '<>', exceptBookingId);
+	return (await query.executeTakeFirstOrThrow()).places;
+}
+
+export async function findBookingByKey(db: Db, key: string) {
+	return db.selectFrom('booking').select(bookingColumns).where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+export async function insertBooking(db: Db, booking: Insertable<BookingTable>) {
+	return db.insertInto('booking').values(booking).returning(bookingColumns).executeTakeFirstOrThrow();
+}
+
+export async function updateBooking(db: Db, id: string, changes: Updateable<BookingTable>) {
+	await db
+		.updateTable('booking')
+		.set({ ...changes, updated_at: new Date() })
+		.where('id', '=', id)
+		.execute();
+}
+
+export async function lockBooking(trx: Transaction<DB>, id: string) {
+	return trx.selectFrom('booking').select(bookingColumns).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** The waiting list in the order the schools asked. */
+export async function listWaitlist(trx: Transaction<DB>, sessionId: string) {
+	return trx
+		.selectFrom('booking')
+		.select(['id', 'school_id', 'places', 'confirmed_places'])
+		.where('session_id', '=', sessionId)
+		.where('status', '=', 'waitlisted')
+		.orderBy('queued_at')
+		.orderBy('id')
+		.execute();
+}
+
+/** A booking with its session, programme and school, for pages and emails. */
+export async function findBookingDetail(db: Db, id: string) {
+	return db
+		.selectFrom('booking')
+		.innerJoin('programme_session as s', 's.id', 'booking.session_id')
+		.innerJoin('programme as p', 'p.id', 's.programme_id')
+		.innerJoin('school', 'school.id', 'booking.school_id')
+		.select(bookingColumns)
+		.select([
+			's.programme_id',
+			's.starts_at',
+			's.ends_at',
+			's.venue',
+			's.status as session_status',
+			's.booking_closes_at',
+			'p.name as programme_name',
+			'school.name as school_name'
+		])
+		.where('booking.id', '=', id)
+		.executeTakeFirst();
+}
+
+export type BookingDetail = NonNullable<Awaited<ReturnType<typeof findBookingDetail>>>;
+
+export async function listBookingsForSession(db: Db, sessionId: string, schoolId?: string) {
+	let query = db
+		.selectFrom('booking')
+		.innerJoin('school', 'school.id', 'booking.school_id')
+		.select(bookingColumns)
+		.select(['school.name as school_name'])
+		.where('booking.session_id', '=', sessionId);
+	if (schoolId) query = query.where('booking.school_id', '=', schoolId);
+	return query.orderBy('booking.queued_at').orderBy('booking.id').execute();
+}
+
+export async function listBookingsForSchool(db: Db, schoolId: string, filter: { from?: Date } = {}) {
+	let query = db
+		.selectFrom('booking')
+		.innerJoin('programme_session as s', 's.id', 'booking.session_id')
+		.innerJoin('programme as p', 'p.id', 's.programme_id')
+		.select(bookingColumns)
+		.select(['s.starts_at', 's.ends_at', 's.venue', 's.status as session_status', 's.booking_closes_at', 'p.name as programme_name'])
+		.where('booking.school_id', '=', schoolId);
+	if (filter.from) query = query.where('s.ends_at', '>', filter.from);
+	return query.orderBy('s.starts_at').execute();
+}
+
+/** The active school contacts of a school, who get its booking emails. */
+export async function listSchoolContactEmails(db: Db, schoolId: string): Promise<string[]> {
+	const rows = await db
+		.selectFrom('app_user')
+		.select('email')
+		.where('school_id', '=', schoolId)
+		.where('role', '=', 'school')
+		.where('status', '=', 'active')
+		.execute();
+	return rows.map((r) => r.email);
+}

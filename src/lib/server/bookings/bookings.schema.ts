@@ -1,0 +1,71 @@
+import { yearGroups, type YearGroup } from '../db/schema';
+import type { FieldErrors } from '../errors';
+import { field, oneOf, UUID } from '../forms';
+
+export interface BookingValues {
+	schoolId: string;
+	yearGroup: string;
+	places: string;
+	contactName: string;
+	contactPhone: string;
+	classNames: string;
+	accessNeeds: string;
+	idempotencyKey: string;
+}
+
+export interface BookingInput {
+	schoolId: string;
+	yearGroup: YearGroup;
+	places: number;
+	contactName: string;
+	contactPhone: string;
+	classNames: string;
+	accessNeeds: string;
+	idempotencyKey: string | null;
+}
+
+export function bookingValuesFromForm(form: FormData): BookingValues {
+	return {
+		schoolId: field(form, 'schoolId'),
+		yearGroup: field(form, 'yearGroup'),
+		places: field(form, 'places'),
+		contactName: field(form, 'contactName'),
+		contactPhone: field(form, 'contactPhone'),
+		classNames: field(form, 'classNames'),
+		accessNeeds: field(form, 'accessNeeds'),
+		idempotencyKey: field(form, 'idempotencyKey')
+	};
+}
+
+export function parsePlaces(value: string): number | string {
+	if (value === '') return 'Enter the number of places';
+	if (!/^\d{1,5}$/.test(value)) return 'Places must be a whole number, like 30';
+	const places = Number(value);
+	return places < 1 ? 'Book at least 1 place' : places;
+}
+
+/** The form's own checks; the session's rules (window, year groups, places left, cap) come after. */
+export function validateBooking(values: BookingValues, { needsSchool }: { needsSchool: boolean }) {
+	const errors: FieldErrors = {};
+	if (needsSchool && !UUID.test(values.schoolId)) errors.schoolId = 'Select the school';
+	if (!oneOf(yearGroups, values.yearGroup)) errors.yearGroup = 'Select the year group';
+	const places = parsePlaces(values.places);
+	if (typeof places === 'string') errors.places = places;
+	if (values.contactName === '') errors.contactName = 'Enter the name of the contact on the day';
+	else if (values.contactName.length > 100) errors.contactName = 'Contact name must be 100 characters or fewer';
+	if (values.contactPhone === '') errors.contactPhone = 'Enter a phone number for the contact on the day';
+	else if (!/^\+?[\d\s()-]{7,20}$/.test(values.contactPhone)) errors.contactPhone = 'Enter a phone number, like 01304 872000 or 07700 900982';
+	if (values.classNames.length > 500) errors.classNames = 'Class names must be 500 characters or fewer';
+	if (values.accessNeeds.length > 1000) errors.accessNeeds = 'Access needs must be 1,000 characters or fewer';
+	const input: BookingInput = {
+		schoolId: values.schoolId,
+		yearGroup: values.yearGroup as YearGroup,
+		places: typeof places === 'number' ? places : 0,
+		contactName: values.contactName,
+		contactPhone: values.contactPhone,
+		classNames: values.classNames,
+		accessNeeds: values.accessNeeds,
+		idempotencyKey: UUID.test(values.idempotencyKey) ? values.idempotencyKey : null
+	};
+	return { errors, input };
+}

@@ -1,0 +1,279 @@
+import type { Transaction } from 'kysely';
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
+import { refuse } from '../auth/access';
+import type { Actor } from '../auth/session';
+import type { BookingStatus, DB } from '../db/schema';
+import type { FieldErrors } from '../errors';
+import { canManageProgramme } from '../programmes/programmes.service';
+import { findSchool } from '../schools/schools.queries';
+import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
+import { phaseYearGroups } from '../../year-groups';
+import { sendBookingEmails, type BookingEmail } from './bookings.emails';
+import { validateBooking, type BookingValues } from './bookings.schema';
+import * as queries from './bookings.queries';
+
+const target = (entityId?: string) => ({ entityType: 'booking', entityId });
+
+export interface Promotion {
+	bookingId: string;
+	granted: number;
+	nowConfirmed: boolean;
+}
+
+/**
+ * Gives free places to the waiting list in the order the schools asked, partly when only some
+ * are free. Call it with the session row locked, after any change that frees places.
+ */
+export async function fillFromWaitlist(trx: Transaction<DB>, session: { id: string; capacity: number }): Promise<Promotion[]> {
+	let free = session.capacity - (await queries.sumConfirmedPlaces(trx, session.id));
+	const promotions: Promotion[] = [];
+	for (const booking of await queries.listWaitlist(trx, session.id)) {
+		if (free <= 0) break;
+		const granted = Math.min(free, booking.places - booking.confirmed_places);
+		const confirmed = booking.confirmed_places + granted;
+		await queries.updateBooking(trx, booking.id, {
+			confirmed_places: confirmed,
+			status: confirmed === booking.places ? 'confirmed' : 'waitlisted'
+		});
+		promotions.push({ bookingId: booking.id, granted, nowConfirmed: confirmed === booking.places });
+		free -= granted;
+	}
+	return promotions;
+}
+
+export type BookResult =
+	| { ok: true; bookingId: string; status: BookingStatus; places: number; confirmedPlaces: number; repeated: boolean }
+	| { ok: false; errors: FieldErrors };
+
+type LockedSession = NonNullable<Awaited<ReturnType<typeof lockSession>>>;
+
+/** What stops this booking at this session now: cancelled or past sessions, the window, year groups. */
+function sessionProblems(session: LockedSession, yearGroupOk: boolean, isSchool: boolean, now: Date): FieldErrors {
+	if (session.status !== 'scheduled') return { places: `This session is ${session.status} and cannot be booked` };
+	if (now >= session.starts_at) return { places: 'This session has already started' };
+	if (isSchool && now < session.booking_opens_at) return { places: 'Booking for this session has not opened yet' };
+	if (isSchool && now >= session.booking_closes_at) return { places: 'Booking for this session has closed' };
+	if (!yearGroupOk) return { yearGroup: 'This session is not open to that year group at your school' };
+	return {};
+}
+
+/** The session a booking is for, if the actor may book it: a 404 otherwise. */
+async function bookableSession(db: Db, actor: Actor, sessionId: string) {
+	const session = await findSessionSummary(db, sessionId);
+	if (!session) return refuse(db, actor, { entityType: 'session', entityId: sessionId });
+	if (actor.role === 'school') return session;
+	if (await canManageProgramme(db, actor, session.programme_id)) return session;
+	return refuse(db, actor, { entityType: 'session', entityId: sessionId });
+}
+
+/**
+ * Books places for a school: confirmed while places are free, "requested" when the lead must
+ * approve, otherwise on the waiting list. The session row is locked, then places counted, then
+ * the booking written, in one transaction, so concurrent requests never overbook. A form sent
+ * twice (the same idempotency key) finds the booking the first one made.
+ */
+export async function bookPlaces(db: Db, actor: Actor, sessionId: string, values: BookingValues, now = new Date()): Promise<BookResult> {
+	await bookableSession(db, actor, sessionId);
+	const isSchool = actor.role === 'school';
+	const { errors, input } = validateBooking(values, { needsSchool: !isSchool });
+	if (isSchool) input.schoolId = actor.schoolId!;
+	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	const school = await findSchool(db, input.schoolId);
+	if (!school?.active) return { ok: false, errors: { schoolId: 'Select the school' } };
+
+	const repeated = async (): Promise<BookResult | undefined> => {
+		const earlier = input.idempotencyKey ? await queries.findBookingByKey(db, input.idempotencyKey) : undefined;
+		if (!earlier) return undefined;
+		if (earlier.session_id !== sessionId || earlier.school_id !== input.schoolId) return refuse(db, actor, target(earlier.id));
+		return { ok: true, bookingId: earlier.id, status: earlier.status, places: earlier.places, confirmedPlaces: earlier.confirmed_places, repeated: true };
+	};
+	const before = await repeated();
+	if (before) return before;
+
+	let outcome: { result: BookResult; emails: BookingEmail[] };
+	try {
+		outcome = await withTransaction(db, async (trx) => {
+			const locked = await lockSession(trx, sessionId);
+			if (!locked) return { result: { ok: false, errors: { places: 'This session no longer exists' } }, emails: [] };
+			const yearGroupOk = locked.year_groups.includes(input.yearGroup) && phaseYearGroups[school.phase].includes(input.yearGroup);
+			const problems = sessionProblems(locked, yearGroupOk, isSchool, now);
+			if (Object.keys(problems).length > 0) return { result: { ok: false, errors: problems }, emails: [] };
+			if (input.places > locked.capacity) {
+				return { result: { ok: false, errors: { places: `This session has ${locked.capacity} places in all` } }, emails: [] };
+			}
+			if (locked.school_cap !== null) {
+				const held = await queries.sumSchoolPlaces(trx, sessionId, input.schoolId);
+				if (held + input.places > locked.school_cap) {
+					const left = Math.max(0, locked.school_cap - held);
+					const message =
+						held > 0
+							? `Each school can book up to ${locked.school_cap} places here; ${school.name} already has ${held}, so you can book ${left} more`
+							: `Each school can book up to ${locked.school_cap} places here`;
+					return { result: { ok: false, errors: { places: message } }, emails: [] };
+				}
+			}
+			const needsApproval = isSchool && locked.requires_approval;
+			const booking = await queries.insertBooking(trx, {
+				session_id: sessionId,
+				school_id: input.schoolId,
+				year_group: input.yearGroup,
+				places: input.places,
+				confirmed_places: 0,
+				status: needsApproval ? 'requested' : 'waitlisted',
+				contact_name: input.contactName,
+				contact_phone: input.contactPhone,
+				class_names: input.classNames,
+				access_needs: input.accessNeeds,
+				idempotency_key: input.idempotencyKey,
+				queued_at: now,
+				created_by: actor.id
+			});
+			const promotions = needsApproval ? [] : await fillFromWaitlist(trx, locked);
+			const mine = promotions.find((p) => p.bookingId === booking.id);
+			const confirmedPlaces = mine ? mine.granted : 0;
+			const status: BookingStatus = needsApproval ? 'requested' : mine?.nowConfirmed ? 'confirmed' : 'waitlisted';
+			await insertAuditEvent(trx, {
+				actorId: actor.id,
+				action: 'booking.created',
+				...target(booking.id),
+				detail: { sessionId, schoolId: input.schoolId, places: input.places, status, confirmedPlaces },
+				address: actor.address
+			});
+			const others = promotions.filter((p) => p.bookingId !== booking.id);
+			return {
+				result: { ok: true, bookingId: booking.id, status, places: input.places, confirmedPlaces, repeated: false },
+				emails: [
+					{ bookingId: booking.id, kind: status === 'confirmed' ? 'confirmed' : status === 'requested' ? 'requested' : 'waitlisted' },
+					...others.map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
+				]
+			};
+		});
+	} catch (error) {
+		// Two sends of one form racing: the second hits the key's unique index; answer as the first.
+		const again = (error as { code?: string }).code === '23505' ? await repeated() : undefined;
+		if (again) return again;
+		throw error;
+	}
+	await sendBookingEmails(db, outcome.emails);
+	return outcome.result;
+}
+
+/** A booking the actor may see: their school's, or one at a programme they manage. */
+export async function getBooking(db: Db, actor: Actor, id: string) {
+	const booking = await queries.findBookingDetail(db, id);
+	if (!booking) return refuse(db, actor, target(id));
+	if (actor.role === 'school' && booking.school_id === actor.schoolId) return booking;
+	if (actor.role !== 'school' && (await canManageProgramme(db, actor, booking.programme_id))) return booking;
+	return refuse(db, actor, target(id));
+}
+
+type ChangeResult = { ok: true } | { ok: false; errors: FieldErrors };
+
+/**
+ * Changes a booking's places or cancels it (places 0). Places given up go to the waiting list in
+ * order; asking for more puts the extra places at the back of it. Schools may change a booking
+ * until booking closes; leads until the session starts.
+ */
+async function changeBooking(db: Db, actor: Actor, id: string, places: number, action: 'booking.changed' | 'booking.cancelled', now: Date): Promise<ChangeResult> {
+	const detail = await getBooking(db, actor, id);
+	const field = action === 'booking.cancelled' ? 'cancel' : 'places';
+	const outcome = await withTransaction(db, async (trx) => {
+		const session = await lockSession(trx, detail.session_id);
+		const booking = await queries.lockBooking(trx, id);
+		if (!session || !booking) return { result: { ok: false, errors: { [field]: 'This booking no longer exists' } } as ChangeResult, emails: [] };
+		if (booking.status === 'cancelled') return { result: { ok: false, errors: { [field]: 'This booking is already cancelled' } } as ChangeResult, emails: [] };
+		if (session.status !== 'scheduled') return { result: { ok: false, errors: { [field]: `This session is ${session.status}` } } as ChangeResult, emails: [] };
+		const closes = actor.role === 'school' ? session.booking_closes_at : session.starts_at;
+		if (now >= closes) return { result: { ok: false, errors: { [field]: 'Booking for this session has closed: contact the programme team to change it' } } as ChangeResult, emails: [] };
+		if (places > 0) {
+			if (places > session.capacity) return { result: { ok: false, errors: { places: `This session has ${session.capacity} places in all` } } as ChangeResult, emails: [] };
+			if (session.school_cap !== null) {
+				const others = await queries.sumSchoolPlaces(trx, session.id, booking.school_id, booking.id);
+				if (others + places > session.school_cap) {
+					return { result: { ok: false, errors: { places: `Each school can book up to ${session.school_cap} places here` } } as ChangeResult, emails: [] };
+				}
+			}
+		}
+		if (places === 0) {
+			await queries.updateBooking(trx, id, { status: 'cancelled', confirmed_places: 0, cancelled_at: now });
+		} else if (booking.status === 'requested') {
+			await queries.updateBooking(trx, id, { places });
+		} else {
+			const confirmed = Math.min(booking.confirmed_places, places);
+			await queries.updateBooking(trx, id, {
+				places,
+				confirmed_places: confirmed,
+				status: confirmed === places ? 'confirmed' : 'waitlisted',
+				...(places > booking.places ? { queued_at: now } : {})
+			});
+		}
+		const promotions = await fillFromWaitlist(trx, session);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action,
+			...target(id),
+			detail: { from: booking.places, to: places, promoted: promotions.map((p) => p.bookingId) },
+			address: actor.address
+		});
+		const emails: BookingEmail[] = [
+			{ bookingId: id, kind: places === 0 ? 'cancelled' : 'changed' },
+			...promotions.filter((p) => p.bookingId !== id).map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
+		];
+		return { result: { ok: true } as ChangeResult, emails };
+	});
+	await sendBookingEmails(db, outcome.emails);
+	return outcome.result;
+}
+
+export async function changePlaces(db: Db, actor: Actor, id: string, placesText: string, now = new Date()): Promise<ChangeResult> {
+	const places = placesText === '' ? 'Enter the number of places' : /^\d{1,5}$/.test(placesText) ? Number(placesText) : 'Places must be a whole number, like 30';
+	if (typeof places === 'string') return { ok: false, errors: { places } };
+	if (places < 1) return { ok: false, errors: { places: 'Book at least 1 place, or cancel the booking' } };
+	return changeBooking(db, actor, id, places, 'booking.changed', now);
+}
+
+export async function cancelBooking(db: Db, actor: Actor, id: string, now = new Date()): Promise<ChangeResult> {
+	return changeBooking(db, actor, id, 0, 'booking.cancelled', now);
+}
+
+/** A lead approves a requested booking: it joins the queue where it asked, and takes free places. */
+export async function decideRequest(db: Db, actor: Actor, id: string, approve: boolean): Promise<ChangeResult> {
+	const detail = await getBooking(db, actor, id);
+	if (actor.role === 'school') return refuse(db, actor, target(id));
+	const outcome = await withTransaction(db, async (trx) => {
+		const session = await lockSession(trx, detail.session_id);
+		const booking = await queries.lockBooking(trx, id);
+		if (!session || booking?.status !== 'requested') {
+			return { result: { ok: false, errors: { decision: 'This booking is no longer waiting for approval' } } as ChangeResult, emails: [] };
+		}
+		// A cancelled or completed session has no places to give; declining still tidies up.
+		if (approve && session.status !== 'scheduled') {
+			return { result: { ok: false, errors: { decision: `This session is ${session.status}` } } as ChangeResult, emails: [] };
+		}
+		await queries.updateBooking(trx, id, approve ? { status: 'waitlisted' } : { status: 'cancelled', cancelled_at: new Date() });
+		const promotions = approve ? await fillFromWaitlist(trx, session) : [];
+		await insertAuditEvent(trx, { actorId: actor.id, action: approve ? 'booking.approved' : 'booking.declined', ...target(id), address: actor.address });
+		const mine = promotions.find((p) => p.bookingId === id);
+		const emails: BookingEmail[] = [
+			{ bookingId: id, kind: !approve ? 'declined' : mine?.nowConfirmed ? 'confirmed' : 'waitlisted' },
+			...promotions.filter((p) => p.bookingId !== id).map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
+		];
+		return { result: { ok: true } as ChangeResult, emails };
+	});
+	await sendBookingEmails(db, outcome.emails);
+	return outcome.result;
+}
+
+/** The bookings of a session: all of them for its leads and admins, a school's own for a school. */
+export async function listSessionBookings(db: Db, actor: Actor, sessionId: string, programmeId: string) {
+	if (actor.role === 'school') return queries.listBookingsForSession(db, sessionId, actor.schoolId!);
+	if (await canManageProgramme(db, actor, programmeId)) return queries.listBookingsForSession(db, sessionId);
+	return [];
+}
+
+/** "My school's bookings", upcoming first. */
+export async function listMySchoolBookings(db: Db, actor: Actor, now = new Date()) {
+	if (actor.role !== 'school') return refuse(db, actor, target());
+	return queries.listBookingsForSchool(db, actor.schoolId!, { from: new Date(now.getTime() - 180 * 86_400_000) });
+}
