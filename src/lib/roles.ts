@@ -14,14 +14,17 @@ export function navigationFor(role: Role): { href: string; label: string }[] {
 		case 'admin':
 			return [
 				dashboard,
+				{ href: '/programmes', label: 'Programmes' },
+				{ href: '/sessions', label: 'Sessions' },
 				{ href: '/schools', label: 'Schools' },
 				{ href: '/users', label: 'Users' },
 				{ href: '/audit', label: 'Audit log' },
 				{ href: '/outbox', label: 'Outbox' }
 			];
 		case 'lead':
-			return [dashboard, { href: '/schools', label: 'Schools' }];
+			return [dashboard, { href: '/programmes', label: 'Programmes' }, { href: '/sessions', label: 'Sessions' }, { href: '/schools', label: 'Schools' }];
 		case 'school':
+			return [dashboard, { href: '/sessions', label: 'Book a session' }, { href: '/bookings', label: "My school's bookings" }];
 		case 'viewer':
 			return [dashboard];
 	}

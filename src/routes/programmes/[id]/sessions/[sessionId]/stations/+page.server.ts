@@ -1,0 +1,34 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { listSessionStations, MAX_STATIONS, saveStations, stationRowsFromForm } from '$lib/server/sessions/carousel.service';
+import { getManagedSession } from '$lib/server/sessions/sessions.service';
+import { idParam } from '$lib/server/route-params';
+import { field } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const programmeId = idParam(params.id);
+	const sessionId = idParam(params.sessionId);
+	const session = await getManagedSession(getDb(), locals.user!, programmeId, sessionId);
+	const stations = await listSessionStations(getDb(), locals.user!, programmeId, sessionId);
+	return {
+		session,
+		rows: Array.from({ length: MAX_STATIONS }, (_, i) => ({
+			name: stations[i]?.name ?? '',
+			theme: stations[i]?.theme ?? '',
+			places: stations[i] ? String(stations[i].places) : ''
+		})),
+		rotationMinutes: String(session.rotation_minutes ?? 20)
+	};
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals, params }) => {
+		const form = await request.formData();
+		const rows = stationRowsFromForm(form);
+		const rotationMinutes = field(form, 'rotationMinutes');
+		const result = await saveStations(getDb(), locals.user!, idParam(params.id), idParam(params.sessionId), rows, rotationMinutes);
+		if (!result.ok) return fail(400, { rows, rotationMinutes, errors: result.errors });
+		redirect(303, `/sessions/${params.sessionId}/timetable?notice=saved`);
+	}
+};

@@ -1,0 +1,33 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { decideRequest, listSessionBookings } from '$lib/server/bookings/bookings.service';
+import { canManageProgramme } from '$lib/server/programmes/programmes.service';
+import { getSession } from '$lib/server/sessions/sessions.service';
+import { field } from '$lib/server/forms';
+import { idParam } from '$lib/server/route-params';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const session = await getSession(getDb(), locals.user!, idParam(params.id));
+	const now = new Date();
+	return {
+		session,
+		bookings: await listSessionBookings(getDb(), locals.user!, session.id, session.programme_id),
+		canManage: await canManageProgramme(getDb(), locals.user!, session.programme_id),
+		bookable: session.status === 'scheduled' && now >= session.booking_opens_at && now < session.booking_closes_at,
+		started: now >= session.starts_at,
+		notice: url.searchParams.get('notice')
+	};
+};
+
+async function decide({ request, locals, params }: Parameters<Actions[string]>[0], approve: boolean) {
+	const bookingId = idParam(field(await request.formData(), 'bookingId'));
+	const result = await decideRequest(getDb(), locals.user!, bookingId, approve);
+	if (!result.ok) return fail(400, { errors: result.errors });
+	redirect(303, `/sessions/${params.id}?notice=${approve ? 'approved' : 'declined'}`);
+}
+
+export const actions: Actions = {
+	approve: (event) => decide(event, true),
+	decline: (event) => decide(event, false)
+};

@@ -1,0 +1,39 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { bookPlaces } from '$lib/server/bookings/bookings.service';
+import { bookingValuesFromForm } from '$lib/server/bookings/bookings.schema';
+import { getSession } from '$lib/server/sessions/sessions.service';
+import { getSchool, listSchools } from '$lib/server/schools/schools.service';
+import { canManageProgramme } from '$lib/server/programmes/programmes.service';
+import { idParam } from '$lib/server/route-params';
+import { phaseYearGroups } from '$lib/year-groups';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const actor = locals.user!;
+	const session = await getSession(getDb(), actor, idParam(params.id));
+	const onBehalf = actor.role !== 'school' && (await canManageProgramme(getDb(), actor, session.programme_id));
+	const schools = onBehalf
+		? (await listSchools(getDb(), actor, {})).filter((s) => session.year_groups.some((g) => phaseYearGroups[s.phase].includes(g)))
+		: [];
+	const ownSchool = actor.role === 'school' ? await getSchool(getDb(), actor, actor.schoolId!) : undefined;
+	return {
+		session,
+		onBehalf,
+		schools: schools.map((s) => ({ id: s.id, name: s.name })),
+		yearGroups: ownSchool ? session.year_groups.filter((g) => phaseYearGroups[ownSchool.phase].includes(g)) : session.year_groups,
+		schoolName: ownSchool?.name,
+		contactName: actor.role === 'school' ? actor.name : '',
+		// One key per form: pressing "Book" twice, or sending the form again, makes one booking.
+		idempotencyKey: crypto.randomUUID()
+	};
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals, params }) => {
+		const values = bookingValuesFromForm(await request.formData());
+		const result = await bookPlaces(getDb(), locals.user!, idParam(params.id), values);
+		if (!result.ok) return fail(400, { values, errors: result.errors });
+		redirect(303, `/bookings/${result.bookingId}?notice=${result.status}`);
+	}
+};
