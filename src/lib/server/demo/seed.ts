@@ -6,6 +6,7 @@ import { parseSchoolsCsv } from '../schools/schools.import';
 import { validateSchool } from '../schools/schools.schema';
 import { insertSchools } from '../schools/schools.queries';
 import { insertUser } from '../users/users.queries';
+import { seedDemoProgrammes } from './programmes-seed';
 
 export const DEMO_PASSWORD = 'demo-password-2019';
 
@@ -34,8 +35,9 @@ export async function seedDemo(db: Db, schoolsCsv: string): Promise<void> {
 		const schools = parsed.rows.map(({ values }) => validateSchool(values).input);
 		const ids = await insertSchools(trx, schools);
 		const schoolId = (name: string) => ids[schools.findIndex((s) => s.name === name)]!.id;
+		const userIds = new Map<string, string>();
 		for (const [i, user] of demoUsers.entries()) {
-			await insertUser(trx, {
+			const { id } = await insertUser(trx, {
 				email: user.email,
 				name: user.name,
 				role: user.role,
@@ -43,7 +45,13 @@ export async function seedDemo(db: Db, schoolsCsv: string): Promise<void> {
 				status: 'active',
 				passwordHash: hashes[i]
 			});
+			userIds.set(user.email, id);
 		}
+		await seedDemoProgrammes(trx, {
+			leadId: userIds.get('lead@demo.test')!,
+			adminId: userIds.get('admin@demo.test')!,
+			schoolIds: new Map(schools.map((s, i) => [s.name, ids[i]!.id]))
+		});
 		await insertAuditEvent(trx, { actorId: null, action: 'demo.seeded', detail: { schools: schools.length, users: demoUsers.length } });
 	});
 }
