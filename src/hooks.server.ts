@@ -12,7 +12,7 @@ export const init: ServerInit = async () => {
 };
 
 /** Pages anyone may open; everything else needs a signed-in user. */
-const PUBLIC_ROUTES = ['/sign-in', '/forgot-password', '/reset-password/[token]', '/invitation/[token]', '/accessibility'];
+const PUBLIC_ROUTES = ['/sign-in', '/forgot-password', '/reset-password/[token]', '/invitation/[token]', '/accessibility', '/calendar/[token]'];
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(sessionCookieName(event.url)) ?? null;

@@ -1,7 +1,16 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import type { Actor } from '../../src/lib/server/auth/session';
-import type { DB, Role, SchoolPhase, SchoolTown, UserStatus } from '../../src/lib/server/db/schema';
+import type {
+	BookingTable,
+	DB,
+	ProgrammeSessionTable,
+	ProgrammeTable,
+	Role,
+	SchoolPhase,
+	SchoolTown,
+	UserStatus
+} from '../../src/lib/server/db/schema';
 
 export const PASSWORD = 'correct horse battery staple';
 let passwordHash: Promise<string> | undefined;
@@ -66,4 +75,75 @@ export async function auditEvents(db: Kysely<DB>, action?: string) {
 	let query = db.selectFrom('audit_event').select(['action', 'actor_id', 'entity_type', 'entity_id', 'detail', 'address']);
 	if (action) query = query.where('action', '=', action);
 	return query.orderBy('id').execute();
+}
+
+const DAY = 86_400_000;
+
+/** A programme open to secondary year groups, unless told otherwise. */
+export async function makeProgramme(db: Kysely<DB>, overrides: Partial<Insertable<ProgrammeTable>> = {}) {
+	return db
+		.insertInto('programme')
+		.values({
+			name: `Test Programme ${next()}`,
+			shape: 'event',
+			partnership_priority: 'Safer Communities',
+			year_groups: ['Y7', 'Y8', 'Y9'],
+			register_kind: 'headcount',
+			...overrides
+		})
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+/**
+ * A scheduled session of two hours, 14 days ahead unless given `starts_at`, of a new programme
+ * unless given `programme_id`; booking opens 30 days and closes 1 day before it starts.
+ */
+export async function makeSession(db: Kysely<DB>, overrides: Partial<Insertable<ProgrammeSessionTable>> = {}) {
+	const startsAt = new Date(overrides.starts_at ?? Date.now() + 14 * DAY);
+	const programmeId = overrides.programme_id ?? (await makeProgramme(db)).id;
+	return db
+		.insertInto('programme_session')
+		.values({
+			programme_id: programmeId,
+			starts_at: startsAt,
+			ends_at: new Date(startsAt.getTime() + 2 * 60 * 60 * 1000),
+			venue: 'Dover Town Hall, Biggin Street, Dover',
+			capacity: 60,
+			booking_opens_at: new Date(startsAt.getTime() - 30 * DAY),
+			booking_closes_at: new Date(startsAt.getTime() - DAY),
+			year_groups: ['Y7', 'Y8', 'Y9'],
+			...overrides
+		})
+		.returningAll()
+		.executeTakeFirstOrThrow();
+}
+
+/**
+ * A confirmed booking of 10 places (a waitlisted or requested one has none confirmed unless
+ * given `confirmed_places`), at a new session and a new school unless given them.
+ */
+export async function makeBooking(db: Kysely<DB>, overrides: Partial<Insertable<BookingTable>> = {}) {
+	const status = overrides.status ?? 'confirmed';
+	const places = overrides.places ?? 10;
+	const sessionId = overrides.session_id ?? (await makeSession(db)).id;
+	const schoolId = overrides.school_id ?? (await makeSchool(db)).id;
+	const createdBy = overrides.created_by ?? (await makeUser(db, { role: 'admin' })).id;
+	return db
+		.insertInto('booking')
+		.values({
+			session_id: sessionId,
+			school_id: schoolId,
+			year_group: 'Y8',
+			places,
+			confirmed_places: status === 'confirmed' ? places : 0,
+			status,
+			contact_name: 'Sam Teacher',
+			contact_phone: '01304 000000',
+			queued_at: new Date(),
+			created_by: createdBy,
+			...overrides
+		})
+		.returningAll()
+		.executeTakeFirstOrThrow();
 }

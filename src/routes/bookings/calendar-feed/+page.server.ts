@@ -1,0 +1,21 @@
+import { redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { createFeedLink, getFeedStatus, revokeFeed } from '$lib/server/calendar/calendar.service';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const feed = await getFeedStatus(getDb(), locals.user!);
+	return { exists: feed.exists, createdAt: feed.createdAt, notice: url.searchParams.get('notice') };
+};
+
+export const actions: Actions = {
+	// Answers with the page itself rather than a redirect: the new address is shown this once.
+	create: async ({ locals }) => {
+		return { feedUrl: await createFeedLink(getDb(), locals.user!) };
+	},
+	// Stopping a link someone else has just stopped is no error: either way it no longer works.
+	revoke: async ({ locals }) => {
+		await revokeFeed(getDb(), locals.user!);
+		redirect(303, '/bookings/calendar-feed?notice=revoked');
+	}
+};
