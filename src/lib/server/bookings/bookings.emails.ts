@@ -20,7 +20,7 @@ const subjects: Record<BookingEmailKind, string> = {
 	cancelled: 'Booking cancelled',
 	declined: 'Booking request declined',
 	session_cancelled: 'Session cancelled',
-	reminder: 'Reminder: session in 7 days'
+	reminder: 'Reminder: session coming up'
 };
 
 function placesLine(b: BookingDetail): string {
@@ -42,7 +42,7 @@ export function bookingEmailText(kind: BookingEmailKind, b: BookingDetail): { su
 		cancelled: 'Your booking has been cancelled.',
 		declined: 'The programme lead could not accept your booking request.',
 		session_cancelled: 'We are sorry: this session has been cancelled. The programme team will be in touch about another date.',
-		reminder: 'This is a reminder that your school is booked on this session in 7 days.'
+		reminder: 'This is a reminder that your school is booked on this session, which is less than a week away.'
 	};
 	const text = [
 		`${intro[kind]}`,

@@ -172,7 +172,8 @@ type ChangeResult = { ok: true } | { ok: false; errors: FieldErrors };
 
 /**
  * Changes a booking's places or cancels it (places 0). Places given up go to the waiting list in
- * order; asking for more puts the extra places at the back of it. Schools may change a booking
+ * order; asking for more moves the booking's waiting places to the back of it (its confirmed
+ * places stay confirmed). Schools may change a booking
  * until booking closes; leads until the session starts.
  */
 async function changeBooking(db: Db, actor: Actor, id: string, places: number, action: 'booking.changed' | 'booking.cancelled', now: Date): Promise<ChangeResult> {
