@@ -3,9 +3,23 @@ import { expectAccessible, signIn, visit } from './helpers';
 
 // Every page of every role, checked with axe. (Form error states are checked in the other specs.)
 const pagesByUser: Record<string, string[]> = {
-	'admin@demo.test': ['/dashboard', '/schools', '/schools/new', '/schools/import', '/users', '/users/invite', '/audit', '/outbox', '/account/password', '/sign-out'],
-	'lead@demo.test': ['/dashboard', '/schools', '/account/password'],
-	'school@demo.test': ['/dashboard'],
+	'admin@demo.test': [
+		'/dashboard',
+		'/programmes',
+		'/programmes/new',
+		'/sessions',
+		'/schools',
+		'/schools/new',
+		'/schools/import',
+		'/users',
+		'/users/invite',
+		'/audit',
+		'/outbox',
+		'/account/password',
+		'/sign-out'
+	],
+	'lead@demo.test': ['/dashboard', '/programmes', '/sessions', '/sessions?view=month', '/schools', '/account/password'],
+	'school@demo.test': ['/dashboard', '/sessions', '/bookings', '/bookings/calendar-feed'],
 	'viewer@demo.test': ['/dashboard']
 };
 
@@ -30,6 +44,17 @@ test('record pages pass axe: a school, its edit form and a user', async ({ page 
 	await page.goto('/users');
 	await page.getByRole('link', { name: 'Vic Viewer' }).click();
 	await expect(page.getByRole('heading', { name: 'Vic Viewer' })).toBeVisible();
+	await expectAccessible(page);
+	await page.goto('/programmes');
+	await page.getByRole('link', { name: 'Youth Conference' }).click();
+	await page.getByRole('link', { name: 'Change programme' }).click();
+	await expect(page.getByRole('heading', { name: 'Change programme' })).toBeVisible();
+	await expectAccessible(page);
+	await page.goBack();
+	await page.getByRole('table', { name: 'Upcoming sessions' }).getByRole('link').first().click();
+	await expectAccessible(page);
+	await page.getByRole('link', { name: 'Change, cancel or complete' }).click();
+	await expect(page.getByRole('heading', { name: 'Change the session' })).toBeVisible();
 	await expectAccessible(page);
 	await page.goto('/audit?from=2026-13-01');
 	await expect(page.locator('.govuk-error-summary')).toContainText('must be a real date');
