@@ -1,0 +1,33 @@
+// `npm run bench`: measures what the issues set budgets for and prints a table. It makes a
+// throwaway PostgreSQL database on the server of BENCH_DATABASE_URL (default: the local server),
+// migrates it, runs each benchmark, and drops it. Timings, not pass or fail: read them.
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import pg from 'pg';
+import { openDatabase } from '../lib/server/db/database';
+import { migrateToLatest } from '../lib/server/db/migrate';
+import { benchBookingContention } from './bench/bookings';
+import { benchRotation } from './bench/rotation';
+
+const serverUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `ypt_bench_${process.pid}`;
+const admin = new pg.Client({ connectionString: serverUrl });
+await admin.connect();
+await admin.query(`create database ${name}`);
+const url = new URL(serverUrl);
+url.pathname = `/${name}`;
+
+const rows: { name: string; figure: string }[] = [];
+try {
+	const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+	await migrateToLatest(database.db);
+	await database.close();
+	rows.push(...(await benchRotation()));
+	rows.push(...(await benchBookingContention(url.toString())));
+	console.log(`Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`);
+	const width = Math.max(...rows.map((r) => r.name.length));
+	for (const row of rows) console.log(`${row.name.padEnd(width)}  ${row.figure}`);
+} finally {
+	// Every pool of the benchmarks has been closed by now, so a plain drop succeeds.
+	await admin.query(`drop database if exists ${name}`);
+	await admin.end();
+}
