@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
-import { inject } from 'vitest';
 import type { Actor } from '../../src/lib/server/auth/session';
 import { bookPlaces } from '../../src/lib/server/bookings/bookings.service';
 import type { BookingValues } from '../../src/lib/server/bookings/bookings.schema';
-import { openDatabase, type AppDatabase } from '../../src/lib/server/db/database';
+import type { AppDatabase } from '../../src/lib/server/db/database';
 import type { DB, SchoolPhase } from '../../src/lib/server/db/schema';
 import { createProgramme } from '../../src/lib/server/programmes/programmes.service';
 import type { ProgrammeValues } from '../../src/lib/server/programmes/programmes.schema';
 import { scheduleSessions } from '../../src/lib/server/sessions/sessions.service';
 import type { SessionValues } from '../../src/lib/server/sessions/sessions.schema';
 import { makeActor, makeSchool } from './factories';
-import { adminUrl, databaseUrl } from './postgres';
+import { copyPostgresTemplate } from './database';
 
 // Programmes, sessions and bookings built through the services, so a test's world obeys the
 // same rules as the one it checks. Every time is explicit: the clock never decides a test.
@@ -127,34 +125,9 @@ export async function outboxSubjects(db: Kysely<DB>, to: string): Promise<string
 	return rows.map((r) => r.subject);
 }
 
-/**
- * A PostgreSQL database of the caller's own, copied from the run's migrated template as
- * openTestDatabase does, but whose address the caller knows: other processes can open it.
- */
+/** A PostgreSQL database of the caller's own whose address it knows: other processes can open it. */
 export async function copyTemplateDatabase(): Promise<{ url: string; database: AppDatabase; drop(): Promise<void> }> {
-	const name = `ypt_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-	const admin = new pg.Client({ connectionString: adminUrl() });
-	await admin.connect();
-	try {
-		await admin.query(`create database ${name} template ${inject('postgresTemplate')}`);
-	} finally {
-		await admin.end();
-	}
-	const url = databaseUrl(name);
 	// A small pool: the caller builds its world here, and the racing is left to other processes.
-	const database = await openDatabase({ kind: 'postgres', url, poolSize: 5 });
-	return {
-		url,
-		database,
-		async drop() {
-			await database.close();
-			const cleanup = new pg.Client({ connectionString: adminUrl() });
-			await cleanup.connect();
-			try {
-				await cleanup.query(`drop database if exists ${name} with (force)`);
-			} finally {
-				await cleanup.end();
-			}
-		}
-	};
+	const database = await copyPostgresTemplate(5);
+	return { url: database.url, database, drop: () => database.close() };
 }

@@ -14,6 +14,14 @@ export async function openTestDatabase(): Promise<AppDatabase> {
 		const template = new Blob([readFileSync(inject('pgliteTemplate'))]);
 		return openDatabase({ kind: 'pglite-template', template });
 	}
+	return copyPostgresTemplate();
+}
+
+/**
+ * A PostgreSQL database copied from the run's migrated template, with its address, so other
+ * processes can open it too. Closing it drops it.
+ */
+export async function copyPostgresTemplate(poolSize = 25): Promise<AppDatabase & { url: string }> {
 	const name = `ypt_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
 	const admin = new pg.Client({ connectionString: adminUrl() });
 	await admin.connect();
@@ -22,15 +30,20 @@ export async function openTestDatabase(): Promise<AppDatabase> {
 	} finally {
 		await admin.end();
 	}
-	const opened = await openDatabase({ kind: 'postgres', url: databaseUrl(name), poolSize: 25 });
+	const url = databaseUrl(name);
+	const opened = await openDatabase({ kind: 'postgres', url, poolSize });
 	return {
 		...opened,
+		url,
 		async close() {
 			await opened.close();
 			const cleanup = new pg.Client({ connectionString: adminUrl() });
 			await cleanup.connect();
-			await cleanup.query(`drop database if exists ${name} with (force)`);
-			await cleanup.end();
+			try {
+				await cleanup.query(`drop database if exists ${name} with (force)`);
+			} finally {
+				await cleanup.end();
+			}
 		}
 	};
 }

@@ -4,7 +4,7 @@ import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { FieldErrors } from '../errors';
 import { listUsers } from '../users/users.queries';
-import { validateProgramme, type ProgrammeValues } from './programmes.schema';
+import { validateProgramme, type ProgrammeInput, type ProgrammeValues } from './programmes.schema';
 import * as queries from './programmes.queries';
 
 const target = (entityId?: string) => ({ entityType: 'programme', entityId });
@@ -40,6 +40,19 @@ export async function listLeadCandidates(db: Db, actor: Actor) {
 	return leads.filter((u) => u.status !== 'deactivated').map((u) => ({ id: u.id, name: u.name, email: u.email }));
 }
 
+/** A programme's form input as its table's columns. */
+function programmeRow(input: ProgrammeInput) {
+	return {
+		name: input.name,
+		shape: input.shape,
+		description: input.description,
+		partnership_priority: input.partnershipPriority,
+		pcc_tags: input.pccTags,
+		year_groups: input.yearGroups,
+		register_kind: input.registerKind
+	};
+}
+
 type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
 
 async function check(db: Db, values: ProgrammeValues, exceptId?: string) {
@@ -58,15 +71,7 @@ export async function createProgramme(db: Db, actor: Actor, values: ProgrammeVal
 	const { errors, input } = await check(db, values);
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
 	return withTransaction(db, async (trx) => {
-		const { id } = await queries.insertProgramme(trx, {
-			name: input.name,
-			shape: input.shape,
-			description: input.description,
-			partnership_priority: input.partnershipPriority,
-			pcc_tags: input.pccTags,
-			year_groups: input.yearGroups,
-			register_kind: input.registerKind
-		});
+		const { id } = await queries.insertProgramme(trx, programmeRow(input));
 		await queries.replaceLeads(trx, id, input.leadIds);
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.created', ...target(id), detail: { leads: input.leadIds.length }, address: actor.address });
 		return { ok: true, id };
@@ -79,15 +84,7 @@ export async function updateProgramme(db: Db, actor: Actor, id: string, values: 
 	const { errors, input } = await check(db, values, id);
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
 	await withTransaction(db, async (trx) => {
-		await queries.updateProgramme(trx, id, {
-			name: input.name,
-			shape: input.shape,
-			description: input.description,
-			partnership_priority: input.partnershipPriority,
-			pcc_tags: input.pccTags,
-			year_groups: input.yearGroups,
-			register_kind: input.registerKind
-		});
+		await queries.updateProgramme(trx, id, programmeRow(input));
 		await queries.replaceLeads(trx, id, input.leadIds);
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.updated', ...target(id), address: actor.address });
 	});

@@ -34,8 +34,6 @@ function sessionsWithPlaces(db: Db) {
 		.groupBy(['s.id', 'p.id']);
 }
 
-export type SessionSummary = Awaited<ReturnType<typeof findSessionSummary>> & {};
-
 export async function findSessionSummary(db: Db, id: string) {
 	return sessionsWithPlaces(db).where('s.id', '=', id).executeTakeFirst();
 }

@@ -11,7 +11,7 @@ import { canManageProgramme, getManagedProgramme } from '../programmes/programme
 import { listProgrammes } from '../programmes/programmes.queries';
 import { findSchool } from '../schools/schools.queries';
 import { phaseYearGroups } from '../../year-groups';
-import { validateSession, type SessionValues } from './sessions.schema';
+import { validateSession, type SessionInput, type SessionTimes, type SessionValues } from './sessions.schema';
 import * as queries from './sessions.queries';
 
 const target = (entityId?: string) => ({ entityType: 'session', entityId });
@@ -62,6 +62,22 @@ export async function getManagedSession(db: Db, actor: Actor, programmeId: strin
 	return session && session.programme_id === programmeId ? session : refuse(db, actor, target(id));
 }
 
+/** A session's form input, for one of its dates, as its table's columns. */
+function sessionRow(input: SessionInput, times: SessionTimes) {
+	return {
+		starts_at: times.startsAt,
+		ends_at: times.endsAt,
+		booking_opens_at: times.bookingOpensAt,
+		booking_closes_at: times.bookingClosesAt,
+		venue: input.venue,
+		capacity: input.capacity,
+		year_groups: input.yearGroups,
+		school_cap: input.schoolCap,
+		requires_approval: input.requiresApproval,
+		rotation_minutes: input.rotationMinutes
+	};
+}
+
 type SaveResult = { ok: true; ids: string[] } | { ok: false; errors: FieldErrors };
 
 /** Schedules one session or a series of them for a programme the actor leads. */
@@ -77,19 +93,7 @@ export async function scheduleSessions(db: Db, actor: Actor, programmeId: string
 	return withTransaction(db, async (trx) => {
 		const rows = await queries.insertSessions(
 			trx,
-			input.occurrences.map((o) => ({
-				programme_id: programmeId,
-				starts_at: o.startsAt,
-				ends_at: o.endsAt,
-				booking_opens_at: o.bookingOpensAt,
-				booking_closes_at: o.bookingClosesAt,
-				venue: input.venue,
-				capacity: input.capacity,
-				year_groups: input.yearGroups,
-				school_cap: input.schoolCap,
-				requires_approval: input.requiresApproval,
-				rotation_minutes: input.rotationMinutes
-			}))
+			input.occurrences.map((times) => ({ programme_id: programmeId, ...sessionRow(input, times) }))
 		);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
@@ -125,18 +129,7 @@ export async function updateSessionDetails(db: Db, actor: Actor, programmeId: st
 		if (input.capacity < confirmed) {
 			return { errors: { capacity: `${confirmed} places are already confirmed: places cannot be fewer than that` } as FieldErrors, promotions: [] };
 		}
-		await queries.updateSession(trx, id, {
-			starts_at: times.startsAt,
-			ends_at: times.endsAt,
-			booking_opens_at: times.bookingOpensAt,
-			booking_closes_at: times.bookingClosesAt,
-			venue: input.venue,
-			capacity: input.capacity,
-			year_groups: input.yearGroups,
-			school_cap: input.schoolCap,
-			requires_approval: input.requiresApproval,
-			rotation_minutes: input.rotationMinutes
-		});
+		await queries.updateSession(trx, id, sessionRow(input, times));
 		const promotions = await fillFromWaitlist(trx, { id, capacity: input.capacity });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.updated', ...target(id), address: actor.address });
 		return { errors: {} as FieldErrors, promotions };
