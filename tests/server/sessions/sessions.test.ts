@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { seriesDates, validateSession } from '../../../src/lib/server/sessions/sessions.schema';
-import { cancelSession, completeSession, scheduleSessions } from '../../../src/lib/server/sessions/sessions.service';
+import { cancelSession, completeSession, scheduleSessions, updateSessionDetails } from '../../../src/lib/server/sessions/sessions.service';
 import { londonParts } from '../../../src/lib/server/time';
 import { useTestDatabase } from '../../support/database';
 import {
@@ -154,5 +154,19 @@ describe('completeSession', () => {
 		expect(later).toEqual({ ok: true });
 		const session = await t.db.selectFrom('programme_session').select('status').where('id', '=', sessionId).executeTakeFirstOrThrow();
 		expect(session.status).toBe('completed');
+	});
+});
+
+describe('updateSessionDetails', () => {
+	it("answers a session id of another programme with a 404 and changes nothing", async () => {
+		const mine = await makeProgramme(t.db);
+		const theirs = await makeProgramme(t.db);
+		const theirSession = await makeSession(t.db, theirs);
+		// The address names the lead's own programme; the session belongs to another.
+		await expect(
+			updateSessionDetails(t.db, mine.lead, mine.programmeId, theirSession, sessionValues({ venue: 'Moved' }), SCHEDULED_AT)
+		).rejects.toMatchObject({ status: 404 });
+		const venue = await t.db.selectFrom('programme_session').select('venue').where('id', '=', theirSession).executeTakeFirstOrThrow();
+		expect(venue.venue).not.toBe('Moved');
 	});
 });
