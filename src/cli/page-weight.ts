@@ -1,10 +1,15 @@
-// `npm run page-weight -- [URL...]`: the JavaScript and CSS a first visit to each page downloads,
-// gzipped, measured in Chromium against a running app (default http://localhost:3000/sign-in).
+// `npm run page-weight -- [--as EMAIL] [URL...]`: the JavaScript and CSS a first visit to each
+// page downloads, gzipped, measured in Chromium against a running app (default
+// http://localhost:3000/sign-in). With --as, it signs in first (password PAGE_WEIGHT_PASSWORD,
+// default the demo's) without loading any page, so nothing is cached before the measured visit.
 import { chromium } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const urls = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const args = process.argv.slice(2);
+const asIndex = args.indexOf('--as');
+const email = asIndex >= 0 ? args[asIndex + 1] : undefined;
+const urls = args.filter((a, i) => !a.startsWith('--') && !(asIndex >= 0 && i === asIndex + 1));
 if (urls.length === 0) urls.push('http://localhost:3000/sign-in');
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const browser = await chromium.launch({
@@ -13,7 +18,16 @@ const browser = await chromium.launch({
 });
 try {
 	for (const url of urls) {
-		const page = await browser.newPage();
+		const context = await browser.newContext();
+		if (email) {
+			const origin = new URL(url).origin;
+			await context.request.post(`${origin}/sign-in`, {
+				form: { email, password: process.env.PAGE_WEIGHT_PASSWORD || 'demo-password-2019' },
+				headers: { origin },
+				maxRedirects: 0
+			});
+		}
+		const page = await context.newPage();
 		const sizes = { js: 0, css: 0, jsFiles: 0 };
 		const pending: Promise<void>[] = [];
 		page.on('response', (response) => {
@@ -32,7 +46,7 @@ try {
 		await page.goto(url, { waitUntil: 'networkidle' });
 		await Promise.all(pending);
 		console.log(`${url}: JavaScript ${(sizes.js / 1024).toFixed(1)} KB gzipped in ${sizes.jsFiles} files; CSS ${(sizes.css / 1024).toFixed(1)} KB gzipped`);
-		await page.close();
+		await context.close();
 	}
 } finally {
 	await browser.close();
