@@ -1,4 +1,4 @@
-import { startDatabase } from './db';
+import { startDatabase, stopDatabase } from './db';
 import { migrateToLatest } from './db/migrate';
 import { describeSignIns, hasAnyUser, hasDemoUsers, seedDemo } from './demo/seed';
 import { pruneAttempts } from './auth/throttle';
@@ -10,7 +10,7 @@ import demoSchoolsCsv from './demo/demo-schools.csv?raw';
  * `npm run db:seed-demo` is run.
  */
 export async function startApp(): Promise<void> {
-	const { db, kind, location } = await startDatabase();
+	const { db, kind, location, created } = await startDatabase();
 	const applied = await migrateToLatest(db);
 	for (const line of applied) console.log(`Database: ${line}`);
 	await pruneAttempts(db);
@@ -20,4 +20,10 @@ export async function startApp(): Promise<void> {
 		console.log(`Seeded demo data into ${location}.`);
 	}
 	if (await hasDemoUsers(db)) console.log(describeSignIns());
+	if (created) {
+		// Creating a data directory grows PGlite's WebAssembly memory to about 800 MB, which it never
+		// gives back; reopened, the same database needs about 380 MB.
+		await stopDatabase();
+		await startDatabase();
+	}
 }

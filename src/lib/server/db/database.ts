@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lockDataDirectory, type DirectoryLock } from './lock';
 import type { DB } from './schema';
@@ -16,6 +17,8 @@ export interface AppDatabase {
 	readonly db: Kysely<DB>;
 	/** Where the embedded database lives, for messages; undefined on PostgreSQL. */
 	readonly location?: string;
+	/** True when opening it created a new embedded data directory. */
+	readonly created?: boolean;
 	close(): Promise<void>;
 }
 
@@ -44,9 +47,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
 	let lock: DirectoryLock | undefined;
 	let pglite: PGlite;
 	let location: string | undefined;
+	let created = false;
 	if (config.kind === 'pglite') {
 		lock = lockDataDirectory(config.dataDir);
 		location = config.dataDir;
+		created = !existsSync(resolve(config.dataDir, 'pglite', 'PG_VERSION'));
 		try {
 			pglite = await PGlite.create(resolve(config.dataDir, 'pglite'), { parsers: pgliteParsers });
 		} catch (error) {
@@ -61,6 +66,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
 		kind: 'pglite',
 		db,
 		location,
+		created,
 		async close() {
 			// Destroying the Kysely driver closes PGlite, which flushes the data directory.
 			await db.destroy();
