@@ -178,6 +178,58 @@ export interface SchoolCalendarFeedTable {
 	created_at: Timestamp;
 }
 
+export const enrolmentRoles = ['participant', 'mentor', 'mentee'] as const;
+export type EnrolmentRole = (typeof enrolmentRoles)[number];
+export const enrolmentStages = ['applied', 'enrolled', 'active', 'completed', 'withdrawn'] as const;
+export type EnrolmentStage = (typeof enrolmentStages)[number];
+export const attendanceStatuses = ['present', 'late', 'excused', 'unexcused'] as const;
+export type AttendanceStatus = (typeof attendanceStatuses)[number];
+export type Gender = 'female' | 'male' | 'other' | 'not_said';
+
+export interface YoungPersonTable {
+	id: Generated<string>;
+	school_id: string;
+	first_name: string;
+	last_name: string;
+	reception_year: number;
+	gender: Gender | null;
+	sen: boolean | null;
+	free_school_meals: boolean | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+	archived_at: Date | null;
+}
+
+export interface EnrolmentTable {
+	id: Generated<string>;
+	programme_id: string;
+	young_person_id: string;
+	role: EnrolmentRole;
+	stage: EnrolmentStage;
+	started_on: string;
+	ended_on: string | null;
+	created_at: CreatedAt;
+	updated_at: Timestamp;
+}
+
+export interface AttendanceMarkTable {
+	session_id: string;
+	young_person_id: string;
+	status: AttendanceStatus;
+	station_id: string | null;
+	recorded_by: string;
+	recorded_at: Timestamp;
+}
+
+export interface AttendanceHeadcountTable {
+	session_id: string;
+	school_id: string;
+	year_group: YearGroup;
+	count: number;
+	recorded_by: string;
+	recorded_at: Timestamp;
+}
+
 export interface DB {
 	school: SchoolTable;
 	app_user: AppUserTable;
@@ -192,6 +244,10 @@ export interface DB {
 	station: StationTable;
 	booking: BookingTable;
 	school_calendar_feed: SchoolCalendarFeedTable;
+	young_person: YoungPersonTable;
+	enrolment: EnrolmentTable;
+	attendance_mark: AttendanceMarkTable;
+	attendance_headcount: AttendanceHeadcountTable;
 }
 
 export type School = Selectable<SchoolTable>;
@@ -202,3 +258,4 @@ export type Programme = Selectable<ProgrammeTable>;
 export type ProgrammeSession = Selectable<ProgrammeSessionTable>;
 export type Booking = Selectable<BookingTable>;
 export type Station = Selectable<StationTable>;
+export type YoungPerson = Selectable<YoungPersonTable>;
