@@ -24,7 +24,7 @@ export function navigationFor(role: Role): { href: string; label: string }[] {
 		case 'lead':
 			return [dashboard, { href: '/programmes', label: 'Programmes' }, { href: '/sessions', label: 'Sessions' }, { href: '/schools', label: 'Schools' }];
 		case 'school':
-			return [dashboard, { href: '/sessions', label: 'Book a session' }, { href: '/bookings', label: "My school's bookings" }];
+			return [dashboard, { href: '/sessions', label: 'Book a session' }, { href: '/bookings', label: "My school's bookings" }, { href: '/young-people', label: 'Young people' }];
 		case 'viewer':
 			return [dashboard];
 	}

@@ -1,0 +1,205 @@
+import { parse } from 'csv-parse/sync';
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
+import type { Actor } from '../auth/session';
+import * as queries from './young-people.queries';
+import { requireSchoolList } from './young-people.service';
+import {
+	academicYearOf,
+	matchKey,
+	receptionYearFor,
+	validateYoungPerson,
+	youngPersonFields,
+	type YoungPersonInput,
+	type YoungPersonValues
+} from './young-people.schema';
+
+export const YOUNG_PEOPLE_IMPORT_MAX_BYTES = 2 * 1024 * 1024;
+export const YOUNG_PEOPLE_IMPORT_MAX_ROWS = 10_000;
+export const YOUNG_PEOPLE_TEMPLATE = 'first_name,last_name,year_group,gender,sen,free_school_meals\r\nAmira,Okafor,Y8,,,\r\n';
+
+type Column = (typeof youngPersonFields)[number];
+const REQUIRED: readonly Column[] = ['first_name', 'last_name', 'year_group'];
+
+/** Header names as school office software writes them, folded to lower case with single spaces. */
+const ALIASES: Record<string, Column> = {
+	'first name': 'first_name',
+	firstname: 'first_name',
+	forename: 'first_name',
+	'legal forename': 'first_name',
+	'preferred forename': 'first_name',
+	'last name': 'last_name',
+	lastname: 'last_name',
+	surname: 'last_name',
+	'legal surname': 'last_name',
+	'family name': 'last_name',
+	'year group': 'year_group',
+	yeargroup: 'year_group',
+	year: 'year_group',
+	'nc year': 'year_group',
+	gender: 'gender',
+	sex: 'gender',
+	sen: 'sen',
+	'free school meals': 'free_school_meals',
+	fsm: 'free_school_meals'
+};
+
+export interface ImportProblem {
+	/** The row as a spreadsheet numbers it: the header is row 1. Undefined for the whole file. */
+	row?: number;
+	column?: string;
+	message: string;
+}
+
+type ParsedFile = { ok: true; rows: { row: number; values: YoungPersonValues }[] } | { ok: false; problems: ImportProblem[] };
+
+function detectDelimiter(text: string): string {
+	const header = text.slice(0, text.search(/\r?\n|$/));
+	return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ';' : ',';
+}
+
+function columnOf(header: string): Column | undefined {
+	const folded = header.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+	return ALIASES[folded];
+}
+
+/**
+ * Reads a young people CSV: UTF-8 with or without BOM, CRLF or LF, quoted fields, comma or
+ * semicolon. Columns other than the template's are ignored and never stored (data minimisation).
+ */
+export function parseYoungPeopleCsv(text: string): ParsedFile {
+	if (new TextEncoder().encode(text).length > YOUNG_PEOPLE_IMPORT_MAX_BYTES) {
+		return { ok: false, problems: [{ message: 'The file must be smaller than 2 MB' }] };
+	}
+	let records: { record: string[]; info: { lines: number } }[];
+	try {
+		// With `info`, csv-parse gives each record with where it ended; its types do not say so.
+		records = parse(text, {
+			bom: true,
+			delimiter: detectDelimiter(text.replace(/^\uFEFF/, '')),
+			skip_empty_lines: true,
+			relax_column_count: true,
+			trim: true,
+			info: true
+		}) as unknown as typeof records;
+	} catch (error) {
+		// csv-parse's messages quote the offending text; say only where, not what, was wrong.
+		const line = (error as { lines?: number }).lines;
+		return { ok: false, problems: [{ row: line, message: 'The file could not be read as CSV: check the quotation marks on this row' }] };
+	}
+	const [header, ...data] = records;
+	if (!header) return { ok: false, problems: [{ message: 'The file is empty' }] };
+	const index = new Map<Column, number>();
+	header.record.forEach((name, i) => {
+		const column = columnOf(name);
+		if (column && !index.has(column)) index.set(column, i);
+	});
+	const missing = REQUIRED.filter((c) => !index.has(c));
+	if (missing.length > 0) {
+		return { ok: false, problems: missing.map((c) => ({ row: 1, column: c, message: `The header row has no "${c}" column` })) };
+	}
+	if (data.length === 0) return { ok: false, problems: [{ message: 'The file has a header row but no young people' }] };
+	if (data.length > YOUNG_PEOPLE_IMPORT_MAX_ROWS) {
+		return {
+			ok: false,
+			problems: [{ message: `The file has ${data.length} young people; import at most ${YOUNG_PEOPLE_IMPORT_MAX_ROWS.toLocaleString('en-GB')} at a time` }]
+		};
+	}
+	const cell = (record: string[], column: Column) => {
+		const i = index.get(column);
+		return i === undefined ? '' : (record[i] ?? '');
+	};
+	return {
+		ok: true,
+		rows: data.map(({ record, info }) => ({
+			row: info.lines,
+			values: Object.fromEntries(youngPersonFields.map((c) => [c, cell(record, c)])) as YoungPersonValues
+		}))
+	};
+}
+
+export type ImportOutcome = 'add' | 'match';
+export interface ImportPlanRow extends YoungPersonInput {
+	row: number;
+	outcome: ImportOutcome;
+	existingId?: string;
+}
+export type ImportPlan = { ok: true; rows: ImportPlanRow[] } | { ok: false; problems: ImportProblem[] };
+
+/**
+ * What a file would do, row by row: add a young person, or match one already on the school's
+ * list (same names, any case, and the same current year group). Any bad row fails the plan.
+ */
+async function planImport(db: Db, schoolId: string, text: string, now: Date): Promise<ImportPlan> {
+	const parsed = parseYoungPeopleCsv(text);
+	if (!parsed.ok) return parsed;
+	const academicYear = academicYearOf(now);
+	const problems: ImportProblem[] = [];
+	const valid: { row: number; input: YoungPersonInput; key: string }[] = [];
+	const seen = new Map<string, number>();
+	for (const { row, values } of parsed.rows) {
+		const { errors, input } = validateYoungPerson(values);
+		for (const [column, message] of Object.entries(errors)) problems.push({ row, column, message });
+		if (Object.keys(errors).length > 0) continue;
+		const key = matchKey(input.firstName, input.lastName, receptionYearFor(input.yearGroup, academicYear));
+		const earlier = seen.get(key);
+		if (earlier !== undefined) problems.push({ row, column: 'last_name', message: `The same young person is also on row ${earlier}` });
+		else seen.set(key, row);
+		valid.push({ row, input, key });
+	}
+	if (problems.length > 0) return { ok: false, problems };
+	const existing = new Map<string, string>();
+	for (const p of await queries.listYoungPeopleForMatching(db, schoolId)) {
+		existing.set(matchKey(p.first_name, p.last_name, p.reception_year), p.id);
+	}
+	return {
+		ok: true,
+		rows: valid.map(({ row, input, key }) => {
+			const existingId = existing.get(key);
+			return existingId ? { row, ...input, outcome: 'match', existingId } : { row, ...input, outcome: 'add' };
+		})
+	};
+}
+
+export async function previewYoungPeopleImport(db: Db, actor: Actor, schoolId: string, text: string, now: Date): Promise<ImportPlan> {
+	await requireSchoolList(db, actor, schoolId);
+	return planImport(db, schoolId, text, now);
+}
+
+/**
+ * Applies a young people CSV all-or-nothing: checked again inside the transaction, with the
+ * school locked so two imports take turns; new rows in multi-row inserts; one audit row of counts.
+ */
+export async function importYoungPeople(db: Db, actor: Actor, schoolId: string, text: string, now: Date) {
+	await requireSchoolList(db, actor, schoolId);
+	return withTransaction(db, async (trx) => {
+		await queries.lockSchool(trx, schoolId);
+		const plan = await planImport(trx, schoolId, text, now);
+		if (!plan.ok) return plan;
+		const academicYear = academicYearOf(now);
+		const added = await queries.insertYoungPeople(
+			trx,
+			plan.rows
+				.filter((r) => r.outcome === 'add')
+				.map((r) => ({
+					school_id: schoolId,
+					first_name: r.firstName,
+					last_name: r.lastName,
+					reception_year: receptionYearFor(r.yearGroup, academicYear),
+					gender: r.gender,
+					sen: r.sen,
+					free_school_meals: r.freeSchoolMeals
+				}))
+		);
+		const counts = { added, matched: plan.rows.length - added };
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'young_person.imported',
+			entityType: 'school',
+			entityId: schoolId,
+			detail: counts,
+			address: actor.address
+		});
+		return { ok: true as const, rows: plan.rows, counts };
+	});
+}

@@ -1,0 +1,40 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { requireRole } from '$lib/server/auth/access';
+import { importYoungPeople, previewYoungPeopleImport, YOUNG_PEOPLE_IMPORT_MAX_BYTES } from '$lib/server/young-people/young-people.import';
+import { readTextUpload } from '$lib/server/uploads';
+import { rawField } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+const contactOnly = (actor: App.Locals['user']) => requireRole(getDb(), actor!, ['school'], { entityType: 'young_person' });
+const problemsMessage = (count: number) => `The file has ${count} problem${count === 1 ? '' : 's'}: nothing has been imported`;
+
+export const load: PageServerLoad = async ({ locals }) => {
+	await contactOnly(locals.user);
+};
+
+export const actions: Actions = {
+	preview: async ({ request, locals }) => {
+		await contactOnly(locals.user);
+		const actor = locals.user!;
+		const upload = await readTextUpload((await request.formData()).get('file'), YOUNG_PEOPLE_IMPORT_MAX_BYTES);
+		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
+		const plan = await previewYoungPeopleImport(getDb(), actor, actor.schoolId ?? '', upload.text, new Date());
+		if (!plan.ok) return fail(400, { errors: { file: problemsMessage(plan.problems.length) }, problems: plan.problems });
+		return {
+			preview: plan.rows.map((r) => ({ row: r.row, firstName: r.firstName, lastName: r.lastName, yearGroup: r.yearGroup, outcome: r.outcome })),
+			csv: upload.text
+		};
+	},
+	confirm: async ({ request, locals }) => {
+		await contactOnly(locals.user);
+		const actor = locals.user!;
+		const csv = rawField(await request.formData(), 'csv');
+		const result = await importYoungPeople(getDb(), actor, actor.schoolId ?? '', csv, new Date());
+		if (!result.ok) {
+			return fail(400, { errors: { file: problemsMessage(result.problems.length) }, problems: result.problems });
+		}
+		const { added, matched } = result.counts;
+		redirect(303, `/young-people?notice=${encodeURIComponent(`Import complete: ${added} added, ${matched} already on the list.`)}`);
+	}
+};
