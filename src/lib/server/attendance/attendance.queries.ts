@@ -1,0 +1,152 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../db';
+import type { AttendanceStatus, YearGroup } from '../db/schema';
+
+// A young person's year group is not stored: it rolls over each 1 September. It is the
+// academic year of the moment asked about (by its starting calendar year, in UK time) minus
+// the academic year they were in Reception: 0 is Reception, 1 to 13 are Years 1 to 13.
+
+/** The academic year of an instant, by the calendar year it starts in: September onwards is the next one. */
+export function academicYearSql(at: Date): RawBuilder<number> {
+	const london = sql`(${at.toISOString()}::timestamptz at time zone 'Europe/London')`;
+	return sql<number>`(extract(year from ${london})::int - case when extract(month from ${london}) >= 9 then 0 else 1 end)`;
+}
+
+/** The year group ('R', 'Y1' ... 'Y13') of a reception_year column at an instant; null outside school age. */
+export function yearGroupSql(receptionYear: RawBuilder<unknown>, at: Date): RawBuilder<YearGroup | null> {
+	const years = sql`(${academicYearSql(at)} - ${receptionYear})`;
+	return sql<YearGroup | null>`case when ${years} = 0 then 'R' when ${years} between 1 and 13 then 'Y' || ${years}::text end`;
+}
+
+/** Bookings that hold places at a session: confirmed ones, and waitlisted ones granted some. */
+const holdsPlaces = sql<boolean>`(b.status = 'confirmed' or (b.status = 'waitlisted' and b.confirmed_places > 0))`;
+const registerStages = ['enrolled', 'active', 'completed'] as const;
+
+export interface RegisterSession {
+	id: string;
+	programme_id: string;
+	starts_at: Date;
+}
+
+/**
+ * A named register: the young people of each school holding places, in the booked year group
+ * as of the session's date, and those enrolled in the programme, with any saved mark. Sorted
+ * by school, then last and first name.
+ */
+export async function listRegister(db: Db, session: RegisterSession) {
+	const yearGroup = yearGroupSql(sql.ref('yp.reception_year'), session.starts_at);
+	return db
+		.selectFrom('young_person as yp')
+		.innerJoin('school', 'school.id', 'yp.school_id')
+		.leftJoin('attendance_mark as m', (join) => join.onRef('m.young_person_id', '=', 'yp.id').on('m.session_id', '=', session.id))
+		.select(['yp.id', 'yp.first_name', 'yp.last_name', 'yp.school_id', 'school.name as school_name', 'm.status as mark'])
+		.select(yearGroup.as('year_group'))
+		.where('yp.archived_at', 'is', null)
+		.where((eb) =>
+			eb.or([
+				eb.exists(
+					eb
+						.selectFrom('booking as b')
+						.select(sql`1`.as('one'))
+						.where('b.session_id', '=', session.id)
+						.where(holdsPlaces)
+						.whereRef('b.school_id', '=', 'yp.school_id')
+						.where(sql<boolean>`b.year_group = ${yearGroup}`)
+				),
+				eb.exists(
+					eb
+						.selectFrom('enrolment as e')
+						.select(sql`1`.as('one'))
+						.where('e.programme_id', '=', session.programme_id)
+						.whereRef('e.young_person_id', '=', 'yp.id')
+						.where('e.stage', 'in', registerStages)
+				)
+			])
+		)
+		.orderBy('school.name')
+		.orderBy(sql`lower(yp.last_name)`)
+		.orderBy(sql`lower(yp.first_name)`)
+		.orderBy('yp.id')
+		.execute();
+}
+
+export type RegisterRow = Awaited<ReturnType<typeof listRegister>>[number];
+
+export interface MarkRow {
+	youngPersonId: string;
+	status: AttendanceStatus;
+}
+
+/**
+ * Saves marks in one statement. A mark that has not changed keeps who recorded it and when.
+ * 5 parameters a row: PostgreSQL's 65,535 allows 13,107 marks, far more than any register.
+ */
+export async function upsertMarks(db: Db, sessionId: string, marks: MarkRow[], recordedBy: string, at: Date): Promise<void> {
+	if (marks.length === 0) return;
+	await db
+		.insertInto('attendance_mark')
+		.values(marks.map((m) => ({ session_id: sessionId, young_person_id: m.youngPersonId, status: m.status, recorded_by: recordedBy, recorded_at: at })))
+		.onConflict((oc) =>
+			oc
+				.columns(['session_id', 'young_person_id'])
+				.doUpdateSet((eb) => ({
+					status: eb.ref('excluded.status'),
+					recorded_by: eb.ref('excluded.recorded_by'),
+					recorded_at: eb.ref('excluded.recorded_at')
+				}))
+				.where(sql<boolean>`attendance_mark.status is distinct from excluded.status`)
+		)
+		.execute();
+}
+
+/**
+ * The headcount grid of a session: each school and year group holding places, and any count
+ * saved before (kept even if the booking has since gone), with the count saved if any.
+ */
+export async function listHeadcounts(db: Db, sessionId: string) {
+	const cells = db
+		.selectFrom('booking as b')
+		.select(['b.school_id', 'b.year_group'])
+		.where('b.session_id', '=', sessionId)
+		.where(holdsPlaces)
+		.union(db.selectFrom('attendance_headcount').select(['school_id', 'year_group']).where('session_id', '=', sessionId));
+	return db
+		.selectFrom(cells.as('cell'))
+		.innerJoin('school', 'school.id', 'cell.school_id')
+		.leftJoin('attendance_headcount as h', (join) =>
+			join.onRef('h.school_id', '=', 'cell.school_id').onRef('h.year_group', '=', 'cell.year_group').on('h.session_id', '=', sessionId)
+		)
+		.select(['cell.school_id', 'school.name as school_name', 'cell.year_group', 'h.count'])
+		.orderBy('school.name')
+		.orderBy('cell.school_id')
+		.orderBy(sql`array_position(array['R','Y1','Y2','Y3','Y4','Y5','Y6','Y7','Y8','Y9','Y10','Y11','Y12','Y13','parents']::text[], cell.year_group)`)
+		.execute();
+}
+
+export type HeadcountRow = Awaited<ReturnType<typeof listHeadcounts>>[number];
+
+export interface CountRow {
+	schoolId: string;
+	yearGroup: YearGroup;
+	count: number;
+}
+
+export async function upsertHeadcounts(db: Db, sessionId: string, counts: CountRow[], recordedBy: string, at: Date): Promise<void> {
+	if (counts.length === 0) return;
+	await db
+		.insertInto('attendance_headcount')
+		.values(
+			counts.map((c) => ({ session_id: sessionId, school_id: c.schoolId, year_group: c.yearGroup, count: c.count, recorded_by: recordedBy, recorded_at: at }))
+		)
+		.onConflict((oc) =>
+			oc
+				.columns(['session_id', 'school_id', 'year_group'])
+				.doUpdateSet((eb) => ({
+					count: eb.ref('excluded.count'),
+					recorded_by: eb.ref('excluded.recorded_by'),
+					recorded_at: eb.ref('excluded.recorded_at')
+				}))
+				.where(sql<boolean>`attendance_headcount.count is distinct from excluded.count`)
+		)
+		.execute();
+}

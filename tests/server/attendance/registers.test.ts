@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import {
+	getHeadcounts,
+	getRegister,
+	markEveryonePresent,
+	saveHeadcounts,
+	saveMarks
+} from '../../../src/lib/server/attendance/attendance.service';
+import { makeContact, makeProgramme, makeSession } from '../../support/booking-world';
+import { useTestDatabase } from '../../support/database';
+import {
+	BEFORE_START,
+	makeHeadcountSession,
+	makeNamedSession,
+	makeYoungPeople,
+	STARTED,
+	storedMarks
+} from '../../support/attendance-world';
+import { auditEvents, makeActor, makeBooking, makeSchool } from '../../support/factories';
+
+const t = useTestDatabase();
+
+const everyone = (register: Awaited<ReturnType<typeof getRegister>>) => register.schools.flatMap((s) => s.people);
+
+describe('the named register', () => {
+	it('lists the booked schools’ young people of the booked year group and those enrolled, not others', async () => {
+		const world = await makeNamedSession(t.db);
+		const booked = await makeYoungPeople(t.db, world.schoolId, 'Y8', 3, 'Booked');
+		await makeYoungPeople(t.db, world.schoolId, 'Y7', 2, 'WrongYear');
+		const unbooked = await makeSchool(t.db, { name: 'Aaa Unbooked School' });
+		await makeYoungPeople(t.db, unbooked.id, 'Y8', 2, 'Unbooked');
+		// A school whose booking waits for places it has not been granted brings nobody yet.
+		const waiting = await makeSchool(t.db);
+		await makeBooking(t.db, { session_id: world.sessionId, school_id: waiting.id, status: 'waitlisted', places: 5, confirmed_places: 0 });
+		await makeYoungPeople(t.db, waiting.id, 'Y8', 2, 'Waiting');
+		const [enrolled] = await makeYoungPeople(t.db, unbooked.id, 'Y10', 1, 'Enrolled');
+		const [withdrawn] = await makeYoungPeople(t.db, unbooked.id, 'Y10', 1, 'Withdrawn');
+		await t.db
+			.insertInto('enrolment')
+			.values([
+				{ programme_id: world.programmeId, young_person_id: enrolled!.id, role: 'participant', stage: 'active', started_on: '2029-09-01' },
+				{ programme_id: world.programmeId, young_person_id: withdrawn!.id, role: 'participant', stage: 'withdrawn', started_on: '2029-09-01' }
+			])
+			.execute();
+
+		const register = await getRegister(t.db, world.lead, world.sessionId);
+
+		expect(register.schools.map((s) => s.schoolName)).toEqual(['Aaa Unbooked School', expect.stringMatching(/^Test School/)]);
+		expect(register.schools[0]!.people.map((p) => [p.firstName, p.yearGroup])).toEqual([['Enrolled0', 'Y10']]);
+		// Sorted by last name: the factory numbers them in reverse.
+		expect(register.schools[1]!.people.map((p) => p.id)).toEqual(booked.map((p) => p.id).reverse());
+		expect(register.schools[1]!.people.every((p) => p.yearGroup === 'Y8' && p.mark === null)).toBe(true);
+	});
+
+	it('works out year groups from the session’s academic year, which starts on 1 September in UK time', async () => {
+		const world = await makeProgramme(t.db, { registerKind: 'named' });
+		// 1 September 2030, 00:30 in London, is still 31 August in UTC: already the 2030-31 year.
+		const sessionId = await makeSession(t.db, world, { date: '2030-09-01', startTime: '00:30', endTime: '02:00', bookingOpens: '2030-08-01', bookingCloses: '2030-08-30' });
+		const school = await makeSchool(t.db);
+		await makeBooking(t.db, { session_id: sessionId, school_id: school.id, year_group: 'Y8' });
+		// Year 7 in 2029-30, so Year 8 in 2030-31.
+		const [pupil] = await makeYoungPeople(t.db, school.id, 'Y7', 1);
+
+		const register = await getRegister(t.db, world.lead, sessionId);
+
+		expect(everyone(register).map((p) => [p.id, p.yearGroup])).toEqual([[pupil!.id, 'Y8']]);
+	});
+
+	it('is a 404 for a school contact and for another programme’s lead, and says so in the audit log', async () => {
+		const world = await makeNamedSession(t.db);
+		const contact = await makeContact(t.db);
+		const otherLead = (await makeProgramme(t.db, { registerKind: 'named' })).lead;
+
+		await expect(getRegister(t.db, contact, world.sessionId)).rejects.toMatchObject({ status: 404 });
+		await expect(getRegister(t.db, otherLead, world.sessionId)).rejects.toMatchObject({ status: 404 });
+		await expect(saveMarks(t.db, otherLead, world.sessionId, [], STARTED)).rejects.toMatchObject({ status: 404 });
+		await expect(getHeadcounts(t.db, contact, world.sessionId)).rejects.toMatchObject({ status: 404 });
+		expect((await auditEvents(t.db, 'access.refused')).map((e) => e.actor_id)).toEqual([contact.id, otherLead.id, otherLead.id, contact.id]);
+	});
+
+	it('is open to an admin', async () => {
+		const world = await makeNamedSession(t.db);
+		await makeYoungPeople(t.db, world.schoolId, 'Y8', 2);
+		expect(everyone(await getRegister(t.db, world.admin, world.sessionId))).toHaveLength(2);
+	});
+});
+
+describe('saving marks', () => {
+	it('saves 802 marks in one call, then audits only the ones that changed, by id and never by name', async () => {
+		const world = await makeNamedSession(t.db, 802);
+		const people = await makeYoungPeople(t.db, world.schoolId, 'Y8', 802, 'Confidential');
+		const marks = people.map((p) => ({ youngPersonId: p.id, status: 'present' as const }));
+
+		const first = await saveMarks(t.db, world.lead, world.sessionId, marks, STARTED);
+
+		expect(first).toEqual({ ok: true, saved: 802, changed: 802 });
+		expect(await storedMarks(t.db, world.sessionId)).toHaveLength(802);
+		expect(await auditEvents(t.db, 'attendance.marked')).toHaveLength(802);
+
+		// The same 802 again, with the first 10 now late and 5 unexcused: only those 15 change.
+		const again = marks.map((m, i) => ({ ...m, status: i < 10 ? ('late' as const) : i < 15 ? ('unexcused' as const) : m.status }));
+		const second = await saveMarks(t.db, world.lead, world.sessionId, again, new Date(STARTED.getTime() + 60_000));
+
+		expect(second).toEqual({ ok: true, saved: 802, changed: 15 });
+		const changed = await auditEvents(t.db, 'attendance.changed');
+		expect(changed.map((e) => e.entity_id).sort()).toEqual(people.slice(0, 15).map((p) => p.id).sort());
+		expect(changed[0]).toMatchObject({ actor_id: world.lead.id, entity_type: 'young_person', detail: { sessionId: world.sessionId, from: 'present' } });
+		const stored = new Map((await storedMarks(t.db, world.sessionId)).map((m) => [m.young_person_id, m.status]));
+		expect(stored.get(people[0]!.id)).toBe('late');
+		expect(stored.get(people[14]!.id)).toBe('unexcused');
+		expect(stored.get(people[15]!.id)).toBe('present');
+
+		const everything = JSON.stringify(await auditEvents(t.db));
+		expect(everything).not.toMatch(/Confidential|Surname/);
+	});
+
+	it('marks everyone on the register present', async () => {
+		const world = await makeNamedSession(t.db);
+		const people = await makeYoungPeople(t.db, world.schoolId, 'Y8', 4);
+		await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: people[0]!.id, status: 'late' }], STARTED);
+
+		expect(await markEveryonePresent(t.db, world.lead, world.sessionId, STARTED)).toEqual({ ok: true, saved: 4, changed: 4 });
+		expect((await storedMarks(t.db, world.sessionId)).every((m) => m.status === 'present')).toBe(true);
+	});
+
+	it('refuses a session that has not started, and saves nothing', async () => {
+		const world = await makeNamedSession(t.db);
+		const [pupil] = await makeYoungPeople(t.db, world.schoolId, 'Y8', 1);
+
+		const result = await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present' }], BEFORE_START);
+
+		expect(result).toMatchObject({ ok: false, code: 'not_started' });
+		expect(await storedMarks(t.db, world.sessionId)).toEqual([]);
+		expect(await auditEvents(t.db, 'attendance.marked')).toEqual([]);
+	});
+
+	it('refuses a cancelled session, an unknown status and someone not on the register, saving none of the marks', async () => {
+		const world = await makeNamedSession(t.db);
+		const [pupil] = await makeYoungPeople(t.db, world.schoolId, 'Y8', 1);
+		const [stranger] = await makeYoungPeople(t.db, world.schoolId, 'Y9', 1);
+		const present = { youngPersonId: pupil!.id, status: 'present' };
+
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: pupil!.id, status: 'asleep' }], STARTED)).toMatchObject({ ok: false, code: 'unknown_status' });
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: stranger!.id, status: 'present' }], STARTED)).toMatchObject({ ok: false, code: 'not_on_register' });
+		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present], STARTED)).toMatchObject({ ok: false, code: 'cancelled' });
+		expect(await storedMarks(t.db, world.sessionId)).toEqual([]);
+	});
+
+	it('refuses named marks at a headcount session', async () => {
+		const world = await makeHeadcountSession(t.db);
+		const [pupil] = await makeYoungPeople(t.db, world.schoolId, 'Y8', 1);
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present' }], STARTED)).toMatchObject({ ok: false, code: 'wrong_register_kind' });
+	});
+});
+
+describe('headcounts', () => {
+	it('lists each school and year group holding places, saves the counts and re-saves a change', async () => {
+		const world = await makeHeadcountSession(t.db);
+
+		const empty = await getHeadcounts(t.db, world.lead, world.sessionId);
+		expect(empty.counts.map((c) => [c.school_name, c.year_group, c.count])).toEqual([
+			['Aardvark Academy', 'Y8', null],
+			['Aardvark Academy', 'parents', null],
+			['Zebra School', 'parents', null]
+		]);
+
+		const counts = [
+			{ schoolId: world.schoolId, yearGroup: 'Y8', count: 9 },
+			{ schoolId: world.schoolId, yearGroup: 'parents', count: 7 },
+			{ schoolId: world.otherSchoolId, yearGroup: 'parents', count: 0 }
+		];
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, counts, STARTED)).toEqual({ ok: true, saved: 3, changed: 3 });
+		const changedOne = counts.map((c, i) => (i === 1 ? { ...c, count: 8 } : c));
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, changedOne, STARTED)).toEqual({ ok: true, saved: 3, changed: 1 });
+
+		const saved = await getHeadcounts(t.db, world.lead, world.sessionId);
+		expect(saved.counts.map((c) => c.count)).toEqual([9, 8, 0]);
+		expect((await auditEvents(t.db, 'attendance.count_changed')).map((e) => e.detail)).toEqual([
+			{ schoolId: world.schoolId, yearGroup: 'parents', from: 7, to: 8 }
+		]);
+	});
+
+	it('refuses counts that are not whole numbers from 0 to 10,000, before the start, and for a school without places', async () => {
+		const world = await makeHeadcountSession(t.db);
+		const stranger = await makeSchool(t.db);
+		const count = (n: number, schoolId = world.schoolId) => [{ schoolId, yearGroup: 'parents', count: n }];
+
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(10_001), STARTED)).toMatchObject({ ok: false, code: 'invalid_count' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(2.5), STARTED)).toMatchObject({ ok: false, code: 'invalid_count' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(-1), STARTED)).toMatchObject({ ok: false, code: 'invalid_count' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(3), BEFORE_START)).toMatchObject({ ok: false, code: 'not_started' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(3, stranger.id), STARTED)).toMatchObject({ ok: false, code: 'not_on_register' });
+		expect(await t.db.selectFrom('attendance_headcount').selectAll().execute()).toEqual([]);
+	});
+
+	it('is a 404 for a school contact', async () => {
+		const world = await makeHeadcountSession(t.db);
+		const contact = await makeActor(t.db, { role: 'school', schoolId: world.schoolId });
+		await expect(saveHeadcounts(t.db, contact, world.sessionId, [], STARTED)).rejects.toMatchObject({ status: 404 });
+	});
+});
