@@ -6,7 +6,9 @@ import pg from 'pg';
 import { openDatabase } from '../lib/server/db/database';
 import { migrateToLatest } from '../lib/server/db/migrate';
 import { benchBookingContention } from './bench/bookings';
+import { benchRegisterSave } from './bench/registers';
 import { benchRotation } from './bench/rotation';
+import { benchYoungPeopleImport } from './bench/young-people-import';
 
 const serverUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const name = `ypt_bench_${process.pid}`;
@@ -23,6 +25,8 @@ try {
 	await database.close();
 	rows.push(...(await benchRotation()));
 	rows.push(...(await benchBookingContention(url.toString())));
+	rows.push(...(await benchRegisterSave(url.toString())));
+	rows.push(...(await benchYoungPeopleImport(url.toString())));
 	console.log(`Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`);
 	const width = Math.max(...rows.map((r) => r.name.length));
 	for (const row of rows) console.log(`${row.name.padEnd(width)}  ${row.figure}`);
