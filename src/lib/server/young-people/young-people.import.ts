@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsv, type ImportProblem } from '../csv';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import type { Actor } from '../auth/session';
@@ -44,19 +44,9 @@ const ALIASES: Record<string, Column> = {
 	fsm: 'free_school_meals'
 };
 
-export interface ImportProblem {
-	/** The row as a spreadsheet numbers it: the header is row 1. Undefined for the whole file. */
-	row?: number;
-	column?: string;
-	message: string;
-}
+export type { ImportProblem };
 
 type ParsedFile = { ok: true; rows: { row: number; values: YoungPersonValues }[] } | { ok: false; problems: ImportProblem[] };
-
-function detectDelimiter(text: string): string {
-	const header = text.slice(0, text.search(/\r?\n|$/));
-	return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ';' : ',';
-}
 
 function columnOf(header: string): Column | undefined {
 	const folded = header.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
@@ -68,29 +58,12 @@ function columnOf(header: string): Column | undefined {
  * semicolon. Columns other than the template's are ignored and never stored (data minimisation).
  */
 export function parseYoungPeopleCsv(text: string): ParsedFile {
-	if (new TextEncoder().encode(text).length > YOUNG_PEOPLE_IMPORT_MAX_BYTES) {
-		return { ok: false, problems: [{ message: 'The file must be smaller than 2 MB' }] };
-	}
-	let records: { record: string[]; info: { lines: number } }[];
-	try {
-		// With `info`, csv-parse gives each record with where it ended; its types do not say so.
-		records = parse(text, {
-			bom: true,
-			delimiter: detectDelimiter(text.replace(/^\uFEFF/, '')),
-			skip_empty_lines: true,
-			relax_column_count: true,
-			trim: true,
-			info: true
-		}) as unknown as typeof records;
-	} catch (error) {
-		// csv-parse's messages quote the offending text; say only where, not what, was wrong.
-		const line = (error as { lines?: number }).lines;
-		return { ok: false, problems: [{ row: line, message: 'The file could not be read as CSV: check the quotation marks on this row' }] };
-	}
-	const [header, ...data] = records;
+	const read = readCsv(text, YOUNG_PEOPLE_IMPORT_MAX_BYTES);
+	if (!read.ok) return read;
+	const [header, ...data] = read.records;
 	if (!header) return { ok: false, problems: [{ message: 'The file is empty' }] };
 	const index = new Map<Column, number>();
-	header.record.forEach((name, i) => {
+	header.cells.forEach((name, i) => {
 		const column = columnOf(name);
 		if (column && !index.has(column)) index.set(column, i);
 	});
@@ -111,9 +84,9 @@ export function parseYoungPeopleCsv(text: string): ParsedFile {
 	};
 	return {
 		ok: true,
-		rows: data.map(({ record, info }) => ({
-			row: info.lines,
-			values: Object.fromEntries(youngPersonFields.map((c) => [c, cell(record, c)])) as YoungPersonValues
+		rows: data.map(({ cells, line }) => ({
+			row: line,
+			values: Object.fromEntries(youngPersonFields.map((c) => [c, cell(cells, c)])) as YoungPersonValues
 		}))
 	};
 }
