@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import * as foundation from './20261127T1300_foundation';
 import * as programmes from './20261127T1400_programmes_sessions_bookings';
 import * as youngPeople from './20261127T1500_young_people_attendance';
+import * as awards from './20261127T1600_awards';
+import * as mentoring from './20261127T1610_mentoring';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
 // folder so the app bundle, Vitest and the command line all load the same set; a test checks
@@ -9,5 +11,7 @@ import * as youngPeople from './20261127T1500_young_people_attendance';
 export const migrations: Record<string, Migration> = {
 	'20261127T1300_foundation': foundation,
 	'20261127T1400_programmes_sessions_bookings': programmes,
-	'20261127T1500_young_people_attendance': youngPeople
+	'20261127T1500_young_people_attendance': youngPeople,
+	'20261127T1600_awards': awards,
+	'20261127T1610_mentoring': mentoring
 };

@@ -248,6 +248,13 @@ export interface DB {
 	enrolment: EnrolmentTable;
 	attendance_mark: AttendanceMarkTable;
 	attendance_headcount: AttendanceHeadcountTable;
+	mentoring_cohort: MentoringCohortTable;
+	mentoring_pair: MentoringPairTable;
+	mentoring_meeting: MentoringMeetingTable;
+	award_group: AwardGroupTable;
+	award_level: AwardLevelTable;
+	award_participant: AwardParticipantTable;
+	award_day: AwardDayTable;
 }
 
 export type School = Selectable<SchoolTable>;
@@ -259,3 +266,87 @@ export type ProgrammeSession = Selectable<ProgrammeSessionTable>;
 export type Booking = Selectable<BookingTable>;
 export type Station = Selectable<StationTable>;
 export type YoungPerson = Selectable<YoungPersonTable>;
+
+// Peer mentoring (migrations/20261127T1610_mentoring.ts). DB is extended by declaration
+// merging, so this block stands on its own at the end of the file.
+
+export const mentoringTopics = ['cse', 'cce', 'gangs', 'risk_taking', 'online_safety', 'wellbeing', 'other'] as const;
+export type MentoringTopic = (typeof mentoringTopics)[number];
+
+export interface MentoringCohortTable {
+	id: Generated<string>;
+	programme_id: string;
+	academic_year: number;
+	max_mentees_per_mentor: Generated<number>;
+	created_at: CreatedAt;
+}
+
+export interface MentoringPairTable {
+	id: Generated<string>;
+	cohort_id: string;
+	mentor_id: string;
+	mentee_id: string;
+	created_at: CreatedAt;
+	ended_on: string | null;
+}
+
+export interface MentoringMeetingTable {
+	id: Generated<string>;
+	pair_id: string;
+	met_on: string;
+	minutes: number;
+	topics: ColumnType<MentoringTopic[], MentoringTopic[] | undefined, MentoringTopic[]>;
+	note: string | null;
+	recorded_by: string;
+	created_at: CreatedAt;
+}
+
+
+export type MentoringCohort = Selectable<MentoringCohortTable>;
+export type MentoringPair = Selectable<MentoringPairTable>;
+export type MentoringMeeting = Selectable<MentoringMeetingTable>;
+
+export const awardLevelCodes = ['discovery', 'explorer', 'conserver'] as const;
+export type AwardLevelCode = (typeof awardLevelCodes)[number];
+export const awardChallenges = ['discover', 'explore', 'conserve', 'share'] as const;
+export type AwardChallenge = (typeof awardChallenges)[number];
+
+export interface AwardGroupTable {
+	id: Generated<string>;
+	programme_id: string;
+	name: string;
+	leader_name: Generated<string>;
+	/** The John Muir Trust's reference for the group's proposal ('' until given). */
+	trust_reference: Generated<string>;
+	created_at: CreatedAt;
+}
+
+export interface AwardLevelTable {
+	programme_id: string;
+	code: AwardLevelCode;
+	label: string;
+}
+
+export interface AwardParticipantTable {
+	id: Generated<string>;
+	award_group_id: string;
+	young_person_id: string;
+	level: AwardLevelCode;
+	signed_off_by: string | null;
+	signed_off_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+	/** YYYY-MM-DD. */
+	achieved_on: string | null;
+	created_at: CreatedAt;
+}
+
+export interface AwardDayTable {
+	id: Generated<string>;
+	award_participant_id: string;
+	/** YYYY-MM-DD. */
+	day: string;
+	challenges: AwardChallenge[];
+	recorded_by: string;
+	created_at: CreatedAt;
+}
+
+// Declaration merging: the award tables join the DB interface above without editing it.

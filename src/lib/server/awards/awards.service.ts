@@ -1,0 +1,310 @@
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
+import { refuse } from '../auth/access';
+import type { Actor } from '../auth/session';
+import { awardChallenges, awardLevelCodes, type AwardChallenge, type AwardLevelCode } from '../db/schema';
+import { notFound, type FieldErrors } from '../errors';
+import { hasErrors, oneOf, UUID } from '../forms';
+import { getManagedProgramme } from '../programmes/programmes.service';
+import { isRealDate, londonParts } from '../time';
+import { academicYearOf, yearGroupIn } from '../young-people/young-people.schema';
+import { challengesMet, checkAward, defaultLevelLabels, type AwardCheck } from './awards.rules';
+import { groupCertificate, participantCertificate } from './certificate';
+import * as queries from './awards.queries';
+
+// John Muir Award groups, participants, days and sign-off. Only the programme's leads and the
+// admins: anyone else, and any record of another programme, is a 404. Audit rows carry ids
+// only, never a young person's name.
+
+const PARTNERSHIP = 'Dover District Safer Stronger Communities Partnership';
+
+type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
+export type AwardLabels = Record<AwardLevelCode, string>;
+
+/** The first line of every function here: a programme of the award shape that the actor manages. */
+async function requireAwardProgramme(db: Db, actor: Actor, programmeId: string) {
+	const programme = await getManagedProgramme(db, actor, programmeId);
+	return programme.shape === 'award' ? programme : refuse(db, actor, { entityType: 'programme', entityId: programmeId });
+}
+
+async function requireGroup(db: Db, actor: Actor, programmeId: string, groupId: string) {
+	const programme = await requireAwardProgramme(db, actor, programmeId);
+	const group = UUID.test(groupId) ? await queries.findAwardGroup(db, programme.id, groupId) : undefined;
+	return group ? { programme, group } : refuse(db, actor, { entityType: 'award_group', entityId: UUID.test(groupId) ? groupId : undefined });
+}
+
+async function requireParticipant(db: Db, actor: Actor, programmeId: string, groupId: string, participantId: string) {
+	const { programme, group } = await requireGroup(db, actor, programmeId, groupId);
+	const participant = UUID.test(participantId) ? await queries.findParticipant(db, group.id, participantId) : undefined;
+	if (!participant) return refuse(db, actor, { entityType: 'award_participant', entityId: UUID.test(participantId) ? participantId : undefined });
+	return { programme, group, participant };
+}
+
+async function labelsOf(db: Db, programmeId: string): Promise<AwardLabels> {
+	const rows = await queries.listAwardLevels(db, programmeId);
+	return { ...defaultLevelLabels, ...Object.fromEntries(rows.map((r) => [r.code, r.label])) };
+}
+
+export async function getAwardLabels(db: Db, actor: Actor, programmeId: string): Promise<AwardLabels> {
+	await requireAwardProgramme(db, actor, programmeId);
+	return labelsOf(db, programmeId);
+}
+
+export type AwardLabelValues = Record<AwardLevelCode, string>;
+
+/** What this programme calls each level (the partnership plan says Bronze, Silver and Gold). */
+export async function saveAwardLabels(db: Db, actor: Actor, programmeId: string, values: AwardLabelValues): Promise<SaveResult> {
+	await requireAwardProgramme(db, actor, programmeId);
+	const errors: FieldErrors = {};
+	const labels = {} as AwardLabels;
+	for (const code of awardLevelCodes) {
+		const label = values[code].trim().replace(/\s+/g, ' ');
+		if (label === '') errors[`label_${code}`] = `Enter a name for the ${defaultLevelLabels[code]} level`;
+		else if (label.length > 50) errors[`label_${code}`] = `The name for the ${defaultLevelLabels[code]} level must be 50 characters or fewer`;
+		labels[code] = label;
+	}
+	if (hasErrors(errors)) return { ok: false, errors };
+	await withTransaction(db, async (trx) => {
+		await queries.upsertAwardLevels(trx, programmeId, labels);
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'award.levels_renamed', entityType: 'programme', entityId: programmeId, address: actor.address });
+	});
+	return { ok: true, id: programmeId };
+}
+
+export async function listAwardGroups(db: Db, actor: Actor, programmeId: string) {
+	await requireAwardProgramme(db, actor, programmeId);
+	return queries.listAwardGroups(db, programmeId);
+}
+
+export interface AwardGroupValues {
+	name: string;
+	leaderName: string;
+	trustReference: string;
+}
+
+export function validateAwardGroup(values: AwardGroupValues): { errors: FieldErrors; input: AwardGroupValues } {
+	const errors: FieldErrors = {};
+	const tidy = (s: string) => s.trim().replace(/\s+/g, ' ');
+	const input = { name: tidy(values.name), leaderName: tidy(values.leaderName), trustReference: tidy(values.trustReference) };
+	if (input.name === '') errors.name = 'Enter a name for the group';
+	else if (input.name.length > 200) errors.name = 'The group name must be 200 characters or fewer';
+	if (input.leaderName.length > 200) errors.leaderName = "The leader's name must be 200 characters or fewer";
+	if (input.trustReference.length > 50) errors.trustReference = 'The John Muir Trust reference must be 50 characters or fewer';
+	return { errors, input };
+}
+
+export async function createAwardGroup(db: Db, actor: Actor, programmeId: string, values: AwardGroupValues): Promise<SaveResult> {
+	await requireAwardProgramme(db, actor, programmeId);
+	const { errors, input } = validateAwardGroup(values);
+	if (!errors.name && (await queries.findAwardGroupByName(db, programmeId, input.name))) errors.name = 'A group with this name already exists';
+	if (hasErrors(errors)) return { ok: false, errors };
+	return withTransaction(db, async (trx) => {
+		const { id } = await queries.insertAwardGroup(trx, {
+			programme_id: programmeId,
+			name: input.name,
+			leader_name: input.leaderName,
+			trust_reference: input.trustReference
+		});
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'award.group_created', entityType: 'award_group', entityId: id, detail: { programmeId }, address: actor.address });
+		return { ok: true, id };
+	});
+}
+
+export interface ParticipantProgress {
+	id: string;
+	youngPersonId: string;
+	name: string;
+	schoolName: string;
+	level: AwardLevelCode;
+	days: { day: string; challenges: AwardChallenge[] }[];
+	challengesMet: AwardChallenge[];
+	check: AwardCheck;
+	achievedOn: string | null;
+	signedOffByName: string | null;
+}
+
+/** A group with each participant's days, challenge coverage and eligibility, and who may be added. */
+export async function getAwardGroup(db: Db, actor: Actor, programmeId: string, groupId: string, now: Date) {
+	const { group } = await requireGroup(db, actor, programmeId, groupId);
+	const [participants, days, candidates, labels] = [
+		await queries.listParticipants(db, group.id),
+		await queries.listDaysOfGroup(db, group.id),
+		await queries.listParticipantCandidates(db, programmeId, group.id),
+		await labelsOf(db, programmeId)
+	];
+	const academicYear = academicYearOf(now);
+	const progress: ParticipantProgress[] = participants.map((p) => {
+		const own = days.filter((d) => d.award_participant_id === p.id).map((d) => ({ day: d.day, challenges: d.challenges }));
+		return {
+			id: p.id,
+			youngPersonId: p.young_person_id,
+			name: `${p.first_name} ${p.last_name}`,
+			schoolName: p.school_name,
+			level: p.level,
+			days: own,
+			challengesMet: challengesMet(own),
+			check: checkAward(p.level, own),
+			achievedOn: p.achieved_on,
+			signedOffByName: p.signed_off_by_name
+		};
+	});
+	return {
+		group,
+		labels,
+		participants: progress,
+		candidates: candidates.map((c) => ({ id: c.id, name: `${c.first_name} ${c.last_name}`, schoolName: c.school_name, yearGroup: yearGroupIn(c.reception_year, academicYear) }))
+	};
+}
+
+export interface ParticipantValues {
+	youngPersonId: string;
+	level: string;
+}
+
+export async function addParticipant(db: Db, actor: Actor, programmeId: string, groupId: string, values: ParticipantValues): Promise<SaveResult> {
+	const { group } = await requireGroup(db, actor, programmeId, groupId);
+	const errors: FieldErrors = {};
+	const candidates = await queries.listParticipantCandidates(db, programmeId, group.id);
+	if (!candidates.some((c) => c.id === values.youngPersonId)) errors.youngPersonId = 'Select a young person from the list';
+	if (!oneOf(awardLevelCodes, values.level)) errors.level = 'Select the level they are working towards';
+	if (hasErrors(errors) || !oneOf(awardLevelCodes, values.level)) return { ok: false, errors };
+	const level = values.level;
+	return withTransaction(db, async (trx) => {
+		const row = await queries.insertParticipant(trx, { award_group_id: group.id, young_person_id: values.youngPersonId, level });
+		if (!row) return { ok: false, errors: { youngPersonId: 'This young person is already in the group' } };
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'award.participant_added',
+			entityType: 'award_participant',
+			entityId: row.id,
+			detail: { groupId: group.id, youngPersonId: values.youngPersonId, level },
+			address: actor.address
+		});
+		return { ok: true, id: row.id };
+	});
+}
+
+export interface DayValues {
+	day: string;
+	challenges: string[];
+}
+
+/** Logs one whole day, or replaces the challenges of a day already logged. */
+export async function logAwardDay(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	groupId: string,
+	participantId: string,
+	values: DayValues,
+	now: Date
+): Promise<SaveResult> {
+	const { participant } = await requireParticipant(db, actor, programmeId, groupId, participantId);
+	const errors: FieldErrors = {};
+	const day = values.day.trim();
+	if (day === '') errors.day = 'Enter the date of the day';
+	else if (!isRealDate(day)) errors.day = 'The date must be a real date, like 2019-05-11';
+	else if (day > londonParts(now).date) errors.day = 'The date must be today or in the past';
+	const challenges = awardChallenges.filter((c) => values.challenges.includes(c));
+	if (challenges.length === 0 || challenges.length !== new Set(values.challenges).size) errors.challenges = 'Select the challenges the day served';
+	if (participant.achieved_on) errors.day = 'This award has been signed off: no more days can be logged';
+	if (hasErrors(errors)) return { ok: false, errors };
+	return withTransaction(db, async (trx) => {
+		const inserted = await queries.upsertDay(trx, { award_participant_id: participant.id, day, challenges, recorded_by: actor.id });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: inserted ? 'award.day_logged' : 'award.day_changed',
+			entityType: 'award_participant',
+			entityId: participant.id,
+			detail: { day, challenges },
+			address: actor.address
+		});
+		return { ok: true, id: participant.id };
+	});
+}
+
+export type SignOffResult =
+	| { ok: true }
+	| { ok: false; code: 'not_eligible'; problems: string[] }
+	| { ok: false; code: 'already_signed_off' }
+	| { ok: false; code: 'invalid_date'; problems: string[] };
+
+/**
+ * The leader's sign-off: refused, with the rules' problems, unless the days logged meet the
+ * level; records who signed off and the date achieved (today in London unless given).
+ */
+export async function signOffAward(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	groupId: string,
+	participantId: string,
+	achievedOnValue: string,
+	now: Date
+): Promise<SignOffResult> {
+	const { participant } = await requireParticipant(db, actor, programmeId, groupId, participantId);
+	const today = londonParts(now).date;
+	const achievedOn = achievedOnValue.trim() || today;
+	if (!isRealDate(achievedOn) || achievedOn > today) {
+		return { ok: false, code: 'invalid_date', problems: ['The date achieved must be a real date, today or in the past'] };
+	}
+	return withTransaction(db, async (trx) => {
+		// Lock, then check, then write: a day logged meanwhile cannot slip past the check.
+		const locked = await queries.lockParticipant(trx, participant.id);
+		if (!locked) notFound();
+		if (locked.achieved_on) return { ok: false, code: 'already_signed_off' } as const;
+		const days = await queries.listDaysOfParticipant(trx, participant.id);
+		const check = checkAward(locked.level, days);
+		const lastDay = days[days.length - 1]?.day;
+		if (check.eligible && lastDay && achievedOn < lastDay) check.problems.push(`The date achieved cannot be before the last day logged (${lastDay})`);
+		if (check.problems.length > 0) return { ok: false, code: 'not_eligible', problems: check.problems } as const;
+		await queries.updateSignOff(trx, participant.id, actor.id, achievedOn, now);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'award.signed_off',
+			entityType: 'award_participant',
+			entityId: participant.id,
+			detail: { groupId, level: locked.level, achievedOn, days: days.length },
+			address: actor.address
+		});
+		return { ok: true } as const;
+	});
+}
+
+function fileName(text: string): string {
+	return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'certificate';
+}
+
+/** One participant's certificate; a participant not yet signed off has none (404). */
+export async function participantCertificateFor(db: Db, actor: Actor, programmeId: string, groupId: string, participantId: string) {
+	const { group, participant } = await requireParticipant(db, actor, programmeId, groupId, participantId);
+	if (!participant.achieved_on) notFound();
+	const labels = await labelsOf(db, programmeId);
+	const bytes = await participantCertificate({
+		levelLabel: labels[participant.level],
+		youngPersonName: `${participant.first_name} ${participant.last_name}`,
+		groupName: group.name,
+		achievedOn: participant.achieved_on,
+		partnershipName: PARTNERSHIP
+	});
+	await insertAuditEvent(db, { actorId: actor.id, action: 'award.certificate_issued', entityType: 'award_participant', entityId: participant.id, address: actor.address });
+	// The file is named by the group, not the young person: the name stays inside the document.
+	return { bytes, fileName: `john-muir-award-${fileName(group.name)}-${participant.id.slice(0, 8)}.pdf` };
+}
+
+/** The group's certificate, listing those whose awards are signed off; with none, there is none (404). */
+export async function groupCertificateFor(db: Db, actor: Actor, programmeId: string, groupId: string) {
+	const { group } = await requireGroup(db, actor, programmeId, groupId);
+	const labels = await labelsOf(db, programmeId);
+	const achieved = (await queries.listParticipants(db, group.id)).filter((p) => p.achieved_on);
+	if (achieved.length === 0) notFound();
+	const bytes = await groupCertificate({
+		groupName: group.name,
+		leaderName: group.leader_name,
+		trustReference: group.trust_reference,
+		partnershipName: PARTNERSHIP,
+		participants: achieved.map((p) => ({ name: `${p.first_name} ${p.last_name}`, levelLabel: labels[p.level], achievedOn: p.achieved_on! }))
+	});
+	await insertAuditEvent(db, { actorId: actor.id, action: 'award.group_certificate_issued', entityType: 'award_group', entityId: group.id, detail: { participants: achieved.length }, address: actor.address });
+	return { bytes, fileName: `john-muir-award-${fileName(group.name)}.pdf` };
+}

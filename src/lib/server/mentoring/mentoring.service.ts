@@ -1,0 +1,242 @@
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
+import { refuse } from '../auth/access';
+import type { Actor } from '../auth/session';
+import { mentoringTopics, type EnrolmentRole, type MentoringTopic } from '../db/schema';
+import type { FieldErrors } from '../errors';
+import { field, hasErrors, oneOf, UUID } from '../forms';
+import { getManagedProgramme } from '../programmes/programmes.service';
+import { addDays, isRealDate, londonParts } from '../time';
+import { academicYearOf, yearGroupIn, type PupilYearGroup } from '../young-people/young-people.schema';
+import * as queries from './mentoring.queries';
+
+// Peer mentoring for programmes of the `cohort` shape: only the programme's leads and admins.
+// Audit rows carry ids and counts, never a young person's name or a meeting's note.
+
+export const MENTOR_YEARS: readonly PupilYearGroup[] = ['Y12', 'Y13'];
+export const MENTEE_YEARS: readonly PupilYearGroup[] = ['Y8', 'Y9'];
+export const NOT_MET_DAYS = 28;
+export const NOTE_MAX = 280;
+
+export const topicLabels: Record<MentoringTopic, string> = {
+	cse: 'Child sexual exploitation (CSE)',
+	cce: 'Child criminal exploitation (CCE)',
+	gangs: 'Gangs',
+	risk_taking: 'Risk-taking',
+	online_safety: 'Online safety',
+	wellbeing: 'Wellbeing',
+	other: 'Other'
+};
+
+export type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
+
+export interface CohortValues {
+	academicYear: string;
+	maxMentees: string;
+}
+export interface PairValues {
+	mentorId: string;
+	menteeId: string;
+}
+export interface MeetingValues {
+	pairId: string;
+	metOn: string;
+	minutes: string;
+	topics: string[];
+	note: string;
+}
+
+export function cohortValuesFromForm(form: FormData): CohortValues {
+	return { academicYear: field(form, 'academicYear'), maxMentees: field(form, 'maxMentees') };
+}
+export function pairValuesFromForm(form: FormData): PairValues {
+	return { mentorId: field(form, 'mentorId'), menteeId: field(form, 'menteeId') };
+}
+export function meetingValuesFromForm(form: FormData): MeetingValues {
+	const topics = form.getAll('topics').filter((t): t is string => typeof t === 'string');
+	const note = form.get('note');
+	return { pairId: field(form, 'pairId'), metOn: field(form, 'metOn'), minutes: field(form, 'minutes'), topics, note: typeof note === 'string' ? note.trim() : '' };
+}
+
+/** "2026 to 2027" for the academic year that began in 2026. */
+export function academicYearLabel(year: number): string {
+	return `${year} to ${year + 1}`;
+}
+
+const target = (entityType: string, entityId?: string) => ({ entityType, entityId });
+
+/** A programme of the cohort shape the actor manages; anything else is a 404. */
+async function cohortProgramme(db: Db, actor: Actor, programmeId: string) {
+	const programme = await getManagedProgramme(db, actor, programmeId);
+	if (programme.shape !== 'cohort') return refuse(db, actor, target('programme', programmeId));
+	return programme;
+}
+
+async function managedCohort(db: Db, actor: Actor, programmeId: string, cohortId: string) {
+	await cohortProgramme(db, actor, programmeId);
+	const cohort = UUID.test(cohortId) ? await queries.findCohort(db, programmeId, cohortId) : undefined;
+	return cohort ?? refuse(db, actor, target('mentoring_cohort', cohortId));
+}
+
+function wholeNumber(text: string): number | undefined {
+	return /^\d{1,6}$/.test(text) ? Number(text) : undefined;
+}
+
+export async function getMentoringProgramme(db: Db, actor: Actor, programmeId: string) {
+	return cohortProgramme(db, actor, programmeId);
+}
+
+export async function listCohorts(db: Db, actor: Actor, programmeId: string) {
+	await cohortProgramme(db, actor, programmeId);
+	return queries.listCohorts(db, programmeId);
+}
+
+export async function createCohort(db: Db, actor: Actor, programmeId: string, values: CohortValues): Promise<SaveResult> {
+	await cohortProgramme(db, actor, programmeId);
+	const errors: FieldErrors = {};
+	const year = wholeNumber(values.academicYear);
+	if (values.academicYear === '') errors.academicYear = 'Enter the year the academic year starts, like 2026';
+	else if (year === undefined || year < 2000 || year > 2100) errors.academicYear = 'Enter the year the academic year starts as 4 digits, like 2026';
+	const max = values.maxMentees === '' ? 20 : wholeNumber(values.maxMentees);
+	if (max === undefined || max < 1 || max > 300) errors.maxMentees = 'Mentees per mentor must be a whole number from 1 to 300';
+	if (!errors.academicYear && (await queries.findCohortByYear(db, programmeId, year!))) {
+		errors.academicYear = `There is already a cohort for ${academicYearLabel(year!)}`;
+	}
+	if (hasErrors(errors)) return { ok: false, errors };
+	return withTransaction(db, async (trx) => {
+		const { id } = await queries.insertCohort(trx, { programme_id: programmeId, academic_year: year!, max_mentees_per_mentor: max! });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'mentoring.cohort_created',
+			...target('mentoring_cohort', id),
+			detail: { programmeId, academicYear: year, maxMenteesPerMentor: max },
+			address: actor.address
+		});
+		return { ok: true, id };
+	});
+}
+
+/** A cohort with its pairs (meetings and hours), the pairs not met for 4 weeks as of `asOf`, and who can be paired. */
+export async function getCohortOverview(db: Db, actor: Actor, programmeId: string, cohortId: string, asOf: string) {
+	const cohort = await managedCohort(db, actor, programmeId, cohortId);
+	const pairs = await queries.listPairs(db, cohort.id);
+	const notMet = await queries.listPairsNotMetSince(db, cohort.id, addDays(asOf, -NOT_MET_DAYS), asOf);
+	const year = cohort.academic_year;
+	const people = await queries.listYoungPeopleByReceptionYear(db, [...MENTOR_YEARS, ...MENTEE_YEARS].map((g) => year - Number(g.slice(1))));
+	const paired = new Set(pairs.map((p) => p.mentee_id));
+	const mentorIds = new Set(pairs.map((p) => p.mentor_id));
+	const inYears = (years: readonly PupilYearGroup[]) => (p: (typeof people)[number]) => years.includes(yearGroupIn(p.reception_year, year)!);
+	const choice = (p: (typeof people)[number]) => ({
+		id: p.id,
+		label: `${p.last_name}, ${p.first_name} (Year ${yearGroupIn(p.reception_year, year)!.slice(1)}, ${p.school_name})`
+	});
+	return {
+		cohort,
+		pairs: pairs.map((p) => ({ ...p, hours: Math.round((p.minutes / 60) * 10) / 10 })),
+		notMet,
+		mentors: people.filter(inYears(MENTOR_YEARS)).map(choice),
+		mentees: people.filter(inYears(MENTEE_YEARS)).filter((p) => !paired.has(p.id) && !mentorIds.has(p.id)).map(choice)
+	};
+}
+
+async function enrolIfNeeded(db: Db, programmeId: string, youngPersonId: string, role: EnrolmentRole, today: string) {
+	if (await queries.findEnrolment(db, programmeId, youngPersonId)) return undefined;
+	const { id } = await queries.insertEnrolment(db, { programme_id: programmeId, young_person_id: youngPersonId, role, started_on: today });
+	return id;
+}
+
+export async function pairMentor(db: Db, actor: Actor, programmeId: string, cohortId: string, values: PairValues, now = new Date()): Promise<SaveResult> {
+	const cohort = await managedCohort(db, actor, programmeId, cohortId);
+	const year = cohort.academic_year;
+	const errors: FieldErrors = {};
+	const mentor = UUID.test(values.mentorId) ? await queries.findYoungPersonYear(db, values.mentorId) : undefined;
+	const mentee = UUID.test(values.menteeId) ? await queries.findYoungPersonYear(db, values.menteeId) : undefined;
+	if (!mentor) errors.mentorId = 'Select a mentor';
+	else if (!MENTOR_YEARS.includes(yearGroupIn(mentor.reception_year, year)!)) errors.mentorId = `The mentor must be in Year 12 or Year 13 in ${academicYearLabel(year)}`;
+	if (!mentee) errors.menteeId = 'Select a mentee';
+	else if (!MENTEE_YEARS.includes(yearGroupIn(mentee.reception_year, year)!)) errors.menteeId = `The mentee must be in Year 8 or Year 9 in ${academicYearLabel(year)}`;
+	if (hasErrors(errors)) return { ok: false, errors };
+
+	return withTransaction(db, async (trx) => {
+		// Lock, then check, then write: two leads pairing at once cannot overfill a mentor.
+		const locked = (await queries.lockCohort(trx, cohort.id))!;
+		if (await queries.findPairByMentee(trx, cohort.id, mentee!.id)) errors.menteeId = 'This mentee already has a mentor in this cohort';
+		if (!errors.menteeId && (await queries.findRoleInCohort(trx, cohort.id, mentee!.id))) errors.menteeId = 'This young person is a mentor in this cohort';
+		const mentees = await queries.countMentees(trx, cohort.id, mentor!.id);
+		if (mentees >= locked.max_mentees_per_mentor) errors.mentorId = `This mentor already has ${mentees} mentees, the most allowed in this cohort`;
+		const mentorEnrolment = await queries.findEnrolment(trx, programmeId, mentor!.id);
+		if (!errors.mentorId && mentorEnrolment && mentorEnrolment.role !== 'mentor') errors.mentorId = `This young person is enrolled in the programme as a ${mentorEnrolment.role}`;
+		const menteeEnrolment = await queries.findEnrolment(trx, programmeId, mentee!.id);
+		if (!errors.menteeId && menteeEnrolment && menteeEnrolment.role !== 'mentee') errors.menteeId = `This young person is enrolled in the programme as a ${menteeEnrolment.role}`;
+		if (hasErrors(errors)) return { ok: false, errors };
+
+		const today = londonParts(now).date;
+		const { id } = await queries.insertPair(trx, { cohort_id: cohort.id, mentor_id: mentor!.id, mentee_id: mentee!.id });
+		const enrolled = [
+			await enrolIfNeeded(trx, programmeId, mentor!.id, 'mentor', today),
+			await enrolIfNeeded(trx, programmeId, mentee!.id, 'mentee', today)
+		].filter((e): e is string => e !== undefined);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'mentoring.paired',
+			...target('mentoring_pair', id),
+			detail: { cohortId: cohort.id, mentorId: mentor!.id, menteeId: mentee!.id, enrolmentIds: enrolled },
+			address: actor.address
+		});
+		return { ok: true, id };
+	});
+}
+
+export async function logMeeting(db: Db, actor: Actor, programmeId: string, values: MeetingValues, now = new Date()): Promise<SaveResult> {
+	await cohortProgramme(db, actor, programmeId);
+	const errors: FieldErrors = {};
+	let pair: Awaited<ReturnType<typeof queries.findPair>>;
+	if (values.pairId === '') errors.pairId = 'Select the mentor and mentee who met';
+	else {
+		// An id that is not one of this programme's pairs did not come from the form: a 404.
+		pair = UUID.test(values.pairId) ? await queries.findPair(db, programmeId, values.pairId) : undefined;
+		if (!pair) return refuse(db, actor, target('mentoring_pair', values.pairId));
+	}
+
+	const today = londonParts(now).date;
+	if (values.metOn === '') errors.metOn = 'Enter the date of the meeting';
+	else if (!isRealDate(values.metOn)) errors.metOn = 'The date of the meeting must be a real date';
+	else if (values.metOn > today) errors.metOn = 'The date of the meeting must be today or in the past';
+	else if (pair && values.metOn < `${pair.academic_year}-09-01`) {
+		errors.metOn = `The date of the meeting must be in the cohort's academic year, from 1 September ${pair.academic_year}`;
+	}
+	const minutes = wholeNumber(values.minutes);
+	if (values.minutes === '') errors.minutes = 'Enter how many minutes the meeting lasted';
+	else if (minutes === undefined || minutes < 5 || minutes > 600) errors.minutes = 'Minutes must be a whole number from 5 to 600';
+	const topics = [...new Set(values.topics)];
+	if (topics.length === 0) errors.topics = 'Select the topics talked about, or Other';
+	else if (!topics.every((t) => oneOf(mentoringTopics, t))) errors.topics = 'Select topics from the list';
+	if (values.note.length > NOTE_MAX) errors.note = `The note must be ${NOTE_MAX} characters or fewer`;
+	if (hasErrors(errors) || !pair) return { ok: false, errors };
+	const found = pair;
+
+	return withTransaction(db, async (trx) => {
+		const { id } = await queries.insertMeeting(trx, {
+			pair_id: found.id,
+			met_on: values.metOn,
+			minutes: minutes!,
+			topics: mentoringTopics.filter((t) => topics.includes(t)),
+			note: values.note === '' ? null : values.note,
+			recorded_by: actor.id
+		});
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'mentoring.meeting_logged',
+			...target('mentoring_meeting', id),
+			// The note is free text about a young person: it stays out of the audit log.
+			detail: { pairId: found.id, cohortId: found.cohort_id, minutes, topics: topics.length, hasNote: values.note !== '' },
+			address: actor.address
+		});
+		return { ok: true, id };
+	});
+}
+
+/** The academic year holding `now`, for the cohort form's default. */
+export function currentAcademicYear(now = new Date()): number {
+	return academicYearOf(now);
+}

@@ -1,0 +1,15 @@
+import { getDb } from '$lib/server/db';
+import { groupCertificateFor } from '$lib/server/awards/awards.service';
+import { idParam } from '$lib/server/route-params';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ locals, params }) => {
+	const { bytes, fileName } = await groupCertificateFor(getDb(), locals.user!, idParam(params.id), idParam(params.groupId));
+	return new Response(bytes as Uint8Array<ArrayBuffer>, {
+		headers: {
+			'content-type': 'application/pdf',
+			'content-disposition': `inline; filename="${fileName}"`,
+			'cache-control': 'private, no-store'
+		}
+	});
+};
