@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { signIn } from '../../../src/lib/server/auth/auth.service';
 import { seedDemo } from '../../../src/lib/server/demo/seed';
@@ -44,5 +45,65 @@ describe('seedDemo', () => {
 		await seedDemo(t.db, csv);
 		await expect(seedDemo(t.db, csv)).rejects.toThrow(/already has users/);
 		expect(await demoUsers()).toHaveLength(5);
+	});
+
+	it("builds the plan's 2018-19 year from record-level rows", async () => {
+		await seedDemo(t.db, csv);
+		const inYear = sql<boolean>`ps.starts_at >= '2018-09-01T00:00:00+01:00' and ps.starts_at < '2019-09-01T00:00:00+01:00'`;
+		const headcount = async (programme: string) =>
+			Number(
+				(
+					await t.db
+						.selectFrom('attendance_headcount as h')
+						.innerJoin('programme_session as ps', 'ps.id', 'h.session_id')
+						.innerJoin('programme as p', 'p.id', 'ps.programme_id')
+						.where('p.name', '=', programme)
+						.where(inYear)
+						.select((eb) => eb.fn.sum<number>('h.count').as('n'))
+						.executeTakeFirstOrThrow()
+				).n
+			);
+		expect(await headcount('Youth Conference')).toBe(802);
+		expect(await headcount('Safety in Action Week')).toBe(256);
+
+		const cohort = await t.db
+			.selectFrom('mentoring_pair as mp')
+			.innerJoin('mentoring_cohort as mc', 'mc.id', 'mp.cohort_id')
+			.where('mc.academic_year', '=', 2018)
+			.select((eb) => [eb.fn.count<number>('mp.mentor_id').distinct().as('mentors'), eb.fn.count<number>('mp.mentee_id').distinct().as('mentees')])
+			.executeTakeFirstOrThrow();
+		expect({ mentors: Number(cohort.mentors), mentees: Number(cohort.mentees) }).toEqual({ mentors: 15, mentees: 300 });
+
+		const awards = await t.db
+			.selectFrom('award_participant')
+			.where('achieved_on', '>=', '2018-09-01')
+			.where('achieved_on', '<=', '2019-08-31')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
+		expect(Number(awards.n)).toBe(25);
+
+		const sessions = async (programme: string) =>
+			t.db
+				.selectFrom('programme_session as ps')
+				.innerJoin('programme as p', 'p.id', 'ps.programme_id')
+				.where('p.name', '=', programme)
+				.where(inYear)
+				.where('ps.status', '=', 'completed')
+				.select('ps.id')
+				.execute();
+		expect(await sessions('Gang Awareness Workshops')).toHaveLength(6);
+
+		const arts = await t.db
+			.selectFrom('attendance_mark as m')
+			.innerJoin('programme_session as ps', 'ps.id', 'm.session_id')
+			.innerJoin('programme as p', 'p.id', 'ps.programme_id')
+			.innerJoin('young_person as yp', 'yp.id', 'm.young_person_id')
+			.innerJoin('school as s', 's.id', 'yp.school_id')
+			.where('p.name', '=', 'Dover Smart Arts Project')
+			.where('m.status', 'in', ['present', 'late'])
+			.select(['s.name as school', (eb) => eb.fn.count<number>('m.young_person_id').distinct().as('n')])
+			.groupBy('s.name')
+			.execute();
+		expect(arts.map((r) => ({ school: r.school, n: Number(r.n) }))).toEqual([{ school: 'Astor College', n: 14 }]);
 	});
 });

@@ -89,7 +89,6 @@ interface SessionPlan {
 	schoolCap?: number;
 	requiresApproval?: boolean;
 	rotationMinutes?: number;
-	status: 'scheduled' | 'completed';
 }
 
 /** The first weekday on or after `date`. */
@@ -104,59 +103,45 @@ function mondayOnOrAfter(date: string): string {
 }
 
 /**
- * The partnership plan's programmes, led by the demo lead, with the 2018-19 year's sessions
- * (completed) and upcoming ones dated from today, open for booking now.
+ * The partnership plan's programmes, led by the demo lead, with upcoming sessions dated from
+ * today, open for booking now. Returns each programme's id by name. (The past years' sessions
+ * come from reference-years.ts.)
  */
 export async function seedDemoProgrammes(
 	trx: Transaction<DB>,
 	ids: { leadId: string; adminId: string; schoolIds: Map<string, string> },
 	now = new Date()
-): Promise<void> {
+): Promise<Map<string, string>> {
 	const today = londonParts(now).date;
 	const inDays = (days: number) => weekday(addDays(today, days));
 	const week = mondayOnOrAfter(addDays(today, 28));
 	const plans: Record<string, SessionPlan[]> = {
 		'Youth Conference': [
-			{ date: '2019-03-14', start: '09:00', end: '15:00', venue: 'Dover Town Hall (Maison Dieu)', capacity: 850, status: 'completed' },
-			{ date: inDays(45), start: '09:00', end: '15:00', venue: 'Dover Town Hall (Maison Dieu)', capacity: 850, schoolCap: 120, status: 'scheduled' }
+			{ date: inDays(45), start: '09:00', end: '15:00', venue: 'Dover Town Hall (Maison Dieu)', capacity: 850, schoolCap: 120 }
 		],
 		'Safety in Action Week': [
 			...[0, 1, 2, 3, 4].flatMap((d) => [
-				{ date: addDays('2019-06-17', d), start: '09:15', end: '11:45', venue: 'Betteshanger Country Park', capacity: 64, rotationMinutes: 15, status: 'completed' as const },
-				{ date: addDays('2019-06-17', d), start: '12:45', end: '15:15', venue: 'Betteshanger Country Park', capacity: 64, rotationMinutes: 15, status: 'completed' as const }
-			]),
-			...[0, 1, 2, 3, 4].flatMap((d) => [
-				{ date: addDays(week, d), start: '09:15', end: '11:45', venue: 'Betteshanger Country Park', capacity: 64, schoolCap: 32, rotationMinutes: 15, status: 'scheduled' as const },
-				{ date: addDays(week, d), start: '12:45', end: '15:15', venue: 'Betteshanger Country Park', capacity: 64, schoolCap: 32, rotationMinutes: 15, status: 'scheduled' as const }
+				{ date: addDays(week, d), start: '09:15', end: '11:45', venue: 'Betteshanger Country Park', capacity: 64, schoolCap: 32, rotationMinutes: 15 },
+				{ date: addDays(week, d), start: '12:45', end: '15:15', venue: 'Betteshanger Country Park', capacity: 64, schoolCap: 32, rotationMinutes: 15 }
 			])
 		],
 		'Peer Mentoring Programme': [
-			{ date: '2018-09-20', start: '13:30', end: '15:30', venue: 'Canterbury Christ Church University, Broadstairs', capacity: 320, status: 'completed' },
-			{ date: inDays(21), start: '13:30', end: '15:30', venue: 'Dover Discovery Centre', capacity: 40, requiresApproval: true, status: 'scheduled' }
+			{ date: inDays(21), start: '13:30', end: '15:30', venue: 'Dover Discovery Centre', capacity: 40, requiresApproval: true }
 		],
 		'John Muir Award': [
-			{ date: '2019-05-11', start: '10:00', end: '15:00', venue: 'Samphire Hoe', capacity: 30, status: 'completed' },
-			{ date: inDays(14), start: '10:00', end: '15:00', venue: 'Samphire Hoe', capacity: 30, schoolCap: 12, status: 'scheduled' }
+			{ date: inDays(14), start: '10:00', end: '15:00', venue: 'Samphire Hoe', capacity: 30, schoolCap: 12 }
 		],
 		'Gang Awareness Workshops': [
-			...['2018-10-09', '2018-11-13', '2019-01-15', '2019-02-26', '2019-04-30', '2019-06-11'].map((date) => ({
-				date,
-				start: '18:00',
-				end: '19:30',
-				venue: 'Astor College',
-				capacity: 40,
-				status: 'completed' as const
-			})),
-			{ date: inDays(10), start: '18:00', end: '19:30', venue: 'Goodwin Academy, Deal', capacity: 40, status: 'scheduled' },
-			{ date: inDays(38), start: '18:00', end: '19:30', venue: 'Astor College, Dover', capacity: 40, status: 'scheduled' }
+			{ date: inDays(10), start: '18:00', end: '19:30', venue: 'Goodwin Academy, Deal', capacity: 40 },
+			{ date: inDays(38), start: '18:00', end: '19:30', venue: 'Astor College, Dover', capacity: 40 }
 		],
 		'Dover Smart Arts Project': [
-			{ date: '2019-02-07', start: '13:00', end: '15:30', venue: 'Astor College art studio', capacity: 14, status: 'completed' },
-			{ date: inDays(17), start: '13:00', end: '15:30', venue: 'Astor College art studio', capacity: 14, status: 'scheduled' }
+			{ date: inDays(17), start: '13:00', end: '15:30', venue: 'Astor College art studio', capacity: 14 }
 		]
 	};
 
 	const sessionIds = new Map<string, string[]>();
+	const programmeIds = new Map<string, string>();
 	for (const programme of programmes) {
 		const { id } = await trx
 			.insertInto('programme')
@@ -171,25 +156,24 @@ export async function seedDemoProgrammes(
 			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
+		programmeIds.set(programme.name, id);
 		await trx.insertInto('programme_lead').values({ programme_id: id, user_id: ids.leadId }).execute();
 		const sessions = await trx
 			.insertInto('programme_session')
 			.values(
 				plans[programme.name]!.map((plan) => {
 					const startsAt = fromLondon(plan.date, plan.start);
-					const opens = plan.status === 'completed' ? fromLondon(addDays(plan.date, -60)) : fromLondon(addDays(today, -1));
 					return {
 						programme_id: id,
 						starts_at: startsAt,
 						ends_at: fromLondon(plan.date, plan.end),
 						venue: plan.venue,
 						capacity: plan.capacity,
-						booking_opens_at: opens,
+						booking_opens_at: fromLondon(addDays(today, -1)),
 						booking_closes_at: new Date(Math.min(fromLondon(addDays(plan.date, -2)).getTime(), startsAt.getTime())),
 						year_groups: programme.yearGroups,
 						school_cap: plan.schoolCap ?? null,
 						requires_approval: plan.requiresApproval ?? false,
-						status: plan.status,
 						rotation_minutes: plan.rotationMinutes ?? null
 					};
 				})
@@ -227,6 +211,7 @@ export async function seedDemoProgrammes(
 	};
 	await book('Youth Conference', -1, 'Dover Grammar School for Girls', 'Y8', 110);
 	await book('Youth Conference', -1, 'Goodwin Academy', 'Y8', 95);
-	await book('Safety in Action Week', 10, 'Vale View Community School', 'Y6', 30, 'Oak and Ash');
-	await book('Safety in Action Week', 10, 'Green Park Community Primary School', 'Y6', 28, 'Kingfishers');
+	await book('Safety in Action Week', 0, 'Vale View Community School', 'Y6', 30, 'Oak and Ash');
+	await book('Safety in Action Week', 0, 'Green Park Community Primary School', 'Y6', 28, 'Kingfishers');
+	return programmeIds;
 }

@@ -7,6 +7,7 @@ import { validateSchool } from '../schools/schools.schema';
 import { insertSchools } from '../schools/schools.queries';
 import { insertUser } from '../users/users.queries';
 import { seedDemoProgrammes } from './programmes-seed';
+import { seedReferenceYears } from './reference-years';
 
 export const DEMO_PASSWORD = 'demo-password-2019';
 
@@ -47,11 +48,10 @@ export async function seedDemo(db: Db, schoolsCsv: string): Promise<void> {
 			});
 			userIds.set(user.email, id);
 		}
-		await seedDemoProgrammes(trx, {
-			leadId: userIds.get('lead@demo.test')!,
-			adminId: userIds.get('admin@demo.test')!,
-			schoolIds: new Map(schools.map((s, i) => [s.name, ids[i]!.id]))
-		});
+		const people = { leadId: userIds.get('lead@demo.test')!, adminId: userIds.get('admin@demo.test')!, schoolIds: new Map(schools.map((s, i) => [s.name, ids[i]!.id])) };
+		const programmeIds = await seedDemoProgrammes(trx, people);
+		const ofPhase = (phase: string) => schools.flatMap((s, i) => (s.phase === phase ? [ids[i]!.id] : []));
+		await seedReferenceYears(trx, { ...people, programmeIds, secondary: ofPhase('secondary'), primary: ofPhase('primary') });
 		await insertAuditEvent(trx, { actorId: null, action: 'demo.seeded', detail: { schools: schools.length, users: demoUsers.length } });
 	});
 }
