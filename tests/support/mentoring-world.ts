@@ -3,7 +3,7 @@ import type { DB, YearGroup } from '../../src/lib/server/db/schema';
 import { createCohort } from '../../src/lib/server/mentoring/mentoring.service';
 import { ACADEMIC_YEAR, makeYoungPeople } from './attendance-world';
 import { makeProgramme, type ProgrammeWorld } from './booking-world';
-import { makeSchool } from './factories';
+import { makeBooking, makeSchool, makeSession } from './factories';
 
 // A Peer Mentoring programme with a cohort for 2029-30 and young people in the year groups a
 // test asks for. The clock is explicit: "now" is 20 March 2030, inside that academic year.
@@ -21,7 +21,10 @@ export async function makeMentoringWorld(db: Kysely<DB>, maxMentees = '20'): Pro
 	const world = await makeProgramme(db, { shape: 'cohort', registerKind: 'named', yearGroups: ['Y8', 'Y9', 'Y12', 'Y13'] });
 	const result = await createCohort(db, world.lead, world.programmeId, { academicYear: String(ACADEMIC_YEAR), maxMentees });
 	if (!result.ok) throw new Error(`createCohort refused the test cohort: ${JSON.stringify(result.errors)}`);
+	// The school has booked a session of the programme, which puts its young people within the lead's reach.
 	const school = await makeSchool(db);
+	const session = await makeSession(db, { programme_id: world.programmeId });
+	await makeBooking(db, { session_id: session.id, school_id: school.id, created_by: world.admin.id });
 	return { ...world, cohortId: result.id, schoolId: school.id };
 }
 

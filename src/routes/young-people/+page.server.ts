@@ -1,14 +1,20 @@
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
-import { listYoungPeople } from '$lib/server/young-people/young-people.service';
+import { listSchoolChoices, listYoungPeople, requireSchoolList } from '$lib/server/young-people/young-people.service';
 import type { PageServerLoad } from './$types';
 
-// For school contacts, their own school's list. (Admins and leads reach lists through the
-// service with a school id; these pages do not offer them a school yet.)
+// A school contact sees their own school's list. Admins and leads choose a school first:
+// admins any active school, leads the schools booked on their programmes' sessions.
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = locals.user!;
-	await requireRole(getDb(), actor, ['school'], { entityType: 'young_person' });
+	await requireRole(getDb(), actor, ['admin', 'lead', 'school'], { entityType: 'young_person' });
 	const search = (url.searchParams.get('search') ?? '').trim().slice(0, 100);
-	const youngPeople = await listYoungPeople(getDb(), actor, actor.schoolId ?? '', new Date(), { search: search || undefined });
-	return { youngPeople, search, notice: url.searchParams.get('notice') };
+	const notice = url.searchParams.get('notice');
+	const isContact = actor.role === 'school';
+	const schoolId = isContact ? (actor.schoolId ?? '') : (url.searchParams.get('school') ?? '');
+	const schools = isContact ? [] : await listSchoolChoices(getDb(), actor);
+	if (schoolId === '') return { isContact, schools, school: undefined, youngPeople: [], search, notice };
+	const school = await requireSchoolList(getDb(), actor, schoolId);
+	const youngPeople = await listYoungPeople(getDb(), actor, school.id, new Date(), { search: search || undefined });
+	return { isContact, schools, school: { id: school.id, name: school.name }, youngPeople, search, notice };
 };

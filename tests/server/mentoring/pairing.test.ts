@@ -8,7 +8,8 @@ import {
 } from '../../../src/lib/server/mentoring/mentoring.service';
 import { makeProgramme } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
-import { auditEvents, makeActor } from '../../support/factories';
+import { auditEvents, makeActor, makeSchool } from '../../support/factories';
+import { makeYoungPeople } from '../../support/attendance-world';
 import { ACADEMIC_YEAR, makeMentoringWorld, NOW, people, TODAY } from '../../support/mentoring-world';
 
 const t = useTestDatabase();
@@ -49,6 +50,21 @@ describe('pairing a mentor with a mentee', () => {
 			{ young_person_id: mentee, role: 'mentee', stage: 'active', started_on: TODAY },
 			{ young_person_id: mentor, role: 'mentor', stage: 'active', started_on: TODAY }
 		]);
+	});
+
+	it("offers a lead only young people of schools booked on their programmes, and refuses anyone else as not on the list", async () => {
+		const world = await makeMentoringWorld(t.db);
+		const [mentor] = await people(t.db, world, 'Y12');
+		const elsewhere = await makeSchool(t.db);
+		const [outsider] = await makeYoungPeople(t.db, elsewhere.id, 'Y8', 1, 'Elsewhere');
+		const overview = await getCohortOverview(t.db, world.lead, world.programmeId, world.cohortId, TODAY);
+		expect(overview.mentors.map((m) => m.id)).toContain(mentor);
+		expect(overview.mentees.map((m) => m.id)).not.toContain(outsider!.id);
+		const result = await pairMentor(t.db, world.lead, world.programmeId, world.cohortId, { mentorId: mentor!, menteeId: outsider!.id }, NOW);
+		expect(result).toEqual({ ok: false, errors: { menteeId: 'Select a mentee' } });
+		// An admin chooses from every school.
+		const asAdmin = await getCohortOverview(t.db, world.admin, world.programmeId, world.cohortId, TODAY);
+		expect(asAdmin.mentees.map((m) => m.id)).toContain(outsider!.id);
 	});
 
 	it('refuses a mentor outside Years 12-13 and a mentee outside Years 8-9, saving nothing', async () => {

@@ -80,6 +80,28 @@ export async function listParticipants(db: Db, groupId: string) {
 		.execute();
 }
 
+/** A participant who is this young person, of this school: for the school's own copy of a certificate. */
+export async function findParticipantOfSchool(db: Db, participantId: string, youngPersonId: string, schoolId: string) {
+	return db
+		.selectFrom('award_participant')
+		.innerJoin('young_person', 'young_person.id', 'award_participant.young_person_id')
+		.innerJoin('award_group', 'award_group.id', 'award_participant.award_group_id')
+		.select([
+			'award_participant.id',
+			'award_participant.level',
+			'award_participant.achieved_on',
+			'young_person.first_name',
+			'young_person.last_name',
+			'award_group.id as group_id',
+			'award_group.name as group_name',
+			'award_group.programme_id'
+		])
+		.where('award_participant.id', '=', participantId)
+		.where('award_participant.young_person_id', '=', youngPersonId)
+		.where('young_person.school_id', '=', schoolId)
+		.executeTakeFirst();
+}
+
 export async function findParticipant(db: Db, groupId: string, participantId: string) {
 	return db
 		.selectFrom('award_participant')

@@ -278,6 +278,29 @@ function fileName(text: string): string {
 /** One participant's certificate; a participant not yet signed off has none (404). */
 export async function participantCertificateFor(db: Db, actor: Actor, programmeId: string, groupId: string, participantId: string) {
 	const { group, participant } = await requireParticipant(db, actor, programmeId, groupId, participantId);
+	return issueCertificate(db, actor, programmeId, group, participant);
+}
+
+/**
+ * A school contact's copy of their own pupil's certificate, from the young person's page:
+ * only for a young person of their school, and only once the award is signed off.
+ */
+export async function ownPupilCertificateFor(db: Db, actor: Actor, youngPersonId: string, participantId: string) {
+	const refused = () => refuse(db, actor, { entityType: 'award_participant', entityId: UUID.test(participantId) ? participantId : undefined });
+	if (actor.role !== 'school' || !UUID.test(youngPersonId) || !UUID.test(participantId)) return refused();
+	const found = await queries.findParticipantOfSchool(db, participantId, youngPersonId, actor.schoolId ?? '');
+	if (!found) return refused();
+	const { programme_id, group_name, group_id, ...participant } = found;
+	return issueCertificate(db, actor, programme_id, { id: group_id, name: group_name }, participant);
+}
+
+async function issueCertificate(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	group: { id: string; name: string },
+	participant: { id: string; level: AwardLevelCode; achieved_on: string | null; first_name: string; last_name: string }
+) {
 	if (!participant.achieved_on) notFound();
 	const labels = await labelsOf(db, programmeId);
 	const bytes = await participantCertificate({

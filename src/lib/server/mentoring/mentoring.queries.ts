@@ -42,16 +42,18 @@ export async function lockCohort(trx: Transaction<DB>, cohortId: string) {
 export async function findYoungPersonYear(db: Db, id: string) {
 	return db
 		.selectFrom('young_person')
-		.select(['id', 'reception_year'])
+		.select(['id', 'school_id', 'reception_year'])
 		.where('id', '=', id)
 		.where('archived_at', 'is', null)
 		.executeTakeFirst();
 }
 
-/** Young people (not archived) whose Reception year is one of these, for the pairing form's choices. */
-export async function listYoungPeopleByReceptionYear(db: Db, receptionYears: number[]) {
-	return db
-		.selectFrom('young_person')
+/** Young people (not archived) whose Reception year is one of these, of these schools if given, for the pairing form's choices. */
+export async function listYoungPeopleByReceptionYear(db: Db, receptionYears: number[], schoolIds?: string[]) {
+	if (schoolIds?.length === 0) return [];
+	let query = db.selectFrom('young_person');
+	if (schoolIds) query = query.where('young_person.school_id', 'in', schoolIds);
+	return query
 		.innerJoin('school', 'school.id', 'young_person.school_id')
 		.select(['young_person.id', 'young_person.first_name', 'young_person.last_name', 'young_person.reception_year', 'school.name as school_name'])
 		.where('young_person.reception_year', 'in', receptionYears)

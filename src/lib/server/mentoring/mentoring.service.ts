@@ -9,6 +9,7 @@ import { getManagedProgramme } from '../programmes/programmes.service';
 import { addDays, isRealDate, londonParts } from '../time';
 import { academicYearOf, yearGroupIn, type PupilYearGroup } from '../young-people/young-people.schema';
 import * as queries from './mentoring.queries';
+import { leadHasSchool, leadHasYoungPerson, listLeadSchools } from '../young-people/young-people.queries';
 
 // Peer mentoring for programmes of the `cohort` shape: only the programme's leads and admins.
 // Audit rows carry ids and counts, never a young person's name or a meeting's note.
@@ -122,7 +123,9 @@ export async function getCohortOverview(db: Db, actor: Actor, programmeId: strin
 	const pairs = await queries.listPairs(db, cohort.id);
 	const notMet = await queries.listPairsNotMetSince(db, cohort.id, addDays(asOf, -NOT_MET_DAYS), asOf);
 	const year = cohort.academic_year;
-	const people = await queries.listYoungPeopleByReceptionYear(db, [...MENTOR_YEARS, ...MENTEE_YEARS].map((g) => year - Number(g.slice(1))));
+	// A lead chooses from the schools booked on their programmes (admins from every school).
+	const schoolIds = actor.role === 'lead' ? (await listLeadSchools(db, actor.id)).map((s) => s.id) : undefined;
+	const people = await queries.listYoungPeopleByReceptionYear(db, [...MENTOR_YEARS, ...MENTEE_YEARS].map((g) => year - Number(g.slice(1))), schoolIds);
 	const paired = new Set(pairs.map((p) => p.mentee_id));
 	const mentorIds = new Set(pairs.map((p) => p.mentor_id));
 	const inYears = (years: readonly PupilYearGroup[]) => (p: (typeof people)[number]) => years.includes(yearGroupIn(p.reception_year, year)!);
@@ -149,8 +152,14 @@ export async function pairMentor(db: Db, actor: Actor, programmeId: string, coho
 	const cohort = await managedCohort(db, actor, programmeId, cohortId);
 	const year = cohort.academic_year;
 	const errors: FieldErrors = {};
-	const mentor = UUID.test(values.mentorId) ? await queries.findYoungPersonYear(db, values.mentorId) : undefined;
-	const mentee = UUID.test(values.menteeId) ? await queries.findYoungPersonYear(db, values.menteeId) : undefined;
+	// Someone a lead may not see is treated as not on the list at all.
+	const visible = async (id: string) => {
+		const person = UUID.test(id) ? await queries.findYoungPersonYear(db, id) : undefined;
+		if (!person || actor.role !== 'lead') return person;
+		return (await leadHasSchool(db, actor.id, person.school_id)) || (await leadHasYoungPerson(db, actor.id, person.id)) ? person : undefined;
+	};
+	const mentor = await visible(values.mentorId);
+	const mentee = await visible(values.menteeId);
 	if (!mentor) errors.mentorId = 'Select a mentor';
 	else if (!MENTOR_YEARS.includes(yearGroupIn(mentor.reception_year, year)!)) errors.mentorId = `The mentor must be in Year 12 or Year 13 in ${academicYearLabel(year)}`;
 	if (!mentee) errors.menteeId = 'Select a mentee';

@@ -56,3 +56,137 @@ export async function updateYoungPerson(db: Db, id: string, changes: Updateable<
 		.where('id', '=', id)
 		.execute();
 }
+
+// A programme lead's reach: the schools with a booking (not cancelled) at a session of a
+// programme they lead, and beyond those only the young people enrolled in, or marked on a
+// register of, one of their programmes.
+
+/** Whether this school holds a booking (not cancelled) at a session of a programme the lead leads. */
+export async function leadHasSchool(db: Db, leadId: string, schoolId: string): Promise<boolean> {
+	const row = await db
+		.selectFrom('booking')
+		.innerJoin('programme_session', 'programme_session.id', 'booking.session_id')
+		.innerJoin('programme_lead', 'programme_lead.programme_id', 'programme_session.programme_id')
+		.select('booking.id')
+		.where('programme_lead.user_id', '=', leadId)
+		.where('booking.school_id', '=', schoolId)
+		.where('booking.status', '<>', 'cancelled')
+		.limit(1)
+		.executeTakeFirst();
+	return Boolean(row);
+}
+
+/** The active schools whose lists a lead may keep (see leadHasSchool), by name. */
+export async function listLeadSchools(db: Db, leadId: string) {
+	return db
+		.selectFrom('school')
+		.select(['school.id', 'school.name'])
+		.where('school.active', '=', true)
+		.where(({ exists, selectFrom }) =>
+			exists(
+				selectFrom('booking')
+					.innerJoin('programme_session', 'programme_session.id', 'booking.session_id')
+					.innerJoin('programme_lead', 'programme_lead.programme_id', 'programme_session.programme_id')
+					.select(sql`1`.as('one'))
+					.whereRef('booking.school_id', '=', 'school.id')
+					.where('programme_lead.user_id', '=', leadId)
+					.where('booking.status', '<>', 'cancelled')
+			)
+		)
+		.orderBy('school.name')
+		.execute();
+}
+
+/** Whether the young person is enrolled in, or has a mark on a register of, a programme the lead leads. */
+export async function leadHasYoungPerson(db: Db, leadId: string, youngPersonId: string): Promise<boolean> {
+	const enrolled = db
+		.selectFrom('enrolment')
+		.innerJoin('programme_lead', 'programme_lead.programme_id', 'enrolment.programme_id')
+		.select('enrolment.young_person_id as id')
+		.where('programme_lead.user_id', '=', leadId)
+		.where('enrolment.young_person_id', '=', youngPersonId);
+	const marked = db
+		.selectFrom('attendance_mark')
+		.innerJoin('programme_session', 'programme_session.id', 'attendance_mark.session_id')
+		.innerJoin('programme_lead', 'programme_lead.programme_id', 'programme_session.programme_id')
+		.select('attendance_mark.young_person_id as id')
+		.where('programme_lead.user_id', '=', leadId)
+		.where('attendance_mark.young_person_id', '=', youngPersonId);
+	const row = await enrolled.unionAll(marked).limit(1).executeTakeFirst();
+	return Boolean(row);
+}
+
+/** One young person, archived or not, with their school's name. */
+export async function findYoungPersonWithSchool(db: Db, id: string) {
+	return db
+		.selectFrom('young_person')
+		.innerJoin('school', 'school.id', 'young_person.school_id')
+		.select([...columns.map((c) => `young_person.${c}` as const), 'school.name as school_name'])
+		.where('young_person.id', '=', id)
+		.executeTakeFirst();
+}
+
+/** The programmes a lead leads, to narrow a young person's history to them. */
+function programmesLedBy(db: Db, leadId: string) {
+	return db.selectFrom('programme_lead').select('programme_lead.programme_id').where('programme_lead.user_id', '=', leadId);
+}
+
+// The history below is every programme's for admins and school contacts (leadId undefined),
+// and only their own programmes' for a lead.
+
+export async function listEnrolmentsOfYoungPerson(db: Db, youngPersonId: string, leadId?: string) {
+	return db
+		.selectFrom('enrolment')
+		.innerJoin('programme', 'programme.id', 'enrolment.programme_id')
+		.select(['enrolment.id', 'enrolment.programme_id', 'programme.name as programme_name', 'enrolment.role', 'enrolment.stage', 'enrolment.started_on', 'enrolment.ended_on'])
+		.where('enrolment.young_person_id', '=', youngPersonId)
+		.$if(leadId !== undefined, (qb) => qb.where('enrolment.programme_id', 'in', programmesLedBy(db, leadId!)))
+		.orderBy('enrolment.started_on', 'desc')
+		.orderBy('programme.name')
+		.execute();
+}
+
+export async function listMarksOfYoungPerson(db: Db, youngPersonId: string, leadId?: string) {
+	return db
+		.selectFrom('attendance_mark')
+		.innerJoin('programme_session', 'programme_session.id', 'attendance_mark.session_id')
+		.innerJoin('programme', 'programme.id', 'programme_session.programme_id')
+		.leftJoin('station', 'station.id', 'attendance_mark.station_id')
+		.select([
+			'attendance_mark.session_id',
+			'programme_session.starts_at',
+			'programme_session.programme_id',
+			'programme.name as programme_name',
+			'station.name as station_name',
+			'attendance_mark.status'
+		])
+		.where('attendance_mark.young_person_id', '=', youngPersonId)
+		.$if(leadId !== undefined, (qb) => qb.where('programme_session.programme_id', 'in', programmesLedBy(db, leadId!)))
+		.orderBy('programme_session.starts_at', 'desc')
+		.execute();
+}
+
+/** Award progress with the level's label as its programme names it (if it renamed it) and the days logged. */
+export async function listAwardsOfYoungPerson(db: Db, youngPersonId: string, leadId?: string) {
+	return db
+		.selectFrom('award_participant')
+		.innerJoin('award_group', 'award_group.id', 'award_participant.award_group_id')
+		.innerJoin('programme', 'programme.id', 'award_group.programme_id')
+		.leftJoin('award_level', (join) =>
+			join.onRef('award_level.programme_id', '=', 'award_group.programme_id').onRef('award_level.code', '=', 'award_participant.level')
+		)
+		.select([
+			'award_participant.id',
+			'award_group.programme_id',
+			'programme.name as programme_name',
+			'award_group.name as group_name',
+			'award_participant.level',
+			'award_level.label as level_label',
+			'award_participant.achieved_on',
+			sql<number>`(select count(*)::int from award_day where award_day.award_participant_id = award_participant.id)`.as('days')
+		])
+		.where('award_participant.young_person_id', '=', youngPersonId)
+		.$if(leadId !== undefined, (qb) => qb.where('award_group.programme_id', 'in', programmesLedBy(db, leadId!)))
+		.orderBy('award_participant.created_at', 'desc')
+		.execute();
+}

@@ -1,11 +1,12 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { canSeeSchool, refuse, requireRole } from '../auth/access';
+import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { Gender, Role } from '../db/schema';
 import type { FieldErrors } from '../errors';
 import { UUID } from '../forms';
-import { findSchool } from '../schools/schools.queries';
+import { defaultLevelLabels } from '../awards/awards.rules';
+import { findSchool, listSchools } from '../schools/schools.queries';
 import * as queries from './young-people.queries';
 import {
 	academicYearOf,
@@ -20,16 +21,52 @@ import {
 
 // Audit rows name young people by id only: never a name, in an audit row or a log.
 
-/** Who may keep a school's list: its own contacts, and admins and leads for any school. Report viewers never see names. */
+/**
+ * Who may keep a school's list: its own contacts; admins, any school; programme leads, the
+ * schools with a booking (not cancelled) at a session of a programme they lead. Report
+ * viewers never see names.
+ */
 const KEEPERS: readonly Role[] = ['admin', 'lead', 'school'];
-const person = (entityId?: string) => ({ entityType: 'young_person', entityId });
+const person = (entityId?: string) => ({ entityType: 'young_person', entityId: entityId && UUID.test(entityId) ? entityId : undefined });
 
-/** The first line of every function on a school's list: a school the actor may not see is a 404, audited. */
+async function mayKeepSchool(db: Db, actor: Actor, schoolId: string): Promise<boolean> {
+	if (actor.role === 'admin') return true;
+	if (actor.role === 'school') return actor.schoolId === schoolId;
+	return actor.role === 'lead' && queries.leadHasSchool(db, actor.id, schoolId);
+}
+
+/**
+ * Whether the actor may see this young person: a lead also reaches young people of other
+ * schools who are enrolled in, or marked on a register of, a programme they lead.
+ */
+async function maySeeYoungPerson(db: Db, actor: Actor, found: { id: string; school_id: string }): Promise<boolean> {
+	if (await mayKeepSchool(db, actor, found.school_id)) return true;
+	return actor.role === 'lead' && queries.leadHasYoungPerson(db, actor.id, found.id);
+}
+
+/** The first line of every function on a school's list: a school the actor may not keep is a 404, audited. */
 export async function requireSchoolList(db: Db, actor: Actor, schoolId: string) {
 	const target = { entityType: 'school', entityId: UUID.test(schoolId) ? schoolId : undefined };
 	await requireRole(db, actor, KEEPERS, target);
-	const school = UUID.test(schoolId) && canSeeSchool(actor, schoolId) ? await findSchool(db, schoolId) : undefined;
+	const school = UUID.test(schoolId) && (await mayKeepSchool(db, actor, schoolId)) ? await findSchool(db, schoolId) : undefined;
 	return school ?? refuse(db, actor, target);
+}
+
+/** The schools whose lists the actor may open: every active school for admins, a lead's schools, a contact's own. */
+export async function listSchoolChoices(db: Db, actor: Actor): Promise<{ id: string; name: string }[]> {
+	await requireRole(db, actor, KEEPERS, { entityType: 'school' });
+	if (actor.role === 'lead') return queries.listLeadSchools(db, actor.id);
+	if (actor.role === 'admin') return (await listSchools(db)).map(({ id, name }) => ({ id, name }));
+	const own = actor.schoolId ? await findSchool(db, actor.schoolId) : undefined;
+	return own ? [{ id: own.id, name: own.name }] : [];
+}
+
+/** A young person the actor may see (archived ones only when asked for); anything else is a 404, audited. */
+async function requireYoungPerson(db: Db, actor: Actor, id: string, options: { archived?: boolean } = {}) {
+	await requireRole(db, actor, KEEPERS, person(id));
+	const found = UUID.test(id) ? await queries.findYoungPersonWithSchool(db, id) : undefined;
+	if (!found || (found.archived_at && !options.archived) || !(await maySeeYoungPerson(db, actor, found))) return refuse(db, actor, person(id));
+	return found;
 }
 
 export interface YoungPersonListItem {
@@ -61,13 +98,28 @@ export async function listYoungPeople(
 	});
 }
 
-/** One current young person, for editing; outside the actor's school, archived or missing is a 404. */
+/** One current young person, for editing; outside the actor's reach, archived or missing is a 404. */
 export async function getYoungPerson(db: Db, actor: Actor, id: string, now: Date) {
-	await requireRole(db, actor, KEEPERS, person(UUID.test(id) ? id : undefined));
-	const found = UUID.test(id) ? await queries.findYoungPerson(db, id) : undefined;
-	if (!found || found.archived_at || !canSeeSchool(actor, found.school_id)) return refuse(db, actor, person(UUID.test(id) ? id : undefined));
-	const yearGroup = yearGroupIn(found.reception_year, academicYearOf(now));
-	return { ...found, year_group: yearGroup };
+	const found = await requireYoungPerson(db, actor, id);
+	return { ...found, year_group: yearGroupIn(found.reception_year, academicYearOf(now)) };
+}
+
+/**
+ * A young person's page: their details and, archived or not, their enrolments, attendance and
+ * awards. A lead sees only the rows of programmes they lead.
+ */
+export async function getYoungPersonRecord(db: Db, actor: Actor, id: string, now: Date) {
+	const found = await requireYoungPerson(db, actor, id, { archived: true });
+	const leadId = actor.role === 'lead' ? actor.id : undefined;
+	const enrolments = await queries.listEnrolmentsOfYoungPerson(db, found.id, leadId);
+	const attendance = await queries.listMarksOfYoungPerson(db, found.id, leadId);
+	const awards = await queries.listAwardsOfYoungPerson(db, found.id, leadId);
+	return {
+		person: { ...found, year_group: yearGroupIn(found.reception_year, academicYearOf(now)) ?? null },
+		enrolments,
+		attendance,
+		awards: awards.map(({ level_label, ...award }) => ({ ...award, level_label: level_label ?? defaultLevelLabels[award.level] }))
+	};
 }
 
 export type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
@@ -83,7 +135,7 @@ function toRow(input: YoungPersonInput, now: Date) {
 	};
 }
 
-async function duplicateErrors(db: Db, schoolId: string, row: ReturnType<typeof toRow>, exceptId?: string): Promise<FieldErrors> {
+async function duplicateErrors(db: Db, schoolId: string, row: { first_name: string; last_name: string; reception_year: number }, exceptId?: string): Promise<FieldErrors> {
 	const key = matchKey(row.first_name, row.last_name, row.reception_year);
 	const others = await queries.listYoungPeopleForMatching(db, schoolId);
 	const clash = others.some((o) => o.id !== exceptId && matchKey(o.first_name, o.last_name, o.reception_year) === key);
@@ -124,11 +176,29 @@ export async function updateYoungPerson(db: Db, actor: Actor, id: string, values
 	});
 }
 
-/** Takes a young person off the school's list; their attendance and awards stay for reports. */
+/** Takes a young person off the school's list and registers; their enrolments, attendance and awards stay. */
 export async function archiveYoungPerson(db: Db, actor: Actor, id: string, now: Date): Promise<void> {
 	await getYoungPerson(db, actor, id, now);
 	await withTransaction(db, async (trx) => {
 		await queries.updateYoungPerson(trx, id, { archived_at: now });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.archived', ...person(id), address: actor.address });
+	});
+}
+
+/**
+ * Puts an archived young person back on the school's list, unless someone with the same names
+ * and year group has been added since (they would be the same young person twice).
+ */
+export async function restoreYoungPerson(db: Db, actor: Actor, id: string): Promise<SaveResult> {
+	const found = await requireYoungPerson(db, actor, id, { archived: true });
+	if (!found.archived_at) return { ok: true, id };
+	return withTransaction(db, async (trx) => {
+		await queries.lockSchool(trx, found.school_id);
+		if (Object.keys(await duplicateErrors(trx, found.school_id, found)).length > 0) {
+			return { ok: false, errors: { restore: 'A young person with this name is already in this year group at the school. Archive or change that record first' } };
+		}
+		await queries.updateYoungPerson(trx, id, { archived_at: null });
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.restored', ...person(id), address: actor.address });
+		return { ok: true, id };
 	});
 }

@@ -1,21 +1,29 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireRole } from '$lib/server/auth/access';
-import { addYoungPerson } from '$lib/server/young-people/young-people.service';
+import type { Actor } from '$lib/server/auth/session';
+import { addYoungPerson, requireSchoolList } from '$lib/server/young-people/young-people.service';
 import { youngPersonValuesFromForm } from '$lib/server/young-people/young-people.schema';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
-	await requireRole(getDb(), locals.user!, ['school'], { entityType: 'young_person' });
+// A school contact adds to their own school's list; an admin or a lead to the school chosen on
+// the list page (?school=), which the service refuses with a 404 when it is out of their reach.
+const schoolOf = (actor: Actor, url: URL) => (actor.role === 'school' ? (actor.schoolId ?? '') : (url.searchParams.get('school') ?? ''));
+const listHref = (actor: Actor, schoolId: string) => (actor.role === 'school' ? '/young-people' : `/young-people?school=${schoolId}`);
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const actor = locals.user!;
+	const school = await requireSchoolList(getDb(), actor, schoolOf(actor, url));
+	return { school: { id: school.id, name: school.name }, isContact: actor.role === 'school', listHref: listHref(actor, school.id) };
 };
 
 export const actions: Actions = {
-	default: async ({ request, locals }) => {
+	default: async ({ request, locals, url }) => {
 		const actor = locals.user!;
-		await requireRole(getDb(), actor, ['school'], { entityType: 'young_person' });
+		const schoolId = schoolOf(actor, url);
 		const values = youngPersonValuesFromForm(await request.formData());
-		const result = await addYoungPerson(getDb(), actor, actor.schoolId ?? '', values, new Date());
+		const result = await addYoungPerson(getDb(), actor, schoolId, values, new Date());
 		if (!result.ok) return fail(400, { values, errors: result.errors });
-		redirect(303, `/young-people?notice=${encodeURIComponent('Young person added.')}`);
+		const href = listHref(actor, schoolId);
+		redirect(303, `${href}${href.includes('?') ? '&' : '?'}notice=${encodeURIComponent('Young person added.')}`);
 	}
 };

@@ -8,7 +8,8 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 	return new Response(bytes as Uint8Array<ArrayBuffer>, {
 		headers: {
 			'content-type': 'application/pdf',
-			'content-disposition': `inline; filename="${fileName}"`,
+			// A file to keep and print, not a page: every browser saves it, under the name given.
+			'content-disposition': `attachment; filename="${fileName}"`,
 			'cache-control': 'private, no-store'
 		}
 	});

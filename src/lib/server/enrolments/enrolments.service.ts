@@ -1,0 +1,153 @@
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
+import { refuse } from '../auth/access';
+import type { Actor } from '../auth/session';
+import { enrolmentStages, type EnrolmentStage } from '../db/schema';
+import type { FieldErrors } from '../errors';
+import { hasErrors, oneOf, UUID } from '../forms';
+import { getManagedProgramme } from '../programmes/programmes.service';
+import { isRealDate, londonParts } from '../time';
+import { academicYearOf, yearGroupIn } from '../young-people/young-people.schema';
+import { listSchoolChoices, requireSchoolList } from '../young-people/young-people.service';
+import * as queries from './enrolments.queries';
+import { endingStages, longDate, rolesFor, startingStages, type EnrolValues, type StageValues } from './enrolments.schema';
+
+// Enrolments of young people in a programme: only its leads and the admins, as for the rest
+// of a programme. Audit rows carry ids, roles, stages and dates, never a young person's name.
+
+export type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
+
+const enrolment = (entityId?: string) => ({ entityType: 'enrolment', entityId: entityId && UUID.test(entityId) ? entityId : undefined });
+
+function checkDate(value: string, label: string): string | undefined {
+	if (value === '') return `Enter the ${label}`;
+	if (!isRealDate(value) || value < '2000-01-01' || value > '2099-12-31') return `The ${label} must be a real date`;
+	return undefined;
+}
+
+type EnrolmentRow = Awaited<ReturnType<typeof queries.listEnrolmentsOfProgramme>>[number];
+
+function describe(row: EnrolmentRow, academicYear: number) {
+	return { ...row, year_group: yearGroupIn(row.reception_year, academicYear) ?? null, archived: row.archived_at !== null };
+}
+
+/** A programme's enrolments school by school, at one stage or all, with how many there are at each stage. */
+export async function getEnrolments(db: Db, actor: Actor, programmeId: string, filter: { stage?: string }, now: Date) {
+	const programme = await getManagedProgramme(db, actor, programmeId);
+	const stage = filter.stage && oneOf(enrolmentStages, filter.stage) ? filter.stage : undefined;
+	const counts = Object.fromEntries(enrolmentStages.map((s) => [s, 0])) as Record<EnrolmentStage, number>;
+	for (const row of await queries.countEnrolmentsByStage(db, programme.id)) counts[row.stage] = row.count;
+	const academicYear = academicYearOf(now);
+	const schools: { schoolId: string; schoolName: string; enrolments: ReturnType<typeof describe>[] }[] = [];
+	for (const row of await queries.listEnrolmentsOfProgramme(db, programme.id, stage)) {
+		let school = schools.at(-1);
+		if (school?.schoolId !== row.school_id) {
+			school = { schoolId: row.school_id, schoolName: row.school_name, enrolments: [] };
+			schools.push(school);
+		}
+		school.enrolments.push(describe(row, academicYear));
+	}
+	return { programme, stage, counts, total: Object.values(counts).reduce((a, b) => a + b, 0), schools };
+}
+
+/**
+ * What the enrol form offers: the schools whose lists the actor may open and, once a school is
+ * chosen, its young people not yet in the programme. A school out of reach is a 404, audited.
+ */
+export async function getEnrolChoices(db: Db, actor: Actor, programmeId: string, schoolId: string | undefined, now: Date) {
+	const programme = await getManagedProgramme(db, actor, programmeId);
+	const schools = await listSchoolChoices(db, actor);
+	if (!schoolId) return { schools, roles: rolesFor(programme.shape), school: undefined, candidates: [] };
+	const school = await requireSchoolList(db, actor, schoolId);
+	const academicYear = academicYearOf(now);
+	const candidates = await queries.listEnrolCandidates(db, programme.id, school.id, academicYear - 13);
+	return {
+		schools,
+		roles: rolesFor(programme.shape),
+		school: { id: school.id, name: school.name },
+		candidates: candidates.map((c) => ({ id: c.id, first_name: c.first_name, last_name: c.last_name, year_group: yearGroupIn(c.reception_year, academicYear)! }))
+	};
+}
+
+/** Enrols a young person from a school's list; a school out of the actor's reach is a 404, audited. */
+export async function enrolYoungPerson(db: Db, actor: Actor, programmeId: string, values: EnrolValues, now: Date): Promise<SaveResult> {
+	const programme = await getManagedProgramme(db, actor, programmeId);
+	const school = await requireSchoolList(db, actor, values.schoolId);
+	const academicYear = academicYearOf(now);
+	const errors: FieldErrors = {};
+	const person = UUID.test(values.youngPersonId)
+		? await queries.findCurrentYoungPersonOfSchool(db, school.id, values.youngPersonId, academicYear - 13)
+		: undefined;
+	if (values.youngPersonId === '') errors.youngPersonId = 'Select a young person';
+	else if (!person) errors.youngPersonId = `Select a young person from ${school.name}'s list`;
+	const roles = rolesFor(programme.shape);
+	if (!oneOf(roles, values.role)) errors.role = roles.length === 1 ? 'Select participant as the role' : 'Select a role: participant, mentor or mentee';
+	if (!oneOf(startingStages, values.stage)) errors.stage = 'Select a stage: applied, enrolled or active';
+	const dateProblem = checkDate(values.startedOn, 'start date');
+	if (dateProblem) errors.startedOn = dateProblem;
+	if (hasErrors(errors)) return { ok: false, errors };
+
+	return withTransaction(db, async (trx) => {
+		const existing = await queries.findEnrolmentOf(trx, programme.id, person!.id);
+		const inserted = existing
+			? undefined
+			: await queries.insertEnrolment(trx, {
+					programme_id: programme.id,
+					young_person_id: person!.id,
+					role: values.role as (typeof roles)[number],
+					stage: values.stage as EnrolmentStage,
+					started_on: values.startedOn
+				});
+		if (!inserted) return { ok: false, errors: { youngPersonId: 'This young person is already enrolled in this programme' } };
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'enrolment.created',
+			...enrolment(inserted.id),
+			detail: { programmeId: programme.id, youngPersonId: person!.id, schoolId: school.id, role: values.role, stage: values.stage, startedOn: values.startedOn },
+			address: actor.address
+		});
+		return { ok: true, id: inserted.id };
+	});
+}
+
+/** One enrolment of the programme, for changing its stage; an enrolment of another programme is a 404. */
+export async function getEnrolment(db: Db, actor: Actor, programmeId: string, enrolmentId: string, now: Date) {
+	const programme = await getManagedProgramme(db, actor, programmeId);
+	const found = UUID.test(enrolmentId) ? await queries.findEnrolment(db, programme.id, enrolmentId) : undefined;
+	if (!found) return refuse(db, actor, enrolment(enrolmentId));
+	return { programme, enrolment: describe(found, academicYearOf(now)) };
+}
+
+/**
+ * Moves an enrolment to another stage. Completing or withdrawing sets the end date (today
+ * unless given), which cannot be before the start; going back to an earlier stage clears it.
+ */
+export async function changeEnrolmentStage(db: Db, actor: Actor, programmeId: string, enrolmentId: string, values: StageValues, now: Date): Promise<SaveResult> {
+	const { programme, enrolment: current } = await getEnrolment(db, actor, programmeId, enrolmentId, now);
+	const errors: FieldErrors = {};
+	if (!oneOf(enrolmentStages, values.stage)) errors.stage = 'Select a stage';
+	const ending = endingStages.includes(values.stage as EnrolmentStage);
+	const endedOn = ending ? values.endedOn || londonParts(now).date : null;
+	if (ending && values.endedOn !== '') {
+		const problem = checkDate(values.endedOn, 'end date');
+		if (problem) errors.endedOn = problem;
+	}
+	if (endedOn && !errors.endedOn && endedOn < current.started_on) {
+		errors.endedOn = `The end date must be on or after the start date, ${longDate(current.started_on)}`;
+	}
+	if (hasErrors(errors)) return { ok: false, errors };
+	const stage = values.stage as EnrolmentStage;
+	if (stage === current.stage && endedOn === current.ended_on) return { ok: true, id: current.id };
+
+	await withTransaction(db, async (trx) => {
+		await queries.updateEnrolment(trx, current.id, { stage, ended_on: endedOn });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'enrolment.stage_changed',
+			...enrolment(current.id),
+			detail: { programmeId: programme.id, youngPersonId: current.young_person_id, from: current.stage, to: stage, endedOn },
+			address: actor.address
+		});
+	});
+	return { ok: true, id: current.id };
+}

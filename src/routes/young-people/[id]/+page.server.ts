@@ -1,0 +1,29 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { archiveYoungPerson, getYoungPersonRecord, restoreYoungPerson } from '$lib/server/young-people/young-people.service';
+import { idParam } from '$lib/server/route-params';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const actor = locals.user!;
+	const record = await getYoungPersonRecord(getDb(), actor, idParam(params.id), new Date());
+	return {
+		...record,
+		isContact: actor.role === 'school',
+		// Admins and leads manage the programmes of the rows they see; a contact sees them read-only.
+		managesProgrammes: actor.role === 'admin' || actor.role === 'lead',
+		notice: url.searchParams.get('notice')
+	};
+};
+
+export const actions: Actions = {
+	archive: async ({ locals, params }) => {
+		await archiveYoungPerson(getDb(), locals.user!, idParam(params.id), new Date());
+		redirect(303, `/young-people/${params.id}?notice=archived`);
+	},
+	restore: async ({ locals, params }) => {
+		const result = await restoreYoungPerson(getDb(), locals.user!, idParam(params.id));
+		if (!result.ok) return fail(409, { errors: result.errors });
+		redirect(303, `/young-people/${params.id}?notice=restored`);
+	}
+};

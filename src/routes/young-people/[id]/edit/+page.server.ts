@@ -1,0 +1,30 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { getYoungPerson, updateYoungPerson } from '$lib/server/young-people/young-people.service';
+import { youngPersonValuesFromForm, type YoungPersonValues } from '$lib/server/young-people/young-people.schema';
+import { idParam } from '$lib/server/route-params';
+import type { Actions, PageServerLoad } from './$types';
+
+const yesNo = (value: boolean | null) => (value === null ? '' : value ? 'yes' : 'no');
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const found = await getYoungPerson(getDb(), locals.user!, idParam(params.id), new Date());
+	const values: YoungPersonValues = {
+		first_name: found.first_name,
+		last_name: found.last_name,
+		year_group: found.year_group ?? '',
+		gender: found.gender ?? '',
+		sen: yesNo(found.sen),
+		free_school_meals: yesNo(found.free_school_meals)
+	};
+	return { id: found.id, schoolName: found.school_name, name: `${found.first_name} ${found.last_name}`, values };
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals, params }) => {
+		const values = youngPersonValuesFromForm(await request.formData());
+		const result = await updateYoungPerson(getDb(), locals.user!, idParam(params.id), values, new Date());
+		if (!result.ok) return fail(400, { values, errors: result.errors });
+		redirect(303, `/young-people/${params.id}?notice=saved`);
+	}
+};
