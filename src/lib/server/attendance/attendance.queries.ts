@@ -19,7 +19,7 @@ export function yearGroupSql(receptionYear: RawBuilder<unknown>, at: Date): RawB
 }
 
 /** Bookings that hold places at a session: confirmed ones, and waitlisted ones granted some. */
-const holdsPlaces = sql<boolean>`(b.status = 'confirmed' or (b.status = 'waitlisted' and b.confirmed_places > 0))`;
+export const holdsPlaces = sql<boolean>`(b.status = 'confirmed' or (b.status = 'waitlisted' and b.confirmed_places > 0))`;
 const registerStages = ['enrolled', 'active', 'completed'] as const;
 
 export interface RegisterSession {

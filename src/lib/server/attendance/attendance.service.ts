@@ -61,7 +61,7 @@ export async function getRegister(db: Db, actor: Actor, sessionId: string) {
 type Session = Awaited<ReturnType<typeof getSession>>;
 
 /** Why attendance cannot be taken at this session now, if it cannot. */
-function timingRefusal(session: Pick<Session, 'status' | 'starts_at'>, now: Date): SaveAttendanceResult | undefined {
+export function timingRefusal(session: Pick<Session, 'status' | 'starts_at'>, now: Date): SaveAttendanceResult | undefined {
 	if (session.status === 'cancelled') return { ok: false, code: 'cancelled', message: 'This session was cancelled: attendance cannot be recorded' };
 	if (now < session.starts_at) return { ok: false, code: 'not_started', message: 'Attendance can be recorded once the session has started' };
 	return undefined;

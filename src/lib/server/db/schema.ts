@@ -350,3 +350,149 @@ export interface AwardDayTable {
 }
 
 // Declaration merging: the award tables join the DB interface above without editing it.
+
+// Station registers and workshop feedback (migrations/20261127T1700_station_headcount_workshop_feedback.ts).
+
+export const feedbackMoments = ['before', 'after'] as const;
+export type FeedbackMoment = (typeof feedbackMoments)[number];
+
+export interface StationHeadcountTable {
+	session_id: string;
+	station_id: string;
+	school_id: string;
+	year_group: YearGroup;
+	count: number;
+	recorded_by: string;
+	recorded_at: Timestamp;
+}
+
+export interface WorkshopFeedbackTable {
+	session_id: string;
+	moment: FeedbackMoment;
+	/** 1 (not at all confident) to 5 (very confident). */
+	score: number;
+	count: number;
+	recorded_by: string;
+	recorded_at: Timestamp;
+}
+
+export interface DB {
+	station_headcount: StationHeadcountTable;
+	workshop_feedback: WorkshopFeedbackTable;
+}
+
+// Before-and-after outcome questions (migrations/20261127T1800_outcome_questions.ts).
+
+export const outcomeMoments = ['before', 'after'] as const;
+export type OutcomeMoment = (typeof outcomeMoments)[number];
+
+export interface OutcomeQuestionTable {
+	id: Generated<string>;
+	programme_id: string;
+	position: number;
+	wording: string;
+	replaces_id: string | null;
+	created_at: CreatedAt;
+	retired_at: Date | null;
+}
+
+export interface OutcomeSessionCodeTable {
+	id: Generated<string>;
+	session_id: string;
+	code: string;
+	opened_by: string;
+	opened_at: Timestamp;
+	expires_at: Date;
+	closed_at: Date | null;
+	closed_by: string | null;
+}
+
+export interface OutcomeQuestionnaireTable {
+	id: Generated<string>;
+	programme_id: string;
+	session_id: string | null;
+	school_id: string;
+	young_person_id: string | null;
+	/** 4-8 capital letters and digits; null when named. */
+	matching_code: string | null;
+	moment: OutcomeMoment;
+	/** YYYY-MM-DD. */
+	answered_on: string;
+	academic_year: number;
+	session_code_id: string | null;
+	entered_by: string | null;
+	created_at: CreatedAt;
+}
+
+export interface OutcomeAnswerTable {
+	questionnaire_id: string;
+	question_id: string;
+	score: number;
+}
+
+export interface OutcomeCodeFailureTable {
+	id: Generated<number>;
+	at: CreatedAt;
+	address: string;
+}
+
+export interface DB {
+	outcome_question: OutcomeQuestionTable;
+	outcome_session_code: OutcomeSessionCodeTable;
+	outcome_questionnaire: OutcomeQuestionnaireTable;
+	outcome_answer: OutcomeAnswerTable;
+	outcome_code_failure: OutcomeCodeFailureTable;
+}
+
+// The reports' rollup, rebuilt as a whole (migration 20261127T1900).
+export interface ReportRollupTable {
+	period_kind: 'academic' | 'financial' | 'quarter';
+	/** YYYY-MM-DD. */
+	period_start: string;
+	/** The zero uuid for every programme. */
+	programme_id: string;
+	/** The zero uuid for every school. */
+	school_id: string;
+	sessions_delivered: number;
+	sessions_cancelled: number;
+	places_booked: number;
+	attended: number;
+	expected: number;
+	headcount_young_people: number;
+	parents: number;
+	schools_reached: number;
+	named_young_people: number;
+	station_visits: number;
+	meetings: number;
+	meeting_minutes: number;
+	mentors: number;
+	mentees: number;
+	discovery: number;
+	explorer: number;
+	conserver: number;
+}
+
+export interface ReportRollupStateTable {
+	id: ColumnType<boolean, never, never>;
+	refreshed_at: Timestamp | null;
+	took_ms: number | null;
+}
+
+export interface DB {
+	report_rollup: ReportRollupTable;
+	report_rollup_state: ReportRollupStateTable;
+}
+
+export interface PccNarrativeTable {
+	programme_id: string;
+	/** YYYY-MM-DD: the period the narrative was written for. */
+	period_from: string;
+	period_to: string;
+	narrative: string;
+	updated_by: string;
+	updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface DB {
+	pcc_narrative: PccNarrativeTable;
+}

@@ -3,6 +3,7 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import type { Actor } from '../auth/session';
 import type { FieldErrors } from '../errors';
 import { listBookingsForSession } from '../bookings/bookings.queries';
+import { hasStationHeadcounts } from '../attendance/station-registers.queries';
 import { yearGroupLabels } from '../../year-groups';
 import { buildRotationGrid } from './rotation';
 import { getManagedSession, getSession } from './sessions.service';
@@ -48,12 +49,18 @@ export async function saveStations(
 	const minutes = Number(rotationMinutesText);
 	if (!/^\d{1,3}$/.test(rotationMinutesText) || minutes < 5 || minutes > 240) errors.rotationMinutes = 'Rotation length must be between 5 and 240 minutes';
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
-	await withTransaction(db, async (trx) => {
+	return withTransaction(db, async (trx) => {
+		// Replacing the workstations gives them new ids: once a station register is saved
+		// (which locks the session too), the counts would lose their station, so refuse.
+		await queries.lockSession(trx, sessionId);
+		if (await hasStationHeadcounts(trx, sessionId)) {
+			return { ok: false, errors: { stations: 'Workstation registers have been recorded for this session, so its workstations can no longer be changed' } };
+		}
 		await queries.replaceStations(trx, sessionId, used.map((r) => ({ name: r.name, theme: r.theme, places: Number(r.places) })));
 		await queries.updateSession(trx, sessionId, { rotation_minutes: minutes });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.stations_saved', entityType: 'session', entityId: sessionId, detail: { stations: used.length }, address: actor.address });
+		return { ok: true };
 	});
-	return { ok: true };
 }
 
 export async function listSessionStations(db: Db, actor: Actor, programmeId: string, sessionId: string) {

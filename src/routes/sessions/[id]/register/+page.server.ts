@@ -9,6 +9,7 @@ import {
 	saveMarks,
 	type SaveAttendanceResult
 } from '$lib/server/attendance/attendance.service';
+import { getStationSummary } from '$lib/server/attendance/station-registers.service';
 import { idParam } from '$lib/server/route-params';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -24,6 +25,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		session,
 		schools: named ? (await getRegister(db, locals.user!, session.id)).schools : [],
 		counts: named ? [] : (await getHeadcounts(db, locals.user!, session.id)).counts,
+		stationSummary: session.shape === 'carousel' ? await getStationSummary(db, locals.user!, session.id) : undefined,
 		started: new Date() >= session.starts_at,
 		saved: url.searchParams.get('saved'),
 		changed: url.searchParams.get('changed')

@@ -1,0 +1,122 @@
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvents, type AuditEntry } from '../audit/audit.queries';
+import { refuse } from '../auth/access';
+import type { Actor } from '../auth/session';
+import { feedbackMoments, type FeedbackMoment } from '../db/schema';
+import type { FieldErrors } from '../errors';
+import { field } from '../forms';
+import { lockSession } from '../sessions/sessions.queries';
+import { getAttendanceSession, MAX_HEADCOUNT, timingRefusal } from '../attendance/attendance.service';
+import { distributionOf, SCORES, summarise } from './workshop-feedback.rules';
+import * as queries from './workshop-feedback.queries';
+
+// The parents' anonymous confidence question at workshop-shaped sessions, entered by the
+// programme's lead as how many answered each score: no parent or child is ever named, and
+// the audit log keeps counts only.
+
+const target = (entityId?: string) => ({ entityType: 'session', entityId });
+
+export const momentLabels: Record<FeedbackMoment, string> = { before: 'before the workshop', after: 'after the workshop' };
+
+/** Five texts per moment, one per score, as typed. */
+export type FeedbackValues = Record<FeedbackMoment, string[]>;
+
+/** The form field of one moment's score, `before.3`; also the key of its error. */
+export const feedbackField = (moment: FeedbackMoment, score: number) => `${moment}.${score}`;
+
+export function feedbackValuesFromForm(form: FormData): FeedbackValues {
+	const read = (moment: FeedbackMoment) => SCORES.map((score) => field(form, feedbackField(moment, score)));
+	return { before: read('before'), after: read('after') };
+}
+
+export type FeedbackSaveResult =
+	| { ok: true; changed: number }
+	| { ok: false; code: 'not_started' | 'cancelled' | 'invalid_count' | 'over_headcount'; errors: FieldErrors };
+
+/** A workshop session whose attendance the actor may take; any other session is a 404. */
+async function workshopSession(db: Db, actor: Actor, sessionId: string) {
+	const session = await getAttendanceSession(db, actor, sessionId);
+	return session.shape === 'workshop' ? session : refuse(db, actor, target(sessionId));
+}
+
+/** The answers saved for a workshop, before and after, and the parents and carers counted there. */
+export async function getWorkshopFeedback(db: Db, actor: Actor, sessionId: string) {
+	const session = await workshopSession(db, actor, sessionId);
+	const rows = await queries.listFeedback(db, sessionId);
+	const before = distributionOf(rows.filter((r) => r.moment === 'before'));
+	const after = distributionOf(rows.filter((r) => r.moment === 'after'));
+	const asText = (d: typeof before) => (d ? d.counts.map(String) : SCORES.map(() => ''));
+	return {
+		session,
+		parents: await queries.findParentsHeadcount(db, sessionId),
+		before,
+		after,
+		values: { before: asText(before), after: asText(after) } satisfies FeedbackValues
+	};
+}
+
+/**
+ * Saves both moments' counts at once. A moment whose five boxes are all empty has not been
+ * asked (any counts saved for it are cleared); within a moment that has answers, an empty box
+ * is 0. Each moment's answers cannot add up to more than the parents and carers counted at
+ * the workshop, when they have been counted. All or nothing; changed moments are audited.
+ */
+export async function saveWorkshopFeedback(db: Db, actor: Actor, sessionId: string, values: FeedbackValues, now = new Date()): Promise<FeedbackSaveResult> {
+	await workshopSession(db, actor, sessionId);
+	return withTransaction(db, async (trx) => {
+		// The session row is locked by headcount saves too, so the parents counted cannot change
+		// between the check and the write.
+		const locked = await lockSession(trx, sessionId);
+		const refusal = timingRefusal(locked!, now);
+		if (refusal && !refusal.ok) return { ok: false, code: refusal.code as 'not_started' | 'cancelled', errors: { feedback: refusal.message } };
+
+		const errors: FieldErrors = {};
+		const wanted = new Map<FeedbackMoment, number[] | null>();
+		for (const moment of feedbackMoments) {
+			const texts = values[moment] ?? [];
+			if (texts.every((text) => text === '')) {
+				wanted.set(moment, null);
+				continue;
+			}
+			const counts = SCORES.map((score, i) => {
+				const text = texts[i] ?? '';
+				if (text === '') return 0;
+				const n = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
+				if (!(n <= MAX_HEADCOUNT)) errors[feedbackField(moment, score)] = `Enter how many answered ${score} ${momentLabels[moment]} as a whole number, like 4`;
+				return n;
+			});
+			wanted.set(moment, counts);
+		}
+		if (Object.keys(errors).length > 0) return { ok: false, code: 'invalid_count', errors };
+
+		const parents = await queries.findParentsHeadcount(trx, sessionId);
+		if (parents !== null) {
+			for (const moment of feedbackMoments) {
+				const answered = summarise(wanted.get(moment) ?? [0, 0, 0, 0, 0]).answered;
+				if (answered > parents) {
+					errors[moment] = `The answers ${momentLabels[moment]} add up to ${answered}: more than the ${parents} parents and carers counted at this workshop`;
+				}
+			}
+			if (Object.keys(errors).length > 0) return { ok: false, code: 'over_headcount', errors };
+		}
+
+		const saved = await queries.listFeedback(trx, sessionId);
+		const audits: AuditEntry[] = [];
+		for (const moment of feedbackMoments) {
+			const from = distributionOf(saved.filter((r) => r.moment === moment))?.counts ?? null;
+			const to = wanted.get(moment)!;
+			if (JSON.stringify(from) === JSON.stringify(to)) continue;
+			if (to === null) await queries.deleteMoment(trx, sessionId, moment);
+			else await queries.upsertMoment(trx, sessionId, moment, to, actor.id, now);
+			audits.push({
+				actorId: actor.id,
+				action: from === null ? 'workshop_feedback.recorded' : to === null ? 'workshop_feedback.cleared' : 'workshop_feedback.changed',
+				...target(sessionId),
+				detail: { moment, from, to },
+				address: actor.address
+			});
+		}
+		await insertAuditEvents(trx, audits);
+		return { ok: true, changed: audits.length };
+	});
+}

@@ -1,0 +1,27 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { feedbackValuesFromForm, getWorkshopFeedback, saveWorkshopFeedback } from '$lib/server/workshops/workshop-feedback.service';
+import { FEEDBACK_QUESTION, scoreLabels } from '$lib/server/workshops/workshop-feedback.rules';
+import { idParam } from '$lib/server/route-params';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const feedback = await getWorkshopFeedback(getDb(), locals.user!, idParam(params.id));
+	return {
+		...feedback,
+		question: FEEDBACK_QUESTION,
+		scoreLabels,
+		started: new Date() >= feedback.session.starts_at,
+		changed: url.searchParams.get('changed')
+	};
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals, params }) => {
+		const id = idParam(params.id);
+		const values = feedbackValuesFromForm(await request.formData());
+		const result = await saveWorkshopFeedback(getDb(), locals.user!, id, values);
+		if (!result.ok) return fail(400, { errors: result.errors, values });
+		redirect(303, `/sessions/${id}/feedback?changed=${result.changed}`);
+	}
+};

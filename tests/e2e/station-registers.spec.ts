@@ -1,0 +1,116 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expectAccessible, signIn } from './helpers';
+
+// Attendance is recorded only once a session has started, so these use the demo's past
+// sessions (src/lib/server/demo/reference-years.ts): every past Safety in Action slot has
+// eight workstations and at least one school's Year 6 booking, and every past workshop a
+// headcount of parents and carers.
+
+/** Follows a link or presses a button from the keyboard. */
+async function activate(page: Page, target: Locator): Promise<void> {
+	await target.focus();
+	await page.keyboard.press('Enter');
+}
+
+/** Replaces what a box holds, typing as a keyboard user would. */
+async function typeInto(page: Page, box: Locator, text: string): Promise<void> {
+	await box.focus();
+	await page.keyboard.press('ControlOrMeta+A');
+	await page.keyboard.press('Backspace');
+	if (text) await page.keyboard.type(text);
+}
+
+async function openPastSession(page: Page, programme: string): Promise<void> {
+	await page.goto('/programmes');
+	await activate(page, page.getByRole('link', { name: programme }));
+	await expect(page.getByRole('heading', { name: programme, level: 1 })).toBeVisible();
+	await activate(page, page.getByRole('table', { name: 'Past sessions' }).getByRole('link').first());
+	await activate(page, page.getByRole('link', { name: 'Register', exact: true }));
+	await expect(page.getByRole('heading', { name: /^Register for/, level: 1 })).toBeVisible();
+}
+
+test('a lead records a workstation register of a past carousel session, refused first for counting more than the places', async ({ page }) => {
+	await signIn(page, 'lead@demo.test');
+	await openPastSession(page, 'Safety in Action Week');
+	await expect(page.getByRole('heading', { name: 'Registers by workstation' })).toBeVisible();
+	const summary = page.getByRole('table', { name: 'Counted at each workstation' });
+	await expect(summary.locator('tbody tr')).toHaveCount(8);
+	await expect(summary.getByRole('row', { name: /Water safety/ })).toContainText('Not recorded');
+	await expectAccessible(page);
+
+	await activate(page, page.getByRole('link', { name: 'Water safety register' }));
+	await expect(page.getByRole('heading', { name: 'Register for the Water safety workstation' })).toBeVisible();
+	await expect(page.getByRole('table', { name: 'Groups due at this workstation' })).toBeVisible();
+	await expectAccessible(page);
+
+	const row = page.locator('#counts tbody tr').first();
+	const box = row.getByRole('textbox');
+	const places = Number(await row.locator('td').first().textContent());
+	expect(places, 'the first school at this slot holds some places').toBeGreaterThan(0);
+
+	await typeInto(page, box, String(places + 1));
+	await activate(page, page.getByRole('button', { name: 'Save the Water safety register' }));
+	await expect(page).toHaveTitle(/^Error: /);
+	await expect(page.locator('.govuk-error-summary')).toBeFocused();
+	await expect(row.locator('.govuk-error-message')).toContainText(`enter ${places} or fewer`);
+	await expect(box).toHaveValue(String(places + 1));
+	await expectAccessible(page);
+
+	await typeInto(page, box, String(places));
+	await activate(page, page.getByRole('button', { name: 'Save the Water safety register' }));
+	await expect(page.getByText('1 count saved; 1 was new or changed.')).toBeVisible();
+	await expect(box).toHaveValue(String(places));
+	await expectAccessible(page);
+
+	await activate(page, page.getByRole('link', { name: 'Back to the session’s register' }));
+	await expect(summary.getByRole('row', { name: /Water safety/ })).toContainText(String(places));
+	await expect(summary.getByRole('row', { name: /Fire safety/ })).toContainText('Not recorded');
+});
+
+test('a lead records the parents’ confidence before and after a past workshop, fixing a mistake first', async ({ page }) => {
+	await signIn(page, 'lead@demo.test');
+	await openPastSession(page, 'Gang Awareness Workshops');
+	await expectAccessible(page);
+	await activate(page, page.getByRole('link', { name: /confidence question/ }));
+	await expect(page.getByRole('heading', { name: 'Parents’ confidence, before and after' })).toBeVisible();
+	await expect(page.getByText('How confident are you that you could spot the signs that a young person is involved with a gang?')).toBeVisible();
+	await expectAccessible(page);
+
+	const before = page.getByRole('group', { name: 'Before the workshop' });
+	const after = page.getByRole('group', { name: 'After the workshop' });
+	await typeInto(page, before.getByLabel('1, not at all confident'), '2');
+	await typeInto(page, before.getByLabel('2', { exact: true }), 'three');
+	await typeInto(page, after.getByLabel('3', { exact: true }), '1');
+	await activate(page, page.getByRole('button', { name: 'Save the answers' }));
+
+	await expect(page).toHaveTitle(/^Error: /);
+	await expect(page.locator('.govuk-error-summary')).toBeFocused();
+	await expect(page.locator('.govuk-error-summary')).toContainText('Enter how many answered 2 before the workshop as a whole number, like 4');
+	await expect(before.locator('.govuk-error-message')).toContainText('Enter how many answered 2 before the workshop');
+	// What was typed is kept, the mistake included.
+	await expect(before.getByLabel('2', { exact: true })).toHaveValue('three');
+	await expect(after.getByLabel('3', { exact: true })).toHaveValue('1');
+	await expectAccessible(page);
+
+	const counted = /^(\d+) parents and carers counted/.exec((await page.getByText(/parents and carers counted at this workshop/).textContent()) ?? '');
+	const parents = Number(counted?.[1]);
+	expect(parents, 'the demo counts at least 5 parents and carers at each past workshop').toBeGreaterThanOrEqual(5);
+	await typeInto(page, before.getByLabel('2', { exact: true }), String(parents));
+	await activate(page, page.getByRole('button', { name: 'Save the answers' }));
+	await expect(page.locator('.govuk-error-summary')).toBeFocused();
+	await expect(before.locator('.govuk-error-message')).toContainText(`add up to ${parents + 2}: more than the ${parents} parents and carers counted`);
+	await expect(before.getByLabel('2', { exact: true })).toHaveValue(String(parents));
+	await expectAccessible(page);
+
+	await typeInto(page, before.getByLabel('2', { exact: true }), '3');
+	await typeInto(page, after.getByLabel('4', { exact: true }), '2');
+	await typeInto(page, after.getByLabel('5, very confident'), '2');
+	await activate(page, page.getByRole('button', { name: 'Save the answers' }));
+
+	await expect(page.getByText('Answers saved.')).toBeVisible();
+	const results = page.getByRole('table', { name: 'How the parents and carers answered' });
+	await expect(results.getByRole('row', { name: /^Answered/ })).toHaveText(/Answered\s*5\s*5/);
+	await expect(results.getByRole('row', { name: /^Mean answer/ })).toHaveText(/Mean answer\s*1\.6\s*4\.2/);
+	await expect(before.getByLabel('3', { exact: true })).toHaveValue('0');
+	await expectAccessible(page);
+});
