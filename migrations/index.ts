@@ -5,6 +5,7 @@ import * as youngPeople from './20261127T1500_young_people_attendance';
 import * as awards from './20261127T1600_awards';
 import * as mentoring from './20261127T1610_mentoring';
 import * as stationHeadcounts from './20261127T1700_station_headcount_workshop_feedback';
+import * as outcomeQuestions from './20261127T1800_outcome_questions';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
 // folder so the app bundle, Vitest and the command line all load the same set; a test checks
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
 	'20261127T1500_young_people_attendance': youngPeople,
 	'20261127T1600_awards': awards,
 	'20261127T1610_mentoring': mentoring,
-	'20261127T1700_station_headcount_workshop_feedback': stationHeadcounts
+	'20261127T1700_station_headcount_workshop_feedback': stationHeadcounts,
+	'20261127T1800_outcome_questions': outcomeQuestions
 };

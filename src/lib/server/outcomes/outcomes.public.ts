@@ -1,0 +1,131 @@
+import { withTransaction, type Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
+import type { FieldErrors } from '../errors';
+import { londonParts } from '../time';
+import * as queries from './outcomes.queries';
+import { isSessionCodeShape, normaliseSessionCode, type QuestionnaireValues } from './outcomes.schema';
+import { checkQuestionnaire, saveQuestionnaire, type DatedPlace } from './outcomes.service';
+
+// The public form at /q: no sign-in, so the session code is the only key. It shows nothing of
+// the session beyond its programme's name and date (and the schools to choose from), and
+// wrong codes are throttled by network address as sign-in failures are. The limit is higher
+// than sign-in's because a whole class, or a conference hall, shares one address: 40 wrong
+// codes in 15 minutes still leaves a guesser about one chance in 20 million of finding an
+// open code among the 887 million possible.
+
+export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+export const ADDRESS_FAILURE_LIMIT = 40;
+
+/** A before and an after for every place, and a few spare: more than that from one code is not a class answering. */
+export const answersPerCode = (capacity: number) => 2 * capacity + 10;
+
+export type CodeRefusal = 'missing' | 'throttled' | 'unknown' | 'expired' | 'closed' | 'full';
+
+export interface PublicForm {
+	programmeName: string;
+	/** The session's date in London, YYYY-MM-DD. */
+	date: string;
+	schools: { id: string; name: string }[];
+	questions: { id: string; wording: string }[];
+}
+
+export type OpenResult = { ok: true; code: string; form: PublicForm } | { ok: false; reason: CodeRefusal; message: string };
+export type AnswerResult =
+	| { ok: true }
+	| { ok: false; reason: CodeRefusal; message: string }
+	| { ok: false; reason: 'invalid'; code: string; form: PublicForm; errors: FieldErrors };
+
+const ASK = 'Ask the person running the session for the code.';
+
+function waitMessage(ms: number): string {
+	const minutes = Math.max(1, Math.ceil(ms / 60_000));
+	return `Too many wrong session codes have been typed on this network. Wait ${minutes === 1 ? '1 minute' : `${minutes} minutes`}, then try again.`;
+}
+
+/** Milliseconds until this address may try a code again, or 0. */
+export async function codeThrottleWait(db: Db, address: string, now = new Date()): Promise<number> {
+	const nth = await queries.nthRecentFailure(db, address, new Date(now.getTime() - FAILURE_WINDOW_MS), ADDRESS_FAILURE_LIMIT);
+	return nth ? Math.max(0, nth.getTime() + FAILURE_WINDOW_MS - now.getTime()) : 0;
+}
+
+type Found = NonNullable<Awaited<ReturnType<typeof queries.findCodeByText>>>;
+type Lookup = { ok: true; code: string; found: Found } | { ok: false; reason: CodeRefusal; message: string };
+
+async function refuseCode(db: Db, address: string, now: Date, reason: 'unknown' | 'expired' | 'closed', codeId?: string): Promise<Lookup> {
+	const messages = {
+		unknown: `There is no session with this code. Check the code and try again. ${ASK}`,
+		expired: `This session code has expired. Ask the person running the session for a new code.`,
+		closed: `This session code has been closed. Ask the person running the session for a new code.`
+	};
+	await withTransaction(db, async (trx) => {
+		await queries.insertCodeFailure(trx, address, now);
+		await queries.pruneCodeFailures(trx, new Date(now.getTime() - 24 * 60 * 60 * 1000));
+		await insertAuditEvent(trx, { actorId: null, action: 'outcomes.public_code_refused', entityType: 'outcome_session_code', entityId: codeId, detail: { reason }, address });
+	});
+	return { ok: false, reason, message: messages[reason] };
+}
+
+/** A code typed on the form, checked: throttle first, then that it exists, is open and its session goes ahead. */
+async function lookUp(db: Db, typed: string, address: string, now: Date): Promise<Lookup> {
+	const code = normaliseSessionCode(typed);
+	if (code === '') return { ok: false, reason: 'missing', message: 'Enter the session code' };
+	const wait = await codeThrottleWait(db, address, now);
+	if (wait > 0) return { ok: false, reason: 'throttled', message: waitMessage(wait) };
+	if (!isSessionCodeShape(code)) return { ok: false, reason: 'missing', message: `The session code is 6 letters and numbers, like K7PX3Q. ${ASK}` };
+	const found = await queries.findCodeByText(db, code);
+	if (!found) return refuseCode(db, address, now, 'unknown');
+	if (found.closed_at || found.status === 'cancelled') return refuseCode(db, address, now, 'closed', found.id);
+	if (found.expires_at <= now) return refuseCode(db, address, now, 'expired', found.id);
+	return { ok: true, code, found };
+}
+
+async function formFor(db: Db, found: Found): Promise<PublicForm> {
+	return {
+		programmeName: found.programme_name,
+		date: londonParts(found.starts_at).date,
+		schools: await queries.listBookedSchools(db, found.session_id),
+		questions: (await queries.listActiveQuestions(db, found.programme_id)).map((q) => ({ id: q.id, wording: q.wording }))
+	};
+}
+
+/** A lead may retire every statement, or a booking be cancelled, after the code was opened. */
+const NOTHING_TO_ANSWER = { ok: false, reason: 'closed', message: 'This session is not taking answers at the moment. Ask the person running the session.' } as const;
+const answerable = (form: PublicForm) => form.questions.length > 0 && form.schools.length > 0;
+
+/** The first step: a session code typed by a young person opens the questions, or says why not. */
+export async function openPublicForm(db: Db, typed: string, address: string, now = new Date()): Promise<OpenResult> {
+	const lookup = await lookUp(db, typed, address, now);
+	if (!lookup.ok) return lookup;
+	const form = await formFor(db, lookup.found);
+	return answerable(form) ? { ok: true, code: lookup.code, form } : NOTHING_TO_ANSWER;
+}
+
+/** The second step: a young person's answers, saved against the session of the code if it is still open. */
+export async function answerPublicForm(db: Db, typed: string, values: QuestionnaireValues, address: string, now = new Date()): Promise<AnswerResult> {
+	const lookup = await lookUp(db, typed, address, now);
+	if (!lookup.ok) return lookup;
+	const { found, code } = lookup;
+	const form = await formFor(db, found);
+	if (!answerable(form)) return NOTHING_TO_ANSWER;
+	const place: DatedPlace = { programmeId: found.programme_id, sessionId: found.session_id, answeredOn: form.date, schoolIds: form.schools.map((s) => s.id) };
+	try {
+		return await withTransaction(db, async (trx): Promise<AnswerResult> => {
+			// Lock, then check, then write: answers arriving together cannot overrun the code's allowance.
+			const locked = await queries.lockCode(trx, found.id);
+			if (!locked || locked.closed_at || locked.expires_at <= now) return { ok: false, reason: 'closed', message: 'This session code has just been closed. Your answers were not saved.' };
+			if ((await queries.countQuestionnairesWithCode(trx, found.id)) >= answersPerCode(found.capacity)) {
+				return { ok: false, reason: 'full', message: `This session code cannot take any more answers. ${ASK}` };
+			}
+			const { errors, checked } = await checkQuestionnaire(trx, place, 'anonymous', values, form.questions, true);
+			if (!checked) return { ok: false, reason: 'invalid', code, form, errors };
+			await saveQuestionnaire(trx, place, checked, { sessionCodeId: found.id }, address);
+			return { ok: true };
+		});
+	} catch (error) {
+		// Someone with the same matching code saved the same moment a moment earlier.
+		if ((error as { code?: unknown })?.code === '23505') {
+			return { ok: false, reason: 'invalid', code, form, errors: { matchingCode: 'This matching code has just answered these questions at this session. Check the code, or choose another' } };
+		}
+		throw error;
+	}
+}

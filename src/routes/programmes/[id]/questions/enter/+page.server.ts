@@ -1,0 +1,36 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { enterProgrammeQuestionnaire, getProgrammeEntry } from '$lib/server/outcomes/outcomes.service';
+import { questionnaireValuesFromForm, type QuestionnaireKind } from '$lib/server/outcomes/outcomes.schema';
+import { idParam } from '$lib/server/route-params';
+import { londonParts } from '$lib/server/time';
+import type { Actions, PageServerLoad } from './$types';
+
+const kindOf = (url: URL): QuestionnaireKind => (url.searchParams.get('kind') === 'named' ? 'named' : 'anonymous');
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const entry = await getProgrammeEntry(getDb(), locals.user!, idParam(params.id));
+	return {
+		...entry,
+		youngPeople: entry.youngPeople.map((p) => ({ value: p.id, label: `${p.last_name}, ${p.first_name} (${p.school_name})` })),
+		kind: kindOf(url),
+		// After a save, the date, school and moment stay chosen for the next paper in the pile.
+		sticky: {
+			answeredOn: url.searchParams.get('on') ?? londonParts(new Date()).date,
+			schoolId: url.searchParams.get('school') ?? '',
+			moment: url.searchParams.get('moment') ?? ''
+		},
+		notice: url.searchParams.get('notice')
+	};
+};
+
+export const actions: Actions = {
+	enter: async ({ request, locals, params, url }) => {
+		const kind = kindOf(url);
+		const values = questionnaireValuesFromForm(await request.formData());
+		const result = await enterProgrammeQuestionnaire(getDb(), locals.user!, idParam(params.id), kind, values);
+		if (!result.ok) return fail(400, { values, errors: result.errors });
+		const keep = new URLSearchParams({ notice: 'saved', kind, on: values.answeredOn, moment: values.moment, ...(kind === 'anonymous' ? { school: values.schoolId } : {}) });
+		redirect(303, `/programmes/${params.id}/questions/enter?${keep}#enter`);
+	}
+};
