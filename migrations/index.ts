@@ -6,6 +6,8 @@ import * as awards from './20261127T1600_awards';
 import * as mentoring from './20261127T1610_mentoring';
 import * as stationHeadcounts from './20261127T1700_station_headcount_workshop_feedback';
 import * as outcomeQuestions from './20261127T1800_outcome_questions';
+import * as reportRollups from './20261127T1900_report_rollups';
+import * as pccNarratives from './20261127T1910_pcc_narratives';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
 // folder so the app bundle, Vitest and the command line all load the same set; a test checks
@@ -17,5 +19,7 @@ export const migrations: Record<string, Migration> = {
 	'20261127T1600_awards': awards,
 	'20261127T1610_mentoring': mentoring,
 	'20261127T1700_station_headcount_workshop_feedback': stationHeadcounts,
-	'20261127T1800_outcome_questions': outcomeQuestions
+	'20261127T1800_outcome_questions': outcomeQuestions,
+	'20261127T1900_report_rollups': reportRollups,
+	'20261127T1910_pcc_narratives': pccNarratives
 };

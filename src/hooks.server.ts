@@ -1,18 +1,19 @@
 import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
-import { getDb, stopDatabase } from '$lib/server/db';
-import { startApp } from '$lib/server/startup';
+import { getDb } from '$lib/server/db';
+import { startApp, stopApp } from '$lib/server/startup';
+import { reportFiguresChanged } from '$lib/server/reports/rollups';
 import { deleteSessionCookie, sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
 
 export const init: ServerInit = async () => {
 	await startApp();
 	// adapter-node emits this on SIGTERM and SIGINT once open requests are done.
 	process.once('sveltekit:shutdown' as 'exit', () => {
-		void stopDatabase();
+		void stopApp();
 	});
 };
 
 /** Pages anyone may open; everything else needs a signed-in user. */
-const PUBLIC_ROUTES = ['/sign-in', '/forgot-password', '/reset-password/[token]', '/invitation/[token]', '/accessibility', '/calendar/[token]'];
+const PUBLIC_ROUTES = ['/sign-in', '/forgot-password', '/reset-password/[token]', '/invitation/[token]', '/accessibility', '/calendar/[token]', '/q'];
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(sessionCookieName(event.url)) ?? null;
@@ -34,6 +35,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 
 	const response = await withDataErrorStatus(event.isDataRequest, await resolve(event));
+	// Any change a signed-in user makes may be one the reports count (a register, a booking, a
+	// meeting...): the report rollup is rebuilt a few seconds later, once for a burst of changes.
+	if (event.locals.user && event.request.method === 'POST' && response.status < 400) reportFiguresChanged();
 	// Signed-in pages hold personal data and are used on shared office computers: never cache them.
 	if (event.locals.user || routeId?.includes('[token]')) response.headers.set('cache-control', 'no-store');
 	// Links to other sites never carry a page's address (which may hold a one-time link's secret).

@@ -17,15 +17,24 @@ export function navigationFor(role: Role): { href: string; label: string }[] {
 				{ href: '/programmes', label: 'Programmes' },
 				{ href: '/sessions', label: 'Sessions' },
 				{ href: '/schools', label: 'Schools' },
+				{ href: '/young-people', label: 'Young people' },
+				{ href: '/reports', label: 'Reports' },
 				{ href: '/users', label: 'Users' },
 				{ href: '/audit', label: 'Audit log' },
 				{ href: '/outbox', label: 'Outbox' }
 			];
 		case 'lead':
-			return [dashboard, { href: '/programmes', label: 'Programmes' }, { href: '/sessions', label: 'Sessions' }, { href: '/schools', label: 'Schools' }];
+			return [
+				dashboard,
+				{ href: '/programmes', label: 'Programmes' },
+				{ href: '/sessions', label: 'Sessions' },
+				{ href: '/schools', label: 'Schools' },
+				{ href: '/young-people', label: 'Young people' },
+				{ href: '/reports', label: 'Reports' }
+			];
 		case 'school':
-			return [dashboard, { href: '/sessions', label: 'Book a session' }, { href: '/bookings', label: "My school's bookings" }, { href: '/young-people', label: 'Young people' }];
+			return [dashboard, { href: '/sessions', label: 'Book a session' }, { href: '/bookings', label: "My school's bookings" }, { href: '/young-people', label: 'Young people' }, { href: '/reports', label: "Our school's report" }];
 		case 'viewer':
-			return [dashboard];
+			return [dashboard, { href: '/reports', label: 'Reports' }];
 	}
 }

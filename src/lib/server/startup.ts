@@ -1,4 +1,6 @@
-import { startDatabase, stopDatabase } from './db';
+import { getDb, startDatabase, stopDatabase, type Db } from './db';
+import { startRollupSchedule, stopRollupSchedule } from './reports/rollups';
+import { suppressionThreshold } from './reports/disclosure';
 import { migrateToLatest } from './db/migrate';
 import { describeSignIns, hasAnyUser, hasDemoUsers, seedDemo } from './demo/seed';
 import { pruneAttempts } from './auth/throttle';
@@ -10,11 +12,17 @@ import demoSchoolsCsv from './demo/demo-schools.csv?raw';
  * `npm run db:seed-demo` is run.
  */
 export async function startApp(): Promise<void> {
+	// A mistyped suppression setting is reported now, not when someone first opens a report.
+	suppressionThreshold();
 	const { db, kind, location, created } = await startDatabase();
 	const applied = await migrateToLatest(db);
 	for (const line of applied) console.log(`Database: ${line}`);
 	await pruneAttempts(db);
-	if (kind !== 'pglite') return;
+	if (kind === 'pglite') await prepareEmbedded(db, location, created === true);
+	startRollupSchedule(getDb);
+}
+
+async function prepareEmbedded(db: Db, location: string | undefined, created: boolean): Promise<void> {
 	if (!(await hasAnyUser(db))) {
 		await seedDemo(db, demoSchoolsCsv);
 		console.log(`Seeded demo data into ${location}.`);
@@ -26,4 +34,10 @@ export async function startApp(): Promise<void> {
 		await stopDatabase();
 		await startDatabase();
 	}
+}
+
+/** Stops the report schedule, then closes the database. */
+export async function stopApp(): Promise<void> {
+	await stopRollupSchedule();
+	await stopDatabase();
 }

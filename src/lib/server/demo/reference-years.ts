@@ -99,10 +99,24 @@ async function insertInChunks<T extends keyof DB & string>(trx: Trx, table: T, r
 
 /** Seeds every reference year. The schools are the demo district's; the programmes are the plan's. */
 export async function seedReferenceYears(trx: Trx, ids: Ids): Promise<void> {
-	for (const year of referenceYears) await seedReferenceYear(trx, ids, year);
+	const questions = await trx
+		.insertInto('outcome_question')
+		.values(conferenceQuestions.map((wording, i) => ({ programme_id: ids.programmeIds.get('Youth Conference')!, position: i + 1, wording, created_at: fromLondon('2018-09-03') })))
+		.returning('id')
+		.execute();
+	for (const year of referenceYears) await seedReferenceYear(trx, ids, year, questions.map((q) => q.id));
 }
 
-async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear): Promise<void> {
+/** The Youth Conference's before-and-after statements, on a 1 to 5 agreement scale. */
+export const conferenceQuestions = [
+	"I know who to tell if I'm worried about a friend online",
+	'I can tell when someone is trying to get me to carry or sell drugs',
+	'I know where to get help about gangs and county lines'
+];
+/** How many at each year's conference filled in the paper questionnaire before and after. */
+export const CONFERENCE_QUESTIONNAIRES = 160;
+
+async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, conferenceQuestionIds: string[]): Promise<void> {
 	const next = random(year.academicYear);
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
 	const programme = (name: string) => ids.programmeIds.get(name)!;
@@ -195,6 +209,42 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear): Promi
 		const places = shareOut(booked, weights).map((p, i) => Math.max(p, came[i]!));
 		await insertInChunks(trx, 'booking', ids.secondary.map((school, i) => booking(id, school, 'Y8', places[i]!, addDays(date, -50 + i))));
 		await insertInChunks(trx, 'attendance_headcount', ids.secondary.map((school, i) => headcount(id, school, 'Y8', came[i]!, date)));
+		// A sample of pupils answered the paper questionnaire at the start and the end of the day,
+		// anonymously, with a code of their own to match the two; the lead typed them in.
+		const questionnaires = Array.from({ length: CONFERENCE_QUESTIONNAIRES }, (_, i) => ({
+			code: `C${year.academicYear % 100}${String(i).padStart(4, '0')}`,
+			school: ids.secondary[i % ids.secondary.length]!
+		}));
+		for (const moment of ['before', 'after'] as const) {
+			const rows = await trx
+				.insertInto('outcome_questionnaire')
+				.values(
+					questionnaires.map((q) => ({
+						programme_id: programme('Youth Conference'),
+						session_id: id,
+						school_id: q.school,
+						matching_code: q.code,
+						moment,
+						answered_on: date,
+						academic_year: year.academicYear,
+						entered_by: ids.leadId,
+						created_at: fromLondon(date, '17:00')
+					}))
+				)
+				.returning('id')
+				.execute();
+			await insertInChunks(
+				trx,
+				'outcome_answer',
+				rows.flatMap((row, i) =>
+					conferenceQuestionIds.map((questionId, k) => {
+						const before = 2 + ((i + k) % 3 === 0 ? 1 : 0) - (i % 7 === 0 ? 1 : 0);
+						const gain = [0, 1, 1, 2, 1, 0, 2][(i + k * 2) % 7]!;
+						return { questionnaire_id: row.id, question_id: questionId, score: moment === 'before' ? before : Math.min(5, before + gain) };
+					})
+				)
+			);
+		}
 	}
 
 	// Safety in Action Week: ten half-day slots; each booked primary school brings one Year 6
@@ -219,6 +269,17 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear): Promi
 		const slotOf = (i: number) => slots[i % slots.length]!;
 		await insertInChunks(trx, 'booking', chosen.map((school, i) => booking(slotOf(i), school, 'Y6', places[i]!, addDays(monday, -70 + i))));
 		await insertInChunks(trx, 'attendance_headcount', chosen.map((school, i) => headcount(slotOf(i), school, 'Y6', came[i]!, monday)));
+		// Every class goes through all eight workstations: a count per station, as each station's lead keeps it.
+		const stations = await trx.selectFrom('station').select(['id', 'session_id']).where('session_id', 'in', slots).execute();
+		await insertInChunks(
+			trx,
+			'station_headcount',
+			chosen.flatMap((school, i) =>
+				stations
+					.filter((st) => st.session_id === slotOf(i))
+					.map((st) => ({ session_id: st.session_id, station_id: st.id, school_id: school, year_group: 'Y6', count: came[i]!, recorded_by: ids.leadId, recorded_at: fromLondon(monday, '16:00') }))
+			)
+		);
 	}
 
 	// Peer Mentoring: sixth-formers from the secondary schools, each with up to 20 Year 8 and
@@ -343,6 +404,15 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear): Promi
 			const [atHost, atOther] = shareOut(parents[i]!, [2, 1]);
 			await insertInChunks(trx, 'booking', [booking(id, host, 'parents', atHost! + 2, addDays(date, -30)), booking(id, other, 'parents', atOther! + 1, addDays(date, -28))]);
 			await insertInChunks(trx, 'attendance_headcount', [headcount(id, host, 'parents', atHost!, date), headcount(id, other, 'parents', atOther!, date)]);
+			// The anonymous question before and after, answered by all but one parent: how
+			// confident they are that they could spot the signs of gang involvement (1 to 5).
+			const answered = parents[i]! - 1;
+			const before = shareOut(answered, [4, 5, 3, 1, 0]);
+			const after = shareOut(answered, [0, 1, 3, 5, 4]);
+			await insertInChunks(trx, 'workshop_feedback', [
+				...before.map((count, s) => ({ session_id: id, moment: 'before' as const, score: s + 1, count, recorded_by: ids.leadId, recorded_at: fromLondon(date, '20:00') })),
+				...after.map((count, s) => ({ session_id: id, moment: 'after' as const, score: s + 1, count, recorded_by: ids.leadId, recorded_at: fromLondon(date, '20:00') }))
+			]);
 		}
 	}
 

@@ -8,6 +8,7 @@ import { insertSchools } from '../schools/schools.queries';
 import { insertUser } from '../users/users.queries';
 import { seedDemoProgrammes } from './programmes-seed';
 import { seedReferenceYears } from './reference-years';
+import { refreshRollups } from '../reports/rollups';
 
 export const DEMO_PASSWORD = 'demo-password-2019';
 
@@ -52,6 +53,7 @@ export async function seedDemo(db: Db, schoolsCsv: string): Promise<void> {
 		const programmeIds = await seedDemoProgrammes(trx, people);
 		const ofPhase = (phase: string) => schools.flatMap((s, i) => (s.phase === phase ? [ids[i]!.id] : []));
 		await seedReferenceYears(trx, { ...people, programmeIds, secondary: ofPhase('secondary'), primary: ofPhase('primary') });
+		await refreshRollups(trx);
 		await insertAuditEvent(trx, { actorId: null, action: 'demo.seeded', detail: { schools: schools.length, users: demoUsers.length } });
 	});
 }

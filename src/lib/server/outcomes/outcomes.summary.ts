@@ -64,6 +64,8 @@ export interface OutcomeSummary {
 	worse: number;
 	/** The sum of (after - before) over the pairs, so rows can be added up. */
 	totalChange: number;
+	/** The sum of the before scores over the pairs: the mean before is totalBefore / pairs, after adds the mean change. */
+	totalBefore: number;
 	/** improved / pairs, from 0 to 1; null without pairs. */
 	shareImproved: number | null;
 	/** totalChange / pairs; null without pairs. */
@@ -86,6 +88,7 @@ interface Row {
 	same: number;
 	worse: number;
 	total_change: number;
+	total_before: number;
 	unmatched_before: number;
 	unmatched_after: number;
 }
@@ -111,12 +114,12 @@ export async function outcomeSummaries(db: Db, filter: OutcomeFilter): Promise<O
 		),
 		counted as (
 			-- Pairs, dated and placed by their after.
-			select aft.programme_id, aft.question_id, aft.school_id, aft.score - bef.score as change, 0 as unmatched_before, 0 as unmatched_after
+			select aft.programme_id, aft.question_id, aft.school_id, aft.score - bef.score as change, bef.score as before_score, 0 as unmatched_before, 0 as unmatched_after
 			from answer aft
 			join answer bef on bef.person = aft.person and bef.question_id = aft.question_id and bef.moment = 'before'
 			where aft.moment = 'after' and aft.on_date between ${filter.from}::date and ${filter.to}::date
 			union all
-			select one.programme_id, one.question_id, one.school_id, null, (one.moment = 'before')::int, (one.moment = 'after')::int
+			select one.programme_id, one.question_id, one.school_id, null, null, (one.moment = 'before')::int, (one.moment = 'after')::int
 			from answer one
 			where one.on_date between ${filter.from}::date and ${filter.to}::date
 				and not exists (
@@ -131,6 +134,7 @@ export async function outcomeSummaries(db: Db, filter: OutcomeFilter): Promise<O
 				count(*) filter (where change = 0)::int as same,
 				count(*) filter (where change < 0)::int as worse,
 				coalesce(sum(change), 0)::int as total_change,
+				coalesce(sum(before_score), 0)::int as total_before,
 				sum(unmatched_before)::int as unmatched_before,
 				sum(unmatched_after)::int as unmatched_after
 			from counted
@@ -138,7 +142,7 @@ export async function outcomeSummaries(db: Db, filter: OutcomeFilter): Promise<O
 			group by 1, 2, 3
 		)
 		select t.programme_id, p.name as programme_name, t.question_id, q.position, q.wording, q.retired_at is not null as retired,
-			t.school_id, sc.name as school_name, t.pairs, t.improved, t.same, t.worse, t.total_change, t.unmatched_before, t.unmatched_after
+			t.school_id, sc.name as school_name, t.pairs, t.improved, t.same, t.worse, t.total_change, t.total_before, t.unmatched_before, t.unmatched_after
 		from totals t
 		join programme p on p.id = t.programme_id
 		join outcome_question q on q.id = t.question_id
@@ -159,6 +163,7 @@ export async function outcomeSummaries(db: Db, filter: OutcomeFilter): Promise<O
 		same: r.same,
 		worse: r.worse,
 		totalChange: r.total_change,
+		totalBefore: r.total_before,
 		shareImproved: r.pairs > 0 ? r.improved / r.pairs : null,
 		meanChange: r.pairs > 0 ? r.total_change / r.pairs : null,
 		unmatchedBefore: r.unmatched_before,

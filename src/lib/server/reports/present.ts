@@ -1,0 +1,46 @@
+import { display, type Cell } from './disclosure';
+import { columns, type Cells, type Column, type Measure, type ReportTable } from './report-table';
+
+// What leaves the server: the text of each cell and, only when it is shown, its number (for
+// sorting and charts). A hidden cell's true value never reaches the browser.
+
+export interface ShownCell {
+	text: string;
+	/** The figure, or null when it is suppressed or does not apply (a rate with nothing expected). */
+	value: number | null;
+}
+
+export type ShownCells = Record<Measure, ShownCell>;
+
+const counts = new Intl.NumberFormat('en-GB');
+
+export function formatCell(cell: Cell, format: Column['format']): ShownCell {
+	if (cell.hidden) return { text: display(cell), value: null };
+	if (!Number.isFinite(cell.value)) return { text: 'n/a', value: null };
+	switch (format) {
+		case 'count':
+			return { text: counts.format(cell.value), value: cell.value };
+		case 'percent':
+			return { text: `${Math.round(cell.value * 100)}%`, value: Math.round(cell.value * 1000) / 10 };
+		case 'hours':
+			return { text: cell.value.toFixed(1), value: Math.round(cell.value * 10) / 10 };
+	}
+}
+
+export function presentCells(cells: Cells): ShownCells {
+	return Object.fromEntries(columns.map((c) => [c.measure, formatCell(cells[c.measure], c.format)])) as ShownCells;
+}
+
+/** A report table ready for a page: the figures dropped, only the shown cells kept. */
+export function presentTable<R extends { figures: unknown }>(table: ReportTable<R>) {
+	return {
+		rows: table.rows.map(({ figures: _figures, cells, ...rest }) => ({ ...rest, cells: presentCells(cells) })),
+		total: presentCells(table.total),
+		suppressed: table.suppressed,
+		threshold: table.threshold
+	};
+}
+
+export type PresentedTable<R> = { rows: (Omit<R, 'figures' | 'cells'> & { cells: ShownCells })[]; total: ShownCells; suppressed: boolean; threshold: number | null };
+
+export const reportColumns = columns.map(({ measure, label, people }) => ({ measure, label, people }));

@@ -1,0 +1,126 @@
+import type { Actor } from '../auth/session';
+import type { Db } from '../db';
+import { londonParts } from '../time';
+import { academicYear, academicYearOfDate } from './periods';
+import { rollupState } from './rollups';
+import { parseSelection, reportOptions, type ReportOptions, type Selection } from './reports.service';
+
+// What every report page starts from: the filter's choices, the selection its search
+// parameters ask for, the messages for bad ones and the values to put back in the form.
+
+/** The filters a page may offer besides the period. */
+export type FilterField = 'programme' | 'school' | 'phase' | 'town';
+
+export interface FilterValues {
+	period: string;
+	year: string;
+	quarter: string;
+	from: string;
+	to: string;
+	programme: string;
+	school: string;
+	phase: string;
+	town: string;
+}
+
+export interface ReportContext {
+	options: ReportOptions;
+	selection: Selection;
+	errors: Record<string, string>;
+	values: FilterValues;
+	fields: readonly FilterField[];
+}
+
+const periodParameters = ['period', 'year', 'quarter', 'from', 'to'] as const;
+
+/**
+ * The selection for a page offering `fields`. Parameters for filters the page does not offer
+ * are dropped, so they neither narrow the figures nor bring up a message about a field the
+ * reader cannot see. With no period chosen, `defaults` stand in for the period parameters.
+ */
+export async function reportContext(
+	db: Db,
+	actor: Actor,
+	params: URLSearchParams,
+	fields: readonly FilterField[],
+	defaults?: Partial<Record<(typeof periodParameters)[number], string>>
+): Promise<ReportContext> {
+	const options = await reportOptions(db, actor);
+	const asked = new URLSearchParams();
+	for (const name of [...periodParameters, ...fields]) {
+		const value = params.get(name);
+		// An empty choice ("Any programme") is no choice.
+		if (value !== null && value !== '') asked.set(name, value.slice(0, 100));
+	}
+	if (defaults && !asked.has('period')) for (const [name, value] of Object.entries(defaults)) if (value !== undefined) asked.set(name, value);
+	const { selection, errors } = parseSelection(asked, options);
+	const period = selection.period;
+	const raw = (name: string, fallback = '') => asked.get(name) ?? fallback;
+	return {
+		options,
+		selection,
+		errors,
+		fields,
+		values: {
+			period: raw('period', period.kind),
+			year: raw('year', period.query.year ?? ''),
+			quarter: raw('quarter', period.query.quarter ?? ''),
+			from: raw('from', period.from),
+			to: raw('to', period.to),
+			programme: raw('programme'),
+			school: raw('school'),
+			phase: raw('phase'),
+			town: raw('town')
+		}
+	};
+}
+
+/** The last three academic years, this one included: the trend's default period. */
+export function recentAcademicYears(today = londonParts(new Date()).date, years = 3) {
+	const current = academicYearOfDate(today);
+	return { period: 'dates', from: academicYear(current - years + 1).from, to: academicYear(current).to };
+}
+
+/** The search parameters that ask for this selection again, keeping only the filters named. */
+export function selectionQuery(selection: Selection, keep: readonly FilterField[] = ['programme', 'school', 'phase', 'town']): string {
+	const query = new URLSearchParams(selection.period.query);
+	const chosen: Record<FilterField, string | undefined> = {
+		programme: selection.programmeId,
+		school: selection.schoolId,
+		phase: selection.phase,
+		town: selection.town
+	};
+	for (const field of keep) {
+		const value = chosen[field];
+		if (value) query.set(field, value);
+	}
+	return query.toString();
+}
+
+/** What the filter form needs: its values, messages and choices (names only). */
+export function filterData(context: ReportContext) {
+	return {
+		values: context.values,
+		errors: context.errors,
+		fields: context.fields,
+		programmes: context.options.programmes.map((p) => ({ value: p.id, label: p.name })),
+		schools: context.options.schools.map((s) => ({ value: s.id, label: s.name }))
+	};
+}
+
+/** The chosen period as a page shows it, or null while the choices have errors (no figures are shown then). */
+export function periodData(context: ReportContext) {
+	if (Object.keys(context.errors).length > 0) return null;
+	const { label, from, to, kind } = context.selection.period;
+	return { label, from, to, kind };
+}
+
+/**
+ * When the figures of a standard period (academic or financial year, quarter) were last counted:
+ * those are read from the rollup, which is rebuilt on a schedule and soon after changes. Null for
+ * a range of dates (always counted from the records) or while there are errors.
+ */
+export async function figuresAsOf(db: Db, context: ReportContext): Promise<string | null> {
+	if (Object.keys(context.errors).length > 0 || context.selection.period.kind === 'dates') return null;
+	return (await rollupState(db)).refreshedAt?.toISOString() ?? null;
+}

@@ -1,0 +1,439 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../db';
+import type { AwardLevelCode, SchoolPhase, SchoolTown } from '../db/schema';
+import { addDays, fromLondon } from '../time';
+import type { PeriodKind } from './periods';
+
+// The figures every report view is made of, counted from the records, grouped by one key:
+// each school, each programme, each financial quarter, or the whole selection.
+//
+// What is counted (the definitions the report pages print beside the figures):
+// - A session is delivered when it is not cancelled and has started; only delivered
+//   sessions count towards places and attendance. Cancelled sessions are counted apart.
+// - Places booked: places confirmed to schools at delivered sessions.
+// - Attended: named marks of present or late, plus headcounts (parents and carers included).
+// - Attendance rate: attended out of expected, where expected is, per session and school,
+//   the named marks recorded if the session has a named register for that school, or else
+//   the places booked.
+// - Young people reached: different named young people marked present or late (each once,
+//   however many sessions they came to), plus headcounts of pupils, which can't be told
+//   apart and are added as given. Parents and carers are counted apart.
+// - Schools reached: schools with anyone attending a delivered session.
+// - Workstation visits: carousel stations' counts of who came through, at delivered sessions.
+// - Mentoring meetings and hours: meetings held in the period, by the mentee's school; mentors
+//   and mentees are those who met in the period.
+// - Awards: awards signed off with their date achieved in the period, by level.
+
+export type ReportKey = 'school' | 'programme' | 'quarter' | 'total';
+
+export interface ReportFilter {
+	/** Inclusive UK dates. */
+	from: string;
+	to: string;
+	/** A standard period (from and to are its first and last days) is read from the rollup. */
+	periodKind?: PeriodKind;
+	programmeIds?: readonly string[];
+	schoolIds?: readonly string[];
+	phase?: SchoolPhase;
+	town?: SchoolTown;
+}
+
+export interface Figures {
+	/** A school id, a programme id, the first day of a quarter, or 'total'. */
+	key: string;
+	sessionsDelivered: number;
+	sessionsCancelled: number;
+	placesBooked: number;
+	attended: number;
+	expected: number;
+	namedYoungPeople: number;
+	headcountYoungPeople: number;
+	parents: number;
+	schoolsReached: number;
+	meetings: number;
+	meetingMinutes: number;
+	/** Carousel workstation visits: each station's count of the pupils who came through it. */
+	stationVisits: number;
+	/** Different mentors and mentees who met in the period. */
+	mentors: number;
+	mentees: number;
+	awards: Record<AwardLevelCode, number>;
+}
+
+export function emptyFigures(key: string): Figures {
+	return {
+		key,
+		sessionsDelivered: 0,
+		sessionsCancelled: 0,
+		placesBooked: 0,
+		attended: 0,
+		expected: 0,
+		namedYoungPeople: 0,
+		headcountYoungPeople: 0,
+		parents: 0,
+		schoolsReached: 0,
+		stationVisits: 0,
+		meetings: 0,
+		meetingMinutes: 0,
+		mentors: 0,
+		mentees: 0,
+		awards: { discovery: 0, explorer: 0, conserver: 0 }
+	};
+}
+
+/** The key's SQL for a row with these columns. */
+function keyOf(key: ReportKey, columns: { school: string; programme: string; date: string }): RawBuilder<string> {
+	switch (key) {
+		case 'school':
+			return sql<string>`${sql.ref(columns.school)}::text`;
+		case 'programme':
+			return sql<string>`${sql.ref(columns.programme)}::text`;
+		case 'quarter':
+			return sql<string>`to_char(date_trunc('quarter', ${sql.raw(columns.date)}), 'YYYY-MM-DD')`;
+		case 'total':
+			return sql<string>`'total'`;
+	}
+}
+
+function range(filter: ReportFilter) {
+	return { start: fromLondon(filter.from), end: fromLondon(addDays(filter.to, 1)) };
+}
+
+function programmeCondition(column: string, filter: ReportFilter): RawBuilder<boolean> {
+	return filter.programmeIds ? sql<boolean>`${sql.ref(column)} = any(${[...filter.programmeIds]}::uuid[])` : sql<boolean>`true`;
+}
+
+function hasSchoolFilter(filter: ReportFilter): boolean {
+	return Boolean(filter.schoolIds || filter.phase || filter.town);
+}
+
+function schoolCondition(column: string, filter: ReportFilter): RawBuilder<boolean> {
+	if (!hasSchoolFilter(filter)) return sql<boolean>`true`;
+	const conditions: RawBuilder<boolean>[] = [];
+	if (filter.schoolIds) conditions.push(sql`f.id = any(${[...filter.schoolIds]}::uuid[])`);
+	if (filter.phase) conditions.push(sql`f.phase = ${filter.phase}`);
+	if (filter.town) conditions.push(sql`f.town = ${filter.town}`);
+	return sql<boolean>`exists (select 1 from school f where f.id = ${sql.ref(column)} and ${sql.join(conditions, sql` and `)})`;
+}
+
+/** The sessions in the period, and per session and school what was booked and who came. */
+function sessionSchoolRows(filter: ReportFilter) {
+	const { start, end } = range(filter);
+	return sql`
+		s as (
+			select ps.id, ps.programme_id, ps.status, (ps.starts_at at time zone 'Europe/London') as local_start,
+				ps.status <> 'cancelled' and ps.starts_at <= now() as delivered
+			from programme_session ps
+			where ps.starts_at >= ${start} and ps.starts_at < ${end} and ${programmeCondition('ps.programme_id', filter)}
+		),
+		parts as (
+			select b.session_id, b.school_id, b.confirmed_places as places, 0 as young, 0 as parents, 0 as named, 0 as marks
+			from booking b join s on s.id = b.session_id
+			where b.status <> 'cancelled' and b.confirmed_places > 0
+			union all
+			select h.session_id, h.school_id, 0, case when h.year_group = 'parents' then 0 else h.count end,
+				case when h.year_group = 'parents' then h.count else 0 end, 0, 0
+			from attendance_headcount h join s on s.id = h.session_id
+			union all
+			select m.session_id, yp.school_id, 0, 0, 0, (count(*) filter (where m.status in ('present', 'late')))::int, count(*)::int
+			from attendance_mark m join s on s.id = m.session_id join young_person yp on yp.id = m.young_person_id
+			group by m.session_id, yp.school_id
+		),
+		ss as (
+			select parts.session_id, parts.school_id, s.programme_id, s.local_start, s.delivered, s.status,
+				sum(places)::int as places, sum(young)::int as young, sum(parents)::int as parents,
+				sum(named)::int as named, sum(marks)::int as marks
+			from parts join s on s.id = parts.session_id
+			where ${schoolCondition('parts.school_id', filter)}
+			group by parts.session_id, parts.school_id, s.programme_id, s.local_start, s.delivered, s.status
+		)`;
+}
+
+type Row = Record<string, unknown> & { key: string };
+
+export async function attendanceFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Row[]> {
+	const k = keyOf(key, { school: 'ss.school_id', programme: 'ss.programme_id', date: 'ss.local_start' });
+	const { rows } = await sql<Row>`
+		with ${sessionSchoolRows(filter)}
+		select ${k} as key,
+			coalesce(sum(ss.places) filter (where ss.delivered), 0)::int as places_booked,
+			coalesce(sum(ss.named + ss.young + ss.parents) filter (where ss.delivered), 0)::int as attended,
+			coalesce(sum(case when ss.marks > 0 then ss.marks else ss.places end) filter (where ss.delivered), 0)::int as expected,
+			coalesce(sum(ss.young) filter (where ss.delivered), 0)::int as headcount_young_people,
+			coalesce(sum(ss.parents) filter (where ss.delivered), 0)::int as parents,
+			count(distinct ss.school_id) filter (where ss.delivered and ss.named + ss.young + ss.parents > 0)::int as schools_reached,
+			count(distinct ss.session_id) filter (where ss.delivered)::int as school_sessions_delivered,
+			count(distinct ss.session_id) filter (where ss.status = 'cancelled')::int as school_sessions_cancelled
+		from ss
+		group by 1
+	`.execute(db);
+	return rows;
+}
+
+/** Sessions delivered and cancelled. With a school filter, or by school, only sessions those schools booked or attended. */
+export async function sessionFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Row[]> {
+	if (key === 'school' || hasSchoolFilter(filter)) {
+		return (await attendanceFigures(db, filter, key)).map((r) => ({
+			key: r.key,
+			delivered: r.school_sessions_delivered,
+			cancelled: r.school_sessions_cancelled
+		}));
+	}
+	const { start, end } = range(filter);
+	const k = keyOf(key, { school: 'ps.id', programme: 'ps.programme_id', date: "(ps.starts_at at time zone 'Europe/London')" });
+	const { rows } = await sql<Row>`
+		select ${k} as key,
+			count(*) filter (where ps.status <> 'cancelled' and ps.starts_at <= now())::int as delivered,
+			count(*) filter (where ps.status = 'cancelled')::int as cancelled
+		from programme_session ps
+		where ps.starts_at >= ${start} and ps.starts_at < ${end} and ${programmeCondition('ps.programme_id', filter)}
+		group by 1
+	`.execute(db);
+	return rows;
+}
+
+/** Different named young people who came (present or late), each once. */
+export async function reachFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Row[]> {
+	const { start, end } = range(filter);
+	const k = keyOf(key, { school: 'yp.school_id', programme: 'ps.programme_id', date: "(ps.starts_at at time zone 'Europe/London')" });
+	const { rows } = await sql<Row>`
+		select ${k} as key, count(distinct m.young_person_id)::int as young_people
+		from attendance_mark m
+		join programme_session ps on ps.id = m.session_id
+		join young_person yp on yp.id = m.young_person_id
+		where m.status in ('present', 'late') and ps.starts_at >= ${start} and ps.starts_at < ${end}
+			and ${programmeCondition('ps.programme_id', filter)} and ${schoolCondition('yp.school_id', filter)}
+		group by 1
+	`.execute(db);
+	return rows;
+}
+
+export async function stationFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Row[]> {
+	const { start, end } = range(filter);
+	const k = keyOf(key, { school: 'sh.school_id', programme: 'ps.programme_id', date: "(ps.starts_at at time zone 'Europe/London')" });
+	const { rows } = await sql<Row>`
+		select ${k} as key, coalesce(sum(sh.count), 0)::int as visits
+		from station_headcount sh
+		join programme_session ps on ps.id = sh.session_id
+		where ps.starts_at >= ${start} and ps.starts_at < ${end} and ps.status <> 'cancelled' and ps.starts_at <= now()
+			and ${programmeCondition('ps.programme_id', filter)} and ${schoolCondition('sh.school_id', filter)}
+		group by 1
+	`.execute(db);
+	return rows;
+}
+
+export async function mentoringFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Row[]> {
+	const k = keyOf(key, { school: 'yp.school_id', programme: 'c.programme_id', date: 'mm.met_on' });
+	const { rows } = await sql<Row>`
+		select ${k} as key, count(*)::int as meetings, coalesce(sum(mm.minutes), 0)::int as minutes,
+			count(distinct p.mentor_id)::int as mentors, count(distinct p.mentee_id)::int as mentees
+		from mentoring_meeting mm
+		join mentoring_pair p on p.id = mm.pair_id
+		join mentoring_cohort c on c.id = p.cohort_id
+		join young_person yp on yp.id = p.mentee_id
+		where mm.met_on >= ${filter.from}::date and mm.met_on <= ${filter.to}::date
+			and ${programmeCondition('c.programme_id', filter)} and ${schoolCondition('yp.school_id', filter)}
+		group by 1
+	`.execute(db);
+	return rows;
+}
+
+export async function awardFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Row[]> {
+	const k = keyOf(key, { school: 'yp.school_id', programme: 'g.programme_id', date: 'ap.achieved_on' });
+	const { rows } = await sql<Row>`
+		select ${k} as key, ap.level, count(*)::int as awards
+		from award_participant ap
+		join award_group g on g.id = ap.award_group_id
+		join young_person yp on yp.id = ap.young_person_id
+		where ap.achieved_on >= ${filter.from}::date and ap.achieved_on <= ${filter.to}::date
+			and ${programmeCondition('g.programme_id', filter)} and ${schoolCondition('yp.school_id', filter)}
+		group by 1, 2
+	`.execute(db);
+	return rows;
+}
+
+/**
+ * Every figure for the selection, one entry per key that has anything: from the rollup for a
+ * standard period, otherwise counted from the records.
+ */
+export async function reportFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Map<string, Figures>> {
+	const fromRollup = await rollupFigures(db, filter, key);
+	return fromRollup ?? countFigures(db, filter, key);
+}
+
+/** Every figure counted from the records themselves: the rollup's reference, and the answer for any range of dates. */
+export async function countFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Map<string, Figures>> {
+	const bySchool = key === 'school' || hasSchoolFilter(filter);
+	const [attendance, sessions, reach, mentoring, awards, stations] = await Promise.all([
+		attendanceFigures(db, filter, key),
+		bySchool ? Promise.resolve([]) : sessionFigures(db, filter, key),
+		reachFigures(db, filter, key),
+		mentoringFigures(db, filter, key),
+		awardFigures(db, filter, key),
+		stationFigures(db, filter, key)
+	]);
+	const figures = new Map<string, Figures>();
+	const at = (k: string) => figures.get(k) ?? figures.set(k, emptyFigures(k)).get(k)!;
+	for (const r of attendance) {
+		const f = at(r.key);
+		f.placesBooked = Number(r.places_booked);
+		f.attended = Number(r.attended);
+		f.expected = Number(r.expected);
+		f.headcountYoungPeople = Number(r.headcount_young_people);
+		f.parents = Number(r.parents);
+		f.schoolsReached = Number(r.schools_reached);
+	}
+	const sessionRowsOf = bySchool ? attendance.map((r) => ({ key: r.key, delivered: r.school_sessions_delivered, cancelled: r.school_sessions_cancelled })) : sessions;
+	for (const r of sessionRowsOf) {
+		const f = at(r.key);
+		f.sessionsDelivered = Number(r.delivered);
+		f.sessionsCancelled = Number(r.cancelled);
+	}
+	for (const r of reach) at(r.key).namedYoungPeople = Number(r.young_people);
+	for (const r of mentoring) {
+		const f = at(r.key);
+		f.meetings = Number(r.meetings);
+		f.meetingMinutes = Number(r.minutes);
+		f.mentors = Number(r.mentors);
+		f.mentees = Number(r.mentees);
+	}
+	for (const r of awards) at(r.key).awards[r.level as AwardLevelCode] += Number(r.awards);
+	for (const r of stations) at(r.key).stationVisits = Number(r.visits);
+	return figures;
+}
+
+/** Active schools in the district by phase, for the share reached. */
+export async function schoolsByPhase(db: Db, filter: Pick<ReportFilter, 'town' | 'phase' | 'schoolIds'>): Promise<{ phase: SchoolPhase; schools: number }[]> {
+	let query = db.selectFrom('school').where('active', '=', true);
+	if (filter.town) query = query.where('town', '=', filter.town);
+	if (filter.phase) query = query.where('phase', '=', filter.phase);
+	if (filter.schoolIds) query = query.where('id', 'in', [...filter.schoolIds]);
+	const rows = await query.select(['phase', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('phase').execute();
+	return rows.map((r) => ({ phase: r.phase, schools: Number(r.n) }));
+}
+
+/** The schools reached, by phase (a school counts once however many programmes it took part in). */
+export async function schoolsReachedByPhase(db: Db, filter: ReportFilter): Promise<{ phase: SchoolPhase; reached: number }[]> {
+	const { rows } = await sql<{ phase: SchoolPhase; reached: number }>`
+		with ${sessionSchoolRows(filter)}
+		select sc.phase, count(distinct ss.school_id)::int as reached
+		from ss join school sc on sc.id = ss.school_id
+		where ss.delivered and ss.named + ss.young + ss.parents > 0
+		group by sc.phase
+	`.execute(db);
+	return rows.map((r) => ({ phase: r.phase, reached: Number(r.reached) }));
+}
+
+/** Per delivered or cancelled session of the selection: the drill-down below a programme. */
+export async function sessionRows(db: Db, filter: ReportFilter) {
+	const { rows } = await sql<{
+		session_id: string;
+		programme_id: string;
+		local_start: string;
+		status: string;
+		delivered: boolean;
+		schools: number;
+		places_booked: number;
+		attended: number;
+		expected: number;
+	}>`
+		with ${sessionSchoolRows(filter)}
+		select s.id as session_id, s.programme_id, to_char(s.local_start, 'YYYY-MM-DD"T"HH24:MI') as local_start, s.status, s.delivered,
+			count(distinct ss.school_id)::int as schools,
+			coalesce(sum(ss.places), 0)::int as places_booked,
+			coalesce(sum(ss.named + ss.young + ss.parents), 0)::int as attended,
+			coalesce(sum(case when ss.marks > 0 then ss.marks else ss.places end), 0)::int as expected
+		from s left join ss on ss.session_id = s.id
+		where (s.delivered or s.status = 'cancelled') and (${hasSchoolFilter(filter)} = false or ss.session_id is not null)
+		group by s.id, s.programme_id, s.local_start, s.status, s.delivered
+		order by s.local_start
+	`.execute(db);
+	return rows;
+}
+
+/** The rollup's "every programme" and "every school". */
+export const ALL = '00000000-0000-0000-0000-000000000000';
+
+const rollupMeasures = [
+	'sessions_delivered',
+	'sessions_cancelled',
+	'places_booked',
+	'attended',
+	'expected',
+	'headcount_young_people',
+	'parents',
+	'schools_reached',
+	'named_young_people',
+	'station_visits',
+	'meetings',
+	'meeting_minutes',
+	'mentors',
+	'mentees',
+	'discovery',
+	'explorer',
+	'conserver'
+] as const;
+
+/**
+ * The figures from the rollup, or null when the selection is not one it holds: a range of
+ * dates, quarters of an academic year (financial quarters straddle it), or several programmes
+ * together (different young people can't be added across programmes). With a school filter,
+ * school rows are added up, and sessions (shared between schools) are counted from the records.
+ */
+export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Map<string, Figures> | null> {
+	const kind = filter.periodKind;
+	if (!kind || kind === 'dates') return null;
+	if (key === 'quarter' && kind === 'academic') return null;
+	if (filter.programmeIds && filter.programmeIds.length > 1 && key !== 'programme') return null;
+	const schoolFiltered = hasSchoolFilter(filter);
+
+	let query = db.selectFrom('report_rollup as r');
+	query =
+		key === 'quarter'
+			? query.where('r.period_kind', '=', 'quarter').where('r.period_start', '>=', filter.from).where('r.period_start', '<=', filter.to)
+			: query.where('r.period_kind', '=', kind).where('r.period_start', '=', filter.from);
+	if (key === 'programme' || filter.programmeIds) {
+		query = query.where('r.programme_id', '<>', ALL);
+		if (filter.programmeIds) query = query.where('r.programme_id', 'in', [...filter.programmeIds]);
+	} else query = query.where('r.programme_id', '=', ALL);
+	if (key === 'school' || schoolFiltered) {
+		query = query.where('r.school_id', '<>', ALL);
+		if (schoolFiltered) query = query.where(schoolCondition('r.school_id', filter));
+	} else query = query.where('r.school_id', '=', ALL);
+
+	const keyColumn = { school: sql<string>`r.school_id::text`, programme: sql<string>`r.programme_id::text`, quarter: sql<string>`to_char(r.period_start, 'YYYY-MM-DD')`, total: sql<string>`'total'` }[key];
+	const rows = await query
+		.select([keyColumn.as('key'), ...rollupMeasures.map((m) => sql<number>`sum(${sql.ref(`r.${m}`)})::int`.as(m))])
+		.groupBy(sql`1`)
+		.execute();
+
+	const figures = new Map<string, Figures>();
+	for (const r of rows as (Record<(typeof rollupMeasures)[number], number> & { key: string })[]) {
+		figures.set(r.key, {
+			key: r.key,
+			sessionsDelivered: Number(r.sessions_delivered),
+			sessionsCancelled: Number(r.sessions_cancelled),
+			placesBooked: Number(r.places_booked),
+			attended: Number(r.attended),
+			expected: Number(r.expected),
+			namedYoungPeople: Number(r.named_young_people),
+			headcountYoungPeople: Number(r.headcount_young_people),
+			parents: Number(r.parents),
+			schoolsReached: Number(r.schools_reached),
+			stationVisits: Number(r.station_visits),
+			meetings: Number(r.meetings),
+			meetingMinutes: Number(r.meeting_minutes),
+			mentors: Number(r.mentors),
+			mentees: Number(r.mentees),
+			awards: { discovery: Number(r.discovery), explorer: Number(r.explorer), conserver: Number(r.conserver) }
+		});
+	}
+	if (schoolFiltered && key !== 'school') {
+		for (const s of await sessionFigures(db, filter, key)) {
+			const f = figures.get(s.key) ?? figures.set(s.key, emptyFigures(s.key)).get(s.key)!;
+			f.sessionsDelivered = Number(s.delivered);
+			f.sessionsCancelled = Number(s.cancelled);
+		}
+	}
+	return figures;
+}

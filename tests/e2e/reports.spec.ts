@@ -1,0 +1,283 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expectAccessible, signIn } from './helpers';
+
+// The report pages for the 2018-19 reference year, read as the partnership plan states it:
+// 802 Year 8 pupils at the Youth Conference, 256 Year 6 pupils at Safety in Action Week,
+// 15 mentors and 300 mentees, 25 John Muir Awards, 6 Gang Awareness workshops and 14 students
+// from Astor College in the arts project.
+
+const YEAR_2018 = 'period=academic&year=2018';
+
+/** Fails the test on any Content Security Policy report in the browser console. */
+function watchConsole(page: Page): string[] {
+	const problems: string[] = [];
+	page.on('console', (message) => {
+		if (/content security policy|refused to/i.test(message.text())) problems.push(message.text());
+	});
+	page.on('pageerror', (error) => problems.push(error.message));
+	return problems;
+}
+
+function rowOf(table: Locator, name: string): Locator {
+	return table.locator('tbody tr').filter({ has: table.page().locator('th', { hasText: name }) });
+}
+
+async function cell(table: Locator, name: string, measure: string): Promise<string> {
+	return (await rowOf(table, name).locator(`[data-measure="${measure}"]`).innerText()).trim();
+}
+
+/** The chart is drawn: its canvas has a size and something painted on it. */
+async function expectDrawn(figure: Locator): Promise<void> {
+	const canvas = figure.locator('canvas[role="img"]');
+	await expect(canvas).toHaveAttribute('aria-label', /\S/);
+	const box = await canvas.boundingBox();
+	expect(box?.width ?? 0).toBeGreaterThan(0);
+	expect(box?.height ?? 0).toBeGreaterThan(0);
+	await expect
+		.poll(() =>
+			canvas.evaluate((c: HTMLCanvasElement) => {
+				const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+				let painted = 0;
+				for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
+				return painted;
+			})
+		)
+		.toBeGreaterThan(0);
+}
+
+/** The chart's own table, as [category, ...figures] per row. */
+async function chartTable(figure: Locator): Promise<string[][]> {
+	return figure.locator('table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => (c.textContent ?? '').trim())));
+}
+
+test('a report viewer reads the district overview for 2018-19 with the plan’s figures and a chart that matches them', async ({ page }) => {
+	const problems = watchConsole(page);
+	await signIn(page, 'viewer@demo.test');
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+	await expect(page.getByRole('heading', { name: 'District overview', level: 1 })).toBeVisible();
+	await expectAccessible(page);
+
+	await page.goto(`/reports?${YEAR_2018}`);
+	await expect(page.getByText('Academic year 2018 to 2019: 1 September 2018 to 31 August 2019')).toBeVisible();
+	const table = page.getByRole('table', { name: 'By programme', exact: true });
+	expect(await cell(table, 'Youth Conference', 'youngPeopleReached')).toBe('802');
+	expect(await cell(table, 'Safety in Action Week', 'youngPeopleReached')).toBe('256');
+	expect(await cell(table, 'Peer Mentoring Programme', 'mentors')).toBe('15');
+	expect(await cell(table, 'Peer Mentoring Programme', 'mentees')).toBe('300');
+	expect(await cell(table, 'Gang Awareness Workshops', 'sessionsDelivered')).toBe('6');
+	expect(await cell(table, 'Dover Smart Arts Project', 'youngPeopleReached')).toBe('14');
+	// 25 John Muir Awards, of which the 3 at Conserver level are too few to show a report viewer.
+	const awards = await Promise.all(['discovery', 'explorer', 'conserver'].map((level) => cell(table, 'John Muir Award', level)));
+	expect(awards).toEqual(['15', '7', 'c']);
+	await expect(page.getByRole('table', { name: 'Schools reached by phase' })).toBeVisible();
+
+	const chart = page.getByRole('figure', { name: 'Young people reached by programme' });
+	await expectDrawn(chart);
+	await expect(chart.locator('canvas')).toHaveAttribute('aria-label', /Youth Conference 802/);
+	const programmes = await table.locator('tbody tr th').allInnerTexts();
+	const reached = await Promise.all(programmes.map((name) => cell(table, name.trim(), 'youngPeopleReached')));
+	expect(await chartTable(chart)).toEqual(programmes.map((name, i) => [name.trim(), reached[i]]));
+	// Before and after: the Youth Conference's statements, with their chart.
+	const outcomes = page.getByRole('table', { name: /Before-and-after outcomes by programme/ });
+	await expect(outcomes.getByRole('row', { name: /Youth Conference/ })).toContainText('160');
+	await expectDrawn(page.getByRole('figure', { name: /Mean agreement before and after/ }));
+	await expectAccessible(page);
+	expect(problems).toEqual([]);
+});
+
+/** The note under a chart says how many of its figures are hidden, as its table shows them. */
+async function expectHiddenNote(chart: Locator): Promise<number> {
+	const hidden = (await chartTable(chart)).flat().filter((text) => text === 'c').length;
+	const note = chart.getByText(/hidden to protect small numbers/);
+	if (hidden === 0) await expect(note).toHaveCount(0);
+	else await expect(note).toContainText(hidden === 1 ? '1 figure is' : `${hidden} figures are`);
+	return hidden;
+}
+
+test('a report viewer filters and sorts the by-school report by keyboard, with hidden figures after those shown', async ({ page }) => {
+	const problems = watchConsole(page);
+	await signIn(page, 'viewer@demo.test');
+	await page.goto(`/reports/schools?${YEAR_2018}`);
+	await expectAccessible(page);
+	const table = page.locator('table.app-report-table');
+	await expect(table.locator('tbody td', { hasText: /^c$/ }).first()).toBeVisible();
+	await expect(table.locator('tfoot th')).toHaveText('All schools');
+
+	const chart = page.getByRole('figure', { name: 'Attendance by school: places booked and attended' });
+	await expectDrawn(chart);
+	const matchesTable = async () => {
+		for (const [school, booked, attended] of await chartTable(chart)) {
+			expect([await cell(table, school!, 'placesBooked'), await cell(table, school!, 'attended')]).toEqual([booked, attended]);
+		}
+	};
+	await matchesTable();
+	await expectHiddenNote(chart);
+
+	// The Gang Awareness workshops had few parents from some schools: their counts are hidden.
+	await page.getByLabel('Programme').selectOption({ label: 'Gang Awareness Workshops' });
+	await page.getByRole('button', { name: 'Show figures' }).click();
+	await expect(page).toHaveURL(/programme=[0-9a-f-]{36}/);
+	await expectDrawn(chart);
+	await matchesTable();
+	expect(await expectHiddenNote(chart)).toBe(2);
+	await expect(chart.locator('canvas')).toHaveAttribute('aria-label', /2 figures are hidden/);
+
+	const sortLink = page.getByRole('link', { name: /^Attended \(sort largest first\)/ });
+	await sortLink.focus();
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/sort=attended&dir=desc/);
+	await expect(page).toHaveURL(/programme=[0-9a-f-]{36}/);
+	await expect(page.getByRole('columnheader', { name: /^Attended/ })).toHaveAttribute('aria-sort', 'descending');
+	const descending = await table.locator('tbody td[data-measure="attended"]').allInnerTexts();
+	const firstHidden = descending.indexOf('c');
+	expect(firstHidden).toBeGreaterThan(0);
+	expect(descending.slice(firstHidden)).toEqual(['c', 'c']);
+	const shown = descending.slice(0, firstHidden).map((text) => Number(text.replace(/,/g, '')));
+	expect(shown).toEqual([...shown].sort((a, b) => b - a));
+	await expectAccessible(page);
+
+	await page.getByRole('link', { name: /^Attended \(sort smallest first\)/ }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/sort=attended&dir=asc/);
+	await expect(page.getByRole('columnheader', { name: /^Attended/ })).toHaveAttribute('aria-sort', 'ascending');
+	const ascending = await table.locator('tbody td[data-measure="attended"]').allInnerTexts();
+	expect(ascending.slice(-2)).toEqual(['c', 'c']);
+	expect(ascending.slice(0, -2)).toEqual(descending.slice(0, firstHidden).reverse().sort((a, b) => Number(a) - Number(b)));
+
+	await table.getByRole('link', { name: 'Astor College' }).click();
+	await expect(page.getByRole('heading', { name: 'Astor College', level: 1 })).toBeVisible();
+	await expect(page).toHaveURL(/period=academic&year=2018&programme=/);
+	await expectAccessible(page);
+	expect(problems).toEqual([]);
+});
+
+test('a programme’s page shows its figures to a report viewer, and its sessions only to its lead', async ({ browser, page }) => {
+	await signIn(page, 'viewer@demo.test');
+	await page.goto(`/reports?${YEAR_2018}`);
+	await page.getByRole('table', { name: 'By programme', exact: true }).getByRole('link', { name: 'Youth Conference' }).click();
+	await expect(page.getByRole('heading', { name: 'Youth Conference', level: 1 })).toBeVisible();
+	await expect(page.locator('.app-headlines__item', { hasText: 'Young people reached' })).toContainText('802');
+	await expect(page.getByRole('table', { name: 'Sessions in the period' })).toHaveCount(0);
+	await expectAccessible(page);
+	const address = page.url();
+
+	const context = await browser.newContext();
+	const lead = await context.newPage();
+	await signIn(lead, 'lead@demo.test');
+	await lead.goto(address);
+	const sessions = lead.getByRole('table', { name: 'Sessions in the period' });
+	await expect(sessions).toBeVisible();
+	await expect(sessions.locator('tbody tr')).toHaveCount(1);
+	await expect(sessions.locator('tbody tr td').nth(3)).toHaveText('802');
+	await expect(sessions.getByRole('link')).toHaveAttribute('href', /^\/sessions\/[0-9a-f-]{36}$/);
+	await expectAccessible(lead);
+	// A lead sees the figures as they are: all 25 John Muir Awards.
+	await lead.goto(`/reports?${YEAR_2018}`);
+	const overview = lead.getByRole('table', { name: 'By programme', exact: true });
+	const awards = await Promise.all(['discovery', 'explorer', 'conserver'].map((level) => cell(overview, 'John Muir Award', level)));
+	expect(awards.reduce((sum, text) => sum + Number(text), 0)).toBe(25);
+	await context.close();
+});
+
+test('the trend by quarter shows 2018-19 quarter by quarter, with a line chart that matches the table', async ({ page }) => {
+	const problems = watchConsole(page);
+	await signIn(page, 'viewer@demo.test');
+	await page.goto('/reports/trend');
+	// With no period chosen, the last three academic years.
+	await expect(page.getByLabel('Period')).toHaveValue('dates');
+	await expectAccessible(page);
+
+	await page.goto(`/reports/trend?${YEAR_2018}`);
+	const table = page.getByRole('table', { name: 'Quarter by quarter' });
+	// September 2018 to August 2019 touches five financial quarters, the first and last in part.
+	await expect(table.locator('tbody tr')).toHaveCount(5);
+	const chart = page.getByRole('figure', { name: 'Young people reached and attendance, quarter by quarter' });
+	await expectDrawn(chart);
+	const quarters = await table.locator('tbody tr th').allInnerTexts();
+	const rows = await chartTable(chart);
+	expect(rows.map((r) => r[0])).toEqual(quarters.map((q) => q.trim()));
+	expect(rows[0]![0]).toBe('Jul to Sept 2018');
+	for (const [name, reached, attended, booked] of rows) {
+		expect([reached, attended, booked]).toEqual([await cell(table, name!, 'youngPeopleReached'), await cell(table, name!, 'attended'), await cell(table, name!, 'placesBooked')]);
+	}
+	await expectAccessible(page);
+	expect(problems).toEqual([]);
+});
+
+test('a school contact sees only Astor College against the district, and no other school’s report', async ({ browser, page }) => {
+	const context = await browser.newContext();
+	const viewer = await context.newPage();
+	await signIn(viewer, 'viewer@demo.test');
+	await viewer.goto(`/reports/schools?${YEAR_2018}`);
+	const other = await viewer.locator('table.app-report-table').getByRole('link', { name: 'Dover Grammar School for Boys' }).getAttribute('href');
+	await context.close();
+
+	await signIn(page, 'school@demo.test');
+	await page.getByRole('link', { name: "Our school's report" }).click();
+	await expect(page).toHaveURL(/\/reports\/schools\/[0-9a-f-]{36}$/);
+	await expect(page.getByRole('heading', { name: 'Astor College', level: 1 })).toBeVisible();
+	await expectAccessible(page);
+
+	await page.getByLabel('Year it starts').fill('2018');
+	await page.getByRole('button', { name: 'Show figures' }).click();
+	await expect(page).toHaveURL(/period=academic&year=2018/);
+	const beside = page.getByRole('table', { name: 'Astor College beside the district' });
+	await expect(beside.getByRole('columnheader')).toHaveText(['Figure', 'Astor College', 'District']);
+	const own = Number((await rowOf(beside, 'Young people reached').locator('td').first().innerText()).replace(/,/g, ''));
+	expect(own).toBeGreaterThan(14);
+	await expect(page.getByLabel('School', { exact: true })).toHaveCount(0);
+	await expect(page.locator('main')).not.toContainText('Dover Grammar School for Boys');
+	await expectAccessible(page);
+
+	const refused = await page.goto(other!);
+	expect(refused?.status()).toBe(404);
+	await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+	expect((await page.goto(`/reports/trend?${YEAR_2018}`))?.status()).toBe(404);
+});
+
+test('a bad period shows the error summary, with the message beside the field and the value kept', async ({ page }) => {
+	await signIn(page, 'viewer@demo.test');
+	await page.goto('/reports/schools?period=academic&year=20x8');
+	await expect(page).toHaveTitle(/^Error: /);
+	const summary = page.locator('.govuk-error-summary');
+	await expect(summary).toContainText('Enter the year the period starts as 4 digits');
+	await expect(page.locator('#year-error')).toContainText('Enter the year the period starts as 4 digits');
+	await expect(page.getByLabel('Year it starts')).toHaveValue('20x8');
+	await expect(page.getByText('Correct the choices above to see the figures.')).toBeVisible();
+	await expect(page.locator('table.app-report-table')).toHaveCount(0);
+	await expectAccessible(page);
+
+	await page.getByLabel('Period').selectOption('dates');
+	await page.getByLabel('First day').fill('2019-02-30');
+	await page.getByLabel('Last day').fill('2019-08-31');
+	await page.getByRole('button', { name: 'Show figures' }).click();
+	await expect(summary).toContainText('Enter the first day as a real date');
+	await expect(page.getByLabel('First day')).toHaveValue('2019-02-30');
+	await expect(page.getByLabel('Year it starts')).toHaveCount(0);
+	await expectAccessible(page);
+});
+
+test('without JavaScript the choices, sorting and the figures behind each chart still work', async ({ browser }) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await signIn(page, 'viewer@demo.test');
+	await page.goto(`/reports/schools?${YEAR_2018}`);
+	const chart = page.getByRole('figure', { name: 'Attendance by school: places booked and attended' });
+	// No canvas to draw on: the table of the chart's figures is open instead.
+	await expect(chart.locator('canvas')).toHaveCount(0);
+	await expect(chart.locator('table')).toBeVisible();
+	// axe runs as a script in the page, so it can't check this one; the same page with JavaScript is checked above.
+
+	// Every period field is offered; those the chosen kind does not use are ignored.
+	await expect(page.getByLabel('First day')).toBeVisible();
+	await page.getByLabel('Period').selectOption('financial');
+	await page.getByLabel('Year it starts').fill('2019');
+	await page.getByRole('button', { name: 'Show figures' }).click();
+	await expect(page.getByText('Financial year 2019 to 2020: 1 April 2019 to 31 March 2020')).toBeVisible();
+
+	await page.getByRole('link', { name: /^Young people reached \(sort largest first\)/ }).click();
+	await expect(page).toHaveURL(/sort=youngPeopleReached&dir=desc/);
+	await expect(page).toHaveURL(/period=financial&year=2019/);
+	await expect(page.getByRole('columnheader', { name: /^Young people reached/ })).toHaveAttribute('aria-sort', 'descending');
+	await context.close();
+});
