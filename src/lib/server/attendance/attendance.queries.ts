@@ -35,34 +35,31 @@ export interface RegisterSession {
  */
 export async function listRegister(db: Db, session: RegisterSession) {
 	const yearGroup = yearGroupSql(sql.ref('yp.reception_year'), session.starts_at);
+	// Who is on it, found from the session's bookings and the programme's enrolments (both
+	// indexed) rather than by testing every young person in the county against them.
+	const onRegister = db
+		.selectFrom('booking as b')
+		.innerJoin('young_person as yp', 'yp.school_id', 'b.school_id')
+		.select('yp.id')
+		.where('b.session_id', '=', session.id)
+		.where(holdsPlaces)
+		.where(sql<boolean>`b.year_group = ${yearGroup}`)
+		.union(
+			db
+				.selectFrom('enrolment as e')
+				.select('e.young_person_id as id')
+				.where('e.programme_id', '=', session.programme_id)
+				.where('e.stage', 'in', registerStages)
+		);
 	return db
-		.selectFrom('young_person as yp')
+		.with('on_register', () => onRegister)
+		.selectFrom('on_register')
+		.innerJoin('young_person as yp', 'yp.id', 'on_register.id')
 		.innerJoin('school', 'school.id', 'yp.school_id')
 		.leftJoin('attendance_mark as m', (join) => join.onRef('m.young_person_id', '=', 'yp.id').on('m.session_id', '=', session.id))
 		.select(['yp.id', 'yp.first_name', 'yp.last_name', 'yp.school_id', 'school.name as school_name', 'm.status as mark'])
 		.select(yearGroup.as('year_group'))
 		.where('yp.archived_at', 'is', null)
-		.where((eb) =>
-			eb.or([
-				eb.exists(
-					eb
-						.selectFrom('booking as b')
-						.select(sql`1`.as('one'))
-						.where('b.session_id', '=', session.id)
-						.where(holdsPlaces)
-						.whereRef('b.school_id', '=', 'yp.school_id')
-						.where(sql<boolean>`b.year_group = ${yearGroup}`)
-				),
-				eb.exists(
-					eb
-						.selectFrom('enrolment as e')
-						.select(sql`1`.as('one'))
-						.where('e.programme_id', '=', session.programme_id)
-						.whereRef('e.young_person_id', '=', 'yp.id')
-						.where('e.stage', 'in', registerStages)
-				)
-			])
-		)
 		.orderBy('school.name')
 		.orderBy(sql`lower(yp.last_name)`)
 		.orderBy(sql`lower(yp.first_name)`)
