@@ -172,7 +172,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 				sum(meetings), sum(meeting_minutes), sum(mentors), sum(mentees), sum(discovery), sum(explorer), sum(conserver)
 			from rollup_part
 			group by 1, 2, 3, 4;
-			update report_rollup_state set refreshed_at = now(), took_ms = (extract(epoch from clock_timestamp() - started) * 1000)::int;
+			update report_rollup_state set refreshed_at = clock_timestamp(), took_ms = (extract(epoch from clock_timestamp() - started) * 1000)::int;
 		end $$
 	`).execute(db);
 	await sql`select rebuild_report_rollups()`.execute(db);

@@ -36,8 +36,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 	const response = await withDataErrorStatus(event.isDataRequest, await resolve(event));
 	// Any change a signed-in user makes may be one the reports count (a register, a booking, a
-	// meeting...): the report rollup is rebuilt a few seconds later, once for a burst of changes.
-	if (event.locals.user && event.request.method === 'POST' && response.status < 400) reportFiguresChanged();
+	// meeting...), as may answers on the public questions form: the report figures are rebuilt a
+	// few seconds later, once for a burst of changes.
+	const counted = event.locals.user || routeId === '/q';
+	if (counted && event.request.method === 'POST' && response.status < 400) reportFiguresChanged();
 	// Signed-in pages hold personal data and are used on shared office computers: never cache them.
 	if (event.locals.user || routeId?.includes('[token]')) response.headers.set('cache-control', 'no-store');
 	// Links to other sites never carry a page's address (which may hold a one-time link's secret).

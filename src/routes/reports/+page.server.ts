@@ -11,7 +11,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	// A school contact's reports are their own school's page, beside the district.
 	if (actor.role === 'school' && actor.schoolId) redirect(303, `/reports/schools/${actor.schoolId}${url.search}`);
 	const db = getDb();
-	const context = await reportContext(db, actor, url.searchParams, ['programme', 'school', 'phase', 'town']);
+	// The district's figures, by programme, phase or town; one school's are on its own page.
+	const context = await reportContext(db, actor, url.searchParams, ['programme', 'phase', 'town']);
 	const period = periodData(context);
 	const overview = period ? await districtOverview(db, actor, context.selection, context.options) : null;
 	return {
@@ -28,7 +29,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 				.filter((o) => o.pairs.value !== 0),
 			outcomeTotal: presentOutcome(overview.outcomes.total)
 		},
-		programmeQuery: selectionQuery(context.selection, ['school', 'phase', 'town']),
+		programmeQuery: selectionQuery(context.selection, ['phase', 'town']),
 		query: selectionQuery(context.selection)
 	};
 };

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { AttendanceStatus } from '../../../src/lib/server/db/schema';
 import { academicYear, financialQuarter, financialYear, parsePeriod, quartersIn } from '../../../src/lib/server/reports/periods';
-import { countFigures, reportFigures, rollupFigures, type Figures, type ReportFilter, type ReportKey } from '../../../src/lib/server/reports/reports.queries';
+import { countFigures, countSchoolsReachedByPhase, reportFigures, rollupFigures, schoolsReachedByPhase, type Figures, type ReportFilter, type ReportKey } from '../../../src/lib/server/reports/reports.queries';
 import { refreshRollups } from '../../../src/lib/server/reports/rollups';
 import { fromLondon } from '../../../src/lib/server/time';
 import { useTestDatabase } from '../../support/database';
@@ -154,6 +154,13 @@ describe('the rollup', () => {
 			}
 		}
 		expect(compared).toBeGreaterThan(80);
+		for (const period of periods) {
+			for (const extra of [{}, { programmeIds: [w.programme.id] }, { town: 'Deal' as const }]) {
+				const filter: ReportFilter = { from: period.from, to: period.to, periodKind: period.kind, ...extra };
+				const byPhase = (rows: { phase: string; reached: number }[]) => rows.filter((r) => r.reached > 0).sort((a, b) => a.phase.localeCompare(b.phase));
+				expect(byPhase(await schoolsReachedByPhase(t.db, filter)), `${period.label} ${JSON.stringify(extra)}`).toEqual(byPhase(await countSchoolsReachedByPhase(t.db, filter)));
+			}
+		}
 		// And the reports read it: the same answer through reportFigures.
 		const year = { from: academicYear(2018).from, to: academicYear(2018).to, periodKind: 'academic' as const };
 		expect((await reportFigures(t.db, year, 'total')).get('total')?.namedYoungPeople).toBeGreaterThan(0);

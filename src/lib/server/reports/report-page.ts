@@ -2,7 +2,7 @@ import type { Actor } from '../auth/session';
 import type { Db } from '../db';
 import { londonParts } from '../time';
 import { academicYear, academicYearOfDate } from './periods';
-import { rollupState } from './rollups';
+import { figuresRefreshedAt } from './rollups';
 import { parseSelection, reportOptions, type ReportOptions, type Selection } from './reports.service';
 
 // What every report page starts from: the filter's choices, the selection its search
@@ -104,7 +104,8 @@ export function filterData(context: ReportContext) {
 		errors: context.errors,
 		fields: context.fields,
 		programmes: context.options.programmes.map((p) => ({ value: p.id, label: p.name })),
-		schools: context.options.schools.map((s) => ({ value: s.id, label: s.name }))
+		// Only a page that offers the school filter carries the list (600 names at county scale).
+		schools: context.fields.includes('school') ? context.options.schools.map((s) => ({ value: s.id, label: s.name })) : []
 	};
 }
 
@@ -122,5 +123,5 @@ export function periodData(context: ReportContext) {
  */
 export async function figuresAsOf(db: Db, context: ReportContext): Promise<string | null> {
 	if (Object.keys(context.errors).length > 0 || context.selection.period.kind === 'dates') return null;
-	return (await rollupState(db)).refreshedAt?.toISOString() ?? null;
+	return figuresRefreshedAt(db);
 }

@@ -314,6 +314,28 @@ export async function schoolsByPhase(db: Db, filter: Pick<ReportFilter, 'town' |
 
 /** The schools reached, by phase (a school counts once however many programmes it took part in). */
 export async function schoolsReachedByPhase(db: Db, filter: ReportFilter): Promise<{ phase: SchoolPhase; reached: number }[]> {
+	const kind = filter.periodKind;
+	if (kind && kind !== 'dates' && (filter.programmeIds?.length ?? 1) === 1) {
+		// From the rollup: a school's row for the programme (or every programme) says whether it was reached.
+		const rows = await db
+			.selectFrom('report_rollup as r')
+			.innerJoin('school as sc', 'sc.id', 'r.school_id')
+			.select(['sc.phase', (eb) => eb.fn.countAll<number>().as('reached')])
+			.where('r.period_kind', '=', kind)
+			.where('r.period_start', '=', filter.from)
+			.where('r.programme_id', '=', filter.programmeIds?.[0] ?? ALL)
+			.where('r.school_id', '<>', ALL)
+			.where('r.schools_reached', '>', 0)
+			.where(schoolCondition('r.school_id', filter))
+			.groupBy('sc.phase')
+			.execute();
+		return rows.map((r) => ({ phase: r.phase, reached: Number(r.reached) }));
+	}
+	return countSchoolsReachedByPhase(db, filter);
+}
+
+/** The same, counted from the records: for ranges of dates, and the rollup's reference. */
+export async function countSchoolsReachedByPhase(db: Db, filter: ReportFilter): Promise<{ phase: SchoolPhase; reached: number }[]> {
 	const { rows } = await sql<{ phase: SchoolPhase; reached: number }>`
 		with ${sessionSchoolRows(filter)}
 		select sc.phase, count(distinct ss.school_id)::int as reached

@@ -6,6 +6,7 @@ import { canManageProgramme } from '../programmes/programmes.service';
 import { listProgrammes } from '../programmes/programmes.queries';
 import { listSchools } from '../schools/schools.queries';
 import { suppressionThreshold } from './disclosure';
+import { keptReport } from './rollups';
 import { parsePeriod, quartersIn, type Period } from './periods';
 import { reportTable, type ReportTable } from './report-table';
 import * as queries from './reports.queries';
@@ -38,6 +39,10 @@ export interface Selection {
 /** What the filters offer: every programme and active school (a school contact sees only their own). */
 export async function reportOptions(db: Db, actor: Actor): Promise<ReportOptions> {
 	await requireRole(db, actor, ['admin', 'lead', 'viewer', 'school'], target());
+	return keptReport(db, `options ${actor.role === 'school' ? actor.schoolId : 'all'}`, () => readOptions(db, actor));
+}
+
+async function readOptions(db: Db, actor: Actor): Promise<ReportOptions> {
 	const programmes = (await listProgrammes(db)).map((p) => ({
 		id: p.id,
 		name: p.name,
@@ -121,6 +126,10 @@ async function requireAggregateReader(db: Db, actor: Actor) {
 /** The district overview: the totals, reach by phase, and one row per programme. */
 export async function districtOverview(db: Db, actor: Actor, selection: Selection, options: ReportOptions): Promise<Overview> {
 	await requireAggregateReader(db, actor);
+	return keptReport(db, `overview ${thresholdFor(actor)} ${JSON.stringify(selection)}`, () => overviewOf(db, actor, selection, options));
+}
+
+async function overviewOf(db: Db, actor: Actor, selection: Selection, options: ReportOptions): Promise<Overview> {
 	const filter = filterOf(selection);
 	const chosen = options.programmes.filter((p) => !selection.programmeId || p.id === selection.programmeId);
 	const schoolIds = selection.schoolId || selection.phase || selection.town ? schoolsOf(selection, options) : undefined;
@@ -152,14 +161,20 @@ function schoolsOf(selection: Selection, options: ReportOptions): string[] {
 export type SchoolRow = { id: string; name: string; phase: SchoolPhase; town: SchoolTown; figures: Figures };
 
 /** One row per school in the selection (schools nobody from came to included, so gaps show). */
-export async function bySchool(db: Db, actor: Actor, selection: Selection, options: ReportOptions): Promise<ReportTable<SchoolRow>> {
+export async function bySchool(db: Db, actor: Actor, selection: Selection, options: ReportOptions, forExport = false): Promise<ReportTable<SchoolRow>> {
 	await requireAggregateReader(db, actor);
+	const threshold = forExport ? suppressionThreshold() : thresholdFor(actor);
+	return keptReport(db, `by school ${threshold} ${JSON.stringify(selection)}`, () => bySchoolOf(db, selection, options, threshold));
+}
+
+async function bySchoolOf(db: Db, selection: Selection, options: ReportOptions, threshold: number | null): Promise<ReportTable<SchoolRow>> {
 	const filter = filterOf(selection);
 	const [figures, total] = await Promise.all([queries.reportFigures(db, filter, 'school'), totalFigures(db, filter)]);
 	const rows = options.schools
 		.filter((s) => (!selection.schoolId || s.id === selection.schoolId) && (!selection.phase || s.phase === selection.phase) && (!selection.town || s.town === selection.town))
 		.map((s) => ({ ...s, figures: figures.get(s.id) ?? emptyFigures(s.id) }));
-	return reportTable(rows, total, thresholdFor(actor));
+	// A download is suppressed whoever makes it: a file travels.
+	return reportTable(rows, total, threshold);
 }
 
 export interface SchoolReport {
@@ -176,6 +191,11 @@ export async function schoolReport(db: Db, actor: Actor, schoolId: string, selec
 	await requireRole(db, actor, ['admin', 'lead', 'viewer', 'school'], target(schoolId));
 	const school = options.schools.find((s) => s.id === schoolId);
 	if (!school || (actor.role === 'school' && actor.schoolId !== schoolId)) return refuse(db, actor, { entityType: 'school', entityId: schoolId });
+	return keptReport(db, `school ${schoolId} ${actor.role} ${JSON.stringify(selection)}`, () => schoolReportOf(db, actor, school, selection, options));
+}
+
+async function schoolReportOf(db: Db, actor: Actor, school: ReportOptions['schools'][number], selection: Selection, options: ReportOptions): Promise<SchoolReport> {
+	const schoolId = school.id;
 	const districtFilter: ReportFilter = { from: selection.period.from, to: selection.period.to, periodKind: selection.period.kind, ...(selection.programmeId ? { programmeIds: [selection.programmeId] } : {}) };
 	const ownFilter: ReportFilter = { ...districtFilter, schoolIds: [schoolId] };
 	const [own, ownTotal, district, districtTotal, phases] = await Promise.all([
@@ -206,6 +226,10 @@ export type QuarterRow = { id: string; name: string; figures: Figures };
 /** The selection quarter by quarter (financial quarters), every quarter shown even when empty. */
 export async function trendByQuarter(db: Db, actor: Actor, selection: Selection): Promise<ReportTable<QuarterRow>> {
 	await requireAggregateReader(db, actor);
+	return keptReport(db, `trend ${thresholdFor(actor)} ${JSON.stringify(selection)}`, () => trendOf(db, actor, selection));
+}
+
+async function trendOf(db: Db, actor: Actor, selection: Selection): Promise<ReportTable<QuarterRow>> {
 	const filter = filterOf(selection);
 	const [figures, total] = await Promise.all([queries.reportFigures(db, filter, 'quarter'), totalFigures(db, filter)]);
 	const rows = quartersIn(selection.period).map((q) => ({ id: q.from, name: q.label, figures: figures.get(q.from) ?? emptyFigures(q.from) }));

@@ -12,12 +12,56 @@ export interface RollupState {
 
 export async function refreshRollups(db: Db): Promise<RollupState> {
 	await sql`select rebuild_report_rollups()`.execute(db);
-	return rollupState(db);
+	const state = await rollupState(db);
+	version = { checkedAt: Date.now(), refreshedAt: state.refreshedAt?.toISOString() ?? null };
+	return state;
 }
 
 export async function rollupState(db: Db): Promise<RollupState> {
 	const row = await db.selectFrom('report_rollup_state').select(['refreshed_at', 'took_ms']).executeTakeFirst();
 	return { refreshedAt: row?.refreshed_at ?? null, tookMs: row?.took_ms ?? null };
+}
+
+// Reports answered since the last rebuild are kept, in the app server only, until the next
+// one: every change a report counts leads to a rebuild, so a kept answer is exactly as fresh
+// as the rollup it was read from (figures for ranges of dates, counted from the records, are
+// kept on the same terms, and the page says when they were counted). Another process's
+// rebuild is noticed within VERSION_CHECK_MS.
+
+const VERSION_CHECK_MS = 10_000;
+const KEPT_REPORTS = 200;
+let version: { checkedAt: number; refreshedAt: string | null } | undefined;
+const kept = new Map<string, { version: string | null; value: unknown }>();
+
+/** When the figures were last rebuilt, as an ISO time (null: never). */
+export async function figuresRefreshedAt(db: Db): Promise<string | null> {
+	if (!database) return (await rollupState(db)).refreshedAt?.toISOString() ?? null;
+	if (!version || Date.now() - version.checkedAt > VERSION_CHECK_MS) {
+		version = { checkedAt: Date.now(), refreshedAt: (await rollupState(db)).refreshedAt?.toISOString() ?? null };
+	}
+	return version.refreshedAt;
+}
+
+/**
+ * A report's answer, computed once per rebuild of the figures. `key` must hold everything the
+ * answer depends on besides the data: the selection, and who is asking where that changes it
+ * (suppression, a school contact's own school). Only in the app server; elsewhere (tests,
+ * command-line tools) every call computes.
+ */
+export async function keptReport<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
+	// REPORT_KEEP=off computes every time, as the benchmark does to time the work itself.
+	if (!database || process.env.REPORT_KEEP === 'off') return compute();
+	const current = await figuresRefreshedAt(db);
+	const hit = kept.get(key);
+	if (hit && hit.version === current) {
+		kept.delete(key);
+		kept.set(key, hit);
+		return hit.value as T;
+	}
+	const value = await compute();
+	kept.set(key, { version: current, value });
+	if (kept.size > KEPT_REPORTS) kept.delete(kept.keys().next().value!);
+	return value;
 }
 
 /** The delay after a change before the rebuild, so that changes close together share one. */
@@ -69,6 +113,8 @@ export async function stopRollupSchedule(): Promise<void> {
 	if (pending) clearTimeout(pending);
 	scheduled = pending = undefined;
 	database = undefined;
+	version = undefined;
+	kept.clear();
 	await running;
 }
 

@@ -1,22 +1,19 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { field, rawField } from '$lib/server/forms';
-import { financialYearOfDate } from '$lib/server/reports/periods';
 import { pccReturn, presentPccReturn, saveNarrative, NARRATIVE_MAX } from '$lib/server/reports/pcc-return';
 import { reportColumns } from '$lib/server/reports/present';
 import { filterData, periodData, reportContext, selectionQuery } from '$lib/server/reports/report-page';
 import { requireRole } from '$lib/server/auth/access';
-import { londonParts } from '$lib/server/time';
+import { defaultReturnPeriod } from './export';
 import type { Actions, PageServerLoad } from './$types';
 
-/** PCC returns go by financial year: that is the period when none is chosen. */
-const defaultPeriod = () => ({ period: 'financial', year: String(financialYearOfDate(londonParts(new Date()).date)) });
 
 async function context(locals: App.Locals, url: URL) {
 	const actor = locals.user!;
 	const db = getDb();
 	await requireRole(db, actor, ['admin', 'lead', 'viewer'], { entityType: 'pcc_return' });
-	return { actor, db, context: await reportContext(db, actor, url.searchParams, ['programme'], defaultPeriod()) };
+	return { actor, db, context: await reportContext(db, actor, url.searchParams, ['programme'], defaultReturnPeriod()) };
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {

@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { keptReport, refreshRollups, startRollupSchedule, stopRollupSchedule } from '../../../src/lib/server/reports/rollups';
+import { useTestDatabase } from '../../support/database';
+
+const t = useTestDatabase();
+
+afterEach(async () => {
+	await stopRollupSchedule();
+});
+
+describe('reports kept between rebuilds', () => {
+	it('computes every time outside the app server', async () => {
+		let calls = 0;
+		await keptReport(t.db, 'k', async () => ++calls);
+		await keptReport(t.db, 'k', async () => ++calls);
+		expect(calls).toBe(2);
+	});
+
+	it('answers from the kept report until the figures are rebuilt, then computes again', async () => {
+		await refreshRollups(t.db);
+		startRollupSchedule(() => t.db);
+		let calls = 0;
+		const ask = (key: string) => keptReport(t.db, key, async () => ++calls);
+		expect(await ask('overview 2018')).toBe(1);
+		expect(await ask('overview 2018')).toBe(1);
+		expect(await ask('overview 2019')).toBe(2);
+		// A rebuild a moment later gives a new time, so every kept report is computed anew.
+		await new Promise((r) => setTimeout(r, 5));
+		await refreshRollups(t.db);
+		expect(await ask('overview 2018')).toBe(3);
+		expect(await ask('overview 2018')).toBe(3);
+	});
+});
