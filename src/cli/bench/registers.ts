@@ -5,7 +5,11 @@
 //
 // It adds its own school, lead, programme, session and 802 young people (named "Bench ...
 // <run>") and leaves them there, with the audit rows the saves write: use a throwaway database.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { migrateToLatest } from '../../lib/server/db/migrate';
 import type { Actor } from '../../lib/server/auth/session';
 import { saveMarks } from '../../lib/server/attendance/attendance.service';
 import { openDatabase } from '../../lib/server/db/database';
@@ -23,8 +27,11 @@ const SCHEDULED_AT = new Date('2030-01-07T09:00:00Z');
 const STARTED = new Date('2030-03-20T10:00:00Z');
 const RECEPTION_YEAR_OF_YEAR_8 = 2029 - 8;
 
-export async function benchRegisterSave(url: string): Promise<{ name: string; figure: string }[]> {
-	const database = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
+/** On PostgreSQL at `url`, or (with no url) on an embedded PGlite database made and removed here. */
+export async function benchRegisterSave(url?: string): Promise<{ name: string; figure: string }[]> {
+	const dataDir = url ? undefined : mkdtempSync(join(tmpdir(), 'ypt-bench-pglite-'));
+	const database = await openDatabase(url ? { kind: 'postgres', url, poolSize: 2 } : { kind: 'pglite', dataDir: dataDir! });
+	if (!url) await migrateToLatest(database.db);
 	try {
 		const db = database.db;
 		const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -130,7 +137,7 @@ export async function benchRegisterSave(url: string): Promise<{ name: string; fi
 			return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 		};
 		const ms = (n: number) => `${n.toFixed(1)} ms`;
-		const name = `saveMarks, ${PUPILS} marks in one call`;
+		const name = `saveMarks on ${url ? 'PostgreSQL' : 'PGlite'}, ${PUPILS} marks in one call`;
 		return [
 			{ name: `${name}, first save: median of ${TIMED_RUNS}`, figure: ms(at(first, 0.5)) },
 			{ name: `${name}, first save: p95 of ${TIMED_RUNS}`, figure: ms(at(first, 0.95)) },
@@ -139,5 +146,6 @@ export async function benchRegisterSave(url: string): Promise<{ name: string; fi
 		];
 	} finally {
 		await database.close();
+		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 	}
 }
