@@ -1,7 +1,7 @@
 import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { startApp, stopApp } from '$lib/server/startup';
-import { reportFiguresChanged } from '$lib/server/reports/rollups';
+import { keptPage, reportFiguresChanged } from '$lib/server/reports/rollups';
 import { deleteSessionCookie, sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
 
 export const init: ServerInit = async () => {
@@ -11,6 +11,9 @@ export const init: ServerInit = async () => {
 		void stopApp();
 	});
 };
+
+/** Report pages, which may be kept between rebuilds of the figures (see keptPage). */
+const REPORT_PAGES = new Set(['/reports', '/reports/schools', '/reports/schools/[id]', '/reports/programmes/[id]', '/reports/trend']);
 
 /** Pages anyone may open; everything else needs a signed-in user. */
 const PUBLIC_ROUTES = ['/sign-in', '/forgot-password', '/reset-password/[token]', '/invitation/[token]', '/accessibility', '/calendar/[token]', '/q'];
@@ -34,7 +37,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 		redirect(303, `/sign-in?redirectTo=${encodeURIComponent(back.replace(/\/__data\.json$/, ''))}`);
 	}
 
-	const response = await withDataErrorStatus(event.isDataRequest, await resolve(event));
+	const user = event.locals.user;
+	const render = async () => withDataErrorStatus(event.isDataRequest, await resolve(event));
+	// A report page is the same for the same reader until the figures are rebuilt: kept, it
+	// costs a lookup instead of a render. Downloads are not kept (each is audited).
+	const keep = user && event.request.method === 'GET' && routeId !== null && REPORT_PAGES.has(routeId);
+	const response = keep
+		? await keptPage(getDb(), `${user.id} ${user.role} ${user.schoolId} ${event.isDataRequest} ${event.request.url}`, render)
+		: await render();
 	// Any change a signed-in user makes may be one the reports count (a register, a booking, a
 	// meeting...), as may answers on the public questions form: the report figures are rebuilt a
 	// few seconds later, once for a burst of changes.

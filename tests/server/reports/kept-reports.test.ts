@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { keptReport, refreshRollups, startRollupSchedule, stopRollupSchedule } from '../../../src/lib/server/reports/rollups';
+import { keptPage, keptReport, refreshRollups, startRollupSchedule, stopRollupSchedule } from '../../../src/lib/server/reports/rollups';
 import { useTestDatabase } from '../../support/database';
 
 const t = useTestDatabase();
@@ -29,5 +29,20 @@ describe('reports kept between rebuilds', () => {
 		await refreshRollups(t.db);
 		expect(await ask('overview 2018')).toBe(3);
 		expect(await ask('overview 2018')).toBe(3);
+	});
+
+	it('keeps a page that was sent successfully, never a refusal, and renders again after a rebuild', async () => {
+		await refreshRollups(t.db);
+		startRollupSchedule(() => t.db);
+		let renders = 0;
+		const page = (status: number) => async () => new Response(`page ${++renders}`, { status, headers: { 'content-type': 'text/html' } });
+		expect(await (await keptPage(t.db, 'reader /reports', page(200))).text()).toBe('page 1');
+		expect(await (await keptPage(t.db, 'reader /reports', page(200))).text()).toBe('page 1');
+		expect((await keptPage(t.db, 'reader /reports/schools/x', page(404))).status).toBe(404);
+		expect((await keptPage(t.db, 'reader /reports/schools/x', page(404))).status).toBe(404);
+		expect(renders).toBe(3);
+		await new Promise((r) => setTimeout(r, 5));
+		await refreshRollups(t.db);
+		expect(await (await keptPage(t.db, 'reader /reports', page(200))).text()).toBe('page 4');
 	});
 });

@@ -122,3 +122,31 @@ export async function stopRollupSchedule(): Promise<void> {
 export function reportFiguresChanged(): void {
 	rebuildSoon(Math.max(CHANGE_DELAY_MS, lastEnded + SPACING * lastTook - Date.now()));
 }
+
+/** A report page as it was sent, kept for the same reader until the figures are rebuilt. */
+interface KeptPage {
+	status: number;
+	headers: [string, string][];
+	body: ArrayBuffer;
+}
+
+/**
+ * Serves a report page from the kept copy for this reader (`key` holds who is asking and the
+ * address), or renders it and keeps it while the figures stay as they are. Only successful
+ * pages are kept: a refusal is answered, and audited, every time. Only in the app server.
+ */
+export async function keptPage(db: Db, key: string, render: () => Promise<Response>): Promise<Response> {
+	if (!database || process.env.REPORT_KEEP === 'off') return render();
+	const current = await figuresRefreshedAt(db);
+	const hit = kept.get(`page ${key}`) as { version: string | null; value: KeptPage } | undefined;
+	if (hit && hit.version === current) {
+		return new Response(hit.value.body.slice(0), { status: hit.value.status, headers: hit.value.headers });
+	}
+	const response = await render();
+	if (response.status !== 200 || response.headers.has('set-cookie')) return response;
+	const body = await response.arrayBuffer();
+	const page: KeptPage = { status: response.status, headers: [...response.headers], body };
+	kept.set(`page ${key}`, { version: current, value: page });
+	if (kept.size > KEPT_REPORTS) kept.delete(kept.keys().next().value!);
+	return new Response(body.slice(0), { status: page.status, headers: page.headers });
+}
