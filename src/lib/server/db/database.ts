@@ -43,6 +43,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
 		// JIT compiling pays off only for long analytical scans; for the reports' queries, whose
 		// row estimates run high, it cost 400 ms to save nothing, so it is off for this app.
 		const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10, options: '-c jit=off' });
+		// An idle connection the server closes (a restart, an administrator) is an error event on
+		// the pool; unhandled it would end the process. The pool opens a new one when next needed.
+		pool.on('error', (error) => console.error(`A database connection was closed: ${error.message}`));
 		const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 		return { kind: 'postgres', db, close: () => db.destroy() };
 	}
