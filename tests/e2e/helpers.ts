@@ -20,6 +20,8 @@ export async function visit(page: Page, path: string): Promise<void> {
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
 	await page.goto('/sign-in');
+	// Typed into before the page's scripts have started, the form can be sent empty.
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Sign in' }).click();

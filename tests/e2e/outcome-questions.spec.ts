@@ -40,7 +40,7 @@ test('a lead adds a statement and opens a session code, and a young person answe
 	await expect(page.locator('.govuk-error-summary')).toBeFocused();
 	await expect(page.locator('.govuk-error-summary')).toContainText('Enter the statement');
 	await expectAccessible(page);
-	await page.getByLabel('Statement').fill(STATEMENT);
+	await page.getByLabel('Statement', { exact: true }).fill(STATEMENT);
 	await page.getByRole('button', { name: 'Add statement' }).click();
 	await expect(page.getByText('Statement added.')).toBeVisible();
 	await expect(page.getByRole('table', { name: 'Statements asked, in order' })).toContainText(STATEMENT);
@@ -107,7 +107,8 @@ test('a lead adds a statement and opens a session code, and a young person answe
 	await young.getByLabel('Your matching code').fill('star7');
 	await young.getByLabel('Your school').selectOption({ label: 'Astor College' });
 	await young.getByRole('group', { name: 'Before or after?' }).getByLabel('Before').check();
-	await young.getByRole('group', { name: `1. ${STATEMENT}` }).getByLabel('2 – Disagree').check();
+	// The Youth Conference asks the demo's statements too: this young person answers them all.
+	for (const statement of await young.getByRole('group', { name: /^\d+\. / }).all()) await statement.getByLabel('2 – Disagree').check();
 	await young.getByRole('button', { name: 'Send my answers' }).click();
 	await expect(young.getByRole('heading', { name: 'Answers sent' })).toBeVisible();
 	await fitsTheScreen(young);
@@ -120,7 +121,7 @@ test('a lead adds a statement and opens a session code, and a young person answe
 	await young.getByLabel('Your matching code').fill('STAR7');
 	await young.getByLabel('Your school').selectOption({ label: 'Astor College' });
 	await young.getByRole('group', { name: 'Before or after?' }).getByLabel('After').check();
-	await young.getByRole('group', { name: `1. ${STATEMENT}` }).getByLabel('5 – Strongly agree').check();
+	for (const statement of await young.getByRole('group', { name: /^\d+\. / }).all()) await statement.getByLabel('5 – Strongly agree').check();
 	await young.getByRole('button', { name: 'Send my answers' }).click();
 	await expect(young.getByRole('heading', { name: 'Answers sent' })).toBeVisible();
 
@@ -139,7 +140,7 @@ test('a lead adds a statement and opens a session code, and a young person answe
 	await page.getByLabel('Matching code').fill('pa9er');
 	await page.getByLabel('School', { exact: true }).selectOption({ label: 'Astor College' });
 	await page.getByRole('group', { name: 'Before or after?' }).getByLabel('Before').check();
-	await page.getByRole('group', { name: `1. ${STATEMENT}` }).getByLabel('3 – Neither agree nor disagree').check();
+	for (const statement of await page.getByRole('group', { name: /^\d+\. / }).all()) await statement.getByLabel('3 – Neither agree nor disagree').check();
 	await page.getByRole('button', { name: 'Save questionnaire' }).click();
 	await expect(page.getByText('Questionnaire saved.')).toBeVisible();
 	await expect(page.getByLabel('School', { exact: true })).toHaveValue(/[0-9a-f-]{36}/);

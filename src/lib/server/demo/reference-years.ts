@@ -109,7 +109,7 @@ export async function seedReferenceYears(trx: Trx, ids: Ids): Promise<void> {
 
 /** The Youth Conference's before-and-after statements, on a 1 to 5 agreement scale. */
 export const conferenceQuestions = [
-	"I know who to tell if I'm worried about a friend online",
+	'I know who to tell if something online makes me feel unsafe',
 	'I can tell when someone is trying to get me to carry or sell drugs',
 	'I know where to get help about gangs and county lines'
 ];
