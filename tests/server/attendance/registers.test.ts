@@ -35,11 +35,16 @@ describe('the named register', () => {
 		await makeYoungPeople(t.db, waiting.id, 'Y8', 2, 'Waiting');
 		const [enrolled] = await makeYoungPeople(t.db, unbooked.id, 'Y10', 1, 'Enrolled');
 		const [withdrawn] = await makeYoungPeople(t.db, unbooked.id, 'Y10', 1, 'Withdrawn');
+		// Enrolled only after the session (20 March 2030), or finished before it: not on its register.
+		const [later] = await makeYoungPeople(t.db, unbooked.id, 'Y10', 1, 'Later');
+		const [finished] = await makeYoungPeople(t.db, unbooked.id, 'Y10', 1, 'Finished');
 		await t.db
 			.insertInto('enrolment')
 			.values([
 				{ programme_id: world.programmeId, young_person_id: enrolled!.id, role: 'participant', stage: 'active', started_on: '2029-09-01' },
-				{ programme_id: world.programmeId, young_person_id: withdrawn!.id, role: 'participant', stage: 'withdrawn', started_on: '2029-09-01' }
+				{ programme_id: world.programmeId, young_person_id: withdrawn!.id, role: 'participant', stage: 'withdrawn', started_on: '2029-09-01' },
+				{ programme_id: world.programmeId, young_person_id: later!.id, role: 'participant', stage: 'active', started_on: '2030-03-21' },
+				{ programme_id: world.programmeId, young_person_id: finished!.id, role: 'participant', stage: 'completed', started_on: '2029-09-01', ended_on: '2030-03-19' }
 			])
 			.execute();
 

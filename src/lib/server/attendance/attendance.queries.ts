@@ -30,7 +30,7 @@ export interface RegisterSession {
 
 /**
  * A named register: the young people of each school holding places, in the booked year group
- * as of the session's date, and those enrolled in the programme, with any saved mark. Sorted
+ * as of the session's date, and those enrolled in the programme on that date, with any saved mark. Sorted
  * by school, then last and first name.
  */
 export async function listRegister(db: Db, session: RegisterSession) {
@@ -50,6 +50,9 @@ export async function listRegister(db: Db, session: RegisterSession) {
 				.select('e.young_person_id as id')
 				.where('e.programme_id', '=', session.programme_id)
 				.where('e.stage', 'in', registerStages)
+				// Enrolled on the session's day: a young person who joins later is not on earlier registers.
+				.where(sql<boolean>`e.started_on <= (${session.starts_at.toISOString()}::timestamptz at time zone 'Europe/London')::date`)
+				.where((eb) => eb.or([eb('e.ended_on', 'is', null), eb('e.ended_on', '>=', sql<string>`(${session.starts_at.toISOString()}::timestamptz at time zone 'Europe/London')::date`)]))
 		);
 	return db
 		.with('on_register', () => onRegister)
