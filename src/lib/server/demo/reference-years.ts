@@ -430,3 +430,38 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 	}
 }
 
+
+/**
+ * This year's arts project: 12 Astor College students enrolled since 1 September, so the
+ * programme's upcoming sessions have a named register to mark.
+ */
+export async function seedCurrentArtsCohort(trx: Trx, ids: Pick<Ids, 'schoolIds' | 'programmeIds'>, today: string): Promise<void> {
+	const [year, month] = today.split('-').map(Number) as [number, number];
+	const academicYear = month >= 9 ? year : year - 1;
+	const next = random(academicYear);
+	const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+	const school = ids.schoolIds.get(referenceArtsSchool)!;
+	const people = await trx
+		.insertInto('young_person')
+		.values(
+			Array.from({ length: 12 }, (_, i) => ({
+				school_id: school,
+				first_name: pick(firstNames),
+				last_name: pick(lastNames),
+				reception_year: receptionYearFor(i % 2 ? 'Y10' : 'Y9', academicYear)
+			}))
+		)
+		.returning('id')
+		.execute();
+	await insertInChunks(
+		trx,
+		'enrolment',
+		people.map((p) => ({
+			programme_id: ids.programmeIds.get('Dover Smart Arts Project')!,
+			young_person_id: p.id,
+			role: 'participant' as const,
+			stage: 'active' as const,
+			started_on: `${academicYear}-09-01`
+		}))
+	);
+}

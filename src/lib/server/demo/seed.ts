@@ -7,7 +7,8 @@ import { validateSchool } from '../schools/schools.schema';
 import { insertSchools } from '../schools/schools.queries';
 import { insertUser } from '../users/users.queries';
 import { seedDemoProgrammes } from './programmes-seed';
-import { seedReferenceYears } from './reference-years';
+import { seedCurrentArtsCohort, seedReferenceYears } from './reference-years';
+import { londonParts } from '../time';
 import { refreshRollups } from '../reports/rollups';
 
 export const DEMO_PASSWORD = 'demo-password-2019';
@@ -53,6 +54,7 @@ export async function seedDemo(db: Db, schoolsCsv: string): Promise<void> {
 		const programmeIds = await seedDemoProgrammes(trx, people);
 		const ofPhase = (phase: string) => schools.flatMap((s, i) => (s.phase === phase ? [ids[i]!.id] : []));
 		await seedReferenceYears(trx, { ...people, programmeIds, secondary: ofPhase('secondary'), primary: ofPhase('primary') });
+		await seedCurrentArtsCohort(trx, { schoolIds: people.schoolIds, programmeIds }, londonParts(new Date()).date);
 		await refreshRollups(trx);
 		await insertAuditEvent(trx, { actorId: null, action: 'demo.seeded', detail: { schools: schools.length, users: demoUsers.length } });
 	});
