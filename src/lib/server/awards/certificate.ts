@@ -125,3 +125,14 @@ export async function groupCertificate(c: GroupCertificate): Promise<Uint8Array>
 	}
 	return pdf.save();
 }
+
+/** A certificate as a download: a file to keep and print, not a page, so every browser saves it under the name given. */
+export function certificateResponse({ bytes, fileName }: { bytes: Uint8Array; fileName: string }): Response {
+	return new Response(bytes as Uint8Array<ArrayBuffer>, {
+		headers: {
+			'content-type': 'application/pdf',
+			'content-disposition': `attachment; filename="${fileName}"`,
+			'cache-control': 'private, no-store'
+		}
+	});
+}

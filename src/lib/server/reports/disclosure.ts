@@ -132,6 +132,11 @@ const thresholdOf = (options: SuppressionOptions | undefined) =>
 
 const isSmall = (value: number, threshold: number) => value >= 1 && value < threshold;
 
+/** A figure shown as it is, for readers who see figures unsuppressed. */
+export function shownCell(value: number): Cell {
+	return { value, hidden: false, reason: null };
+}
+
 export function suppressCount(value: number, options?: SuppressionOptions): Cell {
 	checkCount(value, 'count');
 	const hidden = isSmall(value, thresholdOf(options));

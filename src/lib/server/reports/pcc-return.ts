@@ -5,10 +5,11 @@ import type { Actor } from '../auth/session';
 import type { FieldErrors } from '../errors';
 import { outcomeSummaries, type OutcomeSummary } from '../outcomes/outcomes.summary';
 import { canManageProgramme } from '../programmes/programmes.service';
-import { derive, exportValue, suppressCount, suppressList, suppressionThreshold, type Cell } from './disclosure';
+import { derive, shownCell, suppressCount, suppressList, suppressionThreshold, type Cell } from './disclosure';
 import type { Period } from './periods';
+import { exportCell, exportCells, exportHeader } from './export-table';
 import { formatCell, presentCells, type ShownCell, type ShownCells } from './present';
-import { columns, reportTable, type Cells } from './report-table';
+import { reportTable, type Cells } from './report-table';
 import { emptyFigures, reportFigures, type Figures } from './reports.queries';
 import type { ReportOptions, Selection } from './reports.service';
 
@@ -72,7 +73,7 @@ interface OutcomeCounts {
  * them or with a small number improved; the mean change (per answer) with the people.
  */
 function outcomeCells(pairs: Cell, counts: OutcomeCounts, threshold: number | null): OutcomeCells {
-	const improved = threshold === null ? { value: counts.improved, hidden: false, reason: null } : suppressCount(counts.improved, { threshold });
+	const improved = threshold === null ? shownCell(counts.improved) : suppressCount(counts.improved, { threshold });
 	return {
 		pairs,
 		shareImproved: derive(counts.pairs > 0 ? counts.improved / counts.pairs : NaN, [pairs, improved]),
@@ -102,12 +103,11 @@ export function outcomeTable(outcomes: readonly OutcomeSummary[], programmes: re
 	const byProgramme = programmes.map((p) => outcomes.filter((o) => o.programmeId === p.id).reduce((sum, o) => addStatement(sum, countsOf(o)), none));
 	const total = byProgramme.reduce(addProgramme, none);
 	// People per programme add up to the total, so they are suppressed as a column with it.
-	const shown = (value: number): Cell => ({ value, hidden: false, reason: null });
 	const people =
 		threshold === null
-			? { cells: byProgramme.map((o) => shown(o.people)), total: shown(total.people) }
+			? { cells: byProgramme.map((o) => shownCell(o.people)), total: shownCell(total.people) }
 			: suppressList(byProgramme.map((o) => o.people), { total: total.people, threshold });
-	const questionPeople = threshold === null ? outcomes.map((o) => shown(o.pairs)) : suppressList(outcomes.map((o) => o.pairs), { threshold }).cells;
+	const questionPeople = threshold === null ? outcomes.map((o) => shownCell(o.pairs)) : suppressList(outcomes.map((o) => o.pairs), { threshold }).cells;
 	return {
 		programmes: byProgramme.map((counts, i) => outcomeCells(people.cells[i]!, counts, threshold)),
 		total: outcomeCells(people.total!, total, threshold),
@@ -204,30 +204,21 @@ export type SheetRow = (string | number | null)[];
 
 /** The return as sheets of rows, for the CSV and XLSX downloads: numbers stay numbers, hidden cells are `c`. */
 export function pccReturnSheets(r: PccReturn, generatedAt: Date): { name: string; rows: SheetRow[] }[] {
-	const value = (cell: Cell, format: 'count' | 'percent' | 'hours' | 'change'): string | number | null => {
-		const shown = exportValue(cell);
-		if (typeof shown === 'string') return shown;
-		if (!Number.isFinite(shown)) return null;
-		if (format === 'percent') return Math.round(shown * 1000) / 10;
-		if (format === 'hours') return Math.round(shown * 10) / 10;
-		if (format === 'change') return Math.round(shown * 100) / 100;
-		return shown;
-	};
 	const header = [
 		'Programme',
 		'Partnership priority',
 		'PCC plan priorities',
-		...columns.map((c) => (c.format === 'percent' ? `${c.label} (%)` : c.label)),
+		...exportHeader,
 		'Outcome: people answering before and after',
 		'Outcome: answers improved (%)',
 		'Outcome: mean change per answer (1-5 scale)',
 		'Narrative'
 	];
 	const figures = (cells: Cells, outcome: OutcomeCells) => [
-		...columns.map((c) => value(cells[c.measure], c.format)),
-		value(outcome.pairs, 'count'),
-		value(outcome.shareImproved, 'percent'),
-		value(outcome.meanChange, 'change')
+		...exportCells(cells),
+		exportCell(outcome.pairs, 'count'),
+		exportCell(outcome.shareImproved, 'percent'),
+		exportCell(outcome.meanChange, 'change')
 	];
 	return [
 		{
@@ -242,7 +233,7 @@ export function pccReturnSheets(r: PccReturn, generatedAt: Date): { name: string
 			name: 'Outcomes',
 			rows: [
 				['Programme', 'Question', 'Retired', 'People answering before and after', 'Improved (%)', 'Mean change (1-5 scale)'],
-				...r.questions.map((q) => [q.programmeName, q.wording, q.retired ? 'Yes' : 'No', value(q.cells.pairs, 'count'), value(q.cells.shareImproved, 'percent'), value(q.cells.meanChange, 'change')])
+				...r.questions.map((q) => [q.programmeName, q.wording, q.retired ? 'Yes' : 'No', exportCell(q.cells.pairs, 'count'), exportCell(q.cells.shareImproved, 'percent'), exportCell(q.cells.meanChange, 'change')])
 			]
 		},
 		{

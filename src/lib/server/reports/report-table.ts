@@ -1,5 +1,5 @@
 import type { AwardLevelCode } from '../db/schema';
-import { derive, suppressCount, suppressList, type Cell } from './disclosure';
+import { derive, shownCell, suppressCount, suppressList, type Cell } from './disclosure';
 import type { Figures } from './reports.queries';
 
 // A report's figures as a table of cells, suppressed for those who see only aggregates.
@@ -79,7 +79,6 @@ export interface ReportTable<R> {
 	threshold: number | null;
 }
 
-const shown = (value: number): Cell => ({ value, hidden: false, reason: null });
 
 /** Attendance rate and hours, hidden with the counts they are built on. */
 function derived(f: Figures, cells: Partial<Cells>): Pick<Cells, 'attendanceRate' | 'hours'> {
@@ -102,8 +101,8 @@ export function reportTable<R extends { figures: Figures }>(rows: R[], total: Fi
 		const values = rows.map((r) => countOf(r.figures, measure));
 		const totalValue = countOf(total, measure);
 		if (threshold === null || !column.people) {
-			values.forEach((v, i) => (rowCells[i]![measure] = shown(v)));
-			totalCells[measure] = shown(totalValue);
+			values.forEach((v, i) => (rowCells[i]![measure] = shownCell(v)));
+			totalCells[measure] = shownCell(totalValue);
 			continue;
 		}
 		const additive = values.reduce((a, b) => a + b, 0) === totalValue;
