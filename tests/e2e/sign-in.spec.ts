@@ -19,6 +19,8 @@ test('a school contact signs in, sees their own school, and signs out', async ({
 
 test('a wrong password shows the GOV.UK error pattern and keeps the email', async ({ page }) => {
 	await page.goto('/sign-in');
+	// Typed into before the page's scripts have started, the form can be sent empty.
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Email address').fill('lead@demo.test');
 	await page.getByLabel('Password').fill('not-the-password');
 	await page.getByRole('button', { name: 'Sign in' }).click();
@@ -34,6 +36,8 @@ test('a wrong password shows the GOV.UK error pattern and keeps the email', asyn
 
 test('an empty form names each missing field', async ({ page }) => {
 	await page.goto('/sign-in');
+	// Typed into before the page's scripts have started, the form can be sent empty.
+	await page.waitForLoadState('networkidle');
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page.locator('.govuk-error-summary')).toContainText('Enter an email address');
 	await expect(page.locator('.govuk-error-summary')).toContainText('Enter your password');
@@ -43,6 +47,8 @@ test('an empty form names each missing field', async ({ page }) => {
 
 test('works by keyboard alone', async ({ page }) => {
 	await page.goto('/sign-in');
+	// Typed into before the page's scripts have started, the form can be sent empty.
+	await page.waitForLoadState('networkidle');
 	// The skip link comes first, then the header, then the form.
 	await page.keyboard.press('Tab');
 	await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
@@ -92,12 +98,16 @@ test('an invited user sets a password, signs in, and after five wrong passwords 
 	const stranger = await (await browser.newContext()).newPage();
 	for (let attempt = 1; attempt <= 5; attempt++) {
 		await stranger.goto('/sign-in');
+		// Typed into before the page's scripts have started, the form can be sent empty.
+		await stranger.waitForLoadState('networkidle');
 		await stranger.getByLabel('Email address').fill(email);
 		await stranger.getByLabel('Password').fill(`wrong guess ${attempt}`);
 		await stranger.getByRole('button', { name: 'Sign in' }).click();
 		await expect(stranger.locator('.govuk-error-summary')).toContainText('Enter a correct email address and password');
 	}
 	await stranger.goto('/sign-in');
+	// Typed into before the page's scripts have started, the form can be sent empty.
+	await stranger.waitForLoadState('networkidle');
 	await stranger.getByLabel('Email address').fill(email);
 	await stranger.getByLabel('Password').fill('a long and memorable passphrase');
 	const [response] = await Promise.all([
@@ -114,6 +124,8 @@ test('resetting a password ends the sessions signed in elsewhere', async ({ page
 
 	const other = await (await browser.newContext()).newPage();
 	await other.goto('/sign-in');
+	// Typed into before the page's scripts have started, the form can be sent empty.
+	await other.waitForLoadState('networkidle');
 	await other.getByRole('link', { name: 'I have forgotten my password' }).click();
 	await expectAccessible(other);
 	await other.getByLabel('Email address').fill('primary@demo.test');
