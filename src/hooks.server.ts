@@ -1,5 +1,6 @@
 import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import '$lib/server/web/respond';
 import { startApp, stopApp } from '$lib/server/startup';
 import { keptPage, reportFiguresChanged } from '$lib/server/reports/rollups';
 import { deleteSessionCookie, sessionCookieName, validateSessionToken } from '$lib/server/auth/session';

@@ -5,9 +5,10 @@ import { presentOutcome } from '$lib/server/reports/pcc-return';
 import { figuresAsOf, filterData, periodData, reportContext, selectionQuery } from '$lib/server/reports/report-page';
 import { districtOverview } from '$lib/server/reports/reports.service';
 import type { PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	// A school contact's reports are their own school's page, beside the district.
 	if (actor.role === 'school' && actor.schoolId) redirect(303, `/reports/schools/${actor.schoolId}${url.search}`);
 	const db = getDb();

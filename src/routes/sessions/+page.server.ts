@@ -5,9 +5,10 @@ import { listProgrammes } from '$lib/server/programmes/programmes.service';
 import { listSessionsFor } from '$lib/server/sessions/sessions.service';
 import { addDays, fromLondon, londonParts } from '$lib/server/time';
 import type { PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	const view = url.searchParams.get('view') === 'month' ? 'month' : 'list';
 	const programmeId = url.searchParams.get('programme') ?? '';
 	const phase = url.searchParams.get('phase') ?? '';

@@ -3,8 +3,8 @@ import { getDb } from '$lib/server/db';
 import { signIn } from '$lib/server/auth/auth.service';
 import { setSessionCookie } from '$lib/server/auth/session';
 import { emailProblem, field, rawField } from '$lib/server/forms';
-import { safeRedirectTarget } from '$lib/server/redirects';
-import type { FieldErrors } from '$lib/server/errors';
+import { safeRedirectTarget } from '$lib/server/web/redirects';
+import type { FieldErrors } from '$lib/server/result';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {

@@ -2,11 +2,12 @@ import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { listSchoolChoices, listYoungPeople, requireSchoolList } from '$lib/server/young-people/young-people.service';
 import type { PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 // A school contact sees their own school's list. Admins and leads choose a school first:
 // admins any active school, leads the schools booked on their programmes' sessions.
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	await requireRole(getDb(), actor, ['admin', 'lead', 'school'], { entityType: 'young_person' });
 	const search = (url.searchParams.get('search') ?? '').trim().slice(0, 100);
 	const notice = url.searchParams.get('notice');

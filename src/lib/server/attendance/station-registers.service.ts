@@ -3,7 +3,7 @@ import { insertAuditEvents } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { YearGroup } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { getTimetable } from '../sessions/carousel.service';
 import { listStations, lockSession } from '../sessions/sessions.queries';
 import { yearGroupLabels } from '../../year-groups';

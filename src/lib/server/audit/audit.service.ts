@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { UUID } from '../forms';
 import { listUsers } from '../users/users.queries';
 import { listAuditActions, listAuditEvents } from './audit.queries';

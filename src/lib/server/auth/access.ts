@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { Role } from '../db/schema';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { notFound } from '../errors';
+import { notFound } from '../result';
 import type { Actor } from './session';
 
 export interface Target {

@@ -6,7 +6,7 @@ import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } fro
 import { createSession, invalidateSession, invalidateUserSessions, type Actor } from './session';
 import { accountKey, recordAttempt, throttleWait } from './throttle';
 import { findUsableToken, issueUserToken, markTokenUsed } from './user-tokens';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 
 export type SignInResult =
 	| { ok: true; token: string; actor: Actor }

@@ -1,10 +1,10 @@
+import { type FieldErrors, hasErrors, notFound } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
 import type { Actor } from '../auth/session';
 import { awardChallenges, awardLevelCodes, type AwardChallenge, type AwardLevelCode } from '../db/schema';
-import { notFound, type FieldErrors } from '../errors';
-import { hasErrors, oneOf, UUID } from '../forms';
+import { oneOf, UUID } from '../forms';
 import { getManagedProgramme } from '../programmes/programmes.service';
 import { isRealDate, londonParts } from '../time';
 import { academicYearOf, yearGroupIn } from '../young-people/young-people.schema';

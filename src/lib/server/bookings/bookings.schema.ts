@@ -1,5 +1,5 @@
 import { yearGroups, type YearGroup } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { field, oneOf, UUID } from '../forms';
 
 export interface BookingValues {

@@ -4,7 +4,7 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { BookingStatus, DB } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { canManageProgramme } from '../programmes/programmes.service';
 import { findSchool } from '../schools/schools.queries';
 import { findSessionSummary, lockSession } from '../sessions/sessions.queries';

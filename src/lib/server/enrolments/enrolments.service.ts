@@ -1,10 +1,10 @@
+import { hasErrors, type FieldErrors } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
 import type { Actor } from '../auth/session';
 import { enrolmentStages, type EnrolmentStage } from '../db/schema';
-import type { FieldErrors } from '../errors';
-import { hasErrors, oneOf, UUID } from '../forms';
+import { oneOf, UUID } from '../forms';
 import { getManagedProgramme } from '../programmes/programmes.service';
 import { isRealDate, londonParts } from '../time';
 import { academicYearOf, yearGroupIn } from '../young-people/young-people.schema';

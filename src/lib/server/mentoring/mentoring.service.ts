@@ -1,10 +1,10 @@
+import { hasErrors, type FieldErrors } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
 import type { Actor } from '../auth/session';
 import { mentoringTopics, type EnrolmentRole, type MentoringTopic } from '../db/schema';
-import type { FieldErrors } from '../errors';
-import { field, hasErrors, oneOf, UUID } from '../forms';
+import { field, oneOf, UUID } from '../forms';
 import { getManagedProgramme } from '../programmes/programmes.service';
 import { addDays, isRealDate, londonParts } from '../time';
 import { academicYearOf, yearGroupIn, type PupilYearGroup } from '../young-people/young-people.schema';

@@ -1,6 +1,6 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { londonParts } from '../time';
 import * as queries from './outcomes.queries';
 import { isSessionCodeShape, normaliseSessionCode, type QuestionnaireValues } from './outcomes.schema';

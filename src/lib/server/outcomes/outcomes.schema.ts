@@ -1,5 +1,5 @@
 import { outcomeMoments, type OutcomeMoment } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { field, oneOf } from '../forms';
 
 // Input rules shared by the lead's entry pages and the public form. Young people never type

@@ -1,10 +1,10 @@
+import { hasErrors, type FieldErrors } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { OutcomeMoment } from '../db/schema';
-import type { FieldErrors } from '../errors';
-import { hasErrors, UUID } from '../forms';
+import { UUID } from '../forms';
 import { canManageProgramme, getManagedProgramme } from '../programmes/programmes.service';
 import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
 import { isRealDate, londonParts } from '../time';

@@ -7,7 +7,7 @@ import {
 	type RegisterKind,
 	type YearGroup
 } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { field, oneOf, UUID } from '../forms';
 
 export interface ProgrammeInput {

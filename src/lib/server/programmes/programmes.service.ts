@@ -2,7 +2,7 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { listUsers } from '../users/users.queries';
 import { validateProgramme, type ProgrammeInput, type ProgrammeValues } from './programmes.schema';
 import * as queries from './programmes.queries';

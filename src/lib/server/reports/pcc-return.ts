@@ -2,7 +2,7 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { outcomeSummaries, type OutcomeSummary } from '../outcomes/outcomes.summary';
 import { canManageProgramme } from '../programmes/programmes.service';
 import { derive, shownCell, suppressCount, suppressList, suppressionThreshold, type Cell } from './disclosure';

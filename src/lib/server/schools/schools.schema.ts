@@ -1,5 +1,5 @@
 import { schoolPhases, schoolTowns, type SchoolPhase, type SchoolTown } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { field, oneOf } from '../forms';
 
 export const phaseLabels: Record<SchoolPhase, string> = {

@@ -3,7 +3,7 @@ import { insertAuditEvent, insertAuditEvents } from '../audit/audit.queries';
 import { canSeeSchool, refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { School } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { validateSchool, type SchoolInput, type SchoolValues } from './schools.schema';
 import { parseSchoolsCsv, type ImportProblem } from './schools.import';
 import * as queries from './schools.queries';

@@ -1,7 +1,7 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import type { Actor } from '../auth/session';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { listBookingsForSession } from '../bookings/bookings.queries';
 import { hasStationHeadcounts } from '../attendance/station-registers.queries';
 import { yearGroupLabels } from '../../year-groups';

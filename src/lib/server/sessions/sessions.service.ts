@@ -3,7 +3,7 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { SchoolPhase } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { sendBookingEmails } from '../bookings/bookings.emails';
 import { fillFromWaitlist } from '../bookings/bookings.service';
 import { listBookingsForSession } from '../bookings/bookings.queries';

@@ -1,5 +1,5 @@
 import { roles, type Role } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { emailProblem, field, oneOf, UUID } from '../forms';
 
 export { roleLabels } from '../../roles';

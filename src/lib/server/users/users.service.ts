@@ -5,7 +5,7 @@ import type { Actor } from '../auth/session';
 import { invalidateUserSessions } from '../auth/session';
 import { deleteUnusedTokens, issueUserToken } from '../auth/user-tokens';
 import { sendEmail } from '../email/email';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { findSchool } from '../schools/schools.queries';
 import { roleLabels, type UserInput } from './users.schema';
 import * as queries from './users.queries';

@@ -3,7 +3,7 @@ import { insertAuditEvents, type AuditEntry } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
 import type { Actor } from '../auth/session';
 import { feedbackMoments, type FeedbackMoment } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { field } from '../forms';
 import { lockSession } from '../sessions/sessions.queries';
 import { getAttendanceSession, MAX_HEADCOUNT, timingRefusal } from '../attendance/attendance.service';

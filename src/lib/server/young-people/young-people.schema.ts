@@ -1,5 +1,5 @@
 import type { Gender, YearGroup } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { field } from '../forms';
 import { londonParts } from '../time';
 

@@ -3,7 +3,7 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { Gender, Role } from '../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../result';
 import { UUID } from '../forms';
 import { defaultLevelLabels } from '../awards/awards.rules';
 import { findSchool, listSchools } from '../schools/schools.queries';

@@ -2,20 +2,21 @@ import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { createFeedLink, getFeedStatus, revokeFeed } from '$lib/server/calendar/calendar.service';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const feed = await getFeedStatus(getDb(), locals.user!);
+	const feed = await getFeedStatus(getDb(), signedIn(locals));
 	return { exists: feed.exists, createdAt: feed.createdAt, notice: url.searchParams.get('notice') };
 };
 
 export const actions: Actions = {
 	// Answers with the page itself rather than a redirect: the new address is shown this once.
 	create: async ({ locals }) => {
-		return { feedUrl: await createFeedLink(getDb(), locals.user!) };
+		return { feedUrl: await createFeedLink(getDb(), signedIn(locals)) };
 	},
 	// Stopping a link someone else has just stopped is no error: either way it no longer works.
 	revoke: async ({ locals }) => {
-		await revokeFeed(getDb(), locals.user!);
+		await revokeFeed(getDb(), signedIn(locals));
 		redirect(303, '/bookings/calendar-feed?notice=revoked');
 	}
 };

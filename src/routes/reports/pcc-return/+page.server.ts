@@ -7,10 +7,11 @@ import { filterData, periodData, reportContext, selectionQuery } from '$lib/serv
 import { requireRole } from '$lib/server/auth/access';
 import { defaultReturnPeriod } from './export';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 
 async function context(locals: App.Locals, url: URL) {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	const db = getDb();
 	await requireRole(db, actor, ['admin', 'lead', 'viewer'], { entityType: 'pcc_return' });
 	return { actor, db, context: await reportContext(db, actor, url.searchParams, ['programme'], defaultReturnPeriod()) };

@@ -5,9 +5,10 @@ import { figuresAsOf, filterData, periodData, reportContext, selectionQuery } fr
 import { parseSort, sortRows } from '$lib/server/reports/report-sort';
 import { bySchool } from '$lib/server/reports/reports.service';
 import type { PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	if (actor.role === 'school' && actor.schoolId) redirect(303, `/reports/schools/${actor.schoolId}${url.search}`);
 	const db = getDb();
 	const context = await reportContext(db, actor, url.searchParams, ['programme', 'school', 'phase', 'town']);

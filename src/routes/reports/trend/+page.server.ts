@@ -3,9 +3,10 @@ import { presentTable, reportColumns } from '$lib/server/reports/present';
 import { figuresAsOf, filterData, periodData, recentAcademicYears, reportContext, selectionQuery } from '$lib/server/reports/report-page';
 import { trendByQuarter } from '$lib/server/reports/reports.service';
 import type { PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	const db = getDb();
 	// A trend needs more than one year: with no period chosen, the last three academic years.
 	const context = await reportContext(db, actor, url.searchParams, ['programme', 'school', 'phase', 'town'], recentAcademicYears());

@@ -6,16 +6,17 @@ import { SCHOOL_IMPORT_MAX_BYTES } from '$lib/server/schools/schools.import';
 import { readTextUpload } from '$lib/server/uploads';
 import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	await requireRole(getDb(), locals.user!, ['admin'], { entityType: 'school' });
+	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'school' });
 };
 
 export const actions: Actions = {
 	preview: async ({ request, locals }) => {
 		const upload = await readTextUpload((await request.formData()).get('file'), SCHOOL_IMPORT_MAX_BYTES);
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
-		const plan = await previewSchoolImport(getDb(), locals.user!, upload.text);
+		const plan = await previewSchoolImport(getDb(), signedIn(locals), upload.text);
 		if (!plan.ok) {
 			return fail(400, { errors: { file: `The file has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}: nothing has been imported` }, problems: plan.problems });
 		}
@@ -23,7 +24,7 @@ export const actions: Actions = {
 	},
 	confirm: async ({ request, locals }) => {
 		const csv = field(await request.formData(), 'csv');
-		const result = await importSchools(getDb(), locals.user!, csv);
+		const result = await importSchools(getDb(), signedIn(locals), csv);
 		if (!result.ok) {
 			return fail(400, { errors: { file: 'The schools changed since the preview and the file now has problems: nothing has been imported' }, problems: result.problems });
 		}

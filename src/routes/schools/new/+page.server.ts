@@ -4,15 +4,16 @@ import { requireRole } from '$lib/server/auth/access';
 import { createSchool } from '$lib/server/schools/schools.service';
 import { schoolValuesFromForm } from '$lib/server/schools/schools.schema';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	await requireRole(getDb(), locals.user!, ['admin'], { entityType: 'school' });
+	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'school' });
 };
 
 export const actions: Actions = {
 	default: async ({ request, locals }) => {
 		const values = schoolValuesFromForm(await request.formData());
-		const result = await createSchool(getDb(), locals.user!, values);
+		const result = await createSchool(getDb(), signedIn(locals), values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/schools/${result.id}?notice=added`);
 	}

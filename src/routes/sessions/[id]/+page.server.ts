@@ -4,16 +4,17 @@ import { decideRequest, listSessionBookings } from '$lib/server/bookings/booking
 import { canManageProgramme } from '$lib/server/programmes/programmes.service';
 import { getSession } from '$lib/server/sessions/sessions.service';
 import { field } from '$lib/server/forms';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const session = await getSession(getDb(), locals.user!, idParam(params.id));
+	const session = await getSession(getDb(), signedIn(locals), idParam(params.id));
 	const now = new Date();
 	return {
 		session,
-		bookings: await listSessionBookings(getDb(), locals.user!, session.id, session.programme_id),
-		canManage: await canManageProgramme(getDb(), locals.user!, session.programme_id),
+		bookings: await listSessionBookings(getDb(), signedIn(locals), session.id, session.programme_id),
+		canManage: await canManageProgramme(getDb(), signedIn(locals), session.programme_id),
 		bookable: session.status === 'scheduled' && now >= session.booking_opens_at && now < session.booking_closes_at,
 		started: now >= session.starts_at,
 		notice: url.searchParams.get('notice')
@@ -22,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 
 async function decide({ request, locals, params }: Parameters<Actions[string]>[0], approve: boolean) {
 	const bookingId = idParam(field(await request.formData(), 'bookingId'));
-	const result = await decideRequest(getDb(), locals.user!, bookingId, approve);
+	const result = await decideRequest(getDb(), signedIn(locals), bookingId, approve);
 	if (!result.ok) return fail(400, { errors: result.errors });
 	redirect(303, `/sessions/${params.id}?notice=${approve ? 'approved' : 'declined'}`);
 }

@@ -1,19 +1,20 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { notFound } from '$lib/server/errors';
+import { notFound } from '$lib/server/result';
 import { UUID } from '$lib/server/forms';
 import { listSchools } from '$lib/server/schools/schools.service';
 import { parseUserForm } from '$lib/server/users/users.schema';
 import { deactivateUser, getUser, reactivateUser, resendInvitation, updateUserDetails } from '$lib/server/users/users.service';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	if (!UUID.test(params.id)) notFound();
-	const user = await getUser(getDb(), locals.user!, params.id);
-	const schools = await listSchools(getDb(), locals.user!, {});
+	const user = await getUser(getDb(), signedIn(locals), params.id);
+	const schools = await listSchools(getDb(), signedIn(locals), {});
 	return {
 		account: user,
-		isSelf: user.id === locals.user!.id,
+		isSelf: user.id === signedIn(locals).id,
 		schools: schools.map((s) => ({ id: s.id, name: s.name })),
 		notice: url.searchParams.get('notice')
 	};
@@ -28,21 +29,21 @@ export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
 		const { values, errors, input } = parseUserForm(await request.formData(), { withEmail: false });
 		if (Object.keys(errors).length > 0) return fail(400, { values, errors });
-		const result = await updateUserDetails(getDb(), locals.user!, userId(params.id), input);
+		const result = await updateUserDetails(getDb(), signedIn(locals), userId(params.id), input);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/users/${params.id}?notice=saved`);
 	},
 	deactivate: async ({ locals, params }) => {
-		const result = await deactivateUser(getDb(), locals.user!, userId(params.id));
+		const result = await deactivateUser(getDb(), signedIn(locals), userId(params.id));
 		if (!result.ok) return fail(400, { errors: { deactivate: result.message } });
 		redirect(303, `/users/${params.id}?notice=deactivated`);
 	},
 	reactivate: async ({ locals, params }) => {
-		await reactivateUser(getDb(), locals.user!, userId(params.id));
+		await reactivateUser(getDb(), signedIn(locals), userId(params.id));
 		redirect(303, `/users/${params.id}?notice=reactivated`);
 	},
 	resend: async ({ locals, params, url }) => {
-		await resendInvitation(getDb(), locals.user!, userId(params.id), url.origin);
+		await resendInvitation(getDb(), signedIn(locals), userId(params.id), url.origin);
 		redirect(303, `/users/${params.id}?notice=resent`);
 	}
 };

@@ -5,10 +5,11 @@ import { parseUserForm } from '$lib/server/users/users.schema';
 import { listSchools } from '$lib/server/schools/schools.service';
 import { requireRole } from '$lib/server/auth/access';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	await requireRole(getDb(), locals.user!, ['admin'], { entityType: 'user' });
-	const schools = await listSchools(getDb(), locals.user!, {});
+	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'user' });
+	const schools = await listSchools(getDb(), signedIn(locals), {});
 	return { schools: schools.map((s) => ({ id: s.id, name: s.name })), schoolId: url.searchParams.get('schoolId') ?? '' };
 };
 
@@ -16,7 +17,7 @@ export const actions: Actions = {
 	default: async ({ request, locals, url }) => {
 		const { values, errors, input } = parseUserForm(await request.formData(), { withEmail: true });
 		if (Object.keys(errors).length > 0) return fail(400, { values, errors });
-		const result = await inviteUser(getDb(), locals.user!, input, url.origin);
+		const result = await inviteUser(getDb(), signedIn(locals), input, url.origin);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/users/${result.userId}?notice=invited`);
 	}

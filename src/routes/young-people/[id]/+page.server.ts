@@ -1,11 +1,12 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { archiveYoungPerson, getYoungPersonRecord, restoreYoungPerson } from '$lib/server/young-people/young-people.service';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	const record = await getYoungPersonRecord(getDb(), actor, idParam(params.id), new Date());
 	return {
 		...record,
@@ -18,11 +19,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 
 export const actions: Actions = {
 	archive: async ({ locals, params }) => {
-		await archiveYoungPerson(getDb(), locals.user!, idParam(params.id), new Date());
+		await archiveYoungPerson(getDb(), signedIn(locals), idParam(params.id), new Date());
 		redirect(303, `/young-people/${params.id}?notice=archived`);
 	},
 	restore: async ({ locals, params }) => {
-		const result = await restoreYoungPerson(getDb(), locals.user!, idParam(params.id));
+		const result = await restoreYoungPerson(getDb(), signedIn(locals), idParam(params.id));
 		if (!result.ok) return fail(409, { errors: result.errors });
 		redirect(303, `/young-people/${params.id}?notice=restored`);
 	}

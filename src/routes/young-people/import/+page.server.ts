@@ -5,6 +5,7 @@ import { importYoungPeople, previewYoungPeopleImport, YOUNG_PEOPLE_IMPORT_MAX_BY
 import { readTextUpload } from '$lib/server/uploads';
 import { rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 const contactOnly = (actor: App.Locals['user']) => requireRole(getDb(), actor!, ['school'], { entityType: 'young_person' });
 const problemsMessage = (count: number) => `The file has ${count} problem${count === 1 ? '' : 's'}: nothing has been imported`;
@@ -16,7 +17,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	preview: async ({ request, locals }) => {
 		await contactOnly(locals.user);
-		const actor = locals.user!;
+		const actor = signedIn(locals);
 		const upload = await readTextUpload((await request.formData()).get('file'), YOUNG_PEOPLE_IMPORT_MAX_BYTES);
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
 		const plan = await previewYoungPeopleImport(getDb(), actor, actor.schoolId ?? '', upload.text, new Date());
@@ -28,7 +29,7 @@ export const actions: Actions = {
 	},
 	confirm: async ({ request, locals }) => {
 		await contactOnly(locals.user);
-		const actor = locals.user!;
+		const actor = signedIn(locals);
 		const csv = rawField(await request.formData(), 'csv');
 		const result = await importYoungPeople(getDb(), actor, actor.schoolId ?? '', csv, new Date());
 		if (!result.ok) {

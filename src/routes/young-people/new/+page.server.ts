@@ -4,6 +4,7 @@ import type { Actor } from '$lib/server/auth/session';
 import { addYoungPerson, requireSchoolList } from '$lib/server/young-people/young-people.service';
 import { youngPersonValuesFromForm } from '$lib/server/young-people/young-people.schema';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 // A school contact adds to their own school's list; an admin or a lead to the school chosen on
 // the list page (?school=), which the service refuses with a 404 when it is out of their reach.
@@ -11,14 +12,14 @@ const schoolOf = (actor: Actor, url: URL) => (actor.role === 'school' ? (actor.s
 const listHref = (actor: Actor, schoolId: string) => (actor.role === 'school' ? '/young-people' : `/young-people?school=${schoolId}`);
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	const school = await requireSchoolList(getDb(), actor, schoolOf(actor, url));
 	return { school: { id: school.id, name: school.name }, isContact: actor.role === 'school', listHref: listHref(actor, school.id) };
 };
 
 export const actions: Actions = {
 	default: async ({ request, locals, url }) => {
-		const actor = locals.user!;
+		const actor = signedIn(locals);
 		const schoolId = schoolOf(actor, url);
 		const values = youngPersonValuesFromForm(await request.formData());
 		const result = await addYoungPerson(getDb(), actor, schoolId, values, new Date());

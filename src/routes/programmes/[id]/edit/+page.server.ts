@@ -3,23 +3,24 @@ import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { getManagedProgramme, getProgrammeLeads, listLeadCandidates, updateProgramme } from '$lib/server/programmes/programmes.service';
 import { programmeValuesFromForm } from '$lib/server/programmes/programmes.schema';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const id = idParam(params.id);
-	await requireRole(getDb(), locals.user!, ['admin'], { entityType: 'programme', entityId: id });
+	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'programme', entityId: id });
 	return {
-		programme: await getManagedProgramme(getDb(), locals.user!, id),
-		leadIds: await getProgrammeLeads(getDb(), locals.user!, id),
-		leads: await listLeadCandidates(getDb(), locals.user!)
+		programme: await getManagedProgramme(getDb(), signedIn(locals), id),
+		leadIds: await getProgrammeLeads(getDb(), signedIn(locals), id),
+		leads: await listLeadCandidates(getDb(), signedIn(locals))
 	};
 };
 
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const values = programmeValuesFromForm(await request.formData());
-		const result = await updateProgramme(getDb(), locals.user!, idParam(params.id), values);
+		const result = await updateProgramme(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/programmes/${params.id}?notice=saved`);
 	}

@@ -2,12 +2,13 @@ import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { enrolYoungPerson, getEnrolChoices, getEnrolments } from '$lib/server/enrolments/enrolments.service';
 import { enrolValuesFromForm } from '$lib/server/enrolments/enrolments.schema';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import { londonParts } from '$lib/server/time';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	const now = new Date();
 	const overview = await getEnrolments(getDb(), actor, idParam(params.id), { stage: url.searchParams.get('stage') ?? undefined }, now);
 	const choices = await getEnrolChoices(getDb(), actor, overview.programme.id, url.searchParams.get('school') || undefined, now);
@@ -26,7 +27,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 export const actions: Actions = {
 	enrol: async ({ request, locals, params }) => {
 		const values = enrolValuesFromForm(await request.formData());
-		const result = await enrolYoungPerson(getDb(), locals.user!, idParam(params.id), values, new Date());
+		const result = await enrolYoungPerson(getDb(), signedIn(locals), idParam(params.id), values, new Date());
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/programmes/${params.id}/enrolments?notice=enrolled&school=${encodeURIComponent(values.schoolId)}`);
 	}

@@ -13,12 +13,13 @@ import {
 	pairValuesFromForm,
 	topicLabels
 } from '$lib/server/mentoring/mentoring.service';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import { londonParts } from '$lib/server/time';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	const programme = await getMentoringProgramme(getDb(), actor, idParam(params.id));
 	const cohorts = await listCohorts(getDb(), actor, programme.id);
 	const chosenId = url.searchParams.get('cohort') ?? cohorts[0]?.id;
@@ -37,21 +38,21 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 export const actions: Actions = {
 	cohort: async ({ request, locals, params }) => {
 		const values = cohortValuesFromForm(await request.formData());
-		const result = await createCohort(getDb(), locals.user!, idParam(params.id), values);
+		const result = await createCohort(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return fail(400, { action: 'cohort' as const, cohortValues: values, errors: result.errors });
 		redirect(303, `/programmes/${params.id}/mentoring?cohort=${result.id}&notice=cohort`);
 	},
 	pair: async ({ request, locals, params, url }) => {
 		const cohortId = url.searchParams.get('cohort') ?? '';
 		const values = pairValuesFromForm(await request.formData());
-		const result = await pairMentor(getDb(), locals.user!, idParam(params.id), cohortId, values);
+		const result = await pairMentor(getDb(), signedIn(locals), idParam(params.id), cohortId, values);
 		if (!result.ok) return fail(400, { action: 'pair' as const, pairValues: values, errors: result.errors });
 		redirect(303, `/programmes/${params.id}/mentoring?cohort=${encodeURIComponent(cohortId)}&notice=paired`);
 	},
 	meeting: async ({ request, locals, params, url }) => {
 		const cohortId = url.searchParams.get('cohort') ?? '';
 		const values = meetingValuesFromForm(await request.formData());
-		const result = await logMeeting(getDb(), locals.user!, idParam(params.id), values);
+		const result = await logMeeting(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return fail(400, { action: 'meeting' as const, meetingValues: values, errors: result.errors });
 		redirect(303, `/programmes/${params.id}/mentoring?cohort=${encodeURIComponent(cohortId)}&notice=meeting`);
 	}

@@ -3,13 +3,14 @@ import { getDb } from '$lib/server/db';
 import { field } from '$lib/server/forms';
 import { addQuestion, getProgrammeOutcomes, getQuestionSet, moveQuestion, retireQuestion, rewordQuestion } from '$lib/server/outcomes/outcomes.service';
 import { MAX_QUESTIONS, WORDING_MAX } from '$lib/server/outcomes/outcomes.schema';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import { academicYearOf } from '$lib/server/young-people/young-people.schema';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const db = getDb();
-	const set = await getQuestionSet(db, locals.user!, idParam(params.id));
+	const set = await getQuestionSet(db, signedIn(locals), idParam(params.id));
 	const asked = Number(url.searchParams.get('year'));
 	const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : academicYearOf(new Date());
 	const editing = set.active.find((q) => q.id === url.searchParams.get('edit'));
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		...set,
 		editing,
 		year,
-		outcomes: await getProgrammeOutcomes(db, locals.user!, set.programme.id, { from: `${year}-09-01`, to: `${year + 1}-08-31` }),
+		outcomes: await getProgrammeOutcomes(db, signedIn(locals), set.programme.id, { from: `${year}-09-01`, to: `${year + 1}-08-31` }),
 		maxQuestions: MAX_QUESTIONS,
 		wordingMax: WORDING_MAX,
 		notice: url.searchParams.get('notice')
@@ -29,7 +30,7 @@ const back = (id: string, notice: string) => redirect(303, `/programmes/${id}/qu
 export const actions: Actions = {
 	add: async ({ request, locals, params }) => {
 		const wording = field(await request.formData(), 'wording');
-		const result = await addQuestion(getDb(), locals.user!, idParam(params.id), { wording });
+		const result = await addQuestion(getDb(), signedIn(locals), idParam(params.id), { wording });
 		if (!result.ok) return fail(400, { action: 'add' as const, wording, errors: result.errors });
 		back(params.id, 'added');
 	},
@@ -37,20 +38,20 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const questionId = field(form, 'questionId');
 		const wording = field(form, 'newWording');
-		const result = await rewordQuestion(getDb(), locals.user!, idParam(params.id), questionId, { wording });
+		const result = await rewordQuestion(getDb(), signedIn(locals), idParam(params.id), questionId, { wording });
 		if (!result.ok) return fail(400, { action: 'reword' as const, questionId, wording, errors: { newWording: result.errors.wording ?? 'Enter the statement' } });
 		back(params.id, result.replaced ? 'replaced' : 'reworded');
 	},
 	up: async ({ request, locals, params }) => {
-		await moveQuestion(getDb(), locals.user!, idParam(params.id), field(await request.formData(), 'questionId'), 'up');
+		await moveQuestion(getDb(), signedIn(locals), idParam(params.id), field(await request.formData(), 'questionId'), 'up');
 		back(params.id, 'moved');
 	},
 	down: async ({ request, locals, params }) => {
-		await moveQuestion(getDb(), locals.user!, idParam(params.id), field(await request.formData(), 'questionId'), 'down');
+		await moveQuestion(getDb(), signedIn(locals), idParam(params.id), field(await request.formData(), 'questionId'), 'down');
 		back(params.id, 'moved');
 	},
 	retire: async ({ request, locals, params }) => {
-		await retireQuestion(getDb(), locals.user!, idParam(params.id), field(await request.formData(), 'questionId'));
+		await retireQuestion(getDb(), signedIn(locals), idParam(params.id), field(await request.formData(), 'questionId'));
 		back(params.id, 'retired');
 	}
 };

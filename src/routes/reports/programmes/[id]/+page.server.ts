@@ -1,14 +1,15 @@
 import { getDb } from '$lib/server/db';
-import { notFound } from '$lib/server/errors';
+import { notFound } from '$lib/server/result';
 import { canManageProgramme } from '$lib/server/programmes/programmes.service';
 import { presentTable } from '$lib/server/reports/present';
 import { figuresAsOf, filterData, periodData, reportContext, selectionQuery } from '$lib/server/reports/report-page';
 import { districtOverview, programmeSessions } from '$lib/server/reports/reports.service';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	const db = getDb();
 	const id = idParam(params.id);
 	const context = await reportContext(db, actor, url.searchParams, ['school', 'phase', 'town']);

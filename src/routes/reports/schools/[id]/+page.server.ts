@@ -2,11 +2,12 @@ import { getDb } from '$lib/server/db';
 import { presentTable, reportColumns } from '$lib/server/reports/present';
 import { figuresAsOf, filterData, periodData, reportContext, selectionQuery } from '$lib/server/reports/report-page';
 import { schoolReport } from '$lib/server/reports/reports.service';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	const db = getDb();
 	const id = idParam(params.id);
 	const context = await reportContext(db, actor, url.searchParams, ['programme']);

@@ -6,10 +6,11 @@ import { exportHeader, exportRows } from '$lib/server/reports/export-table';
 import { reportContext } from '$lib/server/reports/report-page';
 import { bySchool } from '$lib/server/reports/reports.service';
 import type { RequestHandler } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 /** The by-school report as CSV: one row per school and the total, small counts as c for everyone. */
 export const GET: RequestHandler = async ({ locals, url }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	if (actor.role === 'school' && actor.schoolId) redirect(303, `/reports/schools/${actor.schoolId}${url.search}`);
 	const db = getDb();
 	const context = await reportContext(db, actor, url.searchParams, ['programme', 'school', 'phase', 'town']);

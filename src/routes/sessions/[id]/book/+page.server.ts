@@ -5,12 +5,13 @@ import { bookingValuesFromForm } from '$lib/server/bookings/bookings.schema';
 import { getSession } from '$lib/server/sessions/sessions.service';
 import { getSchool, listSchools } from '$lib/server/schools/schools.service';
 import { canManageProgramme } from '$lib/server/programmes/programmes.service';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import { phaseYearGroups } from '$lib/year-groups';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const actor = locals.user!;
+	const actor = signedIn(locals);
 	const session = await getSession(getDb(), actor, idParam(params.id));
 	const onBehalf = actor.role !== 'school' && (await canManageProgramme(getDb(), actor, session.programme_id));
 	const schools = onBehalf
@@ -32,7 +33,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const values = bookingValuesFromForm(await request.formData());
-		const result = await bookPlaces(getDb(), locals.user!, idParam(params.id), values);
+		const result = await bookPlaces(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/bookings/${result.bookingId}?notice=${result.status}`);
 	}

@@ -2,11 +2,12 @@ import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { feedbackValuesFromForm, getWorkshopFeedback, saveWorkshopFeedback } from '$lib/server/workshops/workshop-feedback.service';
 import { FEEDBACK_QUESTION, scoreLabels } from '$lib/server/workshops/workshop-feedback.rules';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const feedback = await getWorkshopFeedback(getDb(), locals.user!, idParam(params.id));
+	const feedback = await getWorkshopFeedback(getDb(), signedIn(locals), idParam(params.id));
 	return {
 		...feedback,
 		question: FEEDBACK_QUESTION,
@@ -20,7 +21,7 @@ export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const id = idParam(params.id);
 		const values = feedbackValuesFromForm(await request.formData());
-		const result = await saveWorkshopFeedback(getDb(), locals.user!, id, values);
+		const result = await saveWorkshopFeedback(getDb(), signedIn(locals), id, values);
 		if (!result.ok) return fail(400, { errors: result.errors, values });
 		redirect(303, `/sessions/${id}/feedback?changed=${result.changed}`);
 	}

@@ -3,13 +3,14 @@ import { getDb } from '$lib/server/db';
 import { field } from '$lib/server/forms';
 import { closeSessionCode, enterSessionQuestionnaire, getSessionEntry, openSessionCode } from '$lib/server/outcomes/outcomes.service';
 import { CODE_DURATIONS, DEFAULT_CODE_MINUTES, durationLabel, questionnaireValuesFromForm, type QuestionnaireKind } from '$lib/server/outcomes/outcomes.schema';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 const kindOf = (url: URL): QuestionnaireKind => (url.searchParams.get('kind') === 'named' ? 'named' : 'anonymous');
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const entry = await getSessionEntry(getDb(), locals.user!, idParam(params.id));
+	const entry = await getSessionEntry(getDb(), signedIn(locals), idParam(params.id));
 	return {
 		...entry,
 		youngPeople: entry.youngPeople.map((p) => ({ value: p.id, label: `${p.last_name}, ${p.first_name} (${p.school_name})` })),
@@ -26,18 +27,18 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 export const actions: Actions = {
 	open: async ({ request, locals, params }) => {
 		const minutes = field(await request.formData(), 'minutes');
-		const result = await openSessionCode(getDb(), locals.user!, idParam(params.id), minutes);
+		const result = await openSessionCode(getDb(), signedIn(locals), idParam(params.id), minutes);
 		if (!result.ok) return fail(400, { action: 'open' as const, minutes, errors: result.errors });
 		redirect(303, `/sessions/${params.id}/questions?notice=opened`);
 	},
 	close: async ({ request, locals, params }) => {
-		await closeSessionCode(getDb(), locals.user!, idParam(params.id), field(await request.formData(), 'codeId'));
+		await closeSessionCode(getDb(), signedIn(locals), idParam(params.id), field(await request.formData(), 'codeId'));
 		redirect(303, `/sessions/${params.id}/questions?notice=closed`);
 	},
 	enter: async ({ request, locals, params, url }) => {
 		const kind = kindOf(url);
 		const values = questionnaireValuesFromForm(await request.formData());
-		const result = await enterSessionQuestionnaire(getDb(), locals.user!, idParam(params.id), kind, values);
+		const result = await enterSessionQuestionnaire(getDb(), signedIn(locals), idParam(params.id), kind, values);
 		if (!result.ok) return fail(400, { action: 'enter' as const, values, errors: result.errors });
 		const keep = new URLSearchParams({ notice: 'saved', kind, moment: values.moment, ...(kind === 'anonymous' ? { school: values.schoolId } : {}) });
 		redirect(303, `/sessions/${params.id}/questions?${keep}#enter`);

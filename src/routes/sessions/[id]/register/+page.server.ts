@@ -10,8 +10,9 @@ import {
 	type SaveAttendanceResult
 } from '$lib/server/attendance/attendance.service';
 import { getStationSummary } from '$lib/server/attendance/station-registers.service';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 // One form field per young person, `mark.<id>`, and per school and year group, `count.<school id>.<year group>`.
 const MARK = 'mark.';
@@ -19,13 +20,13 @@ const COUNT = 'count.';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const db = getDb();
-	const session = await getAttendanceSession(db, locals.user!, idParam(params.id));
+	const session = await getAttendanceSession(db, signedIn(locals), idParam(params.id));
 	const named = session.register_kind === 'named';
 	return {
 		session,
-		schools: named ? (await getRegister(db, locals.user!, session.id)).schools : [],
-		counts: named ? [] : (await getHeadcounts(db, locals.user!, session.id)).counts,
-		stationSummary: session.shape === 'carousel' ? await getStationSummary(db, locals.user!, session.id) : undefined,
+		schools: named ? (await getRegister(db, signedIn(locals), session.id)).schools : [],
+		counts: named ? [] : (await getHeadcounts(db, signedIn(locals), session.id)).counts,
+		stationSummary: session.shape === 'carousel' ? await getStationSummary(db, signedIn(locals), session.id) : undefined,
 		started: new Date() >= session.starts_at,
 		saved: url.searchParams.get('saved'),
 		changed: url.searchParams.get('changed')
@@ -49,11 +50,11 @@ export const actions: Actions = {
 		const id = idParam(params.id);
 		const fields = prefixed(await request.formData(), MARK);
 		const marks = fields.map(([youngPersonId, status]) => ({ youngPersonId, status }));
-		return done(id, await saveMarks(getDb(), locals.user!, id, marks), 'register', Object.fromEntries(fields));
+		return done(id, await saveMarks(getDb(), signedIn(locals), id, marks), 'register', Object.fromEntries(fields));
 	},
 	allPresent: async ({ locals, params }) => {
 		const id = idParam(params.id);
-		return done(id, await markEveryonePresent(getDb(), locals.user!, id), 'register', {});
+		return done(id, await markEveryonePresent(getDb(), signedIn(locals), id), 'register', {});
 	},
 	counts: async ({ request, locals, params }) => {
 		const id = idParam(params.id);
@@ -63,6 +64,6 @@ export const actions: Actions = {
 			// Only digits are a count: "3.5", "-1" or "ten" reach the service as NaN and are refused.
 			return { schoolId, yearGroup, count: /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN };
 		});
-		return done(id, await saveHeadcounts(getDb(), locals.user!, id, counts), 'counts', Object.fromEntries(fields));
+		return done(id, await saveHeadcounts(getDb(), signedIn(locals), id, counts), 'counts', Object.fromEntries(fields));
 	}
 };

@@ -2,13 +2,14 @@ import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { getYoungPerson, updateYoungPerson } from '$lib/server/young-people/young-people.service';
 import { youngPersonValuesFromForm, type YoungPersonValues } from '$lib/server/young-people/young-people.schema';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 const yesNo = (value: boolean | null) => (value === null ? '' : value ? 'yes' : 'no');
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const found = await getYoungPerson(getDb(), locals.user!, idParam(params.id), new Date());
+	const found = await getYoungPerson(getDb(), signedIn(locals), idParam(params.id), new Date());
 	const values: YoungPersonValues = {
 		first_name: found.first_name,
 		last_name: found.last_name,
@@ -23,7 +24,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const values = youngPersonValuesFromForm(await request.formData());
-		const result = await updateYoungPerson(getDb(), locals.user!, idParam(params.id), values, new Date());
+		const result = await updateYoungPerson(getDb(), signedIn(locals), idParam(params.id), values, new Date());
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/young-people/${params.id}?notice=saved`);
 	}

@@ -2,14 +2,15 @@ import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { enterProgrammeQuestionnaire, getProgrammeEntry } from '$lib/server/outcomes/outcomes.service';
 import { questionnaireValuesFromForm, type QuestionnaireKind } from '$lib/server/outcomes/outcomes.schema';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import { londonParts } from '$lib/server/time';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 const kindOf = (url: URL): QuestionnaireKind => (url.searchParams.get('kind') === 'named' ? 'named' : 'anonymous');
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const entry = await getProgrammeEntry(getDb(), locals.user!, idParam(params.id));
+	const entry = await getProgrammeEntry(getDb(), signedIn(locals), idParam(params.id));
 	return {
 		...entry,
 		youngPeople: entry.youngPeople.map((p) => ({ value: p.id, label: `${p.last_name}, ${p.first_name} (${p.school_name})` })),
@@ -28,7 +29,7 @@ export const actions: Actions = {
 	enter: async ({ request, locals, params, url }) => {
 		const kind = kindOf(url);
 		const values = questionnaireValuesFromForm(await request.formData());
-		const result = await enterProgrammeQuestionnaire(getDb(), locals.user!, idParam(params.id), kind, values);
+		const result = await enterProgrammeQuestionnaire(getDb(), signedIn(locals), idParam(params.id), kind, values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		const keep = new URLSearchParams({ notice: 'saved', kind, on: values.answeredOn, moment: values.moment, ...(kind === 'anonymous' ? { school: values.schoolId } : {}) });
 		redirect(303, `/programmes/${params.id}/questions/enter?${keep}#enter`);

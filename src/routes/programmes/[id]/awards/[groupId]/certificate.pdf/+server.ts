@@ -1,8 +1,9 @@
 import { getDb } from '$lib/server/db';
 import { groupCertificateFor } from '$lib/server/awards/awards.service';
 import { certificateResponse } from '$lib/server/awards/certificate';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { RequestHandler } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const GET: RequestHandler = async ({ locals, params }) =>
-	certificateResponse(await groupCertificateFor(getDb(), locals.user!, idParam(params.id), idParam(params.groupId)));
+	certificateResponse(await groupCertificateFor(getDb(), signedIn(locals), idParam(params.id), idParam(params.groupId)));

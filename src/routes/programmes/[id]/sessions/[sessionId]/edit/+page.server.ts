@@ -4,29 +4,30 @@ import { getManagedProgramme } from '$lib/server/programmes/programmes.service';
 import { cancelSession, completeSession, getManagedSession, updateSessionDetails } from '$lib/server/sessions/sessions.service';
 import { sessionValuesFromForm } from '$lib/server/sessions/sessions.schema';
 import { sessionFormValues } from '$lib/server/sessions/session-form';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const programme = await getManagedProgramme(getDb(), locals.user!, idParam(params.id));
-	const session = await getManagedSession(getDb(), locals.user!, programme.id, idParam(params.sessionId));
+	const programme = await getManagedProgramme(getDb(), signedIn(locals), idParam(params.id));
+	const session = await getManagedSession(getDb(), signedIn(locals), programme.id, idParam(params.sessionId));
 	return { programme, session, values: sessionFormValues(session) };
 };
 
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
 		const values = sessionValuesFromForm(await request.formData());
-		const result = await updateSessionDetails(getDb(), locals.user!, idParam(params.id), idParam(params.sessionId), values);
+		const result = await updateSessionDetails(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), values);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/sessions/${params.sessionId}?notice=saved`);
 	},
 	cancel: async ({ locals, params }) => {
-		const result = await cancelSession(getDb(), locals.user!, idParam(params.id), idParam(params.sessionId));
+		const result = await cancelSession(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId));
 		if (!result.ok) return fail(400, { errors: { cancel: result.message } });
 		redirect(303, `/sessions/${params.sessionId}?notice=cancelled`);
 	},
 	complete: async ({ locals, params }) => {
-		const result = await completeSession(getDb(), locals.user!, idParam(params.id), idParam(params.sessionId));
+		const result = await completeSession(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId));
 		if (!result.ok) return fail(400, { errors: { complete: result.message } });
 		redirect(303, `/sessions/${params.sessionId}?notice=completed`);
 	}

@@ -2,15 +2,16 @@ import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { listSessionStations, MAX_STATIONS, saveStations, stationRowsFromForm } from '$lib/server/sessions/carousel.service';
 import { getManagedSession } from '$lib/server/sessions/sessions.service';
-import { idParam } from '$lib/server/route-params';
+import { idParam } from '$lib/server/web/route-params';
 import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const programmeId = idParam(params.id);
 	const sessionId = idParam(params.sessionId);
-	const session = await getManagedSession(getDb(), locals.user!, programmeId, sessionId);
-	const stations = await listSessionStations(getDb(), locals.user!, programmeId, sessionId);
+	const session = await getManagedSession(getDb(), signedIn(locals), programmeId, sessionId);
+	const stations = await listSessionStations(getDb(), signedIn(locals), programmeId, sessionId);
 	return {
 		session,
 		rows: Array.from({ length: MAX_STATIONS }, (_, i) => ({
@@ -27,7 +28,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const rows = stationRowsFromForm(form);
 		const rotationMinutes = field(form, 'rotationMinutes');
-		const result = await saveStations(getDb(), locals.user!, idParam(params.id), idParam(params.sessionId), rows, rotationMinutes);
+		const result = await saveStations(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), rows, rotationMinutes);
 		if (!result.ok) return fail(400, { rows, rotationMinutes, errors: result.errors });
 		redirect(303, `/sessions/${params.sessionId}/timetable?notice=saved`);
 	}

@@ -1,5 +1,5 @@
-import { notFound } from './errors';
-import { UUID } from './forms';
+import { UUID } from '../forms';
+import { notFound } from '../result';
 
 /** An id from the address, or a 404 when it cannot be one. */
 export function idParam(value: string): string {

@@ -1,0 +1,34 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actor } from '../auth/session';
+import { answerNotFoundWith, failureErrors, type Failure } from '../result';
+
+// The one place a service's answer becomes SvelteKit's: loaded by hooks.server.ts, so a
+// refusal thrown anywhere in a request renders the 404 page.
+answerNotFoundWith(() => error(404, 'Page not found'));
+
+/**
+ * The signed-in user a route acts for. hooks.server.ts sends anonymous requests for
+ * signed-in pages to the sign-in page before any load runs; this is the same answer for a
+ * route that is reached without one all the same.
+ */
+export function signedIn(locals: App.Locals): Actor {
+	if (!locals.user) redirect(303, '/sign-in');
+	return locals.user;
+}
+
+/**
+ * A failed result as a form action's answer: the user's values back with a message per
+ * field (`field` names where a message that belongs to no field is shown), a 409 for a
+ * conflict, and the 404 page for a record that is not there.
+ */
+export function failed<V>(result: Failure, values?: V, field = 'form') {
+	if (result.code === 'not_found') error(404, 'Page not found');
+	const status = result.code === 'conflict' ? 409 : 400;
+	return fail(status, { values: values ?? ({} as V), errors: failureErrors(result, field) });
+}
+
+/** A record or the 404 page. */
+export function found<T>(value: T | undefined | null): T {
+	if (value === undefined || value === null) error(404, 'Page not found');
+	return value;
+}
