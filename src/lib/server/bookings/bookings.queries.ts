@@ -132,3 +132,27 @@ export async function listSchoolContactEmails(db: Db, schoolId: string): Promise
 		.execute();
 	return rows.map((r) => r.email);
 }
+
+/**
+ * Marks as reminded, in one statement, every booking holding places at a scheduled session
+ * starting after `now` and by `until` that has not been reminded, and returns their ids.
+ * The mark and the choice are one UPDATE, so two runs at once cannot both claim a booking
+ * (PostgreSQL rechecks `reminder_sent_at is null` on a row another run has just updated).
+ */
+export async function updateDueReminders(db: Db, now: Date, until: Date): Promise<string[]> {
+	const rows = await db
+		.updateTable('booking')
+		.from('programme_session as s')
+		.set({ reminder_sent_at: now })
+		.whereRef('s.id', '=', 'booking.session_id')
+		.where('booking.reminder_sent_at', 'is', null)
+		.where((eb) =>
+			eb.or([eb('booking.status', '=', 'confirmed'), eb.and([eb('booking.status', '=', 'waitlisted'), eb('booking.confirmed_places', '>', 0)])])
+		)
+		.where('s.status', '=', 'scheduled')
+		.where('s.starts_at', '>', now)
+		.where('s.starts_at', '<=', until)
+		.returning('booking.id')
+		.execute();
+	return rows.map((r) => r.id);
+}

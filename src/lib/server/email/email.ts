@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db';
+import { insertOutboxMessage } from './outbox.queries';
 
 export interface EmailMessage {
 	to: string;
@@ -27,39 +28,19 @@ const from = () => process.env.MAIL_FROM || 'Youth Programmes Tracker <no-reply@
 export async function sendEmail(db: Db, message: EmailMessage): Promise<void> {
 	const transport = smtpTransport();
 	if (!transport) {
-		await db
-			.insertInto('outbox_message')
-			.values({ to_address: message.to, subject: message.subject, body_text: message.text, status: 'kept' })
-			.execute();
+		await insertOutboxMessage(db, { to_address: message.to, subject: message.subject, body_text: message.text, status: 'kept' });
 		return;
 	}
 	try {
 		await transport.sendMail({ from: from(), to: message.to, subject: message.subject, text: message.text });
-		await db
-			.insertInto('outbox_message')
-			.values({ to_address: message.to, subject: message.subject, body_text: null, status: 'sent' })
-			.execute();
+		await insertOutboxMessage(db, { to_address: message.to, subject: message.subject, body_text: null, status: 'sent' });
 	} catch (error) {
-		await db
-			.insertInto('outbox_message')
-			.values({
-				to_address: message.to,
-				subject: message.subject,
-				body_text: null,
-				status: 'failed',
-				error: (error as Error).message.slice(0, 500)
-			})
-			.execute();
+		await insertOutboxMessage(db, {
+			to_address: message.to,
+			subject: message.subject,
+			body_text: null,
+			status: 'failed',
+			error: (error as Error).message.slice(0, 500)
+		});
 	}
-}
-
-export async function listOutbox(db: Db, limit: number, offset: number) {
-	return db
-		.selectFrom('outbox_message')
-		.select(['id', 'created_at', 'to_address', 'subject', 'body_text', 'status', 'error'])
-		.orderBy('created_at', 'desc')
-		.orderBy('id')
-		.limit(limit)
-		.offset(offset)
-		.execute();
 }
