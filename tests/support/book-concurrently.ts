@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { sql } from 'kysely';
 import type { Actor } from '../../src/lib/server/auth/session';
-import { bookPlaces, type BookResult } from '../../src/lib/server/bookings/bookings.service';
+import { bookPlaces } from '../../src/lib/server/bookings/bookings.service';
 import { openDatabase } from '../../src/lib/server/db/database';
 
-export type ProcessOutcome = BookResult | { ok: false; crashed: string };
+export type ProcessOutcome = Awaited<ReturnType<typeof bookPlaces>> | { ok: false; crashed: string };
 
 const [url, sessionId, nowText, ...userIds] = process.argv.slice(2);
 if (!url || !sessionId || !nowText || userIds.length === 0) {

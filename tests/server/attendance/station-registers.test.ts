@@ -244,7 +244,7 @@ describe('changing the workstations', () => {
 
 		const result = await saveStations(t.db, world.lead, world.programmeId, world.sessionId, rows, '20');
 
-		expect(result).toEqual({ ok: false, errors: { stations: expect.stringContaining('can no longer be changed') } });
+		expect(result).toEqual({ ok: false, code: 'refused', reason: 'stations_registered', message: expect.stringContaining('can no longer be changed'), field: 'stations' });
 		expect(await t.db.selectFrom('station').select('id').where('session_id', '=', world.sessionId).orderBy('position').execute()).toEqual(world.stationIds.map((id) => ({ id })));
 		expect(await stored(t.db, world.sessionId)).toHaveLength(1);
 	});

@@ -91,14 +91,14 @@ describe('bookPlaces', () => {
 
 describe('bookPlaces refusals', () => {
 	it.each([
-		['before booking opens', new Date('2030-02-28T12:00:00Z'), /not opened/],
+		['before booking opens', new Date('2030-02-28T12:00:00Z'), 'booking_not_open', /not opened/],
 		// Booking closes at the end of 15 March in UK time (GMT then), which is midnight UTC.
-		['after booking closes', new Date('2030-03-16T00:00:00Z'), /closed/]
-	])('refuses a school contact %s and saves nothing', async (_, now, message) => {
+		['after booking closes', new Date('2030-03-16T00:00:00Z'), 'booking_closed', /closed/]
+	])('refuses a school contact %s and saves nothing', async (_, now, reason, message) => {
 		const world = await makeProgramme(t.db);
 		const sessionId = await makeSession(t.db, world);
 		const result = await book(t.db, await makeContact(t.db), sessionId, 2, now);
-		expect(result).toEqual({ ok: false, errors: { places: expect.stringMatching(message) } });
+		expect(result).toEqual({ ok: false, code: 'refused', reason, message: expect.stringMatching(message), field: 'places' });
 		expect(await bookingsAt(sessionId)).toEqual([]);
 	});
 
@@ -109,18 +109,18 @@ describe('bookPlaces refusals', () => {
 		const world = await makeProgramme(t.db);
 		const sessionId = await makeSession(t.db, world, { yearGroups: ['Y6', 'Y7', 'Y8'] });
 		const result = await book(t.db, await makeContact(t.db, phase), sessionId, 2, OPEN, { yearGroup });
-		expect(result).toEqual({ ok: false, errors: { yearGroup: expect.any(String) } });
+		expect(result).toEqual({ ok: false, code: 'refused', reason: 'year_group_not_offered', message: expect.any(String), field: 'yearGroup' });
 		expect(await bookingsAt(sessionId)).toEqual([]);
 	});
 
 	it.each([
-		['no places', 0, /at least 1/],
-		['more places than the session has', 6, /5 places in all/]
-	])('refuses %s', async (_, places, message) => {
+		['no places', 0, { code: 'invalid', errors: { places: expect.stringMatching(/at least 1/) } }],
+		['more places than the session has', 6, { code: 'refused', reason: 'over_capacity', message: expect.stringMatching(/5 places in all/), field: 'places' }]
+	])('refuses %s', async (_, places, failure) => {
 		const world = await makeProgramme(t.db);
 		const sessionId = await makeSession(t.db, world, { capacity: '5' });
 		const result = await book(t.db, await makeContact(t.db), sessionId, places);
-		expect(result).toEqual({ ok: false, errors: { places: expect.stringMatching(message) } });
+		expect(result).toEqual({ ok: false, ...failure });
 		expect(await bookingsAt(sessionId)).toEqual([]);
 	});
 
@@ -128,10 +128,22 @@ describe('bookPlaces refusals', () => {
 		const world = await makeProgramme(t.db);
 		const sessionId = await makeSession(t.db, world, { capacity: '30', schoolCap: '3' });
 		const contact = await makeContact(t.db);
-		expect(await book(t.db, contact, sessionId, 4)).toEqual({ ok: false, errors: { places: 'Each school can book up to 3 places here' } });
+		expect(await book(t.db, contact, sessionId, 4)).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'over_school_cap',
+			message: 'Each school can book up to 3 places here',
+			field: 'places'
+		});
 		booked(await book(t.db, contact, sessionId, 2, minutesIntoWindow(1)));
 		const over = await book(t.db, contact, sessionId, 2, minutesIntoWindow(2));
-		expect(over).toEqual({ ok: false, errors: { places: expect.stringMatching(/up to 3 places here; .* already has 2, so you can book 1 more$/) } });
+		expect(over).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'over_school_cap',
+			message: expect.stringMatching(/up to 3 places here; .* already has 2, so you can book 1 more$/),
+			field: 'places'
+		});
 		expect(await bookingsAt(sessionId)).toEqual([expect.objectContaining({ places: 2, status: 'confirmed' })]);
 		// Another school has a cap of its own.
 		booked(await book(t.db, await makeContact(t.db), sessionId, 3, minutesIntoWindow(3)));
@@ -142,7 +154,7 @@ describe('bookPlaces refusals', () => {
 		const sessionId = await makeSession(t.db, world);
 		expect(await cancelSession(t.db, world.lead, world.programmeId, sessionId)).toEqual({ ok: true });
 		const result = await book(t.db, await makeContact(t.db), sessionId, 2);
-		expect(result).toEqual({ ok: false, errors: { places: expect.stringMatching(/cancelled/) } });
+		expect(result).toEqual({ ok: false, code: 'refused', reason: 'session_not_scheduled', message: expect.stringMatching(/cancelled/), field: 'places' });
 		expect(await bookingsAt(sessionId)).toEqual([]);
 	});
 });
@@ -181,7 +193,13 @@ describe('bookings that need approval', () => {
 		expect(await decideRequest(t.db, world.lead, request.bookingId, false)).toEqual({ ok: true });
 		expect(await storedBooking(t.db, request.bookingId)).toEqual({ status: 'cancelled', places: 4, confirmed_places: 0 });
 		expect(await outboxSubjects(t.db, contact.email)).toContainEqual(expect.stringMatching(/^Booking request declined: /));
-		expect(await decideRequest(t.db, world.lead, request.bookingId, true)).toEqual({ ok: false, errors: { decision: expect.any(String) } });
+		expect(await decideRequest(t.db, world.lead, request.bookingId, true)).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'not_requested',
+			message: expect.any(String),
+			field: 'decision'
+		});
 	});
 
 	it('refuses to approve a request once its session is cancelled', async () => {
@@ -189,7 +207,13 @@ describe('bookings that need approval', () => {
 		const sessionId = await makeSession(t.db, world, { requiresApproval: true });
 		const request = booked(await book(t.db, await makeContact(t.db), sessionId, 4));
 		await cancelSession(t.db, world.lead, world.programmeId, sessionId);
-		expect(await decideRequest(t.db, world.lead, request.bookingId, true)).toEqual({ ok: false, errors: { decision: expect.stringMatching(/cancelled/) } });
+		expect(await decideRequest(t.db, world.lead, request.bookingId, true)).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'session_not_scheduled',
+			message: expect.stringMatching(/cancelled/),
+			field: 'decision'
+		});
 		expect(await storedBooking(t.db, request.bookingId)).toEqual({ status: 'requested', places: 4, confirmed_places: 0 });
 	});
 });
@@ -259,7 +283,13 @@ describe('the waiting list', () => {
 		const sessionId = await makeSession(t.db, world, { capacity: '5' });
 		booked(await book(t.db, await makeContact(t.db), sessionId, 4));
 		const saved = await updateSessionDetails(t.db, world.lead, world.programmeId, sessionId, sessionValues({ capacity: '3' }), SCHEDULED_AT);
-		expect(saved).toEqual({ ok: false, errors: { capacity: expect.stringMatching(/^4 places are already confirmed/) } });
+		expect(saved).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'below_confirmed',
+			message: expect.stringMatching(/^4 places are already confirmed/),
+			field: 'capacity'
+		});
 		const row = await t.db.selectFrom('programme_session').select('capacity').where('id', '=', sessionId).executeTakeFirstOrThrow();
 		expect(row.capacity).toBe(5);
 	});

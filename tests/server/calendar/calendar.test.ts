@@ -27,6 +27,11 @@ afterAll(() => {
 const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, '');
 const uids = (ics: string) => [...unfold(ics).matchAll(/^UID:(.+)$/gm)].map((m) => m[1]);
 const uid = (bookingId: string) => `booking-${bookingId}@youth-programmes-tracker`;
+/** The calendar file of a booking that has one, failing the test otherwise. */
+const icsOf = (result: Awaited<ReturnType<typeof bookingCalendar>>) => {
+	if (!result.ok) throw new Error(`No calendar file: ${JSON.stringify(result)}`);
+	return result.ics;
+};
 const tokenOf = (url: string) => {
 	const match = url.match(/\/calendar\/([a-z2-7]+)\.ics$/);
 	if (!match?.[1]) throw new Error(`Not a feed address: ${url}`);
@@ -40,7 +45,7 @@ describe('bookingCalendar', () => {
 		const session = await makeSession(t.db, { starts_at: new Date('2030-06-12T08:30:00Z'), venue: 'Dover Town Hall, Biggin Street' });
 		const booking = await makeBooking(t.db, { session_id: session.id, school_id: contact.schoolId!, places: 30 });
 
-		const ics = unfold(await bookingCalendar(t.db, contact, booking.id));
+		const ics = unfold(icsOf(await bookingCalendar(t.db, contact, booking.id)));
 
 		expect(ics.match(/^BEGIN:VEVENT/gm)).toHaveLength(1);
 		expect(uids(ics)).toEqual([uid(booking.id)]);
@@ -57,7 +62,7 @@ describe('bookingCalendar', () => {
 		const programme = await makeProgramme(t.db, { name: 'Safety; Day, 2030\nEND:VCALENDAR' });
 		const booking = await makeBooking(t.db, { school_id: contact.schoolId!, session_id: (await makeSession(t.db, { programme_id: programme.id })).id });
 
-		const ics = unfold(await bookingCalendar(t.db, contact, booking.id));
+		const ics = unfold(icsOf(await bookingCalendar(t.db, contact, booking.id)));
 
 		expect(ics.match(/^END:VCALENDAR/gm)).toHaveLength(1);
 		expect(ics).toMatch(/^NAME:Safety\\; Day\\, 2030\\nEND:VCALENDAR\r$/m);
@@ -72,14 +77,26 @@ describe('bookingCalendar', () => {
 		expect(await auditEvents(t.db, 'access.refused')).toEqual([expect.objectContaining({ actor_id: contact.id, entity_id: theirs.id })]);
 	});
 
-	it('has no calendar file for a booking without confirmed places or at a cancelled session', async () => {
+	it('refuses, saying why, a calendar file for a booking without confirmed places or at a cancelled session', async () => {
 		const contact = await makeActor(t.db, { role: 'school' });
 		const waiting = await makeBooking(t.db, { school_id: contact.schoolId!, status: 'waitlisted', confirmed_places: 0 });
 		const cancelledSession = await makeSession(t.db, { status: 'cancelled' });
 		const atCancelled = await makeBooking(t.db, { school_id: contact.schoolId!, session_id: cancelledSession.id });
 
-		await expect(bookingCalendar(t.db, contact, waiting.id)).rejects.toMatchObject({ status: 404 });
-		await expect(bookingCalendar(t.db, contact, atCancelled.id)).rejects.toMatchObject({ status: 404 });
+		expect(await bookingCalendar(t.db, contact, waiting.id)).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'no_confirmed_places',
+			message: 'This booking has no confirmed places yet, so there is nothing to add to a calendar'
+		});
+		expect(await bookingCalendar(t.db, contact, atCancelled.id)).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'session_cancelled',
+			message: 'This session has been cancelled, so there is nothing to add to a calendar'
+		});
+		// The actor may see the booking itself: nothing here is an access refusal to audit.
+		expect(await auditEvents(t.db, 'access.refused')).toEqual([]);
 	});
 });
 

@@ -140,7 +140,12 @@ describe('cancelSession', () => {
 		for (const contact of [first, second]) {
 			expect(await outboxSubjects(t.db, contact.email)).toContainEqual(expect.stringMatching(/^Session cancelled: /));
 		}
-		expect(await cancelSession(t.db, world.lead, world.programmeId, sessionId)).toEqual({ ok: false, message: expect.any(String) });
+		expect(await cancelSession(t.db, world.lead, world.programmeId, sessionId)).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'not_scheduled',
+			message: expect.any(String)
+		});
 	});
 });
 
@@ -149,7 +154,7 @@ describe('completeSession', () => {
 		const world = await makeProgramme(t.db);
 		const sessionId = await makeSession(t.db, world);
 		const early = await completeSession(t.db, world.lead, world.programmeId, sessionId, SCHEDULED_AT);
-		expect(early).toEqual({ ok: false, message: expect.stringMatching(/once it has started/) });
+		expect(early).toEqual({ ok: false, code: 'refused', reason: 'not_started', message: expect.stringMatching(/once it has started/) });
 		const later = await completeSession(t.db, world.lead, world.programmeId, sessionId, new Date('2030-03-20T10:00:00Z'));
 		expect(later).toEqual({ ok: true });
 		const session = await t.db.selectFrom('programme_session').select('status').where('id', '=', sessionId).executeTakeFirstOrThrow();

@@ -37,11 +37,22 @@ export function bookingValuesFromForm(form: FormData): BookingValues {
 	};
 }
 
+/** The form that changes a booking's places. */
+export function changeValuesFromForm(form: FormData): { places: string } {
+	return { places: field(form, 'places') };
+}
+
 export function parsePlaces(value: string): number | string {
 	if (value === '') return 'Enter the number of places';
 	if (!/^\d{1,5}$/.test(value)) return 'Places must be a whole number, like 30';
 	const places = Number(value);
 	return places < 1 ? 'Book at least 1 place' : places;
+}
+
+/** The places of a change to a booking: a booking is cancelled, not changed to none. */
+export function parseChangedPlaces(value: string): number | string {
+	if (/^\d{1,5}$/.test(value) && Number(value) < 1) return 'Book at least 1 place, or cancel the booking';
+	return parsePlaces(value);
 }
 
 /** The form's own checks; the session's rules (window, year groups, places left, cap) come after. */

@@ -4,13 +4,14 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { BookingStatus, DB } from '../db/schema';
-import type { FieldErrors } from '../result';
+import { hasErrors, invalid, invalidField, ok, refused, type Failure, type Result } from '../result';
+import { reportFiguresChanged } from '../reports/rollups';
 import { canManageProgramme } from '../programmes/programmes.service';
 import { findSchool } from '../schools/schools.queries';
 import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
 import { phaseYearGroups } from '../../year-groups';
 import { sendBookingEmails, type BookingEmail } from './bookings.emails';
-import { validateBooking, type BookingValues } from './bookings.schema';
+import { parseChangedPlaces, validateBooking, type BookingValues } from './bookings.schema';
 import * as queries from './bookings.queries';
 
 const target = (entityId?: string) => ({ entityType: 'booking', entityId });
@@ -42,20 +43,16 @@ export async function fillFromWaitlist(trx: Transaction<DB>, session: { id: stri
 	return promotions;
 }
 
-export type BookResult =
-	| { ok: true; bookingId: string; status: BookingStatus; places: number; confirmedPlaces: number; repeated: boolean }
-	| { ok: false; errors: FieldErrors };
-
 type LockedSession = NonNullable<Awaited<ReturnType<typeof lockSession>>>;
 
 /** What stops this booking at this session now: cancelled or past sessions, the window, year groups. */
-function sessionProblems(session: LockedSession, yearGroupOk: boolean, isSchool: boolean, now: Date): FieldErrors {
-	if (session.status !== 'scheduled') return { places: `This session is ${session.status} and cannot be booked` };
-	if (now >= session.starts_at) return { places: 'This session has already started' };
-	if (isSchool && now < session.booking_opens_at) return { places: 'Booking for this session has not opened yet' };
-	if (isSchool && now >= session.booking_closes_at) return { places: 'Booking for this session has closed' };
-	if (!yearGroupOk) return { yearGroup: 'This session is not open to that year group at your school' };
-	return {};
+function sessionProblem(session: LockedSession, yearGroupOk: boolean, isSchool: boolean, now: Date): Failure | undefined {
+	if (session.status !== 'scheduled') return refused('session_not_scheduled', `This session is ${session.status} and cannot be booked`, 'places');
+	if (now >= session.starts_at) return refused('session_started', 'This session has already started', 'places');
+	if (isSchool && now < session.booking_opens_at) return refused('booking_not_open', 'Booking for this session has not opened yet', 'places');
+	if (isSchool && now >= session.booking_closes_at) return refused('booking_closed', 'Booking for this session has closed', 'places');
+	if (!yearGroupOk) return refused('year_group_not_offered', 'This session is not open to that year group at your school', 'yearGroup');
+	return undefined;
 }
 
 /** The session a booking is for, if the actor may book it: a 404 otherwise. */
@@ -73,34 +70,40 @@ async function bookableSession(db: Db, actor: Actor, sessionId: string) {
  * the booking written, in one transaction, so concurrent requests never overbook. A form sent
  * twice (the same idempotency key) finds the booking the first one made.
  */
-export async function bookPlaces(db: Db, actor: Actor, sessionId: string, values: BookingValues, now = new Date()): Promise<BookResult> {
+export async function bookPlaces(
+	db: Db,
+	actor: Actor,
+	sessionId: string,
+	values: BookingValues,
+	now = new Date()
+): Promise<Result<{ bookingId: string; status: BookingStatus; places: number; confirmedPlaces: number; repeated: boolean }>> {
 	await bookableSession(db, actor, sessionId);
 	const isSchool = actor.role === 'school';
 	const { errors, input } = validateBooking(values, { needsSchool: !isSchool });
 	if (isSchool) input.schoolId = actor.schoolId!;
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	const school = await findSchool(db, input.schoolId);
-	if (!school?.active) return { ok: false, errors: { schoolId: 'Select the school' } };
+	if (!school?.active) return invalidField('schoolId', 'Select the school');
 
-	const repeated = async (): Promise<BookResult | undefined> => {
+	const repeated = async () => {
 		const earlier = input.idempotencyKey ? await queries.findBookingByKey(db, input.idempotencyKey) : undefined;
 		if (!earlier) return undefined;
 		if (earlier.session_id !== sessionId || earlier.school_id !== input.schoolId) return refuse(db, actor, target(earlier.id));
-		return { ok: true, bookingId: earlier.id, status: earlier.status, places: earlier.places, confirmedPlaces: earlier.confirmed_places, repeated: true };
+		return ok({ bookingId: earlier.id, status: earlier.status, places: earlier.places, confirmedPlaces: earlier.confirmed_places, repeated: true });
 	};
 	const before = await repeated();
 	if (before) return before;
 
-	let outcome: { result: BookResult; emails: BookingEmail[] };
+	let outcome;
 	try {
 		outcome = await withTransaction(db, async (trx) => {
 			const locked = await lockSession(trx, sessionId);
-			if (!locked) return { result: { ok: false, errors: { places: 'This session no longer exists' } }, emails: [] };
+			if (!locked) return refused('session_missing', 'This session no longer exists', 'places');
 			const yearGroupOk = locked.year_groups.includes(input.yearGroup) && phaseYearGroups[school.phase].includes(input.yearGroup);
-			const problems = sessionProblems(locked, yearGroupOk, isSchool, now);
-			if (Object.keys(problems).length > 0) return { result: { ok: false, errors: problems }, emails: [] };
+			const problem = sessionProblem(locked, yearGroupOk, isSchool, now);
+			if (problem) return problem;
 			if (input.places > locked.capacity) {
-				return { result: { ok: false, errors: { places: `This session has ${locked.capacity} places in all` } }, emails: [] };
+				return refused('over_capacity', `This session has ${locked.capacity} places in all`, 'places');
 			}
 			if (locked.school_cap !== null) {
 				const held = await queries.sumSchoolPlaces(trx, sessionId, input.schoolId);
@@ -110,7 +113,7 @@ export async function bookPlaces(db: Db, actor: Actor, sessionId: string, values
 						held > 0
 							? `Each school can book up to ${locked.school_cap} places here; ${school.name} already has ${held}, so you can book ${left} more`
 							: `Each school can book up to ${locked.school_cap} places here`;
-					return { result: { ok: false, errors: { places: message } }, emails: [] };
+					return refused('over_school_cap', message, 'places');
 				}
 			}
 			const needsApproval = isSchool && locked.requires_approval;
@@ -141,13 +144,11 @@ export async function bookPlaces(db: Db, actor: Actor, sessionId: string, values
 				address: actor.address
 			});
 			const others = promotions.filter((p) => p.bookingId !== booking.id);
-			return {
-				result: { ok: true, bookingId: booking.id, status, places: input.places, confirmedPlaces, repeated: false },
-				emails: [
-					{ bookingId: booking.id, kind: status === 'confirmed' ? 'confirmed' : status === 'requested' ? 'requested' : 'waitlisted' },
-					...others.map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
-				]
-			};
+			const emails: BookingEmail[] = [
+				{ bookingId: booking.id, kind: status === 'confirmed' ? 'confirmed' : status === 'requested' ? 'requested' : 'waitlisted' },
+				...others.map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
+			];
+			return ok({ bookingId: booking.id, status, places: input.places, confirmedPlaces, repeated: false, emails });
 		});
 	} catch (error) {
 		// Two sends of one form racing: the second hits the key's unique index; answer as the first.
@@ -155,8 +156,11 @@ export async function bookPlaces(db: Db, actor: Actor, sessionId: string, values
 		if (again) return again;
 		throw error;
 	}
-	await sendBookingEmails(db, outcome.emails);
-	return outcome.result;
+	if (!outcome.ok) return outcome;
+	const { emails, ...booked } = outcome;
+	reportFiguresChanged();
+	await sendBookingEmails(db, emails);
+	return booked;
 }
 
 /** A booking the actor may see: their school's, or one at a programme they manage. */
@@ -168,31 +172,29 @@ export async function getBooking(db: Db, actor: Actor, id: string) {
 	return refuse(db, actor, target(id));
 }
 
-type ChangeResult = { ok: true } | { ok: false; errors: FieldErrors };
-
 /**
  * Changes a booking's places or cancels it (places 0). Places given up go to the waiting list in
  * order; asking for more moves the booking's waiting places to the back of it (its confirmed
  * places stay confirmed). Schools may change a booking
  * until booking closes; leads until the session starts.
  */
-async function changeBooking(db: Db, actor: Actor, id: string, places: number, action: 'booking.changed' | 'booking.cancelled', now: Date): Promise<ChangeResult> {
+async function changeBooking(db: Db, actor: Actor, id: string, places: number, action: 'booking.changed' | 'booking.cancelled', now: Date): Promise<Result> {
 	const detail = await getBooking(db, actor, id);
 	const field = action === 'booking.cancelled' ? 'cancel' : 'places';
 	const outcome = await withTransaction(db, async (trx) => {
 		const session = await lockSession(trx, detail.session_id);
 		const booking = await queries.lockBooking(trx, id);
-		if (!session || !booking) return { result: { ok: false, errors: { [field]: 'This booking no longer exists' } } as ChangeResult, emails: [] };
-		if (booking.status === 'cancelled') return { result: { ok: false, errors: { [field]: 'This booking is already cancelled' } } as ChangeResult, emails: [] };
-		if (session.status !== 'scheduled') return { result: { ok: false, errors: { [field]: `This session is ${session.status}` } } as ChangeResult, emails: [] };
+		if (!session || !booking) return refused('booking_missing', 'This booking no longer exists', field);
+		if (booking.status === 'cancelled') return refused('already_cancelled', 'This booking is already cancelled', field);
+		if (session.status !== 'scheduled') return refused('session_not_scheduled', `This session is ${session.status}`, field);
 		const closes = actor.role === 'school' ? session.booking_closes_at : session.starts_at;
-		if (now >= closes) return { result: { ok: false, errors: { [field]: 'Booking for this session has closed: contact the programme team to change it' } } as ChangeResult, emails: [] };
+		if (now >= closes) return refused('booking_closed', 'Booking for this session has closed: contact the programme team to change it', field);
 		if (places > 0) {
-			if (places > session.capacity) return { result: { ok: false, errors: { places: `This session has ${session.capacity} places in all` } } as ChangeResult, emails: [] };
+			if (places > session.capacity) return refused('over_capacity', `This session has ${session.capacity} places in all`, 'places');
 			if (session.school_cap !== null) {
 				const others = await queries.sumSchoolPlaces(trx, session.id, booking.school_id, booking.id);
 				if (others + places > session.school_cap) {
-					return { result: { ok: false, errors: { places: `Each school can book up to ${session.school_cap} places here` } } as ChangeResult, emails: [] };
+					return refused('over_school_cap', `Each school can book up to ${session.school_cap} places here`, 'places');
 				}
 			}
 		}
@@ -221,36 +223,37 @@ async function changeBooking(db: Db, actor: Actor, id: string, places: number, a
 			{ bookingId: id, kind: places === 0 ? 'cancelled' : 'changed' },
 			...promotions.filter((p) => p.bookingId !== id).map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
 		];
-		return { result: { ok: true } as ChangeResult, emails };
+		return ok({ emails });
 	});
+	if (!outcome.ok) return outcome;
+	reportFiguresChanged();
 	await sendBookingEmails(db, outcome.emails);
-	return outcome.result;
+	return ok();
 }
 
-export async function changePlaces(db: Db, actor: Actor, id: string, placesText: string, now = new Date()): Promise<ChangeResult> {
-	const places = placesText === '' ? 'Enter the number of places' : /^\d{1,5}$/.test(placesText) ? Number(placesText) : 'Places must be a whole number, like 30';
-	if (typeof places === 'string') return { ok: false, errors: { places } };
-	if (places < 1) return { ok: false, errors: { places: 'Book at least 1 place, or cancel the booking' } };
+export async function changePlaces(db: Db, actor: Actor, id: string, placesText: string, now = new Date()): Promise<Result> {
+	const places = parseChangedPlaces(placesText);
+	if (typeof places === 'string') return invalidField('places', places);
 	return changeBooking(db, actor, id, places, 'booking.changed', now);
 }
 
-export async function cancelBooking(db: Db, actor: Actor, id: string, now = new Date()): Promise<ChangeResult> {
+export async function cancelBooking(db: Db, actor: Actor, id: string, now = new Date()): Promise<Result> {
 	return changeBooking(db, actor, id, 0, 'booking.cancelled', now);
 }
 
 /** A lead approves a requested booking: it joins the queue where it asked, and takes free places. */
-export async function decideRequest(db: Db, actor: Actor, id: string, approve: boolean): Promise<ChangeResult> {
+export async function decideRequest(db: Db, actor: Actor, id: string, approve: boolean): Promise<Result> {
 	const detail = await getBooking(db, actor, id);
 	if (actor.role === 'school') return refuse(db, actor, target(id));
 	const outcome = await withTransaction(db, async (trx) => {
 		const session = await lockSession(trx, detail.session_id);
 		const booking = await queries.lockBooking(trx, id);
 		if (!session || booking?.status !== 'requested') {
-			return { result: { ok: false, errors: { decision: 'This booking is no longer waiting for approval' } } as ChangeResult, emails: [] };
+			return refused('not_requested', 'This booking is no longer waiting for approval', 'decision');
 		}
 		// A cancelled or completed session has no places to give; declining still tidies up.
 		if (approve && session.status !== 'scheduled') {
-			return { result: { ok: false, errors: { decision: `This session is ${session.status}` } } as ChangeResult, emails: [] };
+			return refused('session_not_scheduled', `This session is ${session.status}`, 'decision');
 		}
 		await queries.updateBooking(trx, id, approve ? { status: 'waitlisted' } : { status: 'cancelled', cancelled_at: new Date() });
 		const promotions = approve ? await fillFromWaitlist(trx, session) : [];
@@ -260,10 +263,12 @@ export async function decideRequest(db: Db, actor: Actor, id: string, approve: b
 			{ bookingId: id, kind: !approve ? 'declined' : mine?.nowConfirmed ? 'confirmed' : 'waitlisted' },
 			...promotions.filter((p) => p.bookingId !== id).map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
 		];
-		return { result: { ok: true } as ChangeResult, emails };
+		return ok({ emails });
 	});
+	if (!outcome.ok) return outcome;
+	reportFiguresChanged();
 	await sendBookingEmails(db, outcome.emails);
-	return outcome.result;
+	return ok();
 }
 
 /** The bookings of a session: all of them for its leads and admins, a school's own for a school. */

@@ -1,4 +1,3 @@
-import { error } from '@sveltejs/kit';
 import ical, { ICalCalendarMethod, ICalEventStatus, type ICalCalendar } from 'ical-generator';
 import { withTransaction, type Db } from '../db';
 import type { BookingStatus, SessionStatus, YearGroup } from '../db/schema';
@@ -8,6 +7,7 @@ import type { Actor } from '../auth/session';
 import { generateToken, hashToken } from '../auth/tokens';
 import { getBooking } from '../bookings/bookings.service';
 import { appOrigin } from '../origin';
+import { ok, refused, type Result } from '../result';
 import { plural } from '../../format';
 import { yearGroupLabels } from '../../year-groups';
 import * as queries from './calendar.queries';
@@ -81,17 +81,17 @@ function addEvent(calendar: ICalCalendar, b: EventSource): void {
 /**
  * One booking as a calendar file. Anyone who may see the booking may download it (others get
  * the audited 404 of getBooking). A booking with no confirmed places, or at a cancelled session,
- * has nothing to put in a calendar: that is a plain 404 with a message saying why, not audited,
- * since the actor may see the booking itself. Pages should offer the link only when
- * hasCalendarEvent(booking) is true.
+ * has nothing to put in a calendar: that is refused with a message saying why, not audited,
+ * since the actor may see the booking itself (the route answers it as a 404 with that message).
+ * Pages should offer the link only when hasCalendarEvent(booking) is true.
  */
-export async function bookingCalendar(db: Db, actor: Actor, bookingId: string): Promise<string> {
+export async function bookingCalendar(db: Db, actor: Actor, bookingId: string): Promise<Result<{ ics: string }>> {
 	const booking = await getBooking(db, actor, bookingId);
-	if (booking.session_status === 'cancelled') error(404, 'This session has been cancelled, so there is nothing to add to a calendar');
-	if (!holdsPlaces(booking)) error(404, 'This booking has no confirmed places yet, so there is nothing to add to a calendar');
+	if (booking.session_status === 'cancelled') return refused('session_cancelled', 'This session has been cancelled, so there is nothing to add to a calendar');
+	if (!holdsPlaces(booking)) return refused('no_confirmed_places', 'This booking has no confirmed places yet, so there is nothing to add to a calendar');
 	const calendar = newCalendar(booking.programme_name);
 	addEvent(calendar, booking);
-	return calendar.toString();
+	return ok({ ics: calendar.toString() });
 }
 
 export interface FeedStatus {

@@ -1,31 +1,14 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import type { Actor } from '../auth/session';
-import type { FieldErrors } from '../result';
+import { hasErrors, invalid, ok, refused, type FieldErrors, type Result } from '../result';
 import { listBookingsForSession } from '../bookings/bookings.queries';
 import { hasStationHeadcounts } from '../attendance/station-registers.queries';
 import { yearGroupLabels } from '../../year-groups';
 import { buildRotationGrid } from './rotation';
 import { getManagedSession, getSession } from './sessions.service';
+import { validateStations, type StationRow } from './sessions.schema';
 import * as queries from './sessions.queries';
-
-export const MAX_STATIONS = 12;
-
-export interface StationRow {
-	name: string;
-	theme: string;
-	places: string;
-}
-
-/** Reads the station rows of the form; fully blank rows are ignored. */
-export function stationRowsFromForm(form: FormData): StationRow[] {
-	const rows: StationRow[] = [];
-	for (let i = 0; i < MAX_STATIONS; i++) {
-		const get = (key: string) => String(form.get(`stations.${i}.${key}`) ?? '').trim();
-		rows.push({ name: get('name'), theme: get('theme'), places: get('places') });
-	}
-	return rows;
-}
 
 /** Sets a carousel session's workstations and rotation length. */
 export async function saveStations(
@@ -35,31 +18,22 @@ export async function saveStations(
 	sessionId: string,
 	rows: StationRow[],
 	rotationMinutesText: string
-): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+): Promise<Result> {
 	const session = await getManagedSession(db, actor, programmeId, sessionId);
-	const errors: FieldErrors = {};
-	if (session.shape !== 'carousel') errors.stations = 'Only a carousel session has workstations';
-	const used = rows.map((row, i) => ({ ...row, i })).filter((r) => r.name || r.theme || r.places);
-	if (used.length === 0) errors['stations.0.name'] = 'Enter at least one workstation';
-	for (const row of used) {
-		if (!row.name) errors[`stations.${row.i}.name`] = `Enter the name of workstation ${row.i + 1}`;
-		if (!row.theme) errors[`stations.${row.i}.theme`] = `Enter the theme of workstation ${row.i + 1}`;
-		if (!/^\d{1,4}$/.test(row.places) || Number(row.places) < 1) errors[`stations.${row.i}.places`] = `Places at workstation ${row.i + 1} must be a whole number, 1 or more`;
-	}
-	const minutes = Number(rotationMinutesText);
-	if (!/^\d{1,3}$/.test(rotationMinutesText) || minutes < 5 || minutes > 240) errors.rotationMinutes = 'Rotation length must be between 5 and 240 minutes';
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	const { errors: rowErrors, stations, rotationMinutes } = validateStations(rows, rotationMinutesText);
+	const errors: FieldErrors = session.shape === 'carousel' ? rowErrors : { stations: 'Only a carousel session has workstations', ...rowErrors };
+	if (hasErrors(errors)) return invalid(errors);
 	return withTransaction(db, async (trx) => {
 		// Replacing the workstations gives them new ids: once a station register is saved
 		// (which locks the session too), the counts would lose their station, so refuse.
 		await queries.lockSession(trx, sessionId);
 		if (await hasStationHeadcounts(trx, sessionId)) {
-			return { ok: false, errors: { stations: 'Workstation registers have been recorded for this session, so its workstations can no longer be changed' } };
+			return refused('stations_registered', 'Workstation registers have been recorded for this session, so its workstations can no longer be changed', 'stations');
 		}
-		await queries.replaceStations(trx, sessionId, used.map((r) => ({ name: r.name, theme: r.theme, places: Number(r.places) })));
-		await queries.updateSession(trx, sessionId, { rotation_minutes: minutes });
-		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.stations_saved', entityType: 'session', entityId: sessionId, detail: { stations: used.length }, address: actor.address });
-		return { ok: true };
+		await queries.replaceStations(trx, sessionId, stations);
+		await queries.updateSession(trx, sessionId, { rotation_minutes: rotationMinutes });
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.stations_saved', entityType: 'session', entityId: sessionId, detail: { stations: stations.length }, address: actor.address });
+		return ok();
 	});
 }
 

@@ -161,3 +161,44 @@ export function validateSession(
 		}
 	};
 }
+
+export const MAX_STATIONS = 12;
+
+export interface StationRow {
+	name: string;
+	theme: string;
+	places: string;
+}
+
+/** Reads the station rows of the form; fully blank rows are ignored. */
+export function stationRowsFromForm(form: FormData): StationRow[] {
+	const rows: StationRow[] = [];
+	for (let i = 0; i < MAX_STATIONS; i++) {
+		const get = (key: string) => String(form.get(`stations.${i}.${key}`) ?? '').trim();
+		rows.push({ name: get('name'), theme: get('theme'), places: get('places') });
+	}
+	return rows;
+}
+
+/** The workstations form: its rows and the rotation length, as typed. */
+export function stationValuesFromForm(form: FormData): { rows: StationRow[]; rotationMinutes: string } {
+	return { rows: stationRowsFromForm(form), rotationMinutes: field(form, 'rotationMinutes') };
+}
+
+/** Checks the workstation rows (blank rows are skipped) and the rotation length. */
+export function validateStations(
+	rows: StationRow[],
+	rotationMinutesText: string
+): { errors: FieldErrors; stations: { name: string; theme: string; places: number }[]; rotationMinutes: number } {
+	const errors: FieldErrors = {};
+	const used = rows.map((row, i) => ({ ...row, i })).filter((r) => r.name || r.theme || r.places);
+	if (used.length === 0) errors['stations.0.name'] = 'Enter at least one workstation';
+	for (const row of used) {
+		if (!row.name) errors[`stations.${row.i}.name`] = `Enter the name of workstation ${row.i + 1}`;
+		if (!row.theme) errors[`stations.${row.i}.theme`] = `Enter the theme of workstation ${row.i + 1}`;
+		if (!/^\d{1,4}$/.test(row.places) || Number(row.places) < 1) errors[`stations.${row.i}.places`] = `Places at workstation ${row.i + 1} must be a whole number, 1 or more`;
+	}
+	const minutes = Number(rotationMinutesText);
+	if (!/^\d{1,3}$/.test(rotationMinutesText) || minutes < 5 || minutes > 240) errors.rotationMinutes = 'Rotation length must be between 5 and 240 minutes';
+	return { errors, stations: used.map((r) => ({ name: r.name, theme: r.theme, places: Number(r.places) })), rotationMinutes: minutes };
+}

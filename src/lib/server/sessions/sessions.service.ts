@@ -3,7 +3,8 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { SchoolPhase } from '../db/schema';
-import type { FieldErrors } from '../result';
+import { hasErrors, invalid, ok, refused, type Result } from '../result';
+import { reportFiguresChanged } from '../reports/rollups';
 import { sendBookingEmails } from '../bookings/bookings.emails';
 import { fillFromWaitlist } from '../bookings/bookings.service';
 import { listBookingsForSession } from '../bookings/bookings.queries';
@@ -78,10 +79,8 @@ function sessionRow(input: SessionInput, times: SessionTimes) {
 	};
 }
 
-type SaveResult = { ok: true; ids: string[] } | { ok: false; errors: FieldErrors };
-
 /** Schedules one session or a series of them for a programme the actor leads. */
-export async function scheduleSessions(db: Db, actor: Actor, programmeId: string, values: SessionValues, now = new Date()): Promise<SaveResult> {
+export async function scheduleSessions(db: Db, actor: Actor, programmeId: string, values: SessionValues, now = new Date()): Promise<Result<{ ids: string[] }>> {
 	const programme = await getManagedProgramme(db, actor, programmeId);
 	const { errors, input } = validateSession(values, {
 		programmeYearGroups: programme.year_groups,
@@ -89,7 +88,7 @@ export async function scheduleSessions(db: Db, actor: Actor, programmeId: string
 		now,
 		series: true
 	});
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	return withTransaction(db, async (trx) => {
 		const rows = await queries.insertSessions(
 			trx,
@@ -103,7 +102,7 @@ export async function scheduleSessions(db: Db, actor: Actor, programmeId: string
 			detail: { sessions: rows.map((r) => r.id) },
 			address: actor.address
 		});
-		return { ok: true, ids: rows.map((r) => r.id) };
+		return ok({ ids: rows.map((r) => r.id) });
 	});
 }
 
@@ -111,7 +110,14 @@ export async function scheduleSessions(db: Db, actor: Actor, programmeId: string
  * Changes a session's details. Its capacity cannot go below the places already confirmed; a
  * higher capacity goes to the waiting list at once.
  */
-export async function updateSessionDetails(db: Db, actor: Actor, programmeId: string, id: string, values: SessionValues, now = new Date()): Promise<SaveResult> {
+export async function updateSessionDetails(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	id: string,
+	values: SessionValues,
+	now = new Date()
+): Promise<Result<{ ids: string[] }>> {
 	const programme = await getManagedProgramme(db, actor, programmeId);
 	await getManagedSession(db, actor, programmeId, id);
 	const { errors, input } = validateSession(values, {
@@ -120,27 +126,28 @@ export async function updateSessionDetails(db: Db, actor: Actor, programmeId: st
 		now,
 		series: false
 	});
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	const times = input.occurrences[0]!;
 	const outcome = await withTransaction(db, async (trx) => {
 		const locked = await queries.lockSession(trx, id);
-		if (!locked || locked.status !== 'scheduled') return { errors: { date: 'Only a scheduled session can be changed' } as FieldErrors, promotions: [] };
+		if (!locked || locked.status !== 'scheduled') return refused('not_scheduled', 'Only a scheduled session can be changed', 'date');
 		const confirmed = (await queries.findSessionSummary(trx, id))!.confirmed;
 		if (input.capacity < confirmed) {
-			return { errors: { capacity: `${confirmed} places are already confirmed: places cannot be fewer than that` } as FieldErrors, promotions: [] };
+			return refused('below_confirmed', `${confirmed} places are already confirmed: places cannot be fewer than that`, 'capacity');
 		}
 		await queries.updateSession(trx, id, sessionRow(input, times));
 		const promotions = await fillFromWaitlist(trx, { id, capacity: input.capacity });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.updated', ...target(id), address: actor.address });
-		return { errors: {} as FieldErrors, promotions };
+		return ok({ promotions });
 	});
-	if (Object.keys(outcome.errors).length > 0) return { ok: false, errors: outcome.errors };
+	if (!outcome.ok) return outcome;
+	reportFiguresChanged();
 	await sendBookingEmails(db, outcome.promotions.map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const })));
-	return { ok: true, ids: [id] };
+	return ok({ ids: [id] });
 }
 
 /** Cancels a session: its bookings are kept as history, and every school that booked is emailed. */
-export async function cancelSession(db: Db, actor: Actor, programmeId: string, id: string): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function cancelSession(db: Db, actor: Actor, programmeId: string, id: string): Promise<Result> {
 	await getManagedSession(db, actor, programmeId, id);
 	const bookings = await withTransaction(db, async (trx) => {
 		const locked = await queries.lockSession(trx, id);
@@ -149,21 +156,23 @@ export async function cancelSession(db: Db, actor: Actor, programmeId: string, i
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.cancelled', ...target(id), address: actor.address });
 		return (await listBookingsForSession(trx, id)).filter((b) => b.status !== 'cancelled');
 	});
-	if (!bookings) return { ok: false, message: 'Only a scheduled session can be cancelled' };
+	if (!bookings) return refused('not_scheduled', 'Only a scheduled session can be cancelled');
+	reportFiguresChanged();
 	await sendBookingEmails(db, bookings.map((b) => ({ bookingId: b.id, kind: 'session_cancelled' as const })));
-	return { ok: true };
+	return ok();
 }
 
 /** Marks a session that has taken place as completed. */
-export async function completeSession(db: Db, actor: Actor, programmeId: string, id: string, now = new Date()): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function completeSession(db: Db, actor: Actor, programmeId: string, id: string, now = new Date()): Promise<Result> {
 	const session = await getManagedSession(db, actor, programmeId, id);
-	if (session.status !== 'scheduled') return { ok: false, message: 'Only a scheduled session can be marked completed' };
-	if (session.starts_at > now) return { ok: false, message: 'A session can be marked completed once it has started' };
+	if (session.status !== 'scheduled') return refused('not_scheduled', 'Only a scheduled session can be marked completed');
+	if (session.starts_at > now) return refused('not_started', 'A session can be marked completed once it has started');
 	await withTransaction(db, async (trx) => {
 		await queries.updateSession(trx, id, { status: 'completed' });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.completed', ...target(id), address: actor.address });
 	});
-	return { ok: true };
+	reportFiguresChanged();
+	return ok();
 }
 
 /** Every session of a programme the actor manages, latest first. */

@@ -1,10 +1,10 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { cancelBooking, changePlaces, getBooking } from '$lib/server/bookings/bookings.service';
-import { field } from '$lib/server/forms';
+import { changeValuesFromForm } from '$lib/server/bookings/bookings.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const booking = await getBooking(getDb(), signedIn(locals), idParam(params.id));
@@ -19,14 +19,14 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 
 export const actions: Actions = {
 	change: async ({ request, locals, params }) => {
-		const places = field(await request.formData(), 'places');
-		const result = await changePlaces(getDb(), signedIn(locals), idParam(params.id), places);
-		if (!result.ok) return fail(400, { places, errors: result.errors });
+		const values = changeValuesFromForm(await request.formData());
+		const result = await changePlaces(getDb(), signedIn(locals), idParam(params.id), values.places);
+		if (!result.ok) return failed(result, values, 'places');
 		redirect(303, `/bookings/${params.id}?notice=changed`);
 	},
 	cancel: async ({ locals, params }) => {
 		const result = await cancelBooking(getDb(), signedIn(locals), idParam(params.id));
-		if (!result.ok) return fail(400, { errors: result.errors });
+		if (!result.ok) return failed(result, {}, 'cancel');
 		redirect(303, `/bookings/${params.id}?notice=cancelled`);
 	}
 };

@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { decideRequest, listSessionBookings } from '$lib/server/bookings/bookings.service';
 import { canManageProgramme } from '$lib/server/programmes/programmes.service';
@@ -6,7 +6,7 @@ import { getSession } from '$lib/server/sessions/sessions.service';
 import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const session = await getSession(getDb(), signedIn(locals), idParam(params.id));
@@ -24,7 +24,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 async function decide({ request, locals, params }: Parameters<Actions[string]>[0], approve: boolean) {
 	const bookingId = idParam(field(await request.formData(), 'bookingId'));
 	const result = await decideRequest(getDb(), signedIn(locals), bookingId, approve);
-	if (!result.ok) return fail(400, { errors: result.errors });
+	if (!result.ok) return failed(result, undefined, 'decision');
 	redirect(303, `/sessions/${params.id}?notice=${approve ? 'approved' : 'declined'}`);
 }
 

@@ -1,3 +1,4 @@
+import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { bookingCalendar } from '$lib/server/calendar/calendar.service';
 import { notFound } from '$lib/server/result';
@@ -7,8 +8,10 @@ import { signedIn } from '$lib/server/web/respond';
 
 export const GET: RequestHandler = async ({ locals, params }) => {
 	if (!UUID.test(params.id)) notFound();
-	const body = await bookingCalendar(getDb(), signedIn(locals), params.id);
-	return new Response(body, {
+	const result = await bookingCalendar(getDb(), signedIn(locals), params.id);
+	// Nothing to put in a calendar: the same 404 as ever, saying why.
+	if (!result.ok) error(404, result.code === 'refused' ? result.message : 'Page not found');
+	return new Response(result.ics, {
 		headers: {
 			'content-type': 'text/calendar; charset=utf-8',
 			'content-disposition': 'attachment; filename="booking.ics"'

@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { bookPlaces } from '$lib/server/bookings/bookings.service';
 import { bookingValuesFromForm } from '$lib/server/bookings/bookings.schema';
@@ -8,7 +8,7 @@ import { canManageProgramme } from '$lib/server/programmes/programmes.service';
 import { idParam } from '$lib/server/web/route-params';
 import { phaseYearGroups } from '$lib/year-groups';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const actor = signedIn(locals);
@@ -34,7 +34,7 @@ export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const values = bookingValuesFromForm(await request.formData());
 		const result = await bookPlaces(getDb(), signedIn(locals), idParam(params.id), values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/bookings/${result.bookingId}?notice=${result.status}`);
 	}
 };

@@ -1,11 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { getManagedProgramme } from '$lib/server/programmes/programmes.service';
 import { scheduleSessions } from '$lib/server/sessions/sessions.service';
 import { sessionValuesFromForm } from '$lib/server/sessions/sessions.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => ({
 	programme: await getManagedProgramme(getDb(), signedIn(locals), idParam(params.id))
@@ -15,7 +15,7 @@ export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const values = sessionValuesFromForm(await request.formData());
 		const result = await scheduleSessions(getDb(), signedIn(locals), idParam(params.id), values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/programmes/${params.id}?notice=scheduled`);
 	}
 };

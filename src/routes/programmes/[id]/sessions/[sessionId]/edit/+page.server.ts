@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { getManagedProgramme } from '$lib/server/programmes/programmes.service';
 import { cancelSession, completeSession, getManagedSession, updateSessionDetails } from '$lib/server/sessions/sessions.service';
@@ -6,7 +6,7 @@ import { sessionValuesFromForm } from '$lib/server/sessions/sessions.schema';
 import { sessionFormValues } from '$lib/server/sessions/session-form';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const programme = await getManagedProgramme(getDb(), signedIn(locals), idParam(params.id));
@@ -18,17 +18,17 @@ export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
 		const values = sessionValuesFromForm(await request.formData());
 		const result = await updateSessionDetails(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/sessions/${params.sessionId}?notice=saved`);
 	},
 	cancel: async ({ locals, params }) => {
 		const result = await cancelSession(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId));
-		if (!result.ok) return fail(400, { errors: { cancel: result.message } });
+		if (!result.ok) return failed(result, {}, 'cancel');
 		redirect(303, `/sessions/${params.sessionId}?notice=cancelled`);
 	},
 	complete: async ({ locals, params }) => {
 		const result = await completeSession(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId));
-		if (!result.ok) return fail(400, { errors: { complete: result.message } });
+		if (!result.ok) return failed(result, {}, 'complete');
 		redirect(303, `/sessions/${params.sessionId}?notice=completed`);
 	}
 };

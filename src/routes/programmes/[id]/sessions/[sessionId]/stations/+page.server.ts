@@ -1,11 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { listSessionStations, MAX_STATIONS, saveStations, stationRowsFromForm } from '$lib/server/sessions/carousel.service';
+import { listSessionStations, saveStations } from '$lib/server/sessions/carousel.service';
+import { MAX_STATIONS, stationValuesFromForm } from '$lib/server/sessions/sessions.schema';
 import { getManagedSession } from '$lib/server/sessions/sessions.service';
 import { idParam } from '$lib/server/web/route-params';
-import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const programmeId = idParam(params.id);
@@ -25,11 +25,9 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
-		const form = await request.formData();
-		const rows = stationRowsFromForm(form);
-		const rotationMinutes = field(form, 'rotationMinutes');
-		const result = await saveStations(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), rows, rotationMinutes);
-		if (!result.ok) return fail(400, { rows, rotationMinutes, errors: result.errors });
+		const values = stationValuesFromForm(await request.formData());
+		const result = await saveStations(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), values.rows, values.rotationMinutes);
+		if (!result.ok) return failed(result, values, 'stations');
 		redirect(303, `/sessions/${params.sessionId}/timetable?notice=saved`);
 	}
 };
