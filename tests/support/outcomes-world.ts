@@ -23,7 +23,7 @@ export async function addQuestions(db: Kysely<DB>, world: ProgrammeWorld, wordin
 	const ids: string[] = [];
 	for (const wording of wordings) {
 		const result = await addQuestion(db, world.lead, world.programmeId, { wording });
-		if (!result.ok) throw new Error(`addQuestion refused: ${JSON.stringify(result.errors)}`);
+		if (!result.ok) throw new Error(`addQuestion refused: ${JSON.stringify(result)}`);
 		ids.push(result.id);
 	}
 	return ids;
@@ -53,7 +53,7 @@ export function answers(questionIds: readonly string[], scores: readonly (number
 /** Types in an anonymous paper questionnaire at the world's session, or throws. */
 export async function enterAnonymous(db: Kysely<DB>, world: OutcomesWorld, code: string, moment: 'before' | 'after', scores: (number | null)[], schoolId = world.schoolId) {
 	const result = await enterSessionQuestionnaire(db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, scores, { matchingCode: code, moment, schoolId }));
-	if (!result.ok) throw new Error(`enterSessionQuestionnaire refused: ${JSON.stringify(result.errors)}`);
+	if (!result.ok) throw new Error(`enterSessionQuestionnaire refused: ${JSON.stringify(result)}`);
 	return result.id;
 }
 
@@ -69,13 +69,13 @@ export async function enterUndated(
 ) {
 	const values = answers(world.questionIds, scores, { matchingCode: who.code ?? '', youngPersonId: who.youngPersonId ?? '', schoolId: world.schoolId, moment, answeredOn });
 	const result = await enterProgrammeQuestionnaire(db, world.lead, world.programmeId, kind, values, new Date('2031-12-31T12:00:00Z'));
-	if (!result.ok) throw new Error(`enterProgrammeQuestionnaire refused: ${JSON.stringify(result.errors)}`);
+	if (!result.ok) throw new Error(`enterProgrammeQuestionnaire refused: ${JSON.stringify(result)}`);
 	return result.id;
 }
 
 export async function openCode(db: Kysely<DB>, world: OutcomesWorld, minutes = '120', now = SESSION_DAY): Promise<string> {
 	const result = await openSessionCode(db, world.lead, world.sessionId, minutes, now);
-	if (!result.ok) throw new Error(`openSessionCode refused: ${JSON.stringify(result.errors)}`);
+	if (!result.ok) throw new Error(`openSessionCode refused: ${JSON.stringify(result)}`);
 	return result.code;
 }
 

@@ -1,8 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { field } from '$lib/server/forms';
 import { answerPublicForm, openPublicForm } from '$lib/server/outcomes/outcomes.public';
-import { emptyQuestionnaire, normaliseSessionCode, questionnaireValuesFromForm } from '$lib/server/outcomes/outcomes.schema';
+import { emptyQuestionnaire, normaliseSessionCode, questionnaireValuesFromForm, sessionCodeFromForm } from '$lib/server/outcomes/outcomes.schema';
+import { failureErrors, type Failure } from '$lib/server/result';
 import type { Actions, PageServerLoad } from './$types';
 
 // The public form: a session code, then the questions. Its state lives in the form itself
@@ -13,20 +13,32 @@ export const load: PageServerLoad = ({ url }) => ({
 	done: url.searchParams.has('done')
 });
 
+/**
+ * Back to the first step, with the code as typed and why it opens nothing. Not `failed()`:
+ * an address stopped for too many wrong codes is answered 429, as sign-in's throttle is.
+ */
+function codeRefused(failure: Failure, typed: string) {
+	const throttled = failure.code === 'refused' && failure.reason === 'throttled';
+	return fail(throttled ? 429 : 400, { step: 'code' as const, code: typed, errors: failureErrors(failure, 'code') });
+}
+
 export const actions: Actions = {
 	code: async ({ request, getClientAddress }) => {
-		const typed = field(await request.formData(), 'code');
+		const typed = sessionCodeFromForm(await request.formData());
 		const result = await openPublicForm(getDb(), typed, getClientAddress());
-		if (!result.ok) return fail(result.reason === 'throttled' ? 429 : 400, { step: 'code' as const, code: typed, errors: { code: result.message } });
+		if (!result.ok) return codeRefused(result, typed);
 		return { step: 'answer' as const, code: result.code, form: result.form, values: emptyQuestionnaire(result.form.questions.map((q) => q.id)), errors: undefined };
 	},
 	answer: async ({ request, getClientAddress }) => {
 		const data = await request.formData();
-		const typed = field(data, 'code');
+		const typed = sessionCodeFromForm(data);
 		const values = questionnaireValuesFromForm(data);
 		const result = await answerPublicForm(getDb(), typed, values, getClientAddress());
 		if (result.ok) redirect(303, `/q?done=1&code=${encodeURIComponent(normaliseSessionCode(typed))}`);
-		if (result.reason === 'invalid') return fail(400, { step: 'answer' as const, code: result.code, form: result.form, values, errors: result.errors });
-		return fail(result.reason === 'throttled' ? 429 : 400, { step: 'code' as const, code: typed, errors: { code: result.message } });
+		if (result.code !== 'invalid') return codeRefused(result, typed);
+		// Wrong answers: the same questions again, with the answers as given and a message beside each.
+		const opened = await openPublicForm(getDb(), typed, getClientAddress());
+		if (!opened.ok) return codeRefused(opened, typed);
+		return fail(400, { step: 'answer' as const, code: opened.code, form: opened.form, values, errors: result.errors });
 	}
 };

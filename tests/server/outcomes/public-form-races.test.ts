@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerPublicForm, type AnswerResult } from '../../../src/lib/server/outcomes/outcomes.public';
+import { answerPublicForm } from '../../../src/lib/server/outcomes/outcomes.public';
+import type { Result } from '../../../src/lib/server/result';
 import { copyTemplateDatabase } from '../../support/booking-world';
 import { answers, makeOutcomesWorld, openCode, SESSION_DAY } from '../../support/outcomes-world';
 
@@ -17,10 +18,10 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('the public form under conte
 		await database?.drop();
 	});
 
-	const tally = (results: AnswerResult[]) => ({
+	const tally = (results: Result[]) => ({
 		saved: results.filter((r) => r.ok).length,
-		duplicate: results.filter((r) => !r.ok && r.reason === 'invalid' && r.errors.matchingCode).length,
-		full: results.filter((r) => !r.ok && r.reason === 'full').length
+		duplicate: results.filter((r) => !r.ok && r.code === 'invalid' && r.errors.matchingCode).length,
+		full: results.filter((r) => !r.ok && r.code === 'refused' && r.reason === 'full').length
 	});
 
 	it('saves one of 10 befores sent at once with the same matching code, and tells the others', async () => {

@@ -1,10 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ADDRESS_FAILURE_LIMIT, answerPublicForm, openPublicForm } from '../../../src/lib/server/outcomes/outcomes.public';
 import { closeSessionCode, getSessionEntry, openSessionCode, retireQuestion } from '../../../src/lib/server/outcomes/outcomes.service';
+import { reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
 import { makeProgramme } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor } from '../../support/factories';
 import { answerField, answers, makeOutcomesWorld, openCode, SESSION_DATE, SESSION_DAY, type OutcomesWorld } from '../../support/outcomes-world';
+
+// The real rebuild needs the app server; here, only whether a service asked for one.
+vi.mock('../../../src/lib/server/reports/rollups', async (importOriginal) => ({
+	...(await importOriginal<typeof import('../../../src/lib/server/reports/rollups')>()),
+	reportFiguresChanged: vi.fn()
+}));
 
 const t = useTestDatabase();
 
@@ -32,7 +39,7 @@ describe('opening a session code', () => {
 
 	it('keeps a code open for a day at most', async () => {
 		const world = await makeOutcomesWorld(t.db);
-		expect(await openSessionCode(t.db, world.lead, world.sessionId, '1441', SESSION_DAY)).toEqual({ ok: false, errors: { minutes: 'Select how long to keep the code open' } });
+		expect(await openSessionCode(t.db, world.lead, world.sessionId, '1441', SESSION_DAY)).toEqual({ ok: false, code: 'invalid', errors: { minutes: 'Select how long to keep the code open' } });
 		expect((await openSessionCode(t.db, world.lead, world.sessionId, '1440', SESSION_DAY)).ok).toBe(true);
 	});
 
@@ -41,7 +48,10 @@ describe('opening a session code', () => {
 		const first = await openSessionCode(t.db, world.lead, world.sessionId, '120', SESSION_DAY);
 		expect(await openSessionCode(t.db, world.lead, world.sessionId, '120', minutesLater(5))).toEqual({
 			ok: false,
-			errors: { minutes: 'A code is already open for this session: close it first' }
+			code: 'refused',
+			reason: 'code_already_open',
+			message: 'A code is already open for this session: close it first',
+			field: 'minutes'
 		});
 		await closeSessionCode(t.db, world.lead, world.sessionId, first.ok ? first.id : '', minutesLater(10));
 		expect((await getSessionEntry(t.db, world.lead, world.sessionId, minutesLater(11))).openCode).toBeUndefined();
@@ -54,7 +64,10 @@ describe('opening a session code', () => {
 		await t.db.updateTable('booking').set({ status: 'cancelled', confirmed_places: 0 }).where('session_id', '=', world.sessionId).execute();
 		expect(await openSessionCode(t.db, world.lead, world.sessionId, '120', SESSION_DAY)).toEqual({
 			ok: false,
-			errors: { minutes: 'No school holds places at this session yet, so young people would have no school to choose' }
+			code: 'refused',
+			reason: 'no_schools',
+			message: 'No school holds places at this session yet, so young people would have no school to choose',
+			field: 'minutes'
 		});
 	});
 
@@ -103,13 +116,23 @@ describe('the public form', () => {
 		expect(JSON.stringify(events)).not.toContain('STAR7');
 	});
 
+	it('asks for the report figures to be rebuilt after answers are saved, and not after answers refused', async () => {
+		const world = await makeOutcomesWorld(t.db);
+		const code = await openCode(t.db, world);
+		vi.mocked(reportFiguresChanged).mockClear();
+		expect((await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, null]), ADDRESS, minutesLater(5))).ok).toBe(false);
+		expect(reportFiguresChanged).not.toHaveBeenCalled();
+		expect(await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, 3]), ADDRESS, minutesLater(5))).toEqual({ ok: true });
+		expect(reportFiguresChanged).toHaveBeenCalledTimes(1);
+	});
+
 	it('needs every statement answered, and a school booked on the session, keeping nothing otherwise', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		const code = await openCode(t.db, world);
 		const result = await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, null], 'not-a-school'), ADDRESS, minutesLater(5));
-		expect(result).toMatchObject({
+		expect(result).toEqual({
 			ok: false,
-			reason: 'invalid',
+			code: 'invalid',
 			errors: { schoolId: 'Select a school from the list', [answerField(world.questionIds[1])]: 'Select an answer for statement 2' }
 		});
 		expect(await t.db.selectFrom('outcome_questionnaire').select('id').execute()).toEqual([]);
@@ -120,7 +143,7 @@ describe('the public form', () => {
 		const code = await openCode(t.db, world);
 		await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, 3]), ADDRESS, minutesLater(5));
 		const again = await answerPublicForm(t.db, code, values(world, 'Star7', 'before', [5, 5]), ADDRESS, minutesLater(6));
-		expect(again).toMatchObject({ ok: false, reason: 'invalid', errors: { matchingCode: 'This matching code has already answered the before questions at this session. Check the code, or choose another' } });
+		expect(again).toEqual({ ok: false, code: 'invalid', errors: { matchingCode: 'This matching code has already answered the before questions at this session. Check the code, or choose another' } });
 	});
 
 	it('refuses an expired code, a closed code and a code of a cancelled session, with a clear message', async () => {
@@ -130,8 +153,10 @@ describe('the public form', () => {
 		expect(await answersNow(minutesLater(29))).toEqual({ ok: true });
 		expect(await openPublicForm(t.db, code, ADDRESS, minutesLater(30))).toEqual({
 			ok: false,
+			code: 'refused',
 			reason: 'expired',
-			message: 'This session code has expired. Ask the person running the session for a new code.'
+			message: 'This session code has expired. Ask the person running the session for a new code.',
+			field: 'code'
 		});
 
 		const second = await openSessionCode(t.db, world.lead, world.sessionId, '120', minutesLater(31));
@@ -139,13 +164,15 @@ describe('the public form', () => {
 		await closeSessionCode(t.db, world.lead, world.sessionId, second.ok ? second.id : '', minutesLater(40));
 		expect(await answerPublicForm(t.db, secondCode, values(world, 'moon8', 'before', [2, 3]), ADDRESS, minutesLater(41))).toEqual({
 			ok: false,
+			code: 'refused',
 			reason: 'closed',
-			message: 'This session code has been closed. Ask the person running the session for a new code.'
+			message: 'This session code has been closed. Ask the person running the session for a new code.',
+			field: 'code'
 		});
 
 		const third = await openCode(t.db, world, '120', minutesLater(42));
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
-		expect(await openPublicForm(t.db, third, ADDRESS, minutesLater(43))).toMatchObject({ ok: false, reason: 'closed' });
+		expect(await openPublicForm(t.db, third, ADDRESS, minutesLater(43))).toMatchObject({ ok: false, code: 'refused', reason: 'closed' });
 		expect(await t.db.selectFrom('outcome_questionnaire').select('id').execute()).toHaveLength(1);
 		expect((await auditEvents(t.db, 'outcomes.public_code_refused')).map((e) => e.detail)).toEqual([{ reason: 'expired' }, { reason: 'closed' }, { reason: 'closed' }]);
 	});
@@ -154,7 +181,7 @@ describe('the public form', () => {
 		const world = await makeOutcomesWorld(t.db);
 		const code = await openCode(t.db, world);
 		for (const id of world.questionIds) await retireQuestion(t.db, world.lead, world.programmeId, id, minutesLater(1));
-		const refusal = { ok: false, reason: 'closed', message: 'This session is not taking answers at the moment. Ask the person running the session.' };
+		const refusal = { ok: false, code: 'refused', reason: 'closed', message: 'This session is not taking answers at the moment. Ask the person running the session.', field: 'code' };
 		expect(await openPublicForm(t.db, code, ADDRESS, minutesLater(2))).toEqual(refusal);
 		expect(await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, 3]), ADDRESS, minutesLater(2))).toEqual(refusal);
 		expect(await t.db.selectFrom('outcome_questionnaire').select('id').execute()).toEqual([]);
@@ -163,9 +190,9 @@ describe('the public form', () => {
 	it('says a wrong code is wrong, and a badly shaped one is 6 letters and numbers', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		await openCode(t.db, world);
-		expect(await openPublicForm(t.db, 'ZZZZZZ', ADDRESS, minutesLater(1))).toMatchObject({ ok: false, reason: 'unknown', message: expect.stringContaining('There is no session with this code') });
-		expect(await openPublicForm(t.db, 'ZZ', ADDRESS, minutesLater(1))).toMatchObject({ ok: false, reason: 'missing', message: expect.stringContaining('6 letters and numbers') });
-		expect(await openPublicForm(t.db, '', ADDRESS, minutesLater(1))).toEqual({ ok: false, reason: 'missing', message: 'Enter the session code' });
+		expect(await openPublicForm(t.db, 'ZZZZZZ', ADDRESS, minutesLater(1))).toMatchObject({ ok: false, code: 'refused', reason: 'unknown', message: expect.stringContaining('There is no session with this code') });
+		expect(await openPublicForm(t.db, 'ZZ', ADDRESS, minutesLater(1))).toMatchObject({ ok: false, code: 'refused', reason: 'missing', message: expect.stringContaining('6 letters and numbers') });
+		expect(await openPublicForm(t.db, '', ADDRESS, minutesLater(1))).toEqual({ ok: false, code: 'refused', reason: 'missing', message: 'Enter the session code', field: 'code' });
 	});
 
 	it(`stops an address after ${ADDRESS_FAILURE_LIMIT} wrong codes in 15 minutes, even with the right code, but not another address`, async () => {
@@ -176,14 +203,16 @@ describe('the public form', () => {
 			.values(Array.from({ length: ADDRESS_FAILURE_LIMIT - 1 }, (_, i) => ({ address: ADDRESS, at: minutesLater(1 + i / 100) })))
 			.execute();
 		expect((await openPublicForm(t.db, code, ADDRESS, minutesLater(2))).ok).toBe(true);
-		expect(await openPublicForm(t.db, 'ZZZZZZ', ADDRESS, minutesLater(2))).toMatchObject({ reason: 'unknown' });
+		expect(await openPublicForm(t.db, 'ZZZZZZ', ADDRESS, minutesLater(2))).toMatchObject({ code: 'refused', reason: 'unknown' });
 		// The oldest of the 40 failures was at minute 1: the address waits until minute 16.
 		expect(await openPublicForm(t.db, code, ADDRESS, minutesLater(3))).toEqual({
 			ok: false,
+			code: 'refused',
 			reason: 'throttled',
-			message: 'Too many wrong session codes have been typed on this network. Wait 13 minutes, then try again.'
+			message: 'Too many wrong session codes have been typed on this network. Wait 13 minutes, then try again.',
+			field: 'code'
 		});
-		expect(await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, 3]), ADDRESS, minutesLater(3))).toMatchObject({ reason: 'throttled' });
+		expect(await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, 3]), ADDRESS, minutesLater(3))).toMatchObject({ code: 'refused', reason: 'throttled' });
 		expect((await openPublicForm(t.db, code, '203.0.113.9', minutesLater(3))).ok).toBe(true);
 		expect((await openPublicForm(t.db, code, ADDRESS, minutesLater(16.1))).ok).toBe(true);
 	});
@@ -194,6 +223,6 @@ describe('the public form', () => {
 		for (let i = 0; i < 12; i++) {
 			expect(await answerPublicForm(t.db, code, values(world, `CODE${String(i).padStart(2, '0')}`, 'before', [3, 3]), ADDRESS, minutesLater(5))).toEqual({ ok: true });
 		}
-		expect(await answerPublicForm(t.db, code, values(world, 'CODE99', 'before', [3, 3]), ADDRESS, minutesLater(5))).toMatchObject({ ok: false, reason: 'full' });
+		expect(await answerPublicForm(t.db, code, values(world, 'CODE99', 'before', [3, 3]), ADDRESS, minutesLater(5))).toMatchObject({ ok: false, code: 'refused', reason: 'full' });
 	});
 });

@@ -1,14 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
 	enterProgrammeQuestionnaire,
 	enterSessionQuestionnaire,
 	getSessionEntry
 } from '../../../src/lib/server/outcomes/outcomes.service';
+import { reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
 import { makeProgramme } from '../../support/booking-world';
 import { makeYoungPeople } from '../../support/attendance-world';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor, makeSchool } from '../../support/factories';
 import { answerField, answers, enterAnonymous, makeOutcomesWorld, SESSION_DATE } from '../../support/outcomes-world';
+
+// The real rebuild needs the app server; here, only whether a service asked for one.
+vi.mock('../../../src/lib/server/reports/rollups', async (importOriginal) => ({
+	...(await importOriginal<typeof import('../../../src/lib/server/reports/rollups')>()),
+	reportFiguresChanged: vi.fn()
+}));
 
 const t = useTestDatabase();
 
@@ -44,24 +51,34 @@ describe('typing in a paper questionnaire at a session', () => {
 		const world = await makeOutcomesWorld(t.db);
 		const values = answers(world.questionIds, [3, 4], { matchingCode: 'AB12', schoolId: world.schoolId, moment: 'before', ...override });
 		const result = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', values);
-		expect(result).toEqual({ ok: false, errors: { [key]: message } });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { [key]: message } });
 		expect(await stored()).toEqual([]);
+	});
+
+	it('asks for the report figures to be rebuilt after a questionnaire is saved, and not after one refused', async () => {
+		const world = await makeOutcomesWorld(t.db);
+		vi.mocked(reportFiguresChanged).mockClear();
+		const refused = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, [3, 4], { matchingCode: '', schoolId: world.schoolId, moment: 'before' }));
+		expect(refused.ok).toBe(false);
+		expect(reportFiguresChanged).not.toHaveBeenCalled();
+		await enterAnonymous(t.db, world, 'AB12', 'before', [3, 4]);
+		expect(reportFiguresChanged).toHaveBeenCalledTimes(1);
 	});
 
 	it('refuses a school that holds no places at the session', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		const stranger = await makeSchool(t.db);
 		const values = answers(world.questionIds, [3, 4], { matchingCode: 'AB12', schoolId: stranger.id, moment: 'before' });
-		expect(await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', values)).toEqual({ ok: false, errors: { schoolId: 'Select a school from the list' } });
+		expect(await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', values)).toEqual({ ok: false, code: 'invalid', errors: { schoolId: 'Select a school from the list' } });
 	});
 
 	it('refuses a score outside 1 to 5 and a questionnaire with no answers at all', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		const base = { matchingCode: 'AB12', schoolId: world.schoolId, moment: 'before' };
 		const six = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', { ...answers(world.questionIds, [3, null], base), answers: { [world.questionIds[0]]: '3', [world.questionIds[1]]: '6' } });
-		expect(six).toEqual({ ok: false, errors: { [answerField(world.questionIds[1])]: 'Select an answer for statement 2 from 1 to 5' } });
+		expect(six).toEqual({ ok: false, code: 'invalid', errors: { [answerField(world.questionIds[1])]: 'Select an answer for statement 2 from 1 to 5' } });
 		const none = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, [null, null], base));
-		expect(none).toEqual({ ok: false, errors: { [answerField(world.questionIds[0])]: 'Select an answer for at least one statement' } });
+		expect(none).toEqual({ ok: false, code: 'invalid', errors: { [answerField(world.questionIds[0])]: 'Select an answer for at least one statement' } });
 		expect(await stored()).toEqual([]);
 	});
 
@@ -69,7 +86,7 @@ describe('typing in a paper questionnaire at a session', () => {
 		const world = await makeOutcomesWorld(t.db);
 		await enterAnonymous(t.db, world, 'AB12', 'before', [2, 2]);
 		const again = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, [3, 3], { matchingCode: 'ab12', schoolId: world.schoolId, moment: 'before' }));
-		expect(again).toEqual({ ok: false, errors: { matchingCode: 'This matching code has already answered the before questions at this session. Check the code, or choose another' } });
+		expect(again).toEqual({ ok: false, code: 'invalid', errors: { matchingCode: 'This matching code has already answered the before questions at this session. Check the code, or choose another' } });
 		await enterAnonymous(t.db, world, 'ab12', 'after', [3, 3]);
 		expect((await stored()).map((q) => [q.matching_code, q.moment])).toEqual([
 			['AB12', 'before'],
@@ -81,7 +98,7 @@ describe('typing in a paper questionnaire at a session', () => {
 		const world = await makeOutcomesWorld(t.db);
 		await enterAnonymous(t.db, world, 'AB12', 'before', [2, 2]);
 		const result = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, [3, 3], { matchingCode: 'AB12', schoolId: world.otherSchoolId, moment: 'after' }));
-		expect(result).toEqual({ ok: false, errors: { schoolId: 'This matching code answered the other questions for a different school at this session. Check the school and the code' } });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { schoolId: 'This matching code answered the other questions for a different school at this session. Check the school and the code' } });
 	});
 
 	it('takes a named questionnaire for an enrolled young person, at their own school, and refuses anyone not enrolled', async () => {
@@ -92,10 +109,12 @@ describe('typing in a paper questionnaire at a session', () => {
 		expect((await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'named', values(enrolled!.id))).ok).toBe(true);
 		expect(await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'named', values(outsider!.id))).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { youngPersonId: 'Select a young person enrolled in the programme' }
 		});
 		expect(await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'named', values(enrolled!.id))).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { youngPersonId: 'This young person already has before answers for this programme in this academic year' }
 		});
 		expect(await stored()).toEqual([expect.objectContaining({ young_person_id: enrolled!.id, school_id: world.otherSchoolId, matching_code: null })]);
@@ -106,7 +125,13 @@ describe('typing in a paper questionnaire at a session', () => {
 		const world = await makeOutcomesWorld(t.db);
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
 		const result = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, [3, 3], { matchingCode: 'AB12', schoolId: world.schoolId, moment: 'before' }));
-		expect(result).toEqual({ ok: false, errors: { moment: 'This session was cancelled: no answers can be recorded for it' } });
+		expect(result).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'session_cancelled',
+			message: 'This session was cancelled: no answers can be recorded for it',
+			field: 'moment'
+		});
 	});
 });
 
@@ -117,10 +142,12 @@ describe('typing in a questionnaire with no session', () => {
 		const values = (answeredOn: string, overrides = {}) => answers(world.questionIds, [3, 3], { matchingCode: 'AB12', schoolId: world.schoolId, moment: 'before', answeredOn, ...overrides });
 		expect(await enterProgrammeQuestionnaire(t.db, world.lead, world.programmeId, 'anonymous', values('2030-03-21'), now)).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { answeredOn: 'The date answered must be today or in the past' }
 		});
 		expect(await enterProgrammeQuestionnaire(t.db, world.lead, world.programmeId, 'anonymous', values('2030-02-30', { matchingCode: '' }), now)).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { answeredOn: 'The date answered must be a real date', matchingCode: 'Enter a matching code' }
 		});
 		expect((await enterProgrammeQuestionnaire(t.db, world.lead, world.programmeId, 'anonymous', values('2030-03-20'), now)).ok).toBe(true);

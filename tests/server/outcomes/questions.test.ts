@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
 	addQuestion,
 	getQuestionSet,
@@ -6,10 +6,17 @@ import {
 	retireQuestion,
 	rewordQuestion
 } from '../../../src/lib/server/outcomes/outcomes.service';
+import { reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
 import { makeProgramme } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor } from '../../support/factories';
 import { addQuestions, enterAnonymous, makeOutcomesWorld } from '../../support/outcomes-world';
+
+// The real rebuild needs the app server; here, only whether a service asked for one.
+vi.mock('../../../src/lib/server/reports/rollups', async (importOriginal) => ({
+	...(await importOriginal<typeof import('../../../src/lib/server/reports/rollups')>()),
+	reportFiguresChanged: vi.fn()
+}));
 
 const t = useTestDatabase();
 
@@ -41,7 +48,7 @@ describe('a programme’s question set', () => {
 		['201 characters', 'x'.repeat(201), 'The statement must be 200 characters or fewer']
 	])('refuses a statement of %s and saves nothing', async (_, wording, message) => {
 		const world = await makeProgramme(t.db);
-		expect(await addQuestion(t.db, world.lead, world.programmeId, { wording })).toEqual({ ok: false, errors: { wording: message } });
+		expect(await addQuestion(t.db, world.lead, world.programmeId, { wording })).toEqual({ ok: false, code: 'invalid', errors: { wording: message } });
 		expect(await wordings(world)).toEqual([]);
 	});
 
@@ -49,7 +56,13 @@ describe('a programme’s question set', () => {
 		const world = await makeProgramme(t.db);
 		const ids = await addQuestions(t.db, world, Array.from({ length: 12 }, (_, i) => `Statement number ${i + 1}`));
 		const refused = await addQuestion(t.db, world.lead, world.programmeId, { wording: 'One too many' });
-		expect(refused).toEqual({ ok: false, errors: { wording: 'A question set can have up to 12 statements: retire one first' } });
+		expect(refused).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'question_set_full',
+			message: 'A question set can have up to 12 statements: retire one first',
+			field: 'wording'
+		});
 		await retireQuestion(t.db, world.lead, world.programmeId, ids[0]!);
 		expect((await addQuestion(t.db, world.lead, world.programmeId, { wording: 'One too many' })).ok).toBe(true);
 	});
@@ -88,6 +101,21 @@ describe('a programme’s question set', () => {
 		expect(set.retired.map((q) => [q.id, q.answers])).toEqual([[first, 1]]);
 		expect(await t.db.selectFrom('outcome_answer').select('score').where('question_id', '=', first).execute()).toEqual([{ score: 2 }]);
 		expect((await auditEvents(t.db, 'outcomes.question_retired'))[0]).toMatchObject({ entity_id: first, detail: { programmeId: world.programmeId, answersKept: 1 } });
+	});
+
+	it('asks for the report figures to be rebuilt after each change to the set, and not when nothing changes', async () => {
+		// The reports show outcomes by statement: its wording, its place and whether it is retired.
+		const world = await makeProgramme(t.db);
+		vi.mocked(reportFiguresChanged).mockClear();
+		const [first, second] = await addQuestions(t.db, world, ['First statement', 'Second statement']);
+		expect(reportFiguresChanged).toHaveBeenCalledTimes(2);
+		await moveQuestion(t.db, world.lead, world.programmeId, first!, 'up');
+		expect((await addQuestion(t.db, world.lead, world.programmeId, { wording: '' })).ok).toBe(false);
+		expect(reportFiguresChanged).toHaveBeenCalledTimes(2);
+		await moveQuestion(t.db, world.lead, world.programmeId, second!, 'up');
+		await rewordQuestion(t.db, world.lead, world.programmeId, first!, { wording: 'The first statement' });
+		await retireQuestion(t.db, world.lead, world.programmeId, first!);
+		expect(reportFiguresChanged).toHaveBeenCalledTimes(5);
 	});
 
 	it('lets an admin manage any programme’s questions', async () => {

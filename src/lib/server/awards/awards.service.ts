@@ -1,4 +1,4 @@
-import { type FieldErrors, hasErrors, notFound } from '../result';
+import { type FieldErrors, hasErrors, invalid, invalidField, notFound, ok, refused, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
@@ -6,9 +6,11 @@ import type { Actor } from '../auth/session';
 import { awardChallenges, awardLevelCodes, type AwardChallenge, type AwardLevelCode } from '../db/schema';
 import { oneOf, UUID } from '../forms';
 import { getManagedProgramme } from '../programmes/programmes.service';
+import { reportFiguresChanged } from '../reports/rollups';
 import { isRealDate, londonParts } from '../time';
 import { academicYearOf, yearGroupIn } from '../young-people/young-people.schema';
 import { challengesMet, checkAward, defaultLevelLabels, type AwardCheck } from './awards.rules';
+import { validateAwardGroup, validateAwardLabels, type AwardGroupValues, type AwardLabelValues, type DayValues, type ParticipantValues } from './awards.schema';
 import { groupCertificate, participantCertificate } from './certificate';
 import * as queries from './awards.queries';
 
@@ -18,7 +20,6 @@ import * as queries from './awards.queries';
 
 const PARTNERSHIP = 'Dover District Safer Stronger Communities Partnership';
 
-type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
 export type AwardLabels = Record<AwardLevelCode, string>;
 
 /** The first line of every function here: a programme of the award shape that the actor manages. */
@@ -50,25 +51,16 @@ export async function getAwardLabels(db: Db, actor: Actor, programmeId: string):
 	return labelsOf(db, programmeId);
 }
 
-export type AwardLabelValues = Record<AwardLevelCode, string>;
-
 /** What this programme calls each level (the partnership plan says Bronze, Silver and Gold). */
-export async function saveAwardLabels(db: Db, actor: Actor, programmeId: string, values: AwardLabelValues): Promise<SaveResult> {
+export async function saveAwardLabels(db: Db, actor: Actor, programmeId: string, values: AwardLabelValues): Promise<Result<{ id: string }>> {
 	await requireAwardProgramme(db, actor, programmeId);
-	const errors: FieldErrors = {};
-	const labels = {} as AwardLabels;
-	for (const code of awardLevelCodes) {
-		const label = values[code].trim().replace(/\s+/g, ' ');
-		if (label === '') errors[`label_${code}`] = `Enter a name for the ${defaultLevelLabels[code]} level`;
-		else if (label.length > 50) errors[`label_${code}`] = `The name for the ${defaultLevelLabels[code]} level must be 50 characters or fewer`;
-		labels[code] = label;
-	}
-	if (hasErrors(errors)) return { ok: false, errors };
+	const { errors, input: labels } = validateAwardLabels(values);
+	if (hasErrors(errors)) return invalid(errors);
 	await withTransaction(db, async (trx) => {
 		await queries.upsertAwardLevels(trx, programmeId, labels);
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'award.levels_renamed', entityType: 'programme', entityId: programmeId, address: actor.address });
 	});
-	return { ok: true, id: programmeId };
+	return ok({ id: programmeId });
 }
 
 export async function listAwardGroups(db: Db, actor: Actor, programmeId: string) {
@@ -76,28 +68,11 @@ export async function listAwardGroups(db: Db, actor: Actor, programmeId: string)
 	return queries.listAwardGroups(db, programmeId);
 }
 
-export interface AwardGroupValues {
-	name: string;
-	leaderName: string;
-	trustReference: string;
-}
-
-export function validateAwardGroup(values: AwardGroupValues): { errors: FieldErrors; input: AwardGroupValues } {
-	const errors: FieldErrors = {};
-	const tidy = (s: string) => s.trim().replace(/\s+/g, ' ');
-	const input = { name: tidy(values.name), leaderName: tidy(values.leaderName), trustReference: tidy(values.trustReference) };
-	if (input.name === '') errors.name = 'Enter a name for the group';
-	else if (input.name.length > 200) errors.name = 'The group name must be 200 characters or fewer';
-	if (input.leaderName.length > 200) errors.leaderName = "The leader's name must be 200 characters or fewer";
-	if (input.trustReference.length > 50) errors.trustReference = 'The John Muir Trust reference must be 50 characters or fewer';
-	return { errors, input };
-}
-
-export async function createAwardGroup(db: Db, actor: Actor, programmeId: string, values: AwardGroupValues): Promise<SaveResult> {
+export async function createAwardGroup(db: Db, actor: Actor, programmeId: string, values: AwardGroupValues): Promise<Result<{ id: string }>> {
 	await requireAwardProgramme(db, actor, programmeId);
 	const { errors, input } = validateAwardGroup(values);
 	if (!errors.name && (await queries.findAwardGroupByName(db, programmeId, input.name))) errors.name = 'A group with this name already exists';
-	if (hasErrors(errors)) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	return withTransaction(db, async (trx) => {
 		const { id } = await queries.insertAwardGroup(trx, {
 			programme_id: programmeId,
@@ -106,7 +81,7 @@ export async function createAwardGroup(db: Db, actor: Actor, programmeId: string
 			trust_reference: input.trustReference
 		});
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'award.group_created', entityType: 'award_group', entityId: id, detail: { programmeId }, address: actor.address });
-		return { ok: true, id };
+		return ok({ id });
 	});
 }
 
@@ -156,22 +131,17 @@ export async function getAwardGroup(db: Db, actor: Actor, programmeId: string, g
 	};
 }
 
-export interface ParticipantValues {
-	youngPersonId: string;
-	level: string;
-}
-
-export async function addParticipant(db: Db, actor: Actor, programmeId: string, groupId: string, values: ParticipantValues): Promise<SaveResult> {
+export async function addParticipant(db: Db, actor: Actor, programmeId: string, groupId: string, values: ParticipantValues): Promise<Result<{ id: string }>> {
 	const { group } = await requireGroup(db, actor, programmeId, groupId);
 	const errors: FieldErrors = {};
 	const candidates = await queries.listParticipantCandidates(db, programmeId, group.id);
 	if (!candidates.some((c) => c.id === values.youngPersonId)) errors.youngPersonId = 'Select a young person from the list';
 	if (!oneOf(awardLevelCodes, values.level)) errors.level = 'Select the level they are working towards';
-	if (hasErrors(errors) || !oneOf(awardLevelCodes, values.level)) return { ok: false, errors };
+	if (hasErrors(errors) || !oneOf(awardLevelCodes, values.level)) return invalid(errors);
 	const level = values.level;
-	return withTransaction(db, async (trx) => {
+	return withTransaction(db, async (trx): Promise<Result<{ id: string }>> => {
 		const row = await queries.insertParticipant(trx, { award_group_id: group.id, young_person_id: values.youngPersonId, level });
-		if (!row) return { ok: false, errors: { youngPersonId: 'This young person is already in the group' } };
+		if (!row) return invalidField('youngPersonId', 'This young person is already in the group');
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'award.participant_added',
@@ -180,13 +150,8 @@ export async function addParticipant(db: Db, actor: Actor, programmeId: string, 
 			detail: { groupId: group.id, youngPersonId: values.youngPersonId, level },
 			address: actor.address
 		});
-		return { ok: true, id: row.id };
+		return ok({ id: row.id });
 	});
-}
-
-export interface DayValues {
-	day: string;
-	challenges: string[];
 }
 
 /** Logs one whole day, or replaces the challenges of a day already logged. */
@@ -198,7 +163,7 @@ export async function logAwardDay(
 	participantId: string,
 	values: DayValues,
 	now: Date
-): Promise<SaveResult> {
+): Promise<Result<{ id: string }>> {
 	const { participant } = await requireParticipant(db, actor, programmeId, groupId, participantId);
 	const errors: FieldErrors = {};
 	const day = values.day.trim();
@@ -208,8 +173,8 @@ export async function logAwardDay(
 	const challenges = awardChallenges.filter((c) => values.challenges.includes(c));
 	if (challenges.length === 0 || challenges.length !== new Set(values.challenges).size) errors.challenges = 'Select the challenges the day served';
 	if (participant.achieved_on) errors.day = 'This award has been signed off: no more days can be logged';
-	if (hasErrors(errors)) return { ok: false, errors };
-	return withTransaction(db, async (trx) => {
+	if (hasErrors(errors)) return invalid(errors);
+	await withTransaction(db, async (trx) => {
 		const inserted = await queries.upsertDay(trx, { award_participant_id: participant.id, day, challenges, recorded_by: actor.id });
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
@@ -219,19 +184,15 @@ export async function logAwardDay(
 			detail: { day, challenges },
 			address: actor.address
 		});
-		return { ok: true, id: participant.id };
 	});
+	reportFiguresChanged();
+	return ok({ id: participant.id });
 }
 
-export type SignOffResult =
-	| { ok: true }
-	| { ok: false; code: 'not_eligible'; problems: string[] }
-	| { ok: false; code: 'already_signed_off' }
-	| { ok: false; code: 'invalid_date'; problems: string[] };
-
 /**
- * The leader's sign-off: refused, with the rules' problems, unless the days logged meet the
- * level; records who signed off and the date achieved (today in London unless given).
+ * The leader's sign-off: refused (`not_eligible`) unless the days logged meet the level, with
+ * the rules' problems as the message, one per line; records who signed off and the date
+ * achieved (today in London unless given).
  */
 export async function signOffAward(
 	db: Db,
@@ -241,23 +202,23 @@ export async function signOffAward(
 	participantId: string,
 	achievedOnValue: string,
 	now: Date
-): Promise<SignOffResult> {
+): Promise<Result> {
 	const { participant } = await requireParticipant(db, actor, programmeId, groupId, participantId);
 	const today = londonParts(now).date;
 	const achievedOn = achievedOnValue.trim() || today;
 	if (!isRealDate(achievedOn) || achievedOn > today) {
-		return { ok: false, code: 'invalid_date', problems: ['The date achieved must be a real date, today or in the past'] };
+		return refused('invalid_date', 'The date achieved must be a real date, today or in the past');
 	}
-	return withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx): Promise<Result> => {
 		// Lock, then check, then write: a day logged meanwhile cannot slip past the check.
 		const locked = await queries.lockParticipant(trx, participant.id);
 		if (!locked) notFound();
-		if (locked.achieved_on) return { ok: false, code: 'already_signed_off' } as const;
+		if (locked.achieved_on) return refused('already_signed_off', 'This award has already been signed off');
 		const days = await queries.listDaysOfParticipant(trx, participant.id);
 		const check = checkAward(locked.level, days);
 		const lastDay = days[days.length - 1]?.day;
 		if (check.eligible && lastDay && achievedOn < lastDay) check.problems.push(`The date achieved cannot be before the last day logged (${lastDay})`);
-		if (check.problems.length > 0) return { ok: false, code: 'not_eligible', problems: check.problems } as const;
+		if (check.problems.length > 0) return refused('not_eligible', check.problems.join('\n'));
 		await queries.updateSignOff(trx, participant.id, actor.id, achievedOn, now);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
@@ -267,8 +228,10 @@ export async function signOffAward(
 			detail: { groupId, level: locked.level, achievedOn, days: days.length },
 			address: actor.address
 		});
-		return { ok: true } as const;
+		return ok();
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }
 
 function fileName(text: string): string {

@@ -1,6 +1,7 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import type { FieldErrors } from '../result';
+import { reportFiguresChanged } from '../reports/rollups';
+import { invalid, invalidField, ok, refused, type Result } from '../result';
 import { londonParts } from '../time';
 import * as queries from './outcomes.queries';
 import { isSessionCodeShape, normaliseSessionCode, type QuestionnaireValues } from './outcomes.schema';
@@ -12,6 +13,9 @@ import { checkQuestionnaire, saveQuestionnaire, type DatedPlace } from './outcom
 // than sign-in's because a whole class, or a conference hall, shares one address: 40 wrong
 // codes in 15 minutes still leaves a guesser about one chance in 20 million of finding an
 // open code among the 887 million possible.
+//
+// A code that opens nothing is `refused`, its `reason` one of CodeRefusal and its message for
+// the code field; wrong answers are `invalid`, by field.
 
 export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 export const ADDRESS_FAILURE_LIMIT = 40;
@@ -29,12 +33,6 @@ export interface PublicForm {
 	questions: { id: string; wording: string }[];
 }
 
-export type OpenResult = { ok: true; code: string; form: PublicForm } | { ok: false; reason: CodeRefusal; message: string };
-export type AnswerResult =
-	| { ok: true }
-	| { ok: false; reason: CodeRefusal; message: string }
-	| { ok: false; reason: 'invalid'; code: string; form: PublicForm; errors: FieldErrors };
-
 const ASK = 'Ask the person running the session for the code.';
 
 function waitMessage(ms: number): string {
@@ -49,9 +47,10 @@ export async function codeThrottleWait(db: Db, address: string, now = new Date()
 }
 
 type Found = NonNullable<Awaited<ReturnType<typeof queries.findCodeByText>>>;
-type Lookup = { ok: true; code: string; found: Found } | { ok: false; reason: CodeRefusal; message: string };
 
-async function refuseCode(db: Db, address: string, now: Date, reason: 'unknown' | 'expired' | 'closed', codeId?: string): Promise<Lookup> {
+const refusedCode = (reason: CodeRefusal, message: string) => refused(reason, message, 'code');
+
+async function refuseCode(db: Db, address: string, now: Date, reason: 'unknown' | 'expired' | 'closed', codeId?: string) {
 	const messages = {
 		unknown: `There is no session with this code. Check the code and try again. ${ASK}`,
 		expired: `This session code has expired. Ask the person running the session for a new code.`,
@@ -62,21 +61,21 @@ async function refuseCode(db: Db, address: string, now: Date, reason: 'unknown' 
 		await queries.pruneCodeFailures(trx, new Date(now.getTime() - 24 * 60 * 60 * 1000));
 		await insertAuditEvent(trx, { actorId: null, action: 'outcomes.public_code_refused', entityType: 'outcome_session_code', entityId: codeId, detail: { reason }, address });
 	});
-	return { ok: false, reason, message: messages[reason] };
+	return refusedCode(reason, messages[reason]);
 }
 
 /** A code typed on the form, checked: throttle first, then that it exists, is open and its session goes ahead. */
-async function lookUp(db: Db, typed: string, address: string, now: Date): Promise<Lookup> {
+async function lookUp(db: Db, typed: string, address: string, now: Date): Promise<Result<{ code: string; found: Found }>> {
 	const code = normaliseSessionCode(typed);
-	if (code === '') return { ok: false, reason: 'missing', message: 'Enter the session code' };
+	if (code === '') return refusedCode('missing', 'Enter the session code');
 	const wait = await codeThrottleWait(db, address, now);
-	if (wait > 0) return { ok: false, reason: 'throttled', message: waitMessage(wait) };
-	if (!isSessionCodeShape(code)) return { ok: false, reason: 'missing', message: `The session code is 6 letters and numbers, like K7PX3Q. ${ASK}` };
+	if (wait > 0) return refusedCode('throttled', waitMessage(wait));
+	if (!isSessionCodeShape(code)) return refusedCode('missing', `The session code is 6 letters and numbers, like K7PX3Q. ${ASK}`);
 	const found = await queries.findCodeByText(db, code);
 	if (!found) return refuseCode(db, address, now, 'unknown');
 	if (found.closed_at || found.status === 'cancelled') return refuseCode(db, address, now, 'closed', found.id);
 	if (found.expires_at <= now) return refuseCode(db, address, now, 'expired', found.id);
-	return { ok: true, code, found };
+	return ok({ code, found });
 }
 
 async function formFor(db: Db, found: Found): Promise<PublicForm> {
@@ -89,43 +88,50 @@ async function formFor(db: Db, found: Found): Promise<PublicForm> {
 }
 
 /** A lead may retire every statement, or a booking be cancelled, after the code was opened. */
-const NOTHING_TO_ANSWER = { ok: false, reason: 'closed', message: 'This session is not taking answers at the moment. Ask the person running the session.' } as const;
+const NOTHING_TO_ANSWER = refusedCode('closed', 'This session is not taking answers at the moment. Ask the person running the session.');
 const answerable = (form: PublicForm) => form.questions.length > 0 && form.schools.length > 0;
 
 /** The first step: a session code typed by a young person opens the questions, or says why not. */
-export async function openPublicForm(db: Db, typed: string, address: string, now = new Date()): Promise<OpenResult> {
+export async function openPublicForm(db: Db, typed: string, address: string, now = new Date()): Promise<Result<{ code: string; form: PublicForm }>> {
 	const lookup = await lookUp(db, typed, address, now);
 	if (!lookup.ok) return lookup;
 	const form = await formFor(db, lookup.found);
-	return answerable(form) ? { ok: true, code: lookup.code, form } : NOTHING_TO_ANSWER;
+	return answerable(form) ? ok({ code: lookup.code, form }) : NOTHING_TO_ANSWER;
 }
 
-/** The second step: a young person's answers, saved against the session of the code if it is still open. */
-export async function answerPublicForm(db: Db, typed: string, values: QuestionnaireValues, address: string, now = new Date()): Promise<AnswerResult> {
+/**
+ * The second step: a young person's answers, saved against the session of the code if it is
+ * still open. Wrong answers are `invalid`; the form to show them again with is the first
+ * step's, opened again with the same code.
+ */
+export async function answerPublicForm(db: Db, typed: string, values: QuestionnaireValues, address: string, now = new Date()): Promise<Result> {
 	const lookup = await lookUp(db, typed, address, now);
 	if (!lookup.ok) return lookup;
-	const { found, code } = lookup;
+	const { found } = lookup;
 	const form = await formFor(db, found);
 	if (!answerable(form)) return NOTHING_TO_ANSWER;
 	const place: DatedPlace = { programmeId: found.programme_id, sessionId: found.session_id, answeredOn: form.date, schoolIds: form.schools.map((s) => s.id) };
+	let result: Result;
 	try {
-		return await withTransaction(db, async (trx): Promise<AnswerResult> => {
+		result = await withTransaction(db, async (trx): Promise<Result> => {
 			// Lock, then check, then write: answers arriving together cannot overrun the code's allowance.
 			const locked = await queries.lockCode(trx, found.id);
-			if (!locked || locked.closed_at || locked.expires_at <= now) return { ok: false, reason: 'closed', message: 'This session code has just been closed. Your answers were not saved.' };
+			if (!locked || locked.closed_at || locked.expires_at <= now) return refusedCode('closed', 'This session code has just been closed. Your answers were not saved.');
 			if ((await queries.countQuestionnairesWithCode(trx, found.id)) >= answersPerCode(found.capacity)) {
-				return { ok: false, reason: 'full', message: `This session code cannot take any more answers. ${ASK}` };
+				return refusedCode('full', `This session code cannot take any more answers. ${ASK}`);
 			}
 			const { errors, checked } = await checkQuestionnaire(trx, place, 'anonymous', values, form.questions, true);
-			if (!checked) return { ok: false, reason: 'invalid', code, form, errors };
+			if (!checked) return invalid(errors);
 			await saveQuestionnaire(trx, place, checked, { sessionCodeId: found.id }, address);
-			return { ok: true };
+			return ok();
 		});
 	} catch (error) {
 		// Someone with the same matching code saved the same moment a moment earlier.
 		if ((error as { code?: unknown })?.code === '23505') {
-			return { ok: false, reason: 'invalid', code, form, errors: { matchingCode: 'This matching code has just answered these questions at this session. Check the code, or choose another' } };
+			return invalidField('matchingCode', 'This matching code has just answered these questions at this session. Check the code, or choose another');
 		}
 		throw error;
 	}
+	if (result.ok) reportFiguresChanged();
+	return result;
 }

@@ -102,6 +102,31 @@ export function questionnaireValuesFromForm(form: FormData): QuestionnaireValues
 	};
 }
 
+/** The question set page's forms: a new statement's wording ('wording'), or a statement's new wording ('newWording'). */
+export function wordingFromForm(form: FormData, name: 'wording' | 'newWording' = 'wording'): string {
+	return field(form, name);
+}
+
+/** The statement a question set form is about (change, move, retire). */
+export function questionIdFromForm(form: FormData): string {
+	return field(form, 'questionId');
+}
+
+/** How long to keep a session code open, in minutes, as chosen ('' when not). */
+export function codeMinutesFromForm(form: FormData): string {
+	return field(form, 'minutes');
+}
+
+/** The session code a lead closes. */
+export function codeIdFromForm(form: FormData): string {
+	return field(form, 'codeId');
+}
+
+/** The session code as typed on the public form (normalised by the service, shown back as typed). */
+export function sessionCodeFromForm(form: FormData): string {
+	return field(form, 'code');
+}
+
 export function emptyQuestionnaire(questionIds: readonly string[], answeredOn = ''): QuestionnaireValues {
 	return { youngPersonId: '', matchingCode: '', schoolId: '', moment: '', answeredOn, answers: Object.fromEntries(questionIds.map((id) => [id, ''])) };
 }

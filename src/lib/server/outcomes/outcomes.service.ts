@@ -1,4 +1,4 @@
-import { hasErrors, type FieldErrors } from '../result';
+import { hasErrors, invalid, invalidField, ok, refused, type FieldErrors, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
@@ -6,6 +6,7 @@ import type { Actor } from '../auth/session';
 import type { OutcomeMoment } from '../db/schema';
 import { UUID } from '../forms';
 import { canManageProgramme, getManagedProgramme } from '../programmes/programmes.service';
+import { reportFiguresChanged } from '../reports/rollups';
 import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
 import { isRealDate, londonParts } from '../time';
 import * as queries from './outcomes.queries';
@@ -27,8 +28,10 @@ import {
 // Only admins and the programme's leads: anyone else, or a record outside their programmes,
 // gets a 404 and an audit row. Audit rows carry ids and counts: never a matching code, a
 // session code, a score or a young person's name.
-
-export type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
+//
+// The reports show outcomes by statement (its wording, its place in the set, whether it is
+// retired), so every change to a question set or its answers asks for the figures to be
+// rebuilt, once it is committed.
 
 const target = (entityType: string, entityId?: string) => ({ entityType, entityId });
 
@@ -61,14 +64,14 @@ async function managedQuestion(db: Db, actor: Actor, programmeId: string, questi
 	return question ?? refuse(db, actor, target('outcome_question', questionId));
 }
 
-export async function addQuestion(db: Db, actor: Actor, programmeId: string, values: { wording: string }): Promise<SaveResult> {
+export async function addQuestion(db: Db, actor: Actor, programmeId: string, values: { wording: string }): Promise<Result<{ id: string }>> {
 	await getManagedProgramme(db, actor, programmeId);
 	const problem = wordingProblem(values.wording);
-	if (problem) return { ok: false, errors: { wording: problem } };
-	return withTransaction(db, async (trx) => {
+	if (problem) return invalidField('wording', problem);
+	const result = await withTransaction(db, async (trx): Promise<Result<{ id: string }>> => {
 		await queries.lockProgramme(trx, programmeId);
 		if ((await queries.listActiveQuestions(trx, programmeId)).length >= MAX_QUESTIONS) {
-			return { ok: false, errors: { wording: `A question set can have up to ${MAX_QUESTIONS} statements: retire one first` } };
+			return refused('question_set_full', `A question set can have up to ${MAX_QUESTIONS} statements: retire one first`, 'wording');
 		}
 		const position = await queries.nextPosition(trx, programmeId);
 		const { id } = await queries.insertQuestion(trx, { programme_id: programmeId, position, wording: values.wording });
@@ -79,11 +82,11 @@ export async function addQuestion(db: Db, actor: Actor, programmeId: string, val
 			detail: { programmeId, position },
 			address: actor.address
 		});
-		return { ok: true, id };
+		return ok({ id });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }
-
-export type RewordResult = { ok: true; id: string; replaced: boolean } | { ok: false; errors: FieldErrors };
 
 /**
  * Changes a question's wording. A question nobody has answered is simply corrected. One with
@@ -92,19 +95,26 @@ export type RewordResult = { ok: true; id: string; replaced: boolean } | { ok: f
  * another, because a changed statement may be understood differently; and a typo fixed in
  * place would quietly rewrite what the young people who already answered agreed with.
  */
-export async function rewordQuestion(db: Db, actor: Actor, programmeId: string, questionId: string, values: { wording: string }, now = new Date()): Promise<RewordResult> {
+export async function rewordQuestion(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	questionId: string,
+	values: { wording: string },
+	now = new Date()
+): Promise<Result<{ id: string; replaced: boolean }>> {
 	const question = await managedQuestion(db, actor, programmeId, questionId);
 	if (question.retired_at) return refuse(db, actor, target('outcome_question', questionId));
 	const problem = wordingProblem(values.wording);
-	if (problem) return { ok: false, errors: { wording: problem } };
-	if (values.wording === question.wording) return { ok: true, id: question.id, replaced: false };
-	return withTransaction(db, async (trx) => {
+	if (problem) return invalidField('wording', problem);
+	if (values.wording === question.wording) return ok({ id: question.id, replaced: false });
+	const saved = await withTransaction(db, async (trx) => {
 		await queries.lockProgramme(trx, programmeId);
 		const answers = await queries.countAnswers(trx, question.id);
 		if (answers === 0) {
 			await queries.updateQuestion(trx, question.id, { wording: values.wording });
 			await insertAuditEvent(trx, { actorId: actor.id, action: 'outcomes.question_reworded', ...target('outcome_question', question.id), detail: { programmeId }, address: actor.address });
-			return { ok: true, id: question.id, replaced: false };
+			return { id: question.id, replaced: false };
 		}
 		await queries.updateQuestion(trx, question.id, { retired_at: now });
 		const { id } = await queries.insertQuestion(trx, { programme_id: programmeId, position: question.position, wording: values.wording, replaces_id: question.id });
@@ -115,21 +125,23 @@ export async function rewordQuestion(db: Db, actor: Actor, programmeId: string, 
 			detail: { programmeId, replacesId: question.id, answersKept: answers },
 			address: actor.address
 		});
-		return { ok: true, id, replaced: true };
+		return { id, replaced: true };
 	});
+	reportFiguresChanged();
+	return ok(saved);
 }
 
 /** Swaps a question with the one above or below it among those in use; at either end nothing moves. */
 export async function moveQuestion(db: Db, actor: Actor, programmeId: string, questionId: string, direction: 'up' | 'down'): Promise<void> {
 	const question = await managedQuestion(db, actor, programmeId, questionId);
 	if (question.retired_at) return refuse(db, actor, target('outcome_question', questionId));
-	await withTransaction(db, async (trx) => {
+	const moved = await withTransaction(db, async (trx) => {
 		await queries.lockProgramme(trx, programmeId);
 		// Renumbered 1, 2, 3... as shown, so the swap works even if positions had gaps or ties.
 		const order = (await queries.listActiveQuestions(trx, programmeId)).map((q) => q.id);
 		const from = order.indexOf(question.id);
 		const to = direction === 'up' ? from - 1 : from + 1;
-		if (from < 0 || to < 0 || to >= order.length) return;
+		if (from < 0 || to < 0 || to >= order.length) return false;
 		[order[from], order[to]] = [order[to]!, order[from]!];
 		for (const [i, id] of order.entries()) await queries.updateQuestion(trx, id, { position: i + 1 });
 		await insertAuditEvent(trx, {
@@ -139,7 +151,9 @@ export async function moveQuestion(db: Db, actor: Actor, programmeId: string, qu
 			detail: { programmeId, from: from + 1, to: to + 1 },
 			address: actor.address
 		});
+		return true;
 	});
+	if (moved) reportFiguresChanged();
 }
 
 /** Stops asking a question. Its answers stay, and still count in outcomes for the periods they were given. */
@@ -156,6 +170,7 @@ export async function retireQuestion(db: Db, actor: Actor, programmeId: string, 
 			address: actor.address
 		});
 	});
+	reportFiguresChanged();
 }
 
 // ---- Entry by a lead ----
@@ -302,24 +317,34 @@ export async function saveQuestionnaire(
 /** The message for a questionnaire that lost a race to the same person or code. */
 const DUPLICATE: FieldErrors = { matchingCode: 'These answers were saved a moment ago by someone else with the same code and moment. Check the code' };
 
-async function enter(db: Db, actor: Actor, place: DatedPlace, kind: QuestionnaireKind, values: QuestionnaireValues, questions: readonly { id: string }[]): Promise<SaveResult> {
-	if (questions.length === 0) return { ok: false, errors: { questions: 'This programme has no statements to answer yet: add them to its question set first' } };
+async function enter(
+	db: Db,
+	actor: Actor,
+	place: DatedPlace,
+	kind: QuestionnaireKind,
+	values: QuestionnaireValues,
+	questions: readonly { id: string }[]
+): Promise<Result<{ id: string }>> {
+	if (questions.length === 0) return refused('no_questions', 'This programme has no statements to answer yet: add them to its question set first', 'questions');
+	let result: Result<{ id: string }>;
 	try {
-		return await withTransaction(db, async (trx) => {
+		result = await withTransaction(db, async (trx): Promise<Result<{ id: string }>> => {
 			const { errors, checked } = await checkQuestionnaire(trx, place, kind, values, questions, false);
-			if (!checked) return { ok: false, errors };
-			return { ok: true, id: await saveQuestionnaire(trx, place, checked, { enteredBy: actor.id }, actor.address) };
+			if (!checked) return invalid(errors);
+			return ok({ id: await saveQuestionnaire(trx, place, checked, { enteredBy: actor.id }, actor.address) });
 		});
 	} catch (error) {
-		if (isUniqueViolation(error)) return { ok: false, errors: kind === 'named' ? { youngPersonId: 'These answers were saved a moment ago by someone else: check the list' } : DUPLICATE };
+		if (isUniqueViolation(error)) return invalid(kind === 'named' ? { youngPersonId: 'These answers were saved a moment ago by someone else: check the list' } : DUPLICATE);
 		throw error;
 	}
+	if (result.ok) reportFiguresChanged();
+	return result;
 }
 
 /** A paper questionnaire from a session, typed in by its lead: anonymous (code and school) or named. */
-export async function enterSessionQuestionnaire(db: Db, actor: Actor, sessionId: string, kind: QuestionnaireKind, values: QuestionnaireValues): Promise<SaveResult> {
+export async function enterSessionQuestionnaire(db: Db, actor: Actor, sessionId: string, kind: QuestionnaireKind, values: QuestionnaireValues): Promise<Result<{ id: string }>> {
 	const session = await managedSession(db, actor, sessionId);
-	if (session.status === 'cancelled') return { ok: false, errors: { moment: 'This session was cancelled: no answers can be recorded for it' } };
+	if (session.status === 'cancelled') return refused('session_cancelled', 'This session was cancelled: no answers can be recorded for it', 'moment');
 	const place: DatedPlace = {
 		programmeId: session.programme_id,
 		sessionId: session.id,
@@ -330,7 +355,14 @@ export async function enterSessionQuestionnaire(db: Db, actor: Actor, sessionId:
 }
 
 /** A questionnaire not tied to a session, with the date it was answered. */
-export async function enterProgrammeQuestionnaire(db: Db, actor: Actor, programmeId: string, kind: QuestionnaireKind, values: QuestionnaireValues, now = new Date()): Promise<SaveResult> {
+export async function enterProgrammeQuestionnaire(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	kind: QuestionnaireKind,
+	values: QuestionnaireValues,
+	now = new Date()
+): Promise<Result<{ id: string }>> {
 	const programme = await getManagedProgramme(db, actor, programmeId);
 	const today = londonParts(now).date;
 	let dateProblem: string | undefined;
@@ -343,35 +375,33 @@ export async function enterProgrammeQuestionnaire(db: Db, actor: Actor, programm
 		// The other fields are checked too, so every problem shows at once; without a date
 		// there is no academic year to look for answers already given in.
 		const { errors } = await checkQuestionnaire(db, { programmeId, sessionId: null, answeredOn: undefined, schoolIds }, kind, values, questions, false);
-		return { ok: false, errors: { answeredOn: dateProblem, ...errors } };
+		return invalid({ answeredOn: dateProblem, ...errors });
 	}
 	return enter(db, actor, { programmeId: programme.id, sessionId: null, answeredOn: values.answeredOn, schoolIds }, kind, values, questions);
 }
 
 // ---- Session codes ----
 
-export type CodeResult = { ok: true; id: string; code: string } | { ok: false; errors: FieldErrors };
-
 /**
  * Opens a session code for young people to answer on /q, for `minutes` (2 hours unless
  * chosen, a day at most). One code at a time per session; the session must have questions
  * and schools holding places, or the form would have nothing to offer.
  */
-export async function openSessionCode(db: Db, actor: Actor, sessionId: string, minutesText: string, now = new Date()): Promise<CodeResult> {
+export async function openSessionCode(db: Db, actor: Actor, sessionId: string, minutesText: string, now = new Date()): Promise<Result<{ id: string; code: string }>> {
 	const session = await managedSession(db, actor, sessionId);
 	const minutes = Number(minutesText);
-	if (!(CODE_DURATIONS as readonly number[]).includes(minutes)) return { ok: false, errors: { minutes: 'Select how long to keep the code open' } };
-	if (session.status === 'cancelled') return { ok: false, errors: { minutes: 'This session was cancelled: a code cannot be opened for it' } };
+	if (!(CODE_DURATIONS as readonly number[]).includes(minutes)) return invalidField('minutes', 'Select how long to keep the code open');
+	if (session.status === 'cancelled') return refused('session_cancelled', 'This session was cancelled: a code cannot be opened for it', 'minutes');
 	if ((await queries.listActiveQuestions(db, session.programme_id)).length === 0) {
-		return { ok: false, errors: { minutes: 'Add statements to the programme’s question set before opening a code' } };
+		return refused('no_questions', 'Add statements to the programme’s question set before opening a code', 'minutes');
 	}
 	if ((await queries.listBookedSchools(db, session.id)).length === 0) {
-		return { ok: false, errors: { minutes: 'No school holds places at this session yet, so young people would have no school to choose' } };
+		return refused('no_schools', 'No school holds places at this session yet, so young people would have no school to choose', 'minutes');
 	}
-	return withTransaction(db, async (trx) => {
+	return withTransaction(db, async (trx): Promise<Result<{ id: string; code: string }>> => {
 		// Lock, then check, then write: two clicks cannot open two codes.
 		await lockSession(trx, session.id);
-		if (await queries.findOpenCode(trx, session.id, now)) return { ok: false, errors: { minutes: 'A code is already open for this session: close it first' } };
+		if (await queries.findOpenCode(trx, session.id, now)) return refused('code_already_open', 'A code is already open for this session: close it first', 'minutes');
 		let code = generateSessionCode();
 		for (let tries = 0; (await queries.codeTaken(trx, code)) && tries < 10; tries++) code = generateSessionCode();
 		const { id } = await queries.insertCode(trx, { session_id: session.id, code, opened_by: actor.id, opened_at: now, expires_at: new Date(now.getTime() + minutes * 60_000) });
@@ -382,7 +412,7 @@ export async function openSessionCode(db: Db, actor: Actor, sessionId: string, m
 			detail: { sessionId: session.id, minutes },
 			address: actor.address
 		});
-		return { ok: true, id, code };
+		return ok({ id, code });
 	});
 }
 

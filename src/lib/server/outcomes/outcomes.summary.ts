@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../db';
+import { listOutcomeRows } from './outcomes.queries';
 
 /*
  * Before-and-after outcomes, for the reports module and the question set page.
@@ -74,81 +74,9 @@ export interface OutcomeSummary {
 	unmatchedAfter: number;
 }
 
-interface Row {
-	programme_id: string;
-	programme_name: string;
-	question_id: string;
-	position: number;
-	wording: string;
-	retired: boolean;
-	school_id: string | null;
-	school_name: string | null;
-	pairs: number;
-	improved: number;
-	same: number;
-	worse: number;
-	total_change: number;
-	total_before: number;
-	unmatched_before: number;
-	unmatched_after: number;
-}
-
 export async function outcomeSummaries(db: Db, filter: OutcomeFilter): Promise<OutcomeSummary[]> {
 	if (filter.programmeIds?.length === 0 || filter.schoolIds?.length === 0) return [];
-	const programmes = filter.programmeIds ? sql`and qn.programme_id = any(${sql.val([...filter.programmeIds])}::uuid[])` : sql``;
-	const schools = filter.schoolIds ? sql`where school_id = any(${sql.val([...filter.schoolIds])}::uuid[])` : sql``;
-	const schoolKey = filter.bySchool ? sql`school_id` : sql`null::uuid`;
-	const { rows } = await sql<Row>`
-		with answer as (
-			select qn.programme_id, qn.school_id, qn.moment, a.question_id, a.score,
-				coalesce((s.starts_at at time zone 'Europe/London')::date, qn.answered_on) as on_date,
-				case
-					when qn.young_person_id is not null then 'p ' || qn.programme_id || ' ' || qn.academic_year || ' ' || qn.young_person_id
-					when qn.session_id is not null then 's ' || qn.session_id || ' ' || qn.matching_code
-					else 'y ' || qn.programme_id || ' ' || qn.academic_year || ' ' || qn.matching_code
-				end as person
-			from outcome_questionnaire qn
-			join outcome_answer a on a.questionnaire_id = qn.id
-			left join programme_session s on s.id = qn.session_id
-			where true ${programmes}
-		),
-		counted as (
-			-- Pairs, dated and placed by their after.
-			select aft.programme_id, aft.question_id, aft.school_id, aft.score - bef.score as change, bef.score as before_score, 0 as unmatched_before, 0 as unmatched_after
-			from answer aft
-			join answer bef on bef.person = aft.person and bef.question_id = aft.question_id and bef.moment = 'before'
-			where aft.moment = 'after' and aft.on_date between ${filter.from}::date and ${filter.to}::date
-			union all
-			select one.programme_id, one.question_id, one.school_id, null, null, (one.moment = 'before')::int, (one.moment = 'after')::int
-			from answer one
-			where one.on_date between ${filter.from}::date and ${filter.to}::date
-				and not exists (
-					select 1 from answer other
-					where other.person = one.person and other.question_id = one.question_id and other.moment <> one.moment
-				)
-		),
-		totals as (
-			select programme_id, question_id, ${schoolKey} as school_id,
-				count(change)::int as pairs,
-				count(*) filter (where change > 0)::int as improved,
-				count(*) filter (where change = 0)::int as same,
-				count(*) filter (where change < 0)::int as worse,
-				coalesce(sum(change), 0)::int as total_change,
-				coalesce(sum(before_score), 0)::int as total_before,
-				sum(unmatched_before)::int as unmatched_before,
-				sum(unmatched_after)::int as unmatched_after
-			from counted
-			${schools}
-			group by 1, 2, 3
-		)
-		select t.programme_id, p.name as programme_name, t.question_id, q.position, q.wording, q.retired_at is not null as retired,
-			t.school_id, sc.name as school_name, t.pairs, t.improved, t.same, t.worse, t.total_change, t.total_before, t.unmatched_before, t.unmatched_after
-		from totals t
-		join programme p on p.id = t.programme_id
-		join outcome_question q on q.id = t.question_id
-		left join school sc on sc.id = t.school_id
-		order by p.name, t.programme_id, q.retired_at is not null, q.position, q.created_at, sc.name nulls first
-	`.execute(db);
+	const rows = await listOutcomeRows(db, filter);
 	return rows.map((r) => ({
 		programmeId: r.programme_id,
 		programmeName: r.programme_name,

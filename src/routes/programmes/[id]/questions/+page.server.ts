@@ -1,12 +1,12 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { field } from '$lib/server/forms';
 import { addQuestion, getProgrammeOutcomes, getQuestionSet, moveQuestion, retireQuestion, rewordQuestion } from '$lib/server/outcomes/outcomes.service';
-import { MAX_QUESTIONS, WORDING_MAX } from '$lib/server/outcomes/outcomes.schema';
+import { MAX_QUESTIONS, questionIdFromForm, WORDING_MAX, wordingFromForm } from '$lib/server/outcomes/outcomes.schema';
+import { invalidField } from '$lib/server/result';
 import { idParam } from '$lib/server/web/route-params';
 import { academicYearOf } from '$lib/server/young-people/young-people.schema';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const db = getDb();
@@ -27,31 +27,36 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 
 const back = (id: string, notice: string) => redirect(303, `/programmes/${id}/questions?notice=${notice}`);
 
+// The add and the change forms are on one page: each one's values say which it was (`action`).
 export const actions: Actions = {
 	add: async ({ request, locals, params }) => {
-		const wording = field(await request.formData(), 'wording');
+		const wording = wordingFromForm(await request.formData());
 		const result = await addQuestion(getDb(), signedIn(locals), idParam(params.id), { wording });
-		if (!result.ok) return fail(400, { action: 'add' as const, wording, errors: result.errors });
+		if (!result.ok) return failed(result, { action: 'add' as const, wording }, 'wording');
 		back(params.id, 'added');
 	},
 	reword: async ({ request, locals, params }) => {
 		const form = await request.formData();
-		const questionId = field(form, 'questionId');
-		const wording = field(form, 'newWording');
+		const questionId = questionIdFromForm(form);
+		const wording = wordingFromForm(form, 'newWording');
 		const result = await rewordQuestion(getDb(), signedIn(locals), idParam(params.id), questionId, { wording });
-		if (!result.ok) return fail(400, { action: 'reword' as const, questionId, wording, errors: { newWording: result.errors.wording ?? 'Enter the statement' } });
+		if (!result.ok) {
+			// The change form's field is `newWording` (the add form on the same page has `wording`).
+			const failure = result.code === 'invalid' ? invalidField('newWording', result.errors.wording ?? 'Enter the statement') : result;
+			return failed(failure, { action: 'reword' as const, questionId, wording }, 'newWording');
+		}
 		back(params.id, result.replaced ? 'replaced' : 'reworded');
 	},
 	up: async ({ request, locals, params }) => {
-		await moveQuestion(getDb(), signedIn(locals), idParam(params.id), field(await request.formData(), 'questionId'), 'up');
+		await moveQuestion(getDb(), signedIn(locals), idParam(params.id), questionIdFromForm(await request.formData()), 'up');
 		back(params.id, 'moved');
 	},
 	down: async ({ request, locals, params }) => {
-		await moveQuestion(getDb(), signedIn(locals), idParam(params.id), field(await request.formData(), 'questionId'), 'down');
+		await moveQuestion(getDb(), signedIn(locals), idParam(params.id), questionIdFromForm(await request.formData()), 'down');
 		back(params.id, 'moved');
 	},
 	retire: async ({ request, locals, params }) => {
-		await retireQuestion(getDb(), signedIn(locals), idParam(params.id), field(await request.formData(), 'questionId'));
+		await retireQuestion(getDb(), signedIn(locals), idParam(params.id), questionIdFromForm(await request.formData()));
 		back(params.id, 'retired');
 	}
 };

@@ -1,11 +1,18 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { field } from '$lib/server/forms';
 import { closeSessionCode, enterSessionQuestionnaire, getSessionEntry, openSessionCode } from '$lib/server/outcomes/outcomes.service';
-import { CODE_DURATIONS, DEFAULT_CODE_MINUTES, durationLabel, questionnaireValuesFromForm, type QuestionnaireKind } from '$lib/server/outcomes/outcomes.schema';
+import {
+	CODE_DURATIONS,
+	codeIdFromForm,
+	codeMinutesFromForm,
+	DEFAULT_CODE_MINUTES,
+	durationLabel,
+	questionnaireValuesFromForm,
+	type QuestionnaireKind
+} from '$lib/server/outcomes/outcomes.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 const kindOf = (url: URL): QuestionnaireKind => (url.searchParams.get('kind') === 'named' ? 'named' : 'anonymous');
 
@@ -24,22 +31,23 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	};
 };
 
+// The code and the questionnaire forms are on one page: each one's values say which it was (`action`).
 export const actions: Actions = {
 	open: async ({ request, locals, params }) => {
-		const minutes = field(await request.formData(), 'minutes');
+		const minutes = codeMinutesFromForm(await request.formData());
 		const result = await openSessionCode(getDb(), signedIn(locals), idParam(params.id), minutes);
-		if (!result.ok) return fail(400, { action: 'open' as const, minutes, errors: result.errors });
+		if (!result.ok) return failed(result, { action: 'open' as const, minutes }, 'minutes');
 		redirect(303, `/sessions/${params.id}/questions?notice=opened`);
 	},
 	close: async ({ request, locals, params }) => {
-		await closeSessionCode(getDb(), signedIn(locals), idParam(params.id), field(await request.formData(), 'codeId'));
+		await closeSessionCode(getDb(), signedIn(locals), idParam(params.id), codeIdFromForm(await request.formData()));
 		redirect(303, `/sessions/${params.id}/questions?notice=closed`);
 	},
 	enter: async ({ request, locals, params, url }) => {
 		const kind = kindOf(url);
 		const values = questionnaireValuesFromForm(await request.formData());
 		const result = await enterSessionQuestionnaire(getDb(), signedIn(locals), idParam(params.id), kind, values);
-		if (!result.ok) return fail(400, { action: 'enter' as const, values, errors: result.errors });
+		if (!result.ok) return failed(result, { action: 'enter' as const, ...values });
 		const keep = new URLSearchParams({ notice: 'saved', kind, moment: values.moment, ...(kind === 'anonymous' ? { school: values.schoolId } : {}) });
 		redirect(303, `/sessions/${params.id}/questions?${keep}#enter`);
 	}

@@ -1,11 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { enterProgrammeQuestionnaire, getProgrammeEntry } from '$lib/server/outcomes/outcomes.service';
 import { questionnaireValuesFromForm, type QuestionnaireKind } from '$lib/server/outcomes/outcomes.schema';
 import { idParam } from '$lib/server/web/route-params';
 import { londonParts } from '$lib/server/time';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 const kindOf = (url: URL): QuestionnaireKind => (url.searchParams.get('kind') === 'named' ? 'named' : 'anonymous');
 
@@ -30,7 +30,7 @@ export const actions: Actions = {
 		const kind = kindOf(url);
 		const values = questionnaireValuesFromForm(await request.formData());
 		const result = await enterProgrammeQuestionnaire(getDb(), signedIn(locals), idParam(params.id), kind, values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		const keep = new URLSearchParams({ notice: 'saved', kind, on: values.answeredOn, moment: values.moment, ...(kind === 'anonymous' ? { school: values.schoolId } : {}) });
 		redirect(303, `/programmes/${params.id}/questions/enter?${keep}#enter`);
 	}
