@@ -20,7 +20,7 @@ export interface MentoringWorld extends ProgrammeWorld {
 export async function makeMentoringWorld(db: Kysely<DB>, maxMentees = '20'): Promise<MentoringWorld> {
 	const world = await makeProgramme(db, { shape: 'cohort', registerKind: 'named', yearGroups: ['Y8', 'Y9', 'Y12', 'Y13'] });
 	const result = await createCohort(db, world.lead, world.programmeId, { academicYear: String(ACADEMIC_YEAR), maxMentees });
-	if (!result.ok) throw new Error(`createCohort refused the test cohort: ${JSON.stringify(result.errors)}`);
+	if (!result.ok) throw new Error(`createCohort refused the test cohort: ${JSON.stringify(result)}`);
 	// The school has booked a session of the programme, which puts its young people within the lead's reach.
 	const school = await makeSchool(db);
 	const session = await makeSession(db, { programme_id: world.programmeId });

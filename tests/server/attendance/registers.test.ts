@@ -134,7 +134,7 @@ describe('saving marks', () => {
 
 		const result = await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present' }], BEFORE_START);
 
-		expect(result).toMatchObject({ ok: false, code: 'not_started' });
+		expect(result).toMatchObject({ ok: false, code: 'refused', reason: 'not_started' });
 		expect(await storedMarks(t.db, world.sessionId)).toEqual([]);
 		expect(await auditEvents(t.db, 'attendance.marked')).toEqual([]);
 	});
@@ -145,17 +145,17 @@ describe('saving marks', () => {
 		const [stranger] = await makeYoungPeople(t.db, world.schoolId, 'Y9', 1);
 		const present = { youngPersonId: pupil!.id, status: 'present' };
 
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: pupil!.id, status: 'asleep' }], STARTED)).toMatchObject({ ok: false, code: 'unknown_status' });
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: stranger!.id, status: 'present' }], STARTED)).toMatchObject({ ok: false, code: 'not_on_register' });
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: pupil!.id, status: 'asleep' }], STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'unknown_status' });
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: stranger!.id, status: 'present' }], STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'not_on_register' });
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [present], STARTED)).toMatchObject({ ok: false, code: 'cancelled' });
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present], STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'cancelled' });
 		expect(await storedMarks(t.db, world.sessionId)).toEqual([]);
 	});
 
 	it('refuses named marks at a headcount session', async () => {
 		const world = await makeHeadcountSession(t.db);
 		const [pupil] = await makeYoungPeople(t.db, world.schoolId, 'Y8', 1);
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present' }], STARTED)).toMatchObject({ ok: false, code: 'wrong_register_kind' });
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present' }], STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'wrong_register_kind' });
 	});
 });
 
@@ -191,11 +191,11 @@ describe('headcounts', () => {
 		const stranger = await makeSchool(t.db);
 		const count = (n: number, schoolId = world.schoolId) => [{ schoolId, yearGroup: 'parents', count: n }];
 
-		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(10_001), STARTED)).toMatchObject({ ok: false, code: 'invalid_count' });
-		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(2.5), STARTED)).toMatchObject({ ok: false, code: 'invalid_count' });
-		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(-1), STARTED)).toMatchObject({ ok: false, code: 'invalid_count' });
-		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(3), BEFORE_START)).toMatchObject({ ok: false, code: 'not_started' });
-		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(3, stranger.id), STARTED)).toMatchObject({ ok: false, code: 'not_on_register' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(10_001), STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'invalid_count' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(2.5), STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'invalid_count' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(-1), STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'invalid_count' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(3), BEFORE_START)).toMatchObject({ ok: false, code: 'refused', reason: 'not_started' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(3, stranger.id), STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'not_on_register' });
 		expect(await t.db.selectFrom('attendance_headcount').selectAll().execute()).toEqual([]);
 	});
 

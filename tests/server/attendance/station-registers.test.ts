@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { saveHeadcounts } from '../../../src/lib/server/attendance/attendance.service';
-import {
-	countField,
-	getStationRegister,
-	getStationSummary,
-	saveStationHeadcounts
-} from '../../../src/lib/server/attendance/station-registers.service';
+import { countField } from '../../../src/lib/server/attendance/attendance.schema';
+import { getStationRegister, getStationSummary, saveStationHeadcounts } from '../../../src/lib/server/attendance/station-registers.service';
 import type { DB } from '../../../src/lib/server/db/schema';
 import { saveStations } from '../../../src/lib/server/sessions/carousel.service';
 import { makeContact, makeProgramme, makeSession, type ProgrammeWorld } from '../../support/booking-world';
@@ -103,7 +99,7 @@ describe('a workstation’s register', () => {
 
 		expect(result).toEqual({
 			ok: false,
-			code: 'over_places',
+			code: 'invalid',
 			errors: { [countField(world.aardvark, 'Y6')]: 'Aardvark Primary has 20 confirmed places for Year 6: enter 20 or fewer' }
 		});
 		expect(await stored(t.db, world.sessionId)).toEqual([]);
@@ -119,8 +115,15 @@ describe('a workstation’s register', () => {
 
 		const result = await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, counts, STARTED);
 
-		expect(result).toMatchObject({ ok: false, code: 'invalid_count' });
-		expect(!result.ok && Object.keys(result.errors)).toEqual([countField(world.aardvark, 'Y6'), countField(world.zebra, 'Y6')]);
+		expect(result).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: {
+				[countField(world.aardvark, 'Y6')]: 'Enter how many of Year 6 from Aardvark Primary came as a whole number, like 12',
+				[countField(world.zebra, 'Y6')]: expect.stringContaining('as a whole number')
+			}
+		});
+		expect(!result.ok && result.code === 'invalid' && Object.keys(result.errors)).toEqual([countField(world.aardvark, 'Y6'), countField(world.zebra, 'Y6')]);
 		expect(await stored(t.db, world.sessionId)).toEqual([]);
 	});
 
@@ -130,11 +133,12 @@ describe('a workstation’s register', () => {
 
 		expect(await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, counts, BEFORE_START)).toMatchObject({
 			ok: false,
-			code: 'not_started',
-			errors: { counts: expect.any(String) }
+			code: 'refused',
+			reason: 'not_started',
+			message: expect.any(String)
 		});
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
-		expect(await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, counts, STARTED)).toMatchObject({ ok: false, code: 'cancelled' });
+		expect(await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, counts, STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'cancelled' });
 		expect(await stored(t.db, world.sessionId)).toEqual([]);
 	});
 
@@ -142,7 +146,7 @@ describe('a workstation’s register', () => {
 		const world = await makeCarouselSession(t.db);
 		const stranger = await makeSchool(t.db, { phase: 'primary' });
 		const result = await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, [{ schoolId: stranger.id, yearGroup: 'Y6', count: 1 }], STARTED);
-		expect(result).toMatchObject({ ok: false, code: 'not_on_register' });
+		expect(result).toMatchObject({ ok: false, code: 'refused', reason: 'not_on_register' });
 	});
 
 	it('replaces counts on a second save, clears an emptied one, and audits only the changes with ids and counts', async () => {

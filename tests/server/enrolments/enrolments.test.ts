@@ -50,6 +50,7 @@ describe('enrolYoungPerson', () => {
 		const empty = await enrolYoungPerson(t.db, lead, programme.id, enrolValues(bookedSchool.id, '', { role: '', stage: '', startedOn: '' }), IN_2026_27);
 		expect(empty).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { youngPersonId: 'Select a young person', role: expect.any(String), stage: expect.any(String), startedOn: 'Enter the start date' }
 		});
 		const person = await makeYoungPerson(t.db, { school_id: bookedSchool.id });
@@ -57,6 +58,7 @@ describe('enrolYoungPerson', () => {
 		const bad = await enrolYoungPerson(t.db, lead, programme.id, enrolValues(bookedSchool.id, person.id, { role: 'mentor', stage: 'completed', startedOn: '2026-02-30' }), IN_2026_27);
 		expect(bad).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { role: 'Select participant as the role', stage: expect.any(String), startedOn: 'The start date must be a real date' }
 		});
 		expect(await storedEnrolments()).toEqual([]);
@@ -77,12 +79,12 @@ describe('enrolYoungPerson', () => {
 		const leftSchool = await makeYoungPerson(t.db, { school_id: bookedSchool.id, reception_year: 2012 });
 		for (const person of [elsewhere, archived, leftSchool]) {
 			const result = await enrolYoungPerson(t.db, lead, programme.id, enrolValues(bookedSchool.id, person.id), IN_2026_27);
-			expect(result).toEqual({ ok: false, errors: { youngPersonId: "Select a young person from Aycliffe Academy's list" } });
+			expect(result).toEqual({ ok: false, code: 'invalid', errors: { youngPersonId: "Select a young person from Aycliffe Academy's list" } });
 		}
 		const person = await makeYoungPerson(t.db, { school_id: bookedSchool.id, first_name: 'Enrolled' });
 		await enrol(t.db, programme.id, person.id);
 		const again = await enrolYoungPerson(t.db, lead, programme.id, enrolValues(bookedSchool.id, person.id, { stage: 'active' }), IN_2026_27);
-		expect(again).toEqual({ ok: false, errors: { youngPersonId: 'This young person is already enrolled in this programme' } });
+		expect(again).toEqual({ ok: false, code: 'invalid', errors: { youngPersonId: 'This young person is already enrolled in this programme' } });
 		expect(await storedEnrolments()).toMatchObject([{ young_person_id: person.id, stage: 'active', started_on: '2026-09-10' }]);
 	});
 
@@ -189,20 +191,23 @@ describe('changeEnrolmentStage', () => {
 		const { lead, programme, enrolmentId } = await enrolled();
 		expect(await changeEnrolmentStage(t.db, lead, programme.id, enrolmentId, { stage: 'completed', endedOn: '2026-09-09' }, IN_2026_27)).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { endedOn: 'The end date must be on or after the start date, 10 September 2026' }
 		});
 		expect(await changeEnrolmentStage(t.db, lead, programme.id, enrolmentId, { stage: 'withdrawn', endedOn: '27/11/2026' }, IN_2026_27)).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { endedOn: 'The end date must be a real date' }
 		});
 		expect(await changeEnrolmentStage(t.db, lead, programme.id, enrolmentId, { stage: 'graduated', endedOn: '' }, IN_2026_27)).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { stage: 'Select a stage' }
 		});
 		// Started in the future: today would be before the start, so the end date must be given.
 		const later = await enrol(t.db, programme.id, (await makeYoungPerson(t.db, { first_name: 'Later' })).id);
 		await t.db.updateTable('enrolment').set({ started_on: '2027-01-05' }).where('id', '=', later.id).execute();
-		expect(await changeEnrolmentStage(t.db, lead, programme.id, later.id, { stage: 'withdrawn', endedOn: '' }, IN_2026_27)).toMatchObject({ ok: false, errors: { endedOn: expect.any(String) } });
+		expect(await changeEnrolmentStage(t.db, lead, programme.id, later.id, { stage: 'withdrawn', endedOn: '' }, IN_2026_27)).toMatchObject({ ok: false, code: 'invalid', errors: { endedOn: expect.any(String) } });
 		expect(await stored(enrolmentId)).toEqual({ stage: 'active', ended_on: null });
 		expect(await auditEvents(t.db, 'enrolment.stage_changed')).toEqual([]);
 	});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getCohortOverview, logMeeting, pairMentor, type MeetingValues } from '../../../src/lib/server/mentoring/mentoring.service';
+import { getCohortOverview, logMeeting, pairMentor } from '../../../src/lib/server/mentoring/mentoring.service';
+import type { MeetingValues } from '../../../src/lib/server/mentoring/mentoring.schema';
 import { addDays } from '../../../src/lib/server/time';
 import { useTestDatabase } from '../../support/database';
 import { makeMentoringWorld, NOW, people, TODAY, type MentoringWorld } from '../../support/mentoring-world';
@@ -10,7 +11,7 @@ async function makePair(world: MentoringWorld, tag = 'Pupil'): Promise<string> {
 	const [mentor] = await people(t.db, world, 'Y12', 1, `${tag}Mentor`);
 	const [mentee] = await people(t.db, world, 'Y9', 1, `${tag}Mentee`);
 	const result = await pairMentor(t.db, world.lead, world.programmeId, world.cohortId, { mentorId: mentor!, menteeId: mentee! }, NOW);
-	if (!result.ok) throw new Error(`pairing failed: ${JSON.stringify(result.errors)}`);
+	if (!result.ok) throw new Error(`pairing failed: ${JSON.stringify(result)}`);
 	return result.id;
 }
 
@@ -47,7 +48,7 @@ describe('logging a meeting', () => {
 		const world = await makeMentoringWorld(t.db);
 		const pairId = await makePair(world);
 		const result = await logMeeting(t.db, world.lead, world.programmeId, meeting(pairId, overrides), NOW);
-		expect(result).toEqual({ ok: false, errors: { [key]: message } });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { [key]: message } });
 		expect(await meetingCount()).toBe(0);
 	});
 

@@ -21,9 +21,9 @@ describe('cohorts', () => {
 	it('adds one cohort per academic year, refusing a second for the same year and bad input', async () => {
 		const world = await makeMentoringWorld(t.db);
 		const again = await createCohort(t.db, world.lead, world.programmeId, { academicYear: String(ACADEMIC_YEAR), maxMentees: '20' });
-		expect(again).toEqual({ ok: false, errors: { academicYear: 'There is already a cohort for 2029 to 2030' } });
+		expect(again).toEqual({ ok: false, code: 'invalid', errors: { academicYear: 'There is already a cohort for 2029 to 2030' } });
 		const bad = await createCohort(t.db, world.lead, world.programmeId, { academicYear: 'next', maxMentees: '0' });
-		expect(bad.ok ? {} : Object.keys(bad.errors)).toEqual(['academicYear', 'maxMentees']);
+		expect(!bad.ok && bad.code === 'invalid' && Object.keys(bad.errors)).toEqual(['academicYear', 'maxMentees']);
 		expect(await listCohorts(t.db, world.lead, world.programmeId)).toHaveLength(1);
 	});
 
@@ -61,7 +61,7 @@ describe('pairing a mentor with a mentee', () => {
 		expect(overview.mentors.map((m) => m.id)).toContain(mentor);
 		expect(overview.mentees.map((m) => m.id)).not.toContain(outsider!.id);
 		const result = await pairMentor(t.db, world.lead, world.programmeId, world.cohortId, { mentorId: mentor!, menteeId: outsider!.id }, NOW);
-		expect(result).toEqual({ ok: false, errors: { menteeId: 'Select a mentee' } });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { menteeId: 'Select a mentee' } });
 		// An admin chooses from every school.
 		const asAdmin = await getCohortOverview(t.db, world.admin, world.programmeId, world.cohortId, TODAY);
 		expect(asAdmin.mentees.map((m) => m.id)).toContain(outsider!.id);
@@ -74,10 +74,11 @@ describe('pairing a mentor with a mentee', () => {
 		const result = await pairMentor(t.db, world.lead, world.programmeId, world.cohortId, { mentorId: y11!, menteeId: y10! }, NOW);
 		expect(result).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { mentorId: 'The mentor must be in Year 12 or Year 13 in 2029 to 2030', menteeId: 'The mentee must be in Year 8 or Year 9 in 2029 to 2030' }
 		});
 		const empty = await pairMentor(t.db, world.lead, world.programmeId, world.cohortId, { mentorId: '', menteeId: 'nonsense' }, NOW);
-		expect(empty).toEqual({ ok: false, errors: { mentorId: 'Select a mentor', menteeId: 'Select a mentee' } });
+		expect(empty).toEqual({ ok: false, code: 'invalid', errors: { mentorId: 'Select a mentor', menteeId: 'Select a mentee' } });
 		expect(await pairCount(world.cohortId)).toBe(0);
 		expect(await t.db.selectFrom('enrolment').select('id').where('programme_id', '=', world.programmeId).execute()).toEqual([]);
 	});
@@ -90,7 +91,7 @@ describe('pairing a mentor with a mentee', () => {
 			expect((await pairMentor(t.db, world.lead, world.programmeId, world.cohortId, { mentorId: mentor!, menteeId: mentee }, NOW)).ok).toBe(true);
 		}
 		const third = await pairMentor(t.db, world.lead, world.programmeId, world.cohortId, { mentorId: mentor!, menteeId: mentees[2]! }, NOW);
-		expect(third).toEqual({ ok: false, errors: { mentorId: 'This mentor already has 2 mentees, the most allowed in this cohort' } });
+		expect(third).toEqual({ ok: false, code: 'invalid', errors: { mentorId: 'This mentor already has 2 mentees, the most allowed in this cohort' } });
 		expect(await pairCount(world.cohortId)).toBe(2);
 	});
 
@@ -100,7 +101,7 @@ describe('pairing a mentor with a mentee', () => {
 		const [mentee] = await people(t.db, world, 'Y8');
 		await pairMentor(t.db, world.lead, world.programmeId, world.cohortId, { mentorId: first!, menteeId: mentee! }, NOW);
 		const again = await pairMentor(t.db, world.lead, world.programmeId, world.cohortId, { mentorId: second!, menteeId: mentee! }, NOW);
-		expect(again).toEqual({ ok: false, errors: { menteeId: 'This mentee already has a mentor in this cohort' } });
+		expect(again).toEqual({ ok: false, code: 'invalid', errors: { menteeId: 'This mentee already has a mentor in this cohort' } });
 		expect(await pairCount(world.cohortId)).toBe(1);
 	});
 

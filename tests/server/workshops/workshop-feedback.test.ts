@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { saveHeadcounts } from '../../../src/lib/server/attendance/attendance.service';
 import { workshopFeedbackTotals } from '../../../src/lib/server/workshops/workshop-feedback.queries';
 import { distributionOf, summarise } from '../../../src/lib/server/workshops/workshop-feedback.rules';
-import {
-	getWorkshopFeedback,
-	saveWorkshopFeedback,
-	type FeedbackValues
-} from '../../../src/lib/server/workshops/workshop-feedback.service';
+import type { FeedbackValues } from '../../../src/lib/server/workshops/workshop-feedback.schema';
+import { getWorkshopFeedback, saveWorkshopFeedback } from '../../../src/lib/server/workshops/workshop-feedback.service';
 import { makeContact, makeProgramme, makeSession } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { BEFORE_START, makeHeadcountSession, makeNamedSession, STARTED } from '../../support/attendance-world';
@@ -68,12 +65,15 @@ describe('saving a workshop’s answers', () => {
 
 		const result = await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['2', 'x', '-1', '3.5', ''], ['1', '', '', '', '1000000']), STARTED);
 
-		expect(result).toMatchObject({ ok: false, code: 'invalid_count' });
-		expect(!result.ok && result.errors).toEqual({
-			'before.2': 'Enter how many answered 2 before the workshop as a whole number, like 4',
-			'before.3': 'Enter how many answered 3 before the workshop as a whole number, like 4',
-			'before.4': 'Enter how many answered 4 before the workshop as a whole number, like 4',
-			'after.5': 'Enter how many answered 5 after the workshop as a whole number, like 4'
+		expect(result).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: {
+				'before.2': 'Enter how many answered 2 before the workshop as a whole number, like 4',
+				'before.3': 'Enter how many answered 3 before the workshop as a whole number, like 4',
+				'before.4': 'Enter how many answered 4 before the workshop as a whole number, like 4',
+				'after.5': 'Enter how many answered 5 after the workshop as a whole number, like 4'
+			}
 		});
 		expect(await stored(world.sessionId)).toEqual([]);
 	});
@@ -97,7 +97,7 @@ describe('saving a workshop’s answers', () => {
 
 		expect(over).toEqual({
 			ok: false,
-			code: 'over_headcount',
+			code: 'invalid',
 			errors: { before: 'The answers before the workshop add up to 11: more than the 10 parents and carers counted at this workshop' }
 		});
 		expect(await stored(world.sessionId)).toEqual([]);
@@ -109,9 +109,14 @@ describe('saving a workshop’s answers', () => {
 		const world = await makeHeadcountSession(t.db);
 		const answers = values(['1', '1', '1', '1', '1']);
 
-		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, answers, BEFORE_START)).toMatchObject({ ok: false, code: 'not_started', errors: { feedback: expect.any(String) } });
+		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, answers, BEFORE_START)).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'not_started',
+			message: 'Attendance can be recorded once the session has started'
+		});
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
-		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, answers, STARTED)).toMatchObject({ ok: false, code: 'cancelled' });
+		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, answers, STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'cancelled' });
 		expect(await stored(world.sessionId)).toEqual([]);
 	});
 

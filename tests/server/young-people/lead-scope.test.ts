@@ -210,7 +210,12 @@ describe('changing, archiving and restoring', () => {
 		const person = await makeYoungPerson(t.db, { school_id: bookedSchool.id });
 		await archiveYoungPerson(t.db, contact, person.id, IN_2026_27);
 		await makeYoungPerson(t.db, { school_id: bookedSchool.id, first_name: 'AMIRA' });
-		expect(await restoreYoungPerson(t.db, contact, person.id)).toEqual({ ok: false, errors: { restore: expect.any(String) } });
+		expect(await restoreYoungPerson(t.db, contact, person.id)).toEqual({
+			ok: false,
+			code: 'conflict',
+			reason: 'duplicate',
+			message: 'A young person with this name is already in this year group at the school. Archive or change that record first'
+		});
 		expect((await t.db.selectFrom('young_person').select('archived_at').where('id', '=', person.id).executeTakeFirstOrThrow()).archived_at).not.toBeNull();
 		expect(await auditEvents(t.db, 'young_person.restored')).toEqual([]);
 	});

@@ -56,6 +56,7 @@ describe('addYoungPerson', () => {
 		);
 		expect(result).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: {
 				first_name: expect.any(String),
 				last_name: expect.any(String),
@@ -71,7 +72,7 @@ describe('addYoungPerson', () => {
 		const { school, contact } = await makeSchoolWorld(t.db);
 		await addYoungPerson(t.db, contact, school.id, values(), IN_2026_27);
 		const again = await addYoungPerson(t.db, contact, school.id, values({ first_name: 'SIOBHÁN', last_name: "o'neill-hughes" }), IN_2026_27);
-		expect(again).toEqual({ ok: false, errors: { first_name: expect.any(String) } });
+		expect(again).toEqual({ ok: false, code: 'invalid', errors: { first_name: expect.any(String) } });
 		expect(await storedPeople()).toHaveLength(1);
 	});
 
@@ -132,7 +133,7 @@ describe('updateYoungPerson', () => {
 		const { school, contact } = await makeSchoolWorld(t.db);
 		const person = await makeYoungPerson(t.db, { school_id: school.id });
 		const result = await updateYoungPerson(t.db, contact, person.id, values({ last_name: '', year_group: 'Nursery' }), IN_2026_27);
-		expect(result).toEqual({ ok: false, errors: { last_name: expect.any(String), year_group: expect.any(String) } });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { last_name: expect.any(String), year_group: expect.any(String) } });
 		expect(await storedPeople()).toMatchObject([{ first_name: 'Amira', last_name: 'Okafor', reception_year: 2018 }]);
 	});
 

@@ -4,6 +4,8 @@ import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import { attendanceStatuses, yearGroups, type AttendanceStatus, type RegisterKind, type YearGroup } from '../db/schema';
 import { oneOf } from '../forms';
+import { reportFiguresChanged } from '../reports/rollups';
+import { ok, refused, type Failure, type Result } from '../result';
 import { getSession } from '../sessions/sessions.service';
 import { lockSession } from '../sessions/sessions.queries';
 import * as queries from './attendance.queries';
@@ -11,19 +13,6 @@ import * as queries from './attendance.queries';
 const target = (entityId?: string) => ({ entityType: 'session', entityId });
 
 export const MAX_HEADCOUNT = 10_000;
-
-export type AttendanceRefusal =
-	| 'not_started'
-	| 'cancelled'
-	| 'wrong_register_kind'
-	| 'unknown_status'
-	| 'not_on_register'
-	| 'duplicate'
-	| 'invalid_count';
-
-export type SaveAttendanceResult =
-	| { ok: true; saved: number; changed: number }
-	| { ok: false; code: AttendanceRefusal; message: string };
 
 /** A session whose attendance the actor may take: its programme's leads and admins; anyone else gets a 404. */
 export async function getAttendanceSession(db: Db, actor: Actor, sessionId: string) {
@@ -60,10 +49,10 @@ export async function getRegister(db: Db, actor: Actor, sessionId: string) {
 
 type Session = Awaited<ReturnType<typeof getSession>>;
 
-/** Why attendance cannot be taken at this session now, if it cannot. */
-export function timingRefusal(session: Pick<Session, 'status' | 'starts_at'>, now: Date): SaveAttendanceResult | undefined {
-	if (session.status === 'cancelled') return { ok: false, code: 'cancelled', message: 'This session was cancelled: attendance cannot be recorded' };
-	if (now < session.starts_at) return { ok: false, code: 'not_started', message: 'Attendance can be recorded once the session has started' };
+/** Why attendance cannot be taken at this session now (`cancelled`, `not_started`), if it cannot. */
+export function timingRefusal(session: Pick<Session, 'status' | 'starts_at'>, now: Date): Failure | undefined {
+	if (session.status === 'cancelled') return refused('cancelled', 'This session was cancelled: attendance cannot be recorded');
+	if (now < session.starts_at) return refused('not_started', 'Attendance can be recorded once the session has started');
 	return undefined;
 }
 
@@ -77,19 +66,19 @@ export async function saveMarks(
 	sessionId: string,
 	marks: { youngPersonId: string; status: string }[],
 	now = new Date()
-): Promise<SaveAttendanceResult> {
+): Promise<Result<{ saved: number; changed: number }>> {
 	const session = await getAttendanceSession(db, actor, sessionId);
 	if (session.register_kind !== 'named') {
-		return { ok: false, code: 'wrong_register_kind', message: 'This programme records a headcount, not named marks' };
+		return refused('wrong_register_kind', 'This programme records a headcount, not named marks');
 	}
 	if (marks.some((m) => !oneOf(attendanceStatuses, m.status))) {
-		return { ok: false, code: 'unknown_status', message: 'Choose present, late, excused absence or unexcused absence' };
+		return refused('unknown_status', 'Choose present, late, excused absence or unexcused absence');
 	}
 	const valid = marks as queries.MarkRow[];
 	if (new Set(valid.map((m) => m.youngPersonId)).size !== valid.length) {
-		return { ok: false, code: 'duplicate', message: 'A young person was marked twice: save the register again' };
+		return refused('duplicate', 'A young person was marked twice: save the register again');
 	}
-	return withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx) => {
 		// Lock, then check, then write: two people saving at once queue, so each audit row's
 		// "from" is the mark its change replaced.
 		const locked = await lockSession(trx, sessionId);
@@ -97,7 +86,7 @@ export async function saveMarks(
 		if (refusal) return refusal;
 		const register = new Map((await queries.listRegister(trx, session)).map((r) => [r.id, r.mark]));
 		if (valid.some((m) => !register.has(m.youngPersonId))) {
-			return { ok: false, code: 'not_on_register', message: 'Someone marked is not on this session’s register: reload the register and save again' };
+			return refused('not_on_register', 'Someone marked is not on this session’s register: reload the register and save again');
 		}
 		const audits: AuditEntry[] = [];
 		for (const mark of valid) {
@@ -114,12 +103,14 @@ export async function saveMarks(
 		}
 		await queries.upsertMarks(trx, sessionId, valid, actor.id, now);
 		await insertAuditEvents(trx, audits);
-		return { ok: true, saved: valid.length, changed: audits.length };
+		return ok({ saved: valid.length, changed: audits.length });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }
 
 /** "Mark everyone present": every young person on the register, present. */
-export async function markEveryonePresent(db: Db, actor: Actor, sessionId: string, now = new Date()): Promise<SaveAttendanceResult> {
+export async function markEveryonePresent(db: Db, actor: Actor, sessionId: string, now = new Date()): Promise<Result<{ saved: number; changed: number }>> {
 	const { schools } = await getRegister(db, actor, sessionId);
 	const marks = schools.flatMap((s) => s.people.map((p) => ({ youngPersonId: p.id, status: 'present' })));
 	return saveMarks(db, actor, sessionId, marks, now);
@@ -138,25 +129,25 @@ export async function saveHeadcounts(
 	sessionId: string,
 	counts: { schoolId: string; yearGroup: string; count: number }[],
 	now = new Date()
-): Promise<SaveAttendanceResult> {
+): Promise<Result<{ saved: number; changed: number }>> {
 	const session = await getAttendanceSession(db, actor, sessionId);
 	if (session.register_kind !== 'headcount') {
-		return { ok: false, code: 'wrong_register_kind', message: 'This programme takes a named register, not a headcount' };
+		return refused('wrong_register_kind', 'This programme takes a named register, not a headcount');
 	}
 	if (counts.some((c) => !Number.isInteger(c.count) || c.count < 0 || c.count > MAX_HEADCOUNT)) {
-		return { ok: false, code: 'invalid_count', message: `Enter each count as a whole number from 0 to ${MAX_HEADCOUNT.toLocaleString('en-GB')}` };
+		return refused('invalid_count', `Enter each count as a whole number from 0 to ${MAX_HEADCOUNT.toLocaleString('en-GB')}`);
 	}
 	const key = (schoolId: string, yearGroup: string) => `${schoolId}/${yearGroup}`;
 	if (new Set(counts.map((c) => key(c.schoolId, c.yearGroup))).size !== counts.length) {
-		return { ok: false, code: 'duplicate', message: 'A school and year group was counted twice: save the counts again' };
+		return refused('duplicate', 'A school and year group was counted twice: save the counts again');
 	}
-	return withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx) => {
 		const locked = await lockSession(trx, sessionId);
 		const refusal = timingRefusal(locked!, now);
 		if (refusal) return refusal;
 		const grid = new Map((await queries.listHeadcounts(trx, sessionId)).map((c) => [key(c.school_id, c.year_group), c.count]));
 		if (counts.some((c) => !oneOf(yearGroups, c.yearGroup) || !grid.has(key(c.schoolId, c.yearGroup)))) {
-			return { ok: false, code: 'not_on_register', message: 'A school or year group counted has no places at this session: reload the page and save again' };
+			return refused('not_on_register', 'A school or year group counted has no places at this session: reload the page and save again');
 		}
 		const changed = counts.filter((c) => grid.get(key(c.schoolId, c.yearGroup)) !== c.count);
 		await queries.upsertHeadcounts(trx, sessionId, counts as queries.CountRow[], actor.id, now);
@@ -173,6 +164,8 @@ export async function saveHeadcounts(
 				};
 			})
 		);
-		return { ok: true, saved: counts.length, changed: changed.length };
+		return ok({ saved: counts.length, changed: changed.length });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }

@@ -3,10 +3,12 @@ import { insertAuditEvents } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { YearGroup } from '../db/schema';
-import type { FieldErrors } from '../result';
+import { reportFiguresChanged } from '../reports/rollups';
+import { hasErrors, invalid, ok, refused, type FieldErrors, type Result } from '../result';
 import { getTimetable } from '../sessions/carousel.service';
 import { listStations, lockSession } from '../sessions/sessions.queries';
 import { yearGroupLabels } from '../../year-groups';
+import { countField } from './attendance.schema';
 import { getAttendanceSession, MAX_HEADCOUNT, timingRefusal } from './attendance.service';
 import * as queries from './station-registers.queries';
 
@@ -19,13 +21,6 @@ import * as queries from './station-registers.queries';
 // so a station cannot know whose names to expect. attendance_mark.station_id is left unset.
 
 const target = (entityId?: string) => ({ entityType: 'session', entityId });
-
-/** The form field of one school and year group's count; also the key of its error. */
-export const countField = (schoolId: string, yearGroup: string) => `count.${schoolId}.${yearGroup}`;
-
-export type StationSaveResult =
-	| { ok: true; saved: number; changed: number }
-	| { ok: false; code: 'not_started' | 'cancelled' | 'not_on_register' | 'duplicate' | 'invalid_count' | 'over_places'; errors: FieldErrors };
 
 /** A carousel session whose attendance the actor may take; any other session is a 404. */
 async function carouselSession(db: Db, actor: Actor, sessionId: string) {
@@ -68,8 +63,9 @@ export async function getStationSummary(db: Db, actor: Actor, sessionId: string)
 /**
  * Saves one workstation's register at once: each count sent replaces the one saved, a count
  * sent empty clears it, and a school or year group not sent is left as it was. A count is
- * refused, and nothing saved, when it is more than the places that school holds for that year
- * group. Changes are audited with ids and counts only.
+ * refused, and nothing saved, when it is not a whole number or is more than the places that
+ * school holds for that year group (a message beside each such count). Changes are audited
+ * with ids and counts only.
  */
 export async function saveStationHeadcounts(
 	db: Db,
@@ -78,23 +74,22 @@ export async function saveStationHeadcounts(
 	stationId: string,
 	counts: { schoolId: string; yearGroup: string; count: number | null }[],
 	now = new Date()
-): Promise<StationSaveResult> {
+): Promise<Result<{ saved: number; changed: number }>> {
 	await sessionStation(db, actor, sessionId, stationId);
 	const fields = counts.map((c) => countField(c.schoolId, c.yearGroup));
 	if (new Set(fields).size !== fields.length) {
-		return { ok: false, code: 'duplicate', errors: { counts: 'A school and year group was counted twice: save the counts again' } };
+		return refused('duplicate', 'A school and year group was counted twice: save the counts again');
 	}
-	return withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx) => {
 		// Lock, then check, then write, as the session's own register does.
 		const locked = await lockSession(trx, sessionId);
 		const refusal = timingRefusal(locked!, now);
-		if (refusal && !refusal.ok) return { ok: false, code: refusal.code as 'not_started' | 'cancelled', errors: { counts: refusal.message } };
+		if (refusal) return refusal;
 		const cells = new Map((await queries.listStationCells(trx, sessionId, stationId)).map((c) => [countField(c.school_id, c.year_group), c]));
 		if (fields.some((f) => !cells.has(f))) {
-			return { ok: false, code: 'not_on_register', errors: { counts: 'A school or year group counted has no places at this session: reload the page and save again' } };
+			return refused('not_on_register', 'A school or year group counted has no places at this session: reload the page and save again');
 		}
 		const errors: FieldErrors = {};
-		let code: 'invalid_count' | 'over_places' = 'over_places';
 		for (const c of counts) {
 			const field = countField(c.schoolId, c.yearGroup);
 			const cell = cells.get(field)!;
@@ -102,12 +97,11 @@ export async function saveStationHeadcounts(
 			if (c.count === null) continue;
 			if (!Number.isInteger(c.count) || c.count < 0 || c.count > MAX_HEADCOUNT) {
 				errors[field] = `Enter how many of ${who} came as a whole number, like 12`;
-				code = 'invalid_count';
 			} else if (c.count > cell.places) {
 				errors[field] = `${cell.school_name} has ${cell.places} confirmed ${cell.places === 1 ? 'place' : 'places'} for ${yearGroupLabels[cell.year_group]}: enter ${cell.places} or fewer`;
 			}
 		}
-		if (Object.keys(errors).length > 0) return { ok: false, code, errors };
+		if (hasErrors(errors)) return invalid(errors);
 
 		const filled = counts.filter((c): c is { schoolId: string; yearGroup: YearGroup; count: number } => c.count !== null);
 		const cleared = counts.filter((c) => c.count === null && cells.get(countField(c.schoolId, c.yearGroup))!.count !== null) as { schoolId: string; yearGroup: YearGroup }[];
@@ -127,6 +121,8 @@ export async function saveStationHeadcounts(
 				};
 			})
 		);
-		return { ok: true, saved: filled.length, changed: changed.length };
+		return ok({ saved: filled.length, changed: changed.length });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }

@@ -54,6 +54,7 @@ export async function findEnrolment(db: Db, programmeId: string, enrolmentId: st
 		.executeTakeFirst();
 }
 
+/** A young person's enrolment in the programme, if they have one (one at most). */
 export async function findEnrolmentOf(db: Db, programmeId: string, youngPersonId: string) {
 	return db
 		.selectFrom('enrolment')
@@ -63,12 +64,18 @@ export async function findEnrolmentOf(db: Db, programmeId: string, youngPersonId
 		.executeTakeFirst();
 }
 
-/** Inserts the enrolment unless the young person is already in the programme: then undefined. */
-export async function insertEnrolment(db: Db, row: Insertable<EnrolmentTable>) {
+/**
+ * Inserts an enrolment. A young person is in a programme once: when they already are, `skip`
+ * inserts nothing and answers undefined; `throw` lets the unique violation end the transaction
+ * (for a caller that has checked under a lock and treats a clash as a fault).
+ */
+export async function insertEnrolment(db: Db, row: Insertable<EnrolmentTable>, options: { ifEnrolled: 'throw' }): Promise<{ id: string }>;
+export async function insertEnrolment(db: Db, row: Insertable<EnrolmentTable>, options: { ifEnrolled: 'skip' }): Promise<{ id: string } | undefined>;
+export async function insertEnrolment(db: Db, row: Insertable<EnrolmentTable>, options: { ifEnrolled: 'skip' | 'throw' }) {
 	return db
 		.insertInto('enrolment')
 		.values(row)
-		.onConflict((oc) => oc.columns(['programme_id', 'young_person_id']).doNothing())
+		.$if(options.ifEnrolled === 'skip', (qb) => qb.onConflict((oc) => oc.columns(['programme_id', 'young_person_id']).doNothing()))
 		.returning('id')
 		.executeTakeFirst();
 }

@@ -1,4 +1,4 @@
-import { hasErrors, type FieldErrors } from '../result';
+import { hasErrors, invalid, invalidField, ok, type FieldErrors, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
@@ -9,13 +9,12 @@ import { getManagedProgramme } from '../programmes/programmes.service';
 import { isRealDate, londonParts } from '../time';
 import { academicYearOf, yearGroupIn } from '../young-people/young-people.schema';
 import { listSchoolChoices, requireSchoolList } from '../young-people/young-people.service';
+import { reportFiguresChanged } from '../reports/rollups';
 import * as queries from './enrolments.queries';
 import { endingStages, longDate, rolesFor, startingStages, type EnrolValues, type StageValues } from './enrolments.schema';
 
 // Enrolments of young people in a programme: only its leads and the admins, as for the rest
 // of a programme. Audit rows carry ids, roles, stages and dates, never a young person's name.
-
-export type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
 
 const enrolment = (entityId?: string) => ({ entityType: 'enrolment', entityId: entityId && UUID.test(entityId) ? entityId : undefined });
 
@@ -70,7 +69,7 @@ export async function getEnrolChoices(db: Db, actor: Actor, programmeId: string,
 }
 
 /** Enrols a young person from a school's list; a school out of the actor's reach is a 404, audited. */
-export async function enrolYoungPerson(db: Db, actor: Actor, programmeId: string, values: EnrolValues, now: Date): Promise<SaveResult> {
+export async function enrolYoungPerson(db: Db, actor: Actor, programmeId: string, values: EnrolValues, now: Date): Promise<Result<{ id: string }>> {
 	const programme = await getManagedProgramme(db, actor, programmeId);
 	const school = await requireSchoolList(db, actor, values.schoolId);
 	const academicYear = academicYearOf(now);
@@ -85,20 +84,24 @@ export async function enrolYoungPerson(db: Db, actor: Actor, programmeId: string
 	if (!oneOf(startingStages, values.stage)) errors.stage = 'Select a stage: applied, enrolled or active';
 	const dateProblem = checkDate(values.startedOn, 'start date');
 	if (dateProblem) errors.startedOn = dateProblem;
-	if (hasErrors(errors)) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 
-	return withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx) => {
 		const existing = await queries.findEnrolmentOf(trx, programme.id, person!.id);
 		const inserted = existing
 			? undefined
-			: await queries.insertEnrolment(trx, {
-					programme_id: programme.id,
-					young_person_id: person!.id,
-					role: values.role as (typeof roles)[number],
-					stage: values.stage as EnrolmentStage,
-					started_on: values.startedOn
-				});
-		if (!inserted) return { ok: false, errors: { youngPersonId: 'This young person is already enrolled in this programme' } };
+			: await queries.insertEnrolment(
+					trx,
+					{
+						programme_id: programme.id,
+						young_person_id: person!.id,
+						role: values.role as (typeof roles)[number],
+						stage: values.stage as EnrolmentStage,
+						started_on: values.startedOn
+					},
+					{ ifEnrolled: 'skip' }
+				);
+		if (!inserted) return invalidField('youngPersonId', 'This young person is already enrolled in this programme');
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'enrolment.created',
@@ -106,8 +109,10 @@ export async function enrolYoungPerson(db: Db, actor: Actor, programmeId: string
 			detail: { programmeId: programme.id, youngPersonId: person!.id, schoolId: school.id, role: values.role, stage: values.stage, startedOn: values.startedOn },
 			address: actor.address
 		});
-		return { ok: true, id: inserted.id };
+		return ok({ id: inserted.id });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }
 
 /** One enrolment of the programme, for changing its stage; an enrolment of another programme is a 404. */
@@ -122,7 +127,14 @@ export async function getEnrolment(db: Db, actor: Actor, programmeId: string, en
  * Moves an enrolment to another stage. Completing or withdrawing sets the end date (today
  * unless given), which cannot be before the start; going back to an earlier stage clears it.
  */
-export async function changeEnrolmentStage(db: Db, actor: Actor, programmeId: string, enrolmentId: string, values: StageValues, now: Date): Promise<SaveResult> {
+export async function changeEnrolmentStage(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	enrolmentId: string,
+	values: StageValues,
+	now: Date
+): Promise<Result<{ id: string }>> {
 	const { programme, enrolment: current } = await getEnrolment(db, actor, programmeId, enrolmentId, now);
 	const errors: FieldErrors = {};
 	if (!oneOf(enrolmentStages, values.stage)) errors.stage = 'Select a stage';
@@ -135,9 +147,9 @@ export async function changeEnrolmentStage(db: Db, actor: Actor, programmeId: st
 	if (endedOn && !errors.endedOn && endedOn < current.started_on) {
 		errors.endedOn = `The end date must be on or after the start date, ${longDate(current.started_on)}`;
 	}
-	if (hasErrors(errors)) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	const stage = values.stage as EnrolmentStage;
-	if (stage === current.stage && endedOn === current.ended_on) return { ok: true, id: current.id };
+	if (stage === current.stage && endedOn === current.ended_on) return ok({ id: current.id });
 
 	await withTransaction(db, async (trx) => {
 		await queries.updateEnrolment(trx, current.id, { stage, ended_on: endedOn });
@@ -149,5 +161,6 @@ export async function changeEnrolmentStage(db: Db, actor: Actor, programmeId: st
 			address: actor.address
 		});
 	});
-	return { ok: true, id: current.id };
+	reportFiguresChanged();
+	return ok({ id: current.id });
 }

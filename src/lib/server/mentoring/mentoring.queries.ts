@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Db } from '../db';
-import type { DB, EnrolmentRole, MentoringMeetingTable, MentoringPairTable } from '../db/schema';
+import type { DB, MentoringMeetingTable, MentoringPairTable } from '../db/schema';
 
 export async function listCohorts(db: Db, programmeId: string) {
 	return db
@@ -91,23 +91,6 @@ export async function findRoleInCohort(db: Db, cohortId: string, youngPersonId: 
 
 export async function insertPair(db: Db, row: Insertable<MentoringPairTable>) {
 	return db.insertInto('mentoring_pair').values(row).returning('id').executeTakeFirstOrThrow();
-}
-
-export async function findEnrolment(db: Db, programmeId: string, youngPersonId: string) {
-	return db
-		.selectFrom('enrolment')
-		.select(['id', 'role', 'stage'])
-		.where('programme_id', '=', programmeId)
-		.where('young_person_id', '=', youngPersonId)
-		.executeTakeFirst();
-}
-
-export async function insertEnrolment(db: Db, row: { programme_id: string; young_person_id: string; role: EnrolmentRole; started_on: string }) {
-	return db
-		.insertInto('enrolment')
-		.values({ ...row, stage: 'active' })
-		.returning('id')
-		.executeTakeFirstOrThrow();
 }
 
 /** A pair of a cohort of this programme, with its cohort's academic year. */

@@ -1,14 +1,17 @@
-import { hasErrors, type FieldErrors } from '../result';
+import { hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
 import type { Actor } from '../auth/session';
 import { mentoringTopics, type EnrolmentRole, type MentoringTopic } from '../db/schema';
-import { field, oneOf, UUID } from '../forms';
+import { oneOf, UUID } from '../forms';
+import { findEnrolmentOf, insertEnrolment } from '../enrolments/enrolments.queries';
 import { getManagedProgramme } from '../programmes/programmes.service';
 import { addDays, isRealDate, londonParts } from '../time';
 import { academicYearOf, yearGroupIn, type PupilYearGroup } from '../young-people/young-people.schema';
+import { reportFiguresChanged } from '../reports/rollups';
 import * as queries from './mentoring.queries';
+import type { CohortValues, MeetingValues, PairValues } from './mentoring.schema';
 import { leadHasSchool, leadHasYoungPerson, listLeadSchools } from '../young-people/young-people.queries';
 
 // Peer mentoring for programmes of the `cohort` shape: only the programme's leads and admins.
@@ -28,36 +31,6 @@ export const topicLabels: Record<MentoringTopic, string> = {
 	wellbeing: 'Wellbeing',
 	other: 'Other'
 };
-
-export type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
-
-export interface CohortValues {
-	academicYear: string;
-	maxMentees: string;
-}
-export interface PairValues {
-	mentorId: string;
-	menteeId: string;
-}
-export interface MeetingValues {
-	pairId: string;
-	metOn: string;
-	minutes: string;
-	topics: string[];
-	note: string;
-}
-
-export function cohortValuesFromForm(form: FormData): CohortValues {
-	return { academicYear: field(form, 'academicYear'), maxMentees: field(form, 'maxMentees') };
-}
-export function pairValuesFromForm(form: FormData): PairValues {
-	return { mentorId: field(form, 'mentorId'), menteeId: field(form, 'menteeId') };
-}
-export function meetingValuesFromForm(form: FormData): MeetingValues {
-	const topics = form.getAll('topics').filter((t): t is string => typeof t === 'string');
-	const note = form.get('note');
-	return { pairId: field(form, 'pairId'), metOn: field(form, 'metOn'), minutes: field(form, 'minutes'), topics, note: typeof note === 'string' ? note.trim() : '' };
-}
 
 /** "2026 to 2027" for the academic year that began in 2026. */
 export function academicYearLabel(year: number): string {
@@ -92,7 +65,7 @@ export async function listCohorts(db: Db, actor: Actor, programmeId: string) {
 	return queries.listCohorts(db, programmeId);
 }
 
-export async function createCohort(db: Db, actor: Actor, programmeId: string, values: CohortValues): Promise<SaveResult> {
+export async function createCohort(db: Db, actor: Actor, programmeId: string, values: CohortValues): Promise<Result<{ id: string }>> {
 	await cohortProgramme(db, actor, programmeId);
 	const errors: FieldErrors = {};
 	const year = wholeNumber(values.academicYear);
@@ -103,8 +76,8 @@ export async function createCohort(db: Db, actor: Actor, programmeId: string, va
 	if (!errors.academicYear && (await queries.findCohortByYear(db, programmeId, year!))) {
 		errors.academicYear = `There is already a cohort for ${academicYearLabel(year!)}`;
 	}
-	if (hasErrors(errors)) return { ok: false, errors };
-	return withTransaction(db, async (trx) => {
+	if (hasErrors(errors)) return invalid(errors);
+	const result = await withTransaction(db, async (trx) => {
 		const { id } = await queries.insertCohort(trx, { programme_id: programmeId, academic_year: year!, max_mentees_per_mentor: max! });
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
@@ -113,8 +86,10 @@ export async function createCohort(db: Db, actor: Actor, programmeId: string, va
 			detail: { programmeId, academicYear: year, maxMenteesPerMentor: max },
 			address: actor.address
 		});
-		return { ok: true, id };
+		return ok({ id });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }
 
 /** A cohort with its pairs (meetings and hours), the pairs not met for 4 weeks as of `asOf`, and who can be paired. */
@@ -142,13 +117,22 @@ export async function getCohortOverview(db: Db, actor: Actor, programmeId: strin
 	};
 }
 
+/** Enrols a young person just paired, as active from today, unless they are in the programme already. */
 async function enrolIfNeeded(db: Db, programmeId: string, youngPersonId: string, role: EnrolmentRole, today: string) {
-	if (await queries.findEnrolment(db, programmeId, youngPersonId)) return undefined;
-	const { id } = await queries.insertEnrolment(db, { programme_id: programmeId, young_person_id: youngPersonId, role, started_on: today });
+	if (await findEnrolmentOf(db, programmeId, youngPersonId)) return undefined;
+	const row = { programme_id: programmeId, young_person_id: youngPersonId, role, stage: 'active' as const, started_on: today };
+	const { id } = await insertEnrolment(db, row, { ifEnrolled: 'throw' });
 	return id;
 }
 
-export async function pairMentor(db: Db, actor: Actor, programmeId: string, cohortId: string, values: PairValues, now = new Date()): Promise<SaveResult> {
+export async function pairMentor(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	cohortId: string,
+	values: PairValues,
+	now = new Date()
+): Promise<Result<{ id: string }>> {
 	const cohort = await managedCohort(db, actor, programmeId, cohortId);
 	const year = cohort.academic_year;
 	const errors: FieldErrors = {};
@@ -164,20 +148,20 @@ export async function pairMentor(db: Db, actor: Actor, programmeId: string, coho
 	else if (!MENTOR_YEARS.includes(yearGroupIn(mentor.reception_year, year)!)) errors.mentorId = `The mentor must be in Year 12 or Year 13 in ${academicYearLabel(year)}`;
 	if (!mentee) errors.menteeId = 'Select a mentee';
 	else if (!MENTEE_YEARS.includes(yearGroupIn(mentee.reception_year, year)!)) errors.menteeId = `The mentee must be in Year 8 or Year 9 in ${academicYearLabel(year)}`;
-	if (hasErrors(errors)) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 
-	return withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx) => {
 		// Lock, then check, then write: two leads pairing at once cannot overfill a mentor.
 		const locked = (await queries.lockCohort(trx, cohort.id))!;
 		if (await queries.findPairByMentee(trx, cohort.id, mentee!.id)) errors.menteeId = 'This mentee already has a mentor in this cohort';
 		if (!errors.menteeId && (await queries.findRoleInCohort(trx, cohort.id, mentee!.id))) errors.menteeId = 'This young person is a mentor in this cohort';
 		const mentees = await queries.countMentees(trx, cohort.id, mentor!.id);
 		if (mentees >= locked.max_mentees_per_mentor) errors.mentorId = `This mentor already has ${mentees} mentees, the most allowed in this cohort`;
-		const mentorEnrolment = await queries.findEnrolment(trx, programmeId, mentor!.id);
+		const mentorEnrolment = await findEnrolmentOf(trx, programmeId, mentor!.id);
 		if (!errors.mentorId && mentorEnrolment && mentorEnrolment.role !== 'mentor') errors.mentorId = `This young person is enrolled in the programme as a ${mentorEnrolment.role}`;
-		const menteeEnrolment = await queries.findEnrolment(trx, programmeId, mentee!.id);
+		const menteeEnrolment = await findEnrolmentOf(trx, programmeId, mentee!.id);
 		if (!errors.menteeId && menteeEnrolment && menteeEnrolment.role !== 'mentee') errors.menteeId = `This young person is enrolled in the programme as a ${menteeEnrolment.role}`;
-		if (hasErrors(errors)) return { ok: false, errors };
+		if (hasErrors(errors)) return invalid(errors);
 
 		const today = londonParts(now).date;
 		const { id } = await queries.insertPair(trx, { cohort_id: cohort.id, mentor_id: mentor!.id, mentee_id: mentee!.id });
@@ -192,11 +176,13 @@ export async function pairMentor(db: Db, actor: Actor, programmeId: string, coho
 			detail: { cohortId: cohort.id, mentorId: mentor!.id, menteeId: mentee!.id, enrolmentIds: enrolled },
 			address: actor.address
 		});
-		return { ok: true, id };
+		return ok({ id });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }
 
-export async function logMeeting(db: Db, actor: Actor, programmeId: string, values: MeetingValues, now = new Date()): Promise<SaveResult> {
+export async function logMeeting(db: Db, actor: Actor, programmeId: string, values: MeetingValues, now = new Date()): Promise<Result<{ id: string }>> {
 	await cohortProgramme(db, actor, programmeId);
 	const errors: FieldErrors = {};
 	let pair: Awaited<ReturnType<typeof queries.findPair>>;
@@ -221,10 +207,10 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 	if (topics.length === 0) errors.topics = 'Select the topics talked about, or Other';
 	else if (!topics.every((t) => oneOf(mentoringTopics, t))) errors.topics = 'Select topics from the list';
 	if (values.note.length > NOTE_MAX) errors.note = `The note must be ${NOTE_MAX} characters or fewer`;
-	if (hasErrors(errors) || !pair) return { ok: false, errors };
+	if (hasErrors(errors) || !pair) return invalid(errors);
 	const found = pair;
 
-	return withTransaction(db, async (trx) => {
+	const id = await withTransaction(db, async (trx) => {
 		const { id } = await queries.insertMeeting(trx, {
 			pair_id: found.id,
 			met_on: values.metOn,
@@ -241,8 +227,10 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 			detail: { pairId: found.id, cohortId: found.cohort_id, minutes, topics: topics.length, hasNote: values.note !== '' },
 			address: actor.address
 		});
-		return { ok: true, id };
+		return id;
 	});
+	reportFiguresChanged();
+	return ok({ id });
 }
 
 /** The academic year holding `now`, for the cohort form's default. */

@@ -3,12 +3,13 @@ import { insertAuditEvents, type AuditEntry } from '../audit/audit.queries';
 import { refuse } from '../auth/access';
 import type { Actor } from '../auth/session';
 import { feedbackMoments, type FeedbackMoment } from '../db/schema';
-import type { FieldErrors } from '../result';
-import { field } from '../forms';
+import { reportFiguresChanged } from '../reports/rollups';
+import { hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';
 import { lockSession } from '../sessions/sessions.queries';
 import { getAttendanceSession, MAX_HEADCOUNT, timingRefusal } from '../attendance/attendance.service';
 import { distributionOf, SCORES, summarise } from './workshop-feedback.rules';
 import * as queries from './workshop-feedback.queries';
+import { feedbackField, type FeedbackValues } from './workshop-feedback.schema';
 
 // The parents' anonymous confidence question at workshop-shaped sessions, entered by the
 // programme's lead as how many answered each score: no parent or child is ever named, and
@@ -17,21 +18,6 @@ import * as queries from './workshop-feedback.queries';
 const target = (entityId?: string) => ({ entityType: 'session', entityId });
 
 export const momentLabels: Record<FeedbackMoment, string> = { before: 'before the workshop', after: 'after the workshop' };
-
-/** Five texts per moment, one per score, as typed. */
-export type FeedbackValues = Record<FeedbackMoment, string[]>;
-
-/** The form field of one moment's score, `before.3`; also the key of its error. */
-export const feedbackField = (moment: FeedbackMoment, score: number) => `${moment}.${score}`;
-
-export function feedbackValuesFromForm(form: FormData): FeedbackValues {
-	const read = (moment: FeedbackMoment) => SCORES.map((score) => field(form, feedbackField(moment, score)));
-	return { before: read('before'), after: read('after') };
-}
-
-export type FeedbackSaveResult =
-	| { ok: true; changed: number }
-	| { ok: false; code: 'not_started' | 'cancelled' | 'invalid_count' | 'over_headcount'; errors: FieldErrors };
 
 /** A workshop session whose attendance the actor may take; any other session is a 404. */
 async function workshopSession(db: Db, actor: Actor, sessionId: string) {
@@ -61,14 +47,20 @@ export async function getWorkshopFeedback(db: Db, actor: Actor, sessionId: strin
  * is 0. Each moment's answers cannot add up to more than the parents and carers counted at
  * the workshop, when they have been counted. All or nothing; changed moments are audited.
  */
-export async function saveWorkshopFeedback(db: Db, actor: Actor, sessionId: string, values: FeedbackValues, now = new Date()): Promise<FeedbackSaveResult> {
+export async function saveWorkshopFeedback(
+	db: Db,
+	actor: Actor,
+	sessionId: string,
+	values: FeedbackValues,
+	now = new Date()
+): Promise<Result<{ changed: number }>> {
 	await workshopSession(db, actor, sessionId);
-	return withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx) => {
 		// The session row is locked by headcount saves too, so the parents counted cannot change
 		// between the check and the write.
 		const locked = await lockSession(trx, sessionId);
 		const refusal = timingRefusal(locked!, now);
-		if (refusal && !refusal.ok) return { ok: false, code: refusal.code as 'not_started' | 'cancelled', errors: { feedback: refusal.message } };
+		if (refusal) return refusal;
 
 		const errors: FieldErrors = {};
 		const wanted = new Map<FeedbackMoment, number[] | null>();
@@ -87,7 +79,7 @@ export async function saveWorkshopFeedback(db: Db, actor: Actor, sessionId: stri
 			});
 			wanted.set(moment, counts);
 		}
-		if (Object.keys(errors).length > 0) return { ok: false, code: 'invalid_count', errors };
+		if (hasErrors(errors)) return invalid(errors);
 
 		const parents = await queries.findParentsHeadcount(trx, sessionId);
 		if (parents !== null) {
@@ -97,7 +89,7 @@ export async function saveWorkshopFeedback(db: Db, actor: Actor, sessionId: stri
 					errors[moment] = `The answers ${momentLabels[moment]} add up to ${answered}: more than the ${parents} parents and carers counted at this workshop`;
 				}
 			}
-			if (Object.keys(errors).length > 0) return { ok: false, code: 'over_headcount', errors };
+			if (hasErrors(errors)) return invalid(errors);
 		}
 
 		const saved = await queries.listFeedback(trx, sessionId);
@@ -117,6 +109,8 @@ export async function saveWorkshopFeedback(db: Db, actor: Actor, sessionId: stri
 			});
 		}
 		await insertAuditEvents(trx, audits);
-		return { ok: true, changed: audits.length };
+		return ok({ changed: audits.length });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }

@@ -2,6 +2,7 @@ import { readCsv, type ImportProblem } from '../csv';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import type { Actor } from '../auth/session';
+import { reportFiguresChanged } from '../reports/rollups';
 import * as queries from './young-people.queries';
 import { requireSchoolList } from './young-people.service';
 import {
@@ -145,7 +146,7 @@ export async function previewYoungPeopleImport(db: Db, actor: Actor, schoolId: s
  */
 export async function importYoungPeople(db: Db, actor: Actor, schoolId: string, text: string, now: Date) {
 	await requireSchoolList(db, actor, schoolId);
-	return withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx) => {
 		await queries.lockSchool(trx, schoolId);
 		const plan = await planImport(trx, schoolId, text, now);
 		if (!plan.ok) return plan;
@@ -175,4 +176,6 @@ export async function importYoungPeople(db: Db, actor: Actor, schoolId: string, 
 		});
 		return { ok: true as const, rows: plan.rows, counts };
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }

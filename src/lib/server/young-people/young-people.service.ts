@@ -3,7 +3,8 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { Gender, Role } from '../db/schema';
-import type { FieldErrors } from '../result';
+import { conflict, hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';
+import { reportFiguresChanged } from '../reports/rollups';
 import { UUID } from '../forms';
 import { defaultLevelLabels } from '../awards/awards.rules';
 import { findSchool, listSchools } from '../schools/schools.queries';
@@ -122,8 +123,6 @@ export async function getYoungPersonRecord(db: Db, actor: Actor, id: string, now
 	};
 }
 
-export type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
-
 function toRow(input: YoungPersonInput, now: Date) {
 	return {
 		first_name: input.firstName,
@@ -142,38 +141,42 @@ async function duplicateErrors(db: Db, schoolId: string, row: { first_name: stri
 	return clash ? { first_name: 'A young person with this name is already in this year group at the school' } : {};
 }
 
-export async function addYoungPerson(db: Db, actor: Actor, schoolId: string, values: YoungPersonValues, now: Date): Promise<SaveResult> {
+export async function addYoungPerson(db: Db, actor: Actor, schoolId: string, values: YoungPersonValues, now: Date): Promise<Result<{ id: string }>> {
 	await requireSchoolList(db, actor, schoolId);
 	const { errors, input } = validateYoungPerson(values);
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	const row = toRow(input, now);
-	return withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx) => {
 		await queries.lockSchool(trx, schoolId);
 		const duplicates = await duplicateErrors(trx, schoolId, row);
-		if (Object.keys(duplicates).length > 0) return { ok: false, errors: duplicates };
+		if (hasErrors(duplicates)) return invalid(duplicates);
 		const { id } = await queries.insertYoungPerson(trx, { school_id: schoolId, ...row });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.created', ...person(id), detail: { schoolId }, address: actor.address });
-		return { ok: true, id };
+		return ok({ id });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }
 
-export async function updateYoungPerson(db: Db, actor: Actor, id: string, values: YoungPersonValues, now: Date): Promise<SaveResult> {
+export async function updateYoungPerson(db: Db, actor: Actor, id: string, values: YoungPersonValues, now: Date): Promise<Result<{ id: string }>> {
 	const current = await getYoungPerson(db, actor, id, now);
 	const { errors, input } = validateYoungPerson(values);
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	const row = toRow(input, now);
 	const changed = (Object.keys(row) as (keyof typeof row)[]).filter((k) => row[k] !== current[k]);
-	if (changed.length === 0) return { ok: true, id };
-	return withTransaction(db, async (trx) => {
+	if (changed.length === 0) return ok({ id });
+	const result = await withTransaction(db, async (trx) => {
 		await queries.lockSchool(trx, current.school_id);
 		const duplicates = await duplicateErrors(trx, current.school_id, row, id);
-		if (Object.keys(duplicates).length > 0) return { ok: false, errors: duplicates };
+		if (hasErrors(duplicates)) return invalid(duplicates);
 		await queries.updateYoungPerson(trx, id, row);
 		// Field names only: the audit log says that a name changed, never what it was or became.
 		const fields = changed.map((k) => (k === 'reception_year' ? 'year_group' : k));
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.updated', ...person(id), detail: { fields }, address: actor.address });
-		return { ok: true, id };
+		return ok({ id });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }
 
 /** Takes a young person off the school's list and registers; their enrolments, attendance and awards stay. */
@@ -183,22 +186,26 @@ export async function archiveYoungPerson(db: Db, actor: Actor, id: string, now: 
 		await queries.updateYoungPerson(trx, id, { archived_at: now });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.archived', ...person(id), address: actor.address });
 	});
+	reportFiguresChanged();
 }
 
 /**
  * Puts an archived young person back on the school's list, unless someone with the same names
- * and year group has been added since (they would be the same young person twice).
+ * and year group has been added since (they would be the same young person twice): a
+ * `duplicate` conflict.
  */
-export async function restoreYoungPerson(db: Db, actor: Actor, id: string): Promise<SaveResult> {
+export async function restoreYoungPerson(db: Db, actor: Actor, id: string): Promise<Result<{ id: string }>> {
 	const found = await requireYoungPerson(db, actor, id, { archived: true });
-	if (!found.archived_at) return { ok: true, id };
-	return withTransaction(db, async (trx) => {
+	if (!found.archived_at) return ok({ id });
+	const result = await withTransaction(db, async (trx) => {
 		await queries.lockSchool(trx, found.school_id);
-		if (Object.keys(await duplicateErrors(trx, found.school_id, found)).length > 0) {
-			return { ok: false, errors: { restore: 'A young person with this name is already in this year group at the school. Archive or change that record first' } };
+		if (hasErrors(await duplicateErrors(trx, found.school_id, found))) {
+			return conflict('duplicate', 'A young person with this name is already in this year group at the school. Archive or change that record first');
 		}
 		await queries.updateYoungPerson(trx, id, { archived_at: null });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.restored', ...person(id), address: actor.address });
-		return { ok: true, id };
+		return ok({ id });
 	});
+	if (result.ok) reportFiguresChanged();
+	return result;
 }

@@ -1,9 +1,9 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { archiveYoungPerson, getYoungPersonRecord, restoreYoungPerson } from '$lib/server/young-people/young-people.service';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const actor = signedIn(locals);
@@ -24,7 +24,7 @@ export const actions: Actions = {
 	},
 	restore: async ({ locals, params }) => {
 		const result = await restoreYoungPerson(getDb(), signedIn(locals), idParam(params.id));
-		if (!result.ok) return fail(409, { errors: result.errors });
+		if (!result.ok) return failed(result, undefined, 'restore');
 		redirect(303, `/young-people/${params.id}?notice=restored`);
 	}
 };

@@ -1,11 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { enrolYoungPerson, getEnrolChoices, getEnrolments } from '$lib/server/enrolments/enrolments.service';
 import { enrolValuesFromForm } from '$lib/server/enrolments/enrolments.schema';
 import { idParam } from '$lib/server/web/route-params';
 import { londonParts } from '$lib/server/time';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const actor = signedIn(locals);
@@ -28,7 +28,7 @@ export const actions: Actions = {
 	enrol: async ({ request, locals, params }) => {
 		const values = enrolValuesFromForm(await request.formData());
 		const result = await enrolYoungPerson(getDb(), signedIn(locals), idParam(params.id), values, new Date());
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/programmes/${params.id}/enrolments?notice=enrolled&school=${encodeURIComponent(values.schoolId)}`);
 	}
 };

@@ -1,22 +1,20 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import {
-	cohortValuesFromForm,
 	createCohort,
 	currentAcademicYear,
 	getCohortOverview,
 	getMentoringProgramme,
 	listCohorts,
 	logMeeting,
-	meetingValuesFromForm,
 	pairMentor,
-	pairValuesFromForm,
 	topicLabels
 } from '$lib/server/mentoring/mentoring.service';
+import { cohortValuesFromForm, meetingValuesFromForm, pairValuesFromForm } from '$lib/server/mentoring/mentoring.schema';
 import { idParam } from '$lib/server/web/route-params';
 import { londonParts } from '$lib/server/time';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const actor = signedIn(locals);
@@ -35,25 +33,26 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	};
 };
 
+// The page holds three forms: a refused one comes back with its values and which form it was.
 export const actions: Actions = {
 	cohort: async ({ request, locals, params }) => {
 		const values = cohortValuesFromForm(await request.formData());
 		const result = await createCohort(getDb(), signedIn(locals), idParam(params.id), values);
-		if (!result.ok) return fail(400, { action: 'cohort' as const, cohortValues: values, errors: result.errors });
+		if (!result.ok) return failed(result, { ...values, action: 'cohort' as const });
 		redirect(303, `/programmes/${params.id}/mentoring?cohort=${result.id}&notice=cohort`);
 	},
 	pair: async ({ request, locals, params, url }) => {
 		const cohortId = url.searchParams.get('cohort') ?? '';
 		const values = pairValuesFromForm(await request.formData());
 		const result = await pairMentor(getDb(), signedIn(locals), idParam(params.id), cohortId, values);
-		if (!result.ok) return fail(400, { action: 'pair' as const, pairValues: values, errors: result.errors });
+		if (!result.ok) return failed(result, { ...values, action: 'pair' as const });
 		redirect(303, `/programmes/${params.id}/mentoring?cohort=${encodeURIComponent(cohortId)}&notice=paired`);
 	},
 	meeting: async ({ request, locals, params, url }) => {
 		const cohortId = url.searchParams.get('cohort') ?? '';
 		const values = meetingValuesFromForm(await request.formData());
 		const result = await logMeeting(getDb(), signedIn(locals), idParam(params.id), values);
-		if (!result.ok) return fail(400, { action: 'meeting' as const, meetingValues: values, errors: result.errors });
+		if (!result.ok) return failed(result, { ...values, action: 'meeting' as const });
 		redirect(303, `/programmes/${params.id}/mentoring?cohort=${encodeURIComponent(cohortId)}&notice=meeting`);
 	}
 };

@@ -1,10 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { feedbackValuesFromForm, getWorkshopFeedback, saveWorkshopFeedback } from '$lib/server/workshops/workshop-feedback.service';
+import { getWorkshopFeedback, saveWorkshopFeedback } from '$lib/server/workshops/workshop-feedback.service';
+import { feedbackValuesFromForm } from '$lib/server/workshops/workshop-feedback.schema';
 import { FEEDBACK_QUESTION, scoreLabels } from '$lib/server/workshops/workshop-feedback.rules';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const feedback = await getWorkshopFeedback(getDb(), signedIn(locals), idParam(params.id));
@@ -22,7 +23,7 @@ export const actions: Actions = {
 		const id = idParam(params.id);
 		const values = feedbackValuesFromForm(await request.formData());
 		const result = await saveWorkshopFeedback(getDb(), signedIn(locals), id, values);
-		if (!result.ok) return fail(400, { errors: result.errors, values });
+		if (!result.ok) return failed(result, values, 'feedback');
 		redirect(303, `/sessions/${id}/feedback?changed=${result.changed}`);
 	}
 };

@@ -1,22 +1,12 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import {
-	getAttendanceSession,
-	getHeadcounts,
-	getRegister,
-	markEveryonePresent,
-	saveHeadcounts,
-	saveMarks,
-	type SaveAttendanceResult
-} from '$lib/server/attendance/attendance.service';
+import { getAttendanceSession, getHeadcounts, getRegister, markEveryonePresent, saveHeadcounts, saveMarks } from '$lib/server/attendance/attendance.service';
+import { headcountsFromForm, marksFromForm } from '$lib/server/attendance/attendance.schema';
 import { getStationSummary } from '$lib/server/attendance/station-registers.service';
+import type { Result } from '$lib/server/result';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
-
-// One form field per young person, `mark.<id>`, and per school and year group, `count.<school id>.<year group>`.
-const MARK = 'mark.';
-const COUNT = 'count.';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const db = getDb();
@@ -33,24 +23,16 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	};
 };
 
-/** Fields of the form whose names start with the prefix, without it; empty ones left out. */
-function prefixed(form: FormData, prefix: string): [string, string][] {
-	return [...form.entries()]
-		.filter((entry): entry is [string, string] => entry[0].startsWith(prefix) && typeof entry[1] === 'string' && entry[1].trim() !== '')
-		.map(([name, value]) => [name.slice(prefix.length), value.trim()]);
-}
-
-function done(id: string, result: SaveAttendanceResult, key: string, values: Record<string, string>) {
-	if (!result.ok) return fail(400, { errors: { [key]: result.message }, values });
+function done(id: string, result: Result<{ saved: number; changed: number }>, field: string, values: Record<string, string>) {
+	if (!result.ok) return failed(result, values, field);
 	redirect(303, `/sessions/${id}/register?saved=${result.saved}&changed=${result.changed}`);
 }
 
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
 		const id = idParam(params.id);
-		const fields = prefixed(await request.formData(), MARK);
-		const marks = fields.map(([youngPersonId, status]) => ({ youngPersonId, status }));
-		return done(id, await saveMarks(getDb(), signedIn(locals), id, marks), 'register', Object.fromEntries(fields));
+		const { marks, values } = marksFromForm(await request.formData());
+		return done(id, await saveMarks(getDb(), signedIn(locals), id, marks), 'register', values);
 	},
 	allPresent: async ({ locals, params }) => {
 		const id = idParam(params.id);
@@ -58,12 +40,7 @@ export const actions: Actions = {
 	},
 	counts: async ({ request, locals, params }) => {
 		const id = idParam(params.id);
-		const fields = prefixed(await request.formData(), COUNT);
-		const counts = fields.map(([cell, value]) => {
-			const [schoolId = '', yearGroup = ''] = cell.split('.');
-			// Only digits are a count: "3.5", "-1" or "ten" reach the service as NaN and are refused.
-			return { schoolId, yearGroup, count: /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN };
-		});
-		return done(id, await saveHeadcounts(getDb(), signedIn(locals), id, counts), 'counts', Object.fromEntries(fields));
+		const { counts, values } = headcountsFromForm(await request.formData());
+		return done(id, await saveHeadcounts(getDb(), signedIn(locals), id, counts), 'counts', values);
 	}
 };

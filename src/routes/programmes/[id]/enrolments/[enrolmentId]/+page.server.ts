@@ -1,10 +1,10 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { changeEnrolmentStage, getEnrolment } from '$lib/server/enrolments/enrolments.service';
 import { stageValuesFromForm } from '$lib/server/enrolments/enrolments.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const { programme, enrolment } = await getEnrolment(getDb(), signedIn(locals), idParam(params.id), idParam(params.enrolmentId), new Date());
@@ -15,7 +15,7 @@ export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const values = stageValuesFromForm(await request.formData());
 		const result = await changeEnrolmentStage(getDb(), signedIn(locals), idParam(params.id), idParam(params.enrolmentId), values, new Date());
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/programmes/${params.id}/enrolments?notice=changed`);
 	}
 };
