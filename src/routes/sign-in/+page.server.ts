@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { signIn } from '$lib/server/auth/auth.service';
-import { setSessionCookie } from '$lib/server/auth/session';
+import { setSessionCookie } from '$lib/server/web/session-cookie';
 import { emailProblem, field, rawField } from '$lib/server/forms';
 import { safeRedirectTarget } from '$lib/server/web/redirects';
 import type { FieldErrors } from '$lib/server/result';

@@ -1,4 +1,3 @@
-import type { Cookies } from '@sveltejs/kit';
 import type { Db } from '../db';
 import type { Role } from '../db/schema';
 import { generateToken, hashToken } from './tokens';
@@ -72,26 +71,4 @@ export async function invalidateSession(db: Db, token: string): Promise<void> {
 
 export async function invalidateUserSessions(db: Db, userId: string): Promise<void> {
 	await db.deleteFrom('auth_session').where('user_id', '=', userId).execute();
-}
-
-/** `__Host-` and Secure everywhere except plain http on localhost, where browsers refuse them. */
-export function sessionCookieName(url: URL): string {
-	return isLocalHttp(url) ? 'session' : '__Host-session';
-}
-
-function isLocalHttp(url: URL): boolean {
-	return url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
-}
-
-export function setSessionCookie(cookies: Cookies, url: URL, token: string): void {
-	cookies.set(sessionCookieName(url), token, {
-		path: '/',
-		httpOnly: true,
-		sameSite: 'lax',
-		secure: !isLocalHttp(url)
-	});
-}
-
-export function deleteSessionCookie(cookies: Cookies, url: URL): void {
-	cookies.delete(sessionCookieName(url), { path: '/', secure: !isLocalHttp(url) });
 }

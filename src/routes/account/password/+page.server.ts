@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { changePassword } from '$lib/server/auth/auth.service';
-import { setSessionCookie } from '$lib/server/auth/session';
+import { setSessionCookie } from '$lib/server/web/session-cookie';
 import { rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { signedIn } from '$lib/server/web/respond';
