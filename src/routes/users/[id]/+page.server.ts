@@ -1,12 +1,12 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { notFound } from '$lib/server/result';
+import { hasErrors, invalid, notFound } from '$lib/server/result';
 import { UUID } from '$lib/server/forms';
 import { listSchools } from '$lib/server/schools/schools.service';
 import { parseUserForm } from '$lib/server/users/users.schema';
 import { deactivateUser, getUser, reactivateUser, resendInvitation, updateUserDetails } from '$lib/server/users/users.service';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	if (!UUID.test(params.id)) notFound();
@@ -28,14 +28,14 @@ function userId(id: string): string {
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
 		const { values, errors, input } = parseUserForm(await request.formData(), { withEmail: false });
-		if (Object.keys(errors).length > 0) return fail(400, { values, errors });
+		if (hasErrors(errors)) return failed(invalid(errors), values);
 		const result = await updateUserDetails(getDb(), signedIn(locals), userId(params.id), input);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/users/${params.id}?notice=saved`);
 	},
 	deactivate: async ({ locals, params }) => {
 		const result = await deactivateUser(getDb(), signedIn(locals), userId(params.id));
-		if (!result.ok) return fail(400, { errors: { deactivate: result.message } });
+		if (!result.ok) return failed(result, {}, 'deactivate');
 		redirect(303, `/users/${params.id}?notice=deactivated`);
 	},
 	reactivate: async ({ locals, params }) => {

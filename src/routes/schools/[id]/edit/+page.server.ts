@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { notFound } from '$lib/server/result';
@@ -6,7 +6,7 @@ import { UUID } from '$lib/server/forms';
 import { getSchool, updateSchool } from '$lib/server/schools/schools.service';
 import { schoolValuesFromForm } from '$lib/server/schools/schools.schema';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	if (!UUID.test(params.id)) notFound();
@@ -19,7 +19,7 @@ export const actions: Actions = {
 		if (!UUID.test(params.id)) notFound();
 		const values = schoolValuesFromForm(await request.formData());
 		const result = await updateSchool(getDb(), signedIn(locals), params.id, values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/schools/${params.id}?notice=saved`);
 	}
 };
