@@ -3,9 +3,10 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import { sendEmail } from '../email/email';
 import { findUserByEmail, findUserWithPassword, updateUser } from '../users/users.queries';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password';
-import { createSession, invalidateSession, invalidateUserSessions, type Actor } from './session';
+import { deleteUserSessions, updateTokenUsed } from './auth.queries';
+import { createSession, invalidateSession, type Actor } from './session';
 import { accountKey, recordAttempt, throttleWait } from './throttle';
-import { findUsableToken, issueUserToken, markTokenUsed } from './user-tokens';
+import { findUsableToken, issueUserToken } from './user-tokens';
 import { emailProblem } from '../forms';
 import { hasErrors, invalid, invalidField, ok, refused, type Result } from '../result';
 import { newPasswordErrors, signInErrors, type NewPasswordValues, type SignInValues } from './auth.schema';
@@ -124,8 +125,8 @@ export async function resetPassword(
 		const link = await findUsableToken(trx, input.token, 'password_reset');
 		if (!link) return unusableLink();
 		await updateUser(trx, link.user_id, { password_hash: passwordHash });
-		await markTokenUsed(trx, link.token_id);
-		await invalidateUserSessions(trx, link.user_id);
+		await updateTokenUsed(trx, link.token_id);
+		await deleteUserSessions(trx, link.user_id);
 		await insertAuditEvent(trx, {
 			actorId: link.user_id,
 			action: 'password.reset',
@@ -156,7 +157,7 @@ export async function acceptInvitation(
 		const link = await findUsableToken(trx, input.token, 'invitation');
 		if (!link) return unusableLink();
 		await updateUser(trx, link.user_id, { password_hash: passwordHash, status: 'active' });
-		await markTokenUsed(trx, link.token_id);
+		await updateTokenUsed(trx, link.token_id);
 		await insertAuditEvent(trx, {
 			actorId: link.user_id,
 			action: 'invitation.accepted',
@@ -191,7 +192,7 @@ export async function changePassword(
 	const passwordHash = await hashPassword(input.password);
 	const sessionToken = await withTransaction(db, async (trx) => {
 		await updateUser(trx, actor.id, { password_hash: passwordHash });
-		await invalidateUserSessions(trx, actor.id);
+		await deleteUserSessions(trx, actor.id);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'password.changed',

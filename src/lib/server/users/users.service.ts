@@ -2,8 +2,8 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
-import { invalidateUserSessions } from '../auth/session';
-import { deleteUnusedTokens, issueUserToken } from '../auth/user-tokens';
+import { deleteUnusedTokens, deleteUserSessions } from '../auth/auth.queries';
+import { issueUserToken } from '../auth/user-tokens';
 import { sendEmail } from '../email/email';
 import { hasErrors, invalid, invalidField, ok, refused, type FieldErrors, type Result } from '../result';
 import { findSchool } from '../schools/schools.queries';
@@ -98,7 +98,7 @@ export async function updateUserDetails(db: Db, actor: Actor, id: string, input:
 	await withTransaction(db, async (trx) => {
 		await queries.updateUser(trx, id, { name: input.name, role: input.role, school_id: input.schoolId });
 		// A new role or school changes what the user may see: make them sign in again.
-		if (changed.includes('role') || changed.includes('schoolId')) await invalidateUserSessions(trx, id);
+		if (changed.includes('role') || changed.includes('schoolId')) await deleteUserSessions(trx, id);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'user.updated',
@@ -117,7 +117,7 @@ export async function deactivateUser(db: Db, actor: Actor, id: string): Promise<
 	if (user.status === 'deactivated') return ok();
 	await withTransaction(db, async (trx) => {
 		await queries.updateUser(trx, id, { status: 'deactivated' });
-		await invalidateUserSessions(trx, id);
+		await deleteUserSessions(trx, id);
 		await deleteUnusedTokens(trx, id);
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'user.deactivated', ...target(id), address: actor.address });
 	});
