@@ -3,7 +3,8 @@ import { getDb } from '$lib/server/db';
 import '$lib/server/web/respond';
 import { startApp, stopApp } from '$lib/server/startup';
 import { keptPage, reportFiguresChanged } from '$lib/server/reports/rollups';
-import { deleteSessionCookie, sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
+import { validateSessionToken } from '$lib/server/auth/session';
+import { deleteSessionCookie, sessionCookieName } from '$lib/server/web/session-cookie';
 
 export const init: ServerInit = async () => {
 	await startApp();

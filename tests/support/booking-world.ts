@@ -46,7 +46,7 @@ export async function makeProgramme(db: Kysely<DB>, overrides: Partial<Programme
 		leadIds: [lead.id],
 		...overrides
 	});
-	if (!result.ok) throw new Error(`createProgramme refused the test programme: ${JSON.stringify(result.errors)}`);
+	if (!result.ok) throw new Error(`createProgramme refused the test programme: ${JSON.stringify(result)}`);
 	return { admin, lead, programmeId: result.id };
 }
 

@@ -52,7 +52,7 @@ export async function benchBookingContention(url: string): Promise<{ name: strin
 			registerKind: 'headcount',
 			leadIds: [lead.id]
 		});
-		if (!programme.ok) throw new Error(`The benchmark programme was refused: ${JSON.stringify(programme.errors)}`);
+		if (!programme.ok) throw new Error(`The benchmark programme was refused: ${JSON.stringify(programme)}`);
 
 		// Sessions a month ahead with booking open since yesterday, so requests use the real clock.
 		const today = londonParts(new Date()).date;

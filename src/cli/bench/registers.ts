@@ -54,7 +54,7 @@ export async function benchRegisterSave(url?: string): Promise<{ name: string; f
 			registerKind: 'named',
 			leadIds: [lead.id]
 		});
-		if (!programme.ok) throw new Error(`The benchmark programme was refused: ${JSON.stringify(programme.errors)}`);
+		if (!programme.ok) throw new Error(`The benchmark programme was refused: ${JSON.stringify(programme)}`);
 		const scheduled = await scheduleSessions(
 			db,
 			lead,

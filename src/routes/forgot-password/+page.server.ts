@@ -1,16 +1,15 @@
-import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requestPasswordReset } from '$lib/server/auth/auth.service';
-import { emailProblem, field } from '$lib/server/forms';
+import { emailValuesFromForm } from '$lib/server/auth/auth.schema';
+import { failed } from '$lib/server/web/respond';
 import type { Actions } from './$types';
 
 export const actions: Actions = {
 	default: async ({ request, url, getClientAddress }) => {
-		const email = field(await request.formData(), 'email');
-		const problem = emailProblem(email);
-		if (problem) return fail(400, { email, errors: { email: problem } });
-		await requestPasswordReset(getDb(), email, url.origin, getClientAddress());
+		const values = emailValuesFromForm(await request.formData());
+		const result = await requestPasswordReset(getDb(), values.email, url.origin, getClientAddress());
+		if (!result.ok) return failed(result, values, 'email');
 		// The same answer whether or not the address has an account.
-		return { sent: true, email };
+		return { sent: true, values };
 	}
 };

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { signOut } from '$lib/server/auth/auth.service';
-import { deleteSessionCookie } from '$lib/server/auth/session';
+import { deleteSessionCookie } from '$lib/server/web/session-cookie';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {

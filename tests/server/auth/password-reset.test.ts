@@ -11,6 +11,7 @@ const t = useTestDatabase();
 const origin = 'https://tracker.example.org';
 const address = '198.51.100.7';
 const NEW_PASSWORD = 'a brand new passphrase';
+const unusableLink = { ok: false, code: 'refused', reason: 'invalid_link', message: expect.any(String) };
 
 async function resetLinkFor(email: string) {
 	await requestPasswordReset(t.db, email, origin, address);
@@ -26,8 +27,8 @@ const canSignIn = async (email: string, password: string) => (await signIn(t.db,
 describe('requestPasswordReset', () => {
 	it('sends nothing for an email without an account, or with a deactivated one, and answers the same way', async () => {
 		const gone = await makeUser(t.db, { status: 'deactivated' });
-		await expect(requestPasswordReset(t.db, 'nobody@example.org', origin, address)).resolves.toBeUndefined();
-		await expect(requestPasswordReset(t.db, gone.email, origin, address)).resolves.toBeUndefined();
+		await expect(requestPasswordReset(t.db, 'nobody@example.org', origin, address)).resolves.toEqual({ ok: true });
+		await expect(requestPasswordReset(t.db, gone.email, origin, address)).resolves.toEqual({ ok: true });
 		expect(await t.db.selectFrom('outbox_message').select('id').execute()).toEqual([]);
 	});
 
@@ -50,14 +51,14 @@ describe('resetPassword', () => {
 		for (const session of sessions) expect(await validateSessionToken(t.db, session)).toBeNull();
 		expect(await canSignIn(user.email, PASSWORD)).toBe(false);
 		expect(await canSignIn(user.email, NEW_PASSWORD)).toBe(true);
-		expect(await reset(token, 'yet another passphrase')).toEqual({ ok: false, reason: 'invalid_link' });
+		expect(await reset(token, 'yet another passphrase')).toEqual(unusableLink);
 	});
 
 	it('refuses a link past its expiry', async () => {
 		const user = await makeUser(t.db);
 		const token = await resetLinkFor(user.email);
 		await t.db.updateTable('user_token').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', user.id).execute();
-		expect(await reset(token)).toEqual({ ok: false, reason: 'invalid_link' });
+		expect(await reset(token)).toEqual(unusableLink);
 	});
 
 	it('gives a too-short password a field error and changes nothing', async () => {
@@ -65,7 +66,7 @@ describe('resetPassword', () => {
 		const session = await createSession(t.db, user.id);
 		const token = await resetLinkFor(user.email);
 		const result = await reset(token, 'short');
-		expect(result).toMatchObject({ ok: false, reason: 'invalid_input', errors: { password: expect.any(String) } });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { password: expect.any(String) } });
 		expect(await validateSessionToken(t.db, session)).not.toBeNull();
 		expect(await canSignIn(user.email, PASSWORD)).toBe(true);
 		// The link was not used up by the mistake.
@@ -90,6 +91,7 @@ describe('changePassword', () => {
 		const user = await makeUser(t.db);
 		expect(await change(actorFor(user), 'a wrong guess at it')).toEqual({
 			ok: false,
+			code: 'invalid',
 			errors: { currentPassword: expect.any(String) }
 		});
 		expect(await canSignIn(user.email, PASSWORD)).toBe(true);
@@ -110,7 +112,13 @@ describe('changePassword', () => {
 		const user = await makeUser(t.db);
 		for (let guess = 1; guess <= 5; guess++) await change(actorFor(user), `wrong guess number ${guess}`);
 		const result = await change(actorFor(user), PASSWORD);
-		expect(result).toEqual({ ok: false, errors: { currentPassword: expect.stringMatching(/^Too many attempts/) } });
+		expect(result).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'throttled',
+			message: expect.stringMatching(/^Too many attempts/),
+			field: 'currentPassword'
+		});
 		expect(await canSignIn(user.email, NEW_PASSWORD)).toBe(false);
 	});
 });

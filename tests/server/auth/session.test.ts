@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signOut } from '../../../src/lib/server/auth/auth.service';
-import { createSession, sessionCookieName, validateSessionToken } from '../../../src/lib/server/auth/session';
+import { createSession, validateSessionToken } from '../../../src/lib/server/auth/session';
+import { sessionCookieName } from '../../../src/lib/server/web/session-cookie';
 import { hashToken } from '../../../src/lib/server/auth/tokens';
 import { useTestDatabase } from '../../support/database';
 import { actorFor, makeUser } from '../../support/factories';

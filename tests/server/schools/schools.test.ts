@@ -30,7 +30,7 @@ describe('createSchool', () => {
 	])('refuses %s with a field error and saves nothing', async (_, overrides, field) => {
 		const admin = await makeActor(t.db);
 		const result = await createSchool(t.db, admin, values(overrides));
-		expect(result).toEqual({ ok: false, errors: { [field]: expect.any(String) } });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { [field]: expect.any(String) } });
 		expect(await schoolCount()).toBe(0);
 	});
 
@@ -48,8 +48,8 @@ describe('createSchool', () => {
 		await makeSchool(t.db, { name: 'Whitfield Aspen School', urn: '123456' });
 		const sameUrn = await createSchool(t.db, admin, values({ name: 'Another School', urn: '123456' }));
 		const sameName = await createSchool(t.db, admin, values({ name: 'WHITFIELD aspen school' }));
-		expect(sameUrn).toEqual({ ok: false, errors: { urn: expect.any(String) } });
-		expect(sameName).toEqual({ ok: false, errors: { name: expect.any(String) } });
+		expect(sameUrn).toEqual({ ok: false, code: 'invalid', errors: { urn: expect.any(String) } });
+		expect(sameName).toEqual({ ok: false, code: 'invalid', errors: { name: expect.any(String) } });
 		expect(await schoolCount()).toBe(1);
 	});
 });

@@ -2,16 +2,19 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { sendEmail } from '../email/email';
 import { findUserByEmail, findUserWithPassword, updateUser } from '../users/users.queries';
-import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './password';
-import { createSession, invalidateSession, invalidateUserSessions, type Actor } from './session';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './password';
+import { deleteUserSessions, updateTokenUsed } from './auth.queries';
+import { createSession, invalidateSession, type Actor } from './session';
 import { accountKey, recordAttempt, throttleWait } from './throttle';
-import { findUsableToken, issueUserToken, markTokenUsed } from './user-tokens';
-import type { FieldErrors } from '../result';
+import { findUsableToken, issueUserToken } from './user-tokens';
+import { emailProblem } from '../forms';
+import { hasErrors, invalid, invalidField, ok, refused, type Result } from '../result';
+import { newPasswordErrors, signInErrors, type NewPasswordValues, type SignInValues } from './auth.schema';
 
-export type SignInResult =
-	| { ok: true; token: string; actor: Actor }
-	| { ok: false; reason: 'invalid' }
-	| { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+function inMinutes(ms: number): string {
+	const minutes = Math.ceil(ms / 60_000);
+	return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
 
 /**
  * Checks an email and password. Unknown, invited, deactivated and wrong-password accounts get
@@ -20,9 +23,11 @@ export type SignInResult =
  */
 export async function signIn(
 	db: Db,
-	input: { email: string; password: string; address: string },
+	input: SignInValues & { address: string },
 	now = new Date()
-): Promise<SignInResult> {
+): Promise<Result<{ token: string; actor: Actor }>> {
+	const errors = signInErrors(input);
+	if (hasErrors(errors)) return invalid(errors);
 	const account = accountKey(input.email);
 	const user = await findUserByEmail(db, input.email);
 	const wait = await throttleWait(db, account, input.address, now);
@@ -34,7 +39,7 @@ export async function signIn(
 			entityId: user?.id,
 			address: input.address
 		});
-		return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(wait / 1000) };
+		return refused('throttled', `Too many attempts to sign in. Wait ${inMinutes(wait)} before you try again.`, 'email');
 	}
 	const usable = user && user.status === 'active' && user.password_hash;
 	const valid = usable
@@ -50,7 +55,7 @@ export async function signIn(
 			detail: { reason: !user ? 'unknown_account' : user.status !== 'active' ? `account_${user.status}` : 'wrong_password' },
 			address: input.address
 		});
-		return { ok: false, reason: 'invalid' };
+		return refused('invalid_credentials', 'Enter a correct email address and password', 'email');
 	}
 	const token = await createSession(db, user.id, now);
 	await insertAuditEvent(db, {
@@ -60,11 +65,7 @@ export async function signIn(
 		entityId: user.id,
 		address: input.address
 	});
-	return {
-		ok: true,
-		token,
-		actor: { id: user.id, email: user.email, name: user.name, role: user.role, schoolId: user.school_id }
-	};
+	return ok({ token, actor: { id: user.id, email: user.email, name: user.name, role: user.role, schoolId: user.school_id } });
 }
 
 export async function signOut(db: Db, actor: Actor, token: string, address: string): Promise<void> {
@@ -74,13 +75,15 @@ export async function signOut(db: Db, actor: Actor, token: string, address: stri
 
 /**
  * Emails a one-time link valid for an hour to an active account. Whether or not the address has
- * an account, the caller shows the same page.
+ * an account, the answer is the same.
  */
-export async function requestPasswordReset(db: Db, email: string, origin: string, address: string): Promise<void> {
+export async function requestPasswordReset(db: Db, email: string, origin: string, address: string): Promise<Result> {
+	const problem = emailProblem(email);
+	if (problem) return invalidField('email', problem);
 	const user = await findUserByEmail(db, email);
 	if (!user || user.status !== 'active') {
 		await insertAuditEvent(db, { actorId: null, action: 'password_reset.requested', detail: { known: false }, address });
-		return;
+		return ok();
 	}
 	const token = await withTransaction(db, async (trx) => {
 		const token = await issueUserToken(trx, user.id, 'password_reset');
@@ -102,38 +105,28 @@ export async function requestPasswordReset(db: Db, email: string, origin: string
 			'If you did not ask for this, you can ignore this email: your password has not changed.\n\n' +
 			'Dover District Safer Stronger Communities Partnership'
 	});
+	return ok();
 }
 
-export type PasswordLinkResult =
-	| { ok: true; userId: string; sessionToken?: string }
-	| { ok: false; reason: 'invalid_link' }
-	| { ok: false; reason: 'invalid_input'; errors: FieldErrors };
-
-function passwordPairErrors(password: string, confirm: string, field = 'password'): FieldErrors {
-	const problem = passwordProblem(password);
-	if (problem) return { [field]: problem };
-	if (password !== confirm) return { confirmPassword: 'Passwords must match' };
-	return {};
-}
+/** A one-time link that has expired, has been used, or never was. */
+const unusableLink = () => refused('invalid_link', 'This link has expired or has already been used');
 
 /** Sets a new password from a reset link; every session of that user ends. */
 export async function resetPassword(
 	db: Db,
-	input: { token: string; password: string; confirmPassword: string; address: string }
-): Promise<PasswordLinkResult> {
-	const errors = passwordPairErrors(input.password, input.confirmPassword);
-	if (Object.keys(errors).length > 0) {
-		return (await findUsableToken(db, input.token, 'password_reset'))
-			? { ok: false, reason: 'invalid_input', errors }
-			: { ok: false, reason: 'invalid_link' };
+	input: NewPasswordValues & { token: string; address: string }
+): Promise<Result<{ userId: string }>> {
+	const errors = newPasswordErrors(input);
+	if (hasErrors(errors)) {
+		return (await findUsableToken(db, input.token, 'password_reset')) ? invalid(errors) : unusableLink();
 	}
 	const passwordHash = await hashPassword(input.password);
 	return withTransaction(db, async (trx) => {
 		const link = await findUsableToken(trx, input.token, 'password_reset');
-		if (!link) return { ok: false, reason: 'invalid_link' } as const;
+		if (!link) return unusableLink();
 		await updateUser(trx, link.user_id, { password_hash: passwordHash });
-		await markTokenUsed(trx, link.token_id);
-		await invalidateUserSessions(trx, link.user_id);
+		await updateTokenUsed(trx, link.token_id);
+		await deleteUserSessions(trx, link.user_id);
 		await insertAuditEvent(trx, {
 			actorId: link.user_id,
 			action: 'password.reset',
@@ -141,7 +134,7 @@ export async function resetPassword(
 			entityId: link.user_id,
 			address: input.address
 		});
-		return { ok: true, userId: link.user_id } as const;
+		return ok({ userId: link.user_id });
 	});
 }
 
@@ -153,20 +146,18 @@ export async function isLinkUsable(db: Db, token: string, purpose: 'invitation' 
 /** Accepts an invitation: sets the first password, activates the account and signs the user in. */
 export async function acceptInvitation(
 	db: Db,
-	input: { token: string; password: string; confirmPassword: string; address: string }
-): Promise<PasswordLinkResult> {
-	const errors = passwordPairErrors(input.password, input.confirmPassword);
-	if (Object.keys(errors).length > 0) {
-		return (await findUsableToken(db, input.token, 'invitation'))
-			? { ok: false, reason: 'invalid_input', errors }
-			: { ok: false, reason: 'invalid_link' };
+	input: NewPasswordValues & { token: string; address: string }
+): Promise<Result<{ userId: string; sessionToken: string }>> {
+	const errors = newPasswordErrors(input);
+	if (hasErrors(errors)) {
+		return (await findUsableToken(db, input.token, 'invitation')) ? invalid(errors) : unusableLink();
 	}
 	const passwordHash = await hashPassword(input.password);
 	return withTransaction(db, async (trx) => {
 		const link = await findUsableToken(trx, input.token, 'invitation');
-		if (!link) return { ok: false, reason: 'invalid_link' } as const;
+		if (!link) return unusableLink();
 		await updateUser(trx, link.user_id, { password_hash: passwordHash, status: 'active' });
-		await markTokenUsed(trx, link.token_id);
+		await updateTokenUsed(trx, link.token_id);
 		await insertAuditEvent(trx, {
 			actorId: link.user_id,
 			action: 'invitation.accepted',
@@ -175,7 +166,7 @@ export async function acceptInvitation(
 			address: input.address
 		});
 		const sessionToken = await createSession(trx, link.user_id);
-		return { ok: true, userId: link.user_id, sessionToken } as const;
+		return ok({ userId: link.user_id, sessionToken });
 	});
 }
 
@@ -183,26 +174,25 @@ export async function acceptInvitation(
 export async function changePassword(
 	db: Db,
 	actor: Actor,
-	input: { currentPassword: string; password: string; confirmPassword: string; address: string }
-): Promise<{ ok: true; sessionToken: string } | { ok: false; errors: FieldErrors }> {
+	input: NewPasswordValues & { currentPassword: string; address: string }
+): Promise<Result<{ sessionToken: string }>> {
 	// Guesses at the current password count against the account like failed sign-ins.
 	const account = accountKey(actor.email);
 	const wait = await throttleWait(db, account, input.address);
 	if (wait > 0) {
-		const minutes = Math.ceil(wait / 60_000);
-		return { ok: false, errors: { currentPassword: `Too many attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} before you try again.` } };
+		return refused('throttled', `Too many attempts. Wait ${inMinutes(wait)} before you try again.`, 'currentPassword');
 	}
 	const user = await findUserWithPassword(db, actor.id);
 	if (!user?.password_hash || !(await verifyPassword(user.password_hash, input.currentPassword))) {
 		await recordAttempt(db, account, input.address, false);
-		return { ok: false, errors: { currentPassword: 'Your current password is not right' } };
+		return invalidField('currentPassword', 'Your current password is not right');
 	}
-	const errors = passwordPairErrors(input.password, input.confirmPassword);
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	const errors = newPasswordErrors(input);
+	if (hasErrors(errors)) return invalid(errors);
 	const passwordHash = await hashPassword(input.password);
 	const sessionToken = await withTransaction(db, async (trx) => {
 		await updateUser(trx, actor.id, { password_hash: passwordHash });
-		await invalidateUserSessions(trx, actor.id);
+		await deleteUserSessions(trx, actor.id);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'password.changed',
@@ -212,6 +202,6 @@ export async function changePassword(
 		});
 		return createSession(trx, actor.id);
 	});
-	return { ok: true, sessionToken };
+	return ok({ sessionToken });
 }
 

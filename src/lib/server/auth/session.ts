@@ -1,6 +1,6 @@
-import type { Cookies } from '@sveltejs/kit';
 import type { Db } from '../db';
 import type { Role } from '../db/schema';
+import { deleteSession, findSessionWithUser, insertSession, updateSessionExpiry } from './auth.queries';
 import { generateToken, hashToken } from './tokens';
 
 // Sessions suit shared office computers: a session ends after an hour without use, and in
@@ -24,74 +24,24 @@ export interface Actor {
 
 export async function createSession(db: Db, userId: string, now = new Date()): Promise<string> {
 	const token = generateToken();
-	await db
-		.insertInto('auth_session')
-		.values({
-			id: hashToken(token),
-			user_id: userId,
-			created_at: now,
-			expires_at: new Date(now.getTime() + IDLE_TIMEOUT_MS)
-		})
-		.execute();
+	await insertSession(db, { id: hashToken(token), userId, createdAt: now, expiresAt: new Date(now.getTime() + IDLE_TIMEOUT_MS) });
 	return token;
 }
 
 export async function validateSessionToken(db: Db, token: string, now = new Date()): Promise<Actor | null> {
 	const id = hashToken(token);
-	const row = await db
-		.selectFrom('auth_session')
-		.innerJoin('app_user', 'app_user.id', 'auth_session.user_id')
-		.select([
-			'auth_session.created_at',
-			'auth_session.expires_at',
-			'app_user.id',
-			'app_user.email',
-			'app_user.name',
-			'app_user.role',
-			'app_user.school_id',
-			'app_user.status'
-		])
-		.where('auth_session.id', '=', id)
-		.executeTakeFirst();
+	const row = await findSessionWithUser(db, id);
 	if (!row) return null;
 	const hardEnd = row.created_at.getTime() + ABSOLUTE_LIFETIME_MS;
 	if (row.status !== 'active' || now.getTime() >= row.expires_at.getTime() || now.getTime() >= hardEnd) {
-		await db.deleteFrom('auth_session').where('id', '=', id).execute();
+		await deleteSession(db, id);
 		return null;
 	}
 	const renewed = Math.min(now.getTime() + IDLE_TIMEOUT_MS, hardEnd);
-	if (renewed - row.expires_at.getTime() >= RENEWAL_INTERVAL_MS) {
-		await db.updateTable('auth_session').set({ expires_at: new Date(renewed) }).where('id', '=', id).execute();
-	}
+	if (renewed - row.expires_at.getTime() >= RENEWAL_INTERVAL_MS) await updateSessionExpiry(db, id, new Date(renewed));
 	return { id: row.id, email: row.email, name: row.name, role: row.role, schoolId: row.school_id };
 }
 
 export async function invalidateSession(db: Db, token: string): Promise<void> {
-	await db.deleteFrom('auth_session').where('id', '=', hashToken(token)).execute();
-}
-
-export async function invalidateUserSessions(db: Db, userId: string): Promise<void> {
-	await db.deleteFrom('auth_session').where('user_id', '=', userId).execute();
-}
-
-/** `__Host-` and Secure everywhere except plain http on localhost, where browsers refuse them. */
-export function sessionCookieName(url: URL): string {
-	return isLocalHttp(url) ? 'session' : '__Host-session';
-}
-
-function isLocalHttp(url: URL): boolean {
-	return url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
-}
-
-export function setSessionCookie(cookies: Cookies, url: URL, token: string): void {
-	cookies.set(sessionCookieName(url), token, {
-		path: '/',
-		httpOnly: true,
-		sameSite: 'lax',
-		secure: !isLocalHttp(url)
-	});
-}
-
-export function deleteSessionCookie(cookies: Cookies, url: URL): void {
-	cookies.delete(sessionCookieName(url), { path: '/', secure: !isLocalHttp(url) });
+	await deleteSession(db, hashToken(token));
 }

@@ -2,7 +2,8 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
-import type { FieldErrors } from '../result';
+import { hasErrors, invalid, ok, type Result } from '../result';
+import { reportFiguresChanged } from '../reports/rollups';
 import { listUsers } from '../users/users.queries';
 import { validateProgramme, type ProgrammeInput, type ProgrammeValues } from './programmes.schema';
 import * as queries from './programmes.queries';
@@ -53,8 +54,6 @@ function programmeRow(input: ProgrammeInput) {
 	};
 }
 
-type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
-
 async function check(db: Db, values: ProgrammeValues, exceptId?: string) {
 	const { errors, input } = validateProgramme(values);
 	const existing = errors.name ? undefined : await queries.findProgrammeByName(db, input.name);
@@ -66,29 +65,32 @@ async function check(db: Db, values: ProgrammeValues, exceptId?: string) {
 	return { errors, input };
 }
 
-export async function createProgramme(db: Db, actor: Actor, values: ProgrammeValues): Promise<SaveResult> {
+export async function createProgramme(db: Db, actor: Actor, values: ProgrammeValues): Promise<Result<{ id: string }>> {
 	await requireRole(db, actor, ['admin'], target());
 	const { errors, input } = await check(db, values);
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
-	return withTransaction(db, async (trx) => {
+	if (hasErrors(errors)) return invalid(errors);
+	const id = await withTransaction(db, async (trx) => {
 		const { id } = await queries.insertProgramme(trx, programmeRow(input));
 		await queries.replaceLeads(trx, id, input.leadIds);
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.created', ...target(id), detail: { leads: input.leadIds.length }, address: actor.address });
-		return { ok: true, id };
+		return id;
 	});
+	reportFiguresChanged();
+	return ok({ id });
 }
 
-export async function updateProgramme(db: Db, actor: Actor, id: string, values: ProgrammeValues): Promise<SaveResult> {
+export async function updateProgramme(db: Db, actor: Actor, id: string, values: ProgrammeValues): Promise<Result<{ id: string }>> {
 	await requireRole(db, actor, ['admin'], target(id));
 	await getManagedProgramme(db, actor, id);
 	const { errors, input } = await check(db, values, id);
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	await withTransaction(db, async (trx) => {
 		await queries.updateProgramme(trx, id, programmeRow(input));
 		await queries.replaceLeads(trx, id, input.leadIds);
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.updated', ...target(id), address: actor.address });
 	});
-	return { ok: true, id };
+	reportFiguresChanged();
+	return ok({ id });
 }
 
 export async function setProgrammeActive(db: Db, actor: Actor, id: string, active: boolean): Promise<void> {
@@ -103,4 +105,5 @@ export async function setProgrammeActive(db: Db, actor: Actor, id: string, activ
 			address: actor.address
 		});
 	});
+	reportFiguresChanged();
 }

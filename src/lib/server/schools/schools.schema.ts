@@ -1,6 +1,7 @@
 import { schoolPhases, schoolTowns, type SchoolPhase, type SchoolTown } from '../db/schema';
 import type { FieldErrors } from '../result';
 import { field, oneOf } from '../forms';
+import type { SchoolFilter } from './schools.queries';
 
 export const phaseLabels: Record<SchoolPhase, string> = {
 	primary: 'Primary',
@@ -40,4 +41,24 @@ export function validateSchool(values: SchoolValues): { errors: FieldErrors; inp
 
 export function schoolValuesFromForm(form: FormData): SchoolValues {
 	return { name: field(form, 'name'), urn: field(form, 'urn'), phase: field(form, 'phase'), town: field(form, 'town') };
+}
+
+/** The schools list's search and filters from the address: as typed, to show again, and as a filter. */
+export function schoolFilterFromParams(params: URLSearchParams): {
+	values: { search: string; phase: string; town: string; includeInactive: boolean };
+	filter: SchoolFilter;
+} {
+	const search = (params.get('search') ?? '').trim().slice(0, 100);
+	const phase = params.get('phase') ?? '';
+	const town = params.get('town') ?? '';
+	const includeInactive = params.get('inactive') === 'yes';
+	return {
+		values: { search, phase, town, includeInactive },
+		filter: {
+			search: search || undefined,
+			phase: oneOf(schoolPhases, phase) ? phase : undefined,
+			town: oneOf(schoolTowns, town) ? town : undefined,
+			includeInactive
+		}
+	};
 }

@@ -3,7 +3,8 @@ import { insertAuditEvent, insertAuditEvents } from '../audit/audit.queries';
 import { canSeeSchool, refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { School } from '../db/schema';
-import type { FieldErrors } from '../result';
+import { hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';
+import { reportFiguresChanged } from '../reports/rollups';
 import { validateSchool, type SchoolInput, type SchoolValues } from './schools.schema';
 import { parseSchoolsCsv, type ImportProblem } from './schools.import';
 import * as queries from './schools.queries';
@@ -23,8 +24,6 @@ export async function getSchool(db: Db, actor: Actor, id: string): Promise<Schoo
 	return school ?? refuse(db, actor, target(id));
 }
 
-type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
-
 async function duplicateErrors(db: Db, input: SchoolInput, exceptId?: string): Promise<FieldErrors> {
 	const others = (await queries.listSchoolsByNameOrUrn(db, [input.name], input.urn ? [input.urn] : [])).filter(
 		(s) => s.id !== exceptId
@@ -35,26 +34,28 @@ async function duplicateErrors(db: Db, input: SchoolInput, exceptId?: string): P
 	return errors;
 }
 
-export async function createSchool(db: Db, actor: Actor, values: SchoolValues): Promise<SaveResult> {
+export async function createSchool(db: Db, actor: Actor, values: SchoolValues): Promise<Result<{ id: string }>> {
 	await requireRole(db, actor, ['admin'], target());
 	const { errors, input } = validateSchool(values);
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	const duplicates = await duplicateErrors(db, input);
-	if (Object.keys(duplicates).length > 0) return { ok: false, errors: duplicates };
-	return withTransaction(db, async (trx) => {
+	if (hasErrors(duplicates)) return invalid(duplicates);
+	const id = await withTransaction(db, async (trx) => {
 		const { id } = await queries.insertSchool(trx, input);
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'school.created', ...target(id), address: actor.address });
-		return { ok: true, id };
+		return id;
 	});
+	reportFiguresChanged();
+	return ok({ id });
 }
 
-export async function updateSchool(db: Db, actor: Actor, id: string, values: SchoolValues): Promise<SaveResult> {
+export async function updateSchool(db: Db, actor: Actor, id: string, values: SchoolValues): Promise<Result<{ id: string }>> {
 	await requireRole(db, actor, ['admin'], target(id));
 	const school = await getSchool(db, actor, id);
 	const { errors, input } = validateSchool(values);
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	const duplicates = await duplicateErrors(db, input, id);
-	if (Object.keys(duplicates).length > 0) return { ok: false, errors: duplicates };
+	if (hasErrors(duplicates)) return invalid(duplicates);
 	const changed = (['name', 'urn', 'phase', 'town'] as const).filter((key) => input[key] !== school[key]);
 	if (changed.length > 0) {
 		await withTransaction(db, async (trx) => {
@@ -67,8 +68,9 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 				address: actor.address
 			});
 		});
+		reportFiguresChanged();
 	}
-	return { ok: true, id };
+	return ok({ id });
 }
 
 /** Deactivated schools leave lists and bookings but keep their history for reports. */
@@ -85,6 +87,7 @@ export async function setSchoolActive(db: Db, actor: Actor, id: string, active: 
 			address: actor.address
 		});
 	});
+	reportFiguresChanged();
 }
 
 export type ImportOutcome = 'add' | 'update' | 'unchanged';
@@ -153,7 +156,7 @@ export async function previewSchoolImport(db: Db, actor: Actor, text: string): P
 /** Applies a schools CSV all-or-nothing: either every row is saved or none is. */
 export async function importSchools(db: Db, actor: Actor, text: string) {
 	await requireRole(db, actor, ['admin'], target());
-	return withTransaction(db, async (trx) => {
+	const imported = await withTransaction(db, async (trx) => {
 		const plan = await planImport(trx, text);
 		if (!plan.ok) return plan;
 		const added = await queries.insertSchools(
@@ -177,6 +180,8 @@ export async function importSchools(db: Db, actor: Actor, text: string) {
 		]);
 		return { ok: true as const, rows: plan.rows, counts };
 	});
+	if (imported.ok) reportFiguresChanged();
+	return imported;
 }
 
 /** The people with access for a school: admins see them all, a contact sees their colleagues. */

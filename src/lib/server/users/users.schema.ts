@@ -1,6 +1,7 @@
-import { roles, type Role } from '../db/schema';
+import { roles, userStatuses, type Role } from '../db/schema';
 import type { FieldErrors } from '../result';
 import { emailProblem, field, oneOf, UUID } from '../forms';
+import type { UserFilter } from './users.queries';
 
 export { roleLabels } from '../../roles';
 
@@ -36,4 +37,19 @@ export function parseUserForm(form: FormData, { withEmail }: { withEmail: boolea
 		schoolId: values.role === 'school' ? values.schoolId : null
 	};
 	return { values, errors, input };
+}
+
+/** The users list's search and filters from the address: as typed, to show again, and as a filter. */
+export function userFilterFromParams(params: URLSearchParams): { values: { search: string; role: string; status: string }; filter: UserFilter } {
+	const search = (params.get('search') ?? '').trim().slice(0, 100);
+	const role = params.get('role') ?? '';
+	const status = params.get('status') ?? '';
+	return {
+		values: { search, role, status },
+		filter: {
+			search: search || undefined,
+			role: oneOf(roles, role) ? role : undefined,
+			status: oneOf(userStatuses, status) ? status : undefined
+		}
+	};
 }

@@ -2,10 +2,10 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
-import { invalidateUserSessions } from '../auth/session';
-import { deleteUnusedTokens, issueUserToken } from '../auth/user-tokens';
+import { deleteUnusedTokens, deleteUserSessions } from '../auth/auth.queries';
+import { issueUserToken } from '../auth/user-tokens';
 import { sendEmail } from '../email/email';
-import type { FieldErrors } from '../result';
+import { hasErrors, invalid, invalidField, ok, refused, type FieldErrors, type Result } from '../result';
 import { findSchool } from '../schools/schools.queries';
 import { roleLabels, type UserInput } from './users.schema';
 import * as queries from './users.queries';
@@ -39,16 +39,14 @@ function invitationEmail(name: string, role: string, origin: string, token: stri
 	);
 }
 
-export type InviteResult = { ok: true; userId: string } | { ok: false; errors: FieldErrors };
-
 /** Creates an invited account and emails a one-time link, valid 7 days, to set a password. */
-export async function inviteUser(db: Db, actor: Actor, input: UserInput, origin: string): Promise<InviteResult> {
+export async function inviteUser(db: Db, actor: Actor, input: UserInput, origin: string): Promise<Result<{ userId: string }>> {
 	await requireRole(db, actor, ['admin'], target());
 	if (await queries.findUserByEmail(db, input.email)) {
-		return { ok: false, errors: { email: 'A user with this email address already exists' } };
+		return invalidField('email', 'A user with this email address already exists');
 	}
 	const errors = await schoolProblem(db, input);
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	const { userId, token } = await withTransaction(db, async (trx) => {
 		const { id } = await queries.insertUser(trx, { ...input, status: 'invited' });
 		const token = await issueUserToken(trx, id, 'invitation');
@@ -67,7 +65,7 @@ export async function inviteUser(db: Db, actor: Actor, input: UserInput, origin:
 		subject: 'You are invited to the Youth Programmes Tracker',
 		text: invitationEmail(input.name, roleLabels[input.role], origin, token)
 	});
-	return { ok: true, userId };
+	return ok({ userId });
 }
 
 /** Sends a fresh invitation link; the earlier one stops working. */
@@ -86,21 +84,21 @@ export async function resendInvitation(db: Db, actor: Actor, id: string, origin:
 	});
 }
 
-export async function updateUserDetails(db: Db, actor: Actor, id: string, input: UserInput): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+export async function updateUserDetails(db: Db, actor: Actor, id: string, input: UserInput): Promise<Result> {
 	const user = await getUser(db, actor, id);
 	if (user.id === actor.id && input.role !== 'admin') {
-		return { ok: false, errors: { role: 'You cannot remove your own admin role' } };
+		return invalidField('role', 'You cannot remove your own admin role');
 	}
 	const errors = await schoolProblem(db, input);
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
+	if (hasErrors(errors)) return invalid(errors);
 	const changed = (['name', 'role', 'schoolId'] as const).filter(
 		(key) => input[key] !== { name: user.name, role: user.role, schoolId: user.school_id }[key]
 	);
-	if (changed.length === 0) return { ok: true };
+	if (changed.length === 0) return ok();
 	await withTransaction(db, async (trx) => {
 		await queries.updateUser(trx, id, { name: input.name, role: input.role, school_id: input.schoolId });
 		// A new role or school changes what the user may see: make them sign in again.
-		if (changed.includes('role') || changed.includes('schoolId')) await invalidateUserSessions(trx, id);
+		if (changed.includes('role') || changed.includes('schoolId')) await deleteUserSessions(trx, id);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'user.updated',
@@ -109,21 +107,21 @@ export async function updateUserDetails(db: Db, actor: Actor, id: string, input:
 			address: actor.address
 		});
 	});
-	return { ok: true };
+	return ok();
 }
 
 /** Deactivating ends the user's sessions at once and cancels any unused links. */
-export async function deactivateUser(db: Db, actor: Actor, id: string): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function deactivateUser(db: Db, actor: Actor, id: string): Promise<Result> {
 	const user = await getUser(db, actor, id);
-	if (user.id === actor.id) return { ok: false, message: 'You cannot deactivate your own account' };
-	if (user.status === 'deactivated') return { ok: true };
+	if (user.id === actor.id) return refused('own_account', 'You cannot deactivate your own account');
+	if (user.status === 'deactivated') return ok();
 	await withTransaction(db, async (trx) => {
 		await queries.updateUser(trx, id, { status: 'deactivated' });
-		await invalidateUserSessions(trx, id);
+		await deleteUserSessions(trx, id);
 		await deleteUnusedTokens(trx, id);
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'user.deactivated', ...target(id), address: actor.address });
 	});
-	return { ok: true };
+	return ok();
 }
 
 export async function reactivateUser(db: Db, actor: Actor, id: string): Promise<void> {

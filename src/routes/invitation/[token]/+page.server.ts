@@ -1,8 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { acceptInvitation, isLinkUsable } from '$lib/server/auth/auth.service';
-import { setSessionCookie } from '$lib/server/auth/session';
-import { rawField } from '$lib/server/forms';
+import { newPasswordValuesFromForm } from '$lib/server/auth/auth.schema';
+import { failed } from '$lib/server/web/respond';
+import { setSessionCookie } from '$lib/server/web/session-cookie';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => ({
@@ -11,18 +12,13 @@ export const load: PageServerLoad = async ({ params }) => ({
 
 export const actions: Actions = {
 	default: async ({ request, params, cookies, url, getClientAddress }) => {
-		const form = await request.formData();
-		const result = await acceptInvitation(getDb(), {
-			token: params.token,
-			password: rawField(form, 'password'),
-			confirmPassword: rawField(form, 'confirmPassword'),
-			address: getClientAddress()
-		});
+		const values = newPasswordValuesFromForm(await request.formData());
+		const result = await acceptInvitation(getDb(), { ...values, token: params.token, address: getClientAddress() });
 		if (result.ok) {
-			setSessionCookie(cookies, url, result.sessionToken!);
+			setSessionCookie(cookies, url, result.sessionToken);
 			redirect(303, '/dashboard?welcome=1');
 		}
-		if (result.reason === 'invalid_link') return fail(400, { invalidLink: true, errors: {} });
-		return fail(400, { errors: result.errors });
+		if (result.code === 'refused' && result.reason === 'invalid_link') return fail(400, { invalidLink: true, errors: {} });
+		return failed(result);
 	}
 };

@@ -1,9 +1,9 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { createProgramme, listLeadCandidates } from '$lib/server/programmes/programmes.service';
 import { programmeValuesFromForm } from '$lib/server/programmes/programmes.schema';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals }) => ({ leads: await listLeadCandidates(getDb(), signedIn(locals)) });
 
@@ -11,7 +11,7 @@ export const actions: Actions = {
 	default: async ({ request, locals }) => {
 		const values = programmeValuesFromForm(await request.formData());
 		const result = await createProgramme(getDb(), signedIn(locals), values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/programmes/${result.id}?notice=added`);
 	}
 };

@@ -1,7 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { isLinkUsable, resetPassword } from '$lib/server/auth/auth.service';
-import { rawField } from '$lib/server/forms';
+import { newPasswordValuesFromForm } from '$lib/server/auth/auth.schema';
+import { failed } from '$lib/server/web/respond';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => ({
@@ -10,15 +11,10 @@ export const load: PageServerLoad = async ({ params }) => ({
 
 export const actions: Actions = {
 	default: async ({ request, params, getClientAddress }) => {
-		const form = await request.formData();
-		const result = await resetPassword(getDb(), {
-			token: params.token,
-			password: rawField(form, 'password'),
-			confirmPassword: rawField(form, 'confirmPassword'),
-			address: getClientAddress()
-		});
+		const values = newPasswordValuesFromForm(await request.formData());
+		const result = await resetPassword(getDb(), { ...values, token: params.token, address: getClientAddress() });
 		if (result.ok) redirect(303, '/sign-in?notice=password-reset');
-		if (result.reason === 'invalid_link') return fail(400, { invalidLink: true, errors: {} });
-		return fail(400, { errors: result.errors });
+		if (result.code === 'refused' && result.reason === 'invalid_link') return fail(400, { invalidLink: true, errors: {} });
+		return failed(result);
 	}
 };

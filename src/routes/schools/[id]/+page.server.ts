@@ -1,14 +1,12 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { UUID } from '$lib/server/forms';
-import { notFound } from '$lib/server/result';
 import { getSchool, listSchoolContacts, setSchoolActive } from '$lib/server/schools/schools.service';
+import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	if (!UUID.test(params.id)) notFound();
-	const school = await getSchool(getDb(), signedIn(locals), params.id);
+	const school = await getSchool(getDb(), signedIn(locals), idParam(params.id));
 	return {
 		school,
 		contacts: await listSchoolContacts(getDb(), signedIn(locals), school.id),
@@ -19,13 +17,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 
 export const actions: Actions = {
 	deactivate: async ({ locals, params }) => {
-		if (!UUID.test(params.id)) notFound();
-		await setSchoolActive(getDb(), signedIn(locals), params.id, false);
+		await setSchoolActive(getDb(), signedIn(locals), idParam(params.id), false);
 		redirect(303, `/schools/${params.id}?notice=deactivated`);
 	},
 	reactivate: async ({ locals, params }) => {
-		if (!UUID.test(params.id)) notFound();
-		await setSchoolActive(getDb(), signedIn(locals), params.id, true);
+		await setSchoolActive(getDb(), signedIn(locals), idParam(params.id), true);
 		redirect(303, `/schools/${params.id}?notice=reactivated`);
 	}
 };

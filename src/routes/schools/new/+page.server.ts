@@ -1,10 +1,10 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { createSchool } from '$lib/server/schools/schools.service';
 import { schoolValuesFromForm } from '$lib/server/schools/schools.schema';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'school' });
@@ -14,7 +14,7 @@ export const actions: Actions = {
 	default: async ({ request, locals }) => {
 		const values = schoolValuesFromForm(await request.formData());
 		const result = await createSchool(getDb(), signedIn(locals), values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/schools/${result.id}?notice=added`);
 	}
 };

@@ -1,16 +1,15 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { notFound } from '$lib/server/result';
-import { UUID } from '$lib/server/forms';
+import { hasErrors, invalid } from '$lib/server/result';
 import { listSchools } from '$lib/server/schools/schools.service';
 import { parseUserForm } from '$lib/server/users/users.schema';
 import { deactivateUser, getUser, reactivateUser, resendInvitation, updateUserDetails } from '$lib/server/users/users.service';
+import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	if (!UUID.test(params.id)) notFound();
-	const user = await getUser(getDb(), signedIn(locals), params.id);
+	const user = await getUser(getDb(), signedIn(locals), idParam(params.id));
 	const schools = await listSchools(getDb(), signedIn(locals), {});
 	return {
 		account: user,
@@ -20,30 +19,25 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	};
 };
 
-function userId(id: string): string {
-	if (!UUID.test(id)) notFound();
-	return id;
-}
-
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
 		const { values, errors, input } = parseUserForm(await request.formData(), { withEmail: false });
-		if (Object.keys(errors).length > 0) return fail(400, { values, errors });
-		const result = await updateUserDetails(getDb(), signedIn(locals), userId(params.id), input);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (hasErrors(errors)) return failed(invalid(errors), values);
+		const result = await updateUserDetails(getDb(), signedIn(locals), idParam(params.id), input);
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/users/${params.id}?notice=saved`);
 	},
 	deactivate: async ({ locals, params }) => {
-		const result = await deactivateUser(getDb(), signedIn(locals), userId(params.id));
-		if (!result.ok) return fail(400, { errors: { deactivate: result.message } });
+		const result = await deactivateUser(getDb(), signedIn(locals), idParam(params.id));
+		if (!result.ok) return failed(result, {}, 'deactivate');
 		redirect(303, `/users/${params.id}?notice=deactivated`);
 	},
 	reactivate: async ({ locals, params }) => {
-		await reactivateUser(getDb(), signedIn(locals), userId(params.id));
+		await reactivateUser(getDb(), signedIn(locals), idParam(params.id));
 		redirect(303, `/users/${params.id}?notice=reactivated`);
 	},
 	resend: async ({ locals, params, url }) => {
-		await resendInvitation(getDb(), signedIn(locals), userId(params.id), url.origin);
+		await resendInvitation(getDb(), signedIn(locals), idParam(params.id), url.origin);
 		redirect(303, `/users/${params.id}?notice=resent`);
 	}
 };

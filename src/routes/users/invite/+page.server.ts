@@ -1,11 +1,12 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { inviteUser } from '$lib/server/users/users.service';
 import { parseUserForm } from '$lib/server/users/users.schema';
 import { listSchools } from '$lib/server/schools/schools.service';
 import { requireRole } from '$lib/server/auth/access';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
+import { hasErrors, invalid } from '$lib/server/result';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'user' });
@@ -16,9 +17,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
 	default: async ({ request, locals, url }) => {
 		const { values, errors, input } = parseUserForm(await request.formData(), { withEmail: true });
-		if (Object.keys(errors).length > 0) return fail(400, { values, errors });
+		if (hasErrors(errors)) return failed(invalid(errors), values);
 		const result = await inviteUser(getDb(), signedIn(locals), input, url.origin);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/users/${result.userId}?notice=invited`);
 	}
 };

@@ -1,11 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { getManagedProgramme, getProgrammeLeads, listLeadCandidates, updateProgramme } from '$lib/server/programmes/programmes.service';
 import { programmeValuesFromForm } from '$lib/server/programmes/programmes.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const id = idParam(params.id);
@@ -21,7 +21,7 @@ export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const values = programmeValuesFromForm(await request.formData());
 		const result = await updateProgramme(getDb(), signedIn(locals), idParam(params.id), values);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return failed(result, values);
 		redirect(303, `/programmes/${params.id}?notice=saved`);
 	}
 };

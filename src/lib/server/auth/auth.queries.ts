@@ -1,0 +1,133 @@
+import { sql } from 'kysely';
+import type { Db } from '../db';
+import type { TokenPurpose } from '../db/schema';
+
+// Every query of sign-in: sessions, sign-in attempts and one-time links. Secrets are stored
+// and looked up only by their hash (auth/tokens.ts); these functions take the hash.
+
+export async function insertSession(db: Db, session: { id: string; userId: string; createdAt: Date; expiresAt: Date }) {
+	await db
+		.insertInto('auth_session')
+		.values({ id: session.id, user_id: session.userId, created_at: session.createdAt, expires_at: session.expiresAt })
+		.execute();
+}
+
+/** A session with the user it belongs to. */
+export async function findSessionWithUser(db: Db, id: string) {
+	return db
+		.selectFrom('auth_session')
+		.innerJoin('app_user', 'app_user.id', 'auth_session.user_id')
+		.select([
+			'auth_session.created_at',
+			'auth_session.expires_at',
+			'app_user.id',
+			'app_user.email',
+			'app_user.name',
+			'app_user.role',
+			'app_user.school_id',
+			'app_user.status'
+		])
+		.where('auth_session.id', '=', id)
+		.executeTakeFirst();
+}
+
+export async function updateSessionExpiry(db: Db, id: string, expiresAt: Date) {
+	await db.updateTable('auth_session').set({ expires_at: expiresAt }).where('id', '=', id).execute();
+}
+
+export async function deleteSession(db: Db, id: string) {
+	await db.deleteFrom('auth_session').where('id', '=', id).execute();
+}
+
+export async function deleteUserSessions(db: Db, userId: string) {
+	await db.deleteFrom('auth_session').where('user_id', '=', userId).execute();
+}
+
+/**
+ * The time of an account's `nth` latest failed attempt since `since` that came after its last
+ * success, if it has that many.
+ */
+export async function findNthFailureOfAccount(db: Db, account: string, since: Date, nth: number) {
+	const lastSuccess = db
+		.selectFrom('sign_in_attempt')
+		.select((eb) => eb.fn.max('at').as('at'))
+		.where('account', '=', account)
+		.where('succeeded', '=', true);
+	return db
+		.selectFrom('sign_in_attempt')
+		.select('at')
+		.where('account', '=', account)
+		.where('succeeded', '=', false)
+		.where('at', '>', since)
+		.where(({ eb, selectFrom }) => eb.or([eb(lastSuccess, 'is', null), eb('at', '>', selectFrom(lastSuccess.as('s')).select('s.at'))]))
+		.orderBy('at', 'desc')
+		.offset(nth - 1)
+		.limit(1)
+		.executeTakeFirst();
+}
+
+/** The time of an address's `nth` latest failed attempt since `since`, if it has that many. */
+export async function findNthFailureFromAddress(db: Db, address: string, since: Date, nth: number) {
+	return db
+		.selectFrom('sign_in_attempt')
+		.select('at')
+		.where('address', '=', address)
+		.where('succeeded', '=', false)
+		.where('at', '>', since)
+		.orderBy('at', 'desc')
+		.offset(nth - 1)
+		.limit(1)
+		.executeTakeFirst();
+}
+
+export async function insertSignInAttempt(db: Db, attempt: { account: string; address: string; succeeded: boolean; at: Date }) {
+	await db.insertInto('sign_in_attempt').values(attempt).execute();
+}
+
+/** Attempts more than a day older than `now`. */
+export async function deleteSignInAttemptsOlderThanADay(db: Db, now: Date) {
+	await db
+		.deleteFrom('sign_in_attempt')
+		.where('at', '<', sql<Date>`${now}::timestamptz - interval '1 day'`)
+		.execute();
+}
+
+/** Unused one-time links of one purpose for a user. */
+export async function deleteUnusedTokensFor(db: Db, userId: string, purpose: TokenPurpose) {
+	await db
+		.deleteFrom('user_token')
+		.where('user_id', '=', userId)
+		.where('purpose', '=', purpose)
+		.where('used_at', 'is', null)
+		.execute();
+}
+
+export async function insertUserToken(db: Db, token: { id: string; userId: string; purpose: TokenPurpose; expiresAt: Date }) {
+	await db
+		.insertInto('user_token')
+		.values({ id: token.id, user_id: token.userId, purpose: token.purpose, expires_at: token.expiresAt })
+		.execute();
+}
+
+/** An unused, unexpired link with its user; the row is locked when in a transaction. */
+export async function findUnusedToken(db: Db, id: string, purpose: TokenPurpose, now: Date) {
+	let query = db
+		.selectFrom('user_token')
+		.innerJoin('app_user', 'app_user.id', 'user_token.user_id')
+		.select(['user_token.id as token_id', 'app_user.id as user_id', 'app_user.email', 'app_user.name', 'app_user.status'])
+		.where('user_token.id', '=', id)
+		.where('user_token.purpose', '=', purpose)
+		.where('user_token.used_at', 'is', null)
+		.where('user_token.expires_at', '>', now);
+	if (db.isTransaction) query = query.forUpdate();
+	return query.executeTakeFirst();
+}
+
+export async function updateTokenUsed(db: Db, tokenId: string, now = new Date()) {
+	await db.updateTable('user_token').set({ used_at: now }).where('id', '=', tokenId).execute();
+}
+
+/** Every unused link of a user, whatever its purpose. */
+export async function deleteUnusedTokens(db: Db, userId: string) {
+	await db.deleteFrom('user_token').where('user_id', '=', userId).where('used_at', 'is', null).execute();
+}

@@ -1,0 +1,26 @@
+import type { Cookies } from '@sveltejs/kit';
+
+// The session cookie belongs to the web layer: services hand out and check session tokens
+// (auth/session.ts), and only the request handlers know about cookies.
+
+/** `__Host-` and Secure everywhere except plain http on localhost, where browsers refuse them. */
+export function sessionCookieName(url: URL): string {
+	return isLocalHttp(url) ? 'session' : '__Host-session';
+}
+
+function isLocalHttp(url: URL): boolean {
+	return url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
+}
+
+export function setSessionCookie(cookies: Cookies, url: URL, token: string): void {
+	cookies.set(sessionCookieName(url), token, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: !isLocalHttp(url)
+	});
+}
+
+export function deleteSessionCookie(cookies: Cookies, url: URL): void {
+	cookies.delete(sessionCookieName(url), { path: '/', secure: !isLocalHttp(url) });
+}
