@@ -37,7 +37,7 @@ export async function benchYoungPeopleImport(url: string): Promise<{ name: strin
 			return [result, performance.now() - start];
 		};
 		const [preview, previewMs] = await timed(() => previewYoungPeopleImport(db, contact, school.id, text, now));
-		if (!preview.ok) throw new Error(`The benchmark file was refused: ${JSON.stringify(preview.problems.slice(0, 3))}`);
+		if (!preview.ok) throw new Error(`The benchmark file was refused: ${JSON.stringify(preview).slice(0, 500)}`);
 		const [result, importMs] = await timed(() => importYoungPeople(db, contact, school.id, text, now));
 		if (!result.ok || result.counts.added !== ROWS) throw new Error('The benchmark import did not add every row');
 		const [again, againMs] = await timed(() => previewYoungPeopleImport(db, contact, school.id, text, now));

@@ -1,11 +1,7 @@
 import { parse } from 'csv-parse/sync';
+import { invalidRows, ok, type Result, type RowProblem } from './result';
 
-/** A problem in an imported file: the row as a spreadsheet numbers it (header = 1), and the column. */
-export interface ImportProblem {
-	row?: number;
-	column?: string;
-	message: string;
-}
+export type ImportProblem = RowProblem;
 
 /** The delimiter of the header line: school office software writes commas or semicolons. */
 function detectDelimiter(text: string): string {
@@ -13,15 +9,13 @@ function detectDelimiter(text: string): string {
 	return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ';' : ',';
 }
 
-export type CsvRecords = { ok: true; records: { cells: string[]; line: number }[] } | { ok: false; problems: ImportProblem[] };
-
 /**
  * Reads a CSV file as school office software writes it: UTF-8 with or without BOM, CRLF or LF,
  * quoted fields, comma or semicolon. Each record comes with the line it ends on.
  */
-export function readCsv(text: string, maxBytes: number): CsvRecords {
+export function readCsv(text: string, maxBytes: number): Result<{ records: { cells: string[]; line: number }[] }> {
 	if (new TextEncoder().encode(text).length > maxBytes) {
-		return { ok: false, problems: [{ message: `The file must be smaller than ${Math.round(maxBytes / 1024 / 1024)} MB` }] };
+		return invalidRows([{ message: `The file must be smaller than ${Math.round(maxBytes / 1024 / 1024)} MB` }]);
 	}
 	try {
 		// With `info`, csv-parse gives each record with where it ended; its types do not say so.
@@ -33,10 +27,10 @@ export function readCsv(text: string, maxBytes: number): CsvRecords {
 			trim: true,
 			info: true
 		}) as unknown as { record: string[]; info: { lines: number } }[];
-		return { ok: true, records: records.map(({ record, info }) => ({ cells: record, line: info.lines })) };
+		return ok({ records: records.map(({ record, info }) => ({ cells: record, line: info.lines })) });
 	} catch (error) {
 		// csv-parse's messages quote the offending text, which may be a child's name: say only where.
 		const line = (error as { lines?: number }).lines;
-		return { ok: false, problems: [{ row: line, message: 'The file could not be read as CSV: check the quotation marks on this row' }] };
+		return invalidRows([{ row: line, message: 'The file could not be read as CSV: check the quotation marks on this row' }]);
 	}
 }

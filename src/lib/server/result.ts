@@ -3,7 +3,8 @@
  * one of four coded failures, which the route layer (`web/respond.ts`) turns into SvelteKit's
  * answers in one place. Services never import `@sveltejs/kit`.
  *
- * - `invalid`: the input was wrong; a message per form field, shown beside each field.
+ * - `invalid`: the input was wrong; a message per form field, shown beside each field, and
+ *   for an imported file, its `problems` by row and column (nothing is imported).
  * - `not_found`: the record does not exist, or the actor may not see it (the same answer).
  * - `refused`: the input was well formed but a rule says no now (the session has not started,
  *   the cohort has finished). `reason` is a stable code for tests and callers; `message` is
@@ -17,8 +18,15 @@
 /** Field errors keyed by the form field's name, in the order the fields appear. */
 export type FieldErrors = Record<string, string>;
 
+/** A problem in an imported file: the row as a spreadsheet numbers it (header = 1), and the column. */
+export interface RowProblem {
+	row?: number;
+	column?: string;
+	message: string;
+}
+
 export type Failure =
-	| { ok: false; code: 'invalid'; errors: FieldErrors }
+	| { ok: false; code: 'invalid'; errors: FieldErrors; problems?: RowProblem[] }
 	| { ok: false; code: 'not_found' }
 	| { ok: false; code: 'refused'; reason: string; message: string; field?: string }
 	| { ok: false; code: 'conflict'; reason: string; message: string; field?: string };
@@ -34,6 +42,13 @@ export function ok(value: object = {}) {
 
 export function invalid(errors: FieldErrors): Failure {
 	return { ok: false, code: 'invalid', errors };
+}
+
+/** An imported file with problems: listed by row and column, summed up on the file field. */
+export function invalidRows(problems: RowProblem[], summary?: string): Failure {
+	const count = problems.length;
+	const message = summary ?? `The file has ${count} problem${count === 1 ? '' : 's'}: nothing has been imported`;
+	return { ok: false, code: 'invalid', errors: { file: message }, problems };
 }
 
 /** One field's message as an `invalid` failure. */

@@ -81,7 +81,7 @@ describe('toCsv', () => {
 
 	it('reads back, accents and all, through the CSV reader the imports use', () => {
 		const read = readCsv(csv, 1024 * 1024);
-		if (!read.ok) throw new Error(JSON.stringify(read.problems));
+		if (!read.ok) throw new Error(JSON.stringify(read));
 		expect(read.records.map((r) => r.cells)).toEqual([
 			['School', 'Town', 'Attended', 'Change', 'Note'],
 			['Astor College, Dover', 'Dover', '802', '-3', 'said "brilliant"'],

@@ -48,6 +48,8 @@ describe('importSchools', () => {
 		);
 		expect(result).toEqual({
 			ok: false,
+			code: 'invalid',
+			errors: { file: expect.stringContaining('nothing has been imported') },
 			problems: [
 				{ row: 3, column: 'phase', message: expect.any(String) },
 				{ row: 4, column: 'urn', message: expect.any(String) }
@@ -85,7 +87,7 @@ describe('importSchools', () => {
 		const result = await importAsAdmin(
 			csv('name,urn,phase,town', 'Astor College,,secondary,Dover', 'Sandown School,,primary,Deal', 'ASTOR COLLEGE,,secondary,Dover')
 		);
-		expect(result).toEqual({ ok: false, problems: [{ row: 4, column: 'name', message: expect.stringContaining('row 2') }] });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { file: expect.stringContaining('nothing has been imported') }, problems: [{ row: 4, column: 'name', message: expect.stringContaining('row 2') }] });
 		expect(await storedSchools()).toEqual([]);
 	});
 
@@ -95,7 +97,7 @@ describe('importSchools', () => {
 		['has only a header row', csv('name,urn,phase,town'), {}]
 	])('refuses a file that %s', async (_, text, where) => {
 		const result = await importAsAdmin(text);
-		expect(result).toEqual({ ok: false, problems: [{ ...where, message: expect.any(String) }] });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { file: expect.stringContaining('nothing has been imported') }, problems: [{ ...where, message: expect.any(String) }] });
 		expect(await auditEvents(t.db, 'school.imported')).toEqual([]);
 	});
 });

@@ -73,6 +73,8 @@ describe('importYoungPeople', () => {
 		);
 		expect(result).toEqual({
 			ok: false,
+			code: 'invalid',
+			errors: { file: expect.stringContaining('nothing has been imported') },
 			problems: [
 				{ row: 3, column: 'last_name', message: 'Enter the last name' },
 				{ row: 5, column: 'year_group', message: expect.stringContaining('Year 1 to Year 13') },
@@ -85,7 +87,7 @@ describe('importYoungPeople', () => {
 
 	it('refuses a file that lists one young person twice, naming both rows', async () => {
 		const result = await importForOwnSchool(csv('first_name,last_name,year_group', 'Amira,Okafor,Y8', 'Tom,Baker,Y8', 'AMIRA,okafor,8'));
-		expect(result).toEqual({ ok: false, problems: [{ row: 4, column: 'last_name', message: expect.stringContaining('row 2') }] });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { file: expect.stringContaining('nothing has been imported') }, problems: [{ row: 4, column: 'last_name', message: expect.stringContaining('row 2') }] });
 		expect(await storedPeople()).toEqual([]);
 	});
 
@@ -128,7 +130,7 @@ describe('importYoungPeople', () => {
 		['is larger than 2 MB', csv('first_name,last_name,year_group', `${'A'.repeat(2 * 1024 * 1024)},B,Y8`), {}]
 	])('refuses a file that %s', async (_, text, where) => {
 		const result = await importForOwnSchool(text);
-		expect(result).toEqual({ ok: false, problems: [{ ...where, message: expect.any(String) }] });
+		expect(result).toEqual({ ok: false, code: 'invalid', errors: { file: expect.stringContaining('nothing has been imported') }, problems: [{ ...where, message: expect.any(String) }] });
 		expect(await storedPeople()).toEqual([]);
 	});
 

@@ -1,4 +1,5 @@
 import { withTransaction, type Db } from '../db';
+import { failureErrors } from '../result';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { hashPassword } from '../auth/password';
 import type { Role } from '../db/schema';
@@ -31,7 +32,7 @@ export async function hasAnyUser(db: Db): Promise<boolean> {
  */
 export async function seedDemo(db: Db, schoolsCsv: string): Promise<void> {
 	const parsed = parseSchoolsCsv(schoolsCsv);
-	if (!parsed.ok) throw new Error(`The demo schools file is not valid: ${parsed.problems[0]?.message}`);
+	if (!parsed.ok) throw new Error(`The demo schools file is not valid: ${failureErrors(parsed).file}`);
 	const hashes = await Promise.all(demoUsers.map(() => hashPassword(DEMO_PASSWORD)));
 	return withTransaction(db, async (trx) => {
 		if (await hasAnyUser(trx)) throw new Error('The database already has users: demo data is only seeded into an empty database');

@@ -1,4 +1,5 @@
 import { readCsv, type ImportProblem } from '../csv';
+import { invalidRows, ok, type Result } from '../result';
 import type { SchoolValues } from './schools.schema';
 
 export const SCHOOL_IMPORT_MAX_BYTES = 1024 * 1024;
@@ -8,7 +9,7 @@ const REQUIRED = ['name', 'phase', 'town'] as const;
 
 export type { ImportProblem };
 
-export type ParsedFile = { ok: true; rows: { row: number; values: SchoolValues }[] } | { ok: false; problems: ImportProblem[] };
+export type ParsedFile = Result<{ rows: { row: number; values: SchoolValues }[] }>;
 
 /** Reads a schools CSV (UTF-8 with or without BOM, CRLF or LF, quoted fields, comma or semicolon). */
 export function parseSchoolsCsv(text: string): ParsedFile {
@@ -16,22 +17,18 @@ export function parseSchoolsCsv(text: string): ParsedFile {
 	if (!read.ok) return read;
 	const [first, ...data] = read.records;
 	const header = first?.cells;
-	if (!header) return { ok: false, problems: [{ message: 'The file is empty' }] };
+	if (!header) return invalidRows([{ message: 'The file is empty' }]);
 	const names = header.map((h) => h.trim().toLowerCase());
 	const missing = REQUIRED.filter((c) => !names.includes(c));
 	if (missing.length > 0) {
-		return {
-			ok: false,
-			problems: missing.map((c) => ({ row: 1, column: c, message: `The header row has no "${c}" column` }))
-		};
+		return invalidRows(missing.map((c) => ({ row: 1, column: c, message: `The header row has no "${c}" column` })));
 	}
-	if (data.length === 0) return { ok: false, problems: [{ message: 'The file has a header row but no schools' }] };
+	if (data.length === 0) return invalidRows([{ message: 'The file has a header row but no schools' }]);
 	if (data.length > SCHOOL_IMPORT_MAX_ROWS) {
-		return { ok: false, problems: [{ message: `The file has ${data.length} schools; import at most ${SCHOOL_IMPORT_MAX_ROWS} at a time` }] };
+		return invalidRows([{ message: `The file has ${data.length} schools; import at most ${SCHOOL_IMPORT_MAX_ROWS} at a time` }]);
 	}
 	const index = Object.fromEntries(COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<(typeof COLUMNS)[number], number>;
-	return {
-		ok: true,
+	return ok({
 		rows: data.map(({ cells, line }) => ({
 			row: line,
 			values: {
@@ -41,5 +38,5 @@ export function parseSchoolsCsv(text: string): ParsedFile {
 				town: cells[index.town] ?? ''
 			}
 		}))
-	};
+	});
 }

@@ -3,7 +3,7 @@ import { insertAuditEvent, insertAuditEvents } from '../audit/audit.queries';
 import { canSeeSchool, refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { School } from '../db/schema';
-import { hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';
+import { hasErrors, invalid, invalidRows, ok, type FieldErrors, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
 import { validateSchool, type SchoolInput, type SchoolValues } from './schools.schema';
 import { parseSchoolsCsv, type ImportProblem } from './schools.import';
@@ -97,7 +97,7 @@ export interface ImportPlanRow {
 	outcome: ImportOutcome;
 	existingId?: string;
 }
-export type ImportPlan = { ok: true; rows: ImportPlanRow[] } | { ok: false; problems: ImportProblem[] };
+export type ImportPlan = Result<{ rows: ImportPlanRow[] }>;
 
 /**
  * Works out what a CSV would do, row by row: add a school, update one matched by URN or name,
@@ -144,8 +144,8 @@ async function planImport(db: Db, text: string): Promise<ImportPlan> {
 		const same = match && (['name', 'urn', 'phase', 'town'] as const).every((k) => match[k] === input[k]) && match.active;
 		rows.push({ row, input, outcome: !match ? 'add' : same ? 'unchanged' : 'update', existingId: match?.id });
 	}
-	if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
-	return { ok: true, rows };
+	if (problems.length > 0) return invalidRows(problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)));
+	return ok({ rows });
 }
 
 export async function previewSchoolImport(db: Db, actor: Actor, text: string): Promise<ImportPlan> {
@@ -154,11 +154,16 @@ export async function previewSchoolImport(db: Db, actor: Actor, text: string): P
 }
 
 /** Applies a schools CSV all-or-nothing: either every row is saved or none is. */
-export async function importSchools(db: Db, actor: Actor, text: string) {
+export async function importSchools(
+	db: Db,
+	actor: Actor,
+	text: string
+): Promise<Result<{ rows: ImportPlanRow[]; counts: { added: number; updated: number; unchanged: number } }>> {
 	await requireRole(db, actor, ['admin'], target());
 	const imported = await withTransaction(db, async (trx) => {
 		const plan = await planImport(trx, text);
-		if (!plan.ok) return plan;
+		// Checked at the preview, so problems now mean the schools changed in between.
+		if (!plan.ok) return invalidRows(plan.code === 'invalid' ? (plan.problems ?? []) : [], 'The schools changed since the preview and the file now has problems: nothing has been imported');
 		const added = await queries.insertSchools(
 			trx,
 			plan.rows.filter((r) => r.outcome === 'add').map((r) => r.input)
@@ -178,7 +183,7 @@ export async function importSchools(db: Db, actor: Actor, text: string) {
 			...added.map(({ id }) => event('school.created', id)),
 			...updated.map(({ existingId }) => event('school.updated', existingId))
 		]);
-		return { ok: true as const, rows: plan.rows, counts };
+		return ok({ rows: plan.rows, counts });
 	});
 	if (imported.ok) reportFiguresChanged();
 	return imported;

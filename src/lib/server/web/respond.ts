@@ -24,7 +24,8 @@ export function signedIn(locals: App.Locals): Actor {
 export function failed<V>(result: Failure, values?: V, field = 'form') {
 	if (result.code === 'not_found') error(404, 'Page not found');
 	const status = result.code === 'conflict' ? 409 : 400;
-	return fail(status, { values: values ?? ({} as V), errors: failureErrors(result, field) });
+	const problems = result.code === 'invalid' ? result.problems : undefined;
+	return fail(status, { values: values ?? ({} as V), errors: failureErrors(result, field), ...(problems ? { problems } : {}) });
 }
 
 /** A record or the 404 page. */

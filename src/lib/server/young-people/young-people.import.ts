@@ -1,4 +1,5 @@
 import { readCsv, type ImportProblem } from '../csv';
+import { invalidRows, ok, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import type { Actor } from '../auth/session';
@@ -47,7 +48,7 @@ const ALIASES: Record<string, Column> = {
 
 export type { ImportProblem };
 
-type ParsedFile = { ok: true; rows: { row: number; values: YoungPersonValues }[] } | { ok: false; problems: ImportProblem[] };
+type ParsedFile = Result<{ rows: { row: number; values: YoungPersonValues }[] }>;
 
 function columnOf(header: string): Column | undefined {
 	const folded = header.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
@@ -62,7 +63,7 @@ export function parseYoungPeopleCsv(text: string): ParsedFile {
 	const read = readCsv(text, YOUNG_PEOPLE_IMPORT_MAX_BYTES);
 	if (!read.ok) return read;
 	const [header, ...data] = read.records;
-	if (!header) return { ok: false, problems: [{ message: 'The file is empty' }] };
+	if (!header) return invalidRows([{ message: 'The file is empty' }]);
 	const index = new Map<Column, number>();
 	header.cells.forEach((name, i) => {
 		const column = columnOf(name);
@@ -70,26 +71,22 @@ export function parseYoungPeopleCsv(text: string): ParsedFile {
 	});
 	const missing = REQUIRED.filter((c) => !index.has(c));
 	if (missing.length > 0) {
-		return { ok: false, problems: missing.map((c) => ({ row: 1, column: c, message: `The header row has no "${c}" column` })) };
+		return invalidRows(missing.map((c) => ({ row: 1, column: c, message: `The header row has no "${c}" column` })));
 	}
-	if (data.length === 0) return { ok: false, problems: [{ message: 'The file has a header row but no young people' }] };
+	if (data.length === 0) return invalidRows([{ message: 'The file has a header row but no young people' }]);
 	if (data.length > YOUNG_PEOPLE_IMPORT_MAX_ROWS) {
-		return {
-			ok: false,
-			problems: [{ message: `The file has ${data.length} young people; import at most ${YOUNG_PEOPLE_IMPORT_MAX_ROWS.toLocaleString('en-GB')} at a time` }]
-		};
+		return invalidRows([{ message: `The file has ${data.length} young people; import at most ${YOUNG_PEOPLE_IMPORT_MAX_ROWS.toLocaleString('en-GB')} at a time` }]);
 	}
 	const cell = (record: string[], column: Column) => {
 		const i = index.get(column);
 		return i === undefined ? '' : (record[i] ?? '');
 	};
-	return {
-		ok: true,
+	return ok({
 		rows: data.map(({ cells, line }) => ({
 			row: line,
 			values: Object.fromEntries(youngPersonFields.map((c) => [c, cell(cells, c)])) as YoungPersonValues
 		}))
-	};
+	});
 }
 
 export type ImportOutcome = 'add' | 'match';
@@ -98,7 +95,7 @@ export interface ImportPlanRow extends YoungPersonInput {
 	outcome: ImportOutcome;
 	existingId?: string;
 }
-export type ImportPlan = { ok: true; rows: ImportPlanRow[] } | { ok: false; problems: ImportProblem[] };
+export type ImportPlan = Result<{ rows: ImportPlanRow[] }>;
 
 /**
  * What a file would do, row by row: add a young person, or match one already on the school's
@@ -121,18 +118,17 @@ async function planImport(db: Db, schoolId: string, text: string, now: Date): Pr
 		else seen.set(key, row);
 		valid.push({ row, input, key });
 	}
-	if (problems.length > 0) return { ok: false, problems };
+	if (problems.length > 0) return invalidRows(problems);
 	const existing = new Map<string, string>();
 	for (const p of await queries.listYoungPeopleForMatching(db, schoolId)) {
 		existing.set(matchKey(p.first_name, p.last_name, p.reception_year), p.id);
 	}
-	return {
-		ok: true,
-		rows: valid.map(({ row, input, key }) => {
+	return ok({
+		rows: valid.map(({ row, input, key }): ImportPlanRow => {
 			const existingId = existing.get(key);
 			return existingId ? { row, ...input, outcome: 'match', existingId } : { row, ...input, outcome: 'add' };
 		})
-	};
+	});
 }
 
 export async function previewYoungPeopleImport(db: Db, actor: Actor, schoolId: string, text: string, now: Date): Promise<ImportPlan> {
@@ -144,7 +140,13 @@ export async function previewYoungPeopleImport(db: Db, actor: Actor, schoolId: s
  * Applies a young people CSV all-or-nothing: checked again inside the transaction, with the
  * school locked so two imports take turns; new rows in multi-row inserts; one audit row of counts.
  */
-export async function importYoungPeople(db: Db, actor: Actor, schoolId: string, text: string, now: Date) {
+export async function importYoungPeople(
+	db: Db,
+	actor: Actor,
+	schoolId: string,
+	text: string,
+	now: Date
+): Promise<Result<{ rows: ImportPlanRow[]; counts: { added: number; matched: number } }>> {
 	await requireSchoolList(db, actor, schoolId);
 	const result = await withTransaction(db, async (trx) => {
 		await queries.lockSchool(trx, schoolId);
@@ -174,7 +176,7 @@ export async function importYoungPeople(db: Db, actor: Actor, schoolId: string, 
 			detail: counts,
 			address: actor.address
 		});
-		return { ok: true as const, rows: plan.rows, counts };
+		return ok({ rows: plan.rows, counts });
 	});
 	if (result.ok) reportFiguresChanged();
 	return result;

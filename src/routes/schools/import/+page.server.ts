@@ -6,7 +6,7 @@ import { SCHOOL_IMPORT_MAX_BYTES } from '$lib/server/schools/schools.import';
 import { readTextUpload } from '$lib/server/uploads';
 import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'school' });
@@ -17,17 +17,13 @@ export const actions: Actions = {
 		const upload = await readTextUpload((await request.formData()).get('file'), SCHOOL_IMPORT_MAX_BYTES);
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
 		const plan = await previewSchoolImport(getDb(), signedIn(locals), upload.text);
-		if (!plan.ok) {
-			return fail(400, { errors: { file: `The file has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}: nothing has been imported` }, problems: plan.problems });
-		}
+		if (!plan.ok) return failed(plan, {}, 'file');
 		return { preview: plan.rows.map((r) => ({ row: r.row, ...r.input, outcome: r.outcome })), csv: upload.text };
 	},
 	confirm: async ({ request, locals }) => {
 		const csv = field(await request.formData(), 'csv');
 		const result = await importSchools(getDb(), signedIn(locals), csv);
-		if (!result.ok) {
-			return fail(400, { errors: { file: 'The schools changed since the preview and the file now has problems: nothing has been imported' }, problems: result.problems });
-		}
+		if (!result.ok) return failed(result, {}, 'file');
 		const { added, updated, unchanged } = result.counts;
 		redirect(303, `/schools?notice=${encodeURIComponent(`Import complete: ${added} added, ${updated} updated, ${unchanged} unchanged.`)}`);
 	}

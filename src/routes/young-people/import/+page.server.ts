@@ -5,10 +5,9 @@ import { importYoungPeople, previewYoungPeopleImport, YOUNG_PEOPLE_IMPORT_MAX_BY
 import { readTextUpload } from '$lib/server/uploads';
 import { rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
-import { signedIn } from '$lib/server/web/respond';
+import { failed, signedIn } from '$lib/server/web/respond';
 
 const contactOnly = (actor: App.Locals['user']) => requireRole(getDb(), actor!, ['school'], { entityType: 'young_person' });
-const problemsMessage = (count: number) => `The file has ${count} problem${count === 1 ? '' : 's'}: nothing has been imported`;
 
 export const load: PageServerLoad = async ({ locals }) => {
 	await contactOnly(locals.user);
@@ -21,7 +20,7 @@ export const actions: Actions = {
 		const upload = await readTextUpload((await request.formData()).get('file'), YOUNG_PEOPLE_IMPORT_MAX_BYTES);
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
 		const plan = await previewYoungPeopleImport(getDb(), actor, actor.schoolId ?? '', upload.text, new Date());
-		if (!plan.ok) return fail(400, { errors: { file: problemsMessage(plan.problems.length) }, problems: plan.problems });
+		if (!plan.ok) return failed(plan, {}, 'file');
 		return {
 			preview: plan.rows.map((r) => ({ row: r.row, firstName: r.firstName, lastName: r.lastName, yearGroup: r.yearGroup, outcome: r.outcome })),
 			csv: upload.text
@@ -32,9 +31,7 @@ export const actions: Actions = {
 		const actor = signedIn(locals);
 		const csv = rawField(await request.formData(), 'csv');
 		const result = await importYoungPeople(getDb(), actor, actor.schoolId ?? '', csv, new Date());
-		if (!result.ok) {
-			return fail(400, { errors: { file: problemsMessage(result.problems.length) }, problems: result.problems });
-		}
+		if (!result.ok) return failed(result, {}, 'file');
 		const { added, matched } = result.counts;
 		redirect(303, `/young-people?notice=${encodeURIComponent(`Import complete: ${added} added, ${matched} already on the list.`)}`);
 	}
