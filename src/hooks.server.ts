@@ -2,7 +2,7 @@ import { redirect, type Handle, type HandleServerError, type ServerInit } from '
 import { getDb } from '$lib/server/db';
 import '$lib/server/web/respond';
 import { startApp, stopApp } from '$lib/server/startup';
-import { keptPage, reportFiguresChanged } from '$lib/server/reports/rollups';
+import { keptPage } from '$lib/server/reports/kept';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName } from '$lib/server/web/session-cookie';
 
@@ -42,16 +42,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const user = event.locals.user;
 	const render = async () => withDataErrorStatus(event.isDataRequest, await resolve(event));
 	// A report page is the same for the same reader until the figures are rebuilt: kept, it
-	// costs a lookup instead of a render. Downloads are not kept (each is audited).
+	// costs a lookup instead of a render. Downloads are not kept (each is audited). The services
+	// that change what reports count ask for the rebuild, which drops the kept pages.
 	const keep = user && event.request.method === 'GET' && routeId !== null && REPORT_PAGES.has(routeId);
 	const response = keep
 		? await keptPage(getDb(), `${user.id} ${user.role} ${user.schoolId} ${event.isDataRequest} ${event.request.url}`, render)
 		: await render();
-	// Any change a signed-in user makes may be one the reports count (a register, a booking, a
-	// meeting...), as may answers on the public questions form: the report figures are rebuilt a
-	// few seconds later, once for a burst of changes.
-	const counted = event.locals.user || routeId === '/q';
-	if (counted && event.request.method === 'POST' && response.status < 400) reportFiguresChanged();
 	// Signed-in pages hold personal data and are used on shared office computers: never cache them.
 	if (event.locals.user || routeId?.includes('[token]')) response.headers.set('cache-control', 'no-store');
 	// Links to other sites never carry a page's address (which may hold a one-time link's secret).

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { keptPage, keptReport, refreshRollups, startRollupSchedule, stopRollupSchedule } from '../../../src/lib/server/reports/rollups';
+import { figuresRebuilt, figuresRefreshedAt, keptPage, keptReport } from '../../../src/lib/server/reports/kept';
+import { refreshRollups, startRollupSchedule, stopRollupSchedule } from '../../../src/lib/server/reports/rollups';
 import { useTestDatabase } from '../../support/database';
 
 const t = useTestDatabase();
@@ -29,6 +30,18 @@ describe('reports kept between rebuilds', () => {
 		await refreshRollups(t.db);
 		expect(await ask('overview 2018')).toBe(3);
 		expect(await ask('overview 2018')).toBe(3);
+	});
+
+	it('drops every kept report when this process rebuilds the figures, whatever time the rebuild gives', async () => {
+		await refreshRollups(t.db);
+		startRollupSchedule(() => t.db);
+		let calls = 0;
+		const ask = () => keptReport(t.db, 'overview 2018', async () => ++calls);
+		expect(await ask()).toBe(1);
+		expect(await ask()).toBe(1);
+		// Told of a rebuild at the very time already known: nothing kept survives it all the same.
+		figuresRebuilt(await figuresRefreshedAt(t.db));
+		expect(await ask()).toBe(2);
 	});
 
 	it('keeps a page that was sent successfully, never a refusal, and renders again after a rebuild', async () => {

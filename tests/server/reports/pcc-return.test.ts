@@ -5,7 +5,7 @@ import { seedDemo } from '../../../src/lib/server/demo/seed';
 import { toCsv } from '../../../src/lib/server/exports/csv';
 import { pccReturn, pccReturnSheets, presentPccReturn, saveNarrative } from '../../../src/lib/server/reports/pcc-return';
 import { academicYear, financialYear } from '../../../src/lib/server/reports/periods';
-import { reportOptions, type ReportOptions } from '../../../src/lib/server/reports/reports.service';
+import { reportOptions, type ReportOptions } from '../../../src/lib/server/reports/report-page';
 import { columns } from '../../../src/lib/server/reports/report-table';
 import { useTestDatabase } from '../../support/database';
 import { actorFor, auditEvents } from '../../support/factories';
@@ -74,7 +74,7 @@ describe('the return to the PCC', () => {
 	it('refuses a narrative that is too long, and anyone who does not lead the programme', async () => {
 		const lead = await actor('lead@demo.test');
 		const programme = options.programmes[0]!;
-		expect(await saveNarrative(t.db, lead, year, { programmeId: programme.id, narrative: 'x'.repeat(1501) })).toMatchObject({ ok: false, errors: { [`narrative-${programme.id}`]: expect.stringContaining('1500 characters') } });
+		expect(await saveNarrative(t.db, lead, year, { programmeId: programme.id, narrative: 'x'.repeat(1501) })).toMatchObject({ ok: false, code: 'invalid', errors: { [`narrative-${programme.id}`]: expect.stringContaining('1500 characters') } });
 		await expect(saveNarrative(t.db, await actor('viewer@demo.test'), year, { programmeId: programme.id, narrative: 'Hello' })).rejects.toMatchObject({ status: 404 });
 		await expect(pccReturn(t.db, await actor('school@demo.test'), { period: year }, options)).rejects.toMatchObject({ status: 404 });
 	});

@@ -2,16 +2,20 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
-import type { FieldErrors } from '../result';
-import { outcomeSummaries, type OutcomeSummary } from '../outcomes/outcomes.summary';
+import { invalidField, ok, type Result } from '../result';
+import { outcomeSummaries } from '../outcomes/outcomes.summary';
 import { canManageProgramme } from '../programmes/programmes.service';
-import { derive, shownCell, suppressCount, suppressList, suppressionThreshold, type Cell } from './disclosure';
-import type { Period } from './periods';
+import { londonParts } from '../time';
+import { suppressionThreshold } from './disclosure';
 import { exportCell, exportCells, exportHeader } from './export-table';
-import { formatCell, presentCells, type ShownCell, type ShownCells } from './present';
+import { outcomeTable, presentOutcome, type OutcomeCells } from './outcome-table';
+import { listNarratives, upsertNarrative } from './pcc-return.queries';
+import type { NarrativeValues } from './pcc-return.schema';
+import { financialYearOfDate, type Period } from './periods';
+import { presentCells } from './present';
 import { reportTable, type Cells } from './report-table';
-import { emptyFigures, reportFigures, type Figures } from './reports.queries';
-import type { ReportOptions, Selection } from './reports.service';
+import type { ReportOptions, Selection } from './report-page';
+import { emptyFigures, reportFigures } from './reports.queries';
 
 // The return the partnership sends the Police and Crime Commissioner for a period: each
 // programme's outputs (the report figures) and outcomes (before-and-after questions), with its
@@ -22,12 +26,9 @@ import type { ReportOptions, Selection } from './reports.service';
 const target = (entityId?: string) => ({ entityType: 'pcc_return', entityId });
 export const NARRATIVE_MAX = 1500;
 
-export interface OutcomeCells {
-	pairs: Cell;
-	shareImproved: Cell;
-	meanChange: Cell;
-	meanBefore: Cell;
-	meanAfter: Cell;
+/** PCC returns go by financial year: that is the period when none is chosen. */
+export function defaultReturnPeriod(today = londonParts(new Date()).date) {
+	return { period: 'financial', year: String(financialYearOfDate(today)) };
 }
 
 export interface OutcomeQuestionRow {
@@ -58,77 +59,8 @@ export interface PccReturn {
 	threshold: number | null;
 }
 
-interface OutcomeCounts {
-	/** Answer pairs: one per person per statement answered before and after. */
-	pairs: number;
-	/** People: the most pairs any one statement has (each person answers each statement once). */
-	people: number;
-	improved: number;
-	totalChange: number;
-	totalBefore: number;
-}
-
-/**
- * The people answering are suppressed as a count; the share of answers that improved hides with
- * them or with a small number improved; the mean change (per answer) with the people.
- */
-function outcomeCells(pairs: Cell, counts: OutcomeCounts, threshold: number | null): OutcomeCells {
-	const improved = threshold === null ? shownCell(counts.improved) : suppressCount(counts.improved, { threshold });
-	return {
-		pairs,
-		shareImproved: derive(counts.pairs > 0 ? counts.improved / counts.pairs : NaN, [pairs, improved]),
-		meanChange: derive(counts.pairs > 0 ? counts.totalChange / counts.pairs : NaN, [pairs]),
-		meanBefore: derive(counts.pairs > 0 ? counts.totalBefore / counts.pairs : NaN, [pairs]),
-		meanAfter: derive(counts.pairs > 0 ? (counts.totalBefore + counts.totalChange) / counts.pairs : NaN, [pairs])
-	};
-}
-
-/** Statements of one programme: their people overlap, so the most of them stands for all. */
-function addStatement(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
-	return { pairs: a.pairs + b.pairs, people: Math.max(a.people, b.people), improved: a.improved + b.improved, totalChange: a.totalChange + b.totalChange, totalBefore: a.totalBefore + b.totalBefore };
-}
-
-/** Programmes: different people, added up. */
-function addProgramme(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
-	return { pairs: a.pairs + b.pairs, people: a.people + b.people, improved: a.improved + b.improved, totalChange: a.totalChange + b.totalChange, totalBefore: a.totalBefore + b.totalBefore };
-}
-
-/**
- * Before-and-after outcomes by programme, in total and by statement, as cells: people are
- * suppressed with `threshold` (null: as they are), and the shares and means built on them too.
- */
-export function outcomeTable(outcomes: readonly OutcomeSummary[], programmes: readonly { id: string }[], threshold: number | null) {
-	const none: OutcomeCounts = { pairs: 0, people: 0, improved: 0, totalChange: 0, totalBefore: 0 };
-	const countsOf = (o: OutcomeSummary): OutcomeCounts => ({ pairs: o.pairs, people: o.pairs, improved: o.improved, totalChange: o.totalChange, totalBefore: o.totalBefore });
-	const byProgramme = programmes.map((p) => outcomes.filter((o) => o.programmeId === p.id).reduce((sum, o) => addStatement(sum, countsOf(o)), none));
-	const total = byProgramme.reduce(addProgramme, none);
-	// People per programme add up to the total, so they are suppressed as a column with it.
-	const people =
-		threshold === null
-			? { cells: byProgramme.map((o) => shownCell(o.people)), total: shownCell(total.people) }
-			: suppressList(byProgramme.map((o) => o.people), { total: total.people, threshold });
-	const questionPeople = threshold === null ? outcomes.map((o) => shownCell(o.pairs)) : suppressList(outcomes.map((o) => o.pairs), { threshold }).cells;
-	return {
-		programmes: byProgramme.map((counts, i) => outcomeCells(people.cells[i]!, counts, threshold)),
-		total: outcomeCells(people.total!, total, threshold),
-		questions: outcomes.map((o, i) => ({
-			programmeId: o.programmeId,
-			programmeName: o.programmeName,
-			wording: o.wording,
-			retired: o.retired,
-			cells: outcomeCells(questionPeople[i]!, countsOf(o), threshold)
-		}))
-	};
-}
-
 async function readNarratives(db: Db, period: Period): Promise<Map<string, string>> {
-	const rows = await db
-		.selectFrom('pcc_narrative')
-		.select(['programme_id', 'narrative'])
-		.where('period_from', '=', period.from)
-		.where('period_to', '=', period.to)
-		.execute();
-	return new Map(rows.map((r) => [r.programme_id, r.narrative]));
+	return new Map((await listNarratives(db, period)).map((r) => [r.programme_id, r.narrative]));
 }
 
 /**
@@ -175,25 +107,12 @@ export async function pccReturn(db: Db, actor: Actor, selection: Selection, opti
 	};
 }
 
-export function presentOutcome(o: OutcomeCells) {
-	const mean = (cell: Cell) => (cell.hidden || !Number.isFinite(cell.value) ? formatCell(cell, 'count') : { text: cell.value.toFixed(1), value: Math.round(cell.value * 10) / 10 });
-	return {
-		meanBefore: mean(o.meanBefore),
-		meanAfter: mean(o.meanAfter),
-		pairs: formatCell(o.pairs, 'count'),
-		shareImproved: formatCell(o.shareImproved, 'percent'),
-		meanChange: o.meanChange.hidden || !Number.isFinite(o.meanChange.value) ? formatCell(o.meanChange, 'count') : { text: (o.meanChange.value >= 0 ? '+' : '') + o.meanChange.value.toFixed(2), value: Math.round(o.meanChange.value * 100) / 100 }
-	};
-}
-
-export type PresentedOutcome = { pairs: ShownCell; shareImproved: ShownCell; meanChange: ShownCell; meanBefore: ShownCell; meanAfter: ShownCell };
-
 /** The return for a page: only what may be shown leaves the server. */
 export function presentPccReturn(r: PccReturn) {
 	return {
 		period: r.period,
 		threshold: r.threshold,
-		programmes: r.programmes.map(({ cells, outcome, ...rest }) => ({ ...rest, cells: presentCells(cells) as ShownCells, outcome: presentOutcome(outcome) as PresentedOutcome })),
+		programmes: r.programmes.map(({ cells, outcome, ...rest }) => ({ ...rest, cells: presentCells(cells), outcome: presentOutcome(outcome) })),
 		total: presentCells(r.total),
 		totalOutcome: presentOutcome(r.totalOutcome),
 		questions: r.questions.map(({ cells, ...rest }) => ({ ...rest, cells: presentOutcome(cells) }))
@@ -252,25 +171,16 @@ export function pccReturnSheets(r: PccReturn, generatedAt: Date): { name: string
 	];
 }
 
-export interface NarrativeValues {
-	programmeId: string;
-	narrative: string;
-}
-
 /** Saves (or clears) a programme's narrative for the period. Admins, and the programme's leads. */
-export async function saveNarrative(db: Db, actor: Actor, period: Period, values: NarrativeValues): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+export async function saveNarrative(db: Db, actor: Actor, period: Period, values: NarrativeValues): Promise<Result> {
 	await requireRole(db, actor, ['admin', 'lead'], target(values.programmeId));
 	if (!(await canManageProgramme(db, actor, values.programmeId))) return refuse(db, actor, { entityType: 'programme', entityId: values.programmeId });
 	const narrative = values.narrative.replace(/\r\n/g, '\n').trim();
 	if (narrative.length > NARRATIVE_MAX) {
-		return { ok: false, errors: { [`narrative-${values.programmeId}`]: `The narrative must be ${NARRATIVE_MAX} characters or fewer; it has ${narrative.length}` } };
+		return invalidField(`narrative-${values.programmeId}`, `The narrative must be ${NARRATIVE_MAX} characters or fewer; it has ${narrative.length}`);
 	}
 	await withTransaction(db, async (trx) => {
-		await trx
-			.insertInto('pcc_narrative')
-			.values({ programme_id: values.programmeId, period_from: period.from, period_to: period.to, narrative, updated_by: actor.id, updated_at: new Date() })
-			.onConflict((oc) => oc.columns(['programme_id', 'period_from', 'period_to']).doUpdateSet({ narrative, updated_by: actor.id, updated_at: new Date() }))
-			.execute();
+		await upsertNarrative(trx, { programmeId: values.programmeId, period, narrative, updatedBy: actor.id });
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'pcc_narrative.saved',
@@ -280,5 +190,5 @@ export async function saveNarrative(db: Db, actor: Actor, period: Period, values
 			address: actor.address
 		});
 	});
-	return { ok: true };
+	return ok();
 }

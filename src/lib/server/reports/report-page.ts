@@ -1,12 +1,81 @@
+import { requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { Db } from '../db';
+import type { FieldErrors } from '../result';
+import { schoolPhases, schoolTowns, type PartnershipPriority, type ProgrammeShape, type SchoolPhase, type SchoolTown } from '../db/schema';
+import { listProgrammes } from '../programmes/programmes.queries';
+import { listSchools } from '../schools/schools.queries';
 import { londonParts } from '../time';
-import { academicYear, academicYearOfDate } from './periods';
-import { figuresRefreshedAt } from './rollups';
-import { parseSelection, reportOptions, type ReportOptions, type Selection } from './reports.service';
+import { figuresRefreshedAt, keptReport } from './kept';
+import { academicYear, academicYearOfDate, parsePeriod, type Period } from './periods';
 
 // What every report page starts from: the filter's choices, the selection its search
 // parameters ask for, the messages for bad ones and the values to put back in the form.
+
+const target = (entityId?: string) => ({ entityType: 'report', entityId });
+
+export interface ReportOptions {
+	programmes: { id: string; name: string; shape: ProgrammeShape; partnership_priority: PartnershipPriority; pcc_tags: string[] }[];
+	schools: { id: string; name: string; phase: SchoolPhase; town: SchoolTown }[];
+	phases: readonly SchoolPhase[];
+	towns: readonly SchoolTown[];
+}
+
+export interface Selection {
+	period: Period;
+	programmeId?: string;
+	schoolId?: string;
+	phase?: SchoolPhase;
+	town?: SchoolTown;
+}
+
+/** What the filters offer: every programme and active school (a school contact sees only their own). */
+export async function reportOptions(db: Db, actor: Actor): Promise<ReportOptions> {
+	await requireRole(db, actor, ['admin', 'lead', 'viewer', 'school'], target());
+	return keptReport(db, `options ${actor.role === 'school' ? actor.schoolId : 'all'}`, () => readOptions(db, actor));
+}
+
+async function readOptions(db: Db, actor: Actor): Promise<ReportOptions> {
+	const programmes = (await listProgrammes(db)).map((p) => ({
+		id: p.id,
+		name: p.name,
+		shape: p.shape,
+		partnership_priority: p.partnership_priority,
+		pcc_tags: p.pcc_tags
+	}));
+	const schools = (await listSchools(db))
+		.filter((s) => actor.role !== 'school' || s.id === actor.schoolId)
+		.map((s) => ({ id: s.id, name: s.name, phase: s.phase, town: s.town }));
+	return { programmes, schools, phases: schoolPhases, towns: schoolTowns };
+}
+
+/** The selection a report's search parameters ask for, with a message for each bad choice (the defaults then apply). */
+export function parseSelection(params: URLSearchParams, options: ReportOptions): { selection: Selection; errors: FieldErrors } {
+	const parsed = parsePeriod(params);
+	const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+	const selection: Selection = { period: parsed.period };
+	const programme = params.get('programme');
+	if (programme) {
+		if (options.programmes.some((p) => p.id === programme)) selection.programmeId = programme;
+		else errors.programme = 'Choose a programme from the list';
+	}
+	const school = params.get('school');
+	if (school) {
+		if (options.schools.some((s) => s.id === school)) selection.schoolId = school;
+		else errors.school = 'Choose a school from the list';
+	}
+	const phase = params.get('phase');
+	if (phase) {
+		if ((schoolPhases as readonly string[]).includes(phase)) selection.phase = phase as SchoolPhase;
+		else errors.phase = 'Choose a phase from the list';
+	}
+	const town = params.get('town');
+	if (town) {
+		if ((schoolTowns as readonly string[]).includes(town)) selection.town = town as SchoolTown;
+		else errors.town = 'Choose a town from the list';
+	}
+	return { selection, errors };
+}
 
 /** The filters a page may offer besides the period. */
 export type FilterField = 'programme' | 'school' | 'phase' | 'town';
@@ -26,7 +95,7 @@ export interface FilterValues {
 export interface ReportContext {
 	options: ReportOptions;
 	selection: Selection;
-	errors: Record<string, string>;
+	errors: FieldErrors;
 	values: FilterValues;
 	fields: readonly FilterField[];
 }

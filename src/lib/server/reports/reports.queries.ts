@@ -459,3 +459,13 @@ export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey
 	}
 	return figures;
 }
+
+/** Rebuilds the rollup as a whole, in one transaction (migration 20261127T1900). */
+export async function rebuildRollups(db: Db): Promise<void> {
+	await sql`select rebuild_report_rollups()`.execute(db);
+}
+
+/** When the rollup was last rebuilt and how long that took (no row: never). */
+export async function findRollupState(db: Db) {
+	return db.selectFrom('report_rollup_state').select(['refreshed_at', 'took_ms']).executeTakeFirst();
+}

@@ -1,17 +1,26 @@
 import type { Db } from '../db';
+import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
-import { schoolPhases, schoolTowns, type PartnershipPriority, type ProgrammeShape, type SchoolPhase, type SchoolTown } from '../db/schema';
+import { schoolPhases, type SchoolPhase, type SchoolTown } from '../db/schema';
+import { CSV_CONTENT_TYPE, toCsv } from '../exports/csv';
+import type { ExportFile } from '../exports/file';
+import { XLSX_CONTENT_TYPE, toXlsx } from '../exports/xlsx';
+import { outcomeSummaries } from '../outcomes/outcomes.summary';
 import { canManageProgramme } from '../programmes/programmes.service';
-import { listProgrammes } from '../programmes/programmes.queries';
-import { listSchools } from '../schools/schools.queries';
+import { hasErrors, invalid, notFound, ok, refused, type Result } from '../result';
 import { suppressionThreshold } from './disclosure';
-import { keptReport } from './rollups';
-import { parsePeriod, quartersIn, type Period } from './periods';
+import { exportHeader, exportRows } from './export-table';
+import { keptReport } from './kept';
+import { outcomeTable, presentOutcome } from './outcome-table';
+import { defaultReturnPeriod, NARRATIVE_MAX, pccReturn, pccReturnSheets, presentPccReturn, saveNarrative } from './pcc-return';
+import type { NarrativeValues } from './pcc-return.schema';
+import { quartersIn } from './periods';
+import { presentTable, reportColumns } from './present';
+import { figuresAsOf, filterData, periodData, recentAcademicYears, reportContext, selectionQuery, type ReportOptions, type Selection } from './report-page';
+import { parseSort, sortRows } from './report-sort';
 import { reportTable, type ReportTable } from './report-table';
 import * as queries from './reports.queries';
-import { outcomeTable } from './pcc-return';
-import { outcomeSummaries } from '../outcomes/outcomes.summary';
 import { emptyFigures, type Figures, type ReportFilter } from './reports.queries';
 
 // Reports are aggregates: no young person's name ever reaches them. Admins and programme
@@ -20,69 +29,6 @@ import { emptyFigures, type Figures, type ReportFilter } from './reports.queries
 // figures as they are, beside the district's, suppressed, and nothing of any other school.
 
 const target = (entityId?: string) => ({ entityType: 'report', entityId });
-
-export interface ReportOptions {
-	programmes: { id: string; name: string; shape: ProgrammeShape; partnership_priority: PartnershipPriority; pcc_tags: string[] }[];
-	schools: { id: string; name: string; phase: SchoolPhase; town: SchoolTown }[];
-	phases: readonly SchoolPhase[];
-	towns: readonly SchoolTown[];
-}
-
-export interface Selection {
-	period: Period;
-	programmeId?: string;
-	schoolId?: string;
-	phase?: SchoolPhase;
-	town?: SchoolTown;
-}
-
-/** What the filters offer: every programme and active school (a school contact sees only their own). */
-export async function reportOptions(db: Db, actor: Actor): Promise<ReportOptions> {
-	await requireRole(db, actor, ['admin', 'lead', 'viewer', 'school'], target());
-	return keptReport(db, `options ${actor.role === 'school' ? actor.schoolId : 'all'}`, () => readOptions(db, actor));
-}
-
-async function readOptions(db: Db, actor: Actor): Promise<ReportOptions> {
-	const programmes = (await listProgrammes(db)).map((p) => ({
-		id: p.id,
-		name: p.name,
-		shape: p.shape,
-		partnership_priority: p.partnership_priority,
-		pcc_tags: p.pcc_tags
-	}));
-	const schools = (await listSchools(db))
-		.filter((s) => actor.role !== 'school' || s.id === actor.schoolId)
-		.map((s) => ({ id: s.id, name: s.name, phase: s.phase, town: s.town }));
-	return { programmes, schools, phases: schoolPhases, towns: schoolTowns };
-}
-
-/** The selection a report's search parameters ask for, with a message for each bad choice (the defaults then apply). */
-export function parseSelection(params: URLSearchParams, options: ReportOptions): { selection: Selection; errors: Record<string, string> } {
-	const parsed = parsePeriod(params);
-	const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.errors };
-	const selection: Selection = { period: parsed.period };
-	const programme = params.get('programme');
-	if (programme) {
-		if (options.programmes.some((p) => p.id === programme)) selection.programmeId = programme;
-		else errors.programme = 'Choose a programme from the list';
-	}
-	const school = params.get('school');
-	if (school) {
-		if (options.schools.some((s) => s.id === school)) selection.schoolId = school;
-		else errors.school = 'Choose a school from the list';
-	}
-	const phase = params.get('phase');
-	if (phase) {
-		if ((schoolPhases as readonly string[]).includes(phase)) selection.phase = phase as SchoolPhase;
-		else errors.phase = 'Choose a phase from the list';
-	}
-	const town = params.get('town');
-	if (town) {
-		if ((schoolTowns as readonly string[]).includes(town)) selection.town = town as SchoolTown;
-		else errors.town = 'Choose a town from the list';
-	}
-	return { selection, errors };
-}
 
 function filterOf(selection: Selection): ReportFilter {
 	return {
@@ -241,4 +187,213 @@ export async function programmeSessions(db: Db, actor: Actor, programmeId: strin
 	await requireRole(db, actor, ['admin', 'lead'], target(programmeId));
 	if (!(await canManageProgramme(db, actor, programmeId))) return refuse(db, actor, { entityType: 'programme', entityId: programmeId });
 	return queries.sessionRows(db, { ...filterOf(selection), programmeIds: [programmeId] });
+}
+
+// The report pages and downloads, one use case each: a page's load is one call, and a
+// download's route sends the file it is given. Choices with errors are shown beside the
+// filters, with no figures; a download with bad choices is refused with their messages.
+
+/**
+ * A school contact's reports are their own school's page, beside the district's: they are
+ * refused the district's pages, and the route sends them to their own school's instead.
+ */
+function ownSchoolOnly(actor: Actor) {
+	return actor.role === 'school' && actor.schoolId ? refused('own_school_only', "A school contact's reports are their own school's page") : undefined;
+}
+
+/** The district overview page: the district's figures, by programme, phase or town (one school's are on its own page). */
+export async function overviewPage(db: Db, actor: Actor, params: URLSearchParams) {
+	const elsewhere = ownSchoolOnly(actor);
+	if (elsewhere) return elsewhere;
+	const context = await reportContext(db, actor, params, ['programme', 'phase', 'town']);
+	const period = periodData(context);
+	const overview = period ? await districtOverview(db, actor, context.selection, context.options) : null;
+	return ok({
+		page: {
+			filter: filterData(context),
+			period,
+			asOf: await figuresAsOf(db, context),
+			columns: reportColumns,
+			overview: overview && {
+				programmes: presentTable(overview.programmes),
+				phases: overview.phases,
+				// Outcomes by programme, only those with answers; the same order as the programmes.
+				outcomes: overview.programmes.rows
+					.map((p, i) => ({ id: p.id, name: p.name, ...presentOutcome(overview.outcomes.programmes[i]!) }))
+					.filter((o) => o.pairs.value !== 0),
+				outcomeTotal: presentOutcome(overview.outcomes.total)
+			},
+			programmeQuery: selectionQuery(context.selection, ['phase', 'town']),
+			query: selectionQuery(context.selection)
+		}
+	});
+}
+
+/** The by-school page, sorted as `?sort=` and `?dir=` ask. */
+export async function schoolsPage(db: Db, actor: Actor, params: URLSearchParams) {
+	const elsewhere = ownSchoolOnly(actor);
+	if (elsewhere) return elsewhere;
+	const context = await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town']);
+	const period = periodData(context);
+	const sort = parseSort(params, ['name', 'phase', 'town']);
+	// Sorted after suppression, by what the page shows: a hidden figure has no value to sort by.
+	const table = period ? presentTable(await bySchool(db, actor, context.selection, context.options)) : null;
+	return ok({
+		page: {
+			filter: filterData(context),
+			period,
+			asOf: await figuresAsOf(db, context),
+			columns: reportColumns,
+			sort,
+			schools: table && { ...table, rows: sortRows(table.rows, sort) },
+			schoolQuery: selectionQuery(context.selection, ['programme']),
+			query: selectionQuery(context.selection)
+		}
+	});
+}
+
+/** The by-school report as a CSV file: one row per school and the total, small counts as c for everyone. Audited. */
+export async function bySchoolDownload(db: Db, actor: Actor, params: URLSearchParams): Promise<Result<{ file: ExportFile }>> {
+	const elsewhere = ownSchoolOnly(actor);
+	if (elsewhere) return elsewhere;
+	const context = await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town']);
+	if (hasErrors(context.errors)) return invalid(context.errors);
+	const table = await bySchool(db, actor, context.selection, context.options, true);
+	const { period } = context.selection;
+	await insertAuditEvent(db, {
+		actorId: actor.id,
+		action: 'report.downloaded',
+		entityType: 'report',
+		detail: { report: 'by_school', from: period.from, to: period.to },
+		address: actor.address
+	});
+	const body = toCsv({
+		header: ['School', 'Phase', 'Town', ...exportHeader],
+		rows: exportRows(table, (s) => [s.name, s.phase, s.town], ['All schools', '', ''])
+	});
+	return ok({ file: { fileName: `report-by-school-${period.from}-to-${period.to}.csv`, contentType: CSV_CONTENT_TYPE, body } });
+}
+
+/** One school's page, beside the district. Another school's page is a 404 whatever the choices, errors included. */
+export async function schoolPage(db: Db, actor: Actor, schoolId: string, params: URLSearchParams) {
+	const context = await reportContext(db, actor, params, ['programme']);
+	const period = periodData(context);
+	const report = await schoolReport(db, actor, schoolId, period ? context.selection : { period: context.selection.period }, context.options);
+	return {
+		filter: filterData(context),
+		period,
+		asOf: await figuresAsOf(db, context),
+		columns: reportColumns,
+		school: report.school,
+		districtSchools: report.districtSchools,
+		own: period ? presentTable(report.own) : null,
+		district: period ? presentTable(report.district) : null,
+		query: selectionQuery(context.selection, ['programme']),
+		isSchoolContact: actor.role === 'school'
+	};
+}
+
+/**
+ * A programme's page: its figures for everyone who reads aggregates, and its sessions for its
+ * own leads and admins (only they are offered them, so no one else is refused them).
+ */
+export async function programmePage(db: Db, actor: Actor, programmeId: string, params: URLSearchParams) {
+	const context = await reportContext(db, actor, params, ['school', 'phase', 'town']);
+	const programme = context.options.programmes.find((p) => p.id === programmeId);
+	if (!programme) notFound();
+	const period = periodData(context);
+	const selection = { ...context.selection, programmeId };
+	// The overview authorises the reader (admins, leads and report viewers).
+	const overview = await districtOverview(db, actor, selection, context.options);
+	const canDrillDown = await canManageProgramme(db, actor, programmeId);
+	const sessions = period && canDrillDown ? await programmeSessions(db, actor, programmeId, selection) : null;
+	const table = presentTable(overview.programmes);
+	return {
+		filter: filterData(context),
+		period,
+		asOf: await figuresAsOf(db, context),
+		programme: { id: programme.id, name: programme.name, priority: programme.partnership_priority, tags: programme.pcc_tags },
+		figures: period ? (table.rows[0]?.cells ?? table.total) : null,
+		threshold: table.threshold,
+		canDrillDown,
+		sessions: sessions?.map((s) => ({
+			id: s.session_id,
+			start: s.local_start,
+			status: s.status,
+			delivered: s.delivered,
+			schools: s.schools,
+			placesBooked: s.places_booked,
+			attended: s.attended,
+			rate: s.expected > 0 ? `${Math.round((s.attended / s.expected) * 100)}%` : 'n/a'
+		})),
+		query: selectionQuery(selection),
+		schoolsQuery: selectionQuery(selection, ['programme', 'phase', 'town'])
+	};
+}
+
+/** The trend page, quarter by quarter. A trend needs more than one year: with no period chosen, the last three academic years. */
+export async function trendPage(db: Db, actor: Actor, params: URLSearchParams) {
+	const context = await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town'], recentAcademicYears());
+	const period = periodData(context);
+	const table = period ? presentTable(await trendByQuarter(db, actor, context.selection)) : null;
+	return {
+		filter: filterData(context),
+		period,
+		asOf: await figuresAsOf(db, context),
+		columns: reportColumns,
+		quarters: table,
+		query: selectionQuery(context.selection)
+	};
+}
+
+/** The choices of the return to the PCC: its period (a financial year unless chosen) and perhaps one programme. */
+async function returnContext(db: Db, actor: Actor, params: URLSearchParams) {
+	await requireRole(db, actor, ['admin', 'lead', 'viewer'], { entityType: 'pcc_return' });
+	return reportContext(db, actor, params, ['programme'], defaultReturnPeriod());
+}
+
+/** The page of the return to the PCC, with each programme's narrative. */
+export async function pccReturnPage(db: Db, actor: Actor, params: URLSearchParams) {
+	const context = await returnContext(db, actor, params);
+	const period = periodData(context);
+	return {
+		filter: filterData(context),
+		period,
+		columns: reportColumns,
+		pcc: period ? presentPccReturn(await pccReturn(db, actor, context.selection, context.options)) : null,
+		narrativeMax: NARRATIVE_MAX,
+		query: selectionQuery(context.selection, ['programme'])
+	};
+}
+
+/** Saves a programme's narrative for the period the return's choices ask for (none while they have errors). */
+export async function saveReturnNarrative(db: Db, actor: Actor, params: URLSearchParams, values: NarrativeValues): Promise<Result> {
+	const context = await returnContext(db, actor, params);
+	if (hasErrors(context.errors)) return invalid(context.errors);
+	return saveNarrative(db, actor, context.selection.period, values);
+}
+
+/**
+ * The return to the PCC as a file, always suppressed: the XLSX has every sheet, the CSV the
+ * programmes (a CSV file holds one table). Audited.
+ */
+export async function pccReturnDownload(db: Db, actor: Actor, params: URLSearchParams, format: 'csv' | 'xlsx'): Promise<Result<{ file: ExportFile }>> {
+	const context = await returnContext(db, actor, params);
+	if (hasErrors(context.errors)) return invalid(context.errors);
+	const { period, programmeId } = context.selection;
+	const sheets = pccReturnSheets(await pccReturn(db, actor, context.selection, context.options, true), new Date());
+	await insertAuditEvent(db, {
+		actorId: actor.id,
+		action: 'pcc_return.downloaded',
+		entityType: 'pcc_return',
+		detail: { format, from: period.from, to: period.to, ...(programmeId ? { programme: programmeId } : {}) },
+		address: actor.address
+	});
+	const fileName = `pcc-return-${period.from}-to-${period.to}.${format}`;
+	if (format === 'csv') {
+		const [header, ...rows] = sheets[0]!.rows;
+		return ok({ file: { fileName, contentType: CSV_CONTENT_TYPE, body: toCsv({ header: (header ?? []).map(String), rows }) } });
+	}
+	const workbook = await toXlsx(sheets.map((s) => ({ name: s.name, header: (s.rows[0] ?? []).map(String), rows: s.rows.slice(1) })));
+	return ok({ file: { fileName, contentType: XLSX_CONTENT_TYPE, body: new Uint8Array(workbook) } });
 }

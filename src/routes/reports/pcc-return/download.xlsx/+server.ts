@@ -1,12 +1,14 @@
-import { XLSX_CONTENT_TYPE, toXlsx } from '$lib/server/exports/xlsx';
-import { returnSheets } from '../export';
+import { error } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { fileResponse } from '$lib/server/exports/file';
+import { failureErrors } from '$lib/server/result';
+import { pccReturnDownload } from '$lib/server/reports/reports.service';
 import type { RequestHandler } from './$types';
 import { signedIn } from '$lib/server/web/respond';
 
+/** The whole return as a workbook: the programmes, the outcomes by question, and what the figures mean. */
 export const GET: RequestHandler = async ({ locals, url }) => {
-	const { sheets, name } = await returnSheets(signedIn(locals), url, 'xlsx');
-	const workbook = await toXlsx(sheets.map((s) => ({ name: s.name, header: (s.rows[0] ?? []).map(String), rows: s.rows.slice(1) })));
-	return new Response(new Uint8Array(workbook), {
-		headers: { 'content-type': XLSX_CONTENT_TYPE, 'content-disposition': `attachment; filename="${name}.xlsx"` }
-	});
+	const result = await pccReturnDownload(getDb(), signedIn(locals), url.searchParams, 'xlsx');
+	if (!result.ok) error(400, Object.values(failureErrors(result)).join('. '));
+	return fileResponse(result.file);
 };
