@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../../src/lib/server/db/database';
 import { DataDirectoryInUseError, lockDataDirectory } from '../../../src/lib/server/db/lock';
 import { databaseKind } from '../../support/database';
@@ -60,11 +60,17 @@ describe('lockDataDirectory', () => {
 	});
 });
 
-// Only the embedded database has a directory to lock, and creating one takes seconds: once per run is enough.
+// Only the embedded database has a directory to lock. Creating a new one runs initdb, which
+// takes over ten seconds on two cores; the lock does not care how the directory was made, so the
+// run's migrated template is unpacked into it instead and PGlite resumes it (about a second).
 describe.skipIf(databaseKind === 'postgres')('openDatabase on a PGlite directory', () => {
 	it('refuses to open a directory this process already has open, until the first closes', async () => {
+		const pgdata = join(dir, 'pglite');
+		mkdirSync(pgdata);
+		execFileSync('tar', ['-xzf', inject('pgliteTemplate'), '-C', pgdata], { stdio: 'pipe' });
 		const first = await openDatabase({ kind: 'pglite', dataDir: dir });
 		try {
+			expect(first.created).toBe(false);
 			await expect(openDatabase({ kind: 'pglite', dataDir: dir })).rejects.toThrow(dir);
 		} finally {
 			await first.close();

@@ -1,9 +1,14 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 
-// Table types, written by hand to match migrations/: Kysely checks every query against them,
-// so a column renamed in a migration but not here fails `npm run check`.
+// Table types, written by hand to match migrations/. Kysely checks every query against these
+// types, not against the database: tests/server/db/schema-types.test.ts compares them with the
+// migrated database (tables, columns, types, nullability, defaults and the values of each
+// CHECK ... IN list), so change both together.
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A timestamptz without a default: an insert must give it. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamptz that defaults to now(): an insert may leave it out. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown> | undefined, string>;
 
@@ -26,7 +31,7 @@ export interface SchoolTable {
 	town: SchoolTown;
 	active: Generated<boolean>;
 	created_at: CreatedAt;
-	updated_at: Timestamp;
+	updated_at: DefaultedTimestamp;
 }
 
 export interface AppUserTable {
@@ -38,7 +43,7 @@ export interface AppUserTable {
 	status: UserStatus;
 	password_hash: string | null;
 	created_at: CreatedAt;
-	updated_at: Timestamp;
+	updated_at: DefaultedTimestamp;
 }
 
 export interface AuthSessionTable {
@@ -58,7 +63,7 @@ export interface UserTokenTable {
 }
 
 export interface SignInAttemptTable {
-	id: Generated<number>;
+	id: GeneratedAlways<number>;
 	at: CreatedAt;
 	account: string;
 	address: string;
@@ -66,7 +71,7 @@ export interface SignInAttemptTable {
 }
 
 export interface AuditEventTable {
-	id: Generated<number>;
+	id: GeneratedAlways<number>;
 	at: CreatedAt;
 	actor_id: string | null;
 	action: string;
@@ -115,7 +120,7 @@ export interface ProgrammeTable {
 	register_kind: RegisterKind;
 	active: Generated<boolean>;
 	created_at: CreatedAt;
-	updated_at: Timestamp;
+	updated_at: DefaultedTimestamp;
 }
 
 export interface ProgrammeLeadTable {
@@ -138,7 +143,7 @@ export interface ProgrammeSessionTable {
 	status: Generated<SessionStatus>;
 	rotation_minutes: number | null;
 	created_at: CreatedAt;
-	updated_at: Timestamp;
+	updated_at: DefaultedTimestamp;
 }
 
 export interface StationTable {
@@ -163,10 +168,10 @@ export interface BookingTable {
 	class_names: Generated<string>;
 	access_needs: Generated<string>;
 	idempotency_key: string | null;
-	queued_at: Timestamp;
+	queued_at: DefaultedTimestamp;
 	created_by: string;
 	created_at: CreatedAt;
-	updated_at: Timestamp;
+	updated_at: DefaultedTimestamp;
 	cancelled_at: Date | null;
 	reminder_sent_at: Date | null;
 }
@@ -175,7 +180,7 @@ export interface SchoolCalendarFeedTable {
 	school_id: string;
 	token_hash: string;
 	/** When the current secret was made: a new one replaces the old. */
-	created_at: Timestamp;
+	created_at: DefaultedTimestamp;
 }
 
 export const enrolmentRoles = ['participant', 'mentor', 'mentee'] as const;
@@ -196,7 +201,7 @@ export interface YoungPersonTable {
 	sen: boolean | null;
 	free_school_meals: boolean | null;
 	created_at: CreatedAt;
-	updated_at: Timestamp;
+	updated_at: DefaultedTimestamp;
 	archived_at: Date | null;
 }
 
@@ -209,7 +214,7 @@ export interface EnrolmentTable {
 	started_on: string;
 	ended_on: string | null;
 	created_at: CreatedAt;
-	updated_at: Timestamp;
+	updated_at: DefaultedTimestamp;
 }
 
 export interface AttendanceMarkTable {
@@ -218,7 +223,7 @@ export interface AttendanceMarkTable {
 	status: AttendanceStatus;
 	station_id: string | null;
 	recorded_by: string;
-	recorded_at: Timestamp;
+	recorded_at: DefaultedTimestamp;
 }
 
 export interface AttendanceHeadcountTable {
@@ -227,7 +232,7 @@ export interface AttendanceHeadcountTable {
 	year_group: YearGroup;
 	count: number;
 	recorded_by: string;
-	recorded_at: Timestamp;
+	recorded_at: DefaultedTimestamp;
 }
 
 export interface DB {
@@ -267,8 +272,7 @@ export type Booking = Selectable<BookingTable>;
 export type Station = Selectable<StationTable>;
 export type YoungPerson = Selectable<YoungPersonTable>;
 
-// Peer mentoring (migrations/20261127T1610_mentoring.ts). DB is extended by declaration
-// merging, so this block stands on its own at the end of the file.
+// Peer mentoring (migrations/20261127T1610_mentoring.ts).
 
 export const mentoringTopics = ['cse', 'cce', 'gangs', 'risk_taking', 'online_safety', 'wellbeing', 'other'] as const;
 export type MentoringTopic = (typeof mentoringTopics)[number];
@@ -349,8 +353,6 @@ export interface AwardDayTable {
 	created_at: CreatedAt;
 }
 
-// Declaration merging: the award tables join the DB interface above without editing it.
-
 // Station registers and workshop feedback (migrations/20261127T1700_station_headcount_workshop_feedback.ts).
 
 export const feedbackMoments = ['before', 'after'] as const;
@@ -363,7 +365,7 @@ export interface StationHeadcountTable {
 	year_group: YearGroup;
 	count: number;
 	recorded_by: string;
-	recorded_at: Timestamp;
+	recorded_at: DefaultedTimestamp;
 }
 
 export interface WorkshopFeedbackTable {
@@ -373,7 +375,7 @@ export interface WorkshopFeedbackTable {
 	score: number;
 	count: number;
 	recorded_by: string;
-	recorded_at: Timestamp;
+	recorded_at: DefaultedTimestamp;
 }
 
 export interface DB {
@@ -401,7 +403,7 @@ export interface OutcomeSessionCodeTable {
 	session_id: string;
 	code: string;
 	opened_by: string;
-	opened_at: Timestamp;
+	opened_at: DefaultedTimestamp;
 	expires_at: Date;
 	closed_at: Date | null;
 	closed_by: string | null;
@@ -431,7 +433,7 @@ export interface OutcomeAnswerTable {
 }
 
 export interface OutcomeCodeFailureTable {
-	id: Generated<number>;
+	id: GeneratedAlways<number>;
 	at: CreatedAt;
 	address: string;
 }
@@ -453,23 +455,23 @@ export interface ReportRollupTable {
 	programme_id: string;
 	/** The zero uuid for every school. */
 	school_id: string;
-	sessions_delivered: number;
-	sessions_cancelled: number;
-	places_booked: number;
-	attended: number;
-	expected: number;
-	headcount_young_people: number;
-	parents: number;
-	schools_reached: number;
-	named_young_people: number;
-	station_visits: number;
-	meetings: number;
-	meeting_minutes: number;
-	mentors: number;
-	mentees: number;
-	discovery: number;
-	explorer: number;
-	conserver: number;
+	sessions_delivered: Generated<number>;
+	sessions_cancelled: Generated<number>;
+	places_booked: Generated<number>;
+	attended: Generated<number>;
+	expected: Generated<number>;
+	headcount_young_people: Generated<number>;
+	parents: Generated<number>;
+	schools_reached: Generated<number>;
+	named_young_people: Generated<number>;
+	station_visits: Generated<number>;
+	meetings: Generated<number>;
+	meeting_minutes: Generated<number>;
+	mentors: Generated<number>;
+	mentees: Generated<number>;
+	discovery: Generated<number>;
+	explorer: Generated<number>;
+	conserver: Generated<number>;
 }
 
 export interface ReportRollupStateTable {
