@@ -8,6 +8,7 @@ import * as stationHeadcounts from './20261127T1700_station_headcount_workshop_f
 import * as outcomeQuestions from './20261127T1800_outcome_questions';
 import * as reportRollups from './20261127T1900_report_rollups';
 import * as pccNarratives from './20261127T1910_pcc_narratives';
+import * as headcountYearGroupCheck from './20261202T0900_headcount_year_group_check';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
 // folder so the app bundle, Vitest and the command line all load the same set; a test checks
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
 	'20261127T1700_station_headcount_workshop_feedback': stationHeadcounts,
 	'20261127T1800_outcome_questions': outcomeQuestions,
 	'20261127T1900_report_rollups': reportRollups,
-	'20261127T1910_pcc_narratives': pccNarratives
+	'20261127T1910_pcc_narratives': pccNarratives,
+	'20261202T0900_headcount_year_group_check': headcountYearGroupCheck
 };

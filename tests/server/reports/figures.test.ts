@@ -50,9 +50,9 @@ describe('periods', () => {
 		expect(parsePeriod(new URLSearchParams('period=financial&year=2019')).period).toMatchObject({ from: '2019-04-01', to: '2020-03-31' });
 		expect(parsePeriod(new URLSearchParams('period=quarter&year=2019&quarter=4')).period).toMatchObject({ from: '2020-01-01', to: '2020-03-31' });
 		expect(parsePeriod(new URLSearchParams('period=dates&from=2019-02-01&to=2019-02-28')).period).toMatchObject({ from: '2019-02-01', to: '2019-02-28' });
-		expect(parsePeriod(new URLSearchParams('period=dates&from=2019-02-30&to=2019-01-01'))).toMatchObject({ ok: false, errors: { from: expect.any(String) } });
-		expect(parsePeriod(new URLSearchParams('period=dates&from=2019-02-02&to=2019-02-01'))).toMatchObject({ ok: false, errors: { to: expect.any(String) } });
-		expect(parsePeriod(new URLSearchParams('period=quarter&year=2019&quarter=5'))).toMatchObject({ ok: false, errors: { quarter: expect.any(String) } });
+		expect(parsePeriod(new URLSearchParams('period=dates&from=2019-02-30&to=2019-01-01'))).toMatchObject({ period: { kind: 'academic' }, errors: { from: expect.any(String) } });
+		expect(parsePeriod(new URLSearchParams('period=dates&from=2019-02-02&to=2019-02-01'))).toMatchObject({ period: { kind: 'academic' }, errors: { to: expect.any(String) } });
+		expect(parsePeriod(new URLSearchParams('period=quarter&year=2019&quarter=5'))).toMatchObject({ period: { kind: 'academic' }, errors: { quarter: expect.any(String) } });
 		expect(parsePeriod(new URLSearchParams(''), '2026-11-27').period).toMatchObject({ from: '2026-09-01', to: '2027-08-31' });
 		expect(quartersIn(financialYear(2019)).map((q) => q.from)).toEqual(['2019-04-01', '2019-07-01', '2019-10-01', '2020-01-01']);
 	});

@@ -102,31 +102,35 @@ export function isWholeMonths(period: Pick<Period, 'from' | 'to'>): boolean {
 	return period.from.endsWith('-01') && period.to === lastDayOfMonth(y, m);
 }
 
-export type PeriodParse = { ok: true; period: Period } | { ok: false; errors: Record<string, string>; period: Period };
+/** The period asked for; after a bad choice, the default period and a message per wrong field. */
+export interface PeriodChoice {
+	period: Period;
+	errors: Record<string, string>;
+}
 
 /**
  * The period a report's search parameters ask for. With none, the current academic year.
  * A bad choice keeps the default period and names the field that was wrong.
  */
-export function parsePeriod(params: URLSearchParams, today = londonParts(new Date()).date): PeriodParse {
+export function parsePeriod(params: URLSearchParams, today = londonParts(new Date()).date): PeriodChoice {
 	const fallback = academicYear(academicYearOfDate(today));
 	const kind = params.get('period') ?? 'academic';
 	const year = Number(params.get('year') ?? '');
 	const validYear = Number.isInteger(year) && year >= 2000 && year <= 2100;
 	switch (kind) {
 		case 'academic':
-			if (!params.has('year')) return { ok: true, period: fallback };
-			return validYear ? { ok: true, period: academicYear(year) } : { ok: false, errors: { year: 'Enter the year the period starts as 4 digits, like 2018' }, period: fallback };
+			if (!params.has('year')) return { period: fallback, errors: {} };
+			return validYear ? { period: academicYear(year), errors: {} } : { period: fallback, errors: { year: 'Enter the year the period starts as 4 digits, like 2018' } };
 		case 'financial':
-			if (!params.has('year')) return { ok: true, period: financialYear(financialYearOfDate(today)) };
-			return validYear ? { ok: true, period: financialYear(year) } : { ok: false, errors: { year: 'Enter the year the period starts as 4 digits, like 2018' }, period: fallback };
+			if (!params.has('year')) return { period: financialYear(financialYearOfDate(today)), errors: {} };
+			return validYear ? { period: financialYear(year), errors: {} } : { period: fallback, errors: { year: 'Enter the year the period starts as 4 digits, like 2018' } };
 		case 'quarter': {
 			const quarter = Number(params.get('quarter'));
 			const errors: Record<string, string> = {};
 			if (!validYear) errors.year = 'Enter the year the financial year starts as 4 digits, like 2018';
 			if (![1, 2, 3, 4].includes(quarter)) errors.quarter = 'Choose a quarter from 1 to 4';
-			if (Object.keys(errors).length > 0) return { ok: false, errors, period: fallback };
-			return { ok: true, period: financialQuarter(year, quarter as 1 | 2 | 3 | 4) };
+			if (Object.keys(errors).length > 0) return { period: fallback, errors };
+			return { period: financialQuarter(year, quarter as 1 | 2 | 3 | 4), errors: {} };
 		}
 		case 'dates': {
 			const from = params.get('from') ?? '';
@@ -136,10 +140,10 @@ export function parsePeriod(params: URLSearchParams, today = londonParts(new Dat
 			if (!isRealDate(to)) errors.to = 'Enter the last day as a real date, like 2020-03-31';
 			if (Object.keys(errors).length === 0 && to < from) errors.to = 'The last day must be the same as or after the first day';
 			if (Object.keys(errors).length === 0 && Number(to.slice(0, 4)) - Number(from.slice(0, 4)) > 10) errors.to = 'Choose a period of 10 years or less';
-			if (Object.keys(errors).length > 0) return { ok: false, errors, period: fallback };
-			return { ok: true, period: dateRange(from, to) };
+			if (Object.keys(errors).length > 0) return { period: fallback, errors };
+			return { period: dateRange(from, to), errors: {} };
 		}
 		default:
-			return { ok: false, errors: { period: 'Choose a kind of period' }, period: fallback };
+			return { period: fallback, errors: { period: 'Choose a kind of period' } };
 	}
 }

@@ -52,7 +52,7 @@ async function readOptions(db: Db, actor: Actor): Promise<ReportOptions> {
 /** The selection a report's search parameters ask for, with a message for each bad choice (the defaults then apply). */
 export function parseSelection(params: URLSearchParams, options: ReportOptions): { selection: Selection; errors: FieldErrors } {
 	const parsed = parsePeriod(params);
-	const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+	const errors: FieldErrors = { ...parsed.errors };
 	const selection: Selection = { period: parsed.period };
 	const programme = params.get('programme');
 	if (programme) {
