@@ -1,7 +1,18 @@
 import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../db';
 import type { DB, OutcomeMoment, OutcomeQuestionnaireTable, OutcomeQuestionTable } from '../db/schema';
-import type { OutcomeFilter } from './outcomes.summary';
+
+/** Which answers an outcome summary counts (see outcomes.summary.ts). */
+export interface OutcomeFilter {
+	/** YYYY-MM-DD, inclusive. */
+	from: string;
+	/** YYYY-MM-DD, inclusive. */
+	to: string;
+	programmeIds?: readonly string[];
+	schoolIds?: readonly string[];
+	/** One row per school as well as per programme and question. */
+	bySchool?: boolean;
+}
 
 // ---- Question sets ----
 

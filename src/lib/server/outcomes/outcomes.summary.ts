@@ -1,5 +1,7 @@
 import type { Db } from '../db';
-import { listOutcomeRows } from './outcomes.queries';
+import { listOutcomeRows, type OutcomeFilter } from './outcomes.queries';
+
+export type { OutcomeFilter };
 
 /*
  * Before-and-after outcomes, for the reports module and the question set page.
@@ -36,17 +38,6 @@ import { listOutcomeRows } from './outcomes.queries';
  *   exact: disclosure control (showing 1 to 4 as `c`) is for the caller to apply.
  * - No access check here: the caller decides who may see which programmes and schools.
  */
-
-export interface OutcomeFilter {
-	/** YYYY-MM-DD, inclusive. */
-	from: string;
-	/** YYYY-MM-DD, inclusive. */
-	to: string;
-	programmeIds?: readonly string[];
-	schoolIds?: readonly string[];
-	/** One row per school as well as per programme and question. */
-	bySchool?: boolean;
-}
 
 export interface OutcomeSummary {
 	programmeId: string;
