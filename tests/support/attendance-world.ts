@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../src/lib/server/auth/session';
 import type { DB, YearGroup } from '../../src/lib/server/db/schema';
-import { makeProgramme, makeSession, type ProgrammeWorld } from './booking-world';
+import { createLedProgramme, scheduleLeadSession, type ProgrammeWorld } from './booking-world';
 import { makeBooking, makeSchool } from './factories';
 
 // Registers need young people on schools' lists; they are inserted directly, as the school
@@ -42,8 +42,8 @@ export interface RegisterWorld extends ProgrammeWorld {
 
 /** A named-register programme with one lead and a session at which a school holds Year 8 places. */
 export async function makeNamedSession(db: Kysely<DB>, places = 30): Promise<RegisterWorld> {
-	const world = await makeProgramme(db, { registerKind: 'named' });
-	const sessionId = await makeSession(db, world, { capacity: String(Math.max(places, 30)) });
+	const world = await createLedProgramme(db, { registerKind: 'named' });
+	const sessionId = await scheduleLeadSession(db, world, { capacity: String(Math.max(places, 30)) });
 	const school = await makeSchool(db);
 	await makeBooking(db, { session_id: sessionId, school_id: school.id, year_group: 'Y8', places, created_by: world.lead.id });
 	return { ...world, sessionId, schoolId: school.id };
@@ -51,8 +51,8 @@ export async function makeNamedSession(db: Kysely<DB>, places = 30): Promise<Reg
 
 /** A headcount workshop for parents and Year 8, with bookings from two schools. */
 export async function makeHeadcountSession(db: Kysely<DB>): Promise<RegisterWorld & { otherSchoolId: string }> {
-	const world = await makeProgramme(db, { registerKind: 'headcount', shape: 'workshop', yearGroups: ['Y8', 'parents'] });
-	const sessionId = await makeSession(db, world, { yearGroups: ['Y8', 'parents'] });
+	const world = await createLedProgramme(db, { registerKind: 'headcount', shape: 'workshop', yearGroups: ['Y8', 'parents'] });
+	const sessionId = await scheduleLeadSession(db, world, { yearGroups: ['Y8', 'parents'] });
 	const school = await makeSchool(db, { name: 'Aardvark Academy' });
 	const other = await makeSchool(db, { name: 'Zebra School' });
 	await makeBooking(db, { session_id: sessionId, school_id: school.id, year_group: 'parents', places: 10, created_by: world.lead.id });

@@ -31,8 +31,8 @@ export interface ProgrammeWorld {
 	programmeId: string;
 }
 
-/** A programme for Year 5 to Year 10, created by an admin, with one lead. */
-export async function makeProgramme(db: Kysely<DB>, overrides: Partial<ProgrammeValues> = {}): Promise<ProgrammeWorld> {
+/** A programme for Year 5 to Year 10, created through the service by an admin, with one lead (factories.makeProgramme inserts a bare row instead). */
+export async function createLedProgramme(db: Kysely<DB>, overrides: Partial<ProgrammeValues> = {}): Promise<ProgrammeWorld> {
 	const admin = await makeActor(db, { role: 'admin' });
 	const lead = await makeActor(db, { role: 'lead' });
 	const result = await createProgramme(db, admin, {
@@ -71,8 +71,8 @@ export function sessionValues(overrides: Partial<SessionValues> = {}): SessionVa
 	};
 }
 
-/** Schedules one session as the programme's lead and returns its id. */
-export async function makeSession(db: Kysely<DB>, world: ProgrammeWorld, overrides: Partial<SessionValues> = {}, now = SCHEDULED_AT): Promise<string> {
+/** Schedules one session through the service as the programme's lead and returns its id (factories.makeSession inserts a bare row instead). */
+export async function scheduleLeadSession(db: Kysely<DB>, world: ProgrammeWorld, overrides: Partial<SessionValues> = {}, now = SCHEDULED_AT): Promise<string> {
 	const result = await scheduleSessions(db, world.lead, world.programmeId, sessionValues(overrides), now);
 	if (!result.ok || !result.ids[0]) throw new Error(`scheduleSessions refused the test session: ${JSON.stringify(result)}`);
 	return result.ids[0];

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB, YearGroup } from '../../src/lib/server/db/schema';
 import { createCohort } from '../../src/lib/server/mentoring/mentoring.service';
 import { ACADEMIC_YEAR, makeYoungPeople } from './attendance-world';
-import { makeProgramme, type ProgrammeWorld } from './booking-world';
+import { createLedProgramme, type ProgrammeWorld } from './booking-world';
 import { makeBooking, makeSchool, makeSession } from './factories';
 
 // A Peer Mentoring programme with a cohort for 2029-30 and young people in the year groups a
@@ -18,7 +18,7 @@ export interface MentoringWorld extends ProgrammeWorld {
 }
 
 export async function makeMentoringWorld(db: Kysely<DB>, maxMentees = '20'): Promise<MentoringWorld> {
-	const world = await makeProgramme(db, { shape: 'cohort', registerKind: 'named', yearGroups: ['Y8', 'Y9', 'Y12', 'Y13'] });
+	const world = await createLedProgramme(db, { shape: 'cohort', registerKind: 'named', yearGroups: ['Y8', 'Y9', 'Y12', 'Y13'] });
 	const result = await createCohort(db, world.lead, world.programmeId, { academicYear: String(ACADEMIC_YEAR), maxMentees });
 	if (!result.ok) throw new Error(`createCohort refused the test cohort: ${JSON.stringify(result)}`);
 	// The school has booked a session of the programme, which puts its young people within the lead's reach.

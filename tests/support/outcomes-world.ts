@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../src/lib/server/db/schema';
 import { addQuestion, enterProgrammeQuestionnaire, enterSessionQuestionnaire, openSessionCode } from '../../src/lib/server/outcomes/outcomes.service';
 import { answerField, emptyQuestionnaire, type QuestionnaireKind, type QuestionnaireValues } from '../../src/lib/server/outcomes/outcomes.schema';
-import { makeProgramme, makeSession, type ProgrammeWorld } from './booking-world';
+import { createLedProgramme, scheduleLeadSession, type ProgrammeWorld } from './booking-world';
 import { makeBooking, makeSchool } from './factories';
 
 // A programme with two statements and a session on Wednesday 20 March 2030 (booking-world's
@@ -30,9 +30,9 @@ export async function addQuestions(db: Kysely<DB>, world: ProgrammeWorld, wordin
 }
 
 export async function makeOutcomesWorld(db: Kysely<DB>, capacity = '30'): Promise<OutcomesWorld> {
-	const world = await makeProgramme(db);
+	const world = await createLedProgramme(db);
 	const questionIds = (await addQuestions(db, world, ["I know who to tell if I'm worried about a friend online", 'I know what county lines means'])) as [string, string];
-	const sessionId = await makeSession(db, world, { capacity });
+	const sessionId = await scheduleLeadSession(db, world, { capacity });
 	const school = await makeSchool(db, { name: `Aycliffe Academy ${Math.random().toString(36).slice(2, 8)}` });
 	const other = await makeSchool(db, { name: `Whitfield School ${Math.random().toString(36).slice(2, 8)}` });
 	await makeBooking(db, { session_id: sessionId, school_id: school.id, places: 1, created_by: world.lead.id });

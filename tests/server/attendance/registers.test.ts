@@ -6,7 +6,7 @@ import {
 	saveHeadcounts,
 	saveMarks
 } from '../../../src/lib/server/attendance/attendance.service';
-import { makeContact, makeProgramme, makeSession } from '../../support/booking-world';
+import { makeContact, createLedProgramme, scheduleLeadSession } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import {
 	BEFORE_START,
@@ -58,9 +58,9 @@ describe('the named register', () => {
 	});
 
 	it('works out year groups from the session’s academic year, which starts on 1 September in UK time', async () => {
-		const world = await makeProgramme(t.db, { registerKind: 'named' });
+		const world = await createLedProgramme(t.db, { registerKind: 'named' });
 		// 1 September 2030, 00:30 in London, is still 31 August in UTC: already the 2030-31 year.
-		const sessionId = await makeSession(t.db, world, { date: '2030-09-01', startTime: '00:30', endTime: '02:00', bookingOpens: '2030-08-01', bookingCloses: '2030-08-30' });
+		const sessionId = await scheduleLeadSession(t.db, world, { date: '2030-09-01', startTime: '00:30', endTime: '02:00', bookingOpens: '2030-08-01', bookingCloses: '2030-08-30' });
 		const school = await makeSchool(t.db);
 		await makeBooking(t.db, { session_id: sessionId, school_id: school.id, year_group: 'Y8' });
 		// Year 7 in 2029-30, so Year 8 in 2030-31.
@@ -74,7 +74,7 @@ describe('the named register', () => {
 	it('is a 404 for a school contact and for another programme’s lead, and says so in the audit log', async () => {
 		const world = await makeNamedSession(t.db);
 		const contact = await makeContact(t.db);
-		const otherLead = (await makeProgramme(t.db, { registerKind: 'named' })).lead;
+		const otherLead = (await createLedProgramme(t.db, { registerKind: 'named' })).lead;
 
 		await expect(getRegister(t.db, contact, world.sessionId)).rejects.toMatchObject({ status: 404 });
 		await expect(getRegister(t.db, otherLead, world.sessionId)).rejects.toMatchObject({ status: 404 });

@@ -5,7 +5,7 @@ import { countField } from '../../../src/lib/server/attendance/attendance.schema
 import { getStationRegister, getStationSummary, saveStationHeadcounts } from '../../../src/lib/server/attendance/station-registers.service';
 import type { DB } from '../../../src/lib/server/db/schema';
 import { saveStations } from '../../../src/lib/server/sessions/carousel.service';
-import { makeContact, makeProgramme, makeSession, type ProgrammeWorld } from '../../support/booking-world';
+import { makeContact, createLedProgramme, scheduleLeadSession, type ProgrammeWorld } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { BEFORE_START, makeHeadcountSession, STARTED } from '../../support/attendance-world';
 import { auditEvents, makeBooking, makeSchool } from '../../support/factories';
@@ -25,8 +25,8 @@ interface CarouselWorld extends ProgrammeWorld {
  * has no places yet.
  */
 async function makeCarouselSession(db: Kysely<DB>, registerKind: 'named' | 'headcount' = 'headcount', suffix = ''): Promise<CarouselWorld> {
-	const world = await makeProgramme(db, { shape: 'carousel', registerKind, yearGroups: ['Y5', 'Y6'] });
-	const sessionId = await makeSession(db, world, { yearGroups: ['Y5', 'Y6'], capacity: '64', rotationMinutes: '20' });
+	const world = await createLedProgramme(db, { shape: 'carousel', registerKind, yearGroups: ['Y5', 'Y6'] });
+	const sessionId = await scheduleLeadSession(db, world, { yearGroups: ['Y5', 'Y6'], capacity: '64', rotationMinutes: '20' });
 	const stations = [
 		{ name: 'Fire safety', theme: 'Fire safety at home', places: '16' },
 		{ name: 'Water safety', theme: 'Water and coastal safety', places: '16' }
@@ -181,7 +181,7 @@ describe('a workstation’s register', () => {
 	it('is a 404, audited, for a school contact, another programme’s lead, another session’s station and a session that is not a carousel', async () => {
 		const world = await makeCarouselSession(t.db);
 		const contact = await makeContact(t.db, 'primary');
-		const otherLead = (await makeProgramme(t.db)).lead;
+		const otherLead = (await createLedProgramme(t.db)).lead;
 		const elsewhere = await makeCarouselSession(t.db, 'headcount', ' (elsewhere)');
 		const event = await makeHeadcountSession(t.db);
 

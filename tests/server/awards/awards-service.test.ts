@@ -13,7 +13,7 @@ import {
 import type { DB } from '../../../src/lib/server/db/schema';
 import { reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
 import { makeYoungPeople } from '../../support/attendance-world';
-import { makeProgramme, type ProgrammeWorld } from '../../support/booking-world';
+import { createLedProgramme, type ProgrammeWorld } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor, makeSchool } from '../../support/factories';
 
@@ -29,7 +29,7 @@ const ALL = ['discover', 'explore', 'conserve', 'share'];
 
 /** An award programme with a group and one young person, enrolled, working towards Discovery. */
 async function makeAwardWorld(db: Kysely<DB>) {
-	const world: ProgrammeWorld = await makeProgramme(db, { shape: 'award', registerKind: 'named', yearGroups: ['Y8'] });
+	const world: ProgrammeWorld = await createLedProgramme(db, { shape: 'award', registerKind: 'named', yearGroups: ['Y8'] });
 	const school = await makeSchool(db);
 	const [person] = await makeYoungPeople(db, school.id, 'Y8', 1, 'Zanzibar');
 	await db
@@ -67,7 +67,7 @@ describe('award groups', () => {
 
 	it("gives another programme's lead and a school contact a 404, and audits the refusal", async () => {
 		const w = await makeAwardWorld(t.db);
-		const other = await makeProgramme(t.db, { shape: 'award' });
+		const other = await createLedProgramme(t.db, { shape: 'award' });
 		const contact = await makeActor(t.db, { role: 'school' });
 		for (const actor of [other.lead, contact]) {
 			await expect(getAwardGroup(t.db, actor, w.programmeId, w.groupId, NOW)).rejects.toMatchObject({ status: 404 });

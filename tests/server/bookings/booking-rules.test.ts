@@ -12,8 +12,8 @@ import {
 	book,
 	confirmedPlaces,
 	makeContact,
-	makeProgramme,
-	makeSession,
+	createLedProgramme,
+	scheduleLeadSession,
 	minutesIntoWindow,
 	OPEN,
 	outboxSubjects,
@@ -38,8 +38,8 @@ function booked<T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> 
 
 describe('bookPlaces', () => {
 	it('confirms the places while the session has them free, and emails the school', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '30' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '30' });
 		const contact = await makeContact(t.db);
 		const result = await book(t.db, contact, sessionId, 10);
 		expect(result).toEqual({ ok: true, bookingId: expect.any(String), status: 'confirmed', places: 10, confirmedPlaces: 10, repeated: false });
@@ -48,8 +48,8 @@ describe('bookPlaces', () => {
 	});
 
 	it('puts the request on the waitlist when the session is full', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '5' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '5' });
 		booked(await book(t.db, await makeContact(t.db), sessionId, 5));
 		const late = await makeContact(t.db);
 		const result = await book(t.db, late, sessionId, 2, minutesIntoWindow(1));
@@ -58,8 +58,8 @@ describe('bookPlaces', () => {
 	});
 
 	it('confirms the places that are left and waitlists the rest', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '5' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '5' });
 		booked(await book(t.db, await makeContact(t.db), sessionId, 3));
 		const result = await book(t.db, await makeContact(t.db), sessionId, 4, minutesIntoWindow(1));
 		expect(result).toMatchObject({ ok: true, status: 'waitlisted', places: 4, confirmedPlaces: 2 });
@@ -67,8 +67,8 @@ describe('bookPlaces', () => {
 	});
 
 	it('finds the booking the first send made when a form is sent twice with the same key', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world);
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world);
 		const contact = await makeContact(t.db);
 		const idempotencyKey = randomUUID();
 		const first = booked(await book(t.db, contact, sessionId, 4, OPEN, { idempotencyKey }));
@@ -78,8 +78,8 @@ describe('bookPlaces', () => {
 	});
 
 	it('lets a lead book for a school, even after the school booking window has closed', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world);
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world);
 		const contact = await makeContact(t.db);
 		const afterClosing = new Date('2030-03-18T09:00:00Z');
 		const result = booked(await book(t.db, world.lead, sessionId, 6, afterClosing, { schoolId: contact.schoolId! }));
@@ -95,8 +95,8 @@ describe('bookPlaces refusals', () => {
 		// Booking closes at the end of 15 March in UK time (GMT then), which is midnight UTC.
 		['after booking closes', new Date('2030-03-16T00:00:00Z'), 'booking_closed', /closed/]
 	])('refuses a school contact %s and saves nothing', async (_, now, reason, message) => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world);
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world);
 		const result = await book(t.db, await makeContact(t.db), sessionId, 2, now);
 		expect(result).toEqual({ ok: false, code: 'refused', reason, message: expect.stringMatching(message), field: 'places' });
 		expect(await bookingsAt(sessionId)).toEqual([]);
@@ -106,8 +106,8 @@ describe('bookPlaces refusals', () => {
 		['a year group the session is not open to', 'secondary', 'Y10'],
 		["a year group the school's phase does not teach (a primary school and Year 8)", 'primary', 'Y8']
 	] as const)('refuses %s', async (_, phase, yearGroup) => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { yearGroups: ['Y6', 'Y7', 'Y8'] });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { yearGroups: ['Y6', 'Y7', 'Y8'] });
 		const result = await book(t.db, await makeContact(t.db, phase), sessionId, 2, OPEN, { yearGroup });
 		expect(result).toEqual({ ok: false, code: 'refused', reason: 'year_group_not_offered', message: expect.any(String), field: 'yearGroup' });
 		expect(await bookingsAt(sessionId)).toEqual([]);
@@ -117,16 +117,16 @@ describe('bookPlaces refusals', () => {
 		['no places', 0, { code: 'invalid', errors: { places: expect.stringMatching(/at least 1/) } }],
 		['more places than the session has', 6, { code: 'refused', reason: 'over_capacity', message: expect.stringMatching(/5 places in all/), field: 'places' }]
 	])('refuses %s', async (_, places, failure) => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '5' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '5' });
 		const result = await book(t.db, await makeContact(t.db), sessionId, places);
 		expect(result).toEqual({ ok: false, ...failure });
 		expect(await bookingsAt(sessionId)).toEqual([]);
 	});
 
 	it('holds each school to the per-school cap, saying how many it may still book', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '30', schoolCap: '3' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '30', schoolCap: '3' });
 		const contact = await makeContact(t.db);
 		expect(await book(t.db, contact, sessionId, 4)).toEqual({
 			ok: false,
@@ -150,8 +150,8 @@ describe('bookPlaces refusals', () => {
 	});
 
 	it('refuses bookings for a cancelled session', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world);
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world);
 		expect(await cancelSession(t.db, world.lead, world.programmeId, sessionId)).toEqual({ ok: true });
 		const result = await book(t.db, await makeContact(t.db), sessionId, 2);
 		expect(result).toEqual({ ok: false, code: 'refused', reason: 'session_not_scheduled', message: expect.stringMatching(/cancelled/), field: 'places' });
@@ -161,8 +161,8 @@ describe('bookPlaces refusals', () => {
 
 describe('bookings that need approval', () => {
 	it('records a request, which the lead approves into confirmed places', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '10', requiresApproval: true });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '10', requiresApproval: true });
 		const contact = await makeContact(t.db);
 		const request = booked(await book(t.db, contact, sessionId, 4));
 		expect(request).toMatchObject({ status: 'requested', confirmedPlaces: 0 });
@@ -176,8 +176,8 @@ describe('bookings that need approval', () => {
 	});
 
 	it('waitlists an approved request when the session has filled meanwhile', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '5', requiresApproval: true });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '5', requiresApproval: true });
 		const request = booked(await book(t.db, await makeContact(t.db), sessionId, 2));
 		// A lead's own booking needs no approval.
 		booked(await book(t.db, world.lead, sessionId, 5, minutesIntoWindow(1), { schoolId: (await makeContact(t.db)).schoolId! }));
@@ -186,8 +186,8 @@ describe('bookings that need approval', () => {
 	});
 
 	it('cancels a declined request and tells the school', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { requiresApproval: true });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { requiresApproval: true });
 		const contact = await makeContact(t.db);
 		const request = booked(await book(t.db, contact, sessionId, 4));
 		expect(await decideRequest(t.db, world.lead, request.bookingId, false)).toEqual({ ok: true });
@@ -203,8 +203,8 @@ describe('bookings that need approval', () => {
 	});
 
 	it('refuses to approve a request once its session is cancelled', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { requiresApproval: true });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { requiresApproval: true });
 		const request = booked(await book(t.db, await makeContact(t.db), sessionId, 4));
 		await cancelSession(t.db, world.lead, world.programmeId, sessionId);
 		expect(await decideRequest(t.db, world.lead, request.bookingId, true)).toEqual({
@@ -220,8 +220,8 @@ describe('bookings that need approval', () => {
 
 describe('the waiting list', () => {
 	it('gives cancelled places to the schools in the order they asked, and emails them', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '4' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '4' });
 		const first = await makeContact(t.db);
 		const holder = booked(await book(t.db, first, sessionId, 4));
 		const [b, c, d] = [await makeContact(t.db), await makeContact(t.db), await makeContact(t.db)];
@@ -241,8 +241,8 @@ describe('the waiting list', () => {
 	});
 
 	it('promotes partly when fewer places are free than the first in the queue wants, and keeps the queue in order', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '5' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '5' });
 		const first = await makeContact(t.db);
 		const holder = booked(await book(t.db, first, sessionId, 3));
 		booked(await book(t.db, await makeContact(t.db), sessionId, 2, minutesIntoWindow(1)));
@@ -256,8 +256,8 @@ describe('the waiting list', () => {
 	});
 
 	it('gives places a school hands back by booking fewer to the queue', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '5' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '5' });
 		const first = await makeContact(t.db);
 		const holder = booked(await book(t.db, first, sessionId, 5));
 		const waiting = booked(await book(t.db, await makeContact(t.db), sessionId, 2, minutesIntoWindow(1)));
@@ -267,8 +267,8 @@ describe('the waiting list', () => {
 	});
 
 	it('gives a larger capacity to the queue as soon as the lead saves it', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '5' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '5' });
 		booked(await book(t.db, await makeContact(t.db), sessionId, 5));
 		const waiting = booked(await book(t.db, await makeContact(t.db), sessionId, 3, minutesIntoWindow(1)));
 		const saved = await updateSessionDetails(t.db, world.lead, world.programmeId, sessionId, sessionValues({ capacity: '7' }), SCHEDULED_AT);
@@ -279,8 +279,8 @@ describe('the waiting list', () => {
 	});
 
 	it('refuses a capacity below the places already confirmed, with a field error', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '5' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '5' });
 		booked(await book(t.db, await makeContact(t.db), sessionId, 4));
 		const saved = await updateSessionDetails(t.db, world.lead, world.programmeId, sessionId, sessionValues({ capacity: '3' }), SCHEDULED_AT);
 		expect(saved).toEqual({
@@ -297,8 +297,8 @@ describe('the waiting list', () => {
 
 describe('getBooking', () => {
 	it("answers another school's contact with a 404 and audits the refusal", async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world);
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world);
 		const owner = await makeContact(t.db);
 		const { bookingId } = booked(await book(t.db, owner, sessionId, 2));
 		expect(await getBooking(t.db, owner, bookingId)).toMatchObject({ id: bookingId, school_id: owner.schoolId });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
 import { useTestDatabase } from '../../support/database';
-import { book, confirmedPlaces, copyTemplateDatabase, makeContact, makeProgramme, makeSession, OPEN } from '../../support/booking-world';
+import { book, confirmedPlaces, copyTemplateDatabase, makeContact, createLedProgramme, scheduleLeadSession, OPEN } from '../../support/booking-world';
 import type { ProcessOutcome } from '../../support/book-concurrently';
 
 // Races need real concurrent connections: PGlite has one, so these run on PostgreSQL only.
@@ -56,11 +56,11 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('bookPlaces under contention
 	const t = useTestDatabase();
 
 	it(`confirms exactly 5 places when ${SCHOOLS} schools ask for 1 each at once, ${ROUNDS} rounds running`, async () => {
-		const world = await makeProgramme(t.root);
+		const world = await createLedProgramme(t.root);
 		const contacts = await Promise.all(Array.from({ length: SCHOOLS }, () => makeContact(t.root)));
 		const rounds = [];
 		for (let round = 0; round < ROUNDS; round++) {
-			const sessionId = await makeSession(t.root, world, { capacity: '5' });
+			const sessionId = await scheduleLeadSession(t.root, world, { capacity: '5' });
 			const results = await Promise.all(contacts.map((contact) => book(t.root, contact, sessionId, 1)));
 			rounds.push({ ...tally(results), stored: await confirmedPlaces(t.root, sessionId) });
 		}
@@ -78,9 +78,9 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('bookPlaces under contention
 	}, 60_000);
 
 	it('holds one school to its cap of 3 when it sends 10 requests of 1 place at once', async () => {
-		const world = await makeProgramme(t.root);
+		const world = await createLedProgramme(t.root);
 		for (let round = 0; round < 10; round++) {
-			const sessionId = await makeSession(t.root, world, { capacity: '30', schoolCap: '3' });
+			const sessionId = await scheduleLeadSession(t.root, world, { capacity: '30', schoolCap: '3' });
 			const contact = await makeContact(t.root);
 			const results = await Promise.all(Array.from({ length: 10 }, () => book(t.root, contact, sessionId, 1)));
 			expect(tally(results)).toEqual({ confirmed: 3, waitlisted: 0, refused: 7 });
@@ -92,8 +92,8 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('bookPlaces under contention
 	}, 30_000);
 
 	it('makes one booking of a form sent 5 times at once (a double-click, a retry)', async () => {
-		const world = await makeProgramme(t.root);
-		const sessionId = await makeSession(t.root, world, { capacity: '30' });
+		const world = await createLedProgramme(t.root);
+		const sessionId = await scheduleLeadSession(t.root, world, { capacity: '30' });
 		const contact = await makeContact(t.root);
 		const idempotencyKey = randomUUID();
 		const results = await Promise.all(Array.from({ length: 5 }, () => book(t.root, contact, sessionId, 2, OPEN, { idempotencyKey })));
@@ -108,8 +108,8 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('bookPlaces under contention
 		const bookers: ReturnType<typeof startBooker>[] = [];
 		try {
 			const db = copy.database.db;
-			const world = await makeProgramme(db);
-			const sessionId = await makeSession(db, world, { capacity: '5' });
+			const world = await createLedProgramme(db);
+			const sessionId = await scheduleLeadSession(db, world, { capacity: '5' });
 			const contacts = await Promise.all(Array.from({ length: 20 }, () => makeContact(db)));
 			for (const group of [contacts.slice(0, 10), contacts.slice(10)]) bookers.push(startBooker(copy.url, sessionId, group.map((c) => c.id)));
 			await Promise.all(bookers.map((b) => b.ready));

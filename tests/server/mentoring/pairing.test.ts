@@ -6,7 +6,7 @@ import {
 	logMeeting,
 	pairMentor
 } from '../../../src/lib/server/mentoring/mentoring.service';
-import { makeProgramme } from '../../support/booking-world';
+import { createLedProgramme } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor, makeSchool } from '../../support/factories';
 import { makeYoungPeople } from '../../support/attendance-world';
@@ -28,7 +28,7 @@ describe('cohorts', () => {
 	});
 
 	it('is a 404 for a programme that is not of the cohort shape', async () => {
-		const world = await makeProgramme(t.db, { shape: 'event' });
+		const world = await createLedProgramme(t.db, { shape: 'event' });
 		await expect(listCohorts(t.db, world.lead, world.programmeId)).rejects.toMatchObject({ status: 404 });
 	});
 });
@@ -130,7 +130,7 @@ describe('who may manage mentoring', () => {
 		const [mentee] = await people(t.db, world, 'Y8');
 		const paired = await pairMentor(t.db, world.lead, world.programmeId, world.cohortId, { mentorId: mentor!, menteeId: mentee! }, NOW);
 		if (!paired.ok) throw new Error('pairing failed');
-		const otherLead = (await makeProgramme(t.db, { shape: 'cohort' })).lead;
+		const otherLead = (await createLedProgramme(t.db, { shape: 'cohort' })).lead;
 		const contact = await makeActor(t.db, { role: 'school' });
 
 		for (const actor of [otherLead, contact]) {

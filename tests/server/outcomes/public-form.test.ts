@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ADDRESS_FAILURE_LIMIT, answerPublicForm, openPublicForm } from '../../../src/lib/server/outcomes/outcomes.public';
 import { closeSessionCode, getSessionEntry, openSessionCode, retireQuestion } from '../../../src/lib/server/outcomes/outcomes.service';
 import { reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
-import { makeProgramme } from '../../support/booking-world';
+import { createLedProgramme } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor } from '../../support/factories';
 import { answerField, answers, makeOutcomesWorld, openCode, SESSION_DATE, SESSION_DAY, type OutcomesWorld } from '../../support/outcomes-world';
@@ -73,7 +73,7 @@ describe('opening a session code', () => {
 
 	it('is a 404, audited, for the lead of another programme and a school contact', async () => {
 		const world = await makeOutcomesWorld(t.db);
-		const otherLead = (await makeProgramme(t.db)).lead;
+		const otherLead = (await createLedProgramme(t.db)).lead;
 		const contact = await makeActor(t.db, { role: 'school', schoolId: world.schoolId });
 		await expect(openSessionCode(t.db, otherLead, world.sessionId, '120', SESSION_DAY)).rejects.toMatchObject({ status: 404 });
 		await expect(openSessionCode(t.db, contact, world.sessionId, '120', SESSION_DAY)).rejects.toMatchObject({ status: 404 });

@@ -5,7 +5,7 @@ import {
 	getSessionEntry
 } from '../../../src/lib/server/outcomes/outcomes.service';
 import { reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
-import { makeProgramme } from '../../support/booking-world';
+import { createLedProgramme } from '../../support/booking-world';
 import { makeYoungPeople } from '../../support/attendance-world';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor, makeSchool } from '../../support/factories';
@@ -158,7 +158,7 @@ describe('typing in a questionnaire with no session', () => {
 describe('who may type in questionnaires', () => {
 	it('is a 404, audited, for the lead of another programme, a school contact and a report viewer', async () => {
 		const world = await makeOutcomesWorld(t.db);
-		const otherLead = (await makeProgramme(t.db)).lead;
+		const otherLead = (await createLedProgramme(t.db)).lead;
 		const contact = await makeActor(t.db, { role: 'school', schoolId: world.schoolId });
 		const viewer = await makeActor(t.db, { role: 'viewer' });
 		const values = answers(world.questionIds, [3, 3], { matchingCode: 'AB12', schoolId: world.schoolId, moment: 'before' });

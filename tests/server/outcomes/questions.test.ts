@@ -7,7 +7,7 @@ import {
 	rewordQuestion
 } from '../../../src/lib/server/outcomes/outcomes.service';
 import { reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
-import { makeProgramme } from '../../support/booking-world';
+import { createLedProgramme } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor } from '../../support/factories';
 import { addQuestions, enterAnonymous, makeOutcomesWorld } from '../../support/outcomes-world';
@@ -25,7 +25,7 @@ const wordings = async (world: { lead: Parameters<typeof getQuestionSet>[1]; pro
 
 describe('a programme’s question set', () => {
 	it('keeps statements in the order they were added, and moves one up or down', async () => {
-		const world = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
 		const [first, second, third] = await addQuestions(t.db, world, ['First statement', 'Second statement', 'Third statement']);
 		expect(await wordings(world)).toEqual(['First statement', 'Second statement', 'Third statement']);
 		await moveQuestion(t.db, world.lead, world.programmeId, third!, 'up');
@@ -47,13 +47,13 @@ describe('a programme’s question set', () => {
 		['4 characters', 'abcd', 'The statement must be 5 characters or more'],
 		['201 characters', 'x'.repeat(201), 'The statement must be 200 characters or fewer']
 	])('refuses a statement of %s and saves nothing', async (_, wording, message) => {
-		const world = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
 		expect(await addQuestion(t.db, world.lead, world.programmeId, { wording })).toEqual({ ok: false, code: 'invalid', errors: { wording: message } });
 		expect(await wordings(world)).toEqual([]);
 	});
 
 	it('takes at most 12 statements in use', async () => {
-		const world = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
 		const ids = await addQuestions(t.db, world, Array.from({ length: 12 }, (_, i) => `Statement number ${i + 1}`));
 		const refused = await addQuestion(t.db, world.lead, world.programmeId, { wording: 'One too many' });
 		expect(refused).toEqual({
@@ -68,7 +68,7 @@ describe('a programme’s question set', () => {
 	});
 
 	it('corrects the wording in place while nobody has answered', async () => {
-		const world = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
 		const [id] = await addQuestions(t.db, world, ['I know who to tel']);
 		const result = await rewordQuestion(t.db, world.lead, world.programmeId, id!, { wording: 'I know who to tell' });
 		expect(result).toEqual({ ok: true, id, replaced: false });
@@ -105,7 +105,7 @@ describe('a programme’s question set', () => {
 
 	it('asks for the report figures to be rebuilt after each change to the set, and not when nothing changes', async () => {
 		// The reports show outcomes by statement: its wording, its place and whether it is retired.
-		const world = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
 		vi.mocked(reportFiguresChanged).mockClear();
 		const [first, second] = await addQuestions(t.db, world, ['First statement', 'Second statement']);
 		expect(reportFiguresChanged).toHaveBeenCalledTimes(2);
@@ -119,7 +119,7 @@ describe('a programme’s question set', () => {
 	});
 
 	it('lets an admin manage any programme’s questions', async () => {
-		const world = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
 		expect((await addQuestion(t.db, world.admin, world.programmeId, { wording: 'An admin’s statement' })).ok).toBe(true);
 		expect(await wordings(world)).toEqual(['An admin’s statement']);
 	});
@@ -127,9 +127,9 @@ describe('a programme’s question set', () => {
 
 describe('who may manage questions', () => {
 	it('is a 404, audited, for the lead of another programme', async () => {
-		const world = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
 		const [id] = await addQuestions(t.db, world, ['A statement of ours']);
-		const other = await makeProgramme(t.db);
+		const other = await createLedProgramme(t.db);
 		await expect(getQuestionSet(t.db, other.lead, world.programmeId)).rejects.toMatchObject({ status: 404 });
 		await expect(addQuestion(t.db, other.lead, world.programmeId, { wording: 'Sneaked in' })).rejects.toMatchObject({ status: 404 });
 		await expect(rewordQuestion(t.db, other.lead, world.programmeId, id!, { wording: 'Changed by them' })).rejects.toMatchObject({ status: 404 });
@@ -141,7 +141,7 @@ describe('who may manage questions', () => {
 	});
 
 	it('is a 404 for a school contact and a report viewer', async () => {
-		const world = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
 		const [id] = await addQuestions(t.db, world, ['A statement of ours']);
 		for (const role of ['school', 'viewer'] as const) {
 			const actor = await makeActor(t.db, { role });
@@ -153,8 +153,8 @@ describe('who may manage questions', () => {
 	});
 
 	it('is a 404 for a question of another programme, even to its own lead', async () => {
-		const world = await makeProgramme(t.db);
-		const other = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
+		const other = await createLedProgramme(t.db);
 		const [theirs] = await addQuestions(t.db, other, ['Their statement']);
 		await expect(retireQuestion(t.db, world.lead, world.programmeId, theirs!)).rejects.toMatchObject({ status: 404 });
 		expect((await auditEvents(t.db, 'access.refused'))[0]).toMatchObject({ entity_type: 'outcome_question', entity_id: theirs });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeSummaries, totalByProgramme } from '../../../src/lib/server/outcomes/outcomes.summary';
-import { makeSession } from '../../support/booking-world';
+import { scheduleLeadSession } from '../../support/booking-world';
 import { makeYoungPeople } from '../../support/attendance-world';
 import { useTestDatabase } from '../../support/database';
 import { makeBooking } from '../../support/factories';
@@ -114,7 +114,7 @@ describe('outcomeSummaries on a hand-worked example', () => {
 describe('matching before and after', () => {
 	it('matches a code only within its own session', async () => {
 		const world = await makeOutcomesWorld(t.db);
-		const later = await makeSession(t.db, world, { date: '2030-03-27' });
+		const later = await scheduleLeadSession(t.db, world, { date: '2030-03-27' });
 		await makeBooking(t.db, { session_id: later, school_id: world.schoolId, places: 1, created_by: world.lead.id });
 		await enterAnonymous(t.db, world, 'AB12', 'before', [2, 2]);
 		await enterAnonymous(t.db, { ...world, sessionId: later }, 'ab12', 'after', [5, 5]);

@@ -6,8 +6,8 @@ import { useTestDatabase } from '../../support/database';
 import {
 	book,
 	makeContact,
-	makeProgramme,
-	makeSession,
+	createLedProgramme,
+	scheduleLeadSession,
 	minutesIntoWindow,
 	outboxSubjects,
 	SCHEDULED_AT,
@@ -77,7 +77,7 @@ describe('validateSession', () => {
 
 describe('scheduleSessions', () => {
 	it('schedules a weekly series at the same UK time either side of the October clock change', async () => {
-		const world = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
 		// Tuesdays from 19 October 2027; the clocks go back on Sunday 31 October.
 		const values = sessionValues({
 			date: '2027-10-19',
@@ -113,7 +113,7 @@ describe('scheduleSessions', () => {
 	});
 
 	it('answers a lead who does not lead the programme with a 404 and schedules nothing', async () => {
-		const world = await makeProgramme(t.db);
+		const world = await createLedProgramme(t.db);
 		const otherLead = await makeActor(t.db, { role: 'lead' });
 		await expect(scheduleSessions(t.db, otherLead, world.programmeId, sessionValues(), SCHEDULED_AT)).rejects.toMatchObject({ status: 404 });
 		const sessions = await t.db.selectFrom('programme_session').select('id').where('programme_id', '=', world.programmeId).execute();
@@ -125,8 +125,8 @@ describe('scheduleSessions', () => {
 
 describe('cancelSession', () => {
 	it('keeps the bookings as they were and emails every school that booked', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world, { capacity: '5' });
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '5' });
 		const [first, second] = [await makeContact(t.db), await makeContact(t.db)];
 		const held = await book(t.db, first, sessionId, 5);
 		const waiting = await book(t.db, second, sessionId, 2, minutesIntoWindow(1));
@@ -151,8 +151,8 @@ describe('cancelSession', () => {
 
 describe('completeSession', () => {
 	it('refuses a session that has not started, and completes it once it has', async () => {
-		const world = await makeProgramme(t.db);
-		const sessionId = await makeSession(t.db, world);
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world);
 		const early = await completeSession(t.db, world.lead, world.programmeId, sessionId, SCHEDULED_AT);
 		expect(early).toEqual({ ok: false, code: 'refused', reason: 'not_started', message: expect.stringMatching(/once it has started/) });
 		const later = await completeSession(t.db, world.lead, world.programmeId, sessionId, new Date('2030-03-20T10:00:00Z'));
@@ -164,9 +164,9 @@ describe('completeSession', () => {
 
 describe('updateSessionDetails', () => {
 	it("answers a session id of another programme with a 404 and changes nothing", async () => {
-		const mine = await makeProgramme(t.db);
-		const theirs = await makeProgramme(t.db);
-		const theirSession = await makeSession(t.db, theirs);
+		const mine = await createLedProgramme(t.db);
+		const theirs = await createLedProgramme(t.db);
+		const theirSession = await scheduleLeadSession(t.db, theirs);
 		// The address names the lead's own programme; the session belongs to another.
 		await expect(
 			updateSessionDetails(t.db, mine.lead, mine.programmeId, theirSession, sessionValues({ venue: 'Moved' }), SCHEDULED_AT)

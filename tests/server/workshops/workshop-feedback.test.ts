@@ -4,7 +4,7 @@ import { workshopFeedbackTotals } from '../../../src/lib/server/workshops/worksh
 import { distributionOf, summarise } from '../../../src/lib/server/workshops/workshop-feedback.rules';
 import type { FeedbackValues } from '../../../src/lib/server/workshops/workshop-feedback.schema';
 import { getWorkshopFeedback, saveWorkshopFeedback } from '../../../src/lib/server/workshops/workshop-feedback.service';
-import { makeContact, makeProgramme, makeSession } from '../../support/booking-world';
+import { makeContact, createLedProgramme, scheduleLeadSession } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { BEFORE_START, makeHeadcountSession, makeNamedSession, STARTED } from '../../support/attendance-world';
 import { auditEvents } from '../../support/factories';
@@ -141,7 +141,7 @@ describe('saving a workshop’s answers', () => {
 	it('is a 404, audited, for a school contact, another programme’s lead and a session that is not a workshop', async () => {
 		const world = await makeHeadcountSession(t.db);
 		const contact = await makeContact(t.db);
-		const otherLead = (await makeProgramme(t.db)).lead;
+		const otherLead = (await createLedProgramme(t.db)).lead;
 		const named = await makeNamedSession(t.db);
 
 		await expect(getWorkshopFeedback(t.db, contact, world.sessionId)).rejects.toMatchObject({ status: 404 });
@@ -160,12 +160,12 @@ describe('workshopFeedbackTotals', () => {
 		const world = await makeHeadcountSession(t.db);
 		await saveHeadcounts(t.db, world.lead, world.sessionId, [{ schoolId: world.schoolId, yearGroup: 'parents', count: 6 }, { schoolId: world.otherSchoolId, yearGroup: 'parents', count: 2 }], STARTED);
 		await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['3', '3', '1', '0', '0'], ['0', '0', '1', '3', '4']), STARTED);
-		const later = await makeSession(t.db, world, { date: '2030-04-10', yearGroups: ['Y8', 'parents'] });
-		const cancelled = await makeSession(t.db, world, { date: '2030-04-17', yearGroups: ['Y8', 'parents'] });
+		const later = await scheduleLeadSession(t.db, world, { date: '2030-04-10', yearGroups: ['Y8', 'parents'] });
+		const cancelled = await scheduleLeadSession(t.db, world, { date: '2030-04-17', yearGroups: ['Y8', 'parents'] });
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', cancelled).execute();
-		await makeSession(t.db, world, { date: '2030-09-10', bookingOpens: '2030-08-01', bookingCloses: '2030-09-01', yearGroups: ['Y8', 'parents'] });
-		const otherWorkshops = await makeProgramme(t.db, { shape: 'workshop', registerKind: 'headcount', yearGroups: ['parents'] });
-		const other = await makeSession(t.db, otherWorkshops, { yearGroups: ['parents'] });
+		await scheduleLeadSession(t.db, world, { date: '2030-09-10', bookingOpens: '2030-08-01', bookingCloses: '2030-09-01', yearGroups: ['Y8', 'parents'] });
+		const otherWorkshops = await createLedProgramme(t.db, { shape: 'workshop', registerKind: 'headcount', yearGroups: ['parents'] });
+		const other = await scheduleLeadSession(t.db, otherWorkshops, { yearGroups: ['parents'] });
 		const notAWorkshop = await makeNamedSession(t.db);
 
 		const period = { from: new Date('2030-03-01T00:00:00Z'), to: new Date('2030-09-01T00:00:00Z') };
