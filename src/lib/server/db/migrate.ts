@@ -1,7 +1,7 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../../../migrations';
 
-function migrator(db: Kysely<any>): Migrator {
+function migrator<DB>(db: Kysely<DB>): Migrator {
 	return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
 
@@ -10,10 +10,10 @@ function unwrap(result: MigrationResultSet): string[] {
 	return (result.results ?? []).map((r) => `${r.direction === 'Up' ? 'applied' : 'reverted'} ${r.migrationName}`);
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
 	return unwrap(await migrator(db).migrateToLatest());
 }
 
-export async function migrateDown(db: Kysely<any>): Promise<string[]> {
+export async function migrateDown<DB>(db: Kysely<DB>): Promise<string[]> {
 	return unwrap(await migrator(db).migrateDown());
 }

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { InsertObject, Transaction } from 'kysely';
 import type { AttendanceStatus, AwardChallenge, AwardLevelCode, DB, MentoringTopic, YearGroup } from '../db/schema';
 import { receptionYearFor, type PupilYearGroup } from '../young-people/young-people.schema';
 import { addDays, fromLondon } from '../time';
@@ -90,10 +90,9 @@ interface Ids {
 
 type Trx = Transaction<DB>;
 
-async function insertInChunks<T extends keyof DB & string>(trx: Trx, table: T, rows: readonly object[]): Promise<void> {
+async function insertInChunks<T extends keyof DB & string>(trx: Trx, table: T, rows: readonly InsertObject<DB, T>[]): Promise<void> {
 	for (let i = 0; i < rows.length; i += 1000) {
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
-		await trx.insertInto(table).values(rows.slice(i, i + 1000) as any).execute();
+		await trx.insertInto(table).values(rows.slice(i, i + 1000)).execute();
 	}
 }
 
