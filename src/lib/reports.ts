@@ -86,7 +86,15 @@ export function withParams(url: URL, changes: Record<string, string | null>): st
 	return query ? `${url.pathname}?${query}` : url.pathname;
 }
 
-const localDateTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+const localDateTime = new Intl.DateTimeFormat('en-GB', {
+	weekday: 'short',
+	day: 'numeric',
+	month: 'short',
+	year: 'numeric',
+	hour: '2-digit',
+	minute: '2-digit',
+	timeZone: 'UTC'
+});
 
 /** "Tue 20 Nov 2018, 09:30" for a UK wall-clock time given as 2018-11-20T09:30 (already in UK time). */
 export function formatLocalDateTime(local: string): string {

@@ -33,7 +33,13 @@ export function navigationFor(role: Role): { href: string; label: string }[] {
 				{ href: '/reports', label: 'Reports' }
 			];
 		case 'school':
-			return [dashboard, { href: '/sessions', label: 'Book a session' }, { href: '/bookings', label: "My school's bookings" }, { href: '/young-people', label: 'Young people' }, { href: '/reports', label: "Our school's report" }];
+			return [
+				dashboard,
+				{ href: '/sessions', label: 'Book a session' },
+				{ href: '/bookings', label: "My school's bookings" },
+				{ href: '/young-people', label: 'Young people' },
+				{ href: '/reports', label: "Our school's report" }
+			];
 		case 'viewer':
 			return [dashboard, { href: '/reports', label: 'Reports' }];
 	}

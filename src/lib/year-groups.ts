@@ -40,11 +40,7 @@ export function describeYearGroups(groups: readonly YearGroup[]): string {
 	if (years.length === 1) parts.push(yearGroupLabels[years[0]!]);
 	else if (years.length > 1) {
 		const contiguous = years.every((g, i) => i === 0 || order.indexOf(g) === order.indexOf(years[i - 1]!) + 1);
-		parts.push(
-			contiguous
-				? `${yearGroupLabels[years[0]!]} to ${yearGroupLabels[years.at(-1)!]}`
-				: years.map((g) => yearGroupLabels[g]).join(', ')
-		);
+		parts.push(contiguous ? `${yearGroupLabels[years[0]!]} to ${yearGroupLabels[years.at(-1)!]}` : years.map((g) => yearGroupLabels[g]).join(', '));
 	}
 	if (sorted.includes('parents')) parts.push(parts.length ? 'parents and carers' : 'Parents and carers');
 	return parts.join(', ');

@@ -71,14 +71,23 @@ test('a lead logs a day for a participant, is refused a sign-off that the rules 
 	const cardId = (await inProgress.getAttribute('id'))!;
 	const name = await cardTitle(inProgress);
 	const card = page.locator(`[id="${cardId}"]`);
-	const daysBefore = await card.locator('dd').filter({ hasText: /\d{4}:/ }).getByRole('listitem').count();
+	const daysBefore = await card
+		.locator('dd')
+		.filter({ hasText: /\d{4}:/ })
+		.getByRole('listitem')
+		.count();
 	await card.getByLabel('Date', { exact: true }).fill('2019-07-13');
 	await card.getByLabel('Conserve', { exact: true }).check();
 	await card.getByLabel('Share', { exact: true }).check();
 	await card.getByRole('button', { name: `Log day for ${name}` }).click();
 	await expect(page.getByText('Day logged.')).toBeVisible();
 	await expect(card.getByRole('listitem').filter({ hasText: '13 July 2019: Conserve, Share' })).toHaveCount(1);
-	await expect(card.locator('dd').filter({ hasText: /\d{4}:/ }).getByRole('listitem')).toHaveCount(daysBefore + 1);
+	await expect(
+		card
+			.locator('dd')
+			.filter({ hasText: /\d{4}:/ })
+			.getByRole('listitem')
+	).toHaveCount(daysBefore + 1);
 	await expectAccessible(page);
 
 	// Still too few days: sign-off is refused with the rule's own words, and nothing is signed off.

@@ -3,7 +3,10 @@ import { expectAccessible, signIn, visit } from './helpers';
 
 // Young people are added through the school contact's own pages first, with names of this
 // run's own, so the spec never depends on what other specs left in the demo data.
-const suffix = () => Date.now().toString(36).replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!);
+const suffix = () =>
+	Date.now()
+		.toString(36)
+		.replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!);
 
 async function signedIn(browser: Browser, email: string): Promise<Page> {
 	const page = await (await browser.newContext()).newPage();

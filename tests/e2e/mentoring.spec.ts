@@ -84,7 +84,10 @@ test('a school adds a sixth-former and a Year 8, then the lead pairs them and lo
 	await page.getByLabel('Mentee', { exact: true }).selectOption({ label: `${mentee.last}, ${mentee.first} (Year 8, Astor College)` });
 	await page.getByRole('button', { name: 'Pair', exact: true }).click();
 	await expect(page.getByText('Mentor and mentee paired.')).toBeVisible();
-	const pairRow = page.getByRole('table', { name: 'Pairs' }).getByRole('row').filter({ hasText: `${mentee.first} ${mentee.last}` });
+	const pairRow = page
+		.getByRole('table', { name: 'Pairs' })
+		.getByRole('row')
+		.filter({ hasText: `${mentee.first} ${mentee.last}` });
 	await expect(pairRow.getByRole('cell')).toHaveText([`${mentor.first} ${mentor.last}`, `${mentee.first} ${mentee.last}`, '0', '0', 'Not yet']);
 	// A new pair counts from the day it was made, so it is not yet among those not met for 4 weeks.
 	await expect(page.getByRole('listitem').filter({ hasText: `${mentee.first} ${mentee.last}, mentored by` })).toHaveCount(0);

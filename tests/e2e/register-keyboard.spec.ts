@@ -27,7 +27,9 @@ async function focusStyles(page: Page): Promise<string> {
 		const el = document.activeElement as HTMLElement;
 		const styles = [getComputedStyle(el)];
 		if (el instanceof HTMLInputElement && el.labels?.[0]) styles.push(getComputedStyle(el.labels[0], '::before'));
-		return styles.map((s) => `outline: ${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}; shadow: ${s.boxShadow}; background: ${s.backgroundColor}`).join(' | ');
+		return styles
+			.map((s) => `outline: ${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}; shadow: ${s.boxShadow}; background: ${s.backgroundColor}`)
+			.join(' | ');
 	});
 }
 

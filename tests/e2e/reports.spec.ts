@@ -142,7 +142,12 @@ test('a report viewer filters and sorts the by-school report by keyboard, with h
 	await expect(page.getByRole('columnheader', { name: /^Attended/ })).toHaveAttribute('aria-sort', 'ascending');
 	const ascending = await table.locator('tbody td[data-measure="attended"]').allInnerTexts();
 	expect(ascending.slice(-2)).toEqual(['c', 'c']);
-	expect(ascending.slice(0, -2)).toEqual(descending.slice(0, firstHidden).reverse().sort((a, b) => Number(a) - Number(b)));
+	expect(ascending.slice(0, -2)).toEqual(
+		descending
+			.slice(0, firstHidden)
+			.reverse()
+			.sort((a, b) => Number(a) - Number(b))
+	);
 
 	await table.getByRole('link', { name: 'Astor College' }).click();
 	await expect(page.getByRole('heading', { name: 'Astor College', level: 1 })).toBeVisible();
@@ -198,7 +203,11 @@ test('the trend by quarter shows 2018-19 quarter by quarter, with a line chart t
 	expect(rows.map((r) => r[0])).toEqual(quarters.map((q) => q.trim()));
 	expect(rows[0]![0]).toBe('Jul to Sept 2018');
 	for (const [name, reached, attended, booked] of rows) {
-		expect([reached, attended, booked]).toEqual([await cell(table, name!, 'youngPeopleReached'), await cell(table, name!, 'attended'), await cell(table, name!, 'placesBooked')]);
+		expect([reached, attended, booked]).toEqual([
+			await cell(table, name!, 'youngPeopleReached'),
+			await cell(table, name!, 'attended'),
+			await cell(table, name!, 'placesBooked')
+		]);
 	}
 	await expectAccessible(page);
 	expect(problems).toEqual([]);

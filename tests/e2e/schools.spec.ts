@@ -9,9 +9,9 @@ test.beforeEach(async ({ page }) => {
 
 test('an import with one bad row saves nothing and names the row and column', async ({ page }) => {
 	await visit(page, '/schools/import');
-	await page.getByLabel('Upload a CSV file').setInputFiles(
-		csv(['name,urn,phase,town', 'Kingsdown Test Primary,123450,primary,Deal', 'Eastry Test Primary,,nursery,Rural'])
-	);
+	await page
+		.getByLabel('Upload a CSV file')
+		.setInputFiles(csv(['name,urn,phase,town', 'Kingsdown Test Primary,123450,primary,Deal', 'Eastry Test Primary,,nursery,Rural']));
 	await page.getByRole('button', { name: 'Check the file' }).click();
 	await expect(page).toHaveTitle(/^Error: /);
 	await expect(page.locator('.govuk-error-summary')).toBeFocused();
@@ -28,9 +28,16 @@ test('an import with one bad row saves nothing and names the row and column', as
 
 test('a good import is previewed, then saved', async ({ page }) => {
 	await page.goto('/schools/import');
-	await page.getByLabel('Upload a CSV file').setInputFiles(
-		csv(['\uFEFFname;urn;phase;town', '"Ripple Test School";;primary;Rural', "St Margaret's-at-Cliffe Test Primary;;primary;Rural", 'Astor College;;secondary;Dover'])
-	);
+	await page
+		.getByLabel('Upload a CSV file')
+		.setInputFiles(
+			csv([
+				'\uFEFFname;urn;phase;town',
+				'"Ripple Test School";;primary;Rural',
+				"St Margaret's-at-Cliffe Test Primary;;primary;Rural",
+				'Astor College;;secondary;Dover'
+			])
+		);
 	await page.getByRole('button', { name: 'Check the file' }).click();
 	await expect(page.getByRole('heading', { name: 'Check the import' })).toBeVisible();
 	await expect(page.getByText('2 to add, 0 to update and 1 unchanged')).toBeVisible();

@@ -20,11 +20,7 @@ if (!url || !sessionId || !nowText || userIds.length === 0) {
 
 const database = await openDatabase({ kind: 'postgres', url, poolSize: userIds.length });
 try {
-	const users = await database.db
-		.selectFrom('app_user')
-		.select(['id', 'email', 'name', 'role', 'school_id'])
-		.where('id', 'in', userIds)
-		.execute();
+	const users = await database.db.selectFrom('app_user').select(['id', 'email', 'name', 'role', 'school_id']).where('id', 'in', userIds).execute();
 	const actors: Actor[] = users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, schoolId: u.school_id, address: '192.0.2.9' }));
 	// Open the pool's connections before the start signal, so connecting does not stagger the requests.
 	await Promise.all(actors.map(() => sql`select 1`.execute(database.db)));
@@ -39,7 +35,16 @@ try {
 				database.db,
 				actor,
 				sessionId,
-				{ schoolId: '', yearGroup: 'Y7', places: '1', contactName: 'Sam Okafor', contactPhone: '01304 872000', classNames: '', accessNeeds: '', idempotencyKey: randomUUID() },
+				{
+					schoolId: '',
+					yearGroup: 'Y7',
+					places: '1',
+					contactName: 'Sam Okafor',
+					contactPhone: '01304 872000',
+					classNames: '',
+					accessNeeds: '',
+					idempotencyKey: randomUUID()
+				},
 				now
 			).catch((error: unknown): ProcessOutcome => ({ ok: false, crashed: String(error) }))
 		)

@@ -1,16 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import type { Actor } from '../../src/lib/server/auth/session';
-import type {
-	BookingTable,
-	DB,
-	ProgrammeSessionTable,
-	ProgrammeTable,
-	Role,
-	SchoolPhase,
-	SchoolTown,
-	UserStatus
-} from '../../src/lib/server/db/schema';
+import type { BookingTable, DB, ProgrammeSessionTable, ProgrammeTable, Role, SchoolPhase, SchoolTown, UserStatus } from '../../src/lib/server/db/schema';
 
 export const PASSWORD = 'correct horse battery staple';
 let passwordHash: Promise<string> | undefined;

@@ -31,7 +31,10 @@ export async function addQuestions(db: Kysely<DB>, world: ProgrammeWorld, wordin
 
 export async function makeOutcomesWorld(db: Kysely<DB>, capacity = '30'): Promise<OutcomesWorld> {
 	const world = await createLedProgramme(db);
-	const questionIds = (await addQuestions(db, world, ["I know who to tell if I'm worried about a friend online", 'I know what county lines means'])) as [string, string];
+	const questionIds = (await addQuestions(db, world, ["I know who to tell if I'm worried about a friend online", 'I know what county lines means'])) as [
+		string,
+		string
+	];
 	const sessionId = await scheduleLeadSession(db, world, { capacity });
 	const school = await makeSchool(db, { name: `Aycliffe Academy ${Math.random().toString(36).slice(2, 8)}` });
 	const other = await makeSchool(db, { name: `Whitfield School ${Math.random().toString(36).slice(2, 8)}` });
@@ -51,8 +54,21 @@ export function answers(questionIds: readonly string[], scores: readonly (number
 }
 
 /** Types in an anonymous paper questionnaire at the world's session, or throws. */
-export async function enterAnonymous(db: Kysely<DB>, world: OutcomesWorld, code: string, moment: 'before' | 'after', scores: (number | null)[], schoolId = world.schoolId) {
-	const result = await enterSessionQuestionnaire(db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, scores, { matchingCode: code, moment, schoolId }));
+export async function enterAnonymous(
+	db: Kysely<DB>,
+	world: OutcomesWorld,
+	code: string,
+	moment: 'before' | 'after',
+	scores: (number | null)[],
+	schoolId = world.schoolId
+) {
+	const result = await enterSessionQuestionnaire(
+		db,
+		world.lead,
+		world.sessionId,
+		'anonymous',
+		answers(world.questionIds, scores, { matchingCode: code, moment, schoolId })
+	);
 	if (!result.ok) throw new Error(`enterSessionQuestionnaire refused: ${JSON.stringify(result)}`);
 	return result.id;
 }
@@ -67,7 +83,13 @@ export async function enterUndated(
 	answeredOn: string,
 	scores: (number | null)[]
 ) {
-	const values = answers(world.questionIds, scores, { matchingCode: who.code ?? '', youngPersonId: who.youngPersonId ?? '', schoolId: world.schoolId, moment, answeredOn });
+	const values = answers(world.questionIds, scores, {
+		matchingCode: who.code ?? '',
+		youngPersonId: who.youngPersonId ?? '',
+		schoolId: world.schoolId,
+		moment,
+		answeredOn
+	});
 	const result = await enterProgrammeQuestionnaire(db, world.lead, world.programmeId, kind, values, new Date('2031-12-31T12:00:00Z'));
 	if (!result.ok) throw new Error(`enterProgrammeQuestionnaire refused: ${JSON.stringify(result)}`);
 	return result.id;

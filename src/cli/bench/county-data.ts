@@ -47,7 +47,9 @@ async function generate(db: Kysely<DB>, leadId: string): Promise<CountyFigures> 
 			(array['Dover', 'Deal', 'Sandwich', 'Rural'])[1 + g % 4]
 		from generate_series(1, ${schools}::int) g
 	`.execute(db);
-	await sql`create temporary table bench_school as select id, (row_number() over (order by name) - 1)::int as n, phase from school where name like 'County School %'`.execute(db);
+	await sql`create temporary table bench_school as select id, (row_number() over (order by name) - 1)::int as n, phase from school where name like 'County School %'`.execute(
+		db
+	);
 
 	// Young people spread evenly over the schools, in year groups that keep them in school for
 	// the five years (Reception years from 2008 to 2020).
@@ -178,7 +180,15 @@ async function generate(db: Kysely<DB>, leadId: string): Promise<CountyFigures> 
 	await sql`select rebuild_report_rollups()`.execute(db);
 	await sql`analyze`.execute(db);
 
-	const count = async (table: keyof DB) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+	const count = async (table: keyof DB) =>
+		Number(
+			(
+				await db
+					.selectFrom(table)
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.executeTakeFirstOrThrow()
+			).n
+		);
 	return {
 		schools: await count('school'),
 		youngPeople: await count('young_person'),

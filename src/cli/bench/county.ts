@@ -118,8 +118,22 @@ export async function benchCounty(url: string): Promise<Row[]> {
 		const db = database.db;
 		// Signed in by sessions made here: the password is random and thrown away.
 		const passwordHash = await hashPassword(crypto.randomUUID());
-		const admin = await insertUser(db, { email: 'bench-county-admin@example.org', name: 'Bench county admin', role: 'admin', schoolId: null, status: 'active', passwordHash });
-		const viewer = await insertUser(db, { email: 'bench-county-viewer@example.org', name: 'Bench county viewer', role: 'viewer', schoolId: null, status: 'active', passwordHash });
+		const admin = await insertUser(db, {
+			email: 'bench-county-admin@example.org',
+			name: 'Bench county admin',
+			role: 'admin',
+			schoolId: null,
+			status: 'active',
+			passwordHash
+		});
+		const viewer = await insertUser(db, {
+			email: 'bench-county-viewer@example.org',
+			name: 'Bench county viewer',
+			role: 'viewer',
+			schoolId: null,
+			status: 'active',
+			passwordHash
+		});
 		const data = await generateCountyData(db, admin.id);
 		rows.push({
 			name: 'County data set',

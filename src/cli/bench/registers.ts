@@ -129,7 +129,11 @@ export async function benchRegisterSave(url?: string): Promise<{ name: string; f
 				resave.push(b);
 			}
 		}
-		const stored = await db.selectFrom('attendance_mark').select(db.fn.countAll<number>().as('n')).where('session_id', '=', sessionId).executeTakeFirstOrThrow();
+		const stored = await db
+			.selectFrom('attendance_mark')
+			.select(db.fn.countAll<number>().as('n'))
+			.where('session_id', '=', sessionId)
+			.executeTakeFirstOrThrow();
 		if (Number(stored.n) !== PUPILS) throw new Error(`Expected ${PUPILS} marks, found ${stored.n}`);
 
 		const at = (times: number[], q: number) => {

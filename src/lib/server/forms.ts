@@ -1,4 +1,3 @@
-
 /** A form field as trimmed text ('' when absent or a file). */
 export function field(form: FormData, name: string): string {
 	const value = form.get(name);
@@ -24,4 +23,3 @@ export function oneOf<T extends string>(options: readonly T[], value: string): v
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-

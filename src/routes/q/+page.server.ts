@@ -27,7 +27,13 @@ export const actions: Actions = {
 		const typed = sessionCodeFromForm(await request.formData());
 		const result = await openPublicForm(getDb(), typed, getClientAddress());
 		if (!result.ok) return codeRefused(result, typed);
-		return { step: 'answer' as const, code: result.code, form: result.form, values: emptyQuestionnaire(result.form.questions.map((q) => q.id)), errors: undefined };
+		return {
+			step: 'answer' as const,
+			code: result.code,
+			form: result.form,
+			values: emptyQuestionnaire(result.form.questions.map((q) => q.id)),
+			errors: undefined
+		};
 	},
 	answer: async ({ request, getClientAddress }) => {
 		const data = await request.formData();

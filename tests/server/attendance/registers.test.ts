@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-	getHeadcounts,
-	getRegister,
-	markEveryonePresent,
-	saveHeadcounts,
-	saveMarks
-} from '../../../src/lib/server/attendance/attendance.service';
+import { getHeadcounts, getRegister, markEveryonePresent, saveHeadcounts, saveMarks } from '../../../src/lib/server/attendance/attendance.service';
 import { makeContact, createLedProgramme, scheduleLeadSession } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
-import {
-	BEFORE_START,
-	makeHeadcountSession,
-	makeNamedSession,
-	makeYoungPeople,
-	STARTED,
-	storedMarks
-} from '../../support/attendance-world';
+import { BEFORE_START, makeHeadcountSession, makeNamedSession, makeYoungPeople, STARTED, storedMarks } from '../../support/attendance-world';
 import { auditEvents, makeActor, makeBooking, makeSchool } from '../../support/factories';
 
 const t = useTestDatabase();
@@ -44,7 +31,14 @@ describe('the named register', () => {
 				{ programme_id: world.programmeId, young_person_id: enrolled!.id, role: 'participant', stage: 'active', started_on: '2029-09-01' },
 				{ programme_id: world.programmeId, young_person_id: withdrawn!.id, role: 'participant', stage: 'withdrawn', started_on: '2029-09-01' },
 				{ programme_id: world.programmeId, young_person_id: later!.id, role: 'participant', stage: 'active', started_on: '2030-03-21' },
-				{ programme_id: world.programmeId, young_person_id: finished!.id, role: 'participant', stage: 'completed', started_on: '2029-09-01', ended_on: '2030-03-19' }
+				{
+					programme_id: world.programmeId,
+					young_person_id: finished!.id,
+					role: 'participant',
+					stage: 'completed',
+					started_on: '2029-09-01',
+					ended_on: '2030-03-19'
+				}
 			])
 			.execute();
 
@@ -60,7 +54,13 @@ describe('the named register', () => {
 	it('works out year groups from the session’s academic year, which starts on 1 September in UK time', async () => {
 		const world = await createLedProgramme(t.db, { registerKind: 'named' });
 		// 1 September 2030, 00:30 in London, is still 31 August in UTC: already the 2030-31 year.
-		const sessionId = await scheduleLeadSession(t.db, world, { date: '2030-09-01', startTime: '00:30', endTime: '02:00', bookingOpens: '2030-08-01', bookingCloses: '2030-08-30' });
+		const sessionId = await scheduleLeadSession(t.db, world, {
+			date: '2030-09-01',
+			startTime: '00:30',
+			endTime: '02:00',
+			bookingOpens: '2030-08-01',
+			bookingCloses: '2030-08-30'
+		});
 		const school = await makeSchool(t.db);
 		await makeBooking(t.db, { session_id: sessionId, school_id: school.id, year_group: 'Y8' });
 		// Year 7 in 2029-30, so Year 8 in 2030-31.
@@ -108,7 +108,12 @@ describe('saving marks', () => {
 
 		expect(second).toEqual({ ok: true, saved: 802, changed: 15 });
 		const changed = await auditEvents(t.db, 'attendance.changed');
-		expect(changed.map((e) => e.entity_id).sort()).toEqual(people.slice(0, 15).map((p) => p.id).sort());
+		expect(changed.map((e) => e.entity_id).sort()).toEqual(
+			people
+				.slice(0, 15)
+				.map((p) => p.id)
+				.sort()
+		);
 		expect(changed[0]).toMatchObject({ actor_id: world.lead.id, entity_type: 'young_person', detail: { sessionId: world.sessionId, from: 'present' } });
 		const stored = new Map((await storedMarks(t.db, world.sessionId)).map((m) => [m.young_person_id, m.status]));
 		expect(stored.get(people[0]!.id)).toBe('late');
@@ -145,8 +150,16 @@ describe('saving marks', () => {
 		const [stranger] = await makeYoungPeople(t.db, world.schoolId, 'Y9', 1);
 		const present = { youngPersonId: pupil!.id, status: 'present' };
 
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: pupil!.id, status: 'asleep' }], STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'unknown_status' });
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: stranger!.id, status: 'present' }], STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'not_on_register' });
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: pupil!.id, status: 'asleep' }], STARTED)).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'unknown_status'
+		});
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: stranger!.id, status: 'present' }], STARTED)).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'not_on_register'
+		});
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
 		expect(await saveMarks(t.db, world.lead, world.sessionId, [present], STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'cancelled' });
 		expect(await storedMarks(t.db, world.sessionId)).toEqual([]);
@@ -155,7 +168,11 @@ describe('saving marks', () => {
 	it('refuses named marks at a headcount session', async () => {
 		const world = await makeHeadcountSession(t.db);
 		const [pupil] = await makeYoungPeople(t.db, world.schoolId, 'Y8', 1);
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present' }], STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'wrong_register_kind' });
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present' }], STARTED)).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'wrong_register_kind'
+		});
 	});
 });
 
@@ -191,11 +208,23 @@ describe('headcounts', () => {
 		const stranger = await makeSchool(t.db);
 		const count = (n: number, schoolId = world.schoolId) => [{ schoolId, yearGroup: 'parents', count: n }];
 
-		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(10_001), STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'invalid_count' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(10_001), STARTED)).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'invalid_count'
+		});
 		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(2.5), STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'invalid_count' });
 		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(-1), STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'invalid_count' });
-		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(3), BEFORE_START)).toMatchObject({ ok: false, code: 'refused', reason: 'not_started' });
-		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(3, stranger.id), STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'not_on_register' });
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(3), BEFORE_START)).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'not_started'
+		});
+		expect(await saveHeadcounts(t.db, world.lead, world.sessionId, count(3, stranger.id), STARTED)).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'not_on_register'
+		});
 		expect(await t.db.selectFrom('attendance_headcount').selectAll().execute()).toEqual([]);
 	});
 

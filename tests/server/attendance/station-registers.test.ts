@@ -138,14 +138,25 @@ describe('a workstation’s register', () => {
 			message: expect.any(String)
 		});
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
-		expect(await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, counts, STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'cancelled' });
+		expect(await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, counts, STARTED)).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'cancelled'
+		});
 		expect(await stored(t.db, world.sessionId)).toEqual([]);
 	});
 
 	it('refuses a school that holds no places here', async () => {
 		const world = await makeCarouselSession(t.db);
 		const stranger = await makeSchool(t.db, { phase: 'primary' });
-		const result = await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, [{ schoolId: stranger.id, yearGroup: 'Y6', count: 1 }], STARTED);
+		const result = await saveStationHeadcounts(
+			t.db,
+			world.lead,
+			world.sessionId,
+			world.stationIds[0]!,
+			[{ schoolId: stranger.id, yearGroup: 'Y6', count: 1 }],
+			STARTED
+		);
 		expect(result).toMatchObject({ ok: false, code: 'refused', reason: 'not_on_register' });
 	});
 
@@ -202,7 +213,10 @@ describe('the summary on a carousel session’s register', () => {
 	it('gives each station’s total and the session’s headcount, or nothing yet', async () => {
 		const world = await makeCarouselSession(t.db);
 		const empty = await getStationSummary(t.db, world.lead, world.sessionId);
-		expect(empty).toEqual({ stations: [expect.objectContaining({ name: 'Fire safety', total: null }), expect.objectContaining({ name: 'Water safety', total: null })], headcount: null });
+		expect(empty).toEqual({
+			stations: [expect.objectContaining({ name: 'Fire safety', total: null }), expect.objectContaining({ name: 'Water safety', total: null })],
+			headcount: null
+		});
 
 		await saveStationHeadcounts(
 			t.db,
@@ -215,7 +229,16 @@ describe('the summary on a carousel session’s register', () => {
 			],
 			STARTED
 		);
-		await saveHeadcounts(t.db, world.lead, world.sessionId, [{ schoolId: world.aardvark, yearGroup: 'Y6', count: 20 }, { schoolId: world.zebra, yearGroup: 'Y6', count: 11 }], STARTED);
+		await saveHeadcounts(
+			t.db,
+			world.lead,
+			world.sessionId,
+			[
+				{ schoolId: world.aardvark, yearGroup: 'Y6', count: 20 },
+				{ schoolId: world.zebra, yearGroup: 'Y6', count: 11 }
+			],
+			STARTED
+		);
 
 		const summary = await getStationSummary(t.db, world.lead, world.sessionId);
 		expect(summary.stations.map((s) => [s.name, s.total])).toEqual([
@@ -229,12 +252,21 @@ describe('the summary on a carousel session’s register', () => {
 		const world = await makeCarouselSession(t.db, 'named');
 		const pupils = await t.db
 			.insertInto('young_person')
-			.values(['present', 'late', 'unexcused'].map((status, i) => ({ school_id: world.aardvark, first_name: `P${i}`, last_name: status, reception_year: 2023 })))
+			.values(
+				['present', 'late', 'unexcused'].map((status, i) => ({ school_id: world.aardvark, first_name: `P${i}`, last_name: status, reception_year: 2023 }))
+			)
 			.returning('id')
 			.execute();
 		await t.db
 			.insertInto('attendance_mark')
-			.values((['present', 'late', 'unexcused'] as const).map((status, i) => ({ session_id: world.sessionId, young_person_id: pupils[i]!.id, status, recorded_by: world.lead.id })))
+			.values(
+				(['present', 'late', 'unexcused'] as const).map((status, i) => ({
+					session_id: world.sessionId,
+					young_person_id: pupils[i]!.id,
+					status,
+					recorded_by: world.lead.id
+				}))
+			)
 			.execute();
 		expect((await getStationSummary(t.db, world.lead, world.sessionId)).headcount).toBe(2);
 	});
@@ -248,8 +280,16 @@ describe('changing the workstations', () => {
 
 		const result = await saveStations(t.db, world.lead, world.programmeId, world.sessionId, rows, '20');
 
-		expect(result).toEqual({ ok: false, code: 'refused', reason: 'stations_registered', message: expect.stringContaining('can no longer be changed'), field: 'stations' });
-		expect(await t.db.selectFrom('station').select('id').where('session_id', '=', world.sessionId).orderBy('position').execute()).toEqual(world.stationIds.map((id) => ({ id })));
+		expect(result).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'stations_registered',
+			message: expect.stringContaining('can no longer be changed'),
+			field: 'stations'
+		});
+		expect(await t.db.selectFrom('station').select('id').where('session_id', '=', world.sessionId).orderBy('position').execute()).toEqual(
+			world.stationIds.map((id) => ({ id }))
+		);
 		expect(await stored(t.db, world.sessionId)).toHaveLength(1);
 	});
 });

@@ -19,8 +19,7 @@ async function resetLinkFor(email: string) {
 	return linkToken(message!.body_text, 'reset-password');
 }
 
-const reset = (token: string, password = NEW_PASSWORD, confirmPassword = password) =>
-	resetPassword(t.db, { token, password, confirmPassword, address });
+const reset = (token: string, password = NEW_PASSWORD, confirmPassword = password) => resetPassword(t.db, { token, password, confirmPassword, address });
 
 const canSignIn = async (email: string, password: string) => (await signIn(t.db, { email, password, address })).ok;
 
@@ -57,7 +56,11 @@ describe('resetPassword', () => {
 	it('refuses a link past its expiry', async () => {
 		const user = await makeUser(t.db);
 		const token = await resetLinkFor(user.email);
-		await t.db.updateTable('user_token').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', user.id).execute();
+		await t.db
+			.updateTable('user_token')
+			.set({ expires_at: new Date(Date.now() - 1000) })
+			.where('user_id', '=', user.id)
+			.execute();
 		expect(await reset(token)).toEqual(unusableLink);
 	});
 

@@ -54,7 +54,7 @@ describe('validateSessionToken', () => {
 		expect(await validateSessionToken(t.db, token, after(minutes(8 * 60)))).toBeNull();
 	});
 
-	it("refuses the session of a user who has since been deactivated", async () => {
+	it('refuses the session of a user who has since been deactivated', async () => {
 		const user = await makeUser(t.db);
 		const token = await createSession(t.db, user.id);
 		await t.db.updateTable('app_user').set({ status: 'deactivated' }).where('id', '=', user.id).execute();

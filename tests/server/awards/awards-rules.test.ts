@@ -41,9 +41,7 @@ describe('checkAward', () => {
 	it('refuses Conserver when twenty days span less than six months', () => {
 		// Every eighth day from 1 April 2019: the twentieth is 31 August, short of 1 October.
 		const spread = days(20, '2019-04-01', all, 8);
-		expect(checkAward('conserver', spread).problems).toEqual([
-			'The days must be spread over at least 6 months; they run from 2019-04-01 to 2019-08-31'
-		]);
+		expect(checkAward('conserver', spread).problems).toEqual(['The days must be spread over at least 6 months; they run from 2019-04-01 to 2019-08-31']);
 	});
 
 	it('accepts Conserver with twenty days over exactly six months', () => {

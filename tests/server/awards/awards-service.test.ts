@@ -36,7 +36,11 @@ async function makeAwardWorld(db: Kysely<DB>) {
 		.insertInto('enrolment')
 		.values({ programme_id: world.programmeId, young_person_id: person!.id, role: 'participant', stage: 'active', started_on: '2019-04-01' })
 		.execute();
-	const group = await createAwardGroup(db, world.lead, world.programmeId, { name: 'Samphire Hoe Rangers', leaderName: 'Ann Leader', trustReference: 'JMT-1234' });
+	const group = await createAwardGroup(db, world.lead, world.programmeId, {
+		name: 'Samphire Hoe Rangers',
+		leaderName: 'Ann Leader',
+		trustReference: 'JMT-1234'
+	});
 	if (!group.ok) throw new Error(JSON.stringify(group));
 	const participant = await addParticipant(db, world.lead, world.programmeId, group.id, { youngPersonId: person!.id, level: 'discovery' });
 	if (!participant.ok) throw new Error(JSON.stringify(participant));
@@ -100,7 +104,11 @@ describe('signing off an award', () => {
 			reason: 'not_eligible',
 			message: ['4 days are needed; 3 are logged', 'Every challenge must be met at least once; not yet: Share'].join('\n')
 		});
-		const row = await t.db.selectFrom('award_participant').select(['signed_off_by', 'signed_off_at', 'achieved_on']).where('id', '=', w.participantId).executeTakeFirstOrThrow();
+		const row = await t.db
+			.selectFrom('award_participant')
+			.select(['signed_off_by', 'signed_off_at', 'achieved_on'])
+			.where('id', '=', w.participantId)
+			.executeTakeFirstOrThrow();
 		expect(row).toEqual({ signed_off_by: null, signed_off_at: null, achieved_on: null });
 		expect(await auditEvents(t.db, 'award.signed_off')).toEqual([]);
 		await expect(participantCertificateFor(t.db, w.lead, w.programmeId, w.groupId, w.participantId)).rejects.toMatchObject({ status: 404 });

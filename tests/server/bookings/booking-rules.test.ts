@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import {
-	cancelBooking,
-	changePlaces,
-	decideRequest,
-	getBooking
-} from '../../../src/lib/server/bookings/bookings.service';
+import { cancelBooking, changePlaces, decideRequest, getBooking } from '../../../src/lib/server/bookings/bookings.service';
 import { cancelSession, updateSessionDetails } from '../../../src/lib/server/sessions/sessions.service';
 import { useTestDatabase } from '../../support/database';
 import {
@@ -304,11 +299,7 @@ describe('getBooking', () => {
 		expect(await getBooking(t.db, owner, bookingId)).toMatchObject({ id: bookingId, school_id: owner.schoolId });
 		const stranger = await makeContact(t.db);
 		await expect(getBooking(t.db, stranger, bookingId)).rejects.toMatchObject({ status: 404 });
-		const refusals = await t.db
-			.selectFrom('audit_event')
-			.select(['actor_id', 'entity_type', 'entity_id'])
-			.where('action', '=', 'access.refused')
-			.execute();
+		const refusals = await t.db.selectFrom('audit_event').select(['actor_id', 'entity_type', 'entity_id']).where('action', '=', 'access.refused').execute();
 		expect(refusals).toEqual([{ actor_id: stranger.id, entity_type: 'booking', entity_id: bookingId }]);
 	});
 });

@@ -85,7 +85,13 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('bookPlaces under contention
 			const results = await Promise.all(Array.from({ length: 10 }, () => book(t.root, contact, sessionId, 1)));
 			expect(tally(results)).toEqual({ confirmed: 3, waitlisted: 0, refused: 7 });
 			expect(results.filter((r) => !r.ok)).toEqual(
-				Array(7).fill({ ok: false, code: 'refused', reason: 'over_school_cap', message: expect.stringMatching(/already has 3, so you can book 0 more$/), field: 'places' })
+				Array(7).fill({
+					ok: false,
+					code: 'refused',
+					reason: 'over_school_cap',
+					message: expect.stringMatching(/already has 3, so you can book 0 more$/),
+					field: 'places'
+				})
 			);
 			expect(await confirmedPlaces(t.root, sessionId)).toBe(3);
 		}
@@ -111,7 +117,14 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('bookPlaces under contention
 			const world = await createLedProgramme(db);
 			const sessionId = await scheduleLeadSession(db, world, { capacity: '5' });
 			const contacts = await Promise.all(Array.from({ length: 20 }, () => makeContact(db)));
-			for (const group of [contacts.slice(0, 10), contacts.slice(10)]) bookers.push(startBooker(copy.url, sessionId, group.map((c) => c.id)));
+			for (const group of [contacts.slice(0, 10), contacts.slice(10)])
+				bookers.push(
+					startBooker(
+						copy.url,
+						sessionId,
+						group.map((c) => c.id)
+					)
+				);
 			await Promise.all(bookers.map((b) => b.ready));
 			for (const booker of bookers) booker.go();
 			const outcomes = (await Promise.all(bookers.map((b) => b.outcomes()))).flat();

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../../src/lib/server/auth/tokens';
-import {
-	bookingCalendar,
-	createFeedLink,
-	feedCalendar,
-	getFeedStatus,
-	revokeFeed
-} from '../../../src/lib/server/calendar/calendar.service';
+import { bookingCalendar, createFeedLink, feedCalendar, getFeedStatus, revokeFeed } from '../../../src/lib/server/calendar/calendar.service';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor, makeBooking, makeProgramme, makeSession } from '../../support/factories';
 

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	changeEnrolmentStage,
-	enrolYoungPerson,
-	getEnrolChoices,
-	getEnrolments
-} from '../../../src/lib/server/enrolments/enrolments.service';
+import { changeEnrolmentStage, enrolYoungPerson, getEnrolChoices, getEnrolments } from '../../../src/lib/server/enrolments/enrolments.service';
 import type { EnrolValues } from '../../../src/lib/server/enrolments/enrolments.schema';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor } from '../../support/factories';
@@ -39,7 +34,14 @@ describe('enrolYoungPerson', () => {
 				actor_id: lead.id,
 				entity_type: 'enrolment',
 				entity_id: result.ok && result.id,
-				detail: { programmeId: programme.id, youngPersonId: person.id, schoolId: bookedSchool.id, role: 'participant', stage: 'enrolled', startedOn: '2026-11-02' }
+				detail: {
+					programmeId: programme.id,
+					youngPersonId: person.id,
+					schoolId: bookedSchool.id,
+					role: 'participant',
+					stage: 'enrolled',
+					startedOn: '2026-11-02'
+				}
 			}
 		]);
 		expect(await auditText(t.db)).not.toMatch(/Amira|Okafor/);
@@ -55,7 +57,13 @@ describe('enrolYoungPerson', () => {
 		});
 		const person = await makeYoungPerson(t.db, { school_id: bookedSchool.id });
 		// Completing comes later; mentors belong to cohort programmes; 30 February is no date.
-		const bad = await enrolYoungPerson(t.db, lead, programme.id, enrolValues(bookedSchool.id, person.id, { role: 'mentor', stage: 'completed', startedOn: '2026-02-30' }), IN_2026_27);
+		const bad = await enrolYoungPerson(
+			t.db,
+			lead,
+			programme.id,
+			enrolValues(bookedSchool.id, person.id, { role: 'mentor', stage: 'completed', startedOn: '2026-02-30' }),
+			IN_2026_27
+		);
 		expect(bad).toEqual({
 			ok: false,
 			code: 'invalid',
@@ -68,7 +76,9 @@ describe('enrolYoungPerson', () => {
 	it('takes mentors and mentees in a cohort programme', async () => {
 		const { lead, programme, bookedSchool } = await makeLeadWorld(t.db, { shape: 'cohort' });
 		const person = await makeYoungPerson(t.db, { school_id: bookedSchool.id });
-		expect(await enrolYoungPerson(t.db, lead, programme.id, enrolValues(bookedSchool.id, person.id, { role: 'mentee' }), IN_2026_27)).toMatchObject({ ok: true });
+		expect(await enrolYoungPerson(t.db, lead, programme.id, enrolValues(bookedSchool.id, person.id, { role: 'mentee' }), IN_2026_27)).toMatchObject({
+			ok: true
+		});
 		expect(await storedEnrolments()).toMatchObject([{ role: 'mentee' }]);
 	});
 
@@ -129,7 +139,13 @@ describe('getEnrolments and getEnrolChoices', () => {
 		expect(all.counts).toEqual({ applied: 1, enrolled: 0, active: 2, completed: 0, withdrawn: 0 });
 		expect(all.total).toBe(3);
 		expect(all.schools.map((s) => [s.schoolName, s.enrolments.map((e) => [e.last_name, e.year_group, e.archived])])).toEqual([
-			['Aycliffe Academy', [['Bell', 'Y8', true], ['Zed', 'Y8', false]]],
+			[
+				'Aycliffe Academy',
+				[
+					['Bell', 'Y8', true],
+					['Zed', 'Y8', false]
+				]
+			],
 			['Capel Primary', [['Able', 'Y8', false]]]
 		]);
 
@@ -167,12 +183,19 @@ describe('changeEnrolmentStage', () => {
 
 	it('ends a completed enrolment today unless told another date, audited with ids and stages', async () => {
 		const { lead, programme, person, enrolmentId } = await enrolled();
-		expect(await changeEnrolmentStage(t.db, lead, programme.id, enrolmentId, { stage: 'completed', endedOn: '' }, IN_2026_27)).toEqual({ ok: true, id: enrolmentId });
+		expect(await changeEnrolmentStage(t.db, lead, programme.id, enrolmentId, { stage: 'completed', endedOn: '' }, IN_2026_27)).toEqual({
+			ok: true,
+			id: enrolmentId
+		});
 		expect(await stored(enrolmentId)).toEqual({ stage: 'completed', ended_on: '2026-11-27' });
 		await changeEnrolmentStage(t.db, lead, programme.id, enrolmentId, { stage: 'withdrawn', endedOn: '2026-10-15' }, IN_2026_27);
 		expect(await stored(enrolmentId)).toEqual({ stage: 'withdrawn', ended_on: '2026-10-15' });
 		expect(await auditEvents(t.db, 'enrolment.stage_changed')).toMatchObject([
-			{ actor_id: lead.id, entity_id: enrolmentId, detail: { programmeId: programme.id, youngPersonId: person.id, from: 'active', to: 'completed', endedOn: '2026-11-27' } },
+			{
+				actor_id: lead.id,
+				entity_id: enrolmentId,
+				detail: { programmeId: programme.id, youngPersonId: person.id, from: 'active', to: 'completed', endedOn: '2026-11-27' }
+			},
 			{ entity_id: enrolmentId, detail: { from: 'completed', to: 'withdrawn', endedOn: '2026-10-15' } }
 		]);
 		expect(await auditText(t.db)).not.toMatch(/Amira|Okafor/);
@@ -207,7 +230,11 @@ describe('changeEnrolmentStage', () => {
 		// Started in the future: today would be before the start, so the end date must be given.
 		const later = await enrol(t.db, programme.id, (await makeYoungPerson(t.db, { first_name: 'Later' })).id);
 		await t.db.updateTable('enrolment').set({ started_on: '2027-01-05' }).where('id', '=', later.id).execute();
-		expect(await changeEnrolmentStage(t.db, lead, programme.id, later.id, { stage: 'withdrawn', endedOn: '' }, IN_2026_27)).toMatchObject({ ok: false, code: 'invalid', errors: { endedOn: expect.any(String) } });
+		expect(await changeEnrolmentStage(t.db, lead, programme.id, later.id, { stage: 'withdrawn', endedOn: '' }, IN_2026_27)).toMatchObject({
+			ok: false,
+			code: 'invalid',
+			errors: { endedOn: expect.any(String) }
+		});
 		expect(await stored(enrolmentId)).toEqual({ stage: 'active', ended_on: null });
 		expect(await auditEvents(t.db, 'enrolment.stage_changed')).toEqual([]);
 	});
@@ -216,7 +243,9 @@ describe('changeEnrolmentStage', () => {
 		const { lead, otherLead, programme, otherProgramme, enrolmentId } = await enrolled();
 		await expect(changeEnrolmentStage(t.db, lead, otherProgramme.id, enrolmentId, { stage: 'completed', endedOn: '' }, IN_2026_27)).rejects.toEqual(notFound);
 		await expect(changeEnrolmentStage(t.db, otherLead, programme.id, enrolmentId, { stage: 'completed', endedOn: '' }, IN_2026_27)).rejects.toEqual(notFound);
-		await expect(changeEnrolmentStage(t.db, otherLead, otherProgramme.id, enrolmentId, { stage: 'completed', endedOn: '' }, IN_2026_27)).rejects.toEqual(notFound);
+		await expect(changeEnrolmentStage(t.db, otherLead, otherProgramme.id, enrolmentId, { stage: 'completed', endedOn: '' }, IN_2026_27)).rejects.toEqual(
+			notFound
+		);
 		expect(await stored(enrolmentId)).toEqual({ stage: 'active', ended_on: null });
 		expect(await auditEvents(t.db, 'access.refused')).toMatchObject([
 			{ actor_id: lead.id, entity_type: 'programme', entity_id: otherProgramme.id },

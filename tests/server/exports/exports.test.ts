@@ -155,6 +155,11 @@ describe('toXlsx', () => {
 		await expect(toXlsx([{ ...sheet, name: 'Return 2018/19' }])).rejects.toThrow(RangeError);
 		await expect(toXlsx([{ ...sheet, name: 'x'.repeat(32) }])).rejects.toThrow('1 to 31 characters');
 		await expect(toXlsx([{ ...sheet, name: "'Quoted'" }])).rejects.toThrow('apostrophe');
-		await expect(toXlsx([{ ...sheet, name: 'Schools' }, { ...sheet, name: 'SCHOOLS' }])).rejects.toThrow('used twice');
+		await expect(
+			toXlsx([
+				{ ...sheet, name: 'Schools' },
+				{ ...sheet, name: 'SCHOOLS' }
+			])
+		).rejects.toThrow('used twice');
 	});
 });

@@ -52,9 +52,7 @@ describe('the rooms of src/lib/server', () => {
 	});
 
 	it('declares one result type', () => {
-		const declared = files.flatMap((file) =>
-			[...source.get(file)!.matchAll(/\btype\s+(\w*Result)\b(?:<[^>]*>)?\s*=/g)].map((m) => `${name(file)}: ${m[1]}`)
-		);
+		const declared = files.flatMap((file) => [...source.get(file)!.matchAll(/\btype\s+(\w*Result)\b(?:<[^>]*>)?\s*=/g)].map((m) => `${name(file)}: ${m[1]}`));
 		expect(declared).toEqual(['result.ts: Result']);
 	});
 

@@ -66,7 +66,10 @@ describe('the cohort overview', () => {
 		const world = await makeMentoringWorld(t.db);
 		const busy = await makePair(world, 'Busy');
 		const quiet = await makePair(world, 'Quiet');
-		for (const [metOn, minutes] of [['2030-03-01', '90'], ['2030-03-08', '45']] as const) {
+		for (const [metOn, minutes] of [
+			['2030-03-01', '90'],
+			['2030-03-08', '45']
+		] as const) {
 			await logMeeting(t.db, world.lead, world.programmeId, meeting(busy, { metOn, minutes }), NOW);
 		}
 		const { pairs } = await getCohortOverview(t.db, world.lead, world.programmeId, world.cohortId, TODAY);

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	createCohort,
-	getCohortOverview,
-	listCohorts,
-	logMeeting,
-	pairMentor
-} from '../../../src/lib/server/mentoring/mentoring.service';
+import { createCohort, getCohortOverview, listCohorts, logMeeting, pairMentor } from '../../../src/lib/server/mentoring/mentoring.service';
 import { createLedProgramme } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor, makeSchool } from '../../support/factories';
@@ -15,7 +9,13 @@ import { ACADEMIC_YEAR, makeMentoringWorld, NOW, people, TODAY } from '../../sup
 const t = useTestDatabase();
 
 const pairCount = async (cohortId: string) =>
-	(await t.db.selectFrom('mentoring_pair').select((eb) => eb.fn.countAll<number>().as('n')).where('cohort_id', '=', cohortId).executeTakeFirstOrThrow()).n;
+	(
+		await t.db
+			.selectFrom('mentoring_pair')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('cohort_id', '=', cohortId)
+			.executeTakeFirstOrThrow()
+	).n;
 
 describe('cohorts', () => {
 	it('adds one cohort per academic year, refusing a second for the same year and bad input', async () => {
@@ -52,7 +52,7 @@ describe('pairing a mentor with a mentee', () => {
 		]);
 	});
 
-	it("offers a lead only young people of schools booked on their programmes, and refuses anyone else as not on the list", async () => {
+	it('offers a lead only young people of schools booked on their programmes, and refuses anyone else as not on the list', async () => {
 		const world = await makeMentoringWorld(t.db);
 		const [mentor] = await people(t.db, world, 'Y12');
 		const elsewhere = await makeSchool(t.db);
@@ -117,7 +117,12 @@ describe('pairing a mentor with a mentee', () => {
 
 		const events = (await auditEvents(t.db)).filter((e) => e.action.startsWith('mentoring.'));
 		expect(events.map((e) => e.action)).toEqual(['mentoring.cohort_created', 'mentoring.paired', 'mentoring.meeting_logged']);
-		expect(events[1]).toMatchObject({ actor_id: world.lead.id, entity_type: 'mentoring_pair', entity_id: paired.id, detail: { mentorId: mentor, menteeId: mentee } });
+		expect(events[1]).toMatchObject({
+			actor_id: world.lead.id,
+			entity_type: 'mentoring_pair',
+			entity_id: paired.id,
+			detail: { mentorId: mentor, menteeId: mentee }
+		});
 		const text = JSON.stringify(events);
 		for (const word of ['Zebedee', 'Quentin', 'Surname', 'his week']) expect(text).not.toContain(word);
 	});
@@ -137,7 +142,9 @@ describe('who may manage mentoring', () => {
 			await expect(listCohorts(t.db, actor, world.programmeId)).rejects.toMatchObject({ status: 404 });
 			await expect(createCohort(t.db, actor, world.programmeId, { academicYear: '2030', maxMentees: '20' })).rejects.toMatchObject({ status: 404 });
 			await expect(getCohortOverview(t.db, actor, world.programmeId, world.cohortId, TODAY)).rejects.toMatchObject({ status: 404 });
-			await expect(pairMentor(t.db, actor, world.programmeId, world.cohortId, { mentorId: mentor!, menteeId: mentee! }, NOW)).rejects.toMatchObject({ status: 404 });
+			await expect(pairMentor(t.db, actor, world.programmeId, world.cohortId, { mentorId: mentor!, menteeId: mentee! }, NOW)).rejects.toMatchObject({
+				status: 404
+			});
 			await expect(
 				logMeeting(t.db, actor, world.programmeId, { pairId: paired.id, metOn: TODAY, minutes: '30', topics: ['cse'], note: '' }, NOW)
 			).rejects.toMatchObject({ status: 404 });

@@ -42,7 +42,13 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('the public form under conte
 		const code = await openCode(db, world);
 		const results = await Promise.all(
 			Array.from({ length: 20 }, (_, i) =>
-				answerPublicForm(db, code, answers(world.questionIds, [3, 4], { matchingCode: `RACE${String(i).padStart(2, '0')}`, moment: 'before', schoolId: world.schoolId }), '192.0.2.50', AT)
+				answerPublicForm(
+					db,
+					code,
+					answers(world.questionIds, [3, 4], { matchingCode: `RACE${String(i).padStart(2, '0')}`, moment: 'before', schoolId: world.schoolId }),
+					'192.0.2.50',
+					AT
+				)
 			)
 		);
 		expect(tally(results)).toEqual({ saved: 12, duplicate: 0, full: 8 });

@@ -39,7 +39,11 @@ describe('opening a session code', () => {
 
 	it('keeps a code open for a day at most', async () => {
 		const world = await makeOutcomesWorld(t.db);
-		expect(await openSessionCode(t.db, world.lead, world.sessionId, '1441', SESSION_DAY)).toEqual({ ok: false, code: 'invalid', errors: { minutes: 'Select how long to keep the code open' } });
+		expect(await openSessionCode(t.db, world.lead, world.sessionId, '1441', SESSION_DAY)).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: { minutes: 'Select how long to keep the code open' }
+		});
 		expect((await openSessionCode(t.db, world.lead, world.sessionId, '1440', SESSION_DAY)).ok).toBe(true);
 	});
 
@@ -103,7 +107,11 @@ describe('the public form', () => {
 		const code = await openCode(t.db, world);
 		expect(await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, 3]), ADDRESS, minutesLater(5))).toEqual({ ok: true });
 		expect(await answerPublicForm(t.db, code, values(world, 'STAR7', 'after', [4, 3]), ADDRESS, minutesLater(90))).toEqual({ ok: true });
-		const rows = await t.db.selectFrom('outcome_questionnaire').select(['matching_code', 'moment', 'session_id', 'entered_by', 'session_code_id']).orderBy('created_at').execute();
+		const rows = await t.db
+			.selectFrom('outcome_questionnaire')
+			.select(['matching_code', 'moment', 'session_id', 'entered_by', 'session_code_id'])
+			.orderBy('created_at')
+			.execute();
 		expect(rows.map((r) => [r.matching_code, r.moment, r.session_id, r.entered_by])).toEqual([
 			['STAR7', 'before', world.sessionId, null],
 			['STAR7', 'after', world.sessionId, null]
@@ -143,7 +151,11 @@ describe('the public form', () => {
 		const code = await openCode(t.db, world);
 		await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, 3]), ADDRESS, minutesLater(5));
 		const again = await answerPublicForm(t.db, code, values(world, 'Star7', 'before', [5, 5]), ADDRESS, minutesLater(6));
-		expect(again).toEqual({ ok: false, code: 'invalid', errors: { matchingCode: 'This matching code has already answered the before questions at this session. Check the code, or choose another' } });
+		expect(again).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: { matchingCode: 'This matching code has already answered the before questions at this session. Check the code, or choose another' }
+		});
 	});
 
 	it('refuses an expired code, a closed code and a code of a cancelled session, with a clear message', async () => {
@@ -174,14 +186,24 @@ describe('the public form', () => {
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
 		expect(await openPublicForm(t.db, third, ADDRESS, minutesLater(43))).toMatchObject({ ok: false, code: 'refused', reason: 'closed' });
 		expect(await t.db.selectFrom('outcome_questionnaire').select('id').execute()).toHaveLength(1);
-		expect((await auditEvents(t.db, 'outcomes.public_code_refused')).map((e) => e.detail)).toEqual([{ reason: 'expired' }, { reason: 'closed' }, { reason: 'closed' }]);
+		expect((await auditEvents(t.db, 'outcomes.public_code_refused')).map((e) => e.detail)).toEqual([
+			{ reason: 'expired' },
+			{ reason: 'closed' },
+			{ reason: 'closed' }
+		]);
 	});
 
 	it('takes no answers once every statement is retired, even with the code still open', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		const code = await openCode(t.db, world);
 		for (const id of world.questionIds) await retireQuestion(t.db, world.lead, world.programmeId, id, minutesLater(1));
-		const refusal = { ok: false, code: 'refused', reason: 'closed', message: 'This session is not taking answers at the moment. Ask the person running the session.', field: 'code' };
+		const refusal = {
+			ok: false,
+			code: 'refused',
+			reason: 'closed',
+			message: 'This session is not taking answers at the moment. Ask the person running the session.',
+			field: 'code'
+		};
 		expect(await openPublicForm(t.db, code, ADDRESS, minutesLater(2))).toEqual(refusal);
 		expect(await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, 3]), ADDRESS, minutesLater(2))).toEqual(refusal);
 		expect(await t.db.selectFrom('outcome_questionnaire').select('id').execute()).toEqual([]);
@@ -190,9 +212,25 @@ describe('the public form', () => {
 	it('says a wrong code is wrong, and a badly shaped one is 6 letters and numbers', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		await openCode(t.db, world);
-		expect(await openPublicForm(t.db, 'ZZZZZZ', ADDRESS, minutesLater(1))).toMatchObject({ ok: false, code: 'refused', reason: 'unknown', message: expect.stringContaining('There is no session with this code') });
-		expect(await openPublicForm(t.db, 'ZZ', ADDRESS, minutesLater(1))).toMatchObject({ ok: false, code: 'refused', reason: 'missing', message: expect.stringContaining('6 letters and numbers') });
-		expect(await openPublicForm(t.db, '', ADDRESS, minutesLater(1))).toEqual({ ok: false, code: 'refused', reason: 'missing', message: 'Enter the session code', field: 'code' });
+		expect(await openPublicForm(t.db, 'ZZZZZZ', ADDRESS, minutesLater(1))).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'unknown',
+			message: expect.stringContaining('There is no session with this code')
+		});
+		expect(await openPublicForm(t.db, 'ZZ', ADDRESS, minutesLater(1))).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'missing',
+			message: expect.stringContaining('6 letters and numbers')
+		});
+		expect(await openPublicForm(t.db, '', ADDRESS, minutesLater(1))).toEqual({
+			ok: false,
+			code: 'refused',
+			reason: 'missing',
+			message: 'Enter the session code',
+			field: 'code'
+		});
 	});
 
 	it(`stops an address after ${ADDRESS_FAILURE_LIMIT} wrong codes in 15 minutes, even with the right code, but not another address`, async () => {
@@ -212,7 +250,10 @@ describe('the public form', () => {
 			message: 'Too many wrong session codes have been typed on this network. Wait 13 minutes, then try again.',
 			field: 'code'
 		});
-		expect(await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, 3]), ADDRESS, minutesLater(3))).toMatchObject({ code: 'refused', reason: 'throttled' });
+		expect(await answerPublicForm(t.db, code, values(world, 'star7', 'before', [2, 3]), ADDRESS, minutesLater(3))).toMatchObject({
+			code: 'refused',
+			reason: 'throttled'
+		});
 		expect((await openPublicForm(t.db, code, '203.0.113.9', minutesLater(3))).ok).toBe(true);
 		expect((await openPublicForm(t.db, code, ADDRESS, minutesLater(16.1))).ok).toBe(true);
 	});
@@ -221,8 +262,14 @@ describe('the public form', () => {
 		const world = await makeOutcomesWorld(t.db, '1');
 		const code = await openCode(t.db, world);
 		for (let i = 0; i < 12; i++) {
-			expect(await answerPublicForm(t.db, code, values(world, `CODE${String(i).padStart(2, '0')}`, 'before', [3, 3]), ADDRESS, minutesLater(5))).toEqual({ ok: true });
+			expect(await answerPublicForm(t.db, code, values(world, `CODE${String(i).padStart(2, '0')}`, 'before', [3, 3]), ADDRESS, minutesLater(5))).toEqual({
+				ok: true
+			});
 		}
-		expect(await answerPublicForm(t.db, code, values(world, 'CODE99', 'before', [3, 3]), ADDRESS, minutesLater(5))).toMatchObject({ ok: false, code: 'refused', reason: 'full' });
+		expect(await answerPublicForm(t.db, code, values(world, 'CODE99', 'before', [3, 3]), ADDRESS, minutesLater(5))).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'full'
+		});
 	});
 });

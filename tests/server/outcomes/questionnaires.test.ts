@@ -1,9 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-	enterProgrammeQuestionnaire,
-	enterSessionQuestionnaire,
-	getSessionEntry
-} from '../../../src/lib/server/outcomes/outcomes.service';
+import { enterProgrammeQuestionnaire, enterSessionQuestionnaire, getSessionEntry } from '../../../src/lib/server/outcomes/outcomes.service';
 import { reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
 import { createLedProgramme } from '../../support/booking-world';
 import { makeYoungPeople } from '../../support/attendance-world';
@@ -31,13 +27,29 @@ describe('typing in a paper questionnaire at a session', () => {
 		const world = await makeOutcomesWorld(t.db);
 		const id = await enterAnonymous(t.db, world, ' ab 12cd ', 'before', [2, null]);
 		expect(await stored()).toEqual([
-			{ matching_code: 'AB12CD', moment: 'before', school_id: world.schoolId, young_person_id: null, answered_on: SESSION_DATE, academic_year: 2029, session_id: world.sessionId, entered_by: world.lead.id }
+			{
+				matching_code: 'AB12CD',
+				moment: 'before',
+				school_id: world.schoolId,
+				young_person_id: null,
+				answered_on: SESSION_DATE,
+				academic_year: 2029,
+				session_id: world.sessionId,
+				entered_by: world.lead.id
+			}
 		]);
 		expect(await t.db.selectFrom('outcome_answer').select(['question_id', 'score']).execute()).toEqual([{ question_id: world.questionIds[0], score: 2 }]);
 		const [event] = await auditEvents(t.db, 'outcomes.questionnaire_entered');
 		expect(event).toMatchObject({ actor_id: world.lead.id, entity_id: id });
 		// Ids and counts only: no code, no scores.
-		expect(event!.detail).toEqual({ programmeId: world.programmeId, sessionId: world.sessionId, schoolId: world.schoolId, moment: 'before', named: false, answers: 1 });
+		expect(event!.detail).toEqual({
+			programmeId: world.programmeId,
+			sessionId: world.sessionId,
+			schoolId: world.schoolId,
+			moment: 'before',
+			named: false,
+			answers: 1
+		});
 	});
 
 	it.each([
@@ -58,7 +70,13 @@ describe('typing in a paper questionnaire at a session', () => {
 	it('asks for the report figures to be rebuilt after a questionnaire is saved, and not after one refused', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		vi.mocked(reportFiguresChanged).mockClear();
-		const refused = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, [3, 4], { matchingCode: '', schoolId: world.schoolId, moment: 'before' }));
+		const refused = await enterSessionQuestionnaire(
+			t.db,
+			world.lead,
+			world.sessionId,
+			'anonymous',
+			answers(world.questionIds, [3, 4], { matchingCode: '', schoolId: world.schoolId, moment: 'before' })
+		);
 		expect(refused.ok).toBe(false);
 		expect(reportFiguresChanged).not.toHaveBeenCalled();
 		await enterAnonymous(t.db, world, 'AB12', 'before', [3, 4]);
@@ -69,13 +87,20 @@ describe('typing in a paper questionnaire at a session', () => {
 		const world = await makeOutcomesWorld(t.db);
 		const stranger = await makeSchool(t.db);
 		const values = answers(world.questionIds, [3, 4], { matchingCode: 'AB12', schoolId: stranger.id, moment: 'before' });
-		expect(await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', values)).toEqual({ ok: false, code: 'invalid', errors: { schoolId: 'Select a school from the list' } });
+		expect(await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', values)).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: { schoolId: 'Select a school from the list' }
+		});
 	});
 
 	it('refuses a score outside 1 to 5 and a questionnaire with no answers at all', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		const base = { matchingCode: 'AB12', schoolId: world.schoolId, moment: 'before' };
-		const six = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', { ...answers(world.questionIds, [3, null], base), answers: { [world.questionIds[0]]: '3', [world.questionIds[1]]: '6' } });
+		const six = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', {
+			...answers(world.questionIds, [3, null], base),
+			answers: { [world.questionIds[0]]: '3', [world.questionIds[1]]: '6' }
+		});
 		expect(six).toEqual({ ok: false, code: 'invalid', errors: { [answerField(world.questionIds[1])]: 'Select an answer for statement 2 from 1 to 5' } });
 		const none = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, [null, null], base));
 		expect(none).toEqual({ ok: false, code: 'invalid', errors: { [answerField(world.questionIds[0])]: 'Select an answer for at least one statement' } });
@@ -85,8 +110,18 @@ describe('typing in a paper questionnaire at a session', () => {
 	it('takes one before and one after per code at a session, whatever the case', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		await enterAnonymous(t.db, world, 'AB12', 'before', [2, 2]);
-		const again = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, [3, 3], { matchingCode: 'ab12', schoolId: world.schoolId, moment: 'before' }));
-		expect(again).toEqual({ ok: false, code: 'invalid', errors: { matchingCode: 'This matching code has already answered the before questions at this session. Check the code, or choose another' } });
+		const again = await enterSessionQuestionnaire(
+			t.db,
+			world.lead,
+			world.sessionId,
+			'anonymous',
+			answers(world.questionIds, [3, 3], { matchingCode: 'ab12', schoolId: world.schoolId, moment: 'before' })
+		);
+		expect(again).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: { matchingCode: 'This matching code has already answered the before questions at this session. Check the code, or choose another' }
+		});
 		await enterAnonymous(t.db, world, 'ab12', 'after', [3, 3]);
 		expect((await stored()).map((q) => [q.matching_code, q.moment])).toEqual([
 			['AB12', 'before'],
@@ -97,14 +132,27 @@ describe('typing in a paper questionnaire at a session', () => {
 	it('refuses an after whose before named another school', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		await enterAnonymous(t.db, world, 'AB12', 'before', [2, 2]);
-		const result = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, [3, 3], { matchingCode: 'AB12', schoolId: world.otherSchoolId, moment: 'after' }));
-		expect(result).toEqual({ ok: false, code: 'invalid', errors: { schoolId: 'This matching code answered the other questions for a different school at this session. Check the school and the code' } });
+		const result = await enterSessionQuestionnaire(
+			t.db,
+			world.lead,
+			world.sessionId,
+			'anonymous',
+			answers(world.questionIds, [3, 3], { matchingCode: 'AB12', schoolId: world.otherSchoolId, moment: 'after' })
+		);
+		expect(result).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: { schoolId: 'This matching code answered the other questions for a different school at this session. Check the school and the code' }
+		});
 	});
 
 	it('takes a named questionnaire for an enrolled young person, at their own school, and refuses anyone not enrolled', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		const [enrolled, outsider] = await makeYoungPeople(t.db, world.otherSchoolId, 'Y8', 2, 'Named');
-		await t.db.insertInto('enrolment').values({ programme_id: world.programmeId, young_person_id: enrolled!.id, role: 'participant', stage: 'active', started_on: '2029-09-01' }).execute();
+		await t.db
+			.insertInto('enrolment')
+			.values({ programme_id: world.programmeId, young_person_id: enrolled!.id, role: 'participant', stage: 'active', started_on: '2029-09-01' })
+			.execute();
 		const values = (id: string) => answers(world.questionIds, [4, 5], { youngPersonId: id, moment: 'before' });
 		expect((await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'named', values(enrolled!.id))).ok).toBe(true);
 		expect(await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'named', values(outsider!.id))).toEqual({
@@ -124,7 +172,13 @@ describe('typing in a paper questionnaire at a session', () => {
 	it('refuses answers for a cancelled session', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
-		const result = await enterSessionQuestionnaire(t.db, world.lead, world.sessionId, 'anonymous', answers(world.questionIds, [3, 3], { matchingCode: 'AB12', schoolId: world.schoolId, moment: 'before' }));
+		const result = await enterSessionQuestionnaire(
+			t.db,
+			world.lead,
+			world.sessionId,
+			'anonymous',
+			answers(world.questionIds, [3, 3], { matchingCode: 'AB12', schoolId: world.schoolId, moment: 'before' })
+		);
 		expect(result).toEqual({
 			ok: false,
 			code: 'refused',
@@ -139,7 +193,8 @@ describe('typing in a questionnaire with no session', () => {
 	it('needs a real date, today or before, and shows the other problems with it', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		const now = new Date('2030-03-20T12:00:00Z');
-		const values = (answeredOn: string, overrides = {}) => answers(world.questionIds, [3, 3], { matchingCode: 'AB12', schoolId: world.schoolId, moment: 'before', answeredOn, ...overrides });
+		const values = (answeredOn: string, overrides = {}) =>
+			answers(world.questionIds, [3, 3], { matchingCode: 'AB12', schoolId: world.schoolId, moment: 'before', answeredOn, ...overrides });
 		expect(await enterProgrammeQuestionnaire(t.db, world.lead, world.programmeId, 'anonymous', values('2030-03-21'), now)).toEqual({
 			ok: false,
 			code: 'invalid',

@@ -1,11 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-	addQuestion,
-	getQuestionSet,
-	moveQuestion,
-	retireQuestion,
-	rewordQuestion
-} from '../../../src/lib/server/outcomes/outcomes.service';
+import { addQuestion, getQuestionSet, moveQuestion, retireQuestion, rewordQuestion } from '../../../src/lib/server/outcomes/outcomes.service';
 import { reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
 import { createLedProgramme } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
@@ -54,7 +48,11 @@ describe('a programme’s question set', () => {
 
 	it('takes at most 12 statements in use', async () => {
 		const world = await createLedProgramme(t.db);
-		const ids = await addQuestions(t.db, world, Array.from({ length: 12 }, (_, i) => `Statement number ${i + 1}`));
+		const ids = await addQuestions(
+			t.db,
+			world,
+			Array.from({ length: 12 }, (_, i) => `Statement number ${i + 1}`)
+		);
 		const refused = await addQuestion(t.db, world.lead, world.programmeId, { wording: 'One too many' });
 		expect(refused).toEqual({
 			ok: false,
@@ -81,14 +79,24 @@ describe('a programme’s question set', () => {
 		const world = await makeOutcomesWorld(t.db);
 		const [first, second] = world.questionIds;
 		await enterAnonymous(t.db, world, 'AB12', 'before', [2, 3]);
-		const result = await rewordQuestion(t.db, world.lead, world.programmeId, first, { wording: 'I know who to tell about a worry online' }, new Date('2030-03-21T10:00:00Z'));
+		const result = await rewordQuestion(
+			t.db,
+			world.lead,
+			world.programmeId,
+			first,
+			{ wording: 'I know who to tell about a worry online' },
+			new Date('2030-03-21T10:00:00Z')
+		);
 		expect(result).toMatchObject({ ok: true, replaced: true });
 		const newId = result.ok ? result.id : '';
 		const set = await getQuestionSet(t.db, world.lead, world.programmeId);
 		expect(set.active.map((q) => q.id)).toEqual([newId, second]);
 		expect(set.active[0]).toMatchObject({ wording: 'I know who to tell about a worry online', replaces_id: first, answers: 0 });
 		expect(set.retired).toEqual([expect.objectContaining({ id: first, wording: "I know who to tell if I'm worried about a friend online", answers: 1 })]);
-		expect((await auditEvents(t.db, 'outcomes.question_replaced'))[0]).toMatchObject({ entity_id: newId, detail: { programmeId: world.programmeId, replacesId: first, answersKept: 1 } });
+		expect((await auditEvents(t.db, 'outcomes.question_replaced'))[0]).toMatchObject({
+			entity_id: newId,
+			detail: { programmeId: world.programmeId, replacesId: first, answersKept: 1 }
+		});
 	});
 
 	it('retires a question: no longer asked, its answers kept', async () => {
@@ -100,7 +108,10 @@ describe('a programme’s question set', () => {
 		expect(set.active.map((q) => q.id)).toEqual([second]);
 		expect(set.retired.map((q) => [q.id, q.answers])).toEqual([[first, 1]]);
 		expect(await t.db.selectFrom('outcome_answer').select('score').where('question_id', '=', first).execute()).toEqual([{ score: 2 }]);
-		expect((await auditEvents(t.db, 'outcomes.question_retired'))[0]).toMatchObject({ entity_id: first, detail: { programmeId: world.programmeId, answersKept: 1 } });
+		expect((await auditEvents(t.db, 'outcomes.question_retired'))[0]).toMatchObject({
+			entity_id: first,
+			detail: { programmeId: world.programmeId, answersKept: 1 }
+		});
 	});
 
 	it('asks for the report figures to be rebuilt after each change to the set, and not when nothing changes', async () => {

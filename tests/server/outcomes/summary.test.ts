@@ -24,7 +24,10 @@ const counts = (row: Awaited<ReturnType<typeof outcomeSummaries>>[number] | unde
 
 async function enrol(world: OutcomesWorld) {
 	const [person] = await makeYoungPeople(t.db, world.schoolId, 'Y8', 1, 'Outcome');
-	await t.db.insertInto('enrolment').values({ programme_id: world.programmeId, young_person_id: person!.id, role: 'participant', stage: 'active', started_on: '2029-09-01' }).execute();
+	await t.db
+		.insertInto('enrolment')
+		.values({ programme_id: world.programmeId, young_person_id: person!.id, role: 'participant', stage: 'active', started_on: '2029-09-01' })
+		.execute();
 	return person!.id;
 }
 
@@ -68,7 +71,16 @@ describe('outcomeSummaries on a hand-worked example', () => {
 	it('adds the questions up per programme', async () => {
 		const world = await example();
 		const [total] = totalByProgramme(await outcomeSummaries(t.db, { ...YEAR_2029, programmeIds: [world.programmeId] }));
-		expect(total).toMatchObject({ programmeId: world.programmeId, pairs: 5, improved: 3, totalChange: 8, unmatchedBefore: 2, unmatchedAfter: 2, shareImproved: 0.6, meanChange: 1.6 });
+		expect(total).toMatchObject({
+			programmeId: world.programmeId,
+			pairs: 5,
+			improved: 3,
+			totalChange: 8,
+			unmatchedBefore: 2,
+			unmatchedAfter: 2,
+			shareImproved: 0.6,
+			meanChange: 1.6
+		});
 	});
 
 	it('counts nothing outside the period, and a period with nothing has no rows', async () => {

@@ -172,7 +172,9 @@ describe('suppressTable on random tables', () => {
 			const table = randomTable(next, 3, 3, 14, threshold);
 			const result = suppressTable(table, { threshold });
 			expect(recoverable(table, result), `table ${n}: ${JSON.stringify(table)}`).toEqual([]);
-			checked += extended(table, result).flat().filter((e) => e.cell?.hidden).length;
+			checked += extended(table, result)
+				.flat()
+				.filter((e) => e.cell?.hidden).length;
 		}
 		expect(checked).toBeGreaterThan(1000);
 	});
@@ -240,20 +242,57 @@ describe('suppressTable by hand', () => {
 	});
 
 	it('hides a small total, and the cells under it', () => {
-		const result = suppressTable({ rows: [[2, 0], [0, 0], [30, 40]], rowTotals: [2, 0, 70] }, { threshold: 5 });
-		expect(result.cells.map(hiddenOf)).toEqual([['c', 0], [0, 0], [30, 40]]);
+		const result = suppressTable(
+			{
+				rows: [
+					[2, 0],
+					[0, 0],
+					[30, 40]
+				],
+				rowTotals: [2, 0, 70]
+			},
+			{ threshold: 5 }
+		);
+		expect(result.cells.map(hiddenOf)).toEqual([
+			['c', 0],
+			[0, 0],
+			[30, 40]
+		]);
 		expect(hiddenOf(result.rowTotals!)).toEqual(['c', 0, 70]);
 	});
 
 	it('hides nothing more when no total is shown', () => {
-		const result = suppressTable({ rows: [[3, 40], [50, 60]] }, { threshold: 5 });
-		expect(result.cells.map(hiddenOf)).toEqual([['c', 40], [50, 60]]);
+		const result = suppressTable(
+			{
+				rows: [
+					[3, 40],
+					[50, 60]
+				]
+			},
+			{ threshold: 5 }
+		);
+		expect(result.cells.map(hiddenOf)).toEqual([
+			['c', 40],
+			[50, 60]
+		]);
 		expect(result.rowTotals).toBeUndefined();
 	});
 
 	it('protects a hidden cell from the grand total alone', () => {
-		const result = suppressTable({ rows: [[3, 40], [50, 60]], grandTotal: 153 }, { threshold: 5 });
-		expect(result.cells.map(hiddenOf)).toEqual([['c', 'c'], [50, 60]]);
+		const result = suppressTable(
+			{
+				rows: [
+					[3, 40],
+					[50, 60]
+				],
+				grandTotal: 153
+			},
+			{ threshold: 5 }
+		);
+		expect(result.cells.map(hiddenOf)).toEqual([
+			['c', 'c'],
+			[50, 60]
+		]);
 		expect(result.grandTotal?.hidden).toBe(false);
 	});
 

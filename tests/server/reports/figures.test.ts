@@ -1,8 +1,16 @@
-import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { AttendanceStatus } from '../../../src/lib/server/db/schema';
 import { academicYear, financialQuarter, financialYear, parsePeriod, quartersIn } from '../../../src/lib/server/reports/periods';
-import { countFigures, countSchoolsReachedByPhase, reportFigures, rollupFigures, schoolsReachedByPhase, type Figures, type ReportFilter, type ReportKey } from '../../../src/lib/server/reports/reports.queries';
+import {
+	countFigures,
+	countSchoolsReachedByPhase,
+	reportFigures,
+	rollupFigures,
+	schoolsReachedByPhase,
+	type Figures,
+	type ReportFilter,
+	type ReportKey
+} from '../../../src/lib/server/reports/reports.queries';
 import { refreshRollups } from '../../../src/lib/server/reports/rollups';
 import { fromLondon } from '../../../src/lib/server/time';
 import { useTestDatabase } from '../../support/database';
@@ -50,9 +58,18 @@ describe('periods', () => {
 		expect(parsePeriod(new URLSearchParams('period=financial&year=2019')).period).toMatchObject({ from: '2019-04-01', to: '2020-03-31' });
 		expect(parsePeriod(new URLSearchParams('period=quarter&year=2019&quarter=4')).period).toMatchObject({ from: '2020-01-01', to: '2020-03-31' });
 		expect(parsePeriod(new URLSearchParams('period=dates&from=2019-02-01&to=2019-02-28')).period).toMatchObject({ from: '2019-02-01', to: '2019-02-28' });
-		expect(parsePeriod(new URLSearchParams('period=dates&from=2019-02-30&to=2019-01-01'))).toMatchObject({ period: { kind: 'academic' }, errors: { from: expect.any(String) } });
-		expect(parsePeriod(new URLSearchParams('period=dates&from=2019-02-02&to=2019-02-01'))).toMatchObject({ period: { kind: 'academic' }, errors: { to: expect.any(String) } });
-		expect(parsePeriod(new URLSearchParams('period=quarter&year=2019&quarter=5'))).toMatchObject({ period: { kind: 'academic' }, errors: { quarter: expect.any(String) } });
+		expect(parsePeriod(new URLSearchParams('period=dates&from=2019-02-30&to=2019-01-01'))).toMatchObject({
+			period: { kind: 'academic' },
+			errors: { from: expect.any(String) }
+		});
+		expect(parsePeriod(new URLSearchParams('period=dates&from=2019-02-02&to=2019-02-01'))).toMatchObject({
+			period: { kind: 'academic' },
+			errors: { to: expect.any(String) }
+		});
+		expect(parsePeriod(new URLSearchParams('period=quarter&year=2019&quarter=5'))).toMatchObject({
+			period: { kind: 'academic' },
+			errors: { quarter: expect.any(String) }
+		});
 		expect(parsePeriod(new URLSearchParams(''), '2026-11-27').period).toMatchObject({ from: '2026-09-01', to: '2027-08-31' });
 		expect(quartersIn(financialYear(2019)).map((q) => q.from)).toEqual(['2019-04-01', '2019-07-01', '2019-10-01', '2020-01-01']);
 	});
@@ -72,7 +89,7 @@ describe('counting', () => {
 		const f = await total('2018-09-01', '2019-08-31');
 		expect(f).toMatchObject({ namedYoungPeople: 2, attended: 3, expected: 4, sessionsDelivered: 2 });
 		// A range that splits a month counts from the marks themselves, with the same answer.
-		expect((await total('2019-02-10', '2019-02-20'))).toMatchObject({ namedYoungPeople: 1, attended: 1 });
+		expect(await total('2019-02-10', '2019-02-20')).toMatchObject({ namedYoungPeople: 1, attended: 1 });
 	});
 
 	it('counts cancelled sessions apart and nothing booked at them', async () => {
@@ -80,7 +97,17 @@ describe('counting', () => {
 		const cancelled = await w.session('2019-03-01', '10:00', 'cancelled');
 		await t.db
 			.insertInto('booking')
-			.values({ session_id: cancelled.id, school_id: w.school.id, year_group: 'Y8', places: 20, confirmed_places: 20, status: 'confirmed', contact_name: 'Office', contact_phone: '01304 000000', created_by: w.lead.id })
+			.values({
+				session_id: cancelled.id,
+				school_id: w.school.id,
+				year_group: 'Y8',
+				places: 20,
+				confirmed_places: 20,
+				status: 'confirmed',
+				contact_name: 'Office',
+				contact_phone: '01304 000000',
+				created_by: w.lead.id
+			})
 			.execute();
 		expect(await total('2019-03-01', '2019-03-01')).toMatchObject({ sessionsDelivered: 0, sessionsCancelled: 1, placesBooked: 0 });
 	});
@@ -116,29 +143,62 @@ describe('the rollup', () => {
 				if (next() < 0.7) {
 					await t.db
 						.insertInto('booking')
-						.values({ session_id: session.id, school_id: school, year_group: 'Y8', places: 12, confirmed_places: 12, status: 'confirmed', contact_name: 'Office', contact_phone: '01304 000000', created_by: w.lead.id })
+						.values({
+							session_id: session.id,
+							school_id: school,
+							year_group: 'Y8',
+							places: 12,
+							confirmed_places: 12,
+							status: 'confirmed',
+							contact_name: 'Office',
+							contact_phone: '01304 000000',
+							created_by: w.lead.id
+						})
 						.execute();
 				}
 			}
 		}
-		await t.db.insertInto('attendance_headcount').values({ session_id: sessions[2]!.id, school_id: primary.id, year_group: 'Y6', count: 9, recorded_by: w.lead.id }).execute();
-		await t.db.insertInto('attendance_headcount').values({ session_id: sessions[3]!.id, school_id: w.school.id, year_group: 'parents', count: 3, recorded_by: w.lead.id }).execute();
-		const station = await t.db.insertInto('station').values({ session_id: sessions[2]!.id, position: 0, name: 'Water safety', theme: 'Water', places: 16 }).returning('id').executeTakeFirstOrThrow();
-		await t.db.insertInto('station_headcount').values({ session_id: sessions[2]!.id, station_id: station.id, school_id: primary.id, year_group: 'Y6', count: 9, recorded_by: w.lead.id }).execute();
+		await t.db
+			.insertInto('attendance_headcount')
+			.values({ session_id: sessions[2]!.id, school_id: primary.id, year_group: 'Y6', count: 9, recorded_by: w.lead.id })
+			.execute();
+		await t.db
+			.insertInto('attendance_headcount')
+			.values({ session_id: sessions[3]!.id, school_id: w.school.id, year_group: 'parents', count: 3, recorded_by: w.lead.id })
+			.execute();
+		const station = await t.db
+			.insertInto('station')
+			.values({ session_id: sessions[2]!.id, position: 0, name: 'Water safety', theme: 'Water', places: 16 })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await t.db
+			.insertInto('station_headcount')
+			.values({ session_id: sessions[2]!.id, station_id: station.id, school_id: primary.id, year_group: 'Y6', count: 9, recorded_by: w.lead.id })
+			.execute();
 		const statuses: AttendanceStatus[] = ['present', 'late', 'excused', 'unexcused'];
 		const marks = new Map<string, { session_id: string; young_person_id: string; status: AttendanceStatus; recorded_by: string }>();
 		for (let i = 0; i < 60; i++) {
 			const row = { session_id: pick(sessions).id, young_person_id: pick(people).id, status: pick(statuses), recorded_by: w.lead.id };
 			marks.set(`${row.session_id}/${row.young_person_id}`, row);
 		}
-		await t.db.insertInto('attendance_mark').values([...marks.values()]).execute();
+		await t.db
+			.insertInto('attendance_mark')
+			.values([...marks.values()])
+			.execute();
 		await refreshRollups(t.db);
 
-		const anything = (f: Figures) => Object.entries(f).some(([k, v]) => k !== 'key' && (typeof v === 'number' ? v !== 0 : Object.values(v as object).some((n) => n !== 0)));
+		const anything = (f: Figures) =>
+			Object.entries(f).some(([k, v]) => k !== 'key' && (typeof v === 'number' ? v !== 0 : Object.values(v as object).some((n) => n !== 0)));
 		const nonEmpty = (m: Map<string, Figures>) => new Map([...m].filter(([, f]) => anything(f)));
 		const sorted = (figures: Map<string, unknown>) => [...figures.entries()].sort(([a], [b]) => a.localeCompare(b));
 		const periods = [academicYear(2018), academicYear(2019), financialYear(2018), financialYear(2019), financialQuarter(2018, 4), financialQuarter(2019, 2)];
-		const filters: Partial<ReportFilter>[] = [{}, { programmeIds: [w.programme.id] }, { phase: 'primary' }, { town: 'Deal', programmeIds: [other.id] }, { schoolIds: [w.school.id] }];
+		const filters: Partial<ReportFilter>[] = [
+			{},
+			{ programmeIds: [w.programme.id] },
+			{ phase: 'primary' },
+			{ town: 'Deal', programmeIds: [other.id] },
+			{ schoolIds: [w.school.id] }
+		];
 		let compared = 0;
 		for (const period of periods) {
 			for (const extra of filters) {
@@ -158,7 +218,9 @@ describe('the rollup', () => {
 			for (const extra of [{}, { programmeIds: [w.programme.id] }, { town: 'Deal' as const }]) {
 				const filter: ReportFilter = { from: period.from, to: period.to, periodKind: period.kind, ...extra };
 				const byPhase = (rows: { phase: string; reached: number }[]) => rows.filter((r) => r.reached > 0).sort((a, b) => a.phase.localeCompare(b.phase));
-				expect(byPhase(await schoolsReachedByPhase(t.db, filter)), `${period.label} ${JSON.stringify(extra)}`).toEqual(byPhase(await countSchoolsReachedByPhase(t.db, filter)));
+				expect(byPhase(await schoolsReachedByPhase(t.db, filter)), `${period.label} ${JSON.stringify(extra)}`).toEqual(
+					byPhase(await countSchoolsReachedByPhase(t.db, filter))
+				);
 			}
 		}
 		// And the reports read it: the same answer through reportFigures.

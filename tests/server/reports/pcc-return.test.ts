@@ -48,7 +48,10 @@ describe('the return to the PCC', () => {
 		expect(rows.find((r) => r[0] === 'Youth Conference')![reached]).toBe(802);
 		// Every count of people is 0, 5 or more, or c; and c appears (the demo has small counts).
 		const peopleColumns = columns.filter((c) => c.people && c.format === 'count').map((c) => header!.indexOf(c.label));
-		const peopleCells = [...rows.flatMap((r) => peopleColumns.map((i) => r[i])), ...rows.map((r) => r[header!.indexOf('Outcome: people answering before and after')])];
+		const peopleCells = [
+			...rows.flatMap((r) => peopleColumns.map((i) => r[i])),
+			...rows.map((r) => r[header!.indexOf('Outcome: people answering before and after')])
+		];
 		for (const cell of peopleCells) expect(cell === 'c' || cell === 0 || (typeof cell === 'number' && cell >= 5), String(cell)).toBe(true);
 		expect(peopleCells).toContain('c');
 		const names = await t.db.selectFrom('young_person').select(['first_name', 'last_name']).execute();
@@ -74,8 +77,14 @@ describe('the return to the PCC', () => {
 	it('refuses a narrative that is too long, and anyone who does not lead the programme', async () => {
 		const lead = await actor('lead@demo.test');
 		const programme = options.programmes[0]!;
-		expect(await saveNarrative(t.db, lead, year, { programmeId: programme.id, narrative: 'x'.repeat(1501) })).toMatchObject({ ok: false, code: 'invalid', errors: { [`narrative-${programme.id}`]: expect.stringContaining('1500 characters') } });
-		await expect(saveNarrative(t.db, await actor('viewer@demo.test'), year, { programmeId: programme.id, narrative: 'Hello' })).rejects.toMatchObject({ status: 404 });
+		expect(await saveNarrative(t.db, lead, year, { programmeId: programme.id, narrative: 'x'.repeat(1501) })).toMatchObject({
+			ok: false,
+			code: 'invalid',
+			errors: { [`narrative-${programme.id}`]: expect.stringContaining('1500 characters') }
+		});
+		await expect(saveNarrative(t.db, await actor('viewer@demo.test'), year, { programmeId: programme.id, narrative: 'Hello' })).rejects.toMatchObject({
+			status: 404
+		});
 		await expect(pccReturn(t.db, await actor('school@demo.test'), { period: year }, options)).rejects.toMatchObject({ status: 404 });
 	});
 

@@ -42,7 +42,12 @@ describe('the 2018-19 reference year', () => {
 		const overview = await districtOverview(t.db, admin, { period }, options);
 		expect(programmeRow(overview, 'Youth Conference')).toMatchObject({ youngPeopleReached: 802, attended: 802, sessionsDelivered: 1, schoolsReached: 10 });
 		// 256 pupils, each through 8 workstations.
-		expect(programmeRow(overview, 'Safety in Action Week')).toMatchObject({ youngPeopleReached: 256, stationVisits: 2048, sessionsDelivered: 10, schoolsReached: 16 });
+		expect(programmeRow(overview, 'Safety in Action Week')).toMatchObject({
+			youngPeopleReached: 256,
+			stationVisits: 2048,
+			sessionsDelivered: 10,
+			schoolsReached: 16
+		});
 		expect(programmeRow(overview, 'Peer Mentoring Programme')).toMatchObject({ mentors: 15, mentees: 300 });
 		const awards = programmeRow(overview, 'John Muir Award');
 		expect(awards.discovery! + awards.explorer! + awards.conserver!).toBe(25);
@@ -50,7 +55,7 @@ describe('the 2018-19 reference year', () => {
 		expect(programmeRow(overview, 'Dover Smart Arts Project')).toMatchObject({ youngPeopleReached: 14, schoolsReached: 1 });
 	});
 
-	it('puts the arts project\'s 14 students at Astor College, and no one else', async () => {
+	it("puts the arts project's 14 students at Astor College, and no one else", async () => {
 		const arts = options.programmes.find((p) => p.name === 'Dover Smart Arts Project')!;
 		const table = presentTable(await bySchool(t.db, admin, { period, programmeId: arts.id }, options));
 		const reached = table.rows.filter((r) => (r.cells.youngPeopleReached.value ?? 0) > 0);

@@ -44,8 +44,16 @@ describe('the report pages and downloads', () => {
 	});
 
 	it('refuses a download while the choices have errors, with their messages, and writes nothing to the audit', async () => {
-		expect(await bySchoolDownload(t.db, admin, params('period=academic&year=20x8'))).toMatchObject({ ok: false, code: 'invalid', errors: { year: expect.stringContaining('4 digits') } });
-		expect(await pccReturnDownload(t.db, admin, params('period=financial&year=20x8'), 'csv')).toMatchObject({ ok: false, code: 'invalid', errors: { year: expect.stringContaining('4 digits') } });
+		expect(await bySchoolDownload(t.db, admin, params('period=academic&year=20x8'))).toMatchObject({
+			ok: false,
+			code: 'invalid',
+			errors: { year: expect.stringContaining('4 digits') }
+		});
+		expect(await pccReturnDownload(t.db, admin, params('period=financial&year=20x8'), 'csv')).toMatchObject({
+			ok: false,
+			code: 'invalid',
+			errors: { year: expect.stringContaining('4 digits') }
+		});
 		expect(await auditEvents(t.db)).toEqual([]);
 	});
 
@@ -60,7 +68,7 @@ describe('the report pages and downloads', () => {
 		]);
 	});
 
-	it("downloads the return to the PCC as CSV or a workbook, for this financial year unless asked, and audits each with its format", async () => {
+	it('downloads the return to the PCC as CSV or a workbook, for this financial year unless asked, and audits each with its format', async () => {
 		const year = financialYearOfDate(londonParts(new Date()).date);
 		const csv = await pccReturnDownload(t.db, admin, params(''), 'csv');
 		if (!csv.ok) throw new Error(`refused: ${JSON.stringify(csv)}`);
@@ -81,7 +89,11 @@ describe('the report pages and downloads', () => {
 
 	it("saves a programme's narrative for the return's period, and none while the choices have errors", async () => {
 		const values = { programmeId: programme.id, narrative: 'Three evening sessions.' };
-		expect(await saveReturnNarrative(t.db, admin, params('period=academic&year=20x8'), values)).toMatchObject({ ok: false, code: 'invalid', errors: { year: expect.any(String) } });
+		expect(await saveReturnNarrative(t.db, admin, params('period=academic&year=20x8'), values)).toMatchObject({
+			ok: false,
+			code: 'invalid',
+			errors: { year: expect.any(String) }
+		});
 		expect(await saveReturnNarrative(t.db, admin, params(YEAR_2018), values)).toEqual({ ok: true });
 		const page = await pccReturnPage(t.db, admin, params(YEAR_2018));
 		expect(page.pcc?.programmes.find((p) => p.id === programme.id)).toMatchObject({ narrative: 'Three evening sessions.', canEdit: true });

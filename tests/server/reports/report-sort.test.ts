@@ -14,7 +14,10 @@ function figures(key: string, attended: number, expected = attended): Figures {
 /** Schools as the page gets them from presentTable, suppressed as a report viewer sees them. */
 function viewerRows(values: Record<string, number>) {
 	const rows = Object.entries(values).map(([name, attended]) => ({ name, town: 'Dover', figures: figures(name, attended) }));
-	const total = figures('total', Object.values(values).reduce((a, b) => a + b, 0));
+	const total = figures(
+		'total',
+		Object.values(values).reduce((a, b) => a + b, 0)
+	);
 	return presentTable(reportTable(rows, total, 5)).rows;
 }
 

@@ -6,11 +6,7 @@ import { auditEvents, makeActor } from '../../support/factories';
 const t = useTestDatabase();
 
 const csv = (...lines: string[]) => lines.join('\n') + '\n';
-const twoSchools = csv(
-	'name,urn,phase,town',
-	'Astor College,118937,secondary,Dover',
-	'Barton Junior School,,primary,Dover'
-);
+const twoSchools = csv('name,urn,phase,town', 'Astor College,118937,secondary,Dover', 'Barton Junior School,,primary,Dover');
 
 const storedSchools = () => t.db.selectFrom('school').select(['name', 'urn', 'phase', 'town']).orderBy('name').execute();
 
@@ -21,7 +17,13 @@ async function importAsAdmin(text: string) {
 describe('previewSchoolImport', () => {
 	it('says what each row would do without saving anything', async () => {
 		const plan = await previewSchoolImport(t.db, await makeActor(t.db), twoSchools);
-		expect(plan).toMatchObject({ ok: true, rows: [{ row: 2, outcome: 'add' }, { row: 3, outcome: 'add' }] });
+		expect(plan).toMatchObject({
+			ok: true,
+			rows: [
+				{ row: 2, outcome: 'add' },
+				{ row: 3, outcome: 'add' }
+			]
+		});
 		expect(await storedSchools()).toEqual([]);
 	});
 });
@@ -39,12 +41,7 @@ describe('importSchools', () => {
 
 	it('saves nothing when any row is bad, and names the row and column of each problem', async () => {
 		const result = await importAsAdmin(
-			csv(
-				'name,urn,phase,town',
-				'Astor College,118937,secondary,Dover',
-				'Little Acorns,,nursery,Deal',
-				'Goodwin Academy,12,secondary,Deal'
-			)
+			csv('name,urn,phase,town', 'Astor College,118937,secondary,Dover', 'Little Acorns,,nursery,Deal', 'Goodwin Academy,12,secondary,Deal')
 		);
 		expect(result).toEqual({
 			ok: false,
@@ -60,7 +57,11 @@ describe('importSchools', () => {
 
 	// The shapes a CSV takes when saved from Excel, LibreOffice or a school's MIS.
 	it.each([
-		['a UTF-8 byte order mark and CRLF line endings', "\uFEFFname,urn,phase,town\r\nSt Mary's CofE Primary School,,primary,Dover\r\n", "St Mary's CofE Primary School"],
+		[
+			'a UTF-8 byte order mark and CRLF line endings',
+			"\uFEFFname,urn,phase,town\r\nSt Mary's CofE Primary School,,primary,Dover\r\n",
+			"St Mary's CofE Primary School"
+		],
 		['semicolons between fields', 'name;urn;phase;town\nÉcole Sainte-Thérèse;;primary;Deal\n', 'École Sainte-Thérèse'],
 		['quoted fields holding commas', 'name,urn,phase,town\n"Eastry, Sholden and Worth School",,primary,Rural\n', 'Eastry, Sholden and Worth School']
 	])('reads a file with %s', async (_, text, name) => {
@@ -87,7 +88,12 @@ describe('importSchools', () => {
 		const result = await importAsAdmin(
 			csv('name,urn,phase,town', 'Astor College,,secondary,Dover', 'Sandown School,,primary,Deal', 'ASTOR COLLEGE,,secondary,Dover')
 		);
-		expect(result).toEqual({ ok: false, code: 'invalid', errors: { file: expect.stringContaining('nothing has been imported') }, problems: [{ row: 4, column: 'name', message: expect.stringContaining('row 2') }] });
+		expect(result).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: { file: expect.stringContaining('nothing has been imported') },
+			problems: [{ row: 4, column: 'name', message: expect.stringContaining('row 2') }]
+		});
 		expect(await storedSchools()).toEqual([]);
 	});
 
@@ -97,7 +103,12 @@ describe('importSchools', () => {
 		['has only a header row', csv('name,urn,phase,town'), {}]
 	])('refuses a file that %s', async (_, text, where) => {
 		const result = await importAsAdmin(text);
-		expect(result).toEqual({ ok: false, code: 'invalid', errors: { file: expect.stringContaining('nothing has been imported') }, problems: [{ ...where, message: expect.any(String) }] });
+		expect(result).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: { file: expect.stringContaining('nothing has been imported') },
+			problems: [{ ...where, message: expect.any(String) }]
+		});
 		expect(await auditEvents(t.db, 'school.imported')).toEqual([]);
 	});
 });

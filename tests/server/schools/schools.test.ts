@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	createSchool,
-	getSchool,
-	listSchools,
-	setSchoolActive,
-	updateSchool
-} from '../../../src/lib/server/schools/schools.service';
+import { createSchool, getSchool, listSchools, setSchoolActive, updateSchool } from '../../../src/lib/server/schools/schools.service';
 import type { SchoolValues } from '../../../src/lib/server/schools/schools.schema';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor, makeSchool } from '../../support/factories';
@@ -70,13 +64,11 @@ describe('getSchool', () => {
 		expect((await getSchool(t.db, contact, contact.schoolId!)).id).toBe(contact.schoolId);
 	});
 
-	it("answers a school contact asking for another school with a 404, and audits it", async () => {
+	it('answers a school contact asking for another school with a 404, and audits it', async () => {
 		const contact = await makeActor(t.db, { role: 'school' });
 		const other = await makeSchool(t.db);
 		await expect(getSchool(t.db, contact, other.id)).rejects.toMatchObject({ status: 404 });
-		expect(await auditEvents(t.db, 'access.refused')).toMatchObject([
-			{ actor_id: contact.id, entity_type: 'school', entity_id: other.id }
-		]);
+		expect(await auditEvents(t.db, 'access.refused')).toMatchObject([{ actor_id: contact.id, entity_type: 'school', entity_id: other.id }]);
 	});
 });
 

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	buildRotationGrid,
-	type CarouselBooking,
-	type CarouselStation,
-	type RotationGrid
-} from '../../../src/lib/server/sessions/rotation';
+import { buildRotationGrid, type CarouselBooking, type CarouselStation, type RotationGrid } from '../../../src/lib/server/sessions/rotation';
 
 // Pure module: no database, even though the vitest config runs tests/server/** once per database.
 
@@ -102,9 +97,7 @@ describe('buildRotationGrid, for 1 to 12 bookings of 8 to 34 pupils on 8 station
 		const grid = build(c);
 		expect(grid.problems).toEqual([]);
 		for (const group of grid.groups) {
-			const stationIds = grid.rotations.flatMap((r) =>
-				r.visits.filter((v) => v.groups.some((g) => g.key === group.key)).map((v) => v.stationId)
-			);
+			const stationIds = grid.rotations.flatMap((r) => r.visits.filter((v) => v.groups.some((g) => g.key === group.key)).map((v) => v.stationId));
 			expect(stationIds.sort(), group.label).toEqual(c.stations.map((s) => s.id).sort());
 		}
 	});
@@ -176,13 +169,15 @@ describe('buildRotationGrid, splitting and labels', () => {
 			startsAt: START,
 			rotationMinutes: MINUTES
 		});
-		expect(grid.groups).toEqual([1, 2, 3].map((i) => ({
-			key: `b7-${i}`,
-			label: `Astor Primary, Year 6, group ${i} of 3`,
-			bookingId: 'b7',
-			schoolName: 'Astor Primary',
-			size: 10
-		})));
+		expect(grid.groups).toEqual(
+			[1, 2, 3].map((i) => ({
+				key: `b7-${i}`,
+				label: `Astor Primary, Year 6, group ${i} of 3`,
+				bookingId: 'b7',
+				schoolName: 'Astor Primary',
+				size: 10
+			}))
+		);
 	});
 
 	it('keeps a class that fits the smallest station whole, labelled by school and year in words', () => {

@@ -163,14 +163,14 @@ describe('completeSession', () => {
 });
 
 describe('updateSessionDetails', () => {
-	it("answers a session id of another programme with a 404 and changes nothing", async () => {
+	it('answers a session id of another programme with a 404 and changes nothing', async () => {
 		const mine = await createLedProgramme(t.db);
 		const theirs = await createLedProgramme(t.db);
 		const theirSession = await scheduleLeadSession(t.db, theirs);
 		// The address names the lead's own programme; the session belongs to another.
-		await expect(
-			updateSessionDetails(t.db, mine.lead, mine.programmeId, theirSession, sessionValues({ venue: 'Moved' }), SCHEDULED_AT)
-		).rejects.toMatchObject({ status: 404 });
+		await expect(updateSessionDetails(t.db, mine.lead, mine.programmeId, theirSession, sessionValues({ venue: 'Moved' }), SCHEDULED_AT)).rejects.toMatchObject({
+			status: 404
+		});
 		const venue = await t.db.selectFrom('programme_session').select('venue').where('id', '=', theirSession).executeTakeFirstOrThrow();
 		expect(venue.venue).not.toBe('Moved');
 	});

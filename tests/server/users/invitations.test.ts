@@ -29,8 +29,7 @@ async function invite(input = lead()) {
 	return { admin, userId: result.userId, token: linkToken(message!.body_text, 'invitation') };
 }
 
-const statusOf = async (id: string) =>
-	(await t.db.selectFrom('app_user').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+const statusOf = async (id: string) => (await t.db.selectFrom('app_user').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
 describe('inviteUser', () => {
 	it('creates an invited account and emails it a link to set a password', async () => {

@@ -14,7 +14,13 @@ const t = useTestDatabase();
 const none = ['', '', '', '', ''];
 const values = (before: string[], after: string[] = none): FeedbackValues => ({ before, after });
 const stored = (sessionId: string) =>
-	t.db.selectFrom('workshop_feedback').select(['moment', 'score', 'count']).where('session_id', '=', sessionId).orderBy('moment', 'desc').orderBy('score').execute();
+	t.db
+		.selectFrom('workshop_feedback')
+		.select(['moment', 'score', 'count'])
+		.where('session_id', '=', sessionId)
+		.orderBy('moment', 'desc')
+		.orderBy('score')
+		.execute();
 
 describe('summarise', () => {
 	it('counts the answers and takes their mean', () => {
@@ -29,7 +35,12 @@ describe('summarise', () => {
 	});
 
 	it('reads stored rows, missing scores as 0, and nothing stored as not asked', () => {
-		expect(distributionOf([{ score: 5, count: 2 }, { score: 3, count: 2 }])).toEqual({ counts: [0, 0, 2, 0, 2], answered: 4, mean: 4 });
+		expect(
+			distributionOf([
+				{ score: 5, count: 2 },
+				{ score: 3, count: 2 }
+			])
+		).toEqual({ counts: [0, 0, 2, 0, 2], answered: 4, mean: 4 });
 		expect(distributionOf([])).toBeNull();
 	});
 });
@@ -101,7 +112,10 @@ describe('saving a workshop’s answers', () => {
 			errors: { before: 'The answers before the workshop add up to 11: more than the 10 parents and carers counted at this workshop' }
 		});
 		expect(await stored(world.sessionId)).toEqual([]);
-		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['1', '2', '3', '4', '0'], ['0', '0', '2', '4', '4']), STARTED)).toEqual({ ok: true, changed: 2 });
+		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['1', '2', '3', '4', '0'], ['0', '0', '2', '4', '4']), STARTED)).toEqual({
+			ok: true,
+			changed: 2
+		});
 		expect((await getWorkshopFeedback(t.db, world.lead, world.sessionId)).parents).toBe(10);
 	});
 
@@ -124,8 +138,14 @@ describe('saving a workshop’s answers', () => {
 		const world = await makeHeadcountSession(t.db);
 		await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['1', '2', '0', '0', '0'], ['0', '0', '1', '2', '0']), STARTED);
 
-		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['1', '2', '0', '0', '0'], ['0', '0', '0', '2', '1']), STARTED)).toEqual({ ok: true, changed: 1 });
-		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['1', '2', '0', '0', '0'], ['0', '0', '0', '2', '1']), STARTED)).toEqual({ ok: true, changed: 0 });
+		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['1', '2', '0', '0', '0'], ['0', '0', '0', '2', '1']), STARTED)).toEqual({
+			ok: true,
+			changed: 1
+		});
+		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['1', '2', '0', '0', '0'], ['0', '0', '0', '2', '1']), STARTED)).toEqual({
+			ok: true,
+			changed: 0
+		});
 		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(none, ['0', '0', '0', '2', '1']), STARTED)).toEqual({ ok: true, changed: 1 });
 
 		expect(await stored(world.sessionId)).toEqual([1, 2, 3, 4, 5].map((score) => ({ moment: 'after', score, count: [0, 0, 0, 2, 1][score - 1] })));
@@ -158,7 +178,16 @@ describe('saving a workshop’s answers', () => {
 describe('workshopFeedbackTotals', () => {
 	it('gives each workshop in the period its parents by school and its answers, leaving out cancelled ones and other programmes', async () => {
 		const world = await makeHeadcountSession(t.db);
-		await saveHeadcounts(t.db, world.lead, world.sessionId, [{ schoolId: world.schoolId, yearGroup: 'parents', count: 6 }, { schoolId: world.otherSchoolId, yearGroup: 'parents', count: 2 }], STARTED);
+		await saveHeadcounts(
+			t.db,
+			world.lead,
+			world.sessionId,
+			[
+				{ schoolId: world.schoolId, yearGroup: 'parents', count: 6 },
+				{ schoolId: world.otherSchoolId, yearGroup: 'parents', count: 2 }
+			],
+			STARTED
+		);
 		await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['3', '3', '1', '0', '0'], ['0', '0', '1', '3', '4']), STARTED);
 		const later = await scheduleLeadSession(t.db, world, { date: '2030-04-10', yearGroups: ['Y8', 'parents'] });
 		const cancelled = await scheduleLeadSession(t.db, world, { date: '2030-04-17', yearGroups: ['Y8', 'parents'] });

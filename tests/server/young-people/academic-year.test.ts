@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	academicYearOf,
-	parseYearGroup,
-	receptionYearFor,
-	yearGroupIn
-} from '../../../src/lib/server/young-people/young-people.schema';
+import { academicYearOf, parseYearGroup, receptionYearFor, yearGroupIn } from '../../../src/lib/server/young-people/young-people.schema';
 
 describe('academicYearOf', () => {
 	it('counts 31 August in the academic year that began the September before', () => {

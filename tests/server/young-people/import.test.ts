@@ -10,11 +10,7 @@ const csv = (...lines: string[]) => lines.join('\n') + '\n';
 const twoPupils = csv('first_name,last_name,year_group', 'Amira,Okafor,Y8', 'Tom,Baker,Y9');
 
 const storedPeople = () =>
-	t.db
-		.selectFrom('young_person')
-		.select(['first_name', 'last_name', 'reception_year', 'gender', 'sen', 'free_school_meals'])
-		.orderBy('last_name')
-		.execute();
+	t.db.selectFrom('young_person').select(['first_name', 'last_name', 'reception_year', 'gender', 'sen', 'free_school_meals']).orderBy('last_name').execute();
 
 async function importForOwnSchool(text: string) {
 	const { school, contact } = await makeSchoolWorld(t.db);
@@ -25,22 +21,28 @@ describe('previewYoungPeopleImport', () => {
 	it('says what each row would do without saving anything', async () => {
 		const { school, contact } = await makeSchoolWorld(t.db);
 		const plan = await previewYoungPeopleImport(t.db, contact, school.id, twoPupils, IN_2026_27);
-		expect(plan).toMatchObject({ ok: true, rows: [{ row: 2, outcome: 'add', yearGroup: 'Y8' }, { row: 3, outcome: 'add', yearGroup: 'Y9' }] });
+		expect(plan).toMatchObject({
+			ok: true,
+			rows: [
+				{ row: 2, outcome: 'add', yearGroup: 'Y8' },
+				{ row: 3, outcome: 'add', yearGroup: 'Y9' }
+			]
+		});
 		expect(await storedPeople()).toEqual([]);
 	});
 
 	it("gives another school's contact a 404, audited", async () => {
 		const { school, otherContact } = await makeSchoolWorld(t.db);
-		await expect(previewYoungPeopleImport(t.db, otherContact, school.id, twoPupils, IN_2026_27)).rejects.toEqual(
-			expect.objectContaining({ status: 404 })
-		);
+		await expect(previewYoungPeopleImport(t.db, otherContact, school.id, twoPupils, IN_2026_27)).rejects.toEqual(expect.objectContaining({ status: 404 }));
 		expect(await auditEvents(t.db, 'access.refused')).toMatchObject([{ actor_id: otherContact.id, entity_id: school.id }]);
 	});
 });
 
 describe('importYoungPeople', () => {
 	it('adds every row of a valid file and audits the counts, never a name', async () => {
-		const result = await importForOwnSchool(csv('first_name,last_name,year_group,gender,sen,free_school_meals', 'Amira,Okafor,Y8,female,yes,no', 'Tom,Baker,R,,,'));
+		const result = await importForOwnSchool(
+			csv('first_name,last_name,year_group,gender,sen,free_school_meals', 'Amira,Okafor,Y8,female,yes,no', 'Tom,Baker,R,,,')
+		);
 		expect(result).toMatchObject({ ok: true, counts: { added: 2, matched: 0 } });
 		expect(await storedPeople()).toEqual([
 			{ first_name: 'Tom', last_name: 'Baker', reception_year: 2026, gender: null, sen: null, free_school_meals: null },
@@ -55,7 +57,7 @@ describe('importYoungPeople', () => {
 		['a UTF-8 byte order mark and CRLF line endings', '\uFEFFfirst_name,last_name,year_group\r\nAmira,Okafor,Y8\r\n', ['Amira', 'Okafor', 2018]],
 		['semicolons between fields', 'first_name;last_name;year_group\nZoë;Brontë;8\n', ['Zoë', 'Brontë', 2018]],
 		['quoted fields', 'first_name,last_name,year_group\n"Mary Jane","Smith, Jones","Year 8"\n', ['Mary Jane', 'Smith, Jones', 2018]],
-		["a straight apostrophe", "first_name,last_name,year_group\nSeán,O'Brien,Y8\n", ['Seán', "O'Brien", 2018]],
+		['a straight apostrophe', "first_name,last_name,year_group\nSeán,O'Brien,Y8\n", ['Seán', "O'Brien", 2018]],
 		['a curly apostrophe and a hyphen', 'first_name,last_name,year_group\nJean-Luc,D’Arcy-Lewis,Y8\n', ['Jean-Luc', 'D’Arcy-Lewis', 2018]],
 		['upper-case header names', 'FIRST_NAME,LAST_NAME,YEAR_GROUP\nAmira,Okafor,Y8\n', ['Amira', 'Okafor', 2018]],
 		['"First Name", "Surname" and "Year" headers', 'First Name,Surname,Year\nAmira,Okafor,8\n', ['Amira', 'Okafor', 2018]],
@@ -68,9 +70,7 @@ describe('importYoungPeople', () => {
 	});
 
 	it('saves nothing when any row is bad, and names the row, column and reason of each problem', async () => {
-		const result = await importForOwnSchool(
-			csv('first_name,last_name,year_group,sen', 'Amira,Okafor,Y8,', 'Tom,,Y9,', '', 'Ella,Smith,Year 14,perhaps')
-		);
+		const result = await importForOwnSchool(csv('first_name,last_name,year_group,sen', 'Amira,Okafor,Y8,', 'Tom,,Y9,', '', 'Ella,Smith,Year 14,perhaps'));
 		expect(result).toEqual({
 			ok: false,
 			code: 'invalid',
@@ -87,7 +87,12 @@ describe('importYoungPeople', () => {
 
 	it('refuses a file that lists one young person twice, naming both rows', async () => {
 		const result = await importForOwnSchool(csv('first_name,last_name,year_group', 'Amira,Okafor,Y8', 'Tom,Baker,Y8', 'AMIRA,okafor,8'));
-		expect(result).toEqual({ ok: false, code: 'invalid', errors: { file: expect.stringContaining('nothing has been imported') }, problems: [{ row: 4, column: 'last_name', message: expect.stringContaining('row 2') }] });
+		expect(result).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: { file: expect.stringContaining('nothing has been imported') },
+			problems: [{ row: 4, column: 'last_name', message: expect.stringContaining('row 2') }]
+		});
 		expect(await storedPeople()).toEqual([]);
 	});
 
@@ -103,7 +108,13 @@ describe('importYoungPeople', () => {
 	it('adds someone of the same name in another year group, or at another school', async () => {
 		const { school, contact } = await makeSchoolWorld(t.db);
 		await importYoungPeople(t.db, contact, school.id, twoPupils, IN_2026_27);
-		const plan = await previewYoungPeopleImport(t.db, contact, school.id, csv('first_name,last_name,year_group', 'Amira,Okafor,Y7', 'Tom,Baker,Y9'), IN_2026_27);
+		const plan = await previewYoungPeopleImport(
+			t.db,
+			contact,
+			school.id,
+			csv('first_name,last_name,year_group', 'Amira,Okafor,Y7', 'Tom,Baker,Y9'),
+			IN_2026_27
+		);
 		expect(plan.ok && plan.rows.map((r) => r.outcome)).toEqual(['add', 'match']);
 		const elsewhere = await importForOwnSchool(twoPupils);
 		expect(elsewhere).toMatchObject({ ok: true, counts: { added: 2, matched: 0 } });
@@ -130,7 +141,12 @@ describe('importYoungPeople', () => {
 		['is larger than 2 MB', csv('first_name,last_name,year_group', `${'A'.repeat(2 * 1024 * 1024)},B,Y8`), {}]
 	])('refuses a file that %s', async (_, text, where) => {
 		const result = await importForOwnSchool(text);
-		expect(result).toEqual({ ok: false, code: 'invalid', errors: { file: expect.stringContaining('nothing has been imported') }, problems: [{ ...where, message: expect.any(String) }] });
+		expect(result).toEqual({
+			ok: false,
+			code: 'invalid',
+			errors: { file: expect.stringContaining('nothing has been imported') },
+			problems: [{ ...where, message: expect.any(String) }]
+		});
 		expect(await storedPeople()).toEqual([]);
 	});
 

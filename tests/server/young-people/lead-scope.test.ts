@@ -101,7 +101,14 @@ describe('getYoungPersonRecord', () => {
 		const { person, bookedSchool, programme } = await personWithHistory();
 		const contact = await makeActor(t.db, { role: 'school', schoolId: bookedSchool.id });
 		const record = await getYoungPersonRecord(t.db, contact, person.id, IN_2026_27);
-		expect(record.person).toMatchObject({ first_name: 'Amira', last_name: 'Okafor', year_group: 'Y8', school_name: 'Aycliffe Academy', gender: 'female', sen: true });
+		expect(record.person).toMatchObject({
+			first_name: 'Amira',
+			last_name: 'Okafor',
+			year_group: 'Y8',
+			school_name: 'Aycliffe Academy',
+			gender: 'female',
+			sen: true
+		});
 		expect(record.enrolments).toHaveLength(2);
 		expect(record.attendance).toHaveLength(2);
 		expect(record.awards).toHaveLength(2);
@@ -166,7 +173,10 @@ describe('changing, archiving and restoring', () => {
 		const { lead, bookedSchool, unbookedSchool } = await makeLeadWorld(t.db);
 		const inReach = await makeYoungPerson(t.db, { school_id: bookedSchool.id });
 		const outOfReach = await makeYoungPerson(t.db, { school_id: unbookedSchool.id });
-		expect(await updateYoungPerson(t.db, lead, inReach.id, values({ first_name: 'Amara', last_name: 'Okafor' }), IN_2026_27)).toEqual({ ok: true, id: inReach.id });
+		expect(await updateYoungPerson(t.db, lead, inReach.id, values({ first_name: 'Amara', last_name: 'Okafor' }), IN_2026_27)).toEqual({
+			ok: true,
+			id: inReach.id
+		});
 		await expect(updateYoungPerson(t.db, lead, outOfReach.id, values(), IN_2026_27)).rejects.toEqual(notFound);
 		await expect(archiveYoungPerson(t.db, lead, outOfReach.id, IN_2026_27)).rejects.toEqual(notFound);
 		const stored = await t.db.selectFrom('young_person').select(['id', 'first_name', 'archived_at']).orderBy('first_name').execute();
@@ -178,7 +188,7 @@ describe('changing, archiving and restoring', () => {
 		expect(await auditText(t.db)).not.toMatch(/Amara|Amira|Okafor|Tomasz/);
 	});
 
-	it("archiving takes a young person off the list and the register but keeps their history; restoring puts them back", async () => {
+	it('archiving takes a young person off the list and the register but keeps their history; restoring puts them back', async () => {
 		const { lead, programme, session, bookedSchool } = await makeLeadWorld(t.db);
 		const contact = await makeActor(t.db, { role: 'school', schoolId: bookedSchool.id });
 		const person = await makeYoungPerson(t.db, { school_id: bookedSchool.id });

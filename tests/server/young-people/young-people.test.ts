@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	addYoungPerson,
-	archiveYoungPerson,
-	listYoungPeople,
-	updateYoungPerson
-} from '../../../src/lib/server/young-people/young-people.service';
+import { addYoungPerson, archiveYoungPerson, listYoungPeople, updateYoungPerson } from '../../../src/lib/server/young-people/young-people.service';
 import type { YoungPersonValues } from '../../../src/lib/server/young-people/young-people.schema';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor } from '../../support/factories';

@@ -52,7 +52,12 @@ export async function listRegister(db: Db, session: RegisterSession) {
 				.where('e.stage', 'in', registerStages)
 				// Enrolled on the session's day: a young person who joins later is not on earlier registers.
 				.where(sql<boolean>`e.started_on <= (${session.starts_at.toISOString()}::timestamptz at time zone 'Europe/London')::date`)
-				.where((eb) => eb.or([eb('e.ended_on', 'is', null), eb('e.ended_on', '>=', sql<string>`(${session.starts_at.toISOString()}::timestamptz at time zone 'Europe/London')::date`)]))
+				.where((eb) =>
+					eb.or([
+						eb('e.ended_on', 'is', null),
+						eb('e.ended_on', '>=', sql<string>`(${session.starts_at.toISOString()}::timestamptz at time zone 'Europe/London')::date`)
+					])
+				)
 		);
 	return db
 		.with('on_register', () => onRegister)

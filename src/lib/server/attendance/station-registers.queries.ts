@@ -22,13 +22,7 @@ export async function listStationCells(db: Db, sessionId: string, stationId: str
 		.select(['b.school_id', 'b.year_group'])
 		.where('b.session_id', '=', sessionId)
 		.where(holdsPlaces)
-		.union(
-			db
-				.selectFrom('station_headcount')
-				.select(['school_id', 'year_group'])
-				.where('session_id', '=', sessionId)
-				.where('station_id', '=', stationId)
-		);
+		.union(db.selectFrom('station_headcount').select(['school_id', 'year_group']).where('session_id', '=', sessionId).where('station_id', '=', stationId));
 	return db
 		.selectFrom(cells.as('cell'))
 		.innerJoin('school', 'school.id', 'cell.school_id')
@@ -83,7 +77,12 @@ export async function findSessionHeadcount(db: Db, sessionId: string, named: boo
 }
 
 export async function hasStationHeadcounts(db: Db, sessionId: string): Promise<boolean> {
-	const row = await db.selectFrom('station_headcount').select(sql`1`.as('one')).where('session_id', '=', sessionId).limit(1).executeTakeFirst();
+	const row = await db
+		.selectFrom('station_headcount')
+		.select(sql`1`.as('one'))
+		.where('session_id', '=', sessionId)
+		.limit(1)
+		.executeTakeFirst();
 	return row !== undefined;
 }
 
@@ -94,7 +93,14 @@ export interface StationCountRow {
 }
 
 /** Saves a station's counts in one statement; an unchanged count keeps who recorded it and when. */
-export async function upsertStationHeadcounts(db: Db, sessionId: string, stationId: string, counts: StationCountRow[], recordedBy: string, at: Date): Promise<void> {
+export async function upsertStationHeadcounts(
+	db: Db,
+	sessionId: string,
+	stationId: string,
+	counts: StationCountRow[],
+	recordedBy: string,
+	at: Date
+): Promise<void> {
 	if (counts.length === 0) return;
 	await db
 		.insertInto('station_headcount')
@@ -122,7 +128,12 @@ export async function upsertStationHeadcounts(db: Db, sessionId: string, station
 		.execute();
 }
 
-export async function deleteStationHeadcounts(db: Db, sessionId: string, stationId: string, cells: { schoolId: string; yearGroup: YearGroup }[]): Promise<void> {
+export async function deleteStationHeadcounts(
+	db: Db,
+	sessionId: string,
+	stationId: string,
+	cells: { schoolId: string; yearGroup: YearGroup }[]
+): Promise<void> {
 	if (cells.length === 0) return;
 	await db
 		.deleteFrom('station_headcount')

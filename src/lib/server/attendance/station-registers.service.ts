@@ -98,13 +98,17 @@ export async function saveStationHeadcounts(
 			if (!Number.isInteger(c.count) || c.count < 0 || c.count > MAX_HEADCOUNT) {
 				errors[field] = `Enter how many of ${who} came as a whole number, like 12`;
 			} else if (c.count > cell.places) {
-				errors[field] = `${cell.school_name} has ${cell.places} confirmed ${cell.places === 1 ? 'place' : 'places'} for ${yearGroupLabels[cell.year_group]}: enter ${cell.places} or fewer`;
+				errors[field] =
+					`${cell.school_name} has ${cell.places} confirmed ${cell.places === 1 ? 'place' : 'places'} for ${yearGroupLabels[cell.year_group]}: enter ${cell.places} or fewer`;
 			}
 		}
 		if (hasErrors(errors)) return invalid(errors);
 
 		const filled = counts.filter((c): c is { schoolId: string; yearGroup: YearGroup; count: number } => c.count !== null);
-		const cleared = counts.filter((c) => c.count === null && cells.get(countField(c.schoolId, c.yearGroup))!.count !== null) as { schoolId: string; yearGroup: YearGroup }[];
+		const cleared = counts.filter((c) => c.count === null && cells.get(countField(c.schoolId, c.yearGroup))!.count !== null) as {
+			schoolId: string;
+			yearGroup: YearGroup;
+		}[];
 		const changed = counts.filter((c) => cells.get(countField(c.schoolId, c.yearGroup))!.count !== c.count);
 		await queries.upsertStationHeadcounts(trx, sessionId, stationId, filled, actor.id, now);
 		await queries.deleteStationHeadcounts(trx, sessionId, stationId, cleared);

@@ -94,19 +94,11 @@ export async function deleteSignInAttemptsOlderThanADay(db: Db, now: Date) {
 
 /** Unused one-time links of one purpose for a user. */
 export async function deleteUnusedTokensFor(db: Db, userId: string, purpose: TokenPurpose) {
-	await db
-		.deleteFrom('user_token')
-		.where('user_id', '=', userId)
-		.where('purpose', '=', purpose)
-		.where('used_at', 'is', null)
-		.execute();
+	await db.deleteFrom('user_token').where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
 }
 
 export async function insertUserToken(db: Db, token: { id: string; userId: string; purpose: TokenPurpose; expiresAt: Date }) {
-	await db
-		.insertInto('user_token')
-		.values({ id: token.id, user_id: token.userId, purpose: token.purpose, expires_at: token.expiresAt })
-		.execute();
+	await db.insertInto('user_token').values({ id: token.id, user_id: token.userId, purpose: token.purpose, expires_at: token.expiresAt }).execute();
 }
 
 /** An unused, unexpired link with its user; the row is locked when in a transaction. */

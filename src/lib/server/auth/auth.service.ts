@@ -21,11 +21,7 @@ function inMinutes(ms: number): string {
  * the same answer after the same work (a full argon2 verification), so the answer does not
  * tell anyone which email addresses have accounts.
  */
-export async function signIn(
-	db: Db,
-	input: SignInValues & { address: string },
-	now = new Date()
-): Promise<Result<{ token: string; actor: Actor }>> {
+export async function signIn(db: Db, input: SignInValues & { address: string }, now = new Date()): Promise<Result<{ token: string; actor: Actor }>> {
 	const errors = signInErrors(input);
 	if (hasErrors(errors)) return invalid(errors);
 	const account = accountKey(input.email);
@@ -42,9 +38,7 @@ export async function signIn(
 		return refused('throttled', `Too many attempts to sign in. Wait ${inMinutes(wait)} before you try again.`, 'email');
 	}
 	const usable = user && user.status === 'active' && user.password_hash;
-	const valid = usable
-		? await verifyPassword(user.password_hash!, input.password)
-		: await verifyAgainstDummy(input.password);
+	const valid = usable ? await verifyPassword(user.password_hash!, input.password) : await verifyAgainstDummy(input.password);
 	await recordAttempt(db, account, input.address, valid, now);
 	if (!valid || !user) {
 		await insertAuditEvent(db, {
@@ -112,10 +106,7 @@ export async function requestPasswordReset(db: Db, email: string, origin: string
 const unusableLink = () => refused('invalid_link', 'This link has expired or has already been used');
 
 /** Sets a new password from a reset link; every session of that user ends. */
-export async function resetPassword(
-	db: Db,
-	input: NewPasswordValues & { token: string; address: string }
-): Promise<Result<{ userId: string }>> {
+export async function resetPassword(db: Db, input: NewPasswordValues & { token: string; address: string }): Promise<Result<{ userId: string }>> {
 	const errors = newPasswordErrors(input);
 	if (hasErrors(errors)) {
 		return (await findUsableToken(db, input.token, 'password_reset')) ? invalid(errors) : unusableLink();
@@ -204,4 +195,3 @@ export async function changePassword(
 	});
 	return ok({ sessionToken });
 }
-

@@ -121,12 +121,7 @@ export async function findParticipant(db: Db, groupId: string, participantId: st
 
 /** Holds the participant's row until the transaction ends: a sign-off checks the days it then records against. */
 export async function lockParticipant(trx: Transaction<DB>, participantId: string) {
-	return trx
-		.selectFrom('award_participant')
-		.select(['id', 'level', 'achieved_on'])
-		.where('id', '=', participantId)
-		.forUpdate()
-		.executeTakeFirst();
+	return trx.selectFrom('award_participant').select(['id', 'level', 'achieved_on']).where('id', '=', participantId).forUpdate().executeTakeFirst();
 }
 
 export async function insertParticipant(db: Db, row: { award_group_id: string; young_person_id: string; level: AwardLevelCode }) {
@@ -189,7 +184,11 @@ export async function listParticipantCandidates(db: Db, programmeId: string, gro
 		.where((eb) =>
 			eb.or([
 				eb.exists(
-					eb.selectFrom('enrolment').select(sql`1`.as('one')).whereRef('enrolment.young_person_id', '=', 'young_person.id').where('enrolment.programme_id', '=', programmeId)
+					eb
+						.selectFrom('enrolment')
+						.select(sql`1`.as('one'))
+						.whereRef('enrolment.young_person_id', '=', 'young_person.id')
+						.where('enrolment.programme_id', '=', programmeId)
 				),
 				eb.exists(
 					eb

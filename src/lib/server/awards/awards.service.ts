@@ -80,7 +80,14 @@ export async function createAwardGroup(db: Db, actor: Actor, programmeId: string
 			leader_name: input.leaderName,
 			trust_reference: input.trustReference
 		});
-		await insertAuditEvent(trx, { actorId: actor.id, action: 'award.group_created', entityType: 'award_group', entityId: id, detail: { programmeId }, address: actor.address });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'award.group_created',
+			entityType: 'award_group',
+			entityId: id,
+			detail: { programmeId },
+			address: actor.address
+		});
 		return ok({ id });
 	});
 }
@@ -127,7 +134,12 @@ export async function getAwardGroup(db: Db, actor: Actor, programmeId: string, g
 		group,
 		labels,
 		participants: progress,
-		candidates: candidates.map((c) => ({ id: c.id, name: `${c.first_name} ${c.last_name}`, schoolName: c.school_name, yearGroup: yearGroupIn(c.reception_year, academicYear) }))
+		candidates: candidates.map((c) => ({
+			id: c.id,
+			name: `${c.first_name} ${c.last_name}`,
+			schoolName: c.school_name,
+			yearGroup: yearGroupIn(c.reception_year, academicYear)
+		}))
 	};
 }
 
@@ -235,7 +247,12 @@ export async function signOffAward(
 }
 
 function fileName(text: string): string {
-	return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'certificate';
+	return (
+		text
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-|-$/g, '') || 'certificate'
+	);
 }
 
 /** One participant's certificate; a participant not yet signed off has none (404). */
@@ -273,7 +290,13 @@ async function issueCertificate(
 		achievedOn: participant.achieved_on,
 		partnershipName: PARTNERSHIP
 	});
-	await insertAuditEvent(db, { actorId: actor.id, action: 'award.certificate_issued', entityType: 'award_participant', entityId: participant.id, address: actor.address });
+	await insertAuditEvent(db, {
+		actorId: actor.id,
+		action: 'award.certificate_issued',
+		entityType: 'award_participant',
+		entityId: participant.id,
+		address: actor.address
+	});
 	// The file is named by the group, not the young person: the name stays inside the document.
 	return { bytes, fileName: `john-muir-award-${fileName(group.name)}-${participant.id.slice(0, 8)}.pdf` };
 }
@@ -291,6 +314,13 @@ export async function groupCertificateFor(db: Db, actor: Actor, programmeId: str
 		partnershipName: PARTNERSHIP,
 		participants: achieved.map((p) => ({ name: `${p.first_name} ${p.last_name}`, levelLabel: labels[p.level], achievedOn: p.achieved_on! }))
 	});
-	await insertAuditEvent(db, { actorId: actor.id, action: 'award.group_certificate_issued', entityType: 'award_group', entityId: group.id, detail: { participants: achieved.length }, address: actor.address });
+	await insertAuditEvent(db, {
+		actorId: actor.id,
+		action: 'award.group_certificate_issued',
+		entityType: 'award_group',
+		entityId: group.id,
+		detail: { participants: achieved.length },
+		address: actor.address
+	});
 	return { bytes, fileName: `john-muir-award-${fileName(group.name)}.pdf` };
 }

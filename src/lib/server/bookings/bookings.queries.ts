@@ -146,9 +146,7 @@ export async function updateDueReminders(db: Db, now: Date, until: Date): Promis
 		.set({ reminder_sent_at: now })
 		.whereRef('s.id', '=', 'booking.session_id')
 		.where('booking.reminder_sent_at', 'is', null)
-		.where((eb) =>
-			eb.or([eb('booking.status', '=', 'confirmed'), eb.and([eb('booking.status', '=', 'waitlisted'), eb('booking.confirmed_places', '>', 0)])])
-		)
+		.where((eb) => eb.or([eb('booking.status', '=', 'confirmed'), eb.and([eb('booking.status', '=', 'waitlisted'), eb('booking.confirmed_places', '>', 0)])]))
 		.where('s.status', '=', 'scheduled')
 		.where('s.starts_at', '>', now)
 		.where('s.starts_at', '<=', until)

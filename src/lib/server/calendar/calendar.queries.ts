@@ -58,9 +58,7 @@ export async function listFeedBookings(db: Db, schoolId: string, from: Date) {
 			sql<Date>`greatest(booking.updated_at, s.updated_at)`.as('last_modified')
 		])
 		.where('booking.school_id', '=', schoolId)
-		.where((eb) =>
-			eb.or([eb('booking.status', '=', 'confirmed'), eb.and([eb('booking.status', '=', 'waitlisted'), eb('booking.confirmed_places', '>', 0)])])
-		)
+		.where((eb) => eb.or([eb('booking.status', '=', 'confirmed'), eb.and([eb('booking.status', '=', 'waitlisted'), eb('booking.confirmed_places', '>', 0)])]))
 		.where('s.starts_at', '>=', from)
 		.orderBy('s.starts_at')
 		.orderBy('booking.id')

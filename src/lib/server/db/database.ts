@@ -8,9 +8,7 @@ import { lockDataDirectory, type DirectoryLock } from './lock';
 import type { DB } from './schema';
 
 export type DatabaseConfig =
-	| { kind: 'postgres'; url: string; poolSize?: number }
-	| { kind: 'pglite'; dataDir: string }
-	| { kind: 'pglite-template'; template: Blob };
+	{ kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir: string } | { kind: 'pglite-template'; template: Blob };
 
 export interface AppDatabase {
 	readonly kind: 'postgres' | 'pglite';

@@ -5,8 +5,7 @@ export class DataDirectoryInUseError extends Error {
 	readonly code = 'data_directory_in_use';
 	constructor(directory: string, pid: number) {
 		super(
-			`The data directory ${directory} is already in use by another process (pid ${pid}). ` +
-				'Stop that process first, or set DATA_DIR to another directory.'
+			`The data directory ${directory} is already in use by another process (pid ${pid}). ` + 'Stop that process first, or set DATA_DIR to another directory.'
 		);
 	}
 }

@@ -93,13 +93,7 @@ export interface OutboxMessageTable {
 
 export const programmeShapes = ['event', 'carousel', 'cohort', 'award', 'workshop'] as const;
 export type ProgrammeShape = (typeof programmeShapes)[number];
-export const partnershipPriorities = [
-	'Domestic Abuse',
-	'Safeguarding',
-	'Safer Communities',
-	'Prevent',
-	'Serious Organised Crime'
-] as const;
+export const partnershipPriorities = ['Domestic Abuse', 'Safeguarding', 'Safer Communities', 'Prevent', 'Serious Organised Crime'] as const;
 export type PartnershipPriority = (typeof partnershipPriorities)[number];
 export const yearGroups = ['R', 'Y1', 'Y2', 'Y3', 'Y4', 'Y5', 'Y6', 'Y7', 'Y8', 'Y9', 'Y10', 'Y11', 'Y12', 'Y13', 'parents'] as const;
 export type YearGroup = (typeof yearGroups)[number];
@@ -304,7 +298,6 @@ export interface MentoringMeetingTable {
 	recorded_by: string;
 	created_at: CreatedAt;
 }
-
 
 export type MentoringCohort = Selectable<MentoringCohortTable>;
 export type MentoringPair = Selectable<MentoringPairTable>;

@@ -116,28 +116,20 @@ export async function seedDemoProgrammes(
 	const inDays = (days: number) => weekday(addDays(today, days));
 	const week = mondayOnOrAfter(addDays(today, 28));
 	const plans: Record<string, SessionPlan[]> = {
-		'Youth Conference': [
-			{ date: inDays(45), start: '09:00', end: '15:00', venue: 'Dover Town Hall (Maison Dieu)', capacity: 850, schoolCap: 120 }
-		],
+		'Youth Conference': [{ date: inDays(45), start: '09:00', end: '15:00', venue: 'Dover Town Hall (Maison Dieu)', capacity: 850, schoolCap: 120 }],
 		'Safety in Action Week': [
 			...[0, 1, 2, 3, 4].flatMap((d) => [
 				{ date: addDays(week, d), start: '09:15', end: '11:45', venue: 'Betteshanger Country Park', capacity: 64, schoolCap: 32, rotationMinutes: 15 },
 				{ date: addDays(week, d), start: '12:45', end: '15:15', venue: 'Betteshanger Country Park', capacity: 64, schoolCap: 32, rotationMinutes: 15 }
 			])
 		],
-		'Peer Mentoring Programme': [
-			{ date: inDays(21), start: '13:30', end: '15:30', venue: 'Dover Discovery Centre', capacity: 40, requiresApproval: true }
-		],
-		'John Muir Award': [
-			{ date: inDays(14), start: '10:00', end: '15:00', venue: 'Samphire Hoe', capacity: 30, schoolCap: 12 }
-		],
+		'Peer Mentoring Programme': [{ date: inDays(21), start: '13:30', end: '15:30', venue: 'Dover Discovery Centre', capacity: 40, requiresApproval: true }],
+		'John Muir Award': [{ date: inDays(14), start: '10:00', end: '15:00', venue: 'Samphire Hoe', capacity: 30, schoolCap: 12 }],
 		'Gang Awareness Workshops': [
 			{ date: inDays(10), start: '18:00', end: '19:30', venue: 'Goodwin Academy, Deal', capacity: 40 },
 			{ date: inDays(38), start: '18:00', end: '19:30', venue: 'Astor College, Dover', capacity: 40 }
 		],
-		'Dover Smart Arts Project': [
-			{ date: inDays(17), start: '13:00', end: '15:30', venue: 'Astor College art studio', capacity: 14 }
-		]
+		'Dover Smart Arts Project': [{ date: inDays(17), start: '13:00', end: '15:30', venue: 'Astor College art studio', capacity: 14 }]
 	};
 
 	const sessionIds = new Map<string, string[]>();
@@ -180,7 +172,10 @@ export async function seedDemoProgrammes(
 			)
 			.returning(['id', 'rotation_minutes'])
 			.execute();
-		sessionIds.set(programme.name, sessions.map((s) => s.id));
+		sessionIds.set(
+			programme.name,
+			sessions.map((s) => s.id)
+		);
 		if (programme.shape === 'carousel') {
 			await trx
 				.insertInto('station')

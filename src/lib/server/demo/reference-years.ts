@@ -38,7 +38,10 @@ export const referenceYears: ReferenceYear[] = [
 		carousel: { monday: '2020-06-15', pupils: 288, schools: 18, booked: 297 },
 		mentoring: { launch: '2019-09-19', mentors: 16, menteesPerMentor: 20, withdrawn: 12 },
 		awards: { firstDay: '2019-10-05', completed: { discovery: 18, explorer: 9, conserver: 4 }, inProgress: 5 },
-		workshops: { dates: ['2019-10-08', '2019-11-12', '2020-01-14', '2020-02-25', '2020-06-09', '2020-07-07', '2020-07-14'], parents: [12, 15, 10, 13, 9, 16, 11] }
+		workshops: {
+			dates: ['2019-10-08', '2019-11-12', '2020-01-14', '2020-02-25', '2020-06-09', '2020-07-07', '2020-07-14'],
+			parents: [12, 15, 10, 13, 9, 16, 11]
+		}
 	}
 ];
 
@@ -67,15 +70,91 @@ export function shareOut(total: number, weights: readonly number[]): number[] {
 	return parts;
 }
 
+// prettier-ignore -- a list of names reads best as a paragraph
 const firstNames = [
-	'Olivia', 'Amelia', 'Isla', 'Ava', 'Mia', 'Ivy', 'Lily', 'Isabella', 'Sophia', 'Grace', 'Freya', 'Chloé', 'Zoë', 'Aoife', 'Niamh',
-	'Maja', 'Zofia', 'Amira', 'Priya', 'Ellie-May', 'Noah', 'Oliver', 'George', 'Arthur', 'Leo', 'Muhammad', 'Harry', 'Oscar', 'Jack',
-	'Charlie', 'Jacob', 'Thomas', 'Kacper', 'Tomás', 'Rhys', 'Dylan', 'Kai', 'Reuben', 'Ethan', 'Joshua'
+	'Olivia',
+	'Amelia',
+	'Isla',
+	'Ava',
+	'Mia',
+	'Ivy',
+	'Lily',
+	'Isabella',
+	'Sophia',
+	'Grace',
+	'Freya',
+	'Chloé',
+	'Zoë',
+	'Aoife',
+	'Niamh',
+	'Maja',
+	'Zofia',
+	'Amira',
+	'Priya',
+	'Ellie-May',
+	'Noah',
+	'Oliver',
+	'George',
+	'Arthur',
+	'Leo',
+	'Muhammad',
+	'Harry',
+	'Oscar',
+	'Jack',
+	'Charlie',
+	'Jacob',
+	'Thomas',
+	'Kacper',
+	'Tomás',
+	'Rhys',
+	'Dylan',
+	'Kai',
+	'Reuben',
+	'Ethan',
+	'Joshua'
 ];
+// prettier-ignore -- as above
 const lastNames = [
-	'Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson', 'Wright', 'Thompson', 'Evans',
-	'Walker', 'White', 'Roberts', 'Green', 'Hall', 'Wood', 'Jackson', 'Clarke', "O'Brien", 'Nowak', 'Kowalski', 'Hussain', 'Ahmed',
-	'Baker', 'Harris', 'Lewis-Hunt', 'Martin', 'Cooper', 'King', 'Lee', 'Allen', 'Scott', 'Young', 'Mitchell', 'Kelly', 'Ward', 'Turner'
+	'Smith',
+	'Jones',
+	'Taylor',
+	'Brown',
+	'Williams',
+	'Wilson',
+	'Johnson',
+	'Davies',
+	'Patel',
+	'Robinson',
+	'Wright',
+	'Thompson',
+	'Evans',
+	'Walker',
+	'White',
+	'Roberts',
+	'Green',
+	'Hall',
+	'Wood',
+	'Jackson',
+	'Clarke',
+	"O'Brien",
+	'Nowak',
+	'Kowalski',
+	'Hussain',
+	'Ahmed',
+	'Baker',
+	'Harris',
+	'Lewis-Hunt',
+	'Martin',
+	'Cooper',
+	'King',
+	'Lee',
+	'Allen',
+	'Scott',
+	'Young',
+	'Mitchell',
+	'Kelly',
+	'Ward',
+	'Turner'
 ];
 
 interface Ids {
@@ -92,7 +171,10 @@ type Trx = Transaction<DB>;
 
 async function insertInChunks<T extends keyof DB & string>(trx: Trx, table: T, rows: readonly InsertObject<DB, T>[]): Promise<void> {
 	for (let i = 0; i < rows.length; i += 1000) {
-		await trx.insertInto(table).values(rows.slice(i, i + 1000)).execute();
+		await trx
+			.insertInto(table)
+			.values(rows.slice(i, i + 1000))
+			.execute();
 	}
 }
 
@@ -100,10 +182,23 @@ async function insertInChunks<T extends keyof DB & string>(trx: Trx, table: T, r
 export async function seedReferenceYears(trx: Trx, ids: Ids): Promise<void> {
 	const questions = await trx
 		.insertInto('outcome_question')
-		.values(conferenceQuestions.map((wording, i) => ({ programme_id: ids.programmeIds.get('Youth Conference')!, position: i + 1, wording, created_at: fromLondon('2018-09-03') })))
+		.values(
+			conferenceQuestions.map((wording, i) => ({
+				programme_id: ids.programmeIds.get('Youth Conference')!,
+				position: i + 1,
+				wording,
+				created_at: fromLondon('2018-09-03')
+			}))
+		)
 		.returning('id')
 		.execute();
-	for (const year of referenceYears) await seedReferenceYear(trx, ids, year, questions.map((q) => q.id));
+	for (const year of referenceYears)
+		await seedReferenceYear(
+			trx,
+			ids,
+			year,
+			questions.map((q) => q.id)
+		);
 }
 
 /** The Youth Conference's before-and-after statements, on a 1 to 5 agreement scale. */
@@ -184,11 +279,24 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 		people.map((youngPersonId, i) => ({
 			session_id: sessionId,
 			young_person_id: youngPersonId,
-			status: (absentEvery > 0 && i % absentEvery === absentEvery - 1 ? (i % 2 ? 'excused' : 'unexcused') : i % 11 === 5 ? 'late' : 'present') as AttendanceStatus,
+			status: (absentEvery > 0 && i % absentEvery === absentEvery - 1
+				? i % 2
+					? 'excused'
+					: 'unexcused'
+				: i % 11 === 5
+					? 'late'
+					: 'present') as AttendanceStatus,
 			recorded_by: ids.leadId,
 			recorded_at: fromLondon(date, '16:00')
 		}));
-	const enrol = (programmeName: string, people: readonly string[], role: 'participant' | 'mentor' | 'mentee', startedOn: string, endedOn: string, withdrawn = new Set<number>()) =>
+	const enrol = (
+		programmeName: string,
+		people: readonly string[],
+		role: 'participant' | 'mentor' | 'mentee',
+		startedOn: string,
+		endedOn: string,
+		withdrawn = new Set<number>()
+	) =>
 		people.map((youngPersonId, i) => ({
 			programme_id: programme(programmeName),
 			young_person_id: youngPersonId,
@@ -206,8 +314,16 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 		const weights = ids.secondary.map((_, i) => 60 + ((i * 37) % 50));
 		const came = shareOut(attended, weights);
 		const places = shareOut(booked, weights).map((p, i) => Math.max(p, came[i]!));
-		await insertInChunks(trx, 'booking', ids.secondary.map((school, i) => booking(id, school, 'Y8', places[i]!, addDays(date, -50 + i))));
-		await insertInChunks(trx, 'attendance_headcount', ids.secondary.map((school, i) => headcount(id, school, 'Y8', came[i]!, date)));
+		await insertInChunks(
+			trx,
+			'booking',
+			ids.secondary.map((school, i) => booking(id, school, 'Y8', places[i]!, addDays(date, -50 + i)))
+		);
+		await insertInChunks(
+			trx,
+			'attendance_headcount',
+			ids.secondary.map((school, i) => headcount(id, school, 'Y8', came[i]!, date))
+		);
 		// A sample of pupils answered the paper questionnaire at the start and the end of the day,
 		// anonymously, with a code of their own to match the two; the lead typed them in.
 		const questionnaires = Array.from({ length: CONFERENCE_QUESTIONNAIRES }, (_, i) => ({
@@ -256,7 +372,10 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 		const places = shareOut(booked, weights).map((p, i) => Math.max(p, came[i]!));
 		const slots: string[] = [];
 		for (let d = 0; d < 5; d++) {
-			for (const times of [['09:15', '11:45'], ['12:45', '15:15']] as [string, string][]) {
+			for (const times of [
+				['09:15', '11:45'],
+				['12:45', '15:15']
+			] as [string, string][]) {
 				slots.push(await session('Safety in Action Week', addDays(monday, d), times, 'Betteshanger Country Park', 64, ['Y6'], { rotation_minutes: 15 }));
 			}
 		}
@@ -266,8 +385,16 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 			slots.flatMap((sessionId) => demoStations.map((station, position) => ({ ...station, position, places: 16, session_id: sessionId })))
 		);
 		const slotOf = (i: number) => slots[i % slots.length]!;
-		await insertInChunks(trx, 'booking', chosen.map((school, i) => booking(slotOf(i), school, 'Y6', places[i]!, addDays(monday, -70 + i))));
-		await insertInChunks(trx, 'attendance_headcount', chosen.map((school, i) => headcount(slotOf(i), school, 'Y6', came[i]!, monday)));
+		await insertInChunks(
+			trx,
+			'booking',
+			chosen.map((school, i) => booking(slotOf(i), school, 'Y6', places[i]!, addDays(monday, -70 + i)))
+		);
+		await insertInChunks(
+			trx,
+			'attendance_headcount',
+			chosen.map((school, i) => headcount(slotOf(i), school, 'Y6', came[i]!, monday))
+		);
 		// Every class goes through all eight workstations: a count per station, as each station's lead keeps it.
 		const stations = await trx.selectFrom('station').select(['id', 'session_id']).where('session_id', 'in', slots).execute();
 		await insertInChunks(
@@ -276,7 +403,15 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 			chosen.flatMap((school, i) =>
 				stations
 					.filter((st) => st.session_id === slotOf(i))
-					.map((st) => ({ session_id: st.session_id, station_id: st.id, school_id: school, year_group: 'Y6', count: came[i]!, recorded_by: ids.leadId, recorded_at: fromLondon(monday, '16:00') }))
+					.map((st) => ({
+						session_id: st.session_id,
+						station_id: st.id,
+						school_id: school,
+						year_group: 'Y6',
+						count: came[i]!,
+						recorded_by: ids.leadId,
+						recorded_at: fromLondon(monday, '16:00')
+					}))
 			)
 		);
 	}
@@ -286,10 +421,20 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 	// through the year.
 	{
 		const { launch, mentors, menteesPerMentor, withdrawn } = year.mentoring;
-		const sessionId = await session('Peer Mentoring Programme', launch, ['13:30', '15:30'], 'Canterbury Christ Church University, Broadstairs', 340, ['Y8', 'Y9', 'Y12', 'Y13']);
+		const sessionId = await session('Peer Mentoring Programme', launch, ['13:30', '15:30'], 'Canterbury Christ Church University, Broadstairs', 340, [
+			'Y8',
+			'Y9',
+			'Y12',
+			'Y13'
+		]);
 		const { id: cohortId } = await trx
 			.insertInto('mentoring_cohort')
-			.values({ programme_id: programme('Peer Mentoring Programme'), academic_year: year.academicYear, max_mentees_per_mentor: menteesPerMentor, created_at: fromLondon(launch) })
+			.values({
+				programme_id: programme('Peer Mentoring Programme'),
+				academic_year: year.academicYear,
+				max_mentees_per_mentor: menteesPerMentor,
+				created_at: fromLondon(launch)
+			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		const mentorIds: string[] = [];
@@ -305,7 +450,13 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 			mentorIds.push(mentor!);
 			for (const mentee of mentees) {
 				const index = menteeIds.push(mentee) - 1;
-				pairs.push({ cohort_id: cohortId, mentor_id: mentor!, mentee_id: mentee, created_at: fromLondon(launch), ended_on: index % Math.floor((mentors * menteesPerMentor) / withdrawn) === 7 ? addDays(launch, 90) : null });
+				pairs.push({
+					cohort_id: cohortId,
+					mentor_id: mentor!,
+					mentee_id: mentee,
+					created_at: fromLondon(launch),
+					ended_on: index % Math.floor((mentors * menteesPerMentor) / withdrawn) === 7 ? addDays(launch, 90) : null
+				});
 			}
 		}
 		const withdrawnMentees = new Set(pairs.flatMap((p, i) => (p.ended_on ? [i] : [])));
@@ -341,11 +492,23 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 		for (const date of dates) sessionIds.set(date, await session('John Muir Award', date, ['10:00', '15:00'], 'Samphire Hoe', 30, ['Y7', 'Y8', 'Y9', 'Y10']));
 		const cycle: AwardChallenge[][] = [['discover'], ['explore', 'conserve'], ['conserve'], ['share']];
 		const groups = [
-			{ name: `Samphire Hoe Rangers ${year.academicYear}-${String(year.academicYear + 1).slice(2)}`, leader: 'Jo Ranger', ref: `JMA-${year.academicYear}-0412`, schools: ids.secondary.slice(0, 3) },
-			{ name: `White Cliffs Explorers ${year.academicYear}-${String(year.academicYear + 1).slice(2)}`, leader: 'Sam Warden', ref: `JMA-${year.academicYear}-0538`, schools: ids.secondary.slice(3, 6) }
+			{
+				name: `Samphire Hoe Rangers ${year.academicYear}-${String(year.academicYear + 1).slice(2)}`,
+				leader: 'Jo Ranger',
+				ref: `JMA-${year.academicYear}-0412`,
+				schools: ids.secondary.slice(0, 3)
+			},
+			{
+				name: `White Cliffs Explorers ${year.academicYear}-${String(year.academicYear + 1).slice(2)}`,
+				leader: 'Sam Warden',
+				ref: `JMA-${year.academicYear}-0538`,
+				schools: ids.secondary.slice(3, 6)
+			}
 		];
 		const plan: { level: AwardLevelCode; days: number; done: boolean }[] = [
-			...(['discovery', 'explorer', 'conserver'] as const).flatMap((level) => Array.from({ length: completed[level] }, () => ({ level, days: { discovery: 4, explorer: 8, conserver: 20 }[level], done: true }))),
+			...(['discovery', 'explorer', 'conserver'] as const).flatMap((level) =>
+				Array.from({ length: completed[level] }, () => ({ level, days: { discovery: 4, explorer: 8, conserver: 20 }[level], done: true }))
+			),
 			...Array.from({ length: inProgress }, (_, i) => ({ level: (i % 2 ? 'explorer' : 'discovery') as AwardLevelCode, days: i % 2 ? 5 : 2, done: false }))
 		];
 		const groupIds = [];
@@ -354,7 +517,13 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 				(
 					await trx
 						.insertInto('award_group')
-						.values({ programme_id: programme('John Muir Award'), name: g.name, leader_name: g.leader, trust_reference: g.ref, created_at: fromLondon(firstDay) })
+						.values({
+							programme_id: programme('John Muir Award'),
+							name: g.name,
+							leader_name: g.leader,
+							trust_reference: g.ref,
+							created_at: fromLondon(firstDay)
+						})
 						.returning('id')
 						.executeTakeFirstOrThrow()
 				).id
@@ -384,12 +553,24 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 				.executeTakeFirstOrThrow();
 			await trx
 				.insertInto('award_day')
-				.values(days.map((day, k) => ({ award_participant_id: participantId, day, challenges: cycle[k % 4]!, recorded_by: ids.leadId, created_at: fromLondon(day, '16:00') })))
+				.values(
+					days.map((day, k) => ({
+						award_participant_id: participantId,
+						day,
+						challenges: cycle[k % 4]!,
+						recorded_by: ids.leadId,
+						created_at: fromLondon(day, '16:00')
+					}))
+				)
 				.execute();
 			for (const day of days) attended.set(day, [...(attended.get(day) ?? []), youngPersonId!]);
 		}
 		await insertInChunks(trx, 'enrolment', enrol('John Muir Award', enrolled, 'participant', firstDay, yearEnd));
-		await insertInChunks(trx, 'attendance_mark', [...attended].flatMap(([day, people]) => marks(sessionIds.get(day)!, day, people)));
+		await insertInChunks(
+			trx,
+			'attendance_mark',
+			[...attended].flatMap(([day, people]) => marks(sessionIds.get(day)!, day, people))
+		);
 	}
 
 	// Gang Awareness workshops: evenings at a secondary school for parents and carers; a
@@ -401,7 +582,10 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 			const other = ids.secondary[(i * 3 + 1) % ids.secondary.length]!;
 			const id = await session('Gang Awareness Workshops', date, ['18:00', '19:30'], 'School hall', 40, ['parents']);
 			const [atHost, atOther] = shareOut(parents[i]!, [2, 1]);
-			await insertInChunks(trx, 'booking', [booking(id, host, 'parents', atHost! + 2, addDays(date, -30)), booking(id, other, 'parents', atOther! + 1, addDays(date, -28))]);
+			await insertInChunks(trx, 'booking', [
+				booking(id, host, 'parents', atHost! + 2, addDays(date, -30)),
+				booking(id, other, 'parents', atOther! + 1, addDays(date, -28))
+			]);
 			await insertInChunks(trx, 'attendance_headcount', [headcount(id, host, 'parents', atHost!, date), headcount(id, other, 'parents', atOther!, date)]);
 			// The anonymous question before and after, answered by all but one parent: how
 			// confident they are that they could spot the signs of gang involvement (1 to 5).
@@ -409,8 +593,22 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 			const before = shareOut(answered, [4, 5, 3, 1, 0]);
 			const after = shareOut(answered, [0, 1, 3, 5, 4]);
 			await insertInChunks(trx, 'workshop_feedback', [
-				...before.map((count, s) => ({ session_id: id, moment: 'before' as const, score: s + 1, count, recorded_by: ids.leadId, recorded_at: fromLondon(date, '20:00') })),
-				...after.map((count, s) => ({ session_id: id, moment: 'after' as const, score: s + 1, count, recorded_by: ids.leadId, recorded_at: fromLondon(date, '20:00') }))
+				...before.map((count, s) => ({
+					session_id: id,
+					moment: 'before' as const,
+					score: s + 1,
+					count,
+					recorded_by: ids.leadId,
+					recorded_at: fromLondon(date, '20:00')
+				})),
+				...after.map((count, s) => ({
+					session_id: id,
+					moment: 'after' as const,
+					score: s + 1,
+					count,
+					recorded_by: ids.leadId,
+					recorded_at: fromLondon(date, '20:00')
+				}))
 			]);
 		}
 	}
@@ -428,7 +626,6 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 		}
 	}
 }
-
 
 /**
  * This year's arts project: 12 Astor College students enrolled since 1 September, so the

@@ -51,7 +51,11 @@ export async function seedDemo(db: Db, schoolsCsv: string): Promise<void> {
 			});
 			userIds.set(user.email, id);
 		}
-		const people = { leadId: userIds.get('lead@demo.test')!, adminId: userIds.get('admin@demo.test')!, schoolIds: new Map(schools.map((s, i) => [s.name, ids[i]!.id])) };
+		const people = {
+			leadId: userIds.get('lead@demo.test')!,
+			adminId: userIds.get('admin@demo.test')!,
+			schoolIds: new Map(schools.map((s, i) => [s.name, ids[i]!.id]))
+		};
 		const programmeIds = await seedDemoProgrammes(trx, people);
 		const ofPhase = (phase: string) => schools.flatMap((s, i) => (s.phase === phase ? [ids[i]!.id] : []));
 		await seedReferenceYears(trx, { ...people, programmeIds, secondary: ofPhase('secondary'), primary: ofPhase('primary') });

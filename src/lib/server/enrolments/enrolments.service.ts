@@ -64,7 +64,12 @@ export async function getEnrolChoices(db: Db, actor: Actor, programmeId: string,
 		schools,
 		roles: rolesFor(programme.shape),
 		school: { id: school.id, name: school.name },
-		candidates: candidates.map((c) => ({ id: c.id, first_name: c.first_name, last_name: c.last_name, year_group: yearGroupIn(c.reception_year, academicYear)! }))
+		candidates: candidates.map((c) => ({
+			id: c.id,
+			first_name: c.first_name,
+			last_name: c.last_name,
+			year_group: yearGroupIn(c.reception_year, academicYear)!
+		}))
 	};
 }
 
@@ -106,7 +111,14 @@ export async function enrolYoungPerson(db: Db, actor: Actor, programmeId: string
 			actorId: actor.id,
 			action: 'enrolment.created',
 			...enrolment(inserted.id),
-			detail: { programmeId: programme.id, youngPersonId: person!.id, schoolId: school.id, role: values.role, stage: values.stage, startedOn: values.startedOn },
+			detail: {
+				programmeId: programme.id,
+				youngPersonId: person!.id,
+				schoolId: school.id,
+				role: values.role,
+				stage: values.stage,
+				startedOn: values.startedOn
+			},
 			address: actor.address
 		});
 		return ok({ id: inserted.id });

@@ -21,12 +21,7 @@ export async function findCohort(db: Db, programmeId: string, cohortId: string) 
 }
 
 export async function findCohortByYear(db: Db, programmeId: string, academicYear: number) {
-	return db
-		.selectFrom('mentoring_cohort')
-		.select('id')
-		.where('programme_id', '=', programmeId)
-		.where('academic_year', '=', academicYear)
-		.executeTakeFirst();
+	return db.selectFrom('mentoring_cohort').select('id').where('programme_id', '=', programmeId).where('academic_year', '=', academicYear).executeTakeFirst();
 }
 
 export async function insertCohort(db: Db, row: { programme_id: string; academic_year: number; max_mentees_per_mentor: number }) {
@@ -40,12 +35,7 @@ export async function lockCohort(trx: Transaction<DB>, cohortId: string) {
 
 /** What pairing needs to know of a young person: never their name. */
 export async function findYoungPersonYear(db: Db, id: string) {
-	return db
-		.selectFrom('young_person')
-		.select(['id', 'school_id', 'reception_year'])
-		.where('id', '=', id)
-		.where('archived_at', 'is', null)
-		.executeTakeFirst();
+	return db.selectFrom('young_person').select(['id', 'school_id', 'reception_year']).where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst();
 }
 
 /** Young people (not archived) whose Reception year is one of these, of these schools if given, for the pairing form's choices. */
@@ -146,9 +136,7 @@ export async function listPairsNotMetSince(db: Db, cohortId: string, since: stri
 		.selectFrom('mentoring_pair as pair')
 		.innerJoin('young_person as mentor', 'mentor.id', 'pair.mentor_id')
 		.innerJoin('young_person as mentee', 'mentee.id', 'pair.mentee_id')
-		.leftJoin('mentoring_meeting as meeting', (join) =>
-			join.onRef('meeting.pair_id', '=', 'pair.id').on('meeting.met_on', '<=', sql<string>`${asOf}::date`)
-		)
+		.leftJoin('mentoring_meeting as meeting', (join) => join.onRef('meeting.pair_id', '=', 'pair.id').on('meeting.met_on', '<=', sql<string>`${asOf}::date`))
 		.select([
 			'pair.id',
 			'pair.mentee_id',

@@ -27,5 +27,11 @@ export function pairValuesFromForm(form: FormData): PairValues {
 export function meetingValuesFromForm(form: FormData): MeetingValues {
 	const topics = form.getAll('topics').filter((t): t is string => typeof t === 'string');
 	const note = form.get('note');
-	return { pairId: field(form, 'pairId'), metOn: field(form, 'metOn'), minutes: field(form, 'minutes'), topics, note: typeof note === 'string' ? note.trim() : '' };
+	return {
+		pairId: field(form, 'pairId'),
+		metOn: field(form, 'metOn'),
+		minutes: field(form, 'minutes'),
+		topics,
+		note: typeof note === 'string' ? note.trim() : ''
+	};
 }

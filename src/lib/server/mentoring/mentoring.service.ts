@@ -100,7 +100,11 @@ export async function getCohortOverview(db: Db, actor: Actor, programmeId: strin
 	const year = cohort.academic_year;
 	// A lead chooses from the schools booked on their programmes (admins from every school).
 	const schoolIds = actor.role === 'lead' ? (await listLeadSchools(db, actor.id)).map((s) => s.id) : undefined;
-	const people = await queries.listYoungPeopleByReceptionYear(db, [...MENTOR_YEARS, ...MENTEE_YEARS].map((g) => year - Number(g.slice(1))), schoolIds);
+	const people = await queries.listYoungPeopleByReceptionYear(
+		db,
+		[...MENTOR_YEARS, ...MENTEE_YEARS].map((g) => year - Number(g.slice(1))),
+		schoolIds
+	);
 	const paired = new Set(pairs.map((p) => p.mentee_id));
 	const mentorIds = new Set(pairs.map((p) => p.mentor_id));
 	const inYears = (years: readonly PupilYearGroup[]) => (p: (typeof people)[number]) => years.includes(yearGroupIn(p.reception_year, year)!);
@@ -113,7 +117,10 @@ export async function getCohortOverview(db: Db, actor: Actor, programmeId: strin
 		pairs: pairs.map((p) => ({ ...p, hours: Math.round((p.minutes / 60) * 10) / 10 })),
 		notMet,
 		mentors: people.filter(inYears(MENTOR_YEARS)).map(choice),
-		mentees: people.filter(inYears(MENTEE_YEARS)).filter((p) => !paired.has(p.id) && !mentorIds.has(p.id)).map(choice)
+		mentees: people
+			.filter(inYears(MENTEE_YEARS))
+			.filter((p) => !paired.has(p.id) && !mentorIds.has(p.id))
+			.map(choice)
 	};
 }
 
@@ -145,9 +152,11 @@ export async function pairMentor(
 	const mentor = await visible(values.mentorId);
 	const mentee = await visible(values.menteeId);
 	if (!mentor) errors.mentorId = 'Select a mentor';
-	else if (!MENTOR_YEARS.includes(yearGroupIn(mentor.reception_year, year)!)) errors.mentorId = `The mentor must be in Year 12 or Year 13 in ${academicYearLabel(year)}`;
+	else if (!MENTOR_YEARS.includes(yearGroupIn(mentor.reception_year, year)!))
+		errors.mentorId = `The mentor must be in Year 12 or Year 13 in ${academicYearLabel(year)}`;
 	if (!mentee) errors.menteeId = 'Select a mentee';
-	else if (!MENTEE_YEARS.includes(yearGroupIn(mentee.reception_year, year)!)) errors.menteeId = `The mentee must be in Year 8 or Year 9 in ${academicYearLabel(year)}`;
+	else if (!MENTEE_YEARS.includes(yearGroupIn(mentee.reception_year, year)!))
+		errors.menteeId = `The mentee must be in Year 8 or Year 9 in ${academicYearLabel(year)}`;
 	if (hasErrors(errors)) return invalid(errors);
 
 	const result = await withTransaction(db, async (trx) => {
@@ -158,9 +167,11 @@ export async function pairMentor(
 		const mentees = await queries.countMentees(trx, cohort.id, mentor!.id);
 		if (mentees >= locked.max_mentees_per_mentor) errors.mentorId = `This mentor already has ${mentees} mentees, the most allowed in this cohort`;
 		const mentorEnrolment = await findEnrolmentOf(trx, programmeId, mentor!.id);
-		if (!errors.mentorId && mentorEnrolment && mentorEnrolment.role !== 'mentor') errors.mentorId = `This young person is enrolled in the programme as a ${mentorEnrolment.role}`;
+		if (!errors.mentorId && mentorEnrolment && mentorEnrolment.role !== 'mentor')
+			errors.mentorId = `This young person is enrolled in the programme as a ${mentorEnrolment.role}`;
 		const menteeEnrolment = await findEnrolmentOf(trx, programmeId, mentee!.id);
-		if (!errors.menteeId && menteeEnrolment && menteeEnrolment.role !== 'mentee') errors.menteeId = `This young person is enrolled in the programme as a ${menteeEnrolment.role}`;
+		if (!errors.menteeId && menteeEnrolment && menteeEnrolment.role !== 'mentee')
+			errors.menteeId = `This young person is enrolled in the programme as a ${menteeEnrolment.role}`;
 		if (hasErrors(errors)) return invalid(errors);
 
 		const today = londonParts(now).date;

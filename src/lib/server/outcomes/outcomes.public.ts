@@ -59,7 +59,14 @@ async function refuseCode(db: Db, address: string, now: Date, reason: 'unknown' 
 	await withTransaction(db, async (trx) => {
 		await queries.insertCodeFailure(trx, address, now);
 		await queries.pruneCodeFailures(trx, new Date(now.getTime() - 24 * 60 * 60 * 1000));
-		await insertAuditEvent(trx, { actorId: null, action: 'outcomes.public_code_refused', entityType: 'outcome_session_code', entityId: codeId, detail: { reason }, address });
+		await insertAuditEvent(trx, {
+			actorId: null,
+			action: 'outcomes.public_code_refused',
+			entityType: 'outcome_session_code',
+			entityId: codeId,
+			detail: { reason },
+			address
+		});
 	});
 	return refusedCode(reason, messages[reason]);
 }
@@ -116,7 +123,8 @@ export async function answerPublicForm(db: Db, typed: string, values: Questionna
 		result = await withTransaction(db, async (trx): Promise<Result> => {
 			// Lock, then check, then write: answers arriving together cannot overrun the code's allowance.
 			const locked = await queries.lockCode(trx, found.id);
-			if (!locked || locked.closed_at || locked.expires_at <= now) return refusedCode('closed', 'This session code has just been closed. Your answers were not saved.');
+			if (!locked || locked.closed_at || locked.expires_at <= now)
+				return refusedCode('closed', 'This session code has just been closed. Your answers were not saved.');
 			if ((await queries.countQuestionnairesWithCode(trx, found.id)) >= answersPerCode(found.capacity)) {
 				return refusedCode('full', `This session code cannot take any more answers. ${ASK}`);
 			}

@@ -151,7 +151,12 @@ export async function findOpenCode(db: Db, sessionId: string, now: Date) {
 }
 
 export async function findCodeForSession(db: Db, sessionId: string, codeId: string) {
-	return db.selectFrom('outcome_session_code').select(['id', 'closed_at', 'expires_at']).where('session_id', '=', sessionId).where('id', '=', codeId).executeTakeFirst();
+	return db
+		.selectFrom('outcome_session_code')
+		.select(['id', 'closed_at', 'expires_at'])
+		.where('session_id', '=', sessionId)
+		.where('id', '=', codeId)
+		.executeTakeFirst();
 }
 
 /** A code with what the public form needs of its session: nothing beyond the programme's name and the date. */
@@ -197,11 +202,7 @@ export async function countQuestionnairesWithCode(db: Db, codeId: string): Promi
  * Questionnaires already given under this matching code in its scope: at the session, or
  * (without a session) in the programme's academic year.
  */
-export async function listCodeQuestionnaires(
-	db: Db,
-	scope: { sessionId: string | null; programmeId: string; academicYear: number },
-	matchingCode: string
-) {
+export async function listCodeQuestionnaires(db: Db, scope: { sessionId: string | null; programmeId: string; academicYear: number }, matchingCode: string) {
 	let query = db.selectFrom('outcome_questionnaire').select(['id', 'moment', 'school_id']).where('matching_code', '=', matchingCode);
 	query = scope.sessionId
 		? query.where('session_id', '=', scope.sessionId)

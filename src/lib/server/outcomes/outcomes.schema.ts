@@ -70,7 +70,8 @@ export function generateSessionCode(): string {
 /** How long a lead may keep a session code open, in minutes: 2 hours unless chosen, 1 day at most. */
 export const CODE_DURATIONS = [30, 60, 120, 240, 480, 1440] as const;
 export const DEFAULT_CODE_MINUTES = 120;
-export const durationLabel = (minutes: number) => (minutes < 60 ? `${minutes} minutes` : minutes === 60 ? '1 hour' : minutes === 1440 ? '1 day' : `${minutes / 60} hours`);
+export const durationLabel = (minutes: number) =>
+	minutes < 60 ? `${minutes} minutes` : minutes === 60 ? '1 hour' : minutes === 1440 ? '1 day' : `${minutes / 60} hours`;
 
 export type QuestionnaireKind = 'anonymous' | 'named';
 

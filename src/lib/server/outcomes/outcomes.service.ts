@@ -113,11 +113,22 @@ export async function rewordQuestion(
 		const answers = await queries.countAnswers(trx, question.id);
 		if (answers === 0) {
 			await queries.updateQuestion(trx, question.id, { wording: values.wording });
-			await insertAuditEvent(trx, { actorId: actor.id, action: 'outcomes.question_reworded', ...target('outcome_question', question.id), detail: { programmeId }, address: actor.address });
+			await insertAuditEvent(trx, {
+				actorId: actor.id,
+				action: 'outcomes.question_reworded',
+				...target('outcome_question', question.id),
+				detail: { programmeId },
+				address: actor.address
+			});
 			return { id: question.id, replaced: false };
 		}
 		await queries.updateQuestion(trx, question.id, { retired_at: now });
-		const { id } = await queries.insertQuestion(trx, { programme_id: programmeId, position: question.position, wording: values.wording, replaces_id: question.id });
+		const { id } = await queries.insertQuestion(trx, {
+			programme_id: programmeId,
+			position: question.position,
+			wording: values.wording,
+			replaces_id: question.id
+		});
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'outcomes.question_replaced',
@@ -268,8 +279,10 @@ export async function checkQuestionnaire(
 	if (moment && matchingCode && academicYear) {
 		const given = await queries.listCodeQuestionnaires(db, { sessionId: place.sessionId, programmeId: place.programmeId, academicYear }, matchingCode);
 		const scope = place.sessionId ? 'at this session' : 'this academic year';
-		if (given.some((g) => g.moment === moment)) errors.matchingCode = `This matching code has already answered the ${moment} questions ${scope}. Check the code, or choose another`;
-		else if (schoolId && given.some((g) => g.school_id !== schoolId)) errors.schoolId = `This matching code answered the other questions for a different school ${scope}. Check the school and the code`;
+		if (given.some((g) => g.moment === moment))
+			errors.matchingCode = `This matching code has already answered the ${moment} questions ${scope}. Check the code, or choose another`;
+		else if (schoolId && given.some((g) => g.school_id !== schoolId))
+			errors.schoolId = `This matching code answered the other questions for a different school ${scope}. Check the school and the code`;
 	}
 	if (hasErrors(errors) || !moment || !academicYear) return { errors };
 	return { errors, checked: { moment, schoolId, youngPersonId, matchingCode, answers } };
@@ -334,7 +347,8 @@ async function enter(
 			return ok({ id: await saveQuestionnaire(trx, place, checked, { enteredBy: actor.id }, actor.address) });
 		});
 	} catch (error) {
-		if (isUniqueViolation(error)) return invalid(kind === 'named' ? { youngPersonId: 'These answers were saved a moment ago by someone else: check the list' } : DUPLICATE);
+		if (isUniqueViolation(error))
+			return invalid(kind === 'named' ? { youngPersonId: 'These answers were saved a moment ago by someone else: check the list' } : DUPLICATE);
 		throw error;
 	}
 	if (result.ok) reportFiguresChanged();
@@ -342,7 +356,13 @@ async function enter(
 }
 
 /** A paper questionnaire from a session, typed in by its lead: anonymous (code and school) or named. */
-export async function enterSessionQuestionnaire(db: Db, actor: Actor, sessionId: string, kind: QuestionnaireKind, values: QuestionnaireValues): Promise<Result<{ id: string }>> {
+export async function enterSessionQuestionnaire(
+	db: Db,
+	actor: Actor,
+	sessionId: string,
+	kind: QuestionnaireKind,
+	values: QuestionnaireValues
+): Promise<Result<{ id: string }>> {
 	const session = await managedSession(db, actor, sessionId);
 	if (session.status === 'cancelled') return refused('session_cancelled', 'This session was cancelled: no answers can be recorded for it', 'moment');
 	const place: DatedPlace = {
@@ -387,7 +407,13 @@ export async function enterProgrammeQuestionnaire(
  * chosen, a day at most). One code at a time per session; the session must have questions
  * and schools holding places, or the form would have nothing to offer.
  */
-export async function openSessionCode(db: Db, actor: Actor, sessionId: string, minutesText: string, now = new Date()): Promise<Result<{ id: string; code: string }>> {
+export async function openSessionCode(
+	db: Db,
+	actor: Actor,
+	sessionId: string,
+	minutesText: string,
+	now = new Date()
+): Promise<Result<{ id: string; code: string }>> {
 	const session = await managedSession(db, actor, sessionId);
 	const minutes = Number(minutesText);
 	if (!(CODE_DURATIONS as readonly number[]).includes(minutes)) return invalidField('minutes', 'Select how long to keep the code open');
@@ -401,10 +427,17 @@ export async function openSessionCode(db: Db, actor: Actor, sessionId: string, m
 	return withTransaction(db, async (trx): Promise<Result<{ id: string; code: string }>> => {
 		// Lock, then check, then write: two clicks cannot open two codes.
 		await lockSession(trx, session.id);
-		if (await queries.findOpenCode(trx, session.id, now)) return refused('code_already_open', 'A code is already open for this session: close it first', 'minutes');
+		if (await queries.findOpenCode(trx, session.id, now))
+			return refused('code_already_open', 'A code is already open for this session: close it first', 'minutes');
 		let code = generateSessionCode();
 		for (let tries = 0; (await queries.codeTaken(trx, code)) && tries < 10; tries++) code = generateSessionCode();
-		const { id } = await queries.insertCode(trx, { session_id: session.id, code, opened_by: actor.id, opened_at: now, expires_at: new Date(now.getTime() + minutes * 60_000) });
+		const { id } = await queries.insertCode(trx, {
+			session_id: session.id,
+			code,
+			opened_by: actor.id,
+			opened_at: now,
+			expires_at: new Date(now.getTime() + minutes * 60_000)
+		});
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'outcomes.code_opened',
@@ -424,6 +457,12 @@ export async function closeSessionCode(db: Db, actor: Actor, sessionId: string, 
 	if (code.closed_at || code.expires_at <= now) return;
 	await withTransaction(db, async (trx) => {
 		await queries.closeCode(trx, code.id, actor.id, now);
-		await insertAuditEvent(trx, { actorId: actor.id, action: 'outcomes.code_closed', ...target('outcome_session_code', code.id), detail: { sessionId: session.id }, address: actor.address });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'outcomes.code_closed',
+			...target('outcome_session_code', code.id),
+			detail: { sessionId: session.id },
+			address: actor.address
+		});
 	});
 }

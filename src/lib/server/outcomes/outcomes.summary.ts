@@ -92,9 +92,20 @@ export async function outcomeSummaries(db: Db, filter: OutcomeFilter): Promise<O
 
 /** Rows added up per programme (pairs counted per question answered), for a one-line total. */
 export function totalByProgramme(rows: readonly OutcomeSummary[]) {
-	const totals = new Map<string, { programmeId: string; programmeName: string; pairs: number; improved: number; totalChange: number; unmatchedBefore: number; unmatchedAfter: number }>();
+	const totals = new Map<
+		string,
+		{ programmeId: string; programmeName: string; pairs: number; improved: number; totalChange: number; unmatchedBefore: number; unmatchedAfter: number }
+	>();
 	for (const r of rows) {
-		const t = totals.get(r.programmeId) ?? { programmeId: r.programmeId, programmeName: r.programmeName, pairs: 0, improved: 0, totalChange: 0, unmatchedBefore: 0, unmatchedAfter: 0 };
+		const t = totals.get(r.programmeId) ?? {
+			programmeId: r.programmeId,
+			programmeName: r.programmeName,
+			pairs: 0,
+			improved: 0,
+			totalChange: 0,
+			unmatchedBefore: 0,
+			unmatchedAfter: 0
+		};
 		t.pairs += r.pairs;
 		t.improved += r.improved;
 		t.totalChange += r.totalChange;

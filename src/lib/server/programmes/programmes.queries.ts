@@ -43,12 +43,7 @@ export async function listProgrammes(db: Db, filter: { leadId?: string; activeOn
 }
 
 export async function isProgrammeLead(db: Db, programmeId: string, userId: string): Promise<boolean> {
-	const row = await db
-		.selectFrom('programme_lead')
-		.select('user_id')
-		.where('programme_id', '=', programmeId)
-		.where('user_id', '=', userId)
-		.executeTakeFirst();
+	const row = await db.selectFrom('programme_lead').select('user_id').where('programme_id', '=', programmeId).where('user_id', '=', userId).executeTakeFirst();
 	return Boolean(row);
 }
 

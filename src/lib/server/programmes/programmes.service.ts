@@ -72,7 +72,13 @@ export async function createProgramme(db: Db, actor: Actor, values: ProgrammeVal
 	const id = await withTransaction(db, async (trx) => {
 		const { id } = await queries.insertProgramme(trx, programmeRow(input));
 		await queries.replaceLeads(trx, id, input.leadIds);
-		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.created', ...target(id), detail: { leads: input.leadIds.length }, address: actor.address });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'programme.created',
+			...target(id),
+			detail: { leads: input.leadIds.length },
+			address: actor.address
+		});
 		return id;
 	});
 	reportFiguresChanged();

@@ -165,10 +165,7 @@ export function withTotals(rows: number[][]): CountTable {
 }
 
 export function suppressList(counts: number[], options?: SuppressionOptions & { total?: number }): SuppressedList {
-	const table = suppressTable(
-		{ rows: counts.map((count) => [count]), columnTotals: options?.total === undefined ? undefined : [options.total] },
-		options
-	);
+	const table = suppressTable({ rows: counts.map((count) => [count]), columnTotals: options?.total === undefined ? undefined : [options.total] }, options);
 	return {
 		cells: table.cells.map((row) => row[0]!),
 		...(table.columnTotals ? { total: table.columnTotals[0]! } : {}),
@@ -187,15 +184,13 @@ export function suppressTable(table: CountTable, options?: SuppressionOptions): 
 	const protectedEntries = new Set<Entry>();
 	for (;;) {
 		// The usual rule first: it settles most tables cheaply and hides what a reader expects.
-		for (let changed = true; changed; ) {
+		for (let changed = true; changed;) {
 			changed = false;
 			for (const line of lines) {
 				if (line.filter((e) => e.hidden).length !== 1) continue;
 				// A cell whose other line already has a hidden entry leaves no new line with a lone one.
 				const opensAnother = (e: Entry) => (e.lines.some((l) => l !== line && !l.some((o) => o.hidden)) ? 1 : 0);
-				const second = line
-					.filter((e) => !e.hidden && e.value > 0)
-					.sort((a, b) => a.rank - b.rank || opensAnother(a) - opensAnother(b) || byCost(a, b))[0];
+				const second = line.filter((e) => !e.hidden && e.value > 0).sort((a, b) => a.rank - b.rank || opensAnother(a) - opensAnother(b) || byCost(a, b))[0];
 				if (second) {
 					hide(second);
 					changed = true;
@@ -341,9 +336,7 @@ function extend(
 		}
 		grid.push(line);
 	}
-	const lines = [...grid, ...Array.from({ length: width + 1 }, (_, c) => grid.map((line) => line[c]!))].filter((line) =>
-		line.every((e) => e.shown)
-	);
+	const lines = [...grid, ...Array.from({ length: width + 1 }, (_, c) => grid.map((line) => line[c]!))].filter((line) => line.every((e) => e.shown));
 	for (const line of lines) for (const e of line) e.lines.push(line);
 	return { grid, entries: grid.flat(), lines, height, width, nodes: height + width + 2 };
 }
@@ -417,8 +410,7 @@ function connects(graph: Graph, start: number, target: number, skip: Entry): boo
 }
 
 /** Whether x can move, found by search: exact, but slower than the tests in `mobility`. */
-const movesBySearch = (graph: Graph, x: Entry) =>
-	connects(graph, x.to, x.from, x) || (x.value > floorOf(x) && connects(graph, x.from, x.to, x));
+const movesBySearch = (graph: Graph, x: Entry) => connects(graph, x.to, x.from, x) || (x.value > floorOf(x) && connects(graph, x.from, x.to, x));
 
 /** Strongly connected components of the residual graph (Tarjan's algorithm, without recursion). */
 function components(graph: Graph): Int32Array {
@@ -534,8 +526,6 @@ function mobility(entries: readonly Entry[], nodes: number) {
 
 /** Whether hiding `e` would close a cycle through x, given x's escapes. */
 const wouldFree = (e: Entry, ways: [Set<number>, Set<number>][]) =>
-	ways.some(
-		([ahead, behind]) => (ahead.has(e.from) && behind.has(e.to)) || (e.value > e.floor() && ahead.has(e.to) && behind.has(e.from))
-	);
+	ways.some(([ahead, behind]) => (ahead.has(e.from) && behind.has(e.to)) || (e.value > e.floor() && ahead.has(e.to) && behind.has(e.from)));
 
 const byCost = (a: Entry, b: Entry) => a.rank - b.rank || a.value - b.value || a.order - b.order;

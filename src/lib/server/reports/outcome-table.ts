@@ -41,12 +41,24 @@ function outcomeCells(pairs: Cell, counts: OutcomeCounts, threshold: number | nu
 
 /** Statements of one programme: their people overlap, so the most of them stands for all. */
 function addStatement(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
-	return { pairs: a.pairs + b.pairs, people: Math.max(a.people, b.people), improved: a.improved + b.improved, totalChange: a.totalChange + b.totalChange, totalBefore: a.totalBefore + b.totalBefore };
+	return {
+		pairs: a.pairs + b.pairs,
+		people: Math.max(a.people, b.people),
+		improved: a.improved + b.improved,
+		totalChange: a.totalChange + b.totalChange,
+		totalBefore: a.totalBefore + b.totalBefore
+	};
 }
 
 /** Programmes: different people, added up. */
 function addProgramme(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
-	return { pairs: a.pairs + b.pairs, people: a.people + b.people, improved: a.improved + b.improved, totalChange: a.totalChange + b.totalChange, totalBefore: a.totalBefore + b.totalBefore };
+	return {
+		pairs: a.pairs + b.pairs,
+		people: a.people + b.people,
+		improved: a.improved + b.improved,
+		totalChange: a.totalChange + b.totalChange,
+		totalBefore: a.totalBefore + b.totalBefore
+	};
 }
 
 /**
@@ -55,15 +67,30 @@ function addProgramme(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
  */
 export function outcomeTable(outcomes: readonly OutcomeSummary[], programmes: readonly { id: string }[], threshold: number | null) {
 	const none: OutcomeCounts = { pairs: 0, people: 0, improved: 0, totalChange: 0, totalBefore: 0 };
-	const countsOf = (o: OutcomeSummary): OutcomeCounts => ({ pairs: o.pairs, people: o.pairs, improved: o.improved, totalChange: o.totalChange, totalBefore: o.totalBefore });
+	const countsOf = (o: OutcomeSummary): OutcomeCounts => ({
+		pairs: o.pairs,
+		people: o.pairs,
+		improved: o.improved,
+		totalChange: o.totalChange,
+		totalBefore: o.totalBefore
+	});
 	const byProgramme = programmes.map((p) => outcomes.filter((o) => o.programmeId === p.id).reduce((sum, o) => addStatement(sum, countsOf(o)), none));
 	const total = byProgramme.reduce(addProgramme, none);
 	// People per programme add up to the total, so they are suppressed as a column with it.
 	const people =
 		threshold === null
 			? { cells: byProgramme.map((o) => shownCell(o.people)), total: shownCell(total.people) }
-			: suppressList(byProgramme.map((o) => o.people), { total: total.people, threshold });
-	const questionPeople = threshold === null ? outcomes.map((o) => shownCell(o.pairs)) : suppressList(outcomes.map((o) => o.pairs), { threshold }).cells;
+			: suppressList(
+					byProgramme.map((o) => o.people),
+					{ total: total.people, threshold }
+				);
+	const questionPeople =
+		threshold === null
+			? outcomes.map((o) => shownCell(o.pairs))
+			: suppressList(
+					outcomes.map((o) => o.pairs),
+					{ threshold }
+				).cells;
 	return {
 		programmes: byProgramme.map((counts, i) => outcomeCells(people.cells[i]!, counts, threshold)),
 		total: outcomeCells(people.total!, total, threshold),
@@ -78,13 +105,17 @@ export function outcomeTable(outcomes: readonly OutcomeSummary[], programmes: re
 }
 
 export function presentOutcome(o: OutcomeCells): PresentedOutcome {
-	const mean = (cell: Cell) => (cell.hidden || !Number.isFinite(cell.value) ? formatCell(cell, 'count') : { text: cell.value.toFixed(1), value: Math.round(cell.value * 10) / 10 });
+	const mean = (cell: Cell) =>
+		cell.hidden || !Number.isFinite(cell.value) ? formatCell(cell, 'count') : { text: cell.value.toFixed(1), value: Math.round(cell.value * 10) / 10 };
 	return {
 		meanBefore: mean(o.meanBefore),
 		meanAfter: mean(o.meanAfter),
 		pairs: formatCell(o.pairs, 'count'),
 		shareImproved: formatCell(o.shareImproved, 'percent'),
-		meanChange: o.meanChange.hidden || !Number.isFinite(o.meanChange.value) ? formatCell(o.meanChange, 'count') : { text: (o.meanChange.value >= 0 ? '+' : '') + o.meanChange.value.toFixed(2), value: Math.round(o.meanChange.value * 100) / 100 }
+		meanChange:
+			o.meanChange.hidden || !Number.isFinite(o.meanChange.value)
+				? formatCell(o.meanChange, 'count')
+				: { text: (o.meanChange.value >= 0 ? '+' : '') + o.meanChange.value.toFixed(2), value: Math.round(o.meanChange.value * 100) / 100 }
 	};
 }
 

@@ -17,7 +17,16 @@ export async function upsertNarrative(db: Db, narrative: { programmeId: string; 
 	const now = new Date();
 	await db
 		.insertInto('pcc_narrative')
-		.values({ programme_id: narrative.programmeId, period_from: narrative.period.from, period_to: narrative.period.to, narrative: narrative.narrative, updated_by: narrative.updatedBy, updated_at: now })
-		.onConflict((oc) => oc.columns(['programme_id', 'period_from', 'period_to']).doUpdateSet({ narrative: narrative.narrative, updated_by: narrative.updatedBy, updated_at: now }))
+		.values({
+			programme_id: narrative.programmeId,
+			period_from: narrative.period.from,
+			period_to: narrative.period.to,
+			narrative: narrative.narrative,
+			updated_by: narrative.updatedBy,
+			updated_at: now
+		})
+		.onConflict((oc) =>
+			oc.columns(['programme_id', 'period_from', 'period_to']).doUpdateSet({ narrative: narrative.narrative, updated_by: narrative.updatedBy, updated_at: now })
+		)
 		.execute();
 }

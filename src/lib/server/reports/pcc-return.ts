@@ -152,7 +152,14 @@ export function pccReturnSheets(r: PccReturn, generatedAt: Date): { name: string
 			name: 'Outcomes',
 			rows: [
 				['Programme', 'Question', 'Retired', 'People answering before and after', 'Improved (%)', 'Mean change (1-5 scale)'],
-				...r.questions.map((q) => [q.programmeName, q.wording, q.retired ? 'Yes' : 'No', exportCell(q.cells.pairs, 'count'), exportCell(q.cells.shareImproved, 'percent'), exportCell(q.cells.meanChange, 'change')])
+				...r.questions.map((q) => [
+					q.programmeName,
+					q.wording,
+					q.retired ? 'Yes' : 'No',
+					exportCell(q.cells.pairs, 'count'),
+					exportCell(q.cells.shareImproved, 'percent'),
+					exportCell(q.cells.meanChange, 'change')
+				])
 			]
 		},
 		{
@@ -163,7 +170,10 @@ export function pccReturnSheets(r: PccReturn, generatedAt: Date): { name: string
 				['From', r.period.from],
 				['To', r.period.to],
 				['Made', generatedAt.toISOString()],
-				['Small counts', `Counts of people from 1 to ${(r.threshold ?? suppressionThreshold()) - 1} are shown as c, with other cells hidden where a total would reveal them.`],
+				[
+					'Small counts',
+					`Counts of people from 1 to ${(r.threshold ?? suppressionThreshold()) - 1} are shown as c, with other cells hidden where a total would reveal them.`
+				],
 				['Young people reached', 'Different named young people who came, each counted once, plus headcounts of pupils.'],
 				['Attendance rate', 'Attended out of expected: the named marks recorded, or the places booked where there is no named register.']
 			]

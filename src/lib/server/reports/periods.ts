@@ -120,10 +120,14 @@ export function parsePeriod(params: URLSearchParams, today = londonParts(new Dat
 	switch (kind) {
 		case 'academic':
 			if (!params.has('year')) return { period: fallback, errors: {} };
-			return validYear ? { period: academicYear(year), errors: {} } : { period: fallback, errors: { year: 'Enter the year the period starts as 4 digits, like 2018' } };
+			return validYear
+				? { period: academicYear(year), errors: {} }
+				: { period: fallback, errors: { year: 'Enter the year the period starts as 4 digits, like 2018' } };
 		case 'financial':
 			if (!params.has('year')) return { period: financialYear(financialYearOfDate(today)), errors: {} };
-			return validYear ? { period: financialYear(year), errors: {} } : { period: fallback, errors: { year: 'Enter the year the period starts as 4 digits, like 2018' } };
+			return validYear
+				? { period: financialYear(year), errors: {} }
+				: { period: fallback, errors: { year: 'Enter the year the period starts as 4 digits, like 2018' } };
 		case 'quarter': {
 			const quarter = Number(params.get('quarter'));
 			const errors: Record<string, string> = {};

@@ -41,6 +41,11 @@ export function presentTable<R extends { figures: unknown }>(table: ReportTable<
 	};
 }
 
-export type PresentedTable<R> = { rows: (Omit<R, 'figures' | 'cells'> & { cells: ShownCells })[]; total: ShownCells; suppressed: boolean; threshold: number | null };
+export type PresentedTable<R> = {
+	rows: (Omit<R, 'figures' | 'cells'> & { cells: ShownCells })[];
+	total: ShownCells;
+	suppressed: boolean;
+	threshold: number | null;
+};
 
 export const reportColumns = columns.map(({ measure, label, people }) => ({ measure, label, people }));

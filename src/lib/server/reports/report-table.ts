@@ -79,7 +79,6 @@ export interface ReportTable<R> {
 	threshold: number | null;
 }
 
-
 /** Attendance rate and hours, hidden with the counts they are built on. */
 function derived(f: Figures, cells: Partial<Cells>): Pick<Cells, 'attendanceRate' | 'hours'> {
 	return {

@@ -283,7 +283,9 @@ export async function countFigures(db: Db, filter: ReportFilter, key: ReportKey)
 		f.parents = Number(r.parents);
 		f.schoolsReached = Number(r.schools_reached);
 	}
-	const sessionRowsOf = bySchool ? attendance.map((r) => ({ key: r.key, delivered: r.school_sessions_delivered, cancelled: r.school_sessions_cancelled })) : sessions;
+	const sessionRowsOf = bySchool
+		? attendance.map((r) => ({ key: r.key, delivered: r.school_sessions_delivered, cancelled: r.school_sessions_cancelled }))
+		: sessions;
 	for (const r of sessionRowsOf) {
 		const f = at(r.key);
 		f.sessionsDelivered = Number(r.delivered);
@@ -308,7 +310,10 @@ export async function schoolsByPhase(db: Db, filter: Pick<ReportFilter, 'town' |
 	if (filter.town) query = query.where('town', '=', filter.town);
 	if (filter.phase) query = query.where('phase', '=', filter.phase);
 	if (filter.schoolIds) query = query.where('id', 'in', [...filter.schoolIds]);
-	const rows = await query.select(['phase', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('phase').execute();
+	const rows = await query
+		.select(['phase', (eb) => eb.fn.countAll<number>().as('n')])
+		.groupBy('phase')
+		.execute();
 	return rows.map((r) => ({ phase: r.phase, schools: Number(r.n) }));
 }
 
@@ -423,7 +428,12 @@ export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey
 		if (schoolFiltered) query = query.where(schoolCondition('r.school_id', filter));
 	} else query = query.where('r.school_id', '=', ALL);
 
-	const keyColumn = { school: sql<string>`r.school_id::text`, programme: sql<string>`r.programme_id::text`, quarter: sql<string>`to_char(r.period_start, 'YYYY-MM-DD')`, total: sql<string>`'total'` }[key];
+	const keyColumn = {
+		school: sql<string>`r.school_id::text`,
+		programme: sql<string>`r.programme_id::text`,
+		quarter: sql<string>`to_char(r.period_start, 'YYYY-MM-DD')`,
+		total: sql<string>`'total'`
+	}[key];
 	const rows = await query
 		.select([keyColumn.as('key'), ...rollupMeasures.map((m) => sql<number>`sum(${sql.ref(`r.${m}`)})::int`.as(m))])
 		.groupBy(sql`1`)

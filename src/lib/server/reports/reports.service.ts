@@ -100,7 +100,12 @@ async function overviewOf(db: Db, actor: Actor, selection: Selection, options: R
 /** The ids of the schools a selection's school filters keep. */
 function schoolsOf(selection: Selection, options: ReportOptions): string[] {
 	return options.schools
-		.filter((s) => (!selection.schoolId || s.id === selection.schoolId) && (!selection.phase || s.phase === selection.phase) && (!selection.town || s.town === selection.town))
+		.filter(
+			(s) =>
+				(!selection.schoolId || s.id === selection.schoolId) &&
+				(!selection.phase || s.phase === selection.phase) &&
+				(!selection.town || s.town === selection.town)
+		)
 		.map((s) => s.id);
 }
 
@@ -117,7 +122,12 @@ async function bySchoolOf(db: Db, selection: Selection, options: ReportOptions, 
 	const filter = filterOf(selection);
 	const [figures, total] = await Promise.all([queries.reportFigures(db, filter, 'school'), totalFigures(db, filter)]);
 	const rows = options.schools
-		.filter((s) => (!selection.schoolId || s.id === selection.schoolId) && (!selection.phase || s.phase === selection.phase) && (!selection.town || s.town === selection.town))
+		.filter(
+			(s) =>
+				(!selection.schoolId || s.id === selection.schoolId) &&
+				(!selection.phase || s.phase === selection.phase) &&
+				(!selection.town || s.town === selection.town)
+		)
 		.map((s) => ({ ...s, figures: figures.get(s.id) ?? emptyFigures(s.id) }));
 	// A download is suppressed whoever makes it: a file travels.
 	return reportTable(rows, total, threshold);
@@ -140,9 +150,20 @@ export async function schoolReport(db: Db, actor: Actor, schoolId: string, selec
 	return keptReport(db, `school ${schoolId} ${actor.role} ${JSON.stringify(selection)}`, () => schoolReportOf(db, actor, school, selection, options));
 }
 
-async function schoolReportOf(db: Db, actor: Actor, school: ReportOptions['schools'][number], selection: Selection, options: ReportOptions): Promise<SchoolReport> {
+async function schoolReportOf(
+	db: Db,
+	actor: Actor,
+	school: ReportOptions['schools'][number],
+	selection: Selection,
+	options: ReportOptions
+): Promise<SchoolReport> {
 	const schoolId = school.id;
-	const districtFilter: ReportFilter = { from: selection.period.from, to: selection.period.to, periodKind: selection.period.kind, ...(selection.programmeId ? { programmeIds: [selection.programmeId] } : {}) };
+	const districtFilter: ReportFilter = {
+		from: selection.period.from,
+		to: selection.period.to,
+		periodKind: selection.period.kind,
+		...(selection.programmeId ? { programmeIds: [selection.programmeId] } : {})
+	};
 	const ownFilter: ReportFilter = { ...districtFilter, schoolIds: [schoolId] };
 	const [own, ownTotal, district, districtTotal, phases] = await Promise.all([
 		queries.reportFigures(db, ownFilter, 'programme'),

@@ -34,7 +34,15 @@ export async function listSchoolsByNameOrUrn(db: Db, names: string[], urns: stri
 		.select(columns)
 		.where((eb) =>
 			eb.or([
-				...(names.length ? [eb(eb.fn('lower', ['name']), 'in', names.map((n) => n.toLowerCase()))] : []),
+				...(names.length
+					? [
+							eb(
+								eb.fn('lower', ['name']),
+								'in',
+								names.map((n) => n.toLowerCase())
+							)
+						]
+					: []),
 				...(urns.length ? [eb('urn', 'in', urns)] : [])
 			])
 		)

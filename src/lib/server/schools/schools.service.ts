@@ -25,9 +25,7 @@ export async function getSchool(db: Db, actor: Actor, id: string): Promise<Schoo
 }
 
 async function duplicateErrors(db: Db, input: SchoolInput, exceptId?: string): Promise<FieldErrors> {
-	const others = (await queries.listSchoolsByNameOrUrn(db, [input.name], input.urn ? [input.urn] : [])).filter(
-		(s) => s.id !== exceptId
-	);
+	const others = (await queries.listSchoolsByNameOrUrn(db, [input.name], input.urn ? [input.urn] : [])).filter((s) => s.id !== exceptId);
 	const errors: FieldErrors = {};
 	if (others.some((s) => s.name.toLowerCase() === input.name.toLowerCase())) errors.name = 'A school with this name already exists';
 	if (input.urn && others.some((s) => s.urn === input.urn)) errors.urn = 'A school with this URN already exists';
@@ -163,7 +161,11 @@ export async function importSchools(
 	const imported = await withTransaction(db, async (trx) => {
 		const plan = await planImport(trx, text);
 		// Checked at the preview, so problems now mean the schools changed in between.
-		if (!plan.ok) return invalidRows(plan.code === 'invalid' ? (plan.problems ?? []) : [], 'The schools changed since the preview and the file now has problems: nothing has been imported');
+		if (!plan.ok)
+			return invalidRows(
+				plan.code === 'invalid' ? (plan.problems ?? []) : [],
+				'The schools changed since the preview and the file now has problems: nothing has been imported'
+			);
 		const added = await queries.insertSchools(
 			trx,
 			plan.rows.filter((r) => r.outcome === 'add').map((r) => r.input)
@@ -193,7 +195,5 @@ export async function importSchools(
 export async function listSchoolContacts(db: Db, actor: Actor, schoolId: string) {
 	if (actor.role !== 'admin' && !(actor.role === 'school' && actor.schoolId === schoolId)) return [];
 	const users = await listUsers(db, { schoolId, role: 'school' });
-	return users
-		.filter((u) => actor.role === 'admin' || u.status === 'active')
-		.map((u) => ({ id: u.id, name: u.name, email: u.email, status: u.status }));
+	return users.filter((u) => actor.role === 'admin' || u.status === 'active').map((u) => ({ id: u.id, name: u.name, email: u.email, status: u.status }));
 }

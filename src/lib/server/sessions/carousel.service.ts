@@ -28,11 +28,22 @@ export async function saveStations(
 		// (which locks the session too), the counts would lose their station, so refuse.
 		await queries.lockSession(trx, sessionId);
 		if (await hasStationHeadcounts(trx, sessionId)) {
-			return refused('stations_registered', 'Workstation registers have been recorded for this session, so its workstations can no longer be changed', 'stations');
+			return refused(
+				'stations_registered',
+				'Workstation registers have been recorded for this session, so its workstations can no longer be changed',
+				'stations'
+			);
 		}
 		await queries.replaceStations(trx, sessionId, stations);
 		await queries.updateSession(trx, sessionId, { rotation_minutes: rotationMinutes });
-		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.stations_saved', entityType: 'session', entityId: sessionId, detail: { stations: stations.length }, address: actor.address });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'session.stations_saved',
+			entityType: 'session',
+			entityId: sessionId,
+			detail: { stations: stations.length },
+			address: actor.address
+		});
 		return ok();
 	});
 }

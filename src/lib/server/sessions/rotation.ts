@@ -147,9 +147,7 @@ function inputProblems({ stations, bookings, startsAt, rotationMinutes, endsAt }
 	}
 	for (const booking of bookings) {
 		if (!isWholeNumberFrom1(booking.places)) {
-			problems.push(
-				`Places booked by ${booking.schoolName} for ${yearGroupLabel(booking.yearGroup)} must be a whole number, 1 or more`
-			);
+			problems.push(`Places booked by ${booking.schoolName} for ${yearGroupLabel(booking.yearGroup)} must be a whole number, 1 or more`);
 		}
 	}
 	return problems;
@@ -174,10 +172,7 @@ function yearGroupLabel(yearGroup: string): string {
 
 function splitBookings(bookings: CarouselBooking[], maxSize: number): RotationGroup[] {
 	const sorted = [...bookings].sort(
-		(a, b) =>
-			compareText(a.schoolName, b.schoolName) ||
-			compareText(a.yearGroup, b.yearGroup) ||
-			compareText(a.bookingId, b.bookingId)
+		(a, b) => compareText(a.schoolName, b.schoolName) || compareText(a.yearGroup, b.yearGroup) || compareText(a.bookingId, b.bookingId)
 	);
 	const groups: RotationGroup[] = [];
 	for (const booking of sorted) {

@@ -97,12 +97,7 @@ export async function lockSession(trx: Transaction<DB>, id: string) {
 }
 
 export async function listStations(db: Db, sessionId: string) {
-	return db
-		.selectFrom('station')
-		.select(['id', 'position', 'name', 'theme', 'places'])
-		.where('session_id', '=', sessionId)
-		.orderBy('position')
-		.execute();
+	return db.selectFrom('station').select(['id', 'position', 'name', 'theme', 'places']).where('session_id', '=', sessionId).orderBy('position').execute();
 }
 
 export async function replaceStations(db: Db, sessionId: string, stations: { name: string; theme: string; places: number }[]) {

@@ -99,7 +99,7 @@ export function validateSession(
 	if (values.venue === '') errors.venue = 'Enter the venue';
 	else if (values.venue.length > 200) errors.venue = 'Venue must be 200 characters or fewer';
 	const capacity = wholeNumber(values.capacity);
-	if (values.capacity === '' ) errors.capacity = 'Enter the number of places';
+	if (values.capacity === '') errors.capacity = 'Enter the number of places';
 	else if (Number.isNaN(capacity)) errors.capacity = 'Places must be a whole number, 0 or more';
 	const schoolCap = values.schoolCap === '' ? null : wholeNumber(values.schoolCap);
 	if (schoolCap !== null && (Number.isNaN(schoolCap) || schoolCap < 1)) errors.schoolCap = 'The cap per school must be a whole number, 1 or more';
@@ -108,7 +108,8 @@ export function validateSession(
 	let rotationMinutes: number | null = null;
 	if (options.carousel && values.rotationMinutes !== '') {
 		rotationMinutes = wholeNumber(values.rotationMinutes);
-		if (Number.isNaN(rotationMinutes) || rotationMinutes < 5 || rotationMinutes > 240) errors.rotationMinutes = 'Rotation length must be between 5 and 240 minutes';
+		if (Number.isNaN(rotationMinutes) || rotationMinutes < 5 || rotationMinutes > 240)
+			errors.rotationMinutes = 'Rotation length must be between 5 and 240 minutes';
 	}
 	if (!isRealDate(values.bookingOpens)) errors.bookingOpens = 'Enter the date booking opens';
 	if (!isRealDate(values.bookingCloses)) errors.bookingCloses = 'Enter the date booking closes';
@@ -121,8 +122,10 @@ export function validateSession(
 			const count = values.repeatCount === '' ? undefined : wholeNumber(values.repeatCount);
 			const until = values.repeatUntil === '' ? undefined : values.repeatUntil;
 			if (count === undefined && until === undefined) errors.repeatUntil = 'Enter an end date or a number of sessions for the series';
-			else if (until !== undefined && (!isRealDate(until) || until < values.date)) errors.repeatUntil = 'The series must end on a real date on or after the first session';
-			else if (count !== undefined && (Number.isNaN(count) || count < 1 || count > MAX_SERIES)) errors.repeatCount = `The number of sessions must be between 1 and ${MAX_SERIES}`;
+			else if (until !== undefined && (!isRealDate(until) || until < values.date))
+				errors.repeatUntil = 'The series must end on a real date on or after the first session';
+			else if (count !== undefined && (Number.isNaN(count) || count < 1 || count > MAX_SERIES))
+				errors.repeatCount = `The number of sessions must be between 1 and ${MAX_SERIES}`;
 			else dates = seriesDates(values.date, 'weekly', until, count);
 			if (dates.length > MAX_SERIES) errors.repeatUntil = `A series can have at most ${MAX_SERIES} sessions`;
 		} else if (repeat === 'weekdays' || repeat === 'none') dates = seriesDates(values.date, repeat);
@@ -139,14 +142,13 @@ export function validateSession(
 				endsAt: fromLondon(date, values.endTime),
 				bookingOpensAt: fromLondon(addDays(values.bookingOpens, shift)),
 				// Booking closes at the end of its day, or when the session starts if that is sooner.
-				bookingClosesAt: new Date(
-					Math.min(fromLondon(addDays(values.bookingCloses, shift + 1)).getTime(), fromLondon(date, values.startTime).getTime())
-				)
+				bookingClosesAt: new Date(Math.min(fromLondon(addDays(values.bookingCloses, shift + 1)).getTime(), fromLondon(date, values.startTime).getTime()))
 			});
 		}
 		const first = occurrences[0];
 		if (first && first.startsAt <= options.now) errors.date = 'The session must be in the future';
-		else if (first && first.bookingClosesAt <= first.bookingOpensAt) errors.bookingCloses = 'Booking must close after it opens and no later than the session starts';
+		else if (first && first.bookingClosesAt <= first.bookingOpensAt)
+			errors.bookingCloses = 'Booking must close after it opens and no later than the session starts';
 	}
 	return {
 		errors,
@@ -196,7 +198,8 @@ export function validateStations(
 	for (const row of used) {
 		if (!row.name) errors[`stations.${row.i}.name`] = `Enter the name of workstation ${row.i + 1}`;
 		if (!row.theme) errors[`stations.${row.i}.theme`] = `Enter the theme of workstation ${row.i + 1}`;
-		if (!/^\d{1,4}$/.test(row.places) || Number(row.places) < 1) errors[`stations.${row.i}.places`] = `Places at workstation ${row.i + 1} must be a whole number, 1 or more`;
+		if (!/^\d{1,4}$/.test(row.places) || Number(row.places) < 1)
+			errors[`stations.${row.i}.places`] = `Places at workstation ${row.i + 1} must be a whole number, 1 or more`;
 	}
 	const minutes = Number(rotationMinutesText);
 	if (!/^\d{1,3}$/.test(rotationMinutesText) || minutes < 5 || minutes > 240) errors.rotationMinutes = 'Rotation length must be between 5 and 240 minutes';

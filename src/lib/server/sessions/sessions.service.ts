@@ -142,7 +142,10 @@ export async function updateSessionDetails(
 	});
 	if (!outcome.ok) return outcome;
 	reportFiguresChanged();
-	await sendBookingEmails(db, outcome.promotions.map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const })));
+	await sendBookingEmails(
+		db,
+		outcome.promotions.map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
+	);
 	return ok({ ids: [id] });
 }
 
@@ -158,7 +161,10 @@ export async function cancelSession(db: Db, actor: Actor, programmeId: string, i
 	});
 	if (!bookings) return refused('not_scheduled', 'Only a scheduled session can be cancelled');
 	reportFiguresChanged();
-	await sendBookingEmails(db, bookings.map((b) => ({ bookingId: b.id, kind: 'session_cancelled' as const })));
+	await sendBookingEmails(
+		db,
+		bookings.map((b) => ({ bookingId: b.id, kind: 'session_cancelled' as const }))
+	);
 	return ok();
 }
 

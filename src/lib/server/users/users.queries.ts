@@ -20,7 +20,11 @@ export async function findUserByEmail(db: Db, email: string) {
 }
 
 export async function findUserWithPassword(db: Db, id: string) {
-	return db.selectFrom('app_user').select([...publicColumns, 'app_user.password_hash']).where('id', '=', id).executeTakeFirst();
+	return db
+		.selectFrom('app_user')
+		.select([...publicColumns, 'app_user.password_hash'])
+		.where('id', '=', id)
+		.executeTakeFirst();
 }
 
 export async function findUser(db: Db, id: string) {

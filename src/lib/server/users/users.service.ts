@@ -91,9 +91,7 @@ export async function updateUserDetails(db: Db, actor: Actor, id: string, input:
 	}
 	const errors = await schoolProblem(db, input);
 	if (hasErrors(errors)) return invalid(errors);
-	const changed = (['name', 'role', 'schoolId'] as const).filter(
-		(key) => input[key] !== { name: user.name, role: user.role, schoolId: user.school_id }[key]
-	);
+	const changed = (['name', 'role', 'schoolId'] as const).filter((key) => input[key] !== { name: user.name, role: user.role, schoolId: user.school_id }[key]);
 	if (changed.length === 0) return ok();
 	await withTransaction(db, async (trx) => {
 		await queries.updateUser(trx, id, { name: input.name, role: input.role, school_id: input.schoolId });

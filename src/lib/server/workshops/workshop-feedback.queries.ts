@@ -4,7 +4,13 @@ import type { FeedbackMoment } from '../db/schema';
 import { distributionOf, SCORES, type Distribution } from './workshop-feedback.rules';
 
 export async function listFeedback(db: Db, sessionId: string) {
-	return db.selectFrom('workshop_feedback').select(['moment', 'score', 'count']).where('session_id', '=', sessionId).orderBy('moment').orderBy('score').execute();
+	return db
+		.selectFrom('workshop_feedback')
+		.select(['moment', 'score', 'count'])
+		.where('session_id', '=', sessionId)
+		.orderBy('moment')
+		.orderBy('score')
+		.execute();
 }
 
 /** Parents and carers counted at a session, over every school; null when none is recorded. */

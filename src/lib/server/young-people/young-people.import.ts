@@ -51,7 +51,10 @@ export type { ImportProblem };
 type ParsedFile = Result<{ rows: { row: number; values: YoungPersonValues }[] }>;
 
 function columnOf(header: string): Column | undefined {
-	const folded = header.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+	const folded = header
+		.trim()
+		.toLowerCase()
+		.replace(/[\s_-]+/g, ' ');
 	return ALIASES[folded];
 }
 
@@ -75,7 +78,9 @@ export function parseYoungPeopleCsv(text: string): ParsedFile {
 	}
 	if (data.length === 0) return invalidRows([{ message: 'The file has a header row but no young people' }]);
 	if (data.length > YOUNG_PEOPLE_IMPORT_MAX_ROWS) {
-		return invalidRows([{ message: `The file has ${data.length} young people; import at most ${YOUNG_PEOPLE_IMPORT_MAX_ROWS.toLocaleString('en-GB')} at a time` }]);
+		return invalidRows([
+			{ message: `The file has ${data.length} young people; import at most ${YOUNG_PEOPLE_IMPORT_MAX_ROWS.toLocaleString('en-GB')} at a time` }
+		]);
 	}
 	const cell = (record: string[], column: Column) => {
 		const i = index.get(column);

@@ -19,7 +19,11 @@ export async function listYoungPeopleOfSchool(db: Db, schoolId: string, filter: 
 		const pattern = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
 		query = query.where(sql<boolean>`(first_name || ' ' || last_name) ilike ${pattern}`);
 	}
-	return query.orderBy(sql`lower(last_name)`).orderBy(sql`lower(first_name)`).orderBy('id').execute();
+	return query
+		.orderBy(sql`lower(last_name)`)
+		.orderBy(sql`lower(first_name)`)
+		.orderBy('id')
+		.execute();
 }
 
 /** Names and Reception years of a school's current young people, to match against. */
@@ -44,7 +48,10 @@ export async function insertYoungPerson(db: Db, row: Insertable<YoungPersonTable
 /** Many young people in as few statements as the parameter limit allows; returns how many. */
 export async function insertYoungPeople(db: Db, rows: Insertable<YoungPersonTable>[]): Promise<number> {
 	for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-		await db.insertInto('young_person').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+		await db
+			.insertInto('young_person')
+			.values(rows.slice(i, i + INSERT_CHUNK))
+			.execute();
 	}
 	return rows.length;
 }
@@ -138,7 +145,15 @@ export async function listEnrolmentsOfYoungPerson(db: Db, youngPersonId: string,
 	return db
 		.selectFrom('enrolment')
 		.innerJoin('programme', 'programme.id', 'enrolment.programme_id')
-		.select(['enrolment.id', 'enrolment.programme_id', 'programme.name as programme_name', 'enrolment.role', 'enrolment.stage', 'enrolment.started_on', 'enrolment.ended_on'])
+		.select([
+			'enrolment.id',
+			'enrolment.programme_id',
+			'programme.name as programme_name',
+			'enrolment.role',
+			'enrolment.stage',
+			'enrolment.started_on',
+			'enrolment.ended_on'
+		])
 		.where('enrolment.young_person_id', '=', youngPersonId)
 		.$if(leadId !== undefined, (qb) => qb.where('enrolment.programme_id', 'in', programmesLedBy(db, leadId!)))
 		.orderBy('enrolment.started_on', 'desc')

@@ -46,7 +46,10 @@ export function parseYearGroup(text: string): PupilYearGroup | undefined {
 }
 
 function parseGender(text: string): Gender | null | undefined {
-	const value = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+	const value = text
+		.trim()
+		.toLowerCase()
+		.replace(/[\s-]+/g, '_');
 	if (value === '') return null;
 	if (value === 'f') return 'female';
 	if (value === 'm') return 'male';
@@ -112,6 +115,11 @@ export function youngPersonValuesFromForm(form: FormData): YoungPersonValues {
  * case and the kind of apostrophe, and the year they were in Reception.
  */
 export function matchKey(firstName: string, lastName: string, receptionYear: number): string {
-	const fold = (s: string) => s.trim().replace(/\s+/g, ' ').replace(/[\u2018\u2019\u02BC`]/g, "'").toLocaleLowerCase('en-GB');
+	const fold = (s: string) =>
+		s
+			.trim()
+			.replace(/\s+/g, ' ')
+			.replace(/[\u2018\u2019\u02BC`]/g, "'")
+			.toLocaleLowerCase('en-GB');
 	return `${fold(firstName)}\u0000${fold(lastName)}\u0000${receptionYear}`;
 }

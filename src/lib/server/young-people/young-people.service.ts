@@ -81,13 +81,7 @@ export interface YoungPersonListItem {
 }
 
 /** The school's young people with their year group at `now`; those who have left Year 13 are not listed. */
-export async function listYoungPeople(
-	db: Db,
-	actor: Actor,
-	schoolId: string,
-	now: Date,
-	filter: { search?: string } = {}
-): Promise<YoungPersonListItem[]> {
+export async function listYoungPeople(db: Db, actor: Actor, schoolId: string, now: Date, filter: { search?: string } = {}): Promise<YoungPersonListItem[]> {
 	await requireSchoolList(db, actor, schoolId);
 	const academicYear = academicYearOf(now);
 	const rows = await queries.listYoungPeopleOfSchool(db, schoolId, { search: filter.search, minReceptionYear: academicYear - 13 });
@@ -134,7 +128,12 @@ function toRow(input: YoungPersonInput, now: Date) {
 	};
 }
 
-async function duplicateErrors(db: Db, schoolId: string, row: { first_name: string; last_name: string; reception_year: number }, exceptId?: string): Promise<FieldErrors> {
+async function duplicateErrors(
+	db: Db,
+	schoolId: string,
+	row: { first_name: string; last_name: string; reception_year: number },
+	exceptId?: string
+): Promise<FieldErrors> {
 	const key = matchKey(row.first_name, row.last_name, row.reception_year);
 	const others = await queries.listYoungPeopleForMatching(db, schoolId);
 	const clash = others.some((o) => o.id !== exceptId && matchKey(o.first_name, o.last_name, o.reception_year) === key);

@@ -14,9 +14,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const actor = signedIn(locals);
 	const session = await getSession(getDb(), actor, idParam(params.id));
 	const onBehalf = actor.role !== 'school' && (await canManageProgramme(getDb(), actor, session.programme_id));
-	const schools = onBehalf
-		? (await listSchools(getDb(), actor, {})).filter((s) => session.year_groups.some((g) => phaseYearGroups[s.phase].includes(g)))
-		: [];
+	const schools = onBehalf ? (await listSchools(getDb(), actor, {})).filter((s) => session.year_groups.some((g) => phaseYearGroups[s.phase].includes(g))) : [];
 	const ownSchool = actor.role === 'school' ? await getSchool(getDb(), actor, actor.schoolId!) : undefined;
 	return {
 		session,

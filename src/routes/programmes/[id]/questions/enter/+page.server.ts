@@ -31,7 +31,13 @@ export const actions: Actions = {
 		const values = questionnaireValuesFromForm(await request.formData());
 		const result = await enterProgrammeQuestionnaire(getDb(), signedIn(locals), idParam(params.id), kind, values);
 		if (!result.ok) return failed(result, values);
-		const keep = new URLSearchParams({ notice: 'saved', kind, on: values.answeredOn, moment: values.moment, ...(kind === 'anonymous' ? { school: values.schoolId } : {}) });
+		const keep = new URLSearchParams({
+			notice: 'saved',
+			kind,
+			on: values.answeredOn,
+			moment: values.moment,
+			...(kind === 'anonymous' ? { school: values.schoolId } : {})
+		});
 		redirect(303, `/programmes/${params.id}/questions/enter?${keep}#enter`);
 	}
 };
