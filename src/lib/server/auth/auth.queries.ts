@@ -80,8 +80,17 @@ export async function findNthFailureFromAddress(db: Db, address: string, since: 
 		.executeTakeFirst();
 }
 
-export async function insertSignInAttempt(db: Db, attempt: { account: string; address: string; succeeded: boolean; at: Date }) {
-	await db.insertInto('sign_in_attempt').values(attempt).execute();
+export async function insertSignInAttempt(db: Db, attempt: { account: string; address: string; succeeded: boolean; at: Date }): Promise<number> {
+	const row = await db.insertInto('sign_in_attempt').values(attempt).returning('id').executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export async function updateSignInAttempt(db: Db, id: number, succeeded: boolean) {
+	await db.updateTable('sign_in_attempt').set({ succeeded }).where('id', '=', id).execute();
+}
+
+export async function deleteSignInAttempt(db: Db, id: number) {
+	await db.deleteFrom('sign_in_attempt').where('id', '=', id).execute();
 }
 
 /** Attempts more than a day older than `now`. */

@@ -3,9 +3,9 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import { sendEmail } from '../email/email';
 import { findUserByEmail, findUserWithPassword, updateUser } from '../users/users.queries';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password';
-import { deleteUserSessions, updateTokenUsed } from './auth.queries';
+import { deleteSignInAttempt, deleteUserSessions, updateTokenUsed } from './auth.queries';
 import { createSession, invalidateSession, type Actor } from './session';
-import { accountKey, recordAttempt, throttleWait } from './throttle';
+import { accountKey, attemptSucceeded, beginAttempt } from './throttle';
 import { findUsableToken, issueUserToken } from './user-tokens';
 import { emailProblem } from '../forms';
 import { hasErrors, invalid, invalidField, ok, refused, type Result } from '../result';
@@ -26,8 +26,8 @@ export async function signIn(db: Db, input: SignInValues & { address: string }, 
 	if (hasErrors(errors)) return invalid(errors);
 	const account = accountKey(input.email);
 	const user = await findUserByEmail(db, input.email);
-	const wait = await throttleWait(db, account, input.address, now);
-	if (wait > 0) {
+	const attempt = await beginAttempt(db, account, input.address, now);
+	if (attempt.wait > 0) {
 		await insertAuditEvent(db, {
 			actorId: user?.id ?? null,
 			action: 'sign_in.throttled',
@@ -35,11 +35,11 @@ export async function signIn(db: Db, input: SignInValues & { address: string }, 
 			entityId: user?.id,
 			address: input.address
 		});
-		return refused('throttled', `Too many attempts to sign in. Wait ${inMinutes(wait)} before you try again.`, 'email');
+		return refused('throttled', `Too many attempts to sign in. Wait ${inMinutes(attempt.wait)} before you try again.`, 'email');
 	}
 	const usable = user && user.status === 'active' && user.password_hash;
 	const valid = usable ? await verifyPassword(user.password_hash!, input.password) : await verifyAgainstDummy(input.password);
-	await recordAttempt(db, account, input.address, valid, now);
+	if (valid) await attemptSucceeded(db, attempt);
 	if (!valid || !user) {
 		await insertAuditEvent(db, {
 			actorId: user?.id ?? null,
@@ -169,15 +169,23 @@ export async function changePassword(
 ): Promise<Result<{ sessionToken: string }>> {
 	// Guesses at the current password count against the account like failed sign-ins.
 	const account = accountKey(actor.email);
-	const wait = await throttleWait(db, account, input.address);
-	if (wait > 0) {
-		return refused('throttled', `Too many attempts. Wait ${inMinutes(wait)} before you try again.`, 'currentPassword');
+	const attempt = await beginAttempt(db, account, input.address);
+	if (attempt.wait > 0) {
+		return refused('throttled', `Too many attempts. Wait ${inMinutes(attempt.wait)} before you try again.`, 'currentPassword');
 	}
 	const user = await findUserWithPassword(db, actor.id);
 	if (!user?.password_hash || !(await verifyPassword(user.password_hash, input.currentPassword))) {
-		await recordAttempt(db, account, input.address, false);
+		await insertAuditEvent(db, {
+			actorId: actor.id,
+			action: 'password_change.wrong_current_password',
+			entityType: 'user',
+			entityId: actor.id,
+			address: input.address
+		});
 		return invalidField('currentPassword', 'Your current password is not right');
 	}
+	// A right current password is not a sign-in: the account's count carries on as it was.
+	await deleteSignInAttempt(db, attempt.id);
 	const errors = newPasswordErrors(input);
 	if (hasErrors(errors)) return invalid(errors);
 	const passwordHash = await hashPassword(input.password);

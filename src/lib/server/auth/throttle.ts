@@ -1,5 +1,12 @@
 import type { Db } from '../db';
-import { deleteSignInAttemptsOlderThanADay, findNthFailureFromAddress, findNthFailureOfAccount, insertSignInAttempt } from './auth.queries';
+import {
+	deleteSignInAttempt,
+	deleteSignInAttemptsOlderThanADay,
+	findNthFailureFromAddress,
+	findNthFailureOfAccount,
+	insertSignInAttempt,
+	updateSignInAttempt
+} from './auth.queries';
 import { hashToken } from './tokens';
 
 // After 5 failures for one account within 15 minutes, or 20 from one address, further
@@ -14,17 +21,33 @@ export function accountKey(email: string): string {
 	return hashToken(email.trim().toLowerCase());
 }
 
-/** Milliseconds until `account` at `address` may try again, or 0 when it may now. */
-export async function throttleWait(db: Db, account: string, address: string, now = new Date()): Promise<number> {
-	const since = new Date(now.getTime() - WINDOW_MS);
-	const byAccount = await findNthFailureOfAccount(db, account, since, ACCOUNT_LIMIT);
-	const byAddress = await findNthFailureFromAddress(db, address, since, ADDRESS_LIMIT);
-	const waits = [byAccount, byAddress].map((row) => (row ? row.at.getTime() + WINDOW_MS - now.getTime() : 0));
-	return Math.max(0, ...waits);
+export interface Attempt {
+	id: number;
+	/** Milliseconds until this account at this address may try again; 0 when this attempt may go on. */
+	wait: number;
 }
 
-export async function recordAttempt(db: Db, account: string, address: string, succeeded: boolean, now = new Date()) {
-	await insertSignInAttempt(db, { account, address, succeeded, at: now });
+/**
+ * Counts an attempt before it is checked. The attempt is written first, as a failure, and only
+ * then are the failures counted, itself included: of any number of attempts made at once,
+ * each sees every one written before it, so no more than the limit get past however many
+ * race (counting first and writing after let 30 concurrent guesses all through). An attempt
+ * that is turned away is taken out again, so waiting out the lock is enough to end it.
+ */
+export async function beginAttempt(db: Db, account: string, address: string, now = new Date()): Promise<Attempt> {
+	const id = await insertSignInAttempt(db, { account, address, succeeded: false, at: now });
+	const since = new Date(now.getTime() - WINDOW_MS);
+	// This attempt is one of the failures found, so the one beyond the limit is looked for.
+	const byAccount = await findNthFailureOfAccount(db, account, since, ACCOUNT_LIMIT + 1);
+	const byAddress = await findNthFailureFromAddress(db, address, since, ADDRESS_LIMIT + 1);
+	const wait = Math.max(0, ...[byAccount, byAddress].map((row) => (row ? row.at.getTime() + WINDOW_MS - now.getTime() : 0)));
+	if (wait > 0) await deleteSignInAttempt(db, id);
+	return { id, wait };
+}
+
+/** Marks a counted attempt as having succeeded, which starts the account's count again. */
+export async function attemptSucceeded(db: Db, attempt: Attempt): Promise<void> {
+	await updateSignInAttempt(db, attempt.id, true);
 }
 
 /** Attempts older than a day are no use to the throttle; drop them so the table stays small. */
