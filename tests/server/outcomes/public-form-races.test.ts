@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerPublicForm } from '../../../src/lib/server/outcomes/outcomes.public';
+import { ADDRESS_FAILURE_LIMIT, answerPublicForm, openPublicForm } from '../../../src/lib/server/outcomes/outcomes.public';
 import type { Result } from '../../../src/lib/server/result';
 import { copyTemplateDatabase } from '../../support/booking-world';
 import { answers, makeOutcomesWorld, openCode, SESSION_DAY } from '../../support/outcomes-world';
@@ -52,5 +52,16 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('the public form under conte
 			)
 		);
 		expect(tally(results)).toEqual({ saved: 12, duplicate: 0, full: 8 });
+	});
+
+	it(`looks up at most ${ADDRESS_FAILURE_LIMIT} of 200 wrong codes typed at once on one network`, async () => {
+		const db = database.database.db;
+		// Well-shaped codes that are not open: each is a guess to be counted.
+		const letters = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+		const guesses = Array.from({ length: 200 }, (_, i) => `ZZ${[1000, 100, 10, 1].map((d) => letters[Math.floor(i / d) % letters.length]).join('')}`);
+		const results = await Promise.all(guesses.map((guess) => openPublicForm(db, guess, '198.51.100.99', AT)));
+		const reasons = results.map((r) => (r.ok ? 'opened' : r.code === 'refused' ? r.reason : r.code));
+		expect(reasons.filter((r) => r === 'unknown').length).toBeLessThanOrEqual(ADDRESS_FAILURE_LIMIT);
+		expect(reasons.filter((r) => r !== 'unknown' && r !== 'throttled')).toEqual([]);
 	});
 });

@@ -40,10 +40,23 @@ function waitMessage(ms: number): string {
 	return `Too many wrong session codes have been typed on this network. Wait ${minutes === 1 ? '1 minute' : `${minutes} minutes`}, then try again.`;
 }
 
-/** Milliseconds until this address may try a code again, or 0. */
-export async function codeThrottleWait(db: Db, address: string, now = new Date()): Promise<number> {
-	const nth = await queries.nthRecentFailure(db, address, new Date(now.getTime() - FAILURE_WINDOW_MS), ADDRESS_FAILURE_LIMIT);
+/** Milliseconds until this address may try a code again, given the failures that lock it out. */
+async function waitAfter(db: Db, address: string, now: Date, limit: number): Promise<number> {
+	const nth = await queries.nthRecentFailure(db, address, new Date(now.getTime() - FAILURE_WINDOW_MS), limit);
 	return nth ? Math.max(0, nth.getTime() + FAILURE_WINDOW_MS - now.getTime()) : 0;
+}
+
+/**
+ * Counts a lookup before it is made: written first as a failure, then the failures counted,
+ * itself included, so of any number of lookups at once no more than the limit get past
+ * (counting first and writing after let 142 of 200 through a limit of 40). The row is taken
+ * out again when the lookup is turned away or the code turns out right.
+ */
+async function beginLookup(db: Db, address: string, now: Date): Promise<{ id: number; wait: number }> {
+	const id = await queries.insertCodeFailure(db, address, now);
+	const wait = await waitAfter(db, address, now, ADDRESS_FAILURE_LIMIT + 1);
+	if (wait > 0) await queries.deleteCodeFailure(db, id);
+	return { id, wait };
 }
 
 type Found = NonNullable<Awaited<ReturnType<typeof queries.findCodeByText>>>;
@@ -57,7 +70,6 @@ async function refuseCode(db: Db, address: string, now: Date, reason: 'unknown' 
 		closed: `This session code has been closed. Ask the person running the session for a new code.`
 	};
 	await withTransaction(db, async (trx) => {
-		await queries.insertCodeFailure(trx, address, now);
 		await queries.pruneCodeFailures(trx, new Date(now.getTime() - 24 * 60 * 60 * 1000));
 		await insertAuditEvent(trx, {
 			actorId: null,
@@ -75,13 +87,18 @@ async function refuseCode(db: Db, address: string, now: Date, reason: 'unknown' 
 async function lookUp(db: Db, typed: string, address: string, now: Date): Promise<Result<{ code: string; found: Found }>> {
 	const code = normaliseSessionCode(typed);
 	if (code === '') return refusedCode('missing', 'Enter the session code');
-	const wait = await codeThrottleWait(db, address, now);
-	if (wait > 0) return refusedCode('throttled', waitMessage(wait));
-	if (!isSessionCodeShape(code)) return refusedCode('missing', `The session code is 6 letters and numbers, like K7PX3Q. ${ASK}`);
+	const lookup = await beginLookup(db, address, now);
+	if (lookup.wait > 0) return refusedCode('throttled', waitMessage(lookup.wait));
+	// A badly shaped code is the user's slip, not a guess: it does not count.
+	if (!isSessionCodeShape(code)) {
+		await queries.deleteCodeFailure(db, lookup.id);
+		return refusedCode('missing', `The session code is 6 letters and numbers, like K7PX3Q. ${ASK}`);
+	}
 	const found = await queries.findCodeByText(db, code);
 	if (!found) return refuseCode(db, address, now, 'unknown');
 	if (found.closed_at || found.status === 'cancelled') return refuseCode(db, address, now, 'closed', found.id);
 	if (found.expires_at <= now) return refuseCode(db, address, now, 'expired', found.id);
+	await queries.deleteCodeFailure(db, lookup.id);
 	return ok({ code, found });
 }
 

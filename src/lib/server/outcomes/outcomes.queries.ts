@@ -250,8 +250,13 @@ export async function countSessionQuestionnaires(db: Db, sessionId: string) {
 
 // ---- The public form's throttle ----
 
-export async function insertCodeFailure(db: Db, address: string, at: Date) {
-	await db.insertInto('outcome_code_failure').values({ address, at }).execute();
+export async function insertCodeFailure(db: Db, address: string, at: Date): Promise<number> {
+	const row = await db.insertInto('outcome_code_failure').values({ address, at }).returning('id').executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export async function deleteCodeFailure(db: Db, id: number) {
+	await db.deleteFrom('outcome_code_failure').where('id', '=', id).execute();
 }
 
 /** The time of the `n`th most recent failure from this address since `since`, if there are that many. */
