@@ -111,6 +111,16 @@ describe('changePassword', () => {
 		expect(await canSignIn(user.email, NEW_PASSWORD)).toBe(true);
 	});
 
+	it('stops a reset link asked for before the change from working after it, and audits a wrong current password', async () => {
+		const user = await makeUser(t.db);
+		const token = await resetLinkFor(user.email);
+		expect((await change(actorFor(user), 'not my password')).ok).toBe(false);
+		expect(await auditEvents(t.db, 'password_change.wrong_current_password')).toHaveLength(1);
+		expect((await change(actorFor(user), PASSWORD)).ok).toBe(true);
+		await expect(reset(token, 'the attacker chose this one')).resolves.toEqual(unusableLink);
+		expect(await canSignIn(user.email, NEW_PASSWORD)).toBe(true);
+	});
+
 	it('counts wrong guesses at the current password like failed sign-ins, and stops them after five', async () => {
 		const user = await makeUser(t.db);
 		for (let guess = 1; guess <= 5; guess++) await change(actorFor(user), `wrong guess number ${guess}`);

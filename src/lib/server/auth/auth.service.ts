@@ -3,7 +3,7 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import { sendEmail } from '../email/email';
 import { findUserByEmail, findUserWithPassword, updateUser } from '../users/users.queries';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password';
-import { deleteSignInAttempt, deleteUserSessions, updateTokenUsed } from './auth.queries';
+import { deleteSignInAttempt, deleteUnusedTokensFor, deleteUserSessions, updateTokenUsed } from './auth.queries';
 import { createSession, invalidateSession, type Actor } from './session';
 import { accountKey, attemptSucceeded, beginAttempt } from './throttle';
 import { findUsableToken, issueUserToken } from './user-tokens';
@@ -117,6 +117,8 @@ export async function resetPassword(db: Db, input: NewPasswordValues & { token: 
 		if (!link) return unusableLink();
 		await updateUser(trx, link.user_id, { password_hash: passwordHash });
 		await updateTokenUsed(trx, link.token_id);
+		// Any other reset link sent before this one stops working with the old password.
+		await deleteUnusedTokensFor(trx, link.user_id, 'password_reset');
 		await deleteUserSessions(trx, link.user_id);
 		await insertAuditEvent(trx, {
 			actorId: link.user_id,
@@ -191,6 +193,8 @@ export async function changePassword(
 	const passwordHash = await hashPassword(input.password);
 	const sessionToken = await withTransaction(db, async (trx) => {
 		await updateUser(trx, actor.id, { password_hash: passwordHash });
+		// A reset link asked for before the change would undo it: it stops working now.
+		await deleteUnusedTokensFor(trx, actor.id, 'password_reset');
 		await deleteUserSessions(trx, actor.id);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
