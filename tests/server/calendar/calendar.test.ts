@@ -183,6 +183,16 @@ describe('school calendar feed', () => {
 		expect(await feedCalendar(t.db, token)).toBeUndefined();
 	});
 
+	it('stops a feed when the contact who made it is deactivated', async () => {
+		const contact = await makeActor(t.db, { role: 'school' });
+		const token = tokenOf(await createFeedLink(t.db, contact));
+		expect(await feedCalendar(t.db, token)).toContain('BEGIN:VCALENDAR');
+
+		await t.db.updateTable('app_user').set({ status: 'deactivated' }).where('id', '=', contact.id).execute();
+
+		expect(await feedCalendar(t.db, token)).toBeUndefined();
+	});
+
 	it('lets only school contacts see or change a feed', async () => {
 		const lead = await makeActor(t.db, { role: 'lead' });
 		const admin = await makeActor(t.db, { role: 'admin' });

@@ -1,14 +1,16 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
 
-/** The school a feed's secret belongs to, by the secret's hash; only while the school is active. */
+/** The school a feed's secret belongs to, by the secret's hash; only while the school and the feed's maker are active. */
 export async function findFeedSchool(db: Db, tokenHash: string) {
 	return db
 		.selectFrom('school_calendar_feed as f')
 		.innerJoin('school', 'school.id', 'f.school_id')
+		.leftJoin('app_user as maker', 'maker.id', 'f.created_by')
 		.select(['school.id', 'school.name'])
 		.where('f.token_hash', '=', tokenHash)
 		.where('school.active', '=', true)
+		.where((eb) => eb.or([eb('f.created_by', 'is', null), eb('maker.status', '=', 'active')]))
 		.executeTakeFirst();
 }
 
@@ -18,11 +20,11 @@ export async function findFeed(db: Db, schoolId: string) {
 }
 
 /** Sets a school's feed secret, replacing any earlier one (which then stops working). */
-export async function upsertFeed(db: Db, schoolId: string, tokenHash: string, now: Date): Promise<void> {
+export async function upsertFeed(db: Db, schoolId: string, tokenHash: string, createdBy: string, now: Date): Promise<void> {
 	await db
 		.insertInto('school_calendar_feed')
-		.values({ school_id: schoolId, token_hash: tokenHash, created_at: now })
-		.onConflict((oc) => oc.column('school_id').doUpdateSet({ token_hash: tokenHash, created_at: now }))
+		.values({ school_id: schoolId, token_hash: tokenHash, created_by: createdBy, created_at: now })
+		.onConflict((oc) => oc.column('school_id').doUpdateSet({ token_hash: tokenHash, created_by: createdBy, created_at: now }))
 		.execute();
 }
 

@@ -116,7 +116,7 @@ export async function createFeedLink(db: Db, actor: Actor, now = new Date()): Pr
 	const token = generateToken();
 	await withTransaction(db, async (trx) => {
 		const replaced = (await queries.findFeed(trx, schoolId)) !== undefined;
-		await queries.upsertFeed(trx, schoolId, hashToken(token), now);
+		await queries.upsertFeed(trx, schoolId, hashToken(token), actor.id, now);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'calendar_feed.created',

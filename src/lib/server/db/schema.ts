@@ -175,6 +175,8 @@ export interface SchoolCalendarFeedTable {
 	token_hash: string;
 	/** When the current secret was made: a new one replaces the old. */
 	created_at: DefaultedTimestamp;
+	/** Who made it: the feed stops when their account is deactivated (null: made before this was kept). */
+	created_by: string | null;
 }
 
 export const enrolmentRoles = ['participant', 'mentor', 'mentee'] as const;
