@@ -5,7 +5,7 @@ import { hasErrors, invalid, ok, refused, type FieldErrors, type Result } from '
 import { listBookingsForSession } from '../bookings/bookings.queries';
 import { hasStationHeadcounts } from '../attendance/station-registers.queries';
 import { yearGroupLabels } from '../../year-groups';
-import { buildRotationGrid } from './rotation';
+import { buildRotationGrid, type RotationGrid, type RotationGroup } from './rotation';
 import { getManagedSession, getSession } from './sessions.service';
 import { validateStations, type StationRow } from './sessions.schema';
 import * as queries from './sessions.queries';
@@ -55,11 +55,36 @@ export async function listSessionStations(db: Db, actor: Actor, programmeId: str
 
 /**
  * The carousel timetable of a session: every booked group's visits to every workstation, and
- * the groups at each workstation for its register. Whoever may see the session sees its grid
- * (schools' names and group sizes: no young person's name is in it).
+ * the groups at each workstation for its register. Its leads and admins see every school's
+ * groups; a school contact sees only their own school's (other schools' names and class sizes
+ * are theirs to share), worked out in the same grid so the times are the real ones.
  */
 export async function getTimetable(db: Db, actor: Actor, sessionId: string) {
 	const session = await getSession(db, actor, sessionId);
+	const timetable = await fullTimetable(db, session);
+	if (actor.role !== 'school') return timetable;
+	const own = new Set((await listBookingsForSession(db, sessionId)).filter((b) => b.school_id === actor.schoolId).map((b) => b.id));
+	return { ...timetable, grid: onlyGroupsOf(timetable.grid, own) };
+}
+
+/** The grid as one school sees it: their groups only, each station's numbers from those alone, and no problems to act on. */
+function onlyGroupsOf(grid: RotationGrid, bookingIds: ReadonlySet<string>): RotationGrid {
+	const mine = (group: RotationGroup) => bookingIds.has(group.bookingId);
+	return {
+		groups: grid.groups.filter(mine),
+		rotations: grid.rotations.map((rotation) => ({
+			...rotation,
+			visits: rotation.visits.map((visit) => {
+				const groups = visit.groups.filter(mine);
+				return { ...visit, groups, occupied: groups.reduce((sum, g) => sum + g.size, 0) };
+			})
+		})),
+		problems: []
+	};
+}
+
+async function fullTimetable(db: Db, session: Awaited<ReturnType<typeof getSession>>) {
+	const sessionId = session.id;
 	const stations = await queries.listStations(db, sessionId);
 	const bookings = (await listBookingsForSession(db, sessionId)).filter((b) => b.confirmed_places > 0 && b.status !== 'cancelled');
 	const grid = buildRotationGrid({
