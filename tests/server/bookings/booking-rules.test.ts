@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { cancelBooking, changePlaces, decideRequest, getBooking } from '../../../src/lib/server/bookings/bookings.service';
 import { cancelSession, updateSessionDetails } from '../../../src/lib/server/sessions/sessions.service';
 import { useTestDatabase } from '../../support/database';
+import { auditEvents } from '../../support/factories';
 import {
 	book,
 	confirmedPlaces,
@@ -105,6 +106,15 @@ describe('bookPlaces refusals', () => {
 		const sessionId = await scheduleLeadSession(t.db, world, { yearGroups: ['Y6', 'Y7', 'Y8'] });
 		const result = await book(t.db, await makeContact(t.db, phase), sessionId, 2, OPEN, { yearGroup });
 		expect(result).toEqual({ ok: false, code: 'refused', reason: 'year_group_not_offered', message: expect.any(String), field: 'yearGroup' });
+		expect(await bookingsAt(sessionId)).toEqual([]);
+	});
+
+	it('answers a school whose phase the session is not for with the same audited 404 as its page', async () => {
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { yearGroups: ['Y8', 'Y9'] });
+		const primary = await makeContact(t.db, 'primary');
+		await expect(book(t.db, primary, sessionId, 2, OPEN, { yearGroup: 'Y6' })).rejects.toMatchObject({ status: 404 });
+		expect(await auditEvents(t.db, 'access.refused')).toEqual([expect.objectContaining({ actor_id: primary.id, entity_id: sessionId })]);
 		expect(await bookingsAt(sessionId)).toEqual([]);
 	});
 

@@ -1,6 +1,9 @@
 import type { Db } from '../db';
 import type { Role } from '../db/schema';
 import { insertAuditEvent } from '../audit/audit.queries';
+import { listBookingsForSession } from '../bookings/bookings.queries';
+import { findSchool } from '../schools/schools.queries';
+import { phaseYearGroups } from '../../year-groups';
 import { notFound } from '../result';
 import type { Actor } from './session';
 
@@ -30,4 +33,17 @@ export async function requireRole(db: Db, actor: Actor, roles: readonly Role[], 
 /** Whether the actor may see records of this school: admins, leads and viewers (in aggregate) all schools, contacts their own. */
 export function canSeeSchool(actor: Actor, schoolId: string): boolean {
 	return actor.role !== 'school' || actor.schoolId === schoolId;
+}
+
+/**
+ * Whether a school contact may see a session, on its page and when asking to book it: it is
+ * for a year group their school's phase teaches, or their school has booked it already.
+ */
+export async function schoolMaySeeSession(db: Db, actor: Actor, session: { id: string; year_groups: readonly string[] }): Promise<boolean> {
+	if (actor.role !== 'school' || !actor.schoolId) return false;
+	const school = await findSchool(db, actor.schoolId);
+	if (!school) return false;
+	const teaches: readonly string[] = phaseYearGroups[school.phase];
+	if (session.year_groups.some((g) => teaches.includes(g))) return true;
+	return (await listBookingsForSession(db, session.id, actor.schoolId)).length > 0;
 }

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse } from '../auth/access';
+import { refuse, schoolMaySeeSession } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { BookingStatus, DB } from '../db/schema';
 import { hasErrors, invalid, invalidField, ok, refused, type Failure, type Result } from '../result';
@@ -57,9 +57,12 @@ function sessionProblem(session: LockedSession, yearGroupOk: boolean, isSchool: 
 
 /** The session a booking is for, if the actor may book it: a 404 otherwise. */
 async function bookableSession(db: Db, actor: Actor, sessionId: string) {
+	// A school sees (and may ask to book) exactly the sessions its page shows it: a primary
+	// school probing a secondary session gets the same 404 here as on the page.
 	const session = await findSessionSummary(db, sessionId);
 	if (!session) return refuse(db, actor, { entityType: 'session', entityId: sessionId });
-	if (actor.role === 'school') return session;
+	if (actor.role === 'school')
+		return (await schoolMaySeeSession(db, actor, session)) ? session : refuse(db, actor, { entityType: 'session', entityId: sessionId });
 	if (await canManageProgramme(db, actor, session.programme_id)) return session;
 	return refuse(db, actor, { entityType: 'session', entityId: sessionId });
 }

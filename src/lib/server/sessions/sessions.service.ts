@@ -1,6 +1,6 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse, requireRole } from '../auth/access';
+import { refuse, requireRole, schoolMaySeeSession } from '../auth/access';
 import type { Actor } from '../auth/session';
 import type { SchoolPhase } from '../db/schema';
 import { hasErrors, invalid, ok, refused, type Result } from '../result';
@@ -47,12 +47,7 @@ export async function listSessionsFor(db: Db, actor: Actor, filter: SessionListF
 export async function getSession(db: Db, actor: Actor, id: string) {
 	const session = await queries.findSessionSummary(db, id);
 	if (!session || actor.role === 'viewer') return refuse(db, actor, target(id));
-	if (actor.role === 'school') {
-		const school = await findSchool(db, actor.schoolId!);
-		const open = session.year_groups.some((g) => phaseYearGroups[school!.phase].includes(g));
-		const booked = (await listBookingsForSession(db, id, actor.schoolId!)).length > 0;
-		return open || booked ? session : refuse(db, actor, target(id));
-	}
+	if (actor.role === 'school') return (await schoolMaySeeSession(db, actor, session)) ? session : refuse(db, actor, target(id));
 	return (await canManageProgramme(db, actor, session.programme_id)) ? session : refuse(db, actor, target(id));
 }
 
