@@ -24,6 +24,6 @@ export default defineConfig({
 		timeout: 120_000,
 		reuseExistingServer: false,
 		stdout: 'pipe',
-		env: { PORT: String(E2E_PORT), DATA_DIR: e2eDataDir, SMTP_URL: '' }
+		env: { PORT: String(E2E_PORT), DATA_DIR: e2eDataDir, SMTP_URL: '', LOG_LEVEL: 'warn' }
 	}
 });

@@ -6,10 +6,17 @@ declare global {
 			message: string;
 			/** Quoted to the user so a report can be matched to the server log. */
 			errorId?: string;
+			/** The database went away during the request: the page says to try again shortly. */
+			unavailable?: boolean;
 		}
 		interface Locals {
 			user: Actor | null;
 			sessionToken: string | null;
+			/** For the log: this request's id, and the id of the error it ended in. */
+			requestId?: string;
+			errorId?: string;
+			/** Set by handleError when the database went away under the request: answered 503. */
+			databaseUnavailable?: boolean;
 		}
 		interface PageData {
 			user?: Pick<Actor, 'name' | 'email' | 'role'> | null;

@@ -1,10 +1,14 @@
-import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
+import { isDatabaseUnavailable } from '$lib/server/db/unavailable';
+import { log } from '$lib/server/log';
 import '$lib/server/web/respond';
 import { startApp, stopApp } from '$lib/server/startup';
 import { keptPage } from '$lib/server/reports/kept';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName } from '$lib/server/web/session-cookie';
+import { logRequest, requestIdFor, thrownStatus } from '$lib/server/web/request-log';
+import { asUnavailable, UNAVAILABLE_MESSAGE, unavailableResponse } from '$lib/server/web/unavailable';
 
 export const init: ServerInit = async () => {
 	await startApp();
@@ -17,11 +21,53 @@ export const init: ServerInit = async () => {
 /** Report pages, which may be kept between rebuilds of the figures (see keptPage). */
 const REPORT_PAGES = new Set(['/reports', '/reports/schools', '/reports/schools/[id]', '/reports/programmes/[id]', '/reports/trend']);
 
-/** Pages anyone may open; everything else needs a signed-in user. */
-const PUBLIC_ROUTES = ['/sign-in', '/forgot-password', '/reset-password/[token]', '/invitation/[token]', '/accessibility', '/calendar/[token]', '/q'];
+/** The health checks: no session, no personal data, answered even when the database is not. */
+const HEALTH_ROUTES = ['/healthz', '/readyz'];
 
+/** Pages anyone may open; everything else needs a signed-in user. */
+const PUBLIC_ROUTES = [
+	'/sign-in',
+	'/forgot-password',
+	'/reset-password/[token]',
+	'/invitation/[token]',
+	'/accessibility',
+	'/calendar/[token]',
+	'/q',
+	...HEALTH_ROUTES
+];
+
+/**
+ * Every request: a request id, one log line when it is answered, and a 503 "briefly
+ * unavailable" instead of a 500 when the database went away under it (handleError marks those).
+ */
 export const handle: Handle = async ({ event, resolve }) => {
-	const token = event.cookies.get(sessionCookieName(event.url)) ?? null;
+	const started = performance.now();
+	const requestId = requestIdFor(event.request);
+	event.locals.requestId = requestId;
+	let status = 500;
+	try {
+		let response: Response;
+		try {
+			response = await handleRequest({ event, resolve });
+		} catch (error) {
+			// Failed before SvelteKit rendered anything (reading the session, say): no error page to turn into a 503.
+			if (!isDatabaseUnavailable(error)) throw error;
+			response = unavailableResponse(event, databaseUnavailable(error, event));
+		}
+		if (event.locals.databaseUnavailable && response.status >= 500) response = asUnavailable(response);
+		response.headers.set('x-request-id', requestId);
+		status = response.status;
+		return response;
+	} catch (thrown) {
+		status = thrownStatus(thrown);
+		throw thrown;
+	} finally {
+		logRequest({ requestId, method: event.request.method, route: event.route.id, status, ms: performance.now() - started, errorId: event.locals.errorId });
+	}
+};
+
+const handleRequest: Handle = async ({ event, resolve }) => {
+	const token = HEALTH_ROUTES.includes(event.route.id ?? '') ? null : (event.cookies.get(sessionCookieName(event.url)) ?? null);
 	event.locals.sessionToken = token;
 	event.locals.user = null;
 	if (token) {
@@ -81,10 +127,31 @@ function withDataErrorStatus(isDataRequest: boolean, response: Response): Respon
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };
+	if (isDatabaseUnavailable(error)) {
+		const errorId = databaseUnavailable(error, event);
+		return { message: UNAVAILABLE_MESSAGE, errorId, unavailable: true };
+	}
 	const errorId = crypto.randomUUID();
+	event.locals.errorId = errorId;
 	// The route id, not the URL: a URL may carry a one-time link's secret. The stack, not the
 	// whole error: a database error's detail can quote the values of a row.
-	const detail = error instanceof Error ? error.stack : String(error);
-	console.error(`Error ${errorId} on ${event.request.method} ${event.route.id ?? '(no route)'}: ${detail}`);
+	const stack = error instanceof Error ? error.stack : String(error);
+	log.error({ errorId, requestId: event.locals.requestId, method: event.request.method, route: event.route.id, status, stack }, 'Unhandled error');
 	return { message: status >= 500 ? 'Sorry, there is a problem with the service' : message, errorId };
 };
+
+/**
+ * Logs a request that failed because the database went away, and marks it, so `handle` answers
+ * 503 rather than 500. Its message only: these come by the dozen when the database restarts.
+ */
+function databaseUnavailable(error: unknown, event: RequestEvent): string {
+	const errorId = crypto.randomUUID();
+	event.locals.errorId = errorId;
+	event.locals.databaseUnavailable = true;
+	const { code, message } = error as { code?: unknown; message?: unknown };
+	log.warn(
+		{ errorId, requestId: event.locals.requestId, method: event.request.method, route: event.route.id, sqlstate: code, reason: String(message) },
+		'A request failed: the database is unavailable'
+	);
+	return errorId;
+}

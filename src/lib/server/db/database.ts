@@ -1,10 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lockDataDirectory, type DirectoryLock } from './lock';
+import { DatabaseUnavailableError } from './unavailable';
+import { log } from '../log';
 import type { DB } from './schema';
 
 export type DatabaseConfig =
@@ -31,6 +33,24 @@ pg.types.setTypeParser(NUMERIC, Number);
 pg.types.setTypeParser(DATE, (value) => value);
 const pgliteParsers = { [INT8]: Number, [NUMERIC]: Number, [DATE]: (value: string) => value };
 
+/**
+ * How long a request waits for a connection (a free one from the pool, or a new one) before it
+ * is answered "briefly unavailable": without a limit, a database that stops answering (a network
+ * fault rather than a refusal) would hold every request for minutes.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Failing to get a connection at all is always the database being unavailable, whatever the code. */
+function unavailableWhenConnectFails(pool: pg.Pool): PostgresPool {
+	return {
+		connect: () =>
+			pool.connect().catch((error: unknown) => {
+				throw new DatabaseUnavailableError(error);
+			}),
+		end: () => pool.end()
+	};
+}
+
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
 	if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
 	return { kind: 'pglite', dataDir: resolve(env.DATA_DIR || 'data') };
@@ -40,11 +60,30 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
 	if (config.kind === 'postgres') {
 		// JIT compiling pays off only for long analytical scans; for the reports' queries, whose
 		// row estimates run high, it cost 400 ms to save nothing, so it is off for this app.
-		const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10, options: '-c jit=off' });
-		// An idle connection the server closes (a restart, an administrator) is an error event on
-		// the pool; unhandled it would end the process. The pool opens a new one when next needed.
-		pool.on('error', (error) => console.error(`A database connection was closed: ${error.message}`));
-		const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+		const pool = new pg.Pool({
+			connectionString: config.url,
+			max: config.poolSize ?? 10,
+			options: '-c jit=off',
+			connectionTimeoutMillis: CONNECT_TIMEOUT_MS
+		});
+		// pg-pool listens for errors only on idle connections. When PostgreSQL ends the one a
+		// request holds (a restart, a failover, `pg_terminate_backend`), the client's 'error'
+		// event had no listener and ended the whole process. Every connection is listened to from
+		// the start: the request holding it fails with its own query's error (answered with 503,
+		// see unavailable.ts), and the pool drops the broken connection and opens a new one when
+		// next asked, so the app serves again as soon as the database does.
+		pool.on('connect', (client) => {
+			let reported = false;
+			client.on('error', (error: Error & { code?: string }) => {
+				// A connection that goes reports twice (PostgreSQL's message, then the closed socket).
+				if (reported) return;
+				reported = true;
+				log.warn({ sqlstate: error.code }, `A database connection was lost: ${error.message}`);
+			});
+		});
+		// The pool repeats an idle connection's error, already reported by the listener above.
+		pool.on('error', () => {});
+		const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: unavailableWhenConnectFails(pool) }) });
 		return { kind: 'postgres', db, close: () => db.destroy() };
 	}
 	let lock: DirectoryLock | undefined;
