@@ -10,6 +10,9 @@ import { deleteSessionCookie, sessionCookieName } from '$lib/server/web/session-
 import { logRequest, requestIdFor, thrownStatus } from '$lib/server/web/request-log';
 import { asUnavailable, UNAVAILABLE_MESSAGE, unavailableResponse } from '$lib/server/web/unavailable';
 
+/** Whether the app is served over https, as its public address says. */
+const servedOverHttps = () => process.env.ORIGIN?.startsWith('https://') ?? false;
+
 export const init: ServerInit = async () => {
 	await startApp();
 	// adapter-node emits this on SIGTERM and SIGINT once open requests are done.
@@ -101,6 +104,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+	// Served over https (ORIGIN says so), browsers are told never to use plain http for a year,
+	// so a sign-in cannot be downgraded on a café's network. nginx sends it too (deploy/).
+	if (servedOverHttps()) response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
 	return response;
 };
 

@@ -87,6 +87,17 @@ describe('the request log', () => {
 		expect(JSON.stringify(warning)).not.toContain('secret-token-value');
 	});
 
+	it('tells browsers to keep to https when the public address is https, and only then', async () => {
+		const ok = async () => new Response('ok');
+		vi.stubEnv('ORIGIN', 'https://tracker.example.org');
+		const secure = await handle({ event: fakeEvent('/accessibility', '/accessibility'), resolve: ok });
+		expect(secure.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+		vi.stubEnv('ORIGIN', 'http://localhost:3000');
+		const plain = await handle({ event: fakeEvent('/accessibility', '/accessibility'), resolve: ok });
+		expect(plain.headers.get('strict-transport-security')).toBeNull();
+		vi.unstubAllEnvs();
+	});
+
 	it('makes its own request id when a proxy sends none, or one that is not plausible', async () => {
 		const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 		const none = await handle({ event: fakeEvent('/sign-in', '/sign-in'), resolve: async () => new Response('') });
