@@ -113,9 +113,11 @@ describe.skipIf(databaseKind === 'postgres')('backups of the embedded database',
 				expect(restored).toEqual({ pending: [], counts: backup.counts });
 				expect((restored.counts.audit_event! - seeded.audit_event!) % 2).toBe(0);
 			} finally {
-				const exited = once(server, 'exit');
-				server.kill('SIGTERM');
-				await exited;
+				if (server.exitCode === null && server.signalCode === null) {
+					const exited = once(server, 'exit');
+					server.kill('SIGTERM');
+					await exited;
+				}
 			}
 		},
 		SLOW
@@ -215,6 +217,17 @@ describe.skipIf(databaseKind !== 'postgres')('backups of PostgreSQL', () => {
 		},
 		SLOW
 	);
+
+	it('says which client tools to install when pg_dump is not on the PATH', async () => {
+		const path = process.env.PATH;
+		process.env.PATH = join(dir, 'no-tools');
+		try {
+			const result = await backupDatabase({ kind: 'postgres', url: source.url }, join(dir, 'copies', 'no-tools.dump'));
+			expect(result).toMatchObject({ ok: false, reason: 'tools_missing', message: expect.stringMatching(/apt install postgresql-client-\d+/) });
+		} finally {
+			process.env.PATH = path;
+		}
+	});
 
 	it('refuses an embedded backup, saying how to restore it', async () => {
 		const embedded = join(dir, 'fake.tgz');

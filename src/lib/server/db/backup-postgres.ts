@@ -132,6 +132,6 @@ export async function restorePostgres(url: string, file: string): Promise<Result
 }
 
 async function majorVersion(db: Parameters<typeof countRows>[0]): Promise<number> {
-	const version = await sql<{ v: string }>`show server_version_num`.execute(db);
+	const version = await sql<{ v: string }>`select current_setting('server_version_num') as v`.execute(db);
 	return Math.floor(Number(version.rows[0]!.v) / 10000);
 }
