@@ -1,4 +1,5 @@
-import { getDb, startDatabase, stopDatabase, type Db } from './db';
+import { currentDatabase, getDb, startDatabase, stopDatabase, type Db } from './db';
+import { answerBackupRequests } from './db/backup-embedded';
 import { startRollupSchedule, stopRollupSchedule } from './reports/rollups';
 import { suppressionThreshold } from './reports/disclosure';
 import { migrateToLatest } from './db/migrate';
@@ -19,6 +20,8 @@ export async function startApp(): Promise<void> {
 	for (const line of applied) console.log(`Database: ${line}`);
 	await pruneAttempts(db);
 	if (kind === 'pglite') await prepareEmbedded(db, location, created === true);
+	// `npm run db:backup` asks this process for the embedded database's copy (it holds the lock).
+	if (kind === 'pglite' && location) answerBackupRequests(location, currentDatabase);
 	startRollupSchedule(getDb);
 }
 

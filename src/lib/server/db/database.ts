@@ -10,7 +10,10 @@ import { log } from '../log';
 import type { DB } from './schema';
 
 export type DatabaseConfig =
-	{ kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir: string } | { kind: 'pglite-template'; template: Blob };
+	| { kind: 'postgres'; url: string; poolSize?: number }
+	// restoreFrom: a backup (a dumpDataDir archive) to unpack into an empty directory as it opens.
+	| { kind: 'pglite'; dataDir: string; restoreFrom?: Blob }
+	| { kind: 'pglite-template'; template: Blob };
 
 export interface AppDatabase {
 	readonly kind: 'postgres' | 'pglite';
@@ -19,6 +22,11 @@ export interface AppDatabase {
 	readonly location?: string;
 	/** True when opening it created a new embedded data directory. */
 	readonly created?: boolean;
+	/**
+	 * The embedded data directory as a gzipped tar (PGlite's dumpDataDir); undefined on
+	 * PostgreSQL. Take it through db/backup-embedded.ts, which holds the connection meanwhile.
+	 */
+	readonly dumpDataDir?: () => Promise<Blob>;
 	close(): Promise<void>;
 }
 
@@ -95,7 +103,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
 		location = config.dataDir;
 		created = !existsSync(resolve(config.dataDir, 'pglite', 'PG_VERSION'));
 		try {
-			pglite = await PGlite.create(resolve(config.dataDir, 'pglite'), { parsers: pgliteParsers });
+			pglite = await PGlite.create(resolve(config.dataDir, 'pglite'), { parsers: pgliteParsers, loadDataDir: config.restoreFrom });
 		} catch (error) {
 			lock.release();
 			throw error;
@@ -109,6 +117,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
 		db,
 		location,
 		created,
+		dumpDataDir: () => pglite.dumpDataDir('gzip'),
 		async close() {
 			// Destroying the Kysely driver closes PGlite, which flushes the data directory.
 			await db.destroy();

@@ -13,6 +13,11 @@ export async function startDatabase(): Promise<AppDatabase> {
 	return current;
 }
 
+/** The database this process has open, or undefined before it opens and once it stops. */
+export function currentDatabase(): AppDatabase | undefined {
+	return current;
+}
+
 export function getDb(): Kysely<DB> {
 	if (!current) throw new Error('The database has not been opened: call startDatabase() first');
 	return current.db;
