@@ -5,7 +5,7 @@ import type { DirectoryLock } from '../../src/lib/server/db/lock';
 
 type Message = { dir: string; at: number };
 
-const { lockDataDirectory } = (await import(pathToFileURL(process.argv[2]).href)) as typeof import('../../src/lib/server/db/lock');
+const { lockDataDirectory } = (await import(pathToFileURL(process.argv[2]!).href)) as typeof import('../../src/lib/server/db/lock');
 let held: DirectoryLock | undefined;
 
 process.on('message', (message: Message) => {
