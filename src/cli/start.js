@@ -1,8 +1,16 @@
 // `npm start`: builds the app if there is no build or the sources are newer, then serves it on
 // http://localhost:3000 (PORT to change). The server migrates the database as it starts and, on
 // an empty embedded database, seeds the demo.
-import { spawnSync } from 'node:child_process';
+//
+// SIGTERM or SIGINT stops it, whenever it comes (the npm script `exec`s node, so a signal to npm
+// reaches this process rather than only a shell): while building, the build is stopped too;
+// while starting (opening, migrating, seeding), it stops as soon as it has started, so the
+// embedded database is never cut off mid-write (a second signal stops it at once); once serving,
+// adapter-node finishes the open requests, then the app closes the database and its lock.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -25,14 +33,39 @@ function newest(paths) {
 	return latest;
 }
 
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let building;
+/** @type {NodeJS.Signals | undefined} */
+let stopWith;
+/** @param {NodeJS.Signals} signal */
+const exitCode = (signal) => 128 + constants.signals[signal];
+
+/** @param {NodeJS.Signals} signal */
+function stopSignalled(signal) {
+	if (building) {
+		stopWith = signal;
+		building.kill(signal);
+	} else if (stopWith) {
+		process.exit(exitCode(signal));
+	} else {
+		stopWith = signal;
+		console.log(`Stopping as soon as the server has started (${signal} again to stop now)...`);
+	}
+}
+process.on('SIGTERM', stopSignalled);
+process.on('SIGINT', stopSignalled);
+
 const sources = ['src', 'migrations', 'static', 'package.json', 'svelte.config.js', 'vite.config.ts'].map((p) => join(root, p));
 if (!existsSync(built) || newest(sources) > statSync(built).mtimeMs) {
 	console.log('Building the app (once after each change; about 20 seconds)...');
-	const result = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+	building = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
 		cwd: root,
 		stdio: 'inherit'
 	});
-	if (result.status !== 0) process.exit(result.status ?? 1);
+	const [status] = await once(building, 'exit');
+	building = undefined;
+	if (stopWith) process.exit(exitCode(stopWith));
+	if (status !== 0) process.exit(status ?? 1);
 }
 
 process.env.PORT ||= '3000';
@@ -42,9 +75,14 @@ process.env.ORIGIN ||= `http://localhost:${process.env.PORT}`;
 process.env.BODY_SIZE_LIMIT ||= String(12 * 1024 * 1024);
 
 try {
+	// Resolves once the app has started (hooks' init) and adapter-node listens for signals itself.
 	await import(built);
 } catch (error) {
 	console.error(error instanceof Error ? error.message : error);
 	process.exit(1);
 }
-console.log(`Youth Programmes Tracker is running at ${process.env.ORIGIN}`);
+process.off('SIGTERM', stopSignalled);
+process.off('SIGINT', stopSignalled);
+// A signal that came while starting: now adapter-node's own handler stops the server gracefully.
+if (stopWith) process.kill(process.pid, stopWith);
+else console.log(`Youth Programmes Tracker is running at ${process.env.ORIGIN}`);

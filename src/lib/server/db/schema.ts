@@ -473,6 +473,10 @@ export interface ReportRollupStateTable {
 	id: ColumnType<boolean, never, never>;
 	refreshed_at: Timestamp | null;
 	took_ms: number | null;
+	/** The last failed rebuild, if none has succeeded since (migration 20261202T1100). */
+	last_failed_at: Timestamp | null;
+	/** Its error, short and without personal data. */
+	last_error: string | null;
 }
 
 export interface DB {

@@ -7,14 +7,23 @@ import { findRollupState } from './reports.queries';
 // (`figuresRebuilt`), so a kept answer is exactly as fresh as the rollup it was read from
 // (figures for ranges of dates, counted from the records, are kept on the same terms, and the
 // page says when they were counted). Another process's rebuild is noticed within
-// VERSION_CHECK_MS: each answer is kept with the rebuild it was read from.
+// VERSION_CHECK_MS: each answer is kept with the rebuild it was read from, and with the failed
+// rebuild since, if any, so that pages warning of it are not served from before it.
 
 const VERSION_CHECK_MS = 10_000;
 const KEPT_REPORTS = 200;
 /** Whether answers are kept at all: only while this process rebuilds the figures (rollups.ts). */
 let keeping = false;
-let version: { checkedAt: number; refreshedAt: string | null } | undefined;
-const kept = new Map<string, { version: string | null; value: unknown }>();
+
+/** When the figures were last counted, and whether the last try to count them again failed (ISO times). */
+export interface FiguresState {
+	refreshedAt: string | null;
+	/** A failed rebuild since the last one that succeeded (null: none). */
+	failedAt: string | null;
+}
+
+let version: { checkedAt: number; state: FiguresState; key: string } | undefined;
+const kept = new Map<string, { version: string; value: unknown }>();
 
 /** Starts keeping answers: the rollup schedule calls this when it starts rebuilding in this process. */
 export function startKeeping(): void {
@@ -28,26 +37,49 @@ export function stopKeeping(): void {
 	kept.clear();
 }
 
+/** A kept answer holds the state it was read in: a new count or a new failure makes it old. */
+function known(state: FiguresState) {
+	return { checkedAt: Date.now(), state, key: `${state.refreshedAt} ${state.failedAt}` };
+}
+
 /** The figures were rebuilt (at `refreshedAt`) in this process: every kept answer goes. */
 export function figuresRebuilt(refreshedAt: string | null): void {
 	kept.clear();
-	version = { checkedAt: Date.now(), refreshedAt };
+	version = known({ refreshedAt, failedAt: null });
 }
 
-async function readRefreshedAt(db: Db): Promise<string | null> {
-	return (await findRollupState(db))?.refreshed_at?.toISOString() ?? null;
+/** A rebuild failed in this process: kept pages go, so the next ones carry the warning. */
+export function figuresRebuildFailed(): void {
+	kept.clear();
+	version = undefined;
+}
+
+async function readState(db: Db): Promise<FiguresState> {
+	const row = await findRollupState(db);
+	const refreshedAt = row?.refreshed_at ?? null;
+	const failedAt = row?.last_failed_at ?? null;
+	// A failure that a later rebuild (perhaps in another process) has made good is over.
+	const failing = failedAt !== null && (refreshedAt === null || failedAt.getTime() > refreshedAt.getTime());
+	return { refreshedAt: refreshedAt?.toISOString() ?? null, failedAt: failing ? failedAt.toISOString() : null };
+}
+
+async function current(db: Db): Promise<NonNullable<typeof version>> {
+	if (!keeping) return known(await readState(db));
+	if (!version || Date.now() - version.checkedAt > VERSION_CHECK_MS) version = known(await readState(db));
+	return version;
+}
+
+/** When the figures were last counted, and a failed try to count them again since (noticed within VERSION_CHECK_MS from another process). */
+export async function figuresState(db: Db): Promise<FiguresState> {
+	return (await current(db)).state;
 }
 
 /** When the figures were last rebuilt, as an ISO time (null: never). */
 export async function figuresRefreshedAt(db: Db): Promise<string | null> {
-	if (!keeping) return readRefreshedAt(db);
-	if (!version || Date.now() - version.checkedAt > VERSION_CHECK_MS) {
-		version = { checkedAt: Date.now(), refreshedAt: await readRefreshedAt(db) };
-	}
-	return version.refreshedAt;
+	return (await figuresState(db)).refreshedAt;
 }
 
-function keep(key: string, value: { version: string | null; value: unknown }): void {
+function keep(key: string, value: { version: string; value: unknown }): void {
 	kept.set(key, value);
 	if (kept.size > KEPT_REPORTS) kept.delete(kept.keys().next().value!);
 }
@@ -65,15 +97,15 @@ function keepingNow(): boolean {
  */
 export async function keptReport<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
 	if (!keepingNow()) return compute();
-	const current = await figuresRefreshedAt(db);
+	const { key: now } = await current(db);
 	const hit = kept.get(key);
-	if (hit && hit.version === current) {
+	if (hit && hit.version === now) {
 		kept.delete(key);
 		kept.set(key, hit);
 		return hit.value as T;
 	}
 	const value = await compute();
-	keep(key, { version: current, value });
+	keep(key, { version: now, value });
 	return value;
 }
 
@@ -91,15 +123,15 @@ interface KeptPage {
  */
 export async function keptPage(db: Db, key: string, render: () => Promise<Response>): Promise<Response> {
 	if (!keepingNow()) return render();
-	const current = await figuresRefreshedAt(db);
-	const hit = kept.get(`page ${key}`) as { version: string | null; value: KeptPage } | undefined;
-	if (hit && hit.version === current) {
+	const { key: now } = await current(db);
+	const hit = kept.get(`page ${key}`) as { version: string; value: KeptPage } | undefined;
+	if (hit && hit.version === now) {
 		return new Response(hit.value.body.slice(0), { status: hit.value.status, headers: hit.value.headers });
 	}
 	const response = await render();
 	if (response.status !== 200 || response.headers.has('set-cookie')) return response;
 	const body = await response.arrayBuffer();
 	const page: KeptPage = { status: response.status, headers: [...response.headers], body };
-	keep(`page ${key}`, { version: current, value: page });
+	keep(`page ${key}`, { version: now, value: page });
 	return new Response(body.slice(0), { status: page.status, headers: page.headers });
 }

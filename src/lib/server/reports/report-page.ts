@@ -6,7 +6,7 @@ import { schoolPhases, schoolTowns, type PartnershipPriority, type ProgrammeShap
 import { listProgrammes } from '../programmes/programmes.queries';
 import { listSchools } from '../schools/schools.queries';
 import { londonParts } from '../time';
-import { figuresRefreshedAt, keptReport } from './kept';
+import { figuresState, keptReport } from './kept';
 import { academicYear, academicYearOfDate, parsePeriod, type Period } from './periods';
 
 // What every report page starts from: the filter's choices, the selection its search
@@ -186,11 +186,13 @@ export function periodData(context: ReportContext) {
 }
 
 /**
- * When the figures of a standard period (academic or financial year, quarter) were last counted:
- * those are read from the rollup, which is rebuilt on a schedule and soon after changes. Null for
- * a range of dates (always counted from the records) or while there are errors.
+ * When the figures of a standard period (academic or financial year, quarter) were last counted,
+ * and when counting them again last failed if it has since: those are read from the rollup, which
+ * is rebuilt on a schedule and soon after changes. Null for a range of dates (always counted from
+ * the records) or while there are errors. ISO times.
  */
-export async function figuresAsOf(db: Db, context: ReportContext): Promise<string | null> {
+export async function figuresAsOf(db: Db, context: ReportContext): Promise<{ countedAt: string | null; failedAt: string | null } | null> {
 	if (Object.keys(context.errors).length > 0 || context.selection.period.kind === 'dates') return null;
-	return figuresRefreshedAt(db);
+	const { refreshedAt, failedAt } = await figuresState(db);
+	return { countedAt: refreshedAt, failedAt };
 }

@@ -475,7 +475,20 @@ export async function rebuildRollups(db: Db): Promise<void> {
 	await sql`select rebuild_report_rollups()`.execute(db);
 }
 
-/** When the rollup was last rebuilt and how long that took (no row: never). */
+/** When the rollup was last rebuilt and how long that took, and the last failed rebuild (no row: never). */
 export async function findRollupState(db: Db) {
-	return db.selectFrom('report_rollup_state').select(['refreshed_at', 'took_ms']).executeTakeFirst();
+	return db.selectFrom('report_rollup_state').select(['refreshed_at', 'took_ms', 'last_failed_at', 'last_error']).executeTakeFirst();
+}
+
+/** Records a failed rebuild (a short message without personal data), for every process's report pages. */
+export async function updateRollupFailure(db: Db, error: string): Promise<void> {
+	await db
+		.updateTable('report_rollup_state')
+		.set({ last_failed_at: sql<Date>`clock_timestamp()`, last_error: error })
+		.execute();
+}
+
+/** A rebuild has succeeded: the last failure is over. */
+export async function clearRollupFailure(db: Db): Promise<void> {
+	await db.updateTable('report_rollup_state').set({ last_failed_at: null, last_error: null }).execute();
 }
