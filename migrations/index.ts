@@ -9,6 +9,7 @@ import * as outcomeQuestions from './20261127T1800_outcome_questions';
 import * as reportRollups from './20261127T1900_report_rollups';
 import * as pccNarratives from './20261127T1910_pcc_narratives';
 import * as headcountYearGroupCheck from './20261202T0900_headcount_year_group_check';
+import * as outboxDelivery from './20261202T1000_outbox_delivery';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
 // folder so the app bundle, Vitest and the command line all load the same set; a test checks
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
 	'20261127T1800_outcome_questions': outcomeQuestions,
 	'20261127T1900_report_rollups': reportRollups,
 	'20261127T1910_pcc_narratives': pccNarratives,
-	'20261202T0900_headcount_year_group_check': headcountYearGroupCheck
+	'20261202T0900_headcount_year_group_check': headcountYearGroupCheck,
+	'20261202T1000_outbox_delivery': outboxDelivery
 };
