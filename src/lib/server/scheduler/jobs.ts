@@ -26,9 +26,9 @@ async function deliverQueuedEmails(db: Db): Promise<void> {
 	if (failed > 0) console.error(`Outbox: ${failed} email(s) failed for good after every try (see the Outbox page)`);
 }
 
-/** The server's scheduler, with every job the app runs on its own. */
-export function appScheduler(db: () => Db): Scheduler {
-	const scheduler = new Scheduler(db)
+/** The server's scheduler, with every job the app runs on its own; tests pass a fake clock. */
+export function appScheduler(db: () => Db, clock?: () => Date): Scheduler {
+	const scheduler = new Scheduler(db, clock)
 		.hold({ name: 'report figures', start: () => startRollupSchedule(db), stop: stopRollupSchedule })
 		.onceADay({ name: 'reminders', hour: reminderHour(), run: (trx, now) => sendReminders(trx, now) });
 	// Without a mail server nothing is queued: emails are kept in the outbox for admins to read.
