@@ -3,7 +3,7 @@ import type { Deliver } from './email';
 import { claimDueOutboxMessages, updateOutboxFailed, updateOutboxRetry, updateOutboxSent, type ClaimedMessage } from './outbox.queries';
 
 // The outbox's sender: services write emails into the outbox with their change (email.ts), and
-// this delivers the queued ones, a batch at a time, from the server's scheduler. A message that
+// this delivers the queued ones, one at a time, from the server's scheduler. A message that
 // the mail server refuses is tried again later, each wait twice the one before, and after
 // MAX_ATTEMPTS tries it is marked failed; admins see each try on the Outbox page.
 
@@ -11,9 +11,14 @@ import { claimDueOutboxMessages, updateOutboxFailed, updateOutboxRetry, updateOu
 export const MAX_ATTEMPTS = 10;
 /** The wait after the first failed try; each later wait is twice the one before. */
 export const FIRST_RETRY_MS = 30_000;
-/** How long a claimed message is this process's to send before anyone may try it again. */
+/**
+ * How long a claimed message is this process's to send before anyone may try it again: well
+ * over one send's longest wait (deliverBySmtp's timeouts). A message is claimed just before it
+ * is sent, never in a batch, so a slow mail server cannot keep the last of a batch waiting past
+ * its lease (and another process sending it too), and a process killed mid-send leaves one
+ * message waiting for its lease to end, not a batch.
+ */
 export const LEASE_MS = 5 * 60_000;
-const BATCH = 20;
 
 /** The wait after a message's `attempts`-th failed try. */
 export function retryDelay(attempts: number): number {
@@ -59,8 +64,8 @@ export async function deliverDueMessages(db: Db, deliver: Deliver, clock: () => 
 	const outcome: SendOutcome = { sent: 0, retried: 0, failed: 0 };
 	for (;;) {
 		const now = clock();
-		const claimed = await claimDueOutboxMessages(db, now, new Date(now.getTime() + LEASE_MS), BATCH);
-		for (const message of claimed) await deliverOne(db, deliver, message, clock, outcome);
-		if (claimed.length < BATCH) return outcome;
+		const [message] = await claimDueOutboxMessages(db, now, new Date(now.getTime() + LEASE_MS), 1);
+		if (!message) return outcome;
+		await deliverOne(db, deliver, message, clock, outcome);
 	}
 }
