@@ -1,4 +1,4 @@
-import type { KyselyPlugin, RootOperationNode, Transaction } from 'kysely';
+import type { Kysely, KyselyPlugin, RootOperationNode } from 'kysely';
 import type { DB } from '../../src/lib/server/db/schema';
 
 /** What a query gets once the process "stopped" (see stopsAfterCommit). */
@@ -21,7 +21,7 @@ function rawText(node: RootOperationNode): string | undefined {
  * savepoint; outside one, every write commits on its own. Whatever the service meant to write
  * after its commit is then never written.
  */
-export function stopsAfterCommit(trx: Transaction<DB>): Transaction<DB> {
+export function stopsAfterCommit(trx: Kysely<DB>): Kysely<DB> {
 	let depth = 0;
 	let stopped = false;
 	const plugin: KyselyPlugin = {
