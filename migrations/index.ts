@@ -9,6 +9,7 @@ import * as outcomeQuestions from './20261127T1800_outcome_questions';
 import * as reportRollups from './20261127T1900_report_rollups';
 import * as pccNarratives from './20261127T1910_pcc_narratives';
 import * as headcountYearGroupCheck from './20261202T0900_headcount_year_group_check';
+import * as outboxDelivery from './20261202T1000_outbox_delivery';
 import * as reportRollupFailures from './20261202T1100_report_rollup_failures';
 import * as calendarFeedMaker from './20261202T1200_calendar_feed_maker';
 
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
 	'20261127T1900_report_rollups': reportRollups,
 	'20261127T1910_pcc_narratives': pccNarratives,
 	'20261202T0900_headcount_year_group_check': headcountYearGroupCheck,
+	'20261202T1000_outbox_delivery': outboxDelivery,
 	'20261202T1100_report_rollup_failures': reportRollupFailures,
 	'20261202T1200_calendar_feed_maker': calendarFeedMaker
 };

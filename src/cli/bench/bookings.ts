@@ -5,7 +5,8 @@
 //
 // It adds its own programme, lead, schools and contacts (named "Bench ... <run>") and leaves
 // them there: use a throwaway database. The contacts are invited, not active, so no booking
-// email is kept or sent; emails go after the commit, outside the contended lock, in any case.
+// email is written (with active contacts, each booking writes its emails into the outbox inside
+// its transaction, while it holds the session's lock).
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Actor } from '../../lib/server/auth/session';

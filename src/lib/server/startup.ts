@@ -1,11 +1,14 @@
 import { currentDatabase, getDb, startDatabase, stopDatabase, type Db } from './db';
 import { answerBackupRequests } from './db/backup-embedded';
-import { startRollupSchedule, stopRollupSchedule } from './reports/rollups';
 import { suppressionThreshold } from './reports/disclosure';
 import { migrateToLatest } from './db/migrate';
 import { describeSignIns, hasAnyUser, hasDemoUsers, seedDemo } from './demo/seed';
 import { pruneAttempts } from './auth/throttle';
+import { appScheduler, reminderHour } from './scheduler/jobs';
+import type { Scheduler } from './scheduler/scheduler';
 import demoSchoolsCsv from './demo/demo-schools.csv?raw';
+
+let scheduler: Scheduler | undefined;
 
 /**
  * Opens the database, applies migrations and, on an empty embedded database, seeds the demo
@@ -13,8 +16,9 @@ import demoSchoolsCsv from './demo/demo-schools.csv?raw';
  * `npm run db:seed-demo` is run.
  */
 export async function startApp(): Promise<void> {
-	// A mistyped suppression setting is reported now, not when someone first opens a report.
+	// A mistyped setting is reported now, not when someone first opens a report or at 7 tomorrow.
 	suppressionThreshold();
+	reminderHour();
 	const { db, kind, location, created } = await startDatabase();
 	const applied = await migrateToLatest(db);
 	for (const line of applied) console.log(`Database: ${line}`);
@@ -22,7 +26,9 @@ export async function startApp(): Promise<void> {
 	if (kind === 'pglite') await prepareEmbedded(db, location, created === true);
 	// `npm run db:backup` asks this process for the embedded database's copy (it holds the lock).
 	if (kind === 'pglite' && location) answerBackupRequests(location, currentDatabase);
-	startRollupSchedule(getDb);
+	// The outbox's sender, the day's reminders and the report figures' rebuild.
+	scheduler = appScheduler(getDb);
+	scheduler.start();
 }
 
 async function prepareEmbedded(db: Db, location: string | undefined, created: boolean): Promise<void> {
@@ -39,8 +45,9 @@ async function prepareEmbedded(db: Db, location: string | undefined, created: bo
 	}
 }
 
-/** Stops the report schedule, then closes the database. */
+/** Stops the scheduler (waiting for the work under way), then closes the database. */
 export async function stopApp(): Promise<void> {
-	await stopRollupSchedule();
+	await scheduler?.stop();
+	scheduler = undefined;
 	await stopDatabase();
 }

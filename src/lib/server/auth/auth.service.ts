@@ -1,6 +1,6 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { sendEmail } from '../email/email';
+import { queueEmail } from '../email/email';
 import { findUserByEmail, findUserWithPassword, updateUser } from '../users/users.queries';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password';
 import { deleteSignInAttempt, deleteUnusedTokensFor, deleteUserSessions, updateTokenUsed } from './auth.queries';
@@ -79,7 +79,7 @@ export async function requestPasswordReset(db: Db, email: string, origin: string
 		await insertAuditEvent(db, { actorId: null, action: 'password_reset.requested', detail: { known: false }, address });
 		return ok();
 	}
-	const token = await withTransaction(db, async (trx) => {
+	await withTransaction(db, async (trx) => {
 		const token = await issueUserToken(trx, user.id, 'password_reset');
 		await insertAuditEvent(trx, {
 			actorId: user.id,
@@ -88,16 +88,15 @@ export async function requestPasswordReset(db: Db, email: string, origin: string
 			entityId: user.id,
 			address
 		});
-		return token;
-	});
-	await sendEmail(db, {
-		to: user.email,
-		subject: 'Reset your Youth Programmes Tracker password',
-		text:
-			`Hello ${user.name},\n\nSomeone asked to reset the password for your Youth Programmes Tracker account.\n\n` +
-			`To choose a new password, open this link within 1 hour:\n${origin}/reset-password/${token}\n\n` +
-			'If you did not ask for this, you can ignore this email: your password has not changed.\n\n' +
-			'Dover District Safer Stronger Communities Partnership'
+		await queueEmail(trx, {
+			to: user.email,
+			subject: 'Reset your Youth Programmes Tracker password',
+			text:
+				`Hello ${user.name},\n\nSomeone asked to reset the password for your Youth Programmes Tracker account.\n\n` +
+				`To choose a new password, open this link within 1 hour:\n${origin}/reset-password/${token}\n\n` +
+				'If you did not ask for this, you can ignore this email: your password has not changed.\n\n' +
+				'Dover District Safer Stronger Communities Partnership'
+		});
 	});
 	return ok();
 }

@@ -1,5 +1,6 @@
-import type { Db } from '../db';
-import { sendEmail } from '../email/email';
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/schema';
+import { queueEmail } from '../email/email';
 import { appOrigin } from '../origin';
 import { formatDateTime } from '../../format';
 import { yearGroupLabels } from '../../year-groups';
@@ -62,12 +63,16 @@ export function bookingEmailText(kind: BookingEmailKind, b: BookingDetail): { su
 	return { subject: `${subjects[kind]}: ${b.programme_name}, ${formatDateTime(b.starts_at).split(',')[0]}`, text };
 }
 
-/** Emails each booking's school contacts; run after the change has been committed. */
-export async function sendBookingEmails(db: Db, emails: BookingEmail[]): Promise<void> {
+/**
+ * Writes an email to each booking's school contacts into the outbox, in the transaction of the
+ * change (after its writes, so the email says what the booking has become): the emails go if
+ * and only if the change commits.
+ */
+export async function queueBookingEmails(trx: Transaction<DB>, emails: BookingEmail[]): Promise<void> {
 	for (const { bookingId, kind } of emails) {
-		const booking = await findBookingDetail(db, bookingId);
+		const booking = await findBookingDetail(trx, bookingId);
 		if (!booking) continue;
 		const { subject, text } = bookingEmailText(kind, booking);
-		for (const to of await listSchoolContactEmails(db, booking.school_id)) await sendEmail(db, { to, subject, text });
+		for (const to of await listSchoolContactEmails(trx, booking.school_id)) await queueEmail(trx, { to, subject, text });
 	}
 }

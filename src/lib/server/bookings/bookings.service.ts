@@ -10,7 +10,7 @@ import { canManageProgramme } from '../programmes/programmes.service';
 import { findSchool } from '../schools/schools.queries';
 import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
 import { phaseYearGroups } from '../../year-groups';
-import { sendBookingEmails, type BookingEmail } from './bookings.emails';
+import { queueBookingEmails } from './bookings.emails';
 import { parseChangedPlaces, validateBooking, type BookingValues } from './bookings.schema';
 import * as queries from './bookings.queries';
 
@@ -70,8 +70,9 @@ async function bookableSession(db: Db, actor: Actor, sessionId: string) {
 /**
  * Books places for a school: confirmed while places are free, "requested" when the lead must
  * approve, otherwise on the waiting list. The session row is locked, then places counted, then
- * the booking written, in one transaction, so concurrent requests never overbook. A form sent
- * twice (the same idempotency key) finds the booking the first one made.
+ * the booking, its audit row and its emails written, in one transaction, so concurrent requests
+ * never overbook and an email goes if and only if its booking was made. A form sent twice (the
+ * same idempotency key) finds the booking the first one made.
  */
 export async function bookPlaces(
 	db: Db,
@@ -147,11 +148,11 @@ export async function bookPlaces(
 				address: actor.address
 			});
 			const others = promotions.filter((p) => p.bookingId !== booking.id);
-			const emails: BookingEmail[] = [
+			await queueBookingEmails(trx, [
 				{ bookingId: booking.id, kind: status === 'confirmed' ? 'confirmed' : status === 'requested' ? 'requested' : 'waitlisted' },
 				...others.map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
-			];
-			return ok({ bookingId: booking.id, status, places: input.places, confirmedPlaces, repeated: false, emails });
+			]);
+			return ok({ bookingId: booking.id, status, places: input.places, confirmedPlaces, repeated: false });
 		});
 	} catch (error) {
 		// Two sends of one form racing: the second hits the key's unique index; answer as the first.
@@ -159,11 +160,8 @@ export async function bookPlaces(
 		if (again) return again;
 		throw error;
 	}
-	if (!outcome.ok) return outcome;
-	const { emails, ...booked } = outcome;
-	reportFiguresChanged();
-	await sendBookingEmails(db, emails);
-	return booked;
+	if (outcome.ok) reportFiguresChanged();
+	return outcome;
 }
 
 /** A booking the actor may see: their school's, or one at a programme they manage. */
@@ -222,16 +220,14 @@ async function changeBooking(db: Db, actor: Actor, id: string, places: number, a
 			detail: { from: booking.places, to: places, promoted: promotions.map((p) => p.bookingId) },
 			address: actor.address
 		});
-		const emails: BookingEmail[] = [
+		await queueBookingEmails(trx, [
 			{ bookingId: id, kind: places === 0 ? 'cancelled' : 'changed' },
 			...promotions.filter((p) => p.bookingId !== id).map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
-		];
-		return ok({ emails });
+		]);
+		return ok();
 	});
-	if (!outcome.ok) return outcome;
-	reportFiguresChanged();
-	await sendBookingEmails(db, outcome.emails);
-	return ok();
+	if (outcome.ok) reportFiguresChanged();
+	return outcome;
 }
 
 export async function changePlaces(db: Db, actor: Actor, id: string, placesText: string, now = new Date()): Promise<Result> {
@@ -262,16 +258,14 @@ export async function decideRequest(db: Db, actor: Actor, id: string, approve: b
 		const promotions = approve ? await fillFromWaitlist(trx, session) : [];
 		await insertAuditEvent(trx, { actorId: actor.id, action: approve ? 'booking.approved' : 'booking.declined', ...target(id), address: actor.address });
 		const mine = promotions.find((p) => p.bookingId === id);
-		const emails: BookingEmail[] = [
+		await queueBookingEmails(trx, [
 			{ bookingId: id, kind: !approve ? 'declined' : mine?.nowConfirmed ? 'confirmed' : 'waitlisted' },
 			...promotions.filter((p) => p.bookingId !== id).map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
-		];
-		return ok({ emails });
+		]);
+		return ok();
 	});
-	if (!outcome.ok) return outcome;
-	reportFiguresChanged();
-	await sendBookingEmails(db, outcome.emails);
-	return ok();
+	if (outcome.ok) reportFiguresChanged();
+	return outcome;
 }
 
 /** The bookings of a session: all of them for its leads and admins, a school's own for a school. */

@@ -21,7 +21,8 @@ export type Role = (typeof roles)[number];
 export const userStatuses = ['invited', 'active', 'deactivated'] as const;
 export type UserStatus = (typeof userStatuses)[number];
 export type TokenPurpose = 'invitation' | 'password_reset';
-export type OutboxStatus = 'kept' | 'sent' | 'failed';
+export const outboxStatuses = ['queued', 'kept', 'sent', 'failed'] as const;
+export type OutboxStatus = (typeof outboxStatuses)[number];
 
 export interface SchoolTable {
 	id: Generated<string>;
@@ -88,7 +89,19 @@ export interface OutboxMessageTable {
 	subject: string;
 	body_text: string | null;
 	status: OutboxStatus;
+	/** The last error, for a message still queued or given up. */
 	error: string | null;
+	attempts: Generated<number>;
+	/** When a queued message may next be tried (migrations/20261202T1000_outbox_delivery.ts). */
+	next_attempt_at: Date | null;
+	sent_at: Date | null;
+}
+
+/** A daily job claimed for one UK day, by whichever server process got there first. */
+export interface ScheduledRunTable {
+	job: string;
+	day: string;
+	ran_at: DefaultedTimestamp;
 }
 
 export const programmeShapes = ['event', 'carousel', 'cohort', 'award', 'workshop'] as const;
@@ -239,6 +252,7 @@ export interface DB {
 	sign_in_attempt: SignInAttemptTable;
 	audit_event: AuditEventTable;
 	outbox_message: OutboxMessageTable;
+	scheduled_run: ScheduledRunTable;
 	programme: ProgrammeTable;
 	programme_lead: ProgrammeLeadTable;
 	programme_session: ProgrammeSessionTable;

@@ -1,11 +1,17 @@
 import type { Db } from '../db';
 import { requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
-import { listOutboxMessages } from './outbox.queries';
+import { smtpConfigured } from './email';
+import { MAX_ATTEMPTS } from './sender';
+import { countOutboxByStatus, listOutboxMessages } from './outbox.queries';
 
 const PAGE_SIZE = 25;
 
-/** Admins read every message the app has sent or kept, newest first. */
+/**
+ * Admins read every message the app has sent, kept or is still trying to send, newest first,
+ * with how many of each there are: a mail server that refuses messages shows here as queued
+ * messages with an error, and then as failed ones.
+ */
 export async function readOutbox(db: Db, actor: Actor, page: number) {
 	await requireRole(db, actor, ['admin'], { entityType: 'outbox_message' });
 	const messages = await listOutboxMessages(db, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
@@ -13,6 +19,8 @@ export async function readOutbox(db: Db, actor: Actor, page: number) {
 		messages: messages.slice(0, PAGE_SIZE),
 		hasNext: messages.length > PAGE_SIZE,
 		page,
-		smtpConfigured: Boolean(process.env.SMTP_URL)
+		counts: await countOutboxByStatus(db),
+		maxAttempts: MAX_ATTEMPTS,
+		smtpConfigured: smtpConfigured()
 	};
 }

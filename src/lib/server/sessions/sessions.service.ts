@@ -5,7 +5,7 @@ import type { Actor } from '../auth/session';
 import type { SchoolPhase } from '../db/schema';
 import { hasErrors, invalid, ok, refused, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
-import { sendBookingEmails } from '../bookings/bookings.emails';
+import { queueBookingEmails } from '../bookings/bookings.emails';
 import { fillFromWaitlist } from '../bookings/bookings.service';
 import { listBookingsForSession } from '../bookings/bookings.queries';
 import { canManageProgramme, getManagedProgramme } from '../programmes/programmes.service';
@@ -133,34 +133,33 @@ export async function updateSessionDetails(
 		await queries.updateSession(trx, id, sessionRow(input, times));
 		const promotions = await fillFromWaitlist(trx, { id, capacity: input.capacity });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.updated', ...target(id), address: actor.address });
-		return ok({ promotions });
+		await queueBookingEmails(
+			trx,
+			promotions.map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
+		);
+		return ok({ ids: [id] });
 	});
-	if (!outcome.ok) return outcome;
-	reportFiguresChanged();
-	await sendBookingEmails(
-		db,
-		outcome.promotions.map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
-	);
-	return ok({ ids: [id] });
+	if (outcome.ok) reportFiguresChanged();
+	return outcome;
 }
 
 /** Cancels a session: its bookings are kept as history, and every school that booked is emailed. */
 export async function cancelSession(db: Db, actor: Actor, programmeId: string, id: string): Promise<Result> {
 	await getManagedSession(db, actor, programmeId, id);
-	const bookings = await withTransaction(db, async (trx) => {
+	const outcome = await withTransaction(db, async (trx) => {
 		const locked = await queries.lockSession(trx, id);
-		if (locked?.status !== 'scheduled') return undefined;
+		if (locked?.status !== 'scheduled') return refused('not_scheduled', 'Only a scheduled session can be cancelled');
 		await queries.updateSession(trx, id, { status: 'cancelled' });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.cancelled', ...target(id), address: actor.address });
-		return (await listBookingsForSession(trx, id)).filter((b) => b.status !== 'cancelled');
+		const bookings = (await listBookingsForSession(trx, id)).filter((b) => b.status !== 'cancelled');
+		await queueBookingEmails(
+			trx,
+			bookings.map((b) => ({ bookingId: b.id, kind: 'session_cancelled' as const }))
+		);
+		return ok();
 	});
-	if (!bookings) return refused('not_scheduled', 'Only a scheduled session can be cancelled');
-	reportFiguresChanged();
-	await sendBookingEmails(
-		db,
-		bookings.map((b) => ({ bookingId: b.id, kind: 'session_cancelled' as const }))
-	);
-	return ok();
+	if (outcome.ok) reportFiguresChanged();
+	return outcome;
 }
 
 /** Marks a session that has taken place as completed. */

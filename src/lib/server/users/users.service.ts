@@ -4,7 +4,7 @@ import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
 import { deleteUnusedTokens, deleteUserSessions } from '../auth/auth.queries';
 import { issueUserToken } from '../auth/user-tokens';
-import { sendEmail } from '../email/email';
+import { queueEmail } from '../email/email';
 import { hasErrors, invalid, invalidField, ok, refused, type FieldErrors, type Result } from '../result';
 import { findSchool } from '../schools/schools.queries';
 import { roleLabels, type UserInput } from './users.schema';
@@ -39,7 +39,7 @@ function invitationEmail(name: string, role: string, origin: string, token: stri
 	);
 }
 
-/** Creates an invited account and emails a one-time link, valid 7 days, to set a password. */
+/** Creates an invited account and, with it, an email of a one-time link, valid 7 days, to set a password. */
 export async function inviteUser(db: Db, actor: Actor, input: UserInput, origin: string): Promise<Result<{ userId: string }>> {
 	await requireRole(db, actor, ['admin'], target());
 	if (await queries.findUserByEmail(db, input.email)) {
@@ -47,7 +47,7 @@ export async function inviteUser(db: Db, actor: Actor, input: UserInput, origin:
 	}
 	const errors = await schoolProblem(db, input);
 	if (hasErrors(errors)) return invalid(errors);
-	const { userId, token } = await withTransaction(db, async (trx) => {
+	const userId = await withTransaction(db, async (trx) => {
 		const { id } = await queries.insertUser(trx, { ...input, status: 'invited' });
 		const token = await issueUserToken(trx, id, 'invitation');
 		await insertAuditEvent(trx, {
@@ -58,12 +58,12 @@ export async function inviteUser(db: Db, actor: Actor, input: UserInput, origin:
 			detail: { role: input.role, schoolId: input.schoolId },
 			address: actor.address
 		});
-		return { userId: id, token };
-	});
-	await sendEmail(db, {
-		to: input.email,
-		subject: 'You are invited to the Youth Programmes Tracker',
-		text: invitationEmail(input.name, roleLabels[input.role], origin, token)
+		await queueEmail(trx, {
+			to: input.email,
+			subject: 'You are invited to the Youth Programmes Tracker',
+			text: invitationEmail(input.name, roleLabels[input.role], origin, token)
+		});
+		return id;
 	});
 	return ok({ userId });
 }
@@ -72,15 +72,14 @@ export async function inviteUser(db: Db, actor: Actor, input: UserInput, origin:
 export async function resendInvitation(db: Db, actor: Actor, id: string, origin: string): Promise<void> {
 	const user = await getUser(db, actor, id);
 	if (user.status !== 'invited') return;
-	const token = await withTransaction(db, async (trx) => {
+	await withTransaction(db, async (trx) => {
 		const token = await issueUserToken(trx, id, 'invitation');
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'user.invitation_resent', ...target(id), address: actor.address });
-		return token;
-	});
-	await sendEmail(db, {
-		to: user.email,
-		subject: 'You are invited to the Youth Programmes Tracker',
-		text: invitationEmail(user.name, roleLabels[user.role], origin, token)
+		await queueEmail(trx, {
+			to: user.email,
+			subject: 'You are invited to the Youth Programmes Tracker',
+			text: invitationEmail(user.name, roleLabels[user.role], origin, token)
+		});
 	});
 }
 
