@@ -21,8 +21,7 @@ export type Role = (typeof roles)[number];
 export const userStatuses = ['invited', 'active', 'deactivated'] as const;
 export type UserStatus = (typeof userStatuses)[number];
 export type TokenPurpose = 'invitation' | 'password_reset';
-export const outboxStatuses = ['queued', 'kept', 'sent', 'failed'] as const;
-export type OutboxStatus = (typeof outboxStatuses)[number];
+export type OutboxStatus = 'queued' | 'kept' | 'sent' | 'failed';
 
 export interface SchoolTable {
 	id: Generated<string>;
