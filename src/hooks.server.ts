@@ -104,9 +104,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-	// Served over https (ORIGIN says so), browsers are told never to use plain http for a year,
+	// Served over https (ORIGIN says so), browsers are told never to use plain http for two years,
 	// so a sign-in cannot be downgraded on a café's network. nginx sends it too (deploy/).
-	if (servedOverHttps()) response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	if (servedOverHttps()) response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
 	return response;
 };
 

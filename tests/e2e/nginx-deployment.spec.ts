@@ -289,10 +289,14 @@ test.describe('deploy/: nginx in front of two app processes on one PostgreSQL', 
 		} finally {
 			visitor.close();
 		}
-		const lines = readFileSync(join(deployment.dir, 'access.log'), 'utf8')
-			.split('\n')
-			.filter((line) => line.startsWith('127.0.2.3 '));
-		expect(lines.map((line) => line.match(/"GET ([^"]+)"/)?.[1])).toEqual(['/reset-password/[redacted]', '/calendar/[redacted]', '/young-people']);
+		// nginx writes a request's line once the response has gone, which can be just after the
+		// client has it: read the log until the three lines are there.
+		const logged = () =>
+			readFileSync(join(deployment.dir, 'access.log'), 'utf8')
+				.split('\n')
+				.filter((line) => line.startsWith('127.0.2.3 '))
+				.map((line) => line.match(/"GET ([^"]+)"/)?.[1]);
+		await expect.poll(logged, { timeout: 5_000 }).toEqual(['/reset-password/[redacted]', '/calendar/[redacted]', '/young-people']);
 	});
 });
 

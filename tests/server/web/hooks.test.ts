@@ -91,7 +91,7 @@ describe('the request log', () => {
 		const ok = async () => new Response('ok');
 		vi.stubEnv('ORIGIN', 'https://tracker.example.org');
 		const secure = await handle({ event: fakeEvent('/accessibility', '/accessibility'), resolve: ok });
-		expect(secure.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+		expect(secure.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
 		vi.stubEnv('ORIGIN', 'http://localhost:3000');
 		const plain = await handle({ event: fakeEvent('/accessibility', '/accessibility'), resolve: ok });
 		expect(plain.headers.get('strict-transport-security')).toBeNull();
