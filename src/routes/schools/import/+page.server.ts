@@ -4,6 +4,7 @@ import { requireRole } from '$lib/server/auth/access';
 import { importSchools, previewSchoolImport } from '$lib/server/schools/schools.service';
 import { SCHOOL_IMPORT_MAX_BYTES } from '$lib/server/schools/schools.import';
 import { readTextUpload } from '$lib/server/uploads';
+import { detectSeparator, separatorNames } from '$lib/server/csv';
 import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -18,7 +19,11 @@ export const actions: Actions = {
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
 		const plan = await previewSchoolImport(getDb(), signedIn(locals), upload.text);
 		if (!plan.ok) return failed(plan, {}, 'file');
-		return { preview: plan.rows.map((r) => ({ row: r.row, ...r.input, outcome: r.outcome })), csv: upload.text };
+		return {
+			preview: plan.rows.map((r) => ({ row: r.row, ...r.input, outcome: r.outcome })),
+			csv: upload.text,
+			format: { encoding: upload.encoding, separator: separatorNames[detectSeparator(upload.text)] }
+		};
 	},
 	confirm: async ({ request, locals }) => {
 		const csv = field(await request.formData(), 'csv');

@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { importYoungPeople, previewYoungPeopleImport, YOUNG_PEOPLE_IMPORT_MAX_BYTES } from '$lib/server/young-people/young-people.import';
 import { readTextUpload } from '$lib/server/uploads';
+import { detectSeparator, separatorNames } from '$lib/server/csv';
 import { rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -23,7 +24,8 @@ export const actions: Actions = {
 		if (!plan.ok) return failed(plan, {}, 'file');
 		return {
 			preview: plan.rows.map((r) => ({ row: r.row, firstName: r.firstName, lastName: r.lastName, yearGroup: r.yearGroup, outcome: r.outcome })),
-			csv: upload.text
+			csv: upload.text,
+			format: { encoding: upload.encoding, separator: separatorNames[detectSeparator(upload.text)] }
 		};
 	},
 	confirm: async ({ request, locals }) => {
