@@ -1,4 +1,7 @@
 import iconv from 'iconv-lite';
+import { detectSeparator, separatorNames } from './csv';
+import type { RowProblem } from './result';
+import { readWorkbook } from './spreadsheet';
 
 /** The encodings a school office's CSV comes in, as the import's preview names them. */
 export type TextEncodingName = 'UTF-8' | 'UTF-16 LE' | 'UTF-16 BE' | 'Windows-1252';
@@ -60,13 +63,30 @@ function lineAt(buffer: Buffer, index: number): number {
 	return line;
 }
 
-/** The text of an uploaded CSV file, with the encoding it was read in, or a message for the person who chose it. */
-export async function readTextUpload(
+/** How an upload was read, for the import's preview to say. */
+export type UploadFormat = { kind: 'csv'; encoding: TextEncodingName; separator: string } | { kind: 'xlsx'; sheet: string; sheets: string[] };
+
+/**
+ * The text of an uploaded CSV file or Excel workbook (one sheet of it, as CSV), with how it was
+ * read, or what is wrong with it: a message for the file field, or problems by row and column.
+ */
+export async function readUpload(
 	value: FormDataEntryValue | null,
-	maxBytes: number
-): Promise<{ text: string; encoding: TextEncodingName } | { problem: string }> {
-	if (!(value instanceof File) || value.size === 0 || value.name === '') return { problem: 'Select a CSV file' };
+	maxBytes: number,
+	options: { sheet?: string } = {}
+): Promise<{ text: string; format: UploadFormat } | { problem: string } | { problems: RowProblem[] }> {
+	if (!(value instanceof File) || value.size === 0 || value.name === '') return { problem: 'Select a CSV file or an Excel workbook' };
 	if (value.size > maxBytes) return { problem: `The selected file must be smaller than ${Math.round(maxBytes / 1024 / 1024)} MB` };
-	if (!/\.(csv|txt|tsv)$/i.test(value.name)) return { problem: 'The selected file must be a CSV' };
-	return decodeText(new Uint8Array(await value.arrayBuffer()));
+	const bytes = new Uint8Array(await value.arrayBuffer());
+	if (/\.xlsx$/i.test(value.name)) {
+		const workbook = await readWorkbook(bytes, options.sheet || undefined);
+		if (!('text' in workbook)) return workbook;
+		return { text: workbook.text, format: { kind: 'xlsx', sheet: workbook.sheet, sheets: workbook.sheets } };
+	}
+	if (/\.xls$/i.test(value.name))
+		return { problem: 'The selected file is an old Excel 97-2003 workbook (.xls): save it as an Excel workbook (.xlsx) or as CSV UTF-8' };
+	if (!/\.(csv|txt|tsv)$/i.test(value.name)) return { problem: 'The selected file must be a CSV file or an Excel workbook (.xlsx)' };
+	const decoded = decodeText(bytes);
+	if (!('text' in decoded)) return decoded;
+	return { text: decoded.text, format: { kind: 'csv', encoding: decoded.encoding, separator: separatorNames[detectSeparator(decoded.text)] } };
 }

@@ -1,7 +1,8 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { importYoungPeople } from '../../../src/lib/server/young-people/young-people.import';
-import { decodeText, readTextUpload } from '../../../src/lib/server/uploads';
+import writeXlsxFile, { type Row } from 'write-excel-file/node';
+import { decodeText, readUpload } from '../../../src/lib/server/uploads';
 import { useTestDatabase } from '../../support/database';
 import { IN_2026_27, makeSchoolWorld } from '../../support/young-people-world';
 
@@ -77,9 +78,10 @@ describe('importing the files a school office has', () => {
 	});
 
 	it('refuses an empty upload and a file that is not a CSV by name', async () => {
-		expect(await readTextUpload(new File([], 'list.csv'), 1024)).toEqual({ problem: 'Select a CSV file' });
-		expect(await readTextUpload(new File(['x'], 'list.xls'), 1024)).toEqual({ problem: 'The selected file must be a CSV' });
-		expect(await readTextUpload(new File(['x'.repeat(2048)], 'list.csv'), 1024)).toEqual({ problem: expect.stringMatching(/smaller than/) });
+		expect(await readUpload(new File([], 'list.csv'), 1024)).toEqual({ problem: 'Select a CSV file or an Excel workbook' });
+		expect(await readUpload(new File(['x'], 'list.pdf'), 1024)).toEqual({ problem: expect.stringMatching(/must be a CSV file or an Excel workbook/) });
+		expect(await readUpload(new File(['x'], 'list.xls'), 1024)).toEqual({ problem: expect.stringMatching(/old Excel 97-2003 workbook/) });
+		expect(await readUpload(new File(['x'.repeat(2048)], 'list.csv'), 1024)).toEqual({ problem: expect.stringMatching(/smaller than/) });
 	});
 
 	it('refuses a control character with its row and column, and saves nothing', async () => {
@@ -95,5 +97,65 @@ describe('importing the files a school office has', () => {
 			]
 		});
 		expect(await stored()).toEqual([]);
+	});
+});
+
+const workbook = (sheets: { sheet: string; data: Row[] }[]) => writeXlsxFile(sheets).toBuffer();
+const nameRows = (names = NAMES): Row[] => [
+	['First Name', 'Surname', 'Year'].map((value) => ({ value })),
+	...names.map(([first, last]) => [{ value: first }, { value: last }, { value: 8 }])
+];
+const upload = (bytes: Uint8Array, name: string) => new File([new Uint8Array(bytes)], name);
+
+describe('importing an Excel workbook', () => {
+	it('stores every name of the first sheet byte for byte, numbers as year groups', async () => {
+		const read = await readUpload(upload(await workbook([{ sheet: 'Pupils', data: nameRows() }]), 'Year 8.xlsx'), 2 * 1024 * 1024);
+		if (!('text' in read)) throw new Error(JSON.stringify(read));
+		expect(read.format).toEqual({ kind: 'xlsx', sheet: 'Pupils', sheets: ['Pupils'] });
+		const { school, contact } = await makeSchoolWorld(t.db);
+		expect(await importYoungPeople(t.db, contact, school.id, read.text, IN_2026_27)).toMatchObject({ ok: true, counts: { added: NAMES.length } });
+		expect((await stored()).map(([f, l]) => `${f}|${l}`).sort()).toEqual(NAMES.map(([f, l]) => `${f}|${l}`).sort());
+	});
+
+	it('reads the sheet the person chose, and refuses one the workbook does not have', async () => {
+		const bytes = await workbook([
+			{ sheet: 'Notes', data: [[{ value: 'Exported from the MIS' }]] },
+			{ sheet: 'Year 8', data: nameRows([['Zoë', 'O’Connor']]) }
+		]);
+		const read = await readUpload(upload(bytes, 'export.xlsx'), 1024 * 1024, { sheet: 'Year 8' });
+		expect(read).toMatchObject({
+			format: { kind: 'xlsx', sheet: 'Year 8', sheets: ['Notes', 'Year 8'] },
+			text: 'First Name,Surname,Year\r\nZoë,O’Connor,8\r\n'
+		});
+		expect(await readUpload(upload(bytes, 'export.xlsx'), 1024 * 1024, { sheet: 'Year 9' })).toEqual({ problem: 'The workbook has no sheet called "Year 9"' });
+	});
+
+	it("keeps Excel's row numbers, empty rows included, so a problem names the row Excel shows", async () => {
+		const data = nameRows([['Amira', 'Okafor']]);
+		data.push([null, null, null], [{ value: 'Tom' }, null, { value: 8 }]);
+		const read = await readUpload(upload(await workbook([{ sheet: 'Sheet1', data }]), 'list.xlsx'), 1024 * 1024);
+		if (!('text' in read)) throw new Error(JSON.stringify(read));
+		const { school, contact } = await makeSchoolWorld(t.db);
+		expect(await importYoungPeople(t.db, contact, school.id, read.text, IN_2026_27)).toMatchObject({ ok: false, problems: [{ row: 4, column: 'last_name' }] });
+		expect(await stored()).toEqual([]);
+	});
+
+	it('refuses formulas and merged cells, naming each cell', async () => {
+		const data = nameRows([['Amira', 'Okafor']]);
+		data.push([{ value: 'B2', type: 'Formula' }, { value: 'Baker' }, { value: 8 }]);
+		data.push([{ value: 'Sam Lee', columnSpan: 2 }, null, { value: 9 }]);
+		const read = await readUpload(upload(await workbook([{ sheet: 'Sheet1', data }]), 'list.xlsx'), 1024 * 1024);
+		expect(read).toEqual({
+			problems: [
+				{ row: 3, column: 'column A', message: expect.stringMatching(/formula/) },
+				{ row: 4, column: 'column A', message: expect.stringMatching(/merged/) }
+			]
+		});
+	});
+
+	it('refuses a file that is not a workbook', async () => {
+		expect(await readUpload(upload(Buffer.from('first_name,last_name\n'), 'list.xlsx'), 1024)).toEqual({
+			problem: expect.stringMatching(/could not be read as an Excel workbook/)
+		});
 	});
 });

@@ -277,7 +277,8 @@ export interface DB {
 	award_day: AwardDayTable;
 }
 
-export type School = Selectable<SchoolTable>;
+/** A school as the app shows it; its search key stays in the database. */
+export type School = Omit<Selectable<SchoolTable>, 'search_key'>;
 export type NewSchool = Insertable<SchoolTable>;
 export type SchoolUpdate = Updateable<SchoolTable>;
 export type AppUser = Selectable<AppUserTable>;

@@ -3,9 +3,9 @@ import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { importSchools, previewSchoolImport } from '$lib/server/schools/schools.service';
 import { SCHOOL_IMPORT_MAX_BYTES } from '$lib/server/schools/schools.import';
-import { readTextUpload } from '$lib/server/uploads';
-import { detectSeparator, separatorNames } from '$lib/server/csv';
-import { field } from '$lib/server/forms';
+import { readUpload } from '$lib/server/uploads';
+import { invalidRows } from '$lib/server/result';
+import { field, rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
 
@@ -15,14 +15,16 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 export const actions: Actions = {
 	preview: async ({ request, locals }) => {
-		const upload = await readTextUpload((await request.formData()).get('file'), SCHOOL_IMPORT_MAX_BYTES);
+		const form = await request.formData();
+		const upload = await readUpload(form.get('file'), SCHOOL_IMPORT_MAX_BYTES, { sheet: rawField(form, 'sheet') });
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
+		if ('problems' in upload) return failed(invalidRows(upload.problems), {}, 'file');
 		const plan = await previewSchoolImport(getDb(), signedIn(locals), upload.text);
 		if (!plan.ok) return failed(plan, {}, 'file');
 		return {
 			preview: plan.rows.map((r) => ({ row: r.row, ...r.input, outcome: r.outcome })),
 			csv: upload.text,
-			format: { encoding: upload.encoding, separator: separatorNames[detectSeparator(upload.text)] }
+			format: upload.format
 		};
 	},
 	confirm: async ({ request, locals }) => {
