@@ -19,17 +19,19 @@ export const actions: Actions = {
 		const upload = await readUpload(form.get('file'), SCHOOL_IMPORT_MAX_BYTES, { sheet: rawField(form, 'sheet') });
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
 		if ('problems' in upload) return failed(invalidRows(upload.problems), {}, 'file');
-		const plan = await previewSchoolImport(getDb(), signedIn(locals), upload.text);
+		const district = rawField(form, 'district').trim();
+		const plan = await previewSchoolImport(getDb(), signedIn(locals), upload.text, { district });
 		if (!plan.ok) return failed(plan, {}, 'file');
 		return {
 			preview: plan.rows.map((r) => ({ row: r.row, ...r.input, outcome: r.outcome })),
 			csv: upload.text,
-			format: upload.format
+			format: upload.format,
+			gias: plan.gias ?? null
 		};
 	},
 	confirm: async ({ request, locals }) => {
-		const csv = field(await request.formData(), 'csv');
-		const result = await importSchools(getDb(), signedIn(locals), csv);
+		const form = await request.formData();
+		const result = await importSchools(getDb(), signedIn(locals), field(form, 'csv'), { district: field(form, 'district') });
 		if (!result.ok) return failed(result, {}, 'file');
 		const { added, updated, unchanged } = result.counts;
 		redirect(303, `/schools?notice=${encodeURIComponent(`Import complete: ${added} added, ${updated} updated, ${unchanged} unchanged.`)}`);
