@@ -22,6 +22,8 @@ import { listProgrammes } from '../../lib/server/programmes/programmes.queries';
 import { reportFigures } from '../../lib/server/reports/reports.queries';
 import { listSchools } from '../../lib/server/schools/schools.queries';
 import { insertUser } from '../../lib/server/users/users.queries';
+import { listYoungPeopleOfSchool } from '../../lib/server/young-people/young-people.queries';
+import { sql } from 'kysely';
 import { generateCountyData } from './county-data';
 import { benchRegisterSave } from './registers';
 
@@ -139,6 +141,16 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			name: 'County data set',
 			figure: `${data.schools} schools, ${data.youngPeople.toLocaleString('en-GB')} young people, ${data.sessions.toLocaleString('en-GB')} sessions, ${data.marks.toLocaleString('en-GB')} marks, ${data.meetings.toLocaleString('en-GB')} meetings, ${data.awards.toLocaleString('en-GB')} awards; loaded in ${data.seconds.toFixed(0)} s`
 		});
+
+		// Search by name (accent- and punctuation-insensitive, on the stored search key): a school's
+		// list as a lead or contact searches it, and across all 250,000 young people at once.
+		const school = await db.selectFrom('school').select('id').where('name', 'like', 'County School %').orderBy('name').executeTakeFirstOrThrow();
+		const inSchool = await time(RUNS, () => listYoungPeopleOfSchool(db, school.id, { search: "county o'12" }));
+		rows.push({ name: 'Search one school’s young people by name', figure: `p50 ${ms(inSchool.p50)}, p95 ${ms(inSchool.p95)}` });
+		const everywhere = await time(10, () =>
+			sql`select count(*) from young_person where search_key like '%' || search_key(${'Cóunty 12345'}) || '%'`.execute(db)
+		);
+		rows.push({ name: 'Search all 250,000 young people by name', figure: `p50 ${ms(everywhere.p50)}, p95 ${ms(everywhere.p95)}` });
 
 		// What the by-school report asks the database for: the programmes and schools it names,
 		// the schools' rows and the total row.

@@ -1,7 +1,15 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 
-// Certificates as PDF, drawn with pdf-lib's standard fonts (nothing to load from disk). Only
-// for awards a leader has signed off: the service checks that before calling these.
+// Certificates as PDF. Only for awards a leader has signed off: the service checks that before
+// calling these.
+//
+// Names are drawn in DejaVu Sans (from the dejavu-fonts-ttf package, under its free licence),
+// which has every Latin, Greek and Cyrillic letter: PDF's standard Helvetica has only
+// Windows-1252, and printed Łukasz as ?ukasz. The font is subset, so a certificate carries only
+// the letters it uses (about 20 KB, not 700 KB).
 
 const A4_LANDSCAPE: [number, number] = [841.89, 595.28];
 const GREEN = rgb(0.16, 0.36, 0.2);
@@ -29,31 +37,38 @@ export function longDate(day: string): string {
 	return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
+const fontFile = (name: string) => readFileSync(createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${name}`));
+let fonts: { regular: Uint8Array; bold: Uint8Array; has: (codePoint: number) => boolean } | undefined;
+
+/** The font files, read once a process. */
+function certificateFonts() {
+	if (!fonts) {
+		const regular = fontFile('DejaVuSans.ttf');
+		const bold = fontFile('DejaVuSans-Bold.ttf');
+		const glyphs = [fontkit.create(regular), fontkit.create(bold)];
+		fonts = { regular, bold, has: (codePoint) => glyphs.every((font) => font.hasGlyphForCodePoint(codePoint)) };
+	}
+	return fonts;
+}
+
 /**
- * The standard fonts cover Windows-1252 only: a letter outside it (a Polish ł, say) is drawn
- * without its accent where it has one, or as '?', rather than failing the whole certificate.
+ * A letter outside the font (a Chinese or Arabic name, an emoji) is drawn without its accent
+ * where it has one, or as '?', rather than as an empty box or failing the whole certificate.
  */
-function printable(font: PDFFont, text: string): string {
-	return [...text]
+function printable(text: string): string {
+	const { has } = certificateFonts();
+	return [...text.normalize('NFC')]
 		.map((ch) => {
-			for (const candidate of [ch, ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')]) {
-				try {
-					if (candidate) {
-						font.encodeText(candidate);
-						return candidate;
-					}
-				} catch {
-					// not in the font's encoding: try the next candidate
-				}
-			}
-			return '?';
+			if (has(ch.codePointAt(0)!)) return ch;
+			const bare = ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+			return bare && [...bare].every((c) => has(c.codePointAt(0)!)) ? bare : '?';
 		})
 		.join('');
 }
 
 /** Draws text centred on the page at height y, shrunk to fit the width if it must. */
 function centred(page: PDFPage, font: PDFFont, raw: string, y: number, size: number, color = INK) {
-	const text = printable(font, raw);
+	const text = printable(raw);
 	const maxWidth = page.getWidth() - 120;
 	let fitted = size;
 	while (fitted > 8 && font.widthOfTextAtSize(text, fitted) > maxWidth) fitted -= 1;
@@ -78,10 +93,12 @@ async function newDocument(title: string) {
 	pdf.setTitle(title);
 	pdf.setCreator('Youth Programmes Tracker');
 	pdf.setProducer('Youth Programmes Tracker');
+	pdf.registerFontkit(fontkit);
+	const { regular, bold } = certificateFonts();
 	return {
 		pdf,
-		regular: await pdf.embedFont(StandardFonts.Helvetica),
-		bold: await pdf.embedFont(StandardFonts.HelveticaBold)
+		regular: await pdf.embedFont(regular, { subset: true }),
+		bold: await pdf.embedFont(bold, { subset: true })
 	};
 }
 
@@ -115,8 +132,8 @@ export async function groupCertificate(c: GroupCertificate): Promise<Uint8Array>
 		centred(page, regular, 'has achieved the John Muir Award:', 400, 14);
 		let y = 365;
 		for (const p of c.participants.slice(n * rowsPerPage, (n + 1) * rowsPerPage)) {
-			page.drawText(printable(bold, p.name).slice(0, 60), { x: 110, y, size: 13, font: bold, color: INK });
-			page.drawText(printable(regular, p.levelLabel).slice(0, 30), { x: 470, y, size: 13, font: regular, color: INK });
+			page.drawText([...printable(p.name)].slice(0, 60).join(''), { x: 110, y, size: 13, font: bold, color: INK });
+			page.drawText([...printable(p.levelLabel)].slice(0, 30).join(''), { x: 470, y, size: 13, font: regular, color: INK });
 			page.drawText(longDate(p.achievedOn), { x: 620, y, size: 13, font: regular, color: INK });
 			y -= 20;
 		}

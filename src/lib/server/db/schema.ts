@@ -32,6 +32,8 @@ export interface SchoolTable {
 	active: Generated<boolean>;
 	created_at: CreatedAt;
 	updated_at: DefaultedTimestamp;
+	/** The name as search compares it: see migration 20261202T1700_search_keys. */
+	search_key: GeneratedAlways<string>;
 }
 
 export interface AppUserTable {
@@ -44,6 +46,8 @@ export interface AppUserTable {
 	password_hash: string | null;
 	created_at: CreatedAt;
 	updated_at: DefaultedTimestamp;
+	/** The name as search compares it: see migration 20261202T1700_search_keys. */
+	search_key: GeneratedAlways<string>;
 }
 
 export interface AuthSessionTable {
@@ -211,6 +215,8 @@ export interface YoungPersonTable {
 	created_at: CreatedAt;
 	updated_at: DefaultedTimestamp;
 	archived_at: Date | null;
+	/** The name as search compares it: see migration 20261202T1700_search_keys. */
+	search_key: GeneratedAlways<string>;
 }
 
 export interface EnrolmentTable {
@@ -271,7 +277,8 @@ export interface DB {
 	award_day: AwardDayTable;
 }
 
-export type School = Selectable<SchoolTable>;
+/** A school as the app shows it; its search key stays in the database. */
+export type School = Omit<Selectable<SchoolTable>, 'search_key'>;
 export type NewSchool = Insertable<SchoolTable>;
 export type SchoolUpdate = Updateable<SchoolTable>;
 export type AppUser = Selectable<AppUserTable>;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { NewSchool, SchoolPhase, SchoolTown, SchoolUpdate } from '../db/schema';
 
@@ -17,8 +18,8 @@ export interface SchoolFilter {
 export async function listSchools(db: Db, filter: SchoolFilter = {}) {
 	let query = db.selectFrom('school').select(columns);
 	if (filter.search) {
-		const pattern = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
-		query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('urn', '=', filter.search!)]));
+		const search = filter.search;
+		query = query.where((eb) => eb.or([sql<boolean>`search_key like '%' || search_key(${search}) || '%'`, eb('urn', '=', search)]));
 	}
 	if (filter.phase) query = query.where('phase', '=', filter.phase);
 	if (filter.town) query = query.where('town', '=', filter.town);

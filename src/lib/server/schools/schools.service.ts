@@ -6,7 +6,7 @@ import type { School } from '../db/schema';
 import { hasErrors, invalid, invalidRows, ok, type FieldErrors, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
 import { validateSchool, type SchoolInput, type SchoolValues } from './schools.schema';
-import { parseSchoolsCsv, type ImportProblem } from './schools.import';
+import { parseSchoolsCsv, type GiasSummary, type ImportProblem } from './schools.import';
 import * as queries from './schools.queries';
 import { listUsers } from '../users/users.queries';
 
@@ -95,14 +95,14 @@ export interface ImportPlanRow {
 	outcome: ImportOutcome;
 	existingId?: string;
 }
-export type ImportPlan = Result<{ rows: ImportPlanRow[] }>;
+export type ImportPlan = Result<{ rows: ImportPlanRow[]; gias?: GiasSummary }>;
 
 /**
  * Works out what a CSV would do, row by row: add a school, update one matched by URN or name,
  * or leave one unchanged. Any bad row makes the whole plan fail, naming each row and column.
  */
-async function planImport(db: Db, text: string): Promise<ImportPlan> {
-	const parsed = parseSchoolsCsv(text);
+async function planImport(db: Db, text: string, options: ImportOptions): Promise<ImportPlan> {
+	const parsed = parseSchoolsCsv(text, options);
 	if (!parsed.ok) return parsed;
 	const problems: ImportProblem[] = [];
 	const valid: { row: number; input: SchoolInput }[] = [];
@@ -143,23 +143,29 @@ async function planImport(db: Db, text: string): Promise<ImportPlan> {
 		rows.push({ row, input, outcome: !match ? 'add' : same ? 'unchanged' : 'update', existingId: match?.id });
 	}
 	if (problems.length > 0) return invalidRows(problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)));
-	return ok({ rows });
+	return ok({ rows, gias: parsed.gias });
 }
 
-export async function previewSchoolImport(db: Db, actor: Actor, text: string): Promise<ImportPlan> {
+/** How to read a file: for a GIAS extract, the district whose schools to take. */
+export interface ImportOptions {
+	district?: string;
+}
+
+export async function previewSchoolImport(db: Db, actor: Actor, text: string, options: ImportOptions = {}): Promise<ImportPlan> {
 	await requireRole(db, actor, ['admin'], target());
-	return planImport(db, text);
+	return planImport(db, text, options);
 }
 
 /** Applies a schools CSV all-or-nothing: either every row is saved or none is. */
 export async function importSchools(
 	db: Db,
 	actor: Actor,
-	text: string
+	text: string,
+	options: ImportOptions = {}
 ): Promise<Result<{ rows: ImportPlanRow[]; counts: { added: number; updated: number; unchanged: number } }>> {
 	await requireRole(db, actor, ['admin'], target());
 	const imported = await withTransaction(db, async (trx) => {
-		const plan = await planImport(trx, text);
+		const plan = await planImport(trx, text, options);
 		// Checked at the preview, so problems now mean the schools changed in between.
 		if (!plan.ok)
 			return invalidRows(

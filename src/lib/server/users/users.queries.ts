@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { Role, UserStatus } from '../db/schema';
 
@@ -50,7 +51,9 @@ export async function listUsers(db: Db, filter: UserFilter = {}) {
 		.select([...publicColumns, 'school.name as school_name']);
 	if (filter.search) {
 		const pattern = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
-		query = query.where((eb) => eb.or([eb('app_user.name', 'ilike', pattern), eb('app_user.email', 'ilike', pattern)]));
+		query = query.where((eb) =>
+			eb.or([sql<boolean>`app_user.search_key like '%' || search_key(${filter.search}) || '%'`, eb('app_user.email', 'ilike', pattern)])
+		);
 	}
 	if (filter.role) query = query.where('app_user.role', '=', filter.role);
 	if (filter.status) query = query.where('app_user.status', '=', filter.status);

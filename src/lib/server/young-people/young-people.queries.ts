@@ -15,10 +15,7 @@ export async function findYoungPerson(db: Db, id: string) {
 export async function listYoungPeopleOfSchool(db: Db, schoolId: string, filter: { search?: string; minReceptionYear?: number } = {}) {
 	let query = db.selectFrom('young_person').select(columns).where('school_id', '=', schoolId).where('archived_at', 'is', null);
 	if (filter.minReceptionYear !== undefined) query = query.where('reception_year', '>=', filter.minReceptionYear);
-	if (filter.search) {
-		const pattern = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
-		query = query.where(sql<boolean>`(first_name || ' ' || last_name) ilike ${pattern}`);
-	}
+	if (filter.search) query = query.where(sql<boolean>`search_key like '%' || search_key(${filter.search}) || '%'`);
 	return query
 		.orderBy(sql`lower(last_name)`)
 		.orderBy(sql`lower(first_name)`)

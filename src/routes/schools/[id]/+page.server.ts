@@ -11,6 +11,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		school,
 		contacts: await listSchoolContacts(getDb(), signedIn(locals), school.id),
 		canManage: signedIn(locals).role === 'admin',
+		canDownload: signedIn(locals).role === 'admin' || signedIn(locals).schoolId === school.id,
 		notice: url.searchParams.get('notice')
 	};
 };

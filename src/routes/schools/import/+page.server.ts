@@ -3,8 +3,9 @@ import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { importSchools, previewSchoolImport } from '$lib/server/schools/schools.service';
 import { SCHOOL_IMPORT_MAX_BYTES } from '$lib/server/schools/schools.import';
-import { readTextUpload } from '$lib/server/uploads';
-import { field } from '$lib/server/forms';
+import { readUpload } from '$lib/server/uploads';
+import { invalidRows } from '$lib/server/result';
+import { field, rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
 
@@ -14,15 +15,23 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 export const actions: Actions = {
 	preview: async ({ request, locals }) => {
-		const upload = await readTextUpload((await request.formData()).get('file'), SCHOOL_IMPORT_MAX_BYTES);
+		const form = await request.formData();
+		const upload = await readUpload(form.get('file'), SCHOOL_IMPORT_MAX_BYTES, { sheet: rawField(form, 'sheet') });
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
-		const plan = await previewSchoolImport(getDb(), signedIn(locals), upload.text);
+		if ('problems' in upload) return failed(invalidRows(upload.problems), {}, 'file');
+		const district = rawField(form, 'district').trim();
+		const plan = await previewSchoolImport(getDb(), signedIn(locals), upload.text, { district });
 		if (!plan.ok) return failed(plan, {}, 'file');
-		return { preview: plan.rows.map((r) => ({ row: r.row, ...r.input, outcome: r.outcome })), csv: upload.text };
+		return {
+			preview: plan.rows.map((r) => ({ row: r.row, ...r.input, outcome: r.outcome })),
+			csv: upload.text,
+			format: upload.format,
+			gias: plan.gias ?? null
+		};
 	},
 	confirm: async ({ request, locals }) => {
-		const csv = field(await request.formData(), 'csv');
-		const result = await importSchools(getDb(), signedIn(locals), csv);
+		const form = await request.formData();
+		const result = await importSchools(getDb(), signedIn(locals), field(form, 'csv'), { district: field(form, 'district') });
 		if (!result.ok) return failed(result, {}, 'file');
 		const { added, updated, unchanged } = result.counts;
 		redirect(303, `/schools?notice=${encodeURIComponent(`Import complete: ${added} added, ${updated} updated, ${unchanged} unchanged.`)}`);

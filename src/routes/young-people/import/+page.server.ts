@@ -2,7 +2,8 @@ import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { importYoungPeople, previewYoungPeopleImport, YOUNG_PEOPLE_IMPORT_MAX_BYTES } from '$lib/server/young-people/young-people.import';
-import { readTextUpload } from '$lib/server/uploads';
+import { readUpload } from '$lib/server/uploads';
+import { invalidRows } from '$lib/server/result';
 import { rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -17,13 +18,16 @@ export const actions: Actions = {
 	preview: async ({ request, locals }) => {
 		await contactOnly(locals.user);
 		const actor = signedIn(locals);
-		const upload = await readTextUpload((await request.formData()).get('file'), YOUNG_PEOPLE_IMPORT_MAX_BYTES);
+		const form = await request.formData();
+		const upload = await readUpload(form.get('file'), YOUNG_PEOPLE_IMPORT_MAX_BYTES, { sheet: rawField(form, 'sheet') });
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
+		if ('problems' in upload) return failed(invalidRows(upload.problems), {}, 'file');
 		const plan = await previewYoungPeopleImport(getDb(), actor, actor.schoolId ?? '', upload.text, new Date());
 		if (!plan.ok) return failed(plan, {}, 'file');
 		return {
 			preview: plan.rows.map((r) => ({ row: r.row, firstName: r.firstName, lastName: r.lastName, yearGroup: r.yearGroup, outcome: r.outcome })),
-			csv: upload.text
+			csv: upload.text,
+			format: upload.format
 		};
 	},
 	confirm: async ({ request, locals }) => {
