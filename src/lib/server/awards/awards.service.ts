@@ -1,7 +1,7 @@
 import { type FieldErrors, hasErrors, invalid, invalidField, notFound, ok, refused, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse } from '../auth/access';
+import { refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { awardChallenges, awardLevelCodes, type AwardChallenge, type AwardLevelCode } from '../db/schema';
 import { oneOf, UUID } from '../forms';

@@ -1,4 +1,4 @@
-import { requireRole } from '../auth/access';
+import { authoriseReport } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { Db } from '../db';
 import type { FieldErrors } from '../result';
@@ -31,7 +31,7 @@ export interface Selection {
 
 /** What the filters offer: every programme and active school (a school contact sees only their own). */
 export async function reportOptions(db: Db, actor: Actor): Promise<ReportOptions> {
-	await requireRole(db, actor, ['admin', 'lead', 'viewer', 'school'], target());
+	await authoriseReport(db, actor, 'see');
 	return keptReport(db, `options ${actor.role === 'school' ? actor.schoolId : 'all'}`, () => readOptions(db, actor));
 }
 

@@ -1,7 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireRole } from '$lib/server/auth/access';
-import { importSchools, previewSchoolImport } from '$lib/server/schools/schools.service';
+import { importSchools, openSchoolImport, previewSchoolImport } from '$lib/server/schools/schools.service';
 import { SCHOOL_IMPORT_MAX_BYTES } from '$lib/server/schools/schools.import';
 import { readTextUpload } from '$lib/server/uploads';
 import { field } from '$lib/server/forms';
@@ -9,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'school' });
+	await openSchoolImport(getDb(), signedIn(locals));
 };
 
 export const actions: Actions = {
