@@ -18,7 +18,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('approved_at', 'timestamptz')
 		.execute();
 	await sql`alter table booking add constraint booking_approval_check check ((approved_by is null) = (approved_at is null))`.execute(db);
-	await db.schema.alterTable('enrolment').addColumn('created_by', 'uuid', (c) => c.references('app_user.id')).execute();
+	await db.schema
+		.alterTable('enrolment')
+		.addColumn('created_by', 'uuid', (c) => c.references('app_user.id'))
+		.execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -169,14 +169,24 @@ describe('the policy predicates', () => {
 		const w = await world(t.db);
 		const enrolment = await t.db
 			.insertInto('enrolment')
-			.values({ programme_id: w.mine.id, young_person_id: w.pupilB.id, role: 'participant', stage: 'active', started_on: '2026-09-10', created_by: w.actors.leadOne.id })
+			.values({
+				programme_id: w.mine.id,
+				young_person_id: w.pupilB.id,
+				role: 'participant',
+				stage: 'active',
+				started_on: '2026-09-10',
+				created_by: w.actors.leadOne.id
+			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
 		expect(await whoMay(w.actors, (a) => maySeeYoungPerson(t.db, a, w.pupilB))).toEqual(['admin', 'contactB']);
 		await t.db.updateTable('enrolment').set({ created_by: w.actors.admin.id }).where('id', '=', enrolment.id).execute();
 		expect(await whoMay(w.actors, (a) => maySeeYoungPerson(t.db, a, w.pupilB))).toEqual(['admin', 'leadAll', 'leadOne', 'contactB']);
 		// Marked on a register of the other programme: its lead reaches them too.
-		await t.db.insertInto('attendance_mark').values({ session_id: w.otherSession.id, young_person_id: w.pupilC.id, status: 'present', recorded_by: w.actors.admin.id }).execute();
+		await t.db
+			.insertInto('attendance_mark')
+			.values({ session_id: w.otherSession.id, young_person_id: w.pupilC.id, status: 'present', recorded_by: w.actors.admin.id })
+			.execute();
 		expect(await whoMay(w.actors, (a) => maySeeYoungPerson(t.db, a, w.pupilC))).toEqual(['admin', 'leadAll']);
 	});
 });
@@ -196,7 +206,12 @@ describe('the policy assertions: a 404 and an audit row for everyone refused', (
 		const w = await world(t.db);
 		const { actors } = w;
 		expect(await whoPasses(t.db, actors, (a) => authoriseSessionList(t.db, a))).toEqual(['admin', 'leadAll', 'leadOne', 'contactA', 'contactB']);
-		expect(await whoPasses(t.db, actors, (a) => authoriseSession(t.db, a, 'see', w.session.id, w.session))).toEqual(['admin', 'leadAll', 'leadOne', 'contactA']);
+		expect(await whoPasses(t.db, actors, (a) => authoriseSession(t.db, a, 'see', w.session.id, w.session))).toEqual([
+			'admin',
+			'leadAll',
+			'leadOne',
+			'contactA'
+		]);
 		expect(await whoPasses(t.db, actors, (a) => authoriseSession(t.db, a, 'book', w.session.id, undefined))).toEqual([]);
 		expect(await whoPasses(t.db, actors, (a) => authoriseRegister(t.db, a, w.session.id, w.session))).toEqual(['admin', 'leadAll', 'leadOne']);
 		expect(await whoPasses(t.db, actors, (a) => authoriseBooking(t.db, a, 'decide', w.booking.id, w.booking))).toEqual(['admin', 'leadAll', 'leadOne']);
@@ -217,7 +232,12 @@ describe('the policy assertions: a 404 and an audit row for everyone refused', (
 		expect(await whoPasses(t.db, actors, (a) => authoriseSchoolList(t.db, a, 'list', w.schoolA.id))).toEqual(['admin', 'leadAll', 'leadOne', 'contactA']);
 		expect(await whoPasses(t.db, actors, (a) => authoriseSchoolList(t.db, a, 'add', w.schoolC.id))).toEqual(['admin']);
 		expect(await whoPasses(t.db, actors, (a) => authoriseSchoolList(t.db, a, 'import', w.schoolA.id))).toEqual(['contactA']);
-		expect(await whoPasses(t.db, actors, (a) => authoriseYoungPerson(t.db, a, 'edit', w.pupilA.id, w.pupilA))).toEqual(['admin', 'leadAll', 'leadOne', 'contactA']);
+		expect(await whoPasses(t.db, actors, (a) => authoriseYoungPerson(t.db, a, 'edit', w.pupilA.id, w.pupilA))).toEqual([
+			'admin',
+			'leadAll',
+			'leadOne',
+			'contactA'
+		]);
 		expect(await whoPasses(t.db, actors, (a) => authoriseYoungPerson(t.db, a, 'see', w.pupilB.id, w.pupilB))).toEqual(['admin', 'contactB']);
 	});
 
@@ -227,7 +247,13 @@ describe('the policy assertions: a 404 and an audit row for everyone refused', (
 		expect(await whoPasses(t.db, actors, (a) => authoriseReport(t.db, a, 'see'))).toEqual(everyone);
 		expect(await whoPasses(t.db, actors, (a) => authoriseReport(t.db, a, 'district'))).toEqual(['admin', 'leadAll', 'leadOne', 'viewer']);
 		expect(await whoPasses(t.db, actors, (a) => authoriseReport(t.db, a, 'pcc_return'))).toEqual(['admin', 'leadAll', 'leadOne', 'viewer']);
-		expect(await whoPasses(t.db, actors, (a) => authoriseReport(t.db, a, 'school', w.schoolB.id))).toEqual(['admin', 'leadAll', 'leadOne', 'contactB', 'viewer']);
+		expect(await whoPasses(t.db, actors, (a) => authoriseReport(t.db, a, 'school', w.schoolB.id))).toEqual([
+			'admin',
+			'leadAll',
+			'leadOne',
+			'contactB',
+			'viewer'
+		]);
 		expect(await whoPasses(t.db, actors, (a) => authoriseReport(t.db, a, 'programme', w.other.id))).toEqual(['admin', 'leadAll']);
 		expect(await whoPasses(t.db, actors, (a) => authoriseReport(t.db, a, 'narrative', w.mine.id))).toEqual(['admin', 'leadAll', 'leadOne']);
 		expect(await whoPasses(t.db, actors, (a) => authoriseExport(t.db, a, 'pcc_return'))).toEqual(['admin', 'leadAll', 'leadOne', 'viewer']);

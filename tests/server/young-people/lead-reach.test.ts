@@ -71,7 +71,11 @@ describe('a lead booking on a school’s behalf', () => {
 		const booked = await book(t.db, lead, sessionId, 1, OPEN, { schoolId: primary.id, yearGroup: 'parents' });
 		expect(booked).toMatchObject({ ok: true, status: 'confirmed' });
 		const bookingId = booked.ok ? booked.bookingId : '';
-		const stored = await t.db.selectFrom('booking').select(['on_behalf', 'approved_by', 'approved_at', 'created_by']).where('id', '=', bookingId).executeTakeFirstOrThrow();
+		const stored = await t.db
+			.selectFrom('booking')
+			.select(['on_behalf', 'approved_by', 'approved_at', 'created_by'])
+			.where('id', '=', bookingId)
+			.executeTakeFirstOrThrow();
 		expect(stored).toEqual({ on_behalf: true, approved_by: null, approved_at: null, created_by: lead.id });
 		expect(await getBooking(t.db, lead, bookingId)).toMatchObject({ on_behalf: true, approved_at: null, made_by_name: lead.name, approvable: false });
 		expect(await getBooking(t.db, admin, bookingId)).toMatchObject({ approvable: true });
@@ -88,26 +92,20 @@ describe('a lead booking on a school’s behalf', () => {
 		const refusals = (await auditEvents(t.db, 'access.refused')).slice(before);
 		expect(refusals).toHaveLength(Object.keys(tries).length + 2);
 		expect(refusals.every((r) => r.actor_id === lead.id && r.detail && (r.detail as { role: string }).role === 'lead')).toBe(true);
-		expect(refusals.map((r) => r.entity_id)).toEqual([
-			primary.id,
-			pupil.id,
-			pupil.id,
-			pupil.id,
-			primary.id,
-			primary.id,
-			primary.id,
-			primary.id,
-			primary.id
-		]);
+		expect(refusals.map((r) => r.entity_id)).toEqual([primary.id, pupil.id, pupil.id, pupil.id, primary.id, primary.id, primary.id, primary.id, primary.id]);
 
 		// Nothing changed, and the lead cannot approve their own booking.
-		expect(await t.db.selectFrom('young_person').select(['first_name', 'sen']).where('school_id', '=', primary.id).execute()).toEqual([{ first_name: 'Amira', sen: true }]);
+		expect(await t.db.selectFrom('young_person').select(['first_name', 'sen']).where('school_id', '=', primary.id).execute()).toEqual([
+			{ first_name: 'Amira', sen: true }
+		]);
 		await expect(approveOnBehalf(t.db, lead, bookingId)).rejects.toEqual(notFound);
 		expect(await auditEvents(t.db, 'booking.behalf_approved')).toEqual([]);
 
 		// An admin approves: now the booking counts as the school's, and the lead may keep the list.
 		expect(await approveOnBehalf(t.db, admin, bookingId, OPEN)).toEqual({ ok: true });
-		expect(await auditEvents(t.db, 'booking.behalf_approved')).toMatchObject([{ actor_id: admin.id, entity_type: 'booking', entity_id: bookingId, detail: { schoolId: primary.id } }]);
+		expect(await auditEvents(t.db, 'booking.behalf_approved')).toMatchObject([
+			{ actor_id: admin.id, entity_type: 'booking', entity_id: bookingId, detail: { schoolId: primary.id } }
+		]);
 		expect(await approveOnBehalf(t.db, admin, bookingId, OPEN)).toMatchObject({ ok: false, code: 'refused', reason: 'not_on_behalf' });
 
 		const now = await attempts(t.db, lead, primary.id, pupil.id);
@@ -129,7 +127,12 @@ describe('a lead booking on a school’s behalf', () => {
 		const forIt = await makeSchool(t.db, { phase: 'primary' });
 		expect(await book(t.db, contact, sessionId, 1, OPEN, { yearGroup: 'parents' })).toMatchObject({ ok: true });
 		expect(await book(t.db, admin, sessionId, 1, OPEN, { schoolId: forIt.id, yearGroup: 'parents' })).toMatchObject({ ok: true });
-		const rows = await t.db.selectFrom('booking').select(['school_id', 'on_behalf', 'approved_by']).where('session_id', '=', sessionId).orderBy('created_at').execute();
+		const rows = await t.db
+			.selectFrom('booking')
+			.select(['school_id', 'on_behalf', 'approved_by'])
+			.where('session_id', '=', sessionId)
+			.orderBy('created_at')
+			.execute();
 		expect(rows).toEqual([
 			{ school_id: own.id, on_behalf: false, approved_by: null },
 			{ school_id: forIt.id, on_behalf: true, approved_by: admin.id }

@@ -72,7 +72,13 @@ export async function isProgrammeLead(db: Db, programmeId: string, userId: strin
 
 /** Whether the school holds any booking, cancelled or not, at the session. */
 export async function schoolHasBookedSession(db: Db, sessionId: string, schoolId: string): Promise<boolean> {
-	const row = await db.selectFrom('booking').select(sql`1`.as('one')).where('session_id', '=', sessionId).where('school_id', '=', schoolId).limit(1).executeTakeFirst();
+	const row = await db
+		.selectFrom('booking')
+		.select(sql`1`.as('one'))
+		.where('session_id', '=', sessionId)
+		.where('school_id', '=', schoolId)
+		.limit(1)
+		.executeTakeFirst();
 	return Boolean(row);
 }
 
@@ -83,6 +89,12 @@ export async function findSchoolPhase(db: Db, schoolId: string) {
 
 /** Whether the user is an active school contact of this school. */
 export async function isSchoolContact(db: Db, userId: string, schoolId: string): Promise<boolean> {
-	const row = await db.selectFrom('app_user').select('id').where('id', '=', userId).where('role', '=', 'school').where('school_id', '=', schoolId).executeTakeFirst();
+	const row = await db
+		.selectFrom('app_user')
+		.select('id')
+		.where('id', '=', userId)
+		.where('role', '=', 'school')
+		.where('school_id', '=', schoolId)
+		.executeTakeFirst();
 	return Boolean(row);
 }

@@ -121,7 +121,15 @@ export async function listBookingsForSchool(db: Db, schoolId: string, filter: { 
 		.innerJoin('programme as p', 'p.id', 's.programme_id')
 		.innerJoin('app_user as maker', 'maker.id', 'booking.created_by')
 		.select(bookingColumns)
-		.select(['s.starts_at', 's.ends_at', 's.venue', 's.status as session_status', 's.booking_closes_at', 'p.name as programme_name', 'maker.name as made_by_name'])
+		.select([
+			's.starts_at',
+			's.ends_at',
+			's.venue',
+			's.status as session_status',
+			's.booking_closes_at',
+			'p.name as programme_name',
+			'maker.name as made_by_name'
+		])
 		.where('booking.school_id', '=', schoolId);
 	if (filter.from) query = query.where('s.ends_at', '>', filter.from);
 	return query.orderBy('s.starts_at').execute();

@@ -276,7 +276,13 @@ export async function approveOnBehalf(db: Db, actor: Actor, id: string, now = ne
 		if (!booking?.on_behalf || booking.approved_at !== null) return refused('not_on_behalf', 'This booking does not need approving', 'approve');
 		if (booking.status === 'cancelled') return refused('already_cancelled', 'This booking is cancelled', 'approve');
 		await queries.updateBooking(trx, id, { approved_by: actor.id, approved_at: now });
-		await insertAuditEvent(trx, { actorId: actor.id, action: 'booking.behalf_approved', ...target(id), detail: { schoolId: booking.school_id }, address: actor.address });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'booking.behalf_approved',
+			...target(id),
+			detail: { schoolId: booking.school_id },
+			address: actor.address
+		});
 		return ok();
 	});
 }

@@ -22,7 +22,6 @@ import { emptyFigures, reportFigures } from './reports.queries';
 // admins and leads see the figures as they are and report viewers see them suppressed; the
 // downloads are always suppressed, whoever makes them, because a file travels.
 
-const target = (entityId?: string) => ({ entityType: 'pcc_return', entityId });
 export const NARRATIVE_MAX = 1500;
 
 /** PCC returns go by financial year: that is the period when none is chosen. */

@@ -12,8 +12,6 @@ import { academicYear, academicYearOfDate, parsePeriod, type Period } from './pe
 // What every report page starts from: the filter's choices, the selection its search
 // parameters ask for, the messages for bad ones and the values to put back in the form.
 
-const target = (entityId?: string) => ({ entityType: 'report', entityId });
-
 export interface ReportOptions {
 	programmes: { id: string; name: string; shape: ProgrammeShape; partnership_priority: PartnershipPriority; pcc_tags: string[] }[];
 	schools: { id: string; name: string; phase: SchoolPhase; town: SchoolTown }[];

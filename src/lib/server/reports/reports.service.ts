@@ -27,8 +27,6 @@ import { emptyFigures, type Figures, type ReportFilter } from './reports.queries
 // threshold as `c` (with secondary suppression); a school contact sees their own school's
 // figures as they are, beside the district's, suppressed, and nothing of any other school.
 
-const target = (entityId?: string) => ({ entityType: 'report', entityId });
-
 function filterOf(selection: Selection): ReportFilter {
 	return {
 		from: selection.period.from,

@@ -1,13 +1,6 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import {
-	authoriseSchoolList,
-	authoriseYoungPeople,
-	authoriseYoungPerson,
-	refuse,
-	schoolsInReach,
-	type SchoolListAction
-} from '../auth/policy';
+import { authoriseSchoolList, authoriseYoungPeople, authoriseYoungPerson, refuse, schoolsInReach, type SchoolListAction } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { Gender } from '../db/schema';
 import { conflict, hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';

@@ -1,6 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { importYoungPeople, openYoungPeopleImport, previewYoungPeopleImport, YOUNG_PEOPLE_IMPORT_MAX_BYTES } from '$lib/server/young-people/young-people.import';
+import {
+	importYoungPeople,
+	openYoungPeopleImport,
+	previewYoungPeopleImport,
+	YOUNG_PEOPLE_IMPORT_MAX_BYTES
+} from '$lib/server/young-people/young-people.import';
 import { readTextUpload } from '$lib/server/uploads';
 import { rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
