@@ -36,6 +36,7 @@ import type { Actor } from './session';
  * |              |                   | a programme they lead                                                          |
  * | register     | take              | admin; lead of the session's programme                                         |
  * | award        | keep, certificate | admin; lead of the award programme                                             |
+ * | award        | own pupil's cert. | school contact, for a young person of their school, once signed off            |
  * | report       | see (options)     | admin, lead, viewer, school contact                                            |
  * | report       | district          | admin, lead, viewer                                                            |
  * | report       | school            | admin, lead, viewer; a school contact their own                                |
@@ -89,6 +90,7 @@ const roleRules = {
 	'young_person.keep': ['admin', 'lead', 'school'],
 	'young_person.import': ['school'],
 	'register.take': ['admin', 'lead'],
+	'award.own_certificate': ['school'],
 	'report.see': ['admin', 'lead', 'viewer', 'school'],
 	'report.district': ['admin', 'lead', 'viewer'],
 	'report.school': ['admin', 'lead', 'viewer', 'school'],
@@ -306,6 +308,13 @@ export async function authoriseYoungPerson<P extends { id: string; school_id: st
 /** An award programme's groups, participants and certificates: its admins and leads. */
 export async function authoriseAward(db: Db, actor: Actor, programmeId: string): Promise<void> {
 	await authoriseProgramme(db, actor, 'manage', programmeId);
+}
+
+/** A school contact's copy of their own pupil's certificate: the school whose pupils they may ask for. */
+export async function authoriseOwnPupilCertificate(db: Db, actor: Actor, participantId: string): Promise<string> {
+	const target = targetOf('award_participant', participantId);
+	await requireRule(db, actor, 'award.own_certificate', target);
+	return actor.schoolId ?? refuse(db, actor, target);
 }
 
 // Reports and exports

@@ -1,7 +1,16 @@
 import type { Transaction } from 'kysely';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { authoriseBooking, authoriseOwnBookings, authoriseSession, bookingApprovedAsMade, bookingIsOnBehalf, mayManageProgramme, refuse } from '../auth/policy';
+import {
+	authoriseBooking,
+	authoriseOwnBookings,
+	mayBooking,
+	authoriseSession,
+	bookingApprovedAsMade,
+	bookingIsOnBehalf,
+	mayManageProgramme,
+	refuse
+} from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { BookingStatus, DB } from '../db/schema';
 import { hasErrors, invalid, invalidField, ok, refused, type Failure, type Result } from '../result';
@@ -168,7 +177,8 @@ export async function bookPlaces(
 /** A booking the actor may see: their school's, or one at a programme they manage. */
 export async function getBooking(db: Db, actor: Actor, id: string) {
 	const booking = await authoriseBooking(db, actor, 'see', id, await queries.findBookingDetail(db, id));
-	return { ...booking, approvable: booking.on_behalf && booking.approved_at === null && booking.status !== 'cancelled' && actor.role === 'admin' };
+	const approvable = booking.on_behalf && booking.approved_at === null && booking.status !== 'cancelled' && (await mayBooking(db, actor, booking, 'approve'));
+	return { ...booking, approvable };
 }
 
 /**
