@@ -86,15 +86,3 @@ export async function schoolHasBookedSession(db: Db, sessionId: string, schoolId
 export async function findSchoolPhase(db: Db, schoolId: string) {
 	return db.selectFrom('school').select(['id', 'phase', 'active']).where('id', '=', schoolId).executeTakeFirst();
 }
-
-/** Whether the user is an active school contact of this school. */
-export async function isSchoolContact(db: Db, userId: string, schoolId: string): Promise<boolean> {
-	const row = await db
-		.selectFrom('app_user')
-		.select('id')
-		.where('id', '=', userId)
-		.where('role', '=', 'school')
-		.where('school_id', '=', schoolId)
-		.executeTakeFirst();
-	return Boolean(row);
-}

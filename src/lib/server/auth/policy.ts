@@ -13,41 +13,41 @@ import type { Actor } from './session';
  * (`access.refused`) and answered as a 404, exactly as for a record that does not exist.
  * `may...` functions answer yes or no, for lists and for what a page offers.
  *
- * | resource     | action            | who                                                                            |
- * | ------------ | ----------------- | ------------------------------------------------------------------------------ |
- * | programme    | list (choices)    | admin (all), lead (theirs), school contact (active ones)                       |
- * | programme    | list managed      | admin (all), lead (theirs): the programmes page                                |
- * | programme    | create, edit      | admin                                                                          |
- * | programme    | manage            | admin; a lead of that programme (sessions, bookings, enrolments, cohorts)      |
- * | session      | list              | admin, lead (their programmes'), school contact (open to their phase)          |
- * | session      | see, book         | admin; lead of its programme; school contact if open to their phase or booked  |
- * | session      | manage            | admin; lead of its programme                                                   |
- * | booking      | see, change       | admin; lead of its programme; contact of its school                            |
- * | booking      | decide (request)  | admin; lead of its programme                                                   |
- * | booking      | approve (behalf)  | admin: makes a booking made on a school's behalf count for a lead's reach      |
- * | booking      | list own          | school contact (their school's)                                                |
- * | school       | list              | admin, lead                                                                    |
- * | school       | see               | admin, lead, viewer; a school contact their own                                |
- * | school       | see contacts      | admin; a school contact their own school's                                     |
- * | school       | create, edit, import | admin                                                              |
- * | young person | list, add (school)| admin any school; contact their own; lead a school in reach                    |
- * | young person | import            | contact of that school                                                         |
- * | young person | see, edit         | as list, plus a lead: those an admin enrolled in, or marked on a register of,   |
- * |              |                   | a programme they lead                                                          |
- * | register     | take              | admin; lead of the session's programme                                         |
- * | award        | keep, certificate | admin; lead of the award programme                                             |
- * | award        | own pupil's cert. | school contact, for a young person of their school, once signed off            |
- * | report       | see (options)     | admin, lead, viewer, school contact                                            |
- * | report       | district          | admin, lead, viewer                                                            |
- * | report       | school            | admin, lead, viewer; a school contact their own                                |
- * | report       | pcc return        | admin, lead, viewer                                                            |
- * | report       | programme detail  | admin; lead of that programme                                                  |
- * | report       | narrative         | admin; lead of that programme                                                  |
- * | export       | pcc return, schools | admin, lead, viewer                                                          |
- * | user         | list, see, invite, change | admin                                                                  |
- * | audit        | see               | admin                                                                          |
- * | outbox       | see               | admin                                                                          |
- * | calendar feed| keep              | school contact (their school's)                                                |
+ * | resource      | action                    | who                                                                           |
+ * | ------------- | ------------------------- | ----------------------------------------------------------------------------- |
+ * | programme     | list (choices)            | admin (all), lead (theirs), school contact (active ones)                      |
+ * | programme     | list managed              | admin (all), lead (theirs): the programmes page                               |
+ * | programme     | create, edit              | admin                                                                         |
+ * | programme     | manage                    | admin; a lead of that programme (sessions, bookings, enrolments, cohorts)     |
+ * | session       | list                      | admin, lead (their programmes'), school contact (open to their phase)         |
+ * | session       | see, book                 | admin; lead of its programme; school contact if open to their phase or booked |
+ * | session       | manage                    | admin; lead of its programme                                                  |
+ * | booking       | see, change               | admin; lead of its programme; contact of its school                           |
+ * | booking       | decide (request)          | admin; lead of its programme                                                  |
+ * | booking       | approve (behalf)          | admin: makes a booking made on a school's behalf count for a lead's reach     |
+ * | booking       | list own                  | school contact (their school's)                                               |
+ * | school        | list                      | admin, lead                                                                   |
+ * | school        | see                       | admin, lead, viewer; a school contact their own                               |
+ * | school        | see contacts              | admin; a school contact their own school's                                    |
+ * | school        | create, edit, import      | admin                                                                         |
+ * | young person  | list, add (school)        | admin any school; contact their own; lead a school in reach                   |
+ * | young person  | import                    | contact of that school                                                        |
+ * | young person  | see, edit                 | as list, plus a lead: those an admin enrolled in, or marked on a register of, |
+ * |               |                           | a programme they lead                                                         |
+ * | register      | take                      | admin; lead of the session's programme                                        |
+ * | award         | keep, certificate         | admin; lead of the award programme                                            |
+ * | award         | own pupil's cert.         | school contact, for a young person of their school, once signed off           |
+ * | report        | see (options)             | admin, lead, viewer, school contact                                           |
+ * | report        | district                  | admin, lead, viewer                                                           |
+ * | report        | school                    | admin, lead, viewer; a school contact their own                               |
+ * | report        | pcc return                | admin, lead, viewer                                                           |
+ * | report        | programme detail          | admin; lead of that programme                                                 |
+ * | report        | narrative                 | admin; lead of that programme                                                 |
+ * | export        | pcc return, schools       | admin, lead, viewer                                                           |
+ * | user          | list, see, invite, change | admin                                                                         |
+ * | audit         | see                       | admin                                                                         |
+ * | outbox        | see                       | admin                                                                         |
+ * | calendar feed | keep                      | school contact (their school's)                                               |
  *
  * A lead's reach (the schools whose young people they keep) comes only from what the school or
  * an admin did: bookings (not cancelled) at a session of a programme they lead, made by the
