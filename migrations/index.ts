@@ -12,6 +12,7 @@ import * as headcountYearGroupCheck from './20261202T0900_headcount_year_group_c
 import * as outboxDelivery from './20261202T1000_outbox_delivery';
 import * as reportRollupFailures from './20261202T1100_report_rollup_failures';
 import * as calendarFeedMaker from './20261202T1200_calendar_feed_maker';
+import * as bookingOnBehalf from './20261202T1300_booking_on_behalf';
 import * as searchKeys from './20261202T1700_search_keys';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
 	'20261202T1000_outbox_delivery': outboxDelivery,
 	'20261202T1100_report_rollup_failures': reportRollupFailures,
 	'20261202T1200_calendar_feed_maker': calendarFeedMaker,
+	'20261202T1300_booking_on_behalf': bookingOnBehalf,
 	'20261202T1700_search_keys': searchKeys
 };

@@ -14,6 +14,11 @@ export const bookingStatusLabel: Record<BookingStatus, string> = {
 	cancelled: 'Cancelled'
 };
 
+/** The flag on a booking made by someone other than the school's own contact. */
+export function onBehalfLabel(b: { made_by_name: string }): string {
+	return `Booked on the school's behalf by ${b.made_by_name}`;
+}
+
 /** "30 confirmed", "12 of 30 confirmed, 18 waiting" and so on. */
 export function describePlaces(b: { status: BookingStatus; places: number; confirmed_places: number }): string {
 	if (b.status === 'confirmed') return `${b.places} confirmed`;

@@ -1,13 +1,11 @@
 import { getDb } from '$lib/server/db';
-import { requireRole } from '$lib/server/auth/access';
-import { listProgrammes } from '$lib/server/programmes/programmes.service';
+import { listManagedProgrammes } from '$lib/server/programmes/programmes.service';
 import type { PageServerLoad } from './$types';
 import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	await requireRole(getDb(), signedIn(locals), ['admin', 'lead'], { entityType: 'programme' });
 	return {
-		programmes: await listProgrammes(getDb(), signedIn(locals)),
+		programmes: await listManagedProgrammes(getDb(), signedIn(locals)),
 		canCreate: signedIn(locals).role === 'admin',
 		notice: url.searchParams.get('notice')
 	};

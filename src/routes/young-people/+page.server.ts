@@ -1,14 +1,13 @@
 import { getDb } from '$lib/server/db';
-import { requireRole } from '$lib/server/auth/access';
-import { listSchoolChoices, listYoungPeople, requireSchoolList } from '$lib/server/young-people/young-people.service';
+import { listSchoolChoices, listYoungPeople, openYoungPeople, requireSchoolList } from '$lib/server/young-people/young-people.service';
 import type { PageServerLoad } from './$types';
 import { signedIn } from '$lib/server/web/respond';
 
 // A school contact sees their own school's list. Admins and leads choose a school first:
-// admins any active school, leads the schools booked on their programmes' sessions.
+// admins any active school, leads the schools in their reach (auth/policy.ts).
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = signedIn(locals);
-	await requireRole(getDb(), actor, ['admin', 'lead', 'school'], { entityType: 'young_person' });
+	await openYoungPeople(getDb(), actor);
 	const search = (url.searchParams.get('search') ?? '').trim().slice(0, 100);
 	const notice = url.searchParams.get('notice');
 	const isContact = actor.role === 'school';

@@ -43,6 +43,8 @@ export async function listRegister(db: Db, session: RegisterSession) {
 		.select('yp.id')
 		.where('b.session_id', '=', session.id)
 		.where(holdsPlaces)
+		// A booking made on a school's behalf names none of its young people until an admin approves it.
+		.where((eb) => eb.or([eb('b.on_behalf', '=', false), eb('b.approved_at', 'is not', null)]))
 		.where(sql<boolean>`b.year_group = ${yearGroup}`)
 		.union(
 			db

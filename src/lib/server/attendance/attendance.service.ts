@@ -1,12 +1,12 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvents, type AuditEntry } from '../audit/audit.queries';
-import { refuse, requireRole } from '../auth/access';
+import { authoriseRegister, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { attendanceStatuses, yearGroups, type AttendanceStatus, type RegisterKind, type YearGroup } from '../db/schema';
 import { oneOf } from '../forms';
 import { reportFiguresChanged } from '../reports/rollups';
 import { ok, refused, type Failure, type Result } from '../result';
-import { getSession } from '../sessions/sessions.service';
+import { findSessionSummary } from '../sessions/sessions.queries';
 import { lockSession } from '../sessions/sessions.queries';
 import * as queries from './attendance.queries';
 
@@ -16,8 +16,7 @@ export const MAX_HEADCOUNT = 10_000;
 
 /** A session whose attendance the actor may take: its programme's leads and admins; anyone else gets a 404. */
 export async function getAttendanceSession(db: Db, actor: Actor, sessionId: string) {
-	await requireRole(db, actor, ['admin', 'lead'], target(sessionId));
-	return getSession(db, actor, sessionId);
+	return authoriseRegister(db, actor, sessionId, await findSessionSummary(db, sessionId));
 }
 
 async function sessionOfKind(db: Db, actor: Actor, sessionId: string, kind: RegisterKind) {
@@ -47,7 +46,7 @@ export async function getRegister(db: Db, actor: Actor, sessionId: string) {
 	return { session, schools };
 }
 
-type Session = Awaited<ReturnType<typeof getSession>>;
+type Session = NonNullable<Awaited<ReturnType<typeof findSessionSummary>>>;
 
 /** Why attendance cannot be taken at this session now (`cancelled`, `not_started`), if it cannot. */
 export function timingRefusal(session: Pick<Session, 'status' | 'starts_at'>, now: Date): Failure | undefined {

@@ -1,6 +1,6 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvents } from '../audit/audit.queries';
-import { refuse } from '../auth/access';
+import { refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { YearGroup } from '../db/schema';
 import { reportFiguresChanged } from '../reports/rollups';

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { requireRole } from '../auth/access';
+import { authoriseAudit } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { hasErrors } from '../result';
 import { listUsers } from '../users/users.queries';
@@ -10,7 +10,7 @@ const PAGE_SIZE = 50;
 
 /** The audit log for admins, filtered by user, action and dates (inclusive, UK time). */
 export async function browseAuditLog(db: Db, actor: Actor, query: AuditQuery) {
-	await requireRole(db, actor, ['admin'], { entityType: 'audit_event' });
+	await authoriseAudit(db, actor);
 	const { errors, page, actorId, action, from, to } = validateAuditQuery(query);
 	const events = hasErrors(errors)
 		? []

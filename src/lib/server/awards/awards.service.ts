@@ -1,7 +1,7 @@
 import { type FieldErrors, hasErrors, invalid, invalidField, notFound, ok, refused, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse } from '../auth/access';
+import { authoriseAward, authoriseOwnPupilCertificate, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { awardChallenges, awardLevelCodes, type AwardChallenge, type AwardLevelCode } from '../db/schema';
 import { oneOf, UUID } from '../forms';
@@ -24,6 +24,7 @@ export type AwardLabels = Record<AwardLevelCode, string>;
 
 /** The first line of every function here: a programme of the award shape that the actor manages. */
 async function requireAwardProgramme(db: Db, actor: Actor, programmeId: string) {
+	await authoriseAward(db, actor, programmeId);
 	const programme = await getManagedProgramme(db, actor, programmeId);
 	return programme.shape === 'award' ? programme : refuse(db, actor, { entityType: 'programme', entityId: programmeId });
 }
@@ -267,8 +268,9 @@ export async function participantCertificateFor(db: Db, actor: Actor, programmeI
  */
 export async function ownPupilCertificateFor(db: Db, actor: Actor, youngPersonId: string, participantId: string) {
 	const refused = () => refuse(db, actor, { entityType: 'award_participant', entityId: UUID.test(participantId) ? participantId : undefined });
-	if (actor.role !== 'school' || !UUID.test(youngPersonId) || !UUID.test(participantId)) return refused();
-	const found = await queries.findParticipantOfSchool(db, participantId, youngPersonId, actor.schoolId ?? '');
+	const schoolId = await authoriseOwnPupilCertificate(db, actor, participantId);
+	if (!UUID.test(youngPersonId) || !UUID.test(participantId)) return refused();
+	const found = await queries.findParticipantOfSchool(db, participantId, youngPersonId, schoolId);
 	if (!found) return refused();
 	const { programme_id, group_name, group_id, ...participant } = found;
 	return issueCertificate(db, actor, programme_id, { id: group_id, name: group_name }, participant);

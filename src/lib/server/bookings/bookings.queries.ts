@@ -16,7 +16,9 @@ const bookingColumns = [
 	'booking.access_needs',
 	'booking.queued_at',
 	'booking.created_at',
-	'booking.cancelled_at'
+	'booking.cancelled_at',
+	'booking.on_behalf',
+	'booking.approved_at'
 ] as const;
 
 /** Places granted at a session: all of a confirmed booking's, and the granted part of a waitlisted one. */
@@ -81,8 +83,10 @@ export async function findBookingDetail(db: Db, id: string) {
 		.innerJoin('programme_session as s', 's.id', 'booking.session_id')
 		.innerJoin('programme as p', 'p.id', 's.programme_id')
 		.innerJoin('school', 'school.id', 'booking.school_id')
+		.innerJoin('app_user as maker', 'maker.id', 'booking.created_by')
 		.select(bookingColumns)
 		.select([
+			'maker.name as made_by_name',
 			's.programme_id',
 			's.starts_at',
 			's.ends_at',
@@ -102,8 +106,9 @@ export async function listBookingsForSession(db: Db, sessionId: string, schoolId
 	let query = db
 		.selectFrom('booking')
 		.innerJoin('school', 'school.id', 'booking.school_id')
+		.innerJoin('app_user as maker', 'maker.id', 'booking.created_by')
 		.select(bookingColumns)
-		.select(['school.name as school_name'])
+		.select(['school.name as school_name', 'maker.name as made_by_name'])
 		.where('booking.session_id', '=', sessionId);
 	if (schoolId) query = query.where('booking.school_id', '=', schoolId);
 	return query.orderBy('booking.queued_at').orderBy('booking.id').execute();
@@ -114,8 +119,17 @@ export async function listBookingsForSchool(db: Db, schoolId: string, filter: { 
 		.selectFrom('booking')
 		.innerJoin('programme_session as s', 's.id', 'booking.session_id')
 		.innerJoin('programme as p', 'p.id', 's.programme_id')
+		.innerJoin('app_user as maker', 'maker.id', 'booking.created_by')
 		.select(bookingColumns)
-		.select(['s.starts_at', 's.ends_at', 's.venue', 's.status as session_status', 's.booking_closes_at', 'p.name as programme_name'])
+		.select([
+			's.starts_at',
+			's.ends_at',
+			's.venue',
+			's.status as session_status',
+			's.booking_closes_at',
+			'p.name as programme_name',
+			'maker.name as made_by_name'
+		])
 		.where('booking.school_id', '=', schoolId);
 	if (filter.from) query = query.where('s.ends_at', '>', filter.from);
 	return query.orderBy('s.starts_at').execute();

@@ -1,12 +1,20 @@
 import type { Transaction } from 'kysely';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse, schoolMaySeeSession } from '../auth/access';
+import {
+	authoriseBooking,
+	authoriseOwnBookings,
+	mayBooking,
+	authoriseSession,
+	bookingApprovedAsMade,
+	bookingIsOnBehalf,
+	mayManageProgramme,
+	refuse
+} from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { BookingStatus, DB } from '../db/schema';
 import { hasErrors, invalid, invalidField, ok, refused, type Failure, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
-import { canManageProgramme } from '../programmes/programmes.service';
 import { findSchool } from '../schools/schools.queries';
 import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
 import { phaseYearGroups } from '../../year-groups';
@@ -59,12 +67,7 @@ function sessionProblem(session: LockedSession, yearGroupOk: boolean, isSchool: 
 async function bookableSession(db: Db, actor: Actor, sessionId: string) {
 	// A school sees (and may ask to book) exactly the sessions its page shows it: a primary
 	// school probing a secondary session gets the same 404 here as on the page.
-	const session = await findSessionSummary(db, sessionId);
-	if (!session) return refuse(db, actor, { entityType: 'session', entityId: sessionId });
-	if (actor.role === 'school')
-		return (await schoolMaySeeSession(db, actor, session)) ? session : refuse(db, actor, { entityType: 'session', entityId: sessionId });
-	if (await canManageProgramme(db, actor, session.programme_id)) return session;
-	return refuse(db, actor, { entityType: 'session', entityId: sessionId });
+	return authoriseSession(db, actor, 'book', sessionId, await findSessionSummary(db, sessionId));
 }
 
 /**
@@ -121,6 +124,10 @@ export async function bookPlaces(
 				}
 			}
 			const needsApproval = isSchool && locked.requires_approval;
+			// Made on the school's behalf (by a lead or an admin): it widens no lead's reach over
+			// the school's young people until an admin approves it; an admin's is approved as made.
+			const onBehalf = bookingIsOnBehalf(actor, input.schoolId);
+			const approvedAsMade = onBehalf && bookingApprovedAsMade(actor);
 			const booking = await queries.insertBooking(trx, {
 				session_id: sessionId,
 				school_id: input.schoolId,
@@ -134,7 +141,10 @@ export async function bookPlaces(
 				access_needs: input.accessNeeds,
 				idempotency_key: input.idempotencyKey,
 				queued_at: now,
-				created_by: actor.id
+				created_by: actor.id,
+				on_behalf: onBehalf,
+				approved_by: approvedAsMade ? actor.id : null,
+				approved_at: approvedAsMade ? now : null
 			});
 			const promotions = needsApproval ? [] : await fillFromWaitlist(trx, locked);
 			const mine = promotions.find((p) => p.bookingId === booking.id);
@@ -144,7 +154,7 @@ export async function bookPlaces(
 				actorId: actor.id,
 				action: 'booking.created',
 				...target(booking.id),
-				detail: { sessionId, schoolId: input.schoolId, places: input.places, status, confirmedPlaces },
+				detail: { sessionId, schoolId: input.schoolId, places: input.places, status, confirmedPlaces, onBehalf },
 				address: actor.address
 			});
 			const others = promotions.filter((p) => p.bookingId !== booking.id);
@@ -166,11 +176,9 @@ export async function bookPlaces(
 
 /** A booking the actor may see: their school's, or one at a programme they manage. */
 export async function getBooking(db: Db, actor: Actor, id: string) {
-	const booking = await queries.findBookingDetail(db, id);
-	if (!booking) return refuse(db, actor, target(id));
-	if (actor.role === 'school' && booking.school_id === actor.schoolId) return booking;
-	if (actor.role !== 'school' && (await canManageProgramme(db, actor, booking.programme_id))) return booking;
-	return refuse(db, actor, target(id));
+	const booking = await authoriseBooking(db, actor, 'see', id, await queries.findBookingDetail(db, id));
+	const approvable = booking.on_behalf && booking.approved_at === null && booking.status !== 'cancelled' && (await mayBooking(db, actor, booking, 'approve'));
+	return { ...booking, approvable };
 }
 
 /**
@@ -180,7 +188,7 @@ export async function getBooking(db: Db, actor: Actor, id: string) {
  * until booking closes; leads until the session starts.
  */
 async function changeBooking(db: Db, actor: Actor, id: string, places: number, action: 'booking.changed' | 'booking.cancelled', now: Date): Promise<Result> {
-	const detail = await getBooking(db, actor, id);
+	const detail = await authoriseBooking(db, actor, 'change', id, await queries.findBookingDetail(db, id));
 	const field = action === 'booking.cancelled' ? 'cancel' : 'places';
 	const outcome = await withTransaction(db, async (trx) => {
 		const session = await lockSession(trx, detail.session_id);
@@ -242,8 +250,7 @@ export async function cancelBooking(db: Db, actor: Actor, id: string, now = new 
 
 /** A lead approves a requested booking: it joins the queue where it asked, and takes free places. */
 export async function decideRequest(db: Db, actor: Actor, id: string, approve: boolean): Promise<Result> {
-	const detail = await getBooking(db, actor, id);
-	if (actor.role === 'school') return refuse(db, actor, target(id));
+	const detail = await authoriseBooking(db, actor, 'decide', id, await queries.findBookingDetail(db, id));
 	const outcome = await withTransaction(db, async (trx) => {
 		const session = await lockSession(trx, detail.session_id);
 		const booking = await queries.lockBooking(trx, id);
@@ -268,15 +275,37 @@ export async function decideRequest(db: Db, actor: Actor, id: string, approve: b
 	return outcome;
 }
 
+/**
+ * An admin approves a booking a lead made on a school's behalf: from then on it counts for the
+ * lead's reach over the school's young people, as if the school had made it.
+ */
+export async function approveOnBehalf(db: Db, actor: Actor, id: string, now = new Date()): Promise<Result> {
+	await authoriseBooking(db, actor, 'approve', id, await queries.findBookingDetail(db, id));
+	return withTransaction(db, async (trx) => {
+		const booking = await queries.lockBooking(trx, id);
+		if (!booking?.on_behalf || booking.approved_at !== null) return refused('not_on_behalf', 'This booking does not need approving', 'approve');
+		if (booking.status === 'cancelled') return refused('already_cancelled', 'This booking is cancelled', 'approve');
+		await queries.updateBooking(trx, id, { approved_by: actor.id, approved_at: now });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'booking.behalf_approved',
+			...target(id),
+			detail: { schoolId: booking.school_id },
+			address: actor.address
+		});
+		return ok();
+	});
+}
+
 /** The bookings of a session: all of them for its leads and admins, a school's own for a school. */
 export async function listSessionBookings(db: Db, actor: Actor, sessionId: string, programmeId: string) {
 	if (actor.role === 'school') return queries.listBookingsForSession(db, sessionId, actor.schoolId!);
-	if (await canManageProgramme(db, actor, programmeId)) return queries.listBookingsForSession(db, sessionId);
+	if (await mayManageProgramme(db, actor, programmeId)) return queries.listBookingsForSession(db, sessionId);
 	return [];
 }
 
 /** "My school's bookings", upcoming first. */
 export async function listMySchoolBookings(db: Db, actor: Actor, now = new Date()) {
-	if (actor.role !== 'school') return refuse(db, actor, target());
-	return queries.listBookingsForSchool(db, actor.schoolId!, { from: new Date(now.getTime() - 180 * 86_400_000) });
+	const schoolId = await authoriseOwnBookings(db, actor);
+	return queries.listBookingsForSchool(db, schoolId, { from: new Date(now.getTime() - 180 * 86_400_000) });
 }

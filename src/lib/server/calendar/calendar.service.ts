@@ -2,7 +2,7 @@ import ical, { ICalCalendarMethod, ICalEventStatus, type ICalCalendar } from 'ic
 import { withTransaction, type Db } from '../db';
 import type { BookingStatus, SessionStatus, YearGroup } from '../db/schema';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { requireRole } from '../auth/access';
+import { authoriseCalendarFeed } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { generateToken, hashToken } from '../auth/tokens';
 import { getBooking } from '../bookings/bookings.service';
@@ -101,7 +101,7 @@ export interface FeedStatus {
 
 /** Whether the actor's school has a calendar link, and since when. School contacts only. */
 export async function getFeedStatus(db: Db, actor: Actor): Promise<FeedStatus> {
-	await requireRole(db, actor, ['school'], feedTarget(actor.schoolId));
+	await authoriseCalendarFeed(db, actor);
 	const feed = await queries.findFeed(db, actor.schoolId!);
 	return feed ? { exists: true, createdAt: feed.created_at } : { exists: false };
 }
@@ -111,7 +111,7 @@ export async function getFeedStatus(db: Db, actor: Actor): Promise<FeedStatus> {
  * time the secret is seen, as only its hash is stored. Any earlier link stops working.
  */
 export async function createFeedLink(db: Db, actor: Actor, now = new Date()): Promise<string> {
-	await requireRole(db, actor, ['school'], feedTarget(actor.schoolId));
+	await authoriseCalendarFeed(db, actor);
 	const schoolId = actor.schoolId!;
 	const token = generateToken();
 	await withTransaction(db, async (trx) => {
@@ -130,7 +130,7 @@ export async function createFeedLink(db: Db, actor: Actor, now = new Date()): Pr
 
 /** Stops the school's calendar link working; false when it had none. */
 export async function revokeFeed(db: Db, actor: Actor): Promise<boolean> {
-	await requireRole(db, actor, ['school'], feedTarget(actor.schoolId));
+	await authoriseCalendarFeed(db, actor);
 	const schoolId = actor.schoolId!;
 	return withTransaction(db, async (trx) => {
 		const revoked = await queries.deleteFeed(trx, schoolId);

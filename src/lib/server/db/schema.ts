@@ -180,6 +180,10 @@ export interface BookingTable {
 	idempotency_key: string | null;
 	queued_at: DefaultedTimestamp;
 	created_by: string;
+	/** Made by someone other than the school's own contact: widens no lead's reach until an admin approves it. */
+	on_behalf: Generated<boolean>;
+	approved_by: string | null;
+	approved_at: Date | null;
 	created_at: CreatedAt;
 	updated_at: DefaultedTimestamp;
 	cancelled_at: Date | null;
@@ -227,6 +231,8 @@ export interface EnrolmentTable {
 	stage: EnrolmentStage;
 	started_on: string;
 	ended_on: string | null;
+	/** Who enrolled them (none recorded before 2 December 2026): only an admin's enrolment widens a lead's reach. */
+	created_by: string | null;
 	created_at: CreatedAt;
 	updated_at: DefaultedTimestamp;
 }

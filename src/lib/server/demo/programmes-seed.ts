@@ -200,6 +200,8 @@ export async function seedDemoProgrammes(
 				contact_phone: '01304 000000',
 				class_names: classNames,
 				created_by: ids.adminId,
+				// Each school's own booking, entered for it: it gives the programme's leads their reach.
+				on_behalf: false,
 				queued_at: now
 			})
 			.execute();

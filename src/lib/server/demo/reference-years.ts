@@ -180,6 +180,8 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 		contact_name: 'School office',
 		contact_phone: '01304 000000',
 		created_by: ids.adminId,
+		// The school's own booking, entered for it: it gives the programme's leads their reach.
+		on_behalf: false,
 		queued_at: fromLondon(at, '10:00'),
 		created_at: fromLondon(at, '10:00')
 	});

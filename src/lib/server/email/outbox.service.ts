@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { requireRole } from '../auth/access';
+import { authoriseOutbox } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { smtpConfigured } from './email';
 import { MAX_ATTEMPTS } from './sender';
@@ -13,7 +13,7 @@ const PAGE_SIZE = 25;
  * messages with an error, and then as failed ones.
  */
 export async function readOutbox(db: Db, actor: Actor, page: number) {
-	await requireRole(db, actor, ['admin'], { entityType: 'outbox_message' });
+	await authoriseOutbox(db, actor);
 	const messages = await listOutboxMessages(db, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
 	return {
 		messages: messages.slice(0, PAGE_SIZE),

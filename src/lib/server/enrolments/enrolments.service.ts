@@ -1,7 +1,7 @@
 import { hasErrors, invalid, invalidField, ok, type FieldErrors, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse } from '../auth/access';
+import { refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { enrolmentStages, type EnrolmentStage } from '../db/schema';
 import { oneOf, UUID } from '../forms';
@@ -73,7 +73,11 @@ export async function getEnrolChoices(db: Db, actor: Actor, programmeId: string,
 	};
 }
 
-/** Enrols a young person from a school's list; a school out of the actor's reach is a 404, audited. */
+/**
+ * Enrols a young person from a school's list; a school out of the actor's reach is a 404,
+ * audited. A lead can only enrol young people already in reach, and their enrolment widens no
+ * reach (auth/policy.ts): only an admin's does.
+ */
 export async function enrolYoungPerson(db: Db, actor: Actor, programmeId: string, values: EnrolValues, now: Date): Promise<Result<{ id: string }>> {
 	const programme = await getManagedProgramme(db, actor, programmeId);
 	const school = await requireSchoolList(db, actor, values.schoolId);
@@ -102,7 +106,8 @@ export async function enrolYoungPerson(db: Db, actor: Actor, programmeId: string
 						young_person_id: person!.id,
 						role: values.role as (typeof roles)[number],
 						stage: values.stage as EnrolmentStage,
-						started_on: values.startedOn
+						started_on: values.startedOn,
+						created_by: actor.id
 					},
 					{ ifEnrolled: 'skip' }
 				);

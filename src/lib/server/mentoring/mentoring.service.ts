@@ -1,7 +1,7 @@
 import { hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse } from '../auth/access';
+import { maySeeYoungPerson, refuse, schoolsInReach } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { mentoringTopics, type EnrolmentRole, type MentoringTopic } from '../db/schema';
 import { oneOf, UUID } from '../forms';
@@ -12,7 +12,6 @@ import { academicYearOf, yearGroupIn, type PupilYearGroup } from '../young-peopl
 import { reportFiguresChanged } from '../reports/rollups';
 import * as queries from './mentoring.queries';
 import type { CohortValues, MeetingValues, PairValues } from './mentoring.schema';
-import { leadHasSchool, leadHasYoungPerson, listLeadSchools } from '../young-people/young-people.queries';
 
 // Peer mentoring for programmes of the `cohort` shape: only the programme's leads and admins.
 // Audit rows carry ids and counts, never a young person's name or a meeting's note.
@@ -98,8 +97,8 @@ export async function getCohortOverview(db: Db, actor: Actor, programmeId: strin
 	const pairs = await queries.listPairs(db, cohort.id);
 	const notMet = await queries.listPairsNotMetSince(db, cohort.id, addDays(asOf, -NOT_MET_DAYS), asOf);
 	const year = cohort.academic_year;
-	// A lead chooses from the schools booked on their programmes (admins from every school).
-	const schoolIds = actor.role === 'lead' ? (await listLeadSchools(db, actor.id)).map((s) => s.id) : undefined;
+	// A lead chooses from the schools in their reach (admins from every school): auth/policy.ts.
+	const schoolIds = (await schoolsInReach(db, actor))?.map((s) => s.id);
 	const people = await queries.listYoungPeopleByReceptionYear(
 		db,
 		[...MENTOR_YEARS, ...MENTEE_YEARS].map((g) => year - Number(g.slice(1))),
@@ -125,9 +124,9 @@ export async function getCohortOverview(db: Db, actor: Actor, programmeId: strin
 }
 
 /** Enrols a young person just paired, as active from today, unless they are in the programme already. */
-async function enrolIfNeeded(db: Db, programmeId: string, youngPersonId: string, role: EnrolmentRole, today: string) {
+async function enrolIfNeeded(db: Db, actor: Actor, programmeId: string, youngPersonId: string, role: EnrolmentRole, today: string) {
 	if (await findEnrolmentOf(db, programmeId, youngPersonId)) return undefined;
-	const row = { programme_id: programmeId, young_person_id: youngPersonId, role, stage: 'active' as const, started_on: today };
+	const row = { programme_id: programmeId, young_person_id: youngPersonId, role, stage: 'active' as const, started_on: today, created_by: actor.id };
 	const { id } = await insertEnrolment(db, row, { ifEnrolled: 'throw' });
 	return id;
 }
@@ -146,8 +145,7 @@ export async function pairMentor(
 	// Someone a lead may not see is treated as not on the list at all.
 	const visible = async (id: string) => {
 		const person = UUID.test(id) ? await queries.findYoungPersonYear(db, id) : undefined;
-		if (!person || actor.role !== 'lead') return person;
-		return (await leadHasSchool(db, actor.id, person.school_id)) || (await leadHasYoungPerson(db, actor.id, person.id)) ? person : undefined;
+		return person && (await maySeeYoungPerson(db, actor, person)) ? person : undefined;
 	};
 	const mentor = await visible(values.mentorId);
 	const mentee = await visible(values.menteeId);
@@ -177,8 +175,8 @@ export async function pairMentor(
 		const today = londonParts(now).date;
 		const { id } = await queries.insertPair(trx, { cohort_id: cohort.id, mentor_id: mentor!.id, mentee_id: mentee!.id });
 		const enrolled = [
-			await enrolIfNeeded(trx, programmeId, mentor!.id, 'mentor', today),
-			await enrolIfNeeded(trx, programmeId, mentee!.id, 'mentee', today)
+			await enrolIfNeeded(trx, actor, programmeId, mentor!.id, 'mentor', today),
+			await enrolIfNeeded(trx, actor, programmeId, mentee!.id, 'mentee', today)
 		].filter((e): e is string => e !== undefined);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,

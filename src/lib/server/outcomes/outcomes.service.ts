@@ -1,11 +1,11 @@
 import { hasErrors, invalid, invalidField, ok, refused, type FieldErrors, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse, requireRole } from '../auth/access';
+import { authoriseRegister, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { OutcomeMoment } from '../db/schema';
 import { UUID } from '../forms';
-import { canManageProgramme, getManagedProgramme } from '../programmes/programmes.service';
+import { getManagedProgramme } from '../programmes/programmes.service';
 import { reportFiguresChanged } from '../reports/rollups';
 import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
 import { isRealDate, londonParts } from '../time';
@@ -188,10 +188,8 @@ export async function retireQuestion(db: Db, actor: Actor, programmeId: string, 
 
 /** A session whose questionnaires the actor may enter: admins and its programme's leads. */
 async function managedSession(db: Db, actor: Actor, sessionId: string) {
-	await requireRole(db, actor, ['admin', 'lead'], target('session', sessionId));
 	const session = UUID.test(sessionId) ? await findSessionSummary(db, sessionId) : undefined;
-	if (!session || !(await canManageProgramme(db, actor, session.programme_id))) return refuse(db, actor, target('session', sessionId));
-	return session;
+	return authoriseRegister(db, actor, sessionId, session);
 }
 
 /** Everything the session's questionnaire page shows: questions, schools, enrolled young people, the open code. */

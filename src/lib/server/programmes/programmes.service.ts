@@ -1,6 +1,6 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse, requireRole } from '../auth/access';
+import { authoriseProgramme, mayManageProgramme, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { hasErrors, invalid, ok, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
@@ -12,21 +12,32 @@ const target = (entityId?: string) => ({ entityType: 'programme', entityId });
 
 /** Admins see every programme; leads the ones they lead; school contacts the active ones. */
 export async function listProgrammes(db: Db, actor: Actor) {
-	await requireRole(db, actor, ['admin', 'lead', 'school'], target());
+	await authoriseProgramme(db, actor, 'list');
 	if (actor.role === 'lead') return queries.listProgrammes(db, { leadId: actor.id });
 	return queries.listProgrammes(db, { activeOnly: actor.role === 'school' });
 }
 
-/** Whether the actor may manage this programme's sessions and bookings. */
+/** The programmes page: the programmes the actor manages (every one for admins). */
+export async function listManagedProgrammes(db: Db, actor: Actor) {
+	await authoriseProgramme(db, actor, 'list_managed');
+	return listProgrammes(db, actor);
+}
+
+/** Whether the actor may manage this programme's sessions and bookings (the rule is in auth/policy.ts). */
 export async function canManageProgramme(db: Db, actor: Actor, programmeId: string): Promise<boolean> {
-	if (actor.role === 'admin') return true;
-	return actor.role === 'lead' && (await queries.isProgrammeLead(db, programmeId, actor.id));
+	return mayManageProgramme(db, actor, programmeId);
 }
 
 /** A programme its admin or lead may manage; anyone else, or an unknown id, gets a 404. */
 export async function getManagedProgramme(db: Db, actor: Actor, id: string) {
-	const programme = (await canManageProgramme(db, actor, id)) ? await queries.findProgramme(db, id) : undefined;
-	return programme ?? refuse(db, actor, target(id));
+	await authoriseProgramme(db, actor, 'manage', id);
+	return (await queries.findProgramme(db, id)) ?? refuse(db, actor, target(id));
+}
+
+/** A programme for its edit form: admins only. */
+export async function getProgrammeForEditing(db: Db, actor: Actor, id: string) {
+	await authoriseProgramme(db, actor, 'edit', id);
+	return getManagedProgramme(db, actor, id);
 }
 
 export async function getProgrammeLeads(db: Db, actor: Actor, id: string) {
@@ -36,7 +47,7 @@ export async function getProgrammeLeads(db: Db, actor: Actor, id: string) {
 
 /** Users who can be chosen as leads: active or invited programme leads. */
 export async function listLeadCandidates(db: Db, actor: Actor) {
-	await requireRole(db, actor, ['admin'], target());
+	await authoriseProgramme(db, actor, 'edit');
 	const leads = await listUsers(db, { role: 'lead' });
 	return leads.filter((u) => u.status !== 'deactivated').map((u) => ({ id: u.id, name: u.name, email: u.email }));
 }
@@ -66,7 +77,7 @@ async function check(db: Db, values: ProgrammeValues, exceptId?: string) {
 }
 
 export async function createProgramme(db: Db, actor: Actor, values: ProgrammeValues): Promise<Result<{ id: string }>> {
-	await requireRole(db, actor, ['admin'], target());
+	await authoriseProgramme(db, actor, 'create');
 	const { errors, input } = await check(db, values);
 	if (hasErrors(errors)) return invalid(errors);
 	const id = await withTransaction(db, async (trx) => {
@@ -86,8 +97,7 @@ export async function createProgramme(db: Db, actor: Actor, values: ProgrammeVal
 }
 
 export async function updateProgramme(db: Db, actor: Actor, id: string, values: ProgrammeValues): Promise<Result<{ id: string }>> {
-	await requireRole(db, actor, ['admin'], target(id));
-	await getManagedProgramme(db, actor, id);
+	await getProgrammeForEditing(db, actor, id);
 	const { errors, input } = await check(db, values, id);
 	if (hasErrors(errors)) return invalid(errors);
 	await withTransaction(db, async (trx) => {
@@ -100,8 +110,7 @@ export async function updateProgramme(db: Db, actor: Actor, id: string, values: 
 }
 
 export async function setProgrammeActive(db: Db, actor: Actor, id: string, active: boolean): Promise<void> {
-	await requireRole(db, actor, ['admin'], target(id));
-	await getManagedProgramme(db, actor, id);
+	await getProgrammeForEditing(db, actor, id);
 	await withTransaction(db, async (trx) => {
 		await queries.updateProgramme(trx, id, { active });
 		await insertAuditEvent(trx, {

@@ -1,10 +1,9 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse, requireRole } from '../auth/access';
+import { authoriseReport, mayManageProgramme } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { invalidField, ok, type Result } from '../result';
 import { outcomeSummaries } from '../outcomes/outcomes.summary';
-import { canManageProgramme } from '../programmes/programmes.service';
 import { londonParts } from '../time';
 import { suppressionThreshold } from './disclosure';
 import { exportCell, exportCells, exportHeader } from './export-table';
@@ -23,7 +22,6 @@ import { emptyFigures, reportFigures } from './reports.queries';
 // admins and leads see the figures as they are and report viewers see them suppressed; the
 // downloads are always suppressed, whoever makes them, because a file travels.
 
-const target = (entityId?: string) => ({ entityType: 'pcc_return', entityId });
 export const NARRATIVE_MAX = 1500;
 
 /** PCC returns go by financial year: that is the period when none is chosen. */
@@ -68,7 +66,7 @@ async function readNarratives(db: Db, period: Period): Promise<Map<string, strin
  * suppresses; otherwise report viewers get suppressed figures and admins and leads exact ones.
  */
 export async function pccReturn(db: Db, actor: Actor, selection: Selection, options: ReportOptions, forExport = false): Promise<PccReturn> {
-	await requireRole(db, actor, ['admin', 'lead', 'viewer'], target());
+	await authoriseReport(db, actor, 'pcc_return');
 	const threshold = forExport || actor.role === 'viewer' ? suppressionThreshold() : null;
 	const { period } = selection;
 	const programmes = options.programmes.filter((p) => !selection.programmeId || p.id === selection.programmeId);
@@ -87,7 +85,7 @@ export async function pccReturn(db: Db, actor: Actor, selection: Selection, opti
 
 	const outcome = outcomeTable(outcomes, programmes, threshold);
 
-	const manageable = await Promise.all(programmes.map((p) => (forExport ? false : canManageProgramme(db, actor, p.id))));
+	const manageable = await Promise.all(programmes.map((p) => (forExport ? false : mayManageProgramme(db, actor, p.id))));
 	return {
 		period,
 		programmes: table.rows.map((row, i) => ({
@@ -183,8 +181,7 @@ export function pccReturnSheets(r: PccReturn, generatedAt: Date): { name: string
 
 /** Saves (or clears) a programme's narrative for the period. Admins, and the programme's leads. */
 export async function saveNarrative(db: Db, actor: Actor, period: Period, values: NarrativeValues): Promise<Result> {
-	await requireRole(db, actor, ['admin', 'lead'], target(values.programmeId));
-	if (!(await canManageProgramme(db, actor, values.programmeId))) return refuse(db, actor, { entityType: 'programme', entityId: values.programmeId });
+	await authoriseReport(db, actor, 'narrative', values.programmeId);
 	const narrative = values.narrative.replace(/\r\n/g, '\n').trim();
 	if (narrative.length > NARRATIVE_MAX) {
 		return invalidField(`narrative-${values.programmeId}`, `The narrative must be ${NARRATIVE_MAX} characters or fewer; it has ${narrative.length}`);

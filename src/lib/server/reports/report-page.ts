@@ -1,4 +1,4 @@
-import { requireRole } from '../auth/access';
+import { authoriseReport } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { Db } from '../db';
 import type { FieldErrors } from '../result';
@@ -11,8 +11,6 @@ import { academicYear, academicYearOfDate, parsePeriod, type Period } from './pe
 
 // What every report page starts from: the filter's choices, the selection its search
 // parameters ask for, the messages for bad ones and the values to put back in the form.
-
-const target = (entityId?: string) => ({ entityType: 'report', entityId });
 
 export interface ReportOptions {
 	programmes: { id: string; name: string; shape: ProgrammeShape; partnership_priority: PartnershipPriority; pcc_tags: string[] }[];
@@ -31,7 +29,7 @@ export interface Selection {
 
 /** What the filters offer: every programme and active school (a school contact sees only their own). */
 export async function reportOptions(db: Db, actor: Actor): Promise<ReportOptions> {
-	await requireRole(db, actor, ['admin', 'lead', 'viewer', 'school'], target());
+	await authoriseReport(db, actor, 'see');
 	return keptReport(db, `options ${actor.role === 'school' ? actor.schoolId : 'all'}`, () => readOptions(db, actor));
 }
 

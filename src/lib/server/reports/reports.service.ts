@@ -1,13 +1,12 @@
 import type { Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse, requireRole } from '../auth/access';
+import { authoriseExport, authoriseReport, mayManageProgramme, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { schoolPhases, type SchoolPhase, type SchoolTown } from '../db/schema';
 import { CSV_CONTENT_TYPE, toCsv } from '../exports/csv';
 import type { ExportFile } from '../exports/file';
 import { XLSX_CONTENT_TYPE, toXlsx } from '../exports/xlsx';
 import { outcomeSummaries } from '../outcomes/outcomes.summary';
-import { canManageProgramme } from '../programmes/programmes.service';
 import { hasErrors, invalid, notFound, ok, refused, type Result } from '../result';
 import { suppressionThreshold } from './disclosure';
 import { exportHeader, exportRows } from './export-table';
@@ -27,8 +26,6 @@ import { emptyFigures, type Figures, type ReportFilter } from './reports.queries
 // leads see the figures as they are; report viewers see counts of people below the
 // threshold as `c` (with secondary suppression); a school contact sees their own school's
 // figures as they are, beside the district's, suppressed, and nothing of any other school.
-
-const target = (entityId?: string) => ({ entityType: 'report', entityId });
 
 function filterOf(selection: Selection): ReportFilter {
 	return {
@@ -66,7 +63,7 @@ export interface Overview {
 }
 
 async function requireAggregateReader(db: Db, actor: Actor) {
-	await requireRole(db, actor, ['admin', 'lead', 'viewer'], target());
+	await authoriseReport(db, actor, 'district');
 }
 
 /** The district overview: the totals, reach by phase, and one row per programme. */
@@ -144,9 +141,9 @@ export interface SchoolReport {
 
 /** One school's figures beside the district's. A school contact sees only their own school. */
 export async function schoolReport(db: Db, actor: Actor, schoolId: string, selection: Selection, options: ReportOptions): Promise<SchoolReport> {
-	await requireRole(db, actor, ['admin', 'lead', 'viewer', 'school'], target(schoolId));
+	await authoriseReport(db, actor, 'school', schoolId);
 	const school = options.schools.find((s) => s.id === schoolId);
-	if (!school || (actor.role === 'school' && actor.schoolId !== schoolId)) return refuse(db, actor, { entityType: 'school', entityId: schoolId });
+	if (!school) return refuse(db, actor, { entityType: 'school', entityId: schoolId });
 	return keptReport(db, `school ${schoolId} ${actor.role} ${JSON.stringify(selection)}`, () => schoolReportOf(db, actor, school, selection, options));
 }
 
@@ -205,8 +202,7 @@ async function trendOf(db: Db, actor: Actor, selection: Selection): Promise<Repo
 
 /** A programme's sessions in the selection: for its leads and admins only. */
 export async function programmeSessions(db: Db, actor: Actor, programmeId: string, selection: Selection) {
-	await requireRole(db, actor, ['admin', 'lead'], target(programmeId));
-	if (!(await canManageProgramme(db, actor, programmeId))) return refuse(db, actor, { entityType: 'programme', entityId: programmeId });
+	await authoriseReport(db, actor, 'programme', programmeId);
 	return queries.sessionRows(db, { ...filterOf(selection), programmeIds: [programmeId] });
 }
 
@@ -277,6 +273,7 @@ export async function schoolsPage(db: Db, actor: Actor, params: URLSearchParams)
 export async function bySchoolDownload(db: Db, actor: Actor, params: URLSearchParams): Promise<Result<{ file: ExportFile }>> {
 	const elsewhere = ownSchoolOnly(actor);
 	if (elsewhere) return elsewhere;
+	await authoriseExport(db, actor, 'schools');
 	const context = await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town']);
 	if (hasErrors(context.errors)) return invalid(context.errors);
 	const table = await bySchool(db, actor, context.selection, context.options, true);
@@ -326,7 +323,7 @@ export async function programmePage(db: Db, actor: Actor, programmeId: string, p
 	const selection = { ...context.selection, programmeId };
 	// The overview authorises the reader (admins, leads and report viewers).
 	const overview = await districtOverview(db, actor, selection, context.options);
-	const canDrillDown = await canManageProgramme(db, actor, programmeId);
+	const canDrillDown = await mayManageProgramme(db, actor, programmeId);
 	const sessions = period && canDrillDown ? await programmeSessions(db, actor, programmeId, selection) : null;
 	const table = presentTable(overview.programmes);
 	return {
@@ -369,7 +366,7 @@ export async function trendPage(db: Db, actor: Actor, params: URLSearchParams) {
 
 /** The choices of the return to the PCC: its period (a financial year unless chosen) and perhaps one programme. */
 async function returnContext(db: Db, actor: Actor, params: URLSearchParams) {
-	await requireRole(db, actor, ['admin', 'lead', 'viewer'], { entityType: 'pcc_return' });
+	await authoriseReport(db, actor, 'pcc_return');
 	return reportContext(db, actor, params, ['programme'], defaultReturnPeriod());
 }
 
@@ -399,6 +396,7 @@ export async function saveReturnNarrative(db: Db, actor: Actor, params: URLSearc
  * programmes (a CSV file holds one table). Audited.
  */
 export async function pccReturnDownload(db: Db, actor: Actor, params: URLSearchParams, format: 'csv' | 'xlsx'): Promise<Result<{ file: ExportFile }>> {
+	await authoriseExport(db, actor, 'pcc_return');
 	const context = await returnContext(db, actor, params);
 	if (hasErrors(context.errors)) return invalid(context.errors);
 	const { period, programmeId } = context.selection;

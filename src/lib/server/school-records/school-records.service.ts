@@ -1,4 +1,4 @@
-import { refuse, requireRole } from '../auth/access';
+import { authoriseExport } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { insertAuditEvent } from '../audit/audit.queries';
 import type { Db } from '../db';
@@ -104,8 +104,7 @@ export async function schoolRecordsDownload(
 	now = new Date()
 ): Promise<{ file: ExportFile }> {
 	const target = { entityType: 'school', entityId: schoolId };
-	await requireRole(db, actor, ['admin', 'school'], target);
-	if (actor.role === 'school' && actor.schoolId !== schoolId) await refuse(db, actor, target);
+	await authoriseExport(db, actor, 'school_records', schoolId);
 	if (!(await findSchool(db, schoolId))) notFound();
 	const rows = await table(db, schoolId, kind, now);
 	await insertAuditEvent(db, {

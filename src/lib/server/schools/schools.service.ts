@@ -1,6 +1,6 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent, insertAuditEvents } from '../audit/audit.queries';
-import { canSeeSchool, refuse, requireRole } from '../auth/access';
+import { authoriseSchool, maySeeSchoolContacts, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { School } from '../db/schema';
 import { hasErrors, invalid, invalidRows, ok, type FieldErrors, type Result } from '../result';
@@ -14,14 +14,31 @@ const target = (entityId?: string) => ({ entityType: 'school', entityId });
 
 /** The district's schools: for admins and programme leads, who book and report on their behalf. */
 export async function listSchools(db: Db, actor: Actor, filter: queries.SchoolFilter) {
-	await requireRole(db, actor, ['admin', 'lead'], target());
+	await authoriseSchool(db, actor, 'list');
 	return queries.listSchools(db, { ...filter, includeInactive: actor.role === 'admin' && filter.includeInactive });
 }
 
 /** One school; a school contact may see only their own, and anyone else's is a 404. */
 export async function getSchool(db: Db, actor: Actor, id: string): Promise<School> {
-	const school = canSeeSchool(actor, id) ? await queries.findSchool(db, id) : undefined;
-	return school ?? refuse(db, actor, target(id));
+	await authoriseSchool(db, actor, 'see', id);
+	return (await queries.findSchool(db, id)) ?? refuse(db, actor, target(id));
+}
+
+/** The new school form: admins only. */
+export async function openNewSchool(db: Db, actor: Actor): Promise<void> {
+	await authoriseSchool(db, actor, 'create');
+}
+
+/** A school for its edit form: admins only. */
+export async function getSchoolForEditing(db: Db, actor: Actor, id: string): Promise<School> {
+	await authoriseSchool(db, actor, 'edit', id);
+	return getSchool(db, actor, id);
+}
+
+/** The import page and its template file: admins only. */
+export async function openSchoolImport(db: Db, actor: Actor): Promise<{ template: string }> {
+	await authoriseSchool(db, actor, 'import');
+	return { template: 'name,urn,phase,town\r\nExample Primary School,123456,primary,Dover\r\n' };
 }
 
 async function duplicateErrors(db: Db, input: SchoolInput, exceptId?: string): Promise<FieldErrors> {
@@ -33,7 +50,7 @@ async function duplicateErrors(db: Db, input: SchoolInput, exceptId?: string): P
 }
 
 export async function createSchool(db: Db, actor: Actor, values: SchoolValues): Promise<Result<{ id: string }>> {
-	await requireRole(db, actor, ['admin'], target());
+	await authoriseSchool(db, actor, 'create');
 	const { errors, input } = validateSchool(values);
 	if (hasErrors(errors)) return invalid(errors);
 	const duplicates = await duplicateErrors(db, input);
@@ -48,8 +65,7 @@ export async function createSchool(db: Db, actor: Actor, values: SchoolValues): 
 }
 
 export async function updateSchool(db: Db, actor: Actor, id: string, values: SchoolValues): Promise<Result<{ id: string }>> {
-	await requireRole(db, actor, ['admin'], target(id));
-	const school = await getSchool(db, actor, id);
+	const school = await getSchoolForEditing(db, actor, id);
 	const { errors, input } = validateSchool(values);
 	if (hasErrors(errors)) return invalid(errors);
 	const duplicates = await duplicateErrors(db, input, id);
@@ -73,8 +89,7 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 
 /** Deactivated schools leave lists and bookings but keep their history for reports. */
 export async function setSchoolActive(db: Db, actor: Actor, id: string, active: boolean): Promise<void> {
-	await requireRole(db, actor, ['admin'], target(id));
-	const school = await getSchool(db, actor, id);
+	const school = await getSchoolForEditing(db, actor, id);
 	if (school.active === active) return;
 	await withTransaction(db, async (trx) => {
 		await queries.updateSchool(trx, id, { active });
@@ -152,7 +167,7 @@ export interface ImportOptions {
 }
 
 export async function previewSchoolImport(db: Db, actor: Actor, text: string, options: ImportOptions = {}): Promise<ImportPlan> {
-	await requireRole(db, actor, ['admin'], target());
+	await authoriseSchool(db, actor, 'import');
 	return planImport(db, text, options);
 }
 
@@ -163,7 +178,7 @@ export async function importSchools(
 	text: string,
 	options: ImportOptions = {}
 ): Promise<Result<{ rows: ImportPlanRow[]; counts: { added: number; updated: number; unchanged: number } }>> {
-	await requireRole(db, actor, ['admin'], target());
+	await authoriseSchool(db, actor, 'import');
 	const imported = await withTransaction(db, async (trx) => {
 		const plan = await planImport(trx, text, options);
 		// Checked at the preview, so problems now mean the schools changed in between.
@@ -199,7 +214,7 @@ export async function importSchools(
 
 /** The people with access for a school: admins see them all, a contact sees their colleagues. */
 export async function listSchoolContacts(db: Db, actor: Actor, schoolId: string) {
-	if (actor.role !== 'admin' && !(actor.role === 'school' && actor.schoolId === schoolId)) return [];
+	if (!maySeeSchoolContacts(actor, schoolId)) return [];
 	const users = await listUsers(db, { schoolId, role: 'school' });
 	return users.filter((u) => actor.role === 'admin' || u.status === 'active').map((u) => ({ id: u.id, name: u.name, email: u.email, status: u.status }));
 }

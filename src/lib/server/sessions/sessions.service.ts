@@ -1,6 +1,6 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse, requireRole, schoolMaySeeSession } from '../auth/access';
+import { authoriseSession, authoriseSessionList, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { SchoolPhase } from '../db/schema';
 import { hasErrors, invalid, ok, refused, type Result } from '../result';
@@ -8,7 +8,7 @@ import { reportFiguresChanged } from '../reports/rollups';
 import { queueBookingEmails } from '../bookings/bookings.emails';
 import { fillFromWaitlist } from '../bookings/bookings.service';
 import { listBookingsForSession } from '../bookings/bookings.queries';
-import { canManageProgramme, getManagedProgramme } from '../programmes/programmes.service';
+import { getManagedProgramme } from '../programmes/programmes.service';
 import { listProgrammes } from '../programmes/programmes.queries';
 import { findSchool } from '../schools/schools.queries';
 import { phaseYearGroups } from '../../year-groups';
@@ -29,7 +29,7 @@ export interface SessionListFilter {
  * a lead their programmes', admins every one. Viewers see reports, not sessions.
  */
 export async function listSessionsFor(db: Db, actor: Actor, filter: SessionListFilter) {
-	await requireRole(db, actor, ['admin', 'lead', 'school'], target());
+	await authoriseSessionList(db, actor);
 	const base: queries.SessionFilter = { programmeId: filter.programmeId, from: filter.from, to: filter.to };
 	if (actor.role === 'school') {
 		const school = await findSchool(db, actor.schoolId!);
@@ -45,10 +45,12 @@ export async function listSessionsFor(db: Db, actor: Actor, filter: SessionListF
 
 /** One session; a school contact may see it only if it is open to their school or they booked it. */
 export async function getSession(db: Db, actor: Actor, id: string) {
-	const session = await queries.findSessionSummary(db, id);
-	if (!session || actor.role === 'viewer') return refuse(db, actor, target(id));
-	if (actor.role === 'school') return (await schoolMaySeeSession(db, actor, session)) ? session : refuse(db, actor, target(id));
-	return (await canManageProgramme(db, actor, session.programme_id)) ? session : refuse(db, actor, target(id));
+	return authoriseSession(db, actor, 'see', id, await queries.findSessionSummary(db, id));
+}
+
+/** A session the actor may book places at: a school contact's, or one they manage (booking on a school's behalf). */
+export async function getBookableSession(db: Db, actor: Actor, id: string) {
+	return authoriseSession(db, actor, 'book', id, await queries.findSessionSummary(db, id));
 }
 
 /** A session the actor manages, checked against the programme in the address. */

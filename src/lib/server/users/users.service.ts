@@ -1,24 +1,24 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse, requireRole } from '../auth/access';
+import { authoriseUsers, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { deleteUnusedTokens, deleteUserSessions } from '../auth/auth.queries';
 import { issueUserToken } from '../auth/user-tokens';
 import { queueEmail } from '../email/email';
 import { hasErrors, invalid, invalidField, ok, refused, type FieldErrors, type Result } from '../result';
-import { findSchool } from '../schools/schools.queries';
+import { findSchool, listSchools } from '../schools/schools.queries';
 import { roleLabels, type UserInput } from './users.schema';
 import * as queries from './users.queries';
 
 const target = (entityId?: string) => ({ entityType: 'user', entityId });
 
 export async function listUsers(db: Db, actor: Actor, filter: queries.UserFilter) {
-	await requireRole(db, actor, ['admin'], target());
+	await authoriseUsers(db, actor);
 	return queries.listUsers(db, filter);
 }
 
 export async function getUser(db: Db, actor: Actor, id: string) {
-	await requireRole(db, actor, ['admin'], target(id));
+	await authoriseUsers(db, actor, id);
 	const user = await queries.findUser(db, id);
 	return user ?? refuse(db, actor, target(id));
 }
@@ -39,9 +39,15 @@ function invitationEmail(name: string, role: string, origin: string, token: stri
 	);
 }
 
+/** The invite form's choices: the active schools a contact may belong to. Admins only. */
+export async function inviteChoices(db: Db, actor: Actor): Promise<{ schools: { id: string; name: string }[] }> {
+	await authoriseUsers(db, actor);
+	return { schools: (await listSchools(db)).map((s) => ({ id: s.id, name: s.name })) };
+}
+
 /** Creates an invited account and, with it, an email of a one-time link, valid 7 days, to set a password. */
 export async function inviteUser(db: Db, actor: Actor, input: UserInput, origin: string): Promise<Result<{ userId: string }>> {
-	await requireRole(db, actor, ['admin'], target());
+	await authoriseUsers(db, actor);
 	if (await queries.findUserByEmail(db, input.email)) {
 		return invalidField('email', 'A user with this email address already exists');
 	}

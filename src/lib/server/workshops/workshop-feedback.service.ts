@@ -1,6 +1,6 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvents, type AuditEntry } from '../audit/audit.queries';
-import { refuse } from '../auth/access';
+import { refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { feedbackMoments, type FeedbackMoment } from '../db/schema';
 import { reportFiguresChanged } from '../reports/rollups';

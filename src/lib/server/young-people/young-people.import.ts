@@ -5,6 +5,7 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import type { Actor } from '../auth/session';
 import { reportFiguresChanged } from '../reports/rollups';
 import * as queries from './young-people.queries';
+import { authoriseYoungPeople } from '../auth/policy';
 import { requireSchoolList } from './young-people.service';
 import {
 	academicYearOf,
@@ -136,8 +137,14 @@ async function planImport(db: Db, schoolId: string, text: string, now: Date): Pr
 	});
 }
 
+/** The import page and its template: school contacts, for their own school's list. */
+export async function openYoungPeopleImport(db: Db, actor: Actor): Promise<{ template: string }> {
+	await authoriseYoungPeople(db, actor, 'import');
+	return { template: YOUNG_PEOPLE_TEMPLATE };
+}
+
 export async function previewYoungPeopleImport(db: Db, actor: Actor, schoolId: string, text: string, now: Date): Promise<ImportPlan> {
-	await requireSchoolList(db, actor, schoolId);
+	await requireSchoolList(db, actor, schoolId, 'import');
 	return planImport(db, schoolId, text, now);
 }
 
@@ -152,7 +159,7 @@ export async function importYoungPeople(
 	text: string,
 	now: Date
 ): Promise<Result<{ rows: ImportPlanRow[]; counts: { added: number; matched: number } }>> {
-	await requireSchoolList(db, actor, schoolId);
+	await requireSchoolList(db, actor, schoolId, 'import');
 	const result = await withTransaction(db, async (trx) => {
 		await queries.lockSchool(trx, schoolId);
 		const plan = await planImport(trx, schoolId, text, now);

@@ -61,64 +61,8 @@ export async function updateYoungPerson(db: Db, id: string, changes: Updateable<
 		.execute();
 }
 
-// A programme lead's reach: the schools with a booking (not cancelled) at a session of a
-// programme they lead, and beyond those only the young people enrolled in, or marked on a
-// register of, one of their programmes.
-
-/** Whether this school holds a booking (not cancelled) at a session of a programme the lead leads. */
-export async function leadHasSchool(db: Db, leadId: string, schoolId: string): Promise<boolean> {
-	const row = await db
-		.selectFrom('booking')
-		.innerJoin('programme_session', 'programme_session.id', 'booking.session_id')
-		.innerJoin('programme_lead', 'programme_lead.programme_id', 'programme_session.programme_id')
-		.select('booking.id')
-		.where('programme_lead.user_id', '=', leadId)
-		.where('booking.school_id', '=', schoolId)
-		.where('booking.status', '<>', 'cancelled')
-		.limit(1)
-		.executeTakeFirst();
-	return Boolean(row);
-}
-
-/** The active schools whose lists a lead may keep (see leadHasSchool), by name. */
-export async function listLeadSchools(db: Db, leadId: string) {
-	return db
-		.selectFrom('school')
-		.select(['school.id', 'school.name'])
-		.where('school.active', '=', true)
-		.where(({ exists, selectFrom }) =>
-			exists(
-				selectFrom('booking')
-					.innerJoin('programme_session', 'programme_session.id', 'booking.session_id')
-					.innerJoin('programme_lead', 'programme_lead.programme_id', 'programme_session.programme_id')
-					.select(sql`1`.as('one'))
-					.whereRef('booking.school_id', '=', 'school.id')
-					.where('programme_lead.user_id', '=', leadId)
-					.where('booking.status', '<>', 'cancelled')
-			)
-		)
-		.orderBy('school.name')
-		.execute();
-}
-
-/** Whether the young person is enrolled in, or has a mark on a register of, a programme the lead leads. */
-export async function leadHasYoungPerson(db: Db, leadId: string, youngPersonId: string): Promise<boolean> {
-	const enrolled = db
-		.selectFrom('enrolment')
-		.innerJoin('programme_lead', 'programme_lead.programme_id', 'enrolment.programme_id')
-		.select('enrolment.young_person_id as id')
-		.where('programme_lead.user_id', '=', leadId)
-		.where('enrolment.young_person_id', '=', youngPersonId);
-	const marked = db
-		.selectFrom('attendance_mark')
-		.innerJoin('programme_session', 'programme_session.id', 'attendance_mark.session_id')
-		.innerJoin('programme_lead', 'programme_lead.programme_id', 'programme_session.programme_id')
-		.select('attendance_mark.young_person_id as id')
-		.where('programme_lead.user_id', '=', leadId)
-		.where('attendance_mark.young_person_id', '=', youngPersonId);
-	const row = await enrolled.unionAll(marked).limit(1).executeTakeFirst();
-	return Boolean(row);
-}
+// A programme lead's reach (which schools and young people they may keep) is asked in
+// auth/access.queries.ts, for the rules in auth/policy.ts.
 
 /** One young person, archived or not, with their school's name. */
 export async function findYoungPersonWithSchool(db: Db, id: string) {

@@ -1,8 +1,8 @@
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
-import { refuse, requireRole } from '../auth/access';
+import { authoriseSchoolList, authoriseYoungPeople, authoriseYoungPerson, refuse, schoolsInReach, type SchoolListAction } from '../auth/policy';
 import type { Actor } from '../auth/session';
-import type { Gender, Role } from '../db/schema';
+import type { Gender } from '../db/schema';
 import { conflict, hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
 import { UUID } from '../forms';
@@ -21,53 +21,35 @@ import {
 } from './young-people.schema';
 
 // Audit rows name young people by id only: never a name, in an audit row or a log.
+// Who may keep a school's list, and see each young person, is in auth/policy.ts.
 
-/**
- * Who may keep a school's list: its own contacts; admins, any school; programme leads, the
- * schools with a booking (not cancelled) at a session of a programme they lead. Report
- * viewers never see names.
- */
-const KEEPERS: readonly Role[] = ['admin', 'lead', 'school'];
 const person = (entityId?: string) => ({ entityType: 'young_person', entityId: entityId && UUID.test(entityId) ? entityId : undefined });
 
-async function mayKeepSchool(db: Db, actor: Actor, schoolId: string): Promise<boolean> {
-	if (actor.role === 'admin') return true;
-	if (actor.role === 'school') return actor.schoolId === schoolId;
-	return actor.role === 'lead' && queries.leadHasSchool(db, actor.id, schoolId);
-}
-
-/**
- * Whether the actor may see this young person: a lead also reaches young people of other
- * schools who are enrolled in, or marked on a register of, a programme they lead.
- */
-async function maySeeYoungPerson(db: Db, actor: Actor, found: { id: string; school_id: string }): Promise<boolean> {
-	if (await mayKeepSchool(db, actor, found.school_id)) return true;
-	return actor.role === 'lead' && queries.leadHasYoungPerson(db, actor.id, found.id);
-}
-
 /** The first line of every function on a school's list: a school the actor may not keep is a 404, audited. */
-export async function requireSchoolList(db: Db, actor: Actor, schoolId: string) {
-	const target = { entityType: 'school', entityId: UUID.test(schoolId) ? schoolId : undefined };
-	await requireRole(db, actor, KEEPERS, target);
-	const school = UUID.test(schoolId) && (await mayKeepSchool(db, actor, schoolId)) ? await findSchool(db, schoolId) : undefined;
-	return school ?? refuse(db, actor, target);
+export async function requireSchoolList(db: Db, actor: Actor, schoolId: string, action: SchoolListAction = 'list') {
+	await authoriseSchoolList(db, actor, action, schoolId);
+	return (await findSchool(db, schoolId)) ?? refuse(db, actor, { entityType: 'school', entityId: schoolId });
 }
 
-/** The schools whose lists the actor may open: every active school for admins, a lead's schools, a contact's own. */
+/** The young people's page before a school is chosen: admins, leads and school contacts. */
+export async function openYoungPeople(db: Db, actor: Actor): Promise<void> {
+	await authoriseYoungPeople(db, actor, 'keep');
+}
+
+/** The schools whose lists the actor may open: every active school for admins, a lead's schools in reach, a contact's own. */
 export async function listSchoolChoices(db: Db, actor: Actor): Promise<{ id: string; name: string }[]> {
-	await requireRole(db, actor, KEEPERS, { entityType: 'school' });
-	if (actor.role === 'lead') return queries.listLeadSchools(db, actor.id);
+	await authoriseYoungPeople(db, actor, 'keep');
 	if (actor.role === 'admin') return (await listSchools(db)).map(({ id, name }) => ({ id, name }));
+	if (actor.role === 'lead') return (await schoolsInReach(db, actor)) ?? [];
 	const own = actor.schoolId ? await findSchool(db, actor.schoolId) : undefined;
 	return own ? [{ id: own.id, name: own.name }] : [];
 }
 
 /** A young person the actor may see (archived ones only when asked for); anything else is a 404, audited. */
-async function requireYoungPerson(db: Db, actor: Actor, id: string, options: { archived?: boolean } = {}) {
-	await requireRole(db, actor, KEEPERS, person(id));
+async function requireYoungPerson(db: Db, actor: Actor, id: string, options: { archived?: boolean; action?: 'see' | 'edit' } = {}) {
 	const found = UUID.test(id) ? await queries.findYoungPersonWithSchool(db, id) : undefined;
-	if (!found || (found.archived_at && !options.archived) || !(await maySeeYoungPerson(db, actor, found))) return refuse(db, actor, person(id));
-	return found;
+	const current = found && (!found.archived_at || options.archived) ? found : undefined;
+	return authoriseYoungPerson(db, actor, options.action ?? 'see', id, current);
 }
 
 export interface YoungPersonListItem {
@@ -94,8 +76,8 @@ export async function listYoungPeople(db: Db, actor: Actor, schoolId: string, no
 }
 
 /** One current young person, for editing; outside the actor's reach, archived or missing is a 404. */
-export async function getYoungPerson(db: Db, actor: Actor, id: string, now: Date) {
-	const found = await requireYoungPerson(db, actor, id);
+export async function getYoungPerson(db: Db, actor: Actor, id: string, now: Date, action: 'see' | 'edit' = 'see') {
+	const found = await requireYoungPerson(db, actor, id, { action });
 	return { ...found, year_group: yearGroupIn(found.reception_year, academicYearOf(now)) };
 }
 
@@ -141,7 +123,7 @@ async function duplicateErrors(
 }
 
 export async function addYoungPerson(db: Db, actor: Actor, schoolId: string, values: YoungPersonValues, now: Date): Promise<Result<{ id: string }>> {
-	await requireSchoolList(db, actor, schoolId);
+	await requireSchoolList(db, actor, schoolId, 'add');
 	const { errors, input } = validateYoungPerson(values);
 	if (hasErrors(errors)) return invalid(errors);
 	const row = toRow(input, now);
@@ -158,7 +140,7 @@ export async function addYoungPerson(db: Db, actor: Actor, schoolId: string, val
 }
 
 export async function updateYoungPerson(db: Db, actor: Actor, id: string, values: YoungPersonValues, now: Date): Promise<Result<{ id: string }>> {
-	const current = await getYoungPerson(db, actor, id, now);
+	const current = await getYoungPerson(db, actor, id, now, 'edit');
 	const { errors, input } = validateYoungPerson(values);
 	if (hasErrors(errors)) return invalid(errors);
 	const row = toRow(input, now);
@@ -180,7 +162,7 @@ export async function updateYoungPerson(db: Db, actor: Actor, id: string, values
 
 /** Takes a young person off the school's list and registers; their enrolments, attendance and awards stay. */
 export async function archiveYoungPerson(db: Db, actor: Actor, id: string, now: Date): Promise<void> {
-	await getYoungPerson(db, actor, id, now);
+	await getYoungPerson(db, actor, id, now, 'edit');
 	await withTransaction(db, async (trx) => {
 		await queries.updateYoungPerson(trx, id, { archived_at: now });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.archived', ...person(id), address: actor.address });
@@ -194,7 +176,7 @@ export async function archiveYoungPerson(db: Db, actor: Actor, id: string, now: 
  * `duplicate` conflict.
  */
 export async function restoreYoungPerson(db: Db, actor: Actor, id: string): Promise<Result<{ id: string }>> {
-	const found = await requireYoungPerson(db, actor, id, { archived: true });
+	const found = await requireYoungPerson(db, actor, id, { archived: true, action: 'edit' });
 	if (!found.archived_at) return ok({ id });
 	const result = await withTransaction(db, async (trx) => {
 		await queries.lockSchool(trx, found.school_id);

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { cancelBooking, changePlaces, getBooking } from '$lib/server/bookings/bookings.service';
+import { approveOnBehalf, cancelBooking, changePlaces, getBooking } from '$lib/server/bookings/bookings.service';
 import { changeValuesFromForm } from '$lib/server/bookings/bookings.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,6 +13,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	return {
 		booking,
 		changeable: booking.status !== 'cancelled' && booking.session_status === 'scheduled' && now < closes,
+		staff: signedIn(locals).role !== 'school',
 		notice: url.searchParams.get('notice')
 	};
 };
@@ -23,6 +24,11 @@ export const actions: Actions = {
 		const result = await changePlaces(getDb(), signedIn(locals), idParam(params.id), values.places);
 		if (!result.ok) return failed(result, values, 'places');
 		redirect(303, `/bookings/${params.id}?notice=changed`);
+	},
+	approve: async ({ locals, params }) => {
+		const result = await approveOnBehalf(getDb(), signedIn(locals), idParam(params.id));
+		if (!result.ok) return failed(result, {}, 'approve');
+		redirect(303, `/bookings/${params.id}?notice=behalf_approved`);
 	},
 	cancel: async ({ locals, params }) => {
 		const result = await cancelBooking(getDb(), signedIn(locals), idParam(params.id));

@@ -1,7 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireRole } from '$lib/server/auth/access';
-import { importSchools, previewSchoolImport } from '$lib/server/schools/schools.service';
+import { importSchools, openSchoolImport, previewSchoolImport } from '$lib/server/schools/schools.service';
 import { SCHOOL_IMPORT_MAX_BYTES } from '$lib/server/schools/schools.import';
 import { readUpload } from '$lib/server/uploads';
 import { invalidRows } from '$lib/server/result';
@@ -10,11 +9,13 @@ import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'school' });
+	await openSchoolImport(getDb(), signedIn(locals));
 };
 
 export const actions: Actions = {
 	preview: async ({ request, locals }) => {
+		// Who may import is settled before the upload is read.
+		await openSchoolImport(getDb(), signedIn(locals));
 		const form = await request.formData();
 		const upload = await readUpload(form.get('file'), SCHOOL_IMPORT_MAX_BYTES, { sheet: rawField(form, 'sheet') });
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });

@@ -1,13 +1,12 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireRole } from '$lib/server/auth/access';
-import { createSchool } from '$lib/server/schools/schools.service';
+import { createSchool, openNewSchool } from '$lib/server/schools/schools.service';
 import { schoolValuesFromForm } from '$lib/server/schools/schools.schema';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'school' });
+	await openNewSchool(getDb(), signedIn(locals));
 };
 
 export const actions: Actions = {

@@ -1,17 +1,14 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { inviteUser } from '$lib/server/users/users.service';
+import { inviteChoices, inviteUser } from '$lib/server/users/users.service';
 import { parseUserForm } from '$lib/server/users/users.schema';
-import { listSchools } from '$lib/server/schools/schools.service';
-import { requireRole } from '$lib/server/auth/access';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
 import { hasErrors, invalid } from '$lib/server/result';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'user' });
-	const schools = await listSchools(getDb(), signedIn(locals), {});
-	return { schools: schools.map((s) => ({ id: s.id, name: s.name })), schoolId: url.searchParams.get('schoolId') ?? '' };
+	const { schools } = await inviteChoices(getDb(), signedIn(locals));
+	return { schools, schoolId: url.searchParams.get('schoolId') ?? '' };
 };
 
 export const actions: Actions = {

@@ -1,23 +1,25 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireRole } from '$lib/server/auth/access';
-import { importYoungPeople, previewYoungPeopleImport, YOUNG_PEOPLE_IMPORT_MAX_BYTES } from '$lib/server/young-people/young-people.import';
+import {
+	importYoungPeople,
+	openYoungPeopleImport,
+	previewYoungPeopleImport,
+	YOUNG_PEOPLE_IMPORT_MAX_BYTES
+} from '$lib/server/young-people/young-people.import';
 import { readUpload } from '$lib/server/uploads';
 import { invalidRows } from '$lib/server/result';
 import { rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
 
-const contactOnly = (actor: App.Locals['user']) => requireRole(getDb(), actor!, ['school'], { entityType: 'young_person' });
-
 export const load: PageServerLoad = async ({ locals }) => {
-	await contactOnly(locals.user);
+	await openYoungPeopleImport(getDb(), signedIn(locals));
 };
 
 export const actions: Actions = {
 	preview: async ({ request, locals }) => {
-		await contactOnly(locals.user);
 		const actor = signedIn(locals);
+		await openYoungPeopleImport(getDb(), actor);
 		const form = await request.formData();
 		const upload = await readUpload(form.get('file'), YOUNG_PEOPLE_IMPORT_MAX_BYTES, { sheet: rawField(form, 'sheet') });
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
@@ -31,7 +33,6 @@ export const actions: Actions = {
 		};
 	},
 	confirm: async ({ request, locals }) => {
-		await contactOnly(locals.user);
 		const actor = signedIn(locals);
 		const csv = rawField(await request.formData(), 'csv');
 		const result = await importYoungPeople(getDb(), actor, actor.schoolId ?? '', csv, new Date());

@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireRole } from '$lib/server/auth/access';
-import { getManagedProgramme, getProgrammeLeads, listLeadCandidates, updateProgramme } from '$lib/server/programmes/programmes.service';
+import { getProgrammeForEditing, getProgrammeLeads, listLeadCandidates, updateProgramme } from '$lib/server/programmes/programmes.service';
 import { programmeValuesFromForm } from '$lib/server/programmes/programmes.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,9 +8,8 @@ import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const id = idParam(params.id);
-	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'programme', entityId: id });
 	return {
-		programme: await getManagedProgramme(getDb(), signedIn(locals), id),
+		programme: await getProgrammeForEditing(getDb(), signedIn(locals), id),
 		leadIds: await getProgrammeLeads(getDb(), signedIn(locals), id),
 		leads: await listLeadCandidates(getDb(), signedIn(locals))
 	};

@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { requireRole } from '$lib/server/auth/access';
-import { getSchool, updateSchool } from '$lib/server/schools/schools.service';
+import { getSchoolForEditing, updateSchool } from '$lib/server/schools/schools.service';
 import { schoolValuesFromForm } from '$lib/server/schools/schools.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,8 +8,7 @@ import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const id = idParam(params.id);
-	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'school', entityId: id });
-	return { school: await getSchool(getDb(), signedIn(locals), id) };
+	return { school: await getSchoolForEditing(getDb(), signedIn(locals), id) };
 };
 
 export const actions: Actions = {

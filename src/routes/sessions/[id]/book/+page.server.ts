@@ -2,9 +2,10 @@ import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { bookPlaces } from '$lib/server/bookings/bookings.service';
 import { bookingValuesFromForm } from '$lib/server/bookings/bookings.schema';
-import { getSession } from '$lib/server/sessions/sessions.service';
+import { getBookableSession } from '$lib/server/sessions/sessions.service';
 import { getSchool, listSchools } from '$lib/server/schools/schools.service';
 import { canManageProgramme } from '$lib/server/programmes/programmes.service';
+import { bookingApprovedAsMade } from '$lib/server/auth/policy';
 import { idParam } from '$lib/server/web/route-params';
 import { phaseYearGroups } from '$lib/year-groups';
 import type { Actions, PageServerLoad } from './$types';
@@ -12,13 +13,14 @@ import { failed, signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const actor = signedIn(locals);
-	const session = await getSession(getDb(), actor, idParam(params.id));
+	const session = await getBookableSession(getDb(), actor, idParam(params.id));
 	const onBehalf = actor.role !== 'school' && (await canManageProgramme(getDb(), actor, session.programme_id));
 	const schools = onBehalf ? (await listSchools(getDb(), actor, {})).filter((s) => session.year_groups.some((g) => phaseYearGroups[s.phase].includes(g))) : [];
 	const ownSchool = actor.role === 'school' ? await getSchool(getDb(), actor, actor.schoolId!) : undefined;
 	return {
 		session,
 		onBehalf,
+		approvedAsMade: bookingApprovedAsMade(actor),
 		schools: schools.map((s) => ({ id: s.id, name: s.name })),
 		yearGroups: ownSchool ? session.year_groups.filter((g) => phaseYearGroups[ownSchool.phase].includes(g)) : session.year_groups,
 		schoolName: ownSchool?.name,
