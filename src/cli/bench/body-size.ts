@@ -79,7 +79,11 @@ async function probe(until: Promise<unknown>): Promise<number> {
 	let slowest = 0;
 	while (!stop) {
 		const started = performance.now();
-		await (await fetch(`${ORIGIN}/sign-in`)).text();
+		try {
+			await (await fetch(`${ORIGIN}/sign-in`)).text();
+		} catch {
+			// A kept-alive connection the busy server dropped: counted as the wait it was.
+		}
 		slowest = Math.max(slowest, performance.now() - started);
 		await new Promise((r) => setTimeout(r, 50));
 	}
@@ -93,7 +97,10 @@ async function signInCookie(email: string): Promise<string> {
 		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, accept: 'text/html' },
 		body: new URLSearchParams({ email, password: DEMO_PASSWORD })
 	});
-	const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+	const cookie = response.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
 	if (response.status !== 303 || !cookie) {
 		const text = (await response.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 		throw new Error(`Signing in as ${email} answered ${response.status}: ${text.slice(0, 400)}`);
@@ -109,7 +116,11 @@ async function uploadClassList(): Promise<{ status: number; bytes: number; previ
 	const text = lines.join('\n');
 	const form = new FormData();
 	form.set('file', new File([text], 'class.csv', { type: 'text/csv' }));
-	const response = await fetch(`${ORIGIN}/young-people/import?/preview`, { method: 'POST', headers: { cookie, origin: ORIGIN, accept: 'text/html' }, body: form });
+	const response = await fetch(`${ORIGIN}/young-people/import?/preview`, {
+		method: 'POST',
+		headers: { cookie, origin: ORIGIN, accept: 'text/html' },
+		body: form
+	});
 	const html = await response.text();
 	return { status: response.status, bytes: text.length, previewed: !/too big/i.test(html) && response.status < 413 };
 }
@@ -137,7 +148,9 @@ try {
 		);
 	}
 	const upload = await uploadClassList();
-	report(`1.5 MB class list (${(upload.bytes / 1024 / 1024).toFixed(2)} MB) to /young-people/import: status ${upload.status}, ${upload.previewed ? 'read' : 'refused'}`);
+	report(
+		`1.5 MB class list (${(upload.bytes / 1024 / 1024).toFixed(2)} MB) to /young-people/import: status ${upload.status}, ${upload.previewed ? 'read' : 'refused'}`
+	);
 } finally {
 	server.kill('SIGTERM');
 	await once(server, 'exit');

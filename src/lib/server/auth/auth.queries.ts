@@ -61,7 +61,11 @@ export async function findNthFailureOfAccount(db: Db, account: string, since: Da
 		.where('at', '>', since)
 		.where(({ eb, selectFrom }) => eb.or([eb(lastSuccess, 'is', null), eb('at', '>', selectFrom(lastSuccess.as('s')).select('s.at'))]));
 	if (address !== undefined) failures = failures.where('address', '=', address);
-	return failures.orderBy('at', 'desc').offset(nth - 1).limit(1).executeTakeFirst();
+	return failures
+		.orderBy('at', 'desc')
+		.offset(nth - 1)
+		.limit(1)
+		.executeTakeFirst();
 }
 
 /** Whether an account succeeded from an address since `since` (the address it is used from). */

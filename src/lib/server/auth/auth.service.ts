@@ -91,9 +91,11 @@ export async function requestPasswordReset(db: Db, email: string, origin: string
 		return refused('throttled', `Too many requests for a link. Wait ${inMinutes(wait)} before you try again.`, 'email');
 	}
 	// Started after this answer's work is done (setImmediate), so nothing of it is in the answer's time.
-	const written = new Promise((started) => setImmediate(started)).then(() => sendPasswordReset(db, email, origin, address)).catch((error: unknown) => {
-		log.error({ stack: error instanceof Error ? error.stack : String(error) }, 'A password reset could not be written');
-	});
+	const written = new Promise((started) => setImmediate(started))
+		.then(() => sendPasswordReset(db, email, origin, address))
+		.catch((error: unknown) => {
+			log.error({ stack: error instanceof Error ? error.stack : String(error) }, 'A password reset could not be written');
+		});
 	resetsUnderWay.add(written);
 	void written.finally(() => resetsUnderWay.delete(written));
 	return ok();

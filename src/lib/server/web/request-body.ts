@@ -17,7 +17,9 @@ export const FILE_TOO_BIG = 'The file is too big. Choose a file smaller than 2 M
 
 /** What a request to this route may send, and what the person is told when it sends more. */
 export function bodyLimitFor(routeId: string | null): { bytes: number; message: string } {
-	return routeId !== null && UPLOAD_ROUTES.has(routeId) ? { bytes: UPLOAD_BODY_LIMIT, message: FILE_TOO_BIG } : { bytes: FORM_BODY_LIMIT, message: FORM_TOO_BIG };
+	return routeId !== null && UPLOAD_ROUTES.has(routeId)
+		? { bytes: UPLOAD_BODY_LIMIT, message: FILE_TOO_BIG }
+		: { bytes: FORM_BODY_LIMIT, message: FORM_TOO_BIG };
 }
 
 const MALFORMED_FORM = 'The form could not be read. Go back and try again.';

@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { importSchools, previewSchoolImport } from '$lib/server/schools/schools.service';
@@ -7,6 +7,7 @@ import { readTextUpload } from '$lib/server/uploads';
 import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	await requireRole(getDb(), signedIn(locals), ['admin'], { entityType: 'school' });
@@ -25,6 +26,6 @@ export const actions: Actions = {
 		const result = await importSchools(getDb(), signedIn(locals), csv);
 		if (!result.ok) return failed(result, {}, 'file');
 		const { added, updated, unchanged } = result.counts;
-		redirect(303, `/schools?notice=${encodeURIComponent(`Import complete: ${added} added, ${updated} updated, ${unchanged} unchanged.`)}`);
+		redirectWithNotice('/schools', `Import complete: ${added} added, ${updated} updated, ${unchanged} unchanged.`);
 	}
 };

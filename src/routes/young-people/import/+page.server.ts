@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { importYoungPeople, previewYoungPeopleImport, YOUNG_PEOPLE_IMPORT_MAX_BYTES } from '$lib/server/young-people/young-people.import';
@@ -6,6 +6,7 @@ import { readTextUpload } from '$lib/server/uploads';
 import { rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 const contactOnly = (actor: App.Locals['user']) => requireRole(getDb(), actor!, ['school'], { entityType: 'young_person' });
 
@@ -33,6 +34,6 @@ export const actions: Actions = {
 		const result = await importYoungPeople(getDb(), actor, actor.schoolId ?? '', csv, new Date());
 		if (!result.ok) return failed(result, {}, 'file');
 		const { added, matched } = result.counts;
-		redirect(303, `/young-people?notice=${encodeURIComponent(`Import complete: ${added} added, ${matched} already on the list.`)}`);
+		redirectWithNotice('/young-people', `Import complete: ${added} added, ${matched} already on the list.`);
 	}
 };

@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/access';
 import { getSchool, updateSchool } from '$lib/server/schools/schools.service';
@@ -6,6 +5,7 @@ import { schoolValuesFromForm } from '$lib/server/schools/schools.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const id = idParam(params.id);
@@ -19,6 +19,6 @@ export const actions: Actions = {
 		const values = schoolValuesFromForm(await request.formData());
 		const result = await updateSchool(getDb(), signedIn(locals), id, values);
 		if (!result.ok) return failed(result, values);
-		redirect(303, `/schools/${id}?notice=saved`);
+		redirectWithNotice(`/schools/${id}`, 'saved');
 	}
 };
