@@ -9,6 +9,7 @@ import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName } from '$lib/server/web/session-cookie';
 import { logRequest, requestIdFor, thrownStatus } from '$lib/server/web/request-log';
 import { declaredTooBig, limitRequestBody, unreadableAddress } from '$lib/server/web/request-body';
+import { isCrossSiteFormPost, refuseCrossSitePost } from '$lib/server/web/csrf';
 import { asUnavailable, UNAVAILABLE_MESSAGE, unavailableResponse } from '$lib/server/web/unavailable';
 
 /** Whether the app is served over https, as its public address says. */
@@ -86,6 +87,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 			deleteSessionCookie(event.cookies, event.url);
 		}
 	}
+
+	// After the session is read, so a refusal is audited with whoever's browser was made to send it.
+	if (isCrossSiteFormPost(event.request, event.url)) return refuseCrossSitePost(getDb(), event);
 
 	const routeId = event.route.id;
 	if (routeId !== null && !event.locals.user && !PUBLIC_ROUTES.includes(routeId) && routeId !== '/') {
