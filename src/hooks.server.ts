@@ -1,4 +1,4 @@
-import { redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
+import { error, redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { isDatabaseUnavailable } from '$lib/server/db/unavailable';
 import { log } from '$lib/server/log';
@@ -8,6 +8,8 @@ import { keptPage } from '$lib/server/reports/kept';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, sessionCookieName } from '$lib/server/web/session-cookie';
 import { logRequest, requestIdFor, thrownStatus } from '$lib/server/web/request-log';
+import { declaredTooBig, limitRequestBody, unreadableAddress } from '$lib/server/web/request-body';
+import { isCrossSiteFormPost, refuseCrossSitePost } from '$lib/server/web/csrf';
 import { asUnavailable, UNAVAILABLE_MESSAGE, unavailableResponse } from '$lib/server/web/unavailable';
 
 /** Whether the app is served over https, as its public address says. */
@@ -70,6 +72,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 };
 
 const handleRequest: Handle = async ({ event, resolve }) => {
+	// An address the app cannot read, or with a NUL character PostgreSQL cannot store, is the
+	// client's mistake (400), and a body is read only up to its route's limit (413).
+	if (unreadableAddress(event.url)) error(400, 'The web address has a character in it that is not allowed');
+	limitRequestBody(event);
 	const token = HEALTH_ROUTES.includes(event.route.id ?? '') ? null : (event.cookies.get(sessionCookieName(event.url)) ?? null);
 	event.locals.sessionToken = token;
 	event.locals.user = null;
@@ -81,6 +87,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 			deleteSessionCookie(event.cookies, event.url);
 		}
 	}
+
+	// After the session is read, so a refusal is audited with whoever's browser was made to send it.
+	if (isCrossSiteFormPost(event.request, event.url)) return refuseCrossSitePost(getDb(), event);
 
 	const routeId = event.route.id;
 	if (routeId !== null && !event.locals.user && !PUBLIC_ROUTES.includes(routeId) && routeId !== '/') {
@@ -103,6 +112,8 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	// Not 'no-referrer': Chromium then sends 'Origin: null' with form posts, which CSRF checks refuse.
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-content-type-options', 'nosniff');
+	// A body refused unread is not read after the answer either: the connection ends with it.
+	if (declaredTooBig(event)) response.headers.set('connection', 'close');
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
 	// Served over https (ORIGIN says so), browsers are told never to use plain http for two years,
 	// so a sign-in cannot be downgraded on a café's network. nginx sends it too (deploy/).

@@ -4,6 +4,7 @@ import { suppressionThreshold } from './reports/disclosure';
 import { migrateToLatest } from './db/migrate';
 import { describeSignIns, hasAnyUser, hasDemoUsers, seedDemo } from './demo/seed';
 import { pruneAttempts } from './auth/throttle';
+import { passwordResetsWritten } from './auth/auth.service';
 import { appScheduler, reminderHour } from './scheduler/jobs';
 import type { Scheduler } from './scheduler/scheduler';
 import demoSchoolsCsv from './demo/demo-schools.csv?raw';
@@ -48,6 +49,7 @@ async function prepareEmbedded(db: Db, location: string | undefined, created: bo
 /** Stops the scheduler (waiting for the work under way), then closes the database. */
 export async function stopApp(): Promise<void> {
 	await scheduler?.stop();
+	await passwordResetsWritten();
 	scheduler = undefined;
 	await stopDatabase();
 }

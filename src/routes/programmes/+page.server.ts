@@ -3,10 +3,9 @@ import { listManagedProgrammes } from '$lib/server/programmes/programmes.service
 import type { PageServerLoad } from './$types';
 import { signedIn } from '$lib/server/web/respond';
 
-export const load: PageServerLoad = async ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals }) => {
 	return {
 		programmes: await listManagedProgrammes(getDb(), signedIn(locals)),
-		canCreate: signedIn(locals).role === 'admin',
-		notice: url.searchParams.get('notice')
+		canCreate: signedIn(locals).role === 'admin'
 	};
 };

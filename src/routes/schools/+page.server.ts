@@ -9,7 +9,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	return {
 		schools: await listSchools(getDb(), signedIn(locals), filter),
 		filter: values,
-		canManage: signedIn(locals).role === 'admin',
-		notice: url.searchParams.get('notice')
+		canManage: signedIn(locals).role === 'admin'
 	};
 };

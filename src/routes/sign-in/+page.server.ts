@@ -10,7 +10,6 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.user) redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo')));
-	return { notice: url.searchParams.get('notice') };
 };
 
 export const actions: Actions = {

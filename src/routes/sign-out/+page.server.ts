@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { signOut } from '$lib/server/auth/auth.service';
 import { deleteSessionCookie } from '$lib/server/web/session-cookie';
 import type { Actions, PageServerLoad } from './$types';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = ({ locals }) => {
 	if (!locals.user) redirect(303, '/sign-in');
@@ -15,6 +16,6 @@ export const actions: Actions = {
 			await signOut(getDb(), locals.user, locals.sessionToken, getClientAddress());
 		}
 		deleteSessionCookie(cookies, url);
-		redirect(303, '/sign-in?notice=signed-out');
+		redirectWithNotice('/sign-in', 'signed-out');
 	}
 };

@@ -6,5 +6,5 @@ import { signedIn } from '$lib/server/web/respond';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { values, filter } = userFilterFromParams(url.searchParams);
-	return { users: await listUsers(getDb(), signedIn(locals), filter), filter: values, notice: url.searchParams.get('notice') };
+	return { users: await listUsers(getDb(), signedIn(locals), filter), filter: values };
 };

@@ -9,12 +9,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const actor = signedIn(locals);
 	await openYoungPeople(getDb(), actor);
 	const search = (url.searchParams.get('search') ?? '').trim().slice(0, 100);
-	const notice = url.searchParams.get('notice');
 	const isContact = actor.role === 'school';
 	const schoolId = isContact ? (actor.schoolId ?? '') : (url.searchParams.get('school') ?? '');
 	const schools = isContact ? [] : await listSchoolChoices(getDb(), actor);
-	if (schoolId === '') return { isContact, schools, school: undefined, youngPeople: [], search, notice };
+	if (schoolId === '') return { isContact, schools, school: undefined, youngPeople: [], search };
 	const school = await requireSchoolList(getDb(), actor, schoolId);
 	const youngPeople = await listYoungPeople(getDb(), actor, school.id, new Date(), { search: search || undefined });
-	return { isContact, schools, school: { id: school.id, name: school.name }, youngPeople, search, notice };
+	return { isContact, schools, school: { id: school.id, name: school.name }, youngPeople, search };
 };

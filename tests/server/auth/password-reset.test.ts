@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { changePassword, requestPasswordReset, resetPassword, signIn } from '../../../src/lib/server/auth/auth.service';
+import { changePassword, passwordResetsWritten, requestPasswordReset, resetPassword, signIn } from '../../../src/lib/server/auth/auth.service';
 import { createSession, validateSessionToken } from '../../../src/lib/server/auth/session';
 import { useTestDatabase } from '../../support/database';
 import { actorFor, auditEvents, emailsTo, linkToken, makeUser, PASSWORD } from '../../support/factories';
@@ -15,6 +15,7 @@ const unusableLink = { ok: false, code: 'refused', reason: 'invalid_link', messa
 
 async function resetLinkFor(email: string) {
 	await requestPasswordReset(t.db, email, origin, address);
+	await passwordResetsWritten();
 	const [message] = await emailsTo(t.db, email);
 	return linkToken(message!.body_text, 'reset-password');
 }
@@ -28,15 +29,88 @@ describe('requestPasswordReset', () => {
 		const gone = await makeUser(t.db, { status: 'deactivated' });
 		await expect(requestPasswordReset(t.db, 'nobody@example.org', origin, address)).resolves.toEqual({ ok: true });
 		await expect(requestPasswordReset(t.db, gone.email, origin, address)).resolves.toEqual({ ok: true });
+		await passwordResetsWritten();
 		expect(await t.db.selectFrom('outbox_message').select('id').execute()).toEqual([]);
 	});
 
 	it('emails an active user one link to their reset page', async () => {
 		const user = await makeUser(t.db);
 		await requestPasswordReset(t.db, user.email, origin, address);
+		await passwordResetsWritten();
 		const messages = await emailsTo(t.db, user.email);
 		expect(messages).toHaveLength(1);
 		expect(messages[0]!.body_text).toMatch(new RegExp(`${origin}/reset-password/[a-z2-7]{26,}`));
+	});
+});
+
+describe('requestPasswordReset throttling', () => {
+	const hour = 60 * 60 * 1000;
+	const start = new Date('2026-03-02T09:00:00Z').getTime();
+	// Each request's writes are awaited before the next: the test's one transaction is one connection.
+	const ask = async (...args: [string, string, string, Date?]) => {
+		const answer = await requestPasswordReset(t.db, ...args);
+		await passwordResetsWritten();
+		return answer;
+	};
+
+	it('answers a fourth request for one email within an hour "too many", known or not, from any address', async () => {
+		const user = await makeUser(t.db);
+		for (const email of [user.email, 'nobody@example.org']) {
+			for (let i = 0; i < 3; i++) {
+				expect(await ask(email, origin, `198.51.100.${i + 10}`, new Date(start + i * 1000))).toEqual({ ok: true });
+			}
+			const fourth = await ask(email, origin, '203.0.113.50', new Date(start + 5000));
+			expect(fourth).toMatchObject({ ok: false, code: 'refused', reason: 'throttled', field: 'email' });
+			expect(await ask(email, origin, '203.0.113.50', new Date(start + hour + 1000))).toEqual({ ok: true });
+		}
+		await passwordResetsWritten();
+		expect(await emailsTo(t.db, user.email)).toHaveLength(4);
+	});
+
+	it('answers an eleventh request from one address within 15 minutes "too many", but not another address', async () => {
+		for (let i = 0; i < 10; i++) {
+			expect(await ask(`guess-${i}@example.org`, origin, address, new Date(start + i * 1000))).toEqual({ ok: true });
+		}
+		expect(await ask('guess-10@example.org', origin, address, new Date(start + 11_000))).toMatchObject({ reason: 'throttled' });
+		expect(await ask('guess-10@example.org', origin, '203.0.113.9', new Date(start + 12_000))).toEqual({ ok: true });
+		await passwordResetsWritten();
+	});
+
+	it('never counts as a failed sign-in', async () => {
+		const user = await makeUser(t.db);
+		for (let i = 0; i < 3; i++) await ask(user.email, origin, address);
+		await passwordResetsWritten();
+		expect(await canSignIn(user.email, PASSWORD)).toBe(true);
+	});
+});
+
+describe('requestPasswordReset timing', () => {
+	/** The SQL a request runs before it answers, parameters aside: what its time is made of. */
+	async function statementsBeforeAnswer(email: string, from: string): Promise<string[]> {
+		const statements: string[] = [];
+		const recording = t.db.withPlugin({
+			transformQuery: ({ node, queryId }) => {
+				statements.push(t.db.getExecutor().compileQuery(node, queryId).sql);
+				return node;
+			},
+			transformResult: async ({ result }) => result
+		});
+		expect(await requestPasswordReset(recording, email, origin, from)).toEqual({ ok: true });
+		const before = [...statements];
+		await passwordResetsWritten();
+		// The lookup and the email did happen, after the answer.
+		expect(statements.length).toBeGreaterThan(before.length);
+		return before;
+	}
+
+	it('runs the same statements before answering for an active account, a deactivated one and no account', async () => {
+		const user = await makeUser(t.db);
+		const gone = await makeUser(t.db, { status: 'deactivated' });
+		const known = await statementsBeforeAnswer(user.email, '198.51.100.20');
+		expect(known.length).toBeGreaterThan(0);
+		expect(await statementsBeforeAnswer(gone.email, '198.51.100.21')).toEqual(known);
+		expect(await statementsBeforeAnswer('nobody@example.org', '198.51.100.22')).toEqual(known);
+		expect(known.join(' ')).not.toMatch(/app_user|outbox_message|user_token/);
 	});
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { signIn } from '../../../src/lib/server/auth/auth.service';
 import { validateSessionToken } from '../../../src/lib/server/auth/session';
 import { hashToken } from '../../../src/lib/server/auth/tokens';
+import { accountKey, pruneAttempts } from '../../../src/lib/server/auth/throttle';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeUser, PASSWORD } from '../../support/factories';
 
@@ -102,5 +103,47 @@ describe('signIn throttling', () => {
 		const recorded = JSON.stringify(events);
 		expect(recorded).not.toContain(PASSWORD);
 		expect(recorded).not.toContain(WRONG);
+	});
+
+	it('does not let guesses from elsewhere lock the owner out where they signed in within 30 days', async () => {
+		const user = await makeUser(t.db);
+		const desk = '192.0.2.10';
+		expect((await signIn(t.db, { email: user.email, password: PASSWORD, address: desk }, at(0))).ok).toBe(true);
+		for (let i = 0; i < 5; i++) await signIn(t.db, { email: user.email, password: WRONG, address: `203.0.113.${i + 1}` }, at(minutes(1) + i * 1000));
+		// Locked against anyone else, the right password included...
+		expect(await signIn(t.db, { email: user.email, password: PASSWORD, address: '203.0.113.99' }, at(minutes(2)))).toMatchObject({ reason: 'throttled' });
+		// ...but not at the owner's desk.
+		expect((await signIn(t.db, { email: user.email, password: PASSWORD, address: desk }, at(minutes(3)))).ok).toBe(true);
+	});
+
+	it("gives the owner's usual address 5 tries of its own", async () => {
+		const user = await makeUser(t.db);
+		const desk = '192.0.2.11';
+		await signIn(t.db, { email: user.email, password: PASSWORD, address: desk }, at(0));
+		for (let i = 0; i < 5; i++) await signIn(t.db, { email: user.email, password: WRONG, address: desk }, at(minutes(1) + i * 1000));
+		expect(await signIn(t.db, { email: user.email, password: PASSWORD, address: desk }, at(minutes(2)))).toMatchObject({ reason: 'throttled' });
+	});
+
+	it('lets an address shared by many (a proxy) that 20 failures locked still sign in accounts used there', async () => {
+		const proxy = '10.0.0.1';
+		const regular = await makeUser(t.db);
+		const newcomer = await makeUser(t.db);
+		let time = 0;
+		expect((await signIn(t.db, { email: regular.email, password: PASSWORD, address: proxy }, at((time += 1000)))).ok).toBe(true);
+		for (let i = 0; i < 20; i++) await signIn(t.db, { email: `guess-${i}@example.org`, password: WRONG, address: proxy }, at((time += 1000)));
+		expect((await signIn(t.db, { email: regular.email, password: PASSWORD, address: proxy }, at((time += 1000)))).ok).toBe(true);
+		expect(await signIn(t.db, { email: newcomer.email, password: PASSWORD, address: proxy }, at(time + 1000))).toMatchObject({ reason: 'throttled' });
+	});
+
+	it('keeps successes for 30 days and failures for a day when pruning', async () => {
+		const user = await makeUser(t.db);
+		const desk = '192.0.2.12';
+		await signIn(t.db, { email: user.email, password: PASSWORD, address: desk }, at(0));
+		await signIn(t.db, { email: user.email, password: WRONG, address: desk }, at(1000));
+		await pruneAttempts(t.db, at(minutes(60 * 24 * 2)));
+		const kept = await t.db.selectFrom('sign_in_attempt').select('succeeded').where('account', '=', accountKey(user.email)).execute();
+		expect(kept).toEqual([{ succeeded: true }]);
+		await pruneAttempts(t.db, at(minutes(60 * 24 * 31)));
+		expect(await t.db.selectFrom('sign_in_attempt').select('id').where('account', '=', accountKey(user.email)).execute()).toEqual([]);
 	});
 });

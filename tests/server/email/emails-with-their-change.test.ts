@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { requestPasswordReset } from '../../../src/lib/server/auth/auth.service';
+import { sendPasswordReset } from '../../../src/lib/server/auth/auth.service';
 import { cancelBooking, decideRequest } from '../../../src/lib/server/bookings/bookings.service';
 import { sendReminders } from '../../../src/lib/server/bookings/reminders';
 import { withTransaction } from '../../../src/lib/server/db';
@@ -160,7 +160,7 @@ describe('accounts and their emails', () => {
 
 	it('queues a password reset link with the token it holds', async () => {
 		const user = await makeUser(t.db);
-		await untilStopped(requestPasswordReset(stopsAfterCommit(t.db), user.email, origin, '198.51.100.7'));
+		await untilStopped(sendPasswordReset(stopsAfterCommit(t.db), user.email, origin, '198.51.100.7'));
 		const tokens = await t.db.selectFrom('user_token').select('purpose').where('user_id', '=', user.id).execute();
 		expect(tokens).toEqual([{ purpose: 'password_reset' }]);
 		expect(await outboxSubjects(t.db, user.email)).toEqual([expect.stringMatching(/^Reset your/)]);

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
+import { UUID } from '../forms';
 
 export interface AuditEntry {
 	actorId: string | null;
 	action: string;
 	entityType?: string;
+	/** A record's id. Anything else (text from a request that is not an id) is not kept: see entityIdOf. */
 	entityId?: string;
 	/** Identifiers and field names only: never a token, a password or a young person's name. */
 	detail?: Record<string, unknown>;
@@ -13,6 +15,14 @@ export interface AuditEntry {
 
 export async function insertAuditEvent(db: Db, entry: AuditEntry): Promise<void> {
 	await insertAuditEvents(db, [entry]);
+}
+
+/**
+ * Entity ids are record ids, validated here as the one place audit rows are written: text from a
+ * request that is not a UUID (a mistyped or made-up address) is never stored as one.
+ */
+function entityIdOf(entityId: string | undefined): string | null {
+	return entityId !== undefined && UUID.test(entityId) ? entityId.toLowerCase() : null;
 }
 
 /** Many events in one statement, for bulk changes such as imports. */
@@ -25,7 +35,7 @@ export async function insertAuditEvents(db: Db, entries: AuditEntry[]): Promise<
 				actor_id: entry.actorId,
 				action: entry.action,
 				entity_type: entry.entityType ?? null,
-				entity_id: entry.entityId ?? null,
+				entity_id: entityIdOf(entry.entityId),
 				detail: JSON.stringify(entry.detail ?? {}),
 				address: entry.address ?? null
 			}))

@@ -45,28 +45,42 @@ export async function deleteUserSessions(db: Db, userId: string) {
 
 /**
  * The time of an account's `nth` latest failed attempt since `since` that came after its last
- * success, if it has that many.
+ * success, if it has that many; only those from `address` when it is given.
  */
-export async function findNthFailureOfAccount(db: Db, account: string, since: Date, nth: number) {
+export async function findNthFailureOfAccount(db: Db, account: string, since: Date, nth: number, address?: string) {
 	const lastSuccess = db
 		.selectFrom('sign_in_attempt')
 		.select((eb) => eb.fn.max('at').as('at'))
 		.where('account', '=', account)
 		.where('succeeded', '=', true);
-	return db
+	let failures = db
 		.selectFrom('sign_in_attempt')
 		.select('at')
 		.where('account', '=', account)
 		.where('succeeded', '=', false)
 		.where('at', '>', since)
-		.where(({ eb, selectFrom }) => eb.or([eb(lastSuccess, 'is', null), eb('at', '>', selectFrom(lastSuccess.as('s')).select('s.at'))]))
+		.where(({ eb, selectFrom }) => eb.or([eb(lastSuccess, 'is', null), eb('at', '>', selectFrom(lastSuccess.as('s')).select('s.at'))]));
+	if (address !== undefined) failures = failures.where('address', '=', address);
+	return failures
 		.orderBy('at', 'desc')
 		.offset(nth - 1)
 		.limit(1)
 		.executeTakeFirst();
 }
 
-/** The time of an address's `nth` latest failed attempt since `since`, if it has that many. */
+/** Whether an account succeeded from an address since `since` (the address it is used from). */
+export async function findSuccessFrom(db: Db, account: string, address: string, since: Date) {
+	return db
+		.selectFrom('sign_in_attempt')
+		.select('at')
+		.where('account', '=', account)
+		.where('address', '=', address)
+		.where('succeeded', '=', true)
+		.where('at', '>', since)
+		.limit(1)
+		.executeTakeFirst();
+}
+
 export async function findNthFailureFromAddress(db: Db, address: string, since: Date, nth: number) {
 	return db
 		.selectFrom('sign_in_attempt')
@@ -93,11 +107,16 @@ export async function deleteSignInAttempt(db: Db, id: number) {
 	await db.deleteFrom('sign_in_attempt').where('id', '=', id).execute();
 }
 
-/** Attempts more than a day older than `now`. */
-export async function deleteSignInAttemptsOlderThanADay(db: Db, now: Date) {
+/** Failed attempts more than a day older than `now`, and successful ones more than `keepSuccesses` days. */
+export async function deleteSignInAttemptsNoLongerNeeded(db: Db, now: Date, keepSuccesses: number) {
 	await db
 		.deleteFrom('sign_in_attempt')
-		.where('at', '<', sql<Date>`${now}::timestamptz - interval '1 day'`)
+		.where(({ eb, or, and }) =>
+			or([
+				and([eb('succeeded', '=', false), eb('at', '<', sql<Date>`${now}::timestamptz - interval '1 day'`)]),
+				eb('at', '<', sql<Date>`${now}::timestamptz - make_interval(days => ${keepSuccesses})`)
+			])
+		)
 		.execute();
 }
 

@@ -5,7 +5,8 @@ import { findUserByEmail, findUserWithPassword, updateUser } from '../users/user
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password';
 import { deleteSignInAttempt, deleteUnusedTokensFor, deleteUserSessions, updateTokenUsed } from './auth.queries';
 import { createSession, invalidateSession, type Actor } from './session';
-import { accountKey, attemptSucceeded, beginAttempt } from './throttle';
+import { accountKey, attemptSucceeded, beginAttempt, countRequest, RESET_LIMITS } from './throttle';
+import { log } from '../log';
 import { findUsableToken, issueUserToken } from './user-tokens';
 import { emailProblem } from '../forms';
 import { hasErrors, invalid, invalidField, ok, refused, type Result } from '../result';
@@ -67,17 +68,45 @@ export async function signOut(db: Db, actor: Actor, token: string, address: stri
 	await insertAuditEvent(db, { actorId: actor.id, action: 'sign_out', entityType: 'user', entityId: actor.id, address });
 }
 
+/** Password resets asked for and not yet written: the answer does not wait for them. */
+const resetsUnderWay = new Set<Promise<void>>();
+
+/** Resolves when every password reset asked for so far has been written (tests, and stopping). */
+export async function passwordResetsWritten(): Promise<void> {
+	await Promise.all([...resetsUnderWay]);
+}
+
 /**
- * Emails a one-time link valid for an hour to an active account. Whether or not the address has
- * an account, the answer is the same.
+ * Asks for a one-time link, valid for an hour, for an active account. Limited per email typed and
+ * per address (RESET_LIMITS). Whether or not the address has an account, the answer is the same
+ * and comes after the same work: the request is counted, and the lookup, the link and its email
+ * happen after the answer (sendPasswordReset), so its timing cannot tell who has an account.
  */
-export async function requestPasswordReset(db: Db, email: string, origin: string, address: string): Promise<Result> {
+export async function requestPasswordReset(db: Db, email: string, origin: string, address: string, now = new Date()): Promise<Result> {
 	const problem = emailProblem(email);
 	if (problem) return invalidField('email', problem);
+	const { wait } = await countRequest(db, RESET_LIMITS, email, address, now);
+	if (wait > 0) {
+		await insertAuditEvent(db, { actorId: null, action: 'password_reset.throttled', address });
+		return refused('throttled', `Too many requests for a link. Wait ${inMinutes(wait)} before you try again.`, 'email');
+	}
+	// Started after this answer's work is done (setImmediate), so nothing of it is in the answer's time.
+	const written = new Promise((started) => setImmediate(started))
+		.then(() => sendPasswordReset(db, email, origin, address))
+		.catch((error: unknown) => {
+			log.error({ stack: error instanceof Error ? error.stack : String(error) }, 'A password reset could not be written');
+		});
+	resetsUnderWay.add(written);
+	void written.finally(() => resetsUnderWay.delete(written));
+	return ok();
+}
+
+/** Writes a password reset: for an active account, its link and the email that carries it; for any other, an audit row. */
+export async function sendPasswordReset(db: Db, email: string, origin: string, address: string): Promise<void> {
 	const user = await findUserByEmail(db, email);
 	if (!user || user.status !== 'active') {
 		await insertAuditEvent(db, { actorId: null, action: 'password_reset.requested', detail: { known: false }, address });
-		return ok();
+		return;
 	}
 	await withTransaction(db, async (trx) => {
 		const token = await issueUserToken(trx, user.id, 'password_reset');
@@ -98,7 +127,6 @@ export async function requestPasswordReset(db: Db, email: string, origin: string
 				'Dover District Safer Stronger Communities Partnership'
 		});
 	});
-	return ok();
 }
 
 /** A one-time link that has expired, has been used, or never was. */

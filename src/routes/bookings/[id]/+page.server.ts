@@ -1,20 +1,19 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { approveOnBehalf, cancelBooking, changePlaces, getBooking } from '$lib/server/bookings/bookings.service';
 import { changeValuesFromForm } from '$lib/server/bookings/bookings.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params }) => {
 	const booking = await getBooking(getDb(), signedIn(locals), idParam(params.id));
 	const now = new Date();
 	const closes = signedIn(locals).role === 'school' ? booking.booking_closes_at : booking.starts_at;
 	return {
 		booking,
 		changeable: booking.status !== 'cancelled' && booking.session_status === 'scheduled' && now < closes,
-		staff: signedIn(locals).role !== 'school',
-		notice: url.searchParams.get('notice')
+		staff: signedIn(locals).role !== 'school'
 	};
 };
 
@@ -23,16 +22,16 @@ export const actions: Actions = {
 		const values = changeValuesFromForm(await request.formData());
 		const result = await changePlaces(getDb(), signedIn(locals), idParam(params.id), values.places);
 		if (!result.ok) return failed(result, values, 'places');
-		redirect(303, `/bookings/${params.id}?notice=changed`);
+		redirectWithNotice(`/bookings/${params.id}`, 'changed');
 	},
 	approve: async ({ locals, params }) => {
 		const result = await approveOnBehalf(getDb(), signedIn(locals), idParam(params.id));
 		if (!result.ok) return failed(result, {}, 'approve');
-		redirect(303, `/bookings/${params.id}?notice=behalf_approved`);
+		redirectWithNotice(`/bookings/${params.id}`, 'behalf_approved');
 	},
 	cancel: async ({ locals, params }) => {
 		const result = await cancelBooking(getDb(), signedIn(locals), idParam(params.id));
 		if (!result.ok) return failed(result, {}, 'cancel');
-		redirect(303, `/bookings/${params.id}?notice=cancelled`);
+		redirectWithNotice(`/bookings/${params.id}`, 'cancelled');
 	}
 };

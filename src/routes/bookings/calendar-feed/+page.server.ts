@@ -1,12 +1,12 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { createFeedLink, getFeedStatus, revokeFeed } from '$lib/server/calendar/calendar.service';
 import type { Actions, PageServerLoad } from './$types';
 import { signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
-export const load: PageServerLoad = async ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals }) => {
 	const feed = await getFeedStatus(getDb(), signedIn(locals));
-	return { exists: feed.exists, createdAt: feed.createdAt, notice: url.searchParams.get('notice') };
+	return { exists: feed.exists, createdAt: feed.createdAt };
 };
 
 export const actions: Actions = {
@@ -17,6 +17,6 @@ export const actions: Actions = {
 	// Stopping a link someone else has just stopped is no error: either way it no longer works.
 	revoke: async ({ locals }) => {
 		await revokeFeed(getDb(), signedIn(locals));
-		redirect(303, '/bookings/calendar-feed?notice=revoked');
+		redirectWithNotice('/bookings/calendar-feed', 'revoked');
 	}
 };

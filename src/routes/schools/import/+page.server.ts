@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { importSchools, openSchoolImport, previewSchoolImport } from '$lib/server/schools/schools.service';
 import { SCHOOL_IMPORT_MAX_BYTES } from '$lib/server/schools/schools.import';
@@ -7,6 +7,7 @@ import { invalidRows } from '$lib/server/result';
 import { field, rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	await openSchoolImport(getDb(), signedIn(locals));
@@ -35,6 +36,6 @@ export const actions: Actions = {
 		const result = await importSchools(getDb(), signedIn(locals), field(form, 'csv'), { district: field(form, 'district') });
 		if (!result.ok) return failed(result, {}, 'file');
 		const { added, updated, unchanged } = result.counts;
-		redirect(303, `/schools?notice=${encodeURIComponent(`Import complete: ${added} added, ${updated} updated, ${unchanged} unchanged.`)}`);
+		redirectWithNotice('/schools', `Import complete: ${added} added, ${updated} updated, ${unchanged} unchanged.`);
 	}
 };

@@ -1,9 +1,9 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { createSchool, openNewSchool } from '$lib/server/schools/schools.service';
 import { schoolValuesFromForm } from '$lib/server/schools/schools.schema';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	await openNewSchool(getDb(), signedIn(locals));
@@ -14,6 +14,6 @@ export const actions: Actions = {
 		const values = schoolValuesFromForm(await request.formData());
 		const result = await createSchool(getDb(), signedIn(locals), values);
 		if (!result.ok) return failed(result, values);
-		redirect(303, `/schools/${result.id}?notice=added`);
+		redirectWithNotice(`/schools/${result.id}`, 'added');
 	}
 };

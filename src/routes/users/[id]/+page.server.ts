@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { hasErrors, invalid } from '$lib/server/result';
 import { listSchools } from '$lib/server/schools/schools.service';
@@ -7,15 +6,15 @@ import { deactivateUser, getUser, reactivateUser, resendInvitation, updateUserDe
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = await getUser(getDb(), signedIn(locals), idParam(params.id));
 	const schools = await listSchools(getDb(), signedIn(locals), {});
 	return {
 		account: user,
 		isSelf: user.id === signedIn(locals).id,
-		schools: schools.map((s) => ({ id: s.id, name: s.name })),
-		notice: url.searchParams.get('notice')
+		schools: schools.map((s) => ({ id: s.id, name: s.name }))
 	};
 };
 
@@ -25,19 +24,19 @@ export const actions: Actions = {
 		if (hasErrors(errors)) return failed(invalid(errors), values);
 		const result = await updateUserDetails(getDb(), signedIn(locals), idParam(params.id), input);
 		if (!result.ok) return failed(result, values);
-		redirect(303, `/users/${params.id}?notice=saved`);
+		redirectWithNotice(`/users/${params.id}`, 'saved');
 	},
 	deactivate: async ({ locals, params }) => {
 		const result = await deactivateUser(getDb(), signedIn(locals), idParam(params.id));
 		if (!result.ok) return failed(result, {}, 'deactivate');
-		redirect(303, `/users/${params.id}?notice=deactivated`);
+		redirectWithNotice(`/users/${params.id}`, 'deactivated');
 	},
 	reactivate: async ({ locals, params }) => {
 		await reactivateUser(getDb(), signedIn(locals), idParam(params.id));
-		redirect(303, `/users/${params.id}?notice=reactivated`);
+		redirectWithNotice(`/users/${params.id}`, 'reactivated');
 	},
 	resend: async ({ locals, params, url }) => {
 		await resendInvitation(getDb(), signedIn(locals), idParam(params.id), url.origin);
-		redirect(303, `/users/${params.id}?notice=resent`);
+		redirectWithNotice(`/users/${params.id}`, 'resent');
 	}
 };

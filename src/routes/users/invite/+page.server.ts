@@ -1,10 +1,10 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { inviteChoices, inviteUser } from '$lib/server/users/users.service';
 import { parseUserForm } from '$lib/server/users/users.schema';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
 import { hasErrors, invalid } from '$lib/server/result';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { schools } = await inviteChoices(getDb(), signedIn(locals));
@@ -17,6 +17,6 @@ export const actions: Actions = {
 		if (hasErrors(errors)) return failed(invalid(errors), values);
 		const result = await inviteUser(getDb(), signedIn(locals), input, url.origin);
 		if (!result.ok) return failed(result, values);
-		redirect(303, `/users/${result.userId}?notice=invited`);
+		redirectWithNotice(`/users/${result.userId}`, 'invited');
 	}
 };

@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import {
 	importYoungPeople,
@@ -11,6 +11,7 @@ import { invalidRows } from '$lib/server/result';
 import { rawField } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	await openYoungPeopleImport(getDb(), signedIn(locals));
@@ -38,6 +39,6 @@ export const actions: Actions = {
 		const result = await importYoungPeople(getDb(), actor, actor.schoolId ?? '', csv, new Date());
 		if (!result.ok) return failed(result, {}, 'file');
 		const { added, matched } = result.counts;
-		redirect(303, `/young-people?notice=${encodeURIComponent(`Import complete: ${added} added, ${matched} already on the list.`)}`);
+		redirectWithNotice('/young-people', `Import complete: ${added} added, ${matched} already on the list.`);
 	}
 };

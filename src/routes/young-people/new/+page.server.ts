@@ -1,10 +1,10 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import type { Actor } from '$lib/server/auth/session';
 import { addYoungPerson, requireSchoolList } from '$lib/server/young-people/young-people.service';
 import { youngPersonValuesFromForm } from '$lib/server/young-people/young-people.schema';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 // A school contact adds to their own school's list; an admin or a lead to the school chosen on
 // the list page (?school=), which the service refuses with a 404 when it is out of their reach.
@@ -25,6 +25,6 @@ export const actions: Actions = {
 		const result = await addYoungPerson(getDb(), actor, schoolId, values, new Date());
 		if (!result.ok) return failed(result, values);
 		const href = listHref(actor, schoolId);
-		redirect(303, `${href}${href.includes('?') ? '&' : '?'}notice=${encodeURIComponent('Young person added.')}`);
+		redirectWithNotice(href, 'Young person added.');
 	}
 };

@@ -1,14 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { bookingCalendar } from '$lib/server/calendar/calendar.service';
-import { notFound } from '$lib/server/result';
-import { UUID } from '$lib/server/forms';
+import { idParam } from '$lib/server/web/route-params';
 import type { RequestHandler } from './$types';
 import { signedIn } from '$lib/server/web/respond';
 
 export const GET: RequestHandler = async ({ locals, params }) => {
-	if (!UUID.test(params.id)) notFound();
-	const result = await bookingCalendar(getDb(), signedIn(locals), params.id);
+	const result = await bookingCalendar(getDb(), signedIn(locals), idParam(params.id));
 	// Nothing to put in a calendar: the same 404 as ever, saying why.
 	if (!result.ok) error(404, result.code === 'refused' ? result.message : 'Page not found');
 	return new Response(result.ics, {

@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { createAwardGroup, getAwardLabels, listAwardGroups, saveAwardLabels } from '$lib/server/awards/awards.service';
 import { awardGroupValuesFromForm, awardLabelValuesFromForm } from '$lib/server/awards/awards.schema';
@@ -6,15 +5,15 @@ import { getManagedProgramme } from '$lib/server/programmes/programmes.service';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params }) => {
 	const programmeId = idParam(params.id);
 	const programme = await getManagedProgramme(getDb(), signedIn(locals), programmeId);
 	return {
 		programme: { id: programme.id, name: programme.name },
 		groups: await listAwardGroups(getDb(), signedIn(locals), programmeId),
-		labels: await getAwardLabels(getDb(), signedIn(locals), programmeId),
-		notice: url.searchParams.get('notice')
+		labels: await getAwardLabels(getDb(), signedIn(locals), programmeId)
 	};
 };
 
@@ -24,12 +23,12 @@ export const actions: Actions = {
 		const values = awardGroupValuesFromForm(await request.formData());
 		const result = await createAwardGroup(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return failed(result, { action: 'createGroup' as const, ...values });
-		redirect(303, `/programmes/${params.id}/awards/${result.id}?notice=created`);
+		redirectWithNotice(`/programmes/${params.id}/awards/${result.id}`, 'created');
 	},
 	labels: async ({ request, locals, params }) => {
 		const values = awardLabelValuesFromForm(await request.formData());
 		const result = await saveAwardLabels(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return failed(result, { action: 'labels' as const, ...values });
-		redirect(303, `/programmes/${params.id}/awards?notice=labels`);
+		redirectWithNotice(`/programmes/${params.id}/awards`, 'labels');
 	}
 };

@@ -1,10 +1,10 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { getProgrammeForEditing, getProgrammeLeads, listLeadCandidates, updateProgramme } from '$lib/server/programmes/programmes.service';
 import { programmeValuesFromForm } from '$lib/server/programmes/programmes.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const id = idParam(params.id);
@@ -20,6 +20,6 @@ export const actions: Actions = {
 		const values = programmeValuesFromForm(await request.formData());
 		const result = await updateProgramme(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return failed(result, values);
-		redirect(303, `/programmes/${params.id}?notice=saved`);
+		redirectWithNotice(`/programmes/${params.id}`, 'saved');
 	}
 };

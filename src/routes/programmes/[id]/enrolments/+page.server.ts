@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { enrolYoungPerson, getEnrolChoices, getEnrolments } from '$lib/server/enrolments/enrolments.service';
 import { enrolValuesFromForm } from '$lib/server/enrolments/enrolments.schema';
@@ -6,6 +5,7 @@ import { idParam } from '$lib/server/web/route-params';
 import { londonParts } from '$lib/server/time';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const actor = signedIn(locals);
@@ -19,8 +19,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		total: overview.total,
 		schools: overview.schools,
 		choices,
-		today: londonParts(now).date,
-		notice: url.searchParams.get('notice')
+		today: londonParts(now).date
 	};
 };
 
@@ -29,6 +28,6 @@ export const actions: Actions = {
 		const values = enrolValuesFromForm(await request.formData());
 		const result = await enrolYoungPerson(getDb(), signedIn(locals), idParam(params.id), values, new Date());
 		if (!result.ok) return failed(result, values);
-		redirect(303, `/programmes/${params.id}/enrolments?notice=enrolled&school=${encodeURIComponent(values.schoolId)}`);
+		redirectWithNotice(`/programmes/${params.id}/enrolments?school=${encodeURIComponent(values.schoolId)}`, 'enrolled');
 	}
 };

@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import {
 	createCohort,
@@ -15,6 +14,7 @@ import { idParam } from '$lib/server/web/route-params';
 import { londonParts } from '$lib/server/time';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const actor = signedIn(locals);
@@ -28,8 +28,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		overview: chosenId ? await getCohortOverview(getDb(), actor, programme.id, chosenId, today) : undefined,
 		today,
 		currentYear: currentAcademicYear(),
-		topics: Object.entries(topicLabels).map(([value, label]) => ({ value, label })),
-		notice: url.searchParams.get('notice')
+		topics: Object.entries(topicLabels).map(([value, label]) => ({ value, label }))
 	};
 };
 
@@ -39,20 +38,20 @@ export const actions: Actions = {
 		const values = cohortValuesFromForm(await request.formData());
 		const result = await createCohort(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return failed(result, { ...values, action: 'cohort' as const });
-		redirect(303, `/programmes/${params.id}/mentoring?cohort=${result.id}&notice=cohort`);
+		redirectWithNotice(`/programmes/${params.id}/mentoring?cohort=${result.id}`, 'cohort');
 	},
 	pair: async ({ request, locals, params, url }) => {
 		const cohortId = url.searchParams.get('cohort') ?? '';
 		const values = pairValuesFromForm(await request.formData());
 		const result = await pairMentor(getDb(), signedIn(locals), idParam(params.id), cohortId, values);
 		if (!result.ok) return failed(result, { ...values, action: 'pair' as const });
-		redirect(303, `/programmes/${params.id}/mentoring?cohort=${encodeURIComponent(cohortId)}&notice=paired`);
+		redirectWithNotice(`/programmes/${params.id}/mentoring?cohort=${encodeURIComponent(cohortId)}`, 'paired');
 	},
 	meeting: async ({ request, locals, params, url }) => {
 		const cohortId = url.searchParams.get('cohort') ?? '';
 		const values = meetingValuesFromForm(await request.formData());
 		const result = await logMeeting(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return failed(result, { ...values, action: 'meeting' as const });
-		redirect(303, `/programmes/${params.id}/mentoring?cohort=${encodeURIComponent(cohortId)}&notice=meeting`);
+		redirectWithNotice(`/programmes/${params.id}/mentoring?cohort=${encodeURIComponent(cohortId)}`, 'meeting');
 	}
 };

@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { addQuestion, getProgrammeOutcomes, getQuestionSet, moveQuestion, retireQuestion, rewordQuestion } from '$lib/server/outcomes/outcomes.service';
 import { MAX_QUESTIONS, questionIdFromForm, WORDING_MAX, wordingFromForm } from '$lib/server/outcomes/outcomes.schema';
@@ -7,6 +6,7 @@ import { idParam } from '$lib/server/web/route-params';
 import { academicYearOf } from '$lib/server/young-people/young-people.schema';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const db = getDb();
@@ -20,12 +20,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		year,
 		outcomes: await getProgrammeOutcomes(db, signedIn(locals), set.programme.id, { from: `${year}-09-01`, to: `${year + 1}-08-31` }),
 		maxQuestions: MAX_QUESTIONS,
-		wordingMax: WORDING_MAX,
-		notice: url.searchParams.get('notice')
+		wordingMax: WORDING_MAX
 	};
 };
 
-const back = (id: string, notice: string) => redirect(303, `/programmes/${id}/questions?notice=${notice}`);
+const back = (id: string, notice: string) => redirectWithNotice(`/programmes/${id}/questions`, notice);
 
 // The add and the change forms are on one page: each one's values say which it was (`action`).
 export const actions: Actions = {

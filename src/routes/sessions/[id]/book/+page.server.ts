@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { bookPlaces } from '$lib/server/bookings/bookings.service';
 import { bookingValuesFromForm } from '$lib/server/bookings/bookings.schema';
@@ -10,6 +9,7 @@ import { idParam } from '$lib/server/web/route-params';
 import { phaseYearGroups } from '$lib/year-groups';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const actor = signedIn(locals);
@@ -35,6 +35,6 @@ export const actions: Actions = {
 		const values = bookingValuesFromForm(await request.formData());
 		const result = await bookPlaces(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return failed(result, values);
-		redirect(303, `/bookings/${result.bookingId}?notice=${result.status}`);
+		redirectWithNotice(`/bookings/${result.bookingId}`, result.status);
 	}
 };

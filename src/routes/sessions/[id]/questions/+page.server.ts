@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { closeSessionCode, enterSessionQuestionnaire, getSessionEntry, openSessionCode } from '$lib/server/outcomes/outcomes.service';
 import {
@@ -13,6 +12,7 @@ import {
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 const kindOf = (url: URL): QuestionnaireKind => (url.searchParams.get('kind') === 'named' ? 'named' : 'anonymous');
 
@@ -26,8 +26,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		sticky: { schoolId: url.searchParams.get('school') ?? '', moment: url.searchParams.get('moment') ?? '' },
 		publicAddress: `${url.origin}/q`,
 		durations: CODE_DURATIONS.map((m) => ({ value: String(m), label: durationLabel(m) })),
-		defaultMinutes: String(DEFAULT_CODE_MINUTES),
-		notice: url.searchParams.get('notice')
+		defaultMinutes: String(DEFAULT_CODE_MINUTES)
 	};
 };
 
@@ -37,18 +36,18 @@ export const actions: Actions = {
 		const minutes = codeMinutesFromForm(await request.formData());
 		const result = await openSessionCode(getDb(), signedIn(locals), idParam(params.id), minutes);
 		if (!result.ok) return failed(result, { action: 'open' as const, minutes }, 'minutes');
-		redirect(303, `/sessions/${params.id}/questions?notice=opened`);
+		redirectWithNotice(`/sessions/${params.id}/questions`, 'opened');
 	},
 	close: async ({ request, locals, params }) => {
 		await closeSessionCode(getDb(), signedIn(locals), idParam(params.id), codeIdFromForm(await request.formData()));
-		redirect(303, `/sessions/${params.id}/questions?notice=closed`);
+		redirectWithNotice(`/sessions/${params.id}/questions`, 'closed');
 	},
 	enter: async ({ request, locals, params, url }) => {
 		const kind = kindOf(url);
 		const values = questionnaireValuesFromForm(await request.formData());
 		const result = await enterSessionQuestionnaire(getDb(), signedIn(locals), idParam(params.id), kind, values);
 		if (!result.ok) return failed(result, { action: 'enter' as const, ...values });
-		const keep = new URLSearchParams({ notice: 'saved', kind, moment: values.moment, ...(kind === 'anonymous' ? { school: values.schoolId } : {}) });
-		redirect(303, `/sessions/${params.id}/questions?${keep}#enter`);
+		const keep = new URLSearchParams({ kind, moment: values.moment, ...(kind === 'anonymous' ? { school: values.schoolId } : {}) });
+		redirectWithNotice(`/sessions/${params.id}/questions?${keep}#enter`, 'saved');
 	}
 };

@@ -5,11 +5,10 @@ import { idParam } from '$lib/server/web/route-params';
 import type { PageServerLoad } from './$types';
 import { signedIn } from '$lib/server/web/respond';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params }) => {
 	const timetable = await getTimetable(getDb(), signedIn(locals), idParam(params.id));
 	return {
 		...timetable,
-		canManage: await canManageProgramme(getDb(), signedIn(locals), timetable.session.programme_id),
-		notice: url.searchParams.get('notice')
+		canManage: await canManageProgramme(getDb(), signedIn(locals), timetable.session.programme_id)
 	};
 };

@@ -1,10 +1,10 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { getYoungPerson, updateYoungPerson } from '$lib/server/young-people/young-people.service';
 import { youngPersonValuesFromForm, type YoungPersonValues } from '$lib/server/young-people/young-people.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 const yesNo = (value: boolean | null) => (value === null ? '' : value ? 'yes' : 'no');
 
@@ -26,6 +26,6 @@ export const actions: Actions = {
 		const values = youngPersonValuesFromForm(await request.formData());
 		const result = await updateYoungPerson(getDb(), signedIn(locals), idParam(params.id), values, new Date());
 		if (!result.ok) return failed(result, values);
-		redirect(303, `/young-people/${params.id}?notice=saved`);
+		redirectWithNotice(`/young-people/${params.id}`, 'saved');
 	}
 };

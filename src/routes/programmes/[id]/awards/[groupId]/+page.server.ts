@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { addParticipant, getAwardGroup, logAwardDay, signOffAward } from '$lib/server/awards/awards.service';
 import { dayValuesFromForm, participantValuesFromForm, signOffValuesFromForm } from '$lib/server/awards/awards.schema';
@@ -6,15 +5,16 @@ import { getManagedProgramme } from '$lib/server/programmes/programmes.service';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params }) => {
 	const programmeId = idParam(params.id);
 	const programme = await getManagedProgramme(getDb(), signedIn(locals), programmeId);
 	const award = await getAwardGroup(getDb(), signedIn(locals), programmeId, idParam(params.groupId), new Date());
-	return { programme: { id: programme.id, name: programme.name }, ...award, notice: url.searchParams.get('notice') };
+	return { programme: { id: programme.id, name: programme.name }, ...award };
 };
 
-const back = (params: { id: string; groupId: string }, notice: string) => `/programmes/${params.id}/awards/${params.groupId}?notice=${notice}`;
+const back = (params: { id: string; groupId: string }, notice: string) => redirectWithNotice(`/programmes/${params.id}/awards/${params.groupId}`, notice);
 
 // Several forms on one page, one per participant: each one's values say which it was
 // (`action`, `participantId`), so the page shows the errors beside that form.
@@ -23,18 +23,18 @@ export const actions: Actions = {
 		const values = participantValuesFromForm(await request.formData());
 		const result = await addParticipant(getDb(), signedIn(locals), idParam(params.id), idParam(params.groupId), values);
 		if (!result.ok) return failed(result, { action: 'addParticipant' as const, ...values });
-		redirect(303, back(params, 'added'));
+		back(params, 'added');
 	},
 	logDay: async ({ request, locals, params }) => {
 		const { participantId, values } = dayValuesFromForm(await request.formData());
 		const result = await logAwardDay(getDb(), signedIn(locals), idParam(params.id), idParam(params.groupId), participantId, values, new Date());
 		if (!result.ok) return failed(result, { action: 'logDay' as const, participantId, ...values });
-		redirect(303, back(params, 'logged'));
+		back(params, 'logged');
 	},
 	signOff: async ({ request, locals, params }) => {
 		const { participantId, achievedOn } = signOffValuesFromForm(await request.formData());
 		const result = await signOffAward(getDb(), signedIn(locals), idParam(params.id), idParam(params.groupId), participantId, achievedOn, new Date());
 		if (!result.ok) return failed(result, { action: 'signOff' as const, participantId }, 'signOff');
-		redirect(303, back(params, 'signed-off'));
+		back(params, 'signed-off');
 	}
 };

@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { enterProgrammeQuestionnaire, getProgrammeEntry } from '$lib/server/outcomes/outcomes.service';
 import { questionnaireValuesFromForm, type QuestionnaireKind } from '$lib/server/outcomes/outcomes.schema';
@@ -6,6 +5,7 @@ import { idParam } from '$lib/server/web/route-params';
 import { londonParts } from '$lib/server/time';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 const kindOf = (url: URL): QuestionnaireKind => (url.searchParams.get('kind') === 'named' ? 'named' : 'anonymous');
 
@@ -20,8 +20,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			answeredOn: url.searchParams.get('on') ?? londonParts(new Date()).date,
 			schoolId: url.searchParams.get('school') ?? '',
 			moment: url.searchParams.get('moment') ?? ''
-		},
-		notice: url.searchParams.get('notice')
+		}
 	};
 };
 
@@ -32,12 +31,11 @@ export const actions: Actions = {
 		const result = await enterProgrammeQuestionnaire(getDb(), signedIn(locals), idParam(params.id), kind, values);
 		if (!result.ok) return failed(result, values);
 		const keep = new URLSearchParams({
-			notice: 'saved',
 			kind,
 			on: values.answeredOn,
 			moment: values.moment,
 			...(kind === 'anonymous' ? { school: values.schoolId } : {})
 		});
-		redirect(303, `/programmes/${params.id}/questions/enter?${keep}#enter`);
+		redirectWithNotice(`/programmes/${params.id}/questions/enter?${keep}#enter`, 'saved');
 	}
 };

@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { getManagedProgramme } from '$lib/server/programmes/programmes.service';
 import { scheduleSessions } from '$lib/server/sessions/sessions.service';
@@ -6,6 +5,7 @@ import { sessionValuesFromForm } from '$lib/server/sessions/sessions.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params }) => ({
 	programme: await getManagedProgramme(getDb(), signedIn(locals), idParam(params.id))
@@ -16,6 +16,6 @@ export const actions: Actions = {
 		const values = sessionValuesFromForm(await request.formData());
 		const result = await scheduleSessions(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return failed(result, values);
-		redirect(303, `/programmes/${params.id}?notice=scheduled`);
+		redirectWithNotice(`/programmes/${params.id}`, 'scheduled');
 	}
 };

@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { getManagedProgramme } from '$lib/server/programmes/programmes.service';
 import { cancelSession, completeSession, getManagedSession, updateSessionDetails } from '$lib/server/sessions/sessions.service';
@@ -7,6 +6,7 @@ import { sessionFormValues } from '$lib/server/sessions/session-form';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const programme = await getManagedProgramme(getDb(), signedIn(locals), idParam(params.id));
@@ -19,16 +19,16 @@ export const actions: Actions = {
 		const values = sessionValuesFromForm(await request.formData());
 		const result = await updateSessionDetails(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), values);
 		if (!result.ok) return failed(result, values);
-		redirect(303, `/sessions/${params.sessionId}?notice=saved`);
+		redirectWithNotice(`/sessions/${params.sessionId}`, 'saved');
 	},
 	cancel: async ({ locals, params }) => {
 		const result = await cancelSession(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId));
 		if (!result.ok) return failed(result, {}, 'cancel');
-		redirect(303, `/sessions/${params.sessionId}?notice=cancelled`);
+		redirectWithNotice(`/sessions/${params.sessionId}`, 'cancelled');
 	},
 	complete: async ({ locals, params }) => {
 		const result = await completeSession(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId));
 		if (!result.ok) return failed(result, {}, 'complete');
-		redirect(303, `/sessions/${params.sessionId}?notice=completed`);
+		redirectWithNotice(`/sessions/${params.sessionId}`, 'completed');
 	}
 };

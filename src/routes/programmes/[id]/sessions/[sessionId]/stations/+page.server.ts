@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { listSessionStations, saveStations } from '$lib/server/sessions/carousel.service';
 import { MAX_STATIONS, stationValuesFromForm } from '$lib/server/sessions/sessions.schema';
@@ -6,6 +5,7 @@ import { getManagedSession } from '$lib/server/sessions/sessions.service';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const programmeId = idParam(params.id);
@@ -28,6 +28,6 @@ export const actions: Actions = {
 		const values = stationValuesFromForm(await request.formData());
 		const result = await saveStations(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), values.rows, values.rotationMinutes);
 		if (!result.ok) return failed(result, values, 'stations');
-		redirect(303, `/sessions/${params.sessionId}/timetable?notice=saved`);
+		redirectWithNotice(`/sessions/${params.sessionId}/timetable`, 'saved');
 	}
 };
