@@ -12,6 +12,7 @@ import * as headcountYearGroupCheck from './20261202T0900_headcount_year_group_c
 import * as outboxDelivery from './20261202T1000_outbox_delivery';
 import * as reportRollupFailures from './20261202T1100_report_rollup_failures';
 import * as calendarFeedMaker from './20261202T1200_calendar_feed_maker';
+import * as secondFactor from './20261202T1400_second_factor';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
 // folder so the app bundle, Vitest and the command line all load the same set; a test checks
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
 	'20261202T0900_headcount_year_group_check': headcountYearGroupCheck,
 	'20261202T1000_outbox_delivery': outboxDelivery,
 	'20261202T1100_report_rollup_failures': reportRollupFailures,
-	'20261202T1200_calendar_feed_maker': calendarFeedMaker
+	'20261202T1200_calendar_feed_maker': calendarFeedMaker,
+	'20261202T1400_second_factor': secondFactor
 };

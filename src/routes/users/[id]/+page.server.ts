@@ -4,6 +4,7 @@ import { hasErrors, invalid } from '$lib/server/result';
 import { listSchools } from '$lib/server/schools/schools.service';
 import { parseUserForm } from '$lib/server/users/users.schema';
 import { deactivateUser, getUser, reactivateUser, resendInvitation, updateUserDetails } from '$lib/server/users/users.service';
+import { resetSecondFactor } from '$lib/server/auth/second-factor.service';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -35,6 +36,10 @@ export const actions: Actions = {
 	reactivate: async ({ locals, params }) => {
 		await reactivateUser(getDb(), signedIn(locals), idParam(params.id));
 		redirect(303, `/users/${params.id}?notice=reactivated`);
+	},
+	resetSecondFactor: async ({ locals, params }) => {
+		await resetSecondFactor(getDb(), signedIn(locals), idParam(params.id));
+		redirect(303, `/users/${params.id}?notice=second-factor-reset`);
 	},
 	resend: async ({ locals, params, url }) => {
 		await resendInvitation(getDb(), signedIn(locals), idParam(params.id), url.origin);
