@@ -18,7 +18,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('totp_enabled_at', 'timestamptz')
 		.addColumn('totp_last_step', 'integer')
 		.execute();
-	await db.schema.alterTable('auth_session').addColumn('second_factor_pending', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+	await db.schema
+		.alterTable('auth_session')
+		.addColumn('second_factor_pending', 'boolean', (c) => c.notNull().defaultTo(false))
+		.execute();
 
 	await db.schema
 		.createTable('second_factor_recovery_code')

@@ -128,7 +128,12 @@ describe('signing in with a second factor', () => {
 	it('refuses the code set-up was proved with', async () => {
 		const { user, key } = await withSecondFactor();
 		const pending = await passwordStep(user.email, at(seconds(5)));
-		const again = await completeSecondFactor(t.db, actorFor(user), { code: totpCode(key, start), remember: false, address, sessionToken: pending.token }, at(seconds(5)));
+		const again = await completeSecondFactor(
+			t.db,
+			actorFor(user),
+			{ code: totpCode(key, start), remember: false, address, sessionToken: pending.token },
+			at(seconds(5))
+		);
 		expect(again.ok).toBe(false);
 	});
 
@@ -137,7 +142,12 @@ describe('signing in with a second factor', () => {
 		const now = at(seconds(120));
 		const pending = await passwordStep(user.email, now);
 		for (let i = 0; i < ACCOUNT_LIMIT; i++) {
-			const wrong = await completeSecondFactor(t.db, actorFor(user), { code: '000000', remember: false, address, sessionToken: pending.token }, at(seconds(121 + i)));
+			const wrong = await completeSecondFactor(
+				t.db,
+				actorFor(user),
+				{ code: '000000', remember: false, address, sessionToken: pending.token },
+				at(seconds(121 + i))
+			);
 			expect(wrong).toMatchObject({ ok: false, code: 'invalid' });
 		}
 		// A right password does not start the count of codes again.
@@ -157,7 +167,12 @@ describe('signing in with a second factor', () => {
 		const { user, recoveryCodes } = await withSecondFactor();
 		const code = recoveryCodes[3]!;
 		const one = await passwordStep(user.email, at(seconds(60)));
-		const used = await completeSecondFactor(t.db, actorFor(user), { code: code.toUpperCase().replace('-', ' '), remember: false, address, sessionToken: one.token }, at(seconds(60)));
+		const used = await completeSecondFactor(
+			t.db,
+			actorFor(user),
+			{ code: code.toUpperCase().replace('-', ' '), remember: false, address, sessionToken: one.token },
+			at(seconds(60))
+		);
 		expect(used).toMatchObject({ ok: true, recoveryCodesLeft: 9 });
 		const two = await passwordStep(user.email, at(seconds(70)));
 		const again = await completeSecondFactor(t.db, actorFor(user), { code, remember: false, address, sessionToken: two.token }, at(seconds(70)));
@@ -191,7 +206,12 @@ describe('signing in with a second factor', () => {
 		const done = await completeSecondFactor(t.db, actorFor(user), { code: totpCode(key, now), remember: true, address, sessionToken: pending.token }, now);
 		if (!done.ok) throw new Error('failed');
 		expect(await isRememberedDevice(t.db, user.id, done.deviceToken, now)).toBe(true);
-		const changed = await changePassword(t.db, actorFor(user), { currentPassword: PASSWORD, password: 'a brand new passphrase 42', confirmPassword: 'a brand new passphrase 42', address } as never);
+		const changed = await changePassword(t.db, actorFor(user), {
+			currentPassword: PASSWORD,
+			password: 'a brand new passphrase 42',
+			confirmPassword: 'a brand new passphrase 42',
+			address
+		} as never);
 		expect(changed.ok).toBe(true);
 		expect(await isRememberedDevice(t.db, user.id, done.deviceToken, now)).toBe(false);
 	});

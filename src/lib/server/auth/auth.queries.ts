@@ -5,10 +5,7 @@ import type { TokenPurpose } from '../db/schema';
 // Every query of sign-in: sessions, sign-in attempts and one-time links. Secrets are stored
 // and looked up only by their hash (auth/tokens.ts); these functions take the hash.
 
-export async function insertSession(
-	db: Db,
-	session: { id: string; userId: string; createdAt: Date; expiresAt: Date; secondFactorPending?: boolean }
-) {
+export async function insertSession(db: Db, session: { id: string; userId: string; createdAt: Date; expiresAt: Date; secondFactorPending?: boolean }) {
 	await db
 		.insertInto('auth_session')
 		.values({

@@ -17,17 +17,7 @@ import { mustUseSecondFactor } from './second-factor-required';
 import { createSession, invalidateSession, type Actor } from './session';
 import { attemptSucceeded, beginAttempt } from './throttle';
 import { generateToken, hashToken } from './tokens';
-import {
-	groupedKey,
-	hashRecoveryCode,
-	isTotpKey,
-	looksLikeRecoveryCode,
-	matchingStep,
-	newRecoveryCodes,
-	newTotpKey,
-	normaliseCode,
-	totpKeyUri
-} from './totp';
+import { groupedKey, hashRecoveryCode, isTotpKey, looksLikeRecoveryCode, matchingStep, newRecoveryCodes, newTotpKey, normaliseCode, totpKeyUri } from './totp';
 
 // The second factor: setting it up, asking for its code after the password, turning it off,
 // and an admin's reset. Keys, codes and device tokens are never logged nor put in audit rows.
