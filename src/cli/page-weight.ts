@@ -31,7 +31,7 @@ try {
 			maxRedirects: 0
 		});
 		if (DEMO_SECOND_FACTOR_EMAILS.includes(email)) {
-			await context.request.post(`${origin}/sign-in/code`, { form: { code: totpCode(demoTotpKey(email)) }, headers: { origin }, maxRedirects: 0 });
+			await context.request.post(`${origin}/sign-in/code?/verify`, { form: { code: totpCode(demoTotpKey(email)) }, headers: { origin }, maxRedirects: 0 });
 		}
 		signedIn = await context.storageState();
 		await context.close();

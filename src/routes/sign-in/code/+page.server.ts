@@ -19,13 +19,13 @@ function pending(locals: App.Locals) {
 	return { user, sessionToken: locals.sessionToken };
 }
 
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = ({ locals, url }) => {
 	pending(locals);
-	return {};
+	return { redirectTo: url.searchParams.get('redirectTo') };
 };
 
 export const actions: Actions = {
-	default: async ({ request, locals, cookies, url }) => {
+	verify: async ({ request, locals, cookies, url }) => {
 		const { user, sessionToken } = pending(locals);
 		const form = await request.formData();
 		const code = field(form, 'code');
