@@ -4,7 +4,8 @@ import { getDb } from '$lib/server/db';
 import { describeSecondFactorKey, newSecondFactorKey, secondFactorStatus, setUpSecondFactor } from '$lib/server/auth/second-factor.service';
 import { field } from '$lib/server/forms';
 import { failed } from '$lib/server/web/respond';
-import { setSessionCookie } from '$lib/server/web/session-cookie';
+import { deleteSessionCookie, setSessionCookie } from '$lib/server/web/session-cookie';
+import { invalidateSession } from '$lib/server/auth/session';
 import type { Actions, PageServerLoad } from './$types';
 
 // Setting up a second factor: a QR code and the key as text for the user's authenticator app,
@@ -38,7 +39,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, locals, cookies, url }) => {
+	setUp: async ({ request, locals, cookies, url }) => {
 		const user = settingUp(locals);
 		const form = await request.formData();
 		const key = field(form, 'key');
@@ -50,5 +51,14 @@ export const actions: Actions = {
 		// The same key again, so the user need not scan a new QR code after a mistyped code.
 		const same = describeSecondFactorKey(user, key);
 		return failed(result, same ? { key: same.key, groupedKey: same.grouped, qr: await qrSvg(same.uri) } : {}, 'code');
+	},
+	/** Not now: a half-signed-in session ends (a signed-in one is left alone), and the sign-in page comes back. */
+	cancel: async ({ locals, cookies, url }) => {
+		if (locals.pendingSignIn && locals.sessionToken) {
+			await invalidateSession(getDb(), locals.sessionToken);
+			deleteSessionCookie(cookies, url);
+			redirect(303, '/sign-in');
+		}
+		redirect(303, '/account/second-factor');
 	}
 };
