@@ -13,6 +13,7 @@ import * as outboxDelivery from './20261202T1000_outbox_delivery';
 import * as reportRollupFailures from './20261202T1100_report_rollup_failures';
 import * as calendarFeedMaker from './20261202T1200_calendar_feed_maker';
 import * as bookingOnBehalf from './20261202T1300_booking_on_behalf';
+import * as secondFactor from './20261202T1400_second_factor';
 import * as searchKeys from './20261202T1700_search_keys';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
@@ -33,5 +34,6 @@ export const migrations: Record<string, Migration> = {
 	'20261202T1100_report_rollup_failures': reportRollupFailures,
 	'20261202T1200_calendar_feed_maker': calendarFeedMaker,
 	'20261202T1300_booking_on_behalf': bookingOnBehalf,
+	'20261202T1400_second_factor': secondFactor,
 	'20261202T1700_search_keys': searchKeys
 };

@@ -1,4 +1,4 @@
-import type { Actor } from '$lib/server/auth/session';
+import type { Actor, SecondFactorOutstanding } from '$lib/server/auth/session';
 
 declare global {
 	namespace App {
@@ -11,6 +11,8 @@ declare global {
 		}
 		interface Locals {
 			user: Actor | null;
+			/** A session whose password was right but whose second factor is outstanding (web/second-factor-gate.ts). */
+			pendingSignIn?: (Actor & { secondFactor: NonNullable<SecondFactorOutstanding> }) | null;
 			sessionToken: string | null;
 			/** For the log: this request's id, and the id of the error it ended in. */
 			requestId?: string;

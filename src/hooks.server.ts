@@ -6,6 +6,7 @@ import '$lib/server/web/respond';
 import { startApp, stopApp } from '$lib/server/startup';
 import { keptPage } from '$lib/server/reports/kept';
 import { validateSessionToken } from '$lib/server/auth/session';
+import { holdUntilSecondFactor } from '$lib/server/web/second-factor-gate';
 import { deleteSessionCookie, sessionCookieName } from '$lib/server/web/session-cookie';
 import { logRequest, requestIdFor, thrownStatus } from '$lib/server/web/request-log';
 import { declaredTooBig, limitRequestBody, unreadableAddress } from '$lib/server/web/request-body';
@@ -32,6 +33,8 @@ const HEALTH_ROUTES = ['/healthz', '/readyz'];
 /** Pages anyone may open; everything else needs a signed-in user. */
 const PUBLIC_ROUTES = [
 	'/sign-in',
+	'/sign-in/code',
+	'/sign-in/set-up',
 	'/forgot-password',
 	'/reset-password/[token]',
 	'/invitation/[token]',
@@ -81,7 +84,7 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	if (token) {
 		const user = await validateSessionToken(getDb(), token);
-		if (user) event.locals.user = { ...user, address: event.getClientAddress() };
+		if (user) event.locals.user = holdUntilSecondFactor(event, user);
 		else {
 			event.locals.sessionToken = null;
 			deleteSessionCookie(event.cookies, event.url);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, signIn } from './helpers';
+import { demoSecondFactorKey, enterSecondFactorCode, expectAccessible, signIn } from './helpers';
 
 test("a school contact asking for another school's record gets a 404, and the refusal is audited", async ({ page, browser }) => {
 	const admin = await (await browser.newContext()).newPage();
@@ -36,6 +36,9 @@ test('signed-out visitors are sent to sign in, and come back afterwards', async 
 	await page.getByLabel('Email address').fill('admin@demo.test');
 	await page.getByLabel('Password').fill('demo-password-2019');
 	await page.getByRole('button', { name: 'Sign in' }).click();
+	// The second factor's code is asked for on the way, and the target kept.
+	await expect(page).toHaveURL(/\/sign-in\/code\?redirectTo=%2Fusers/);
+	await enterSecondFactorCode(page, demoSecondFactorKey('admin@demo.test'));
 	await expect(page).toHaveURL(/\/users$/);
 	await expect(page.getByRole('heading', { name: 'Users', exact: true })).toBeVisible();
 });

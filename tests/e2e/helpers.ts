@@ -1,5 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { DEMO_SECOND_FACTOR_EMAILS, demoTotpKey } from '../../src/lib/server/demo/demo-second-factor';
+import { totpCode } from '../../src/lib/server/auth/totp';
 
 export const DEMO_PASSWORD = 'demo-password-2019';
 
@@ -16,14 +18,58 @@ export async function visit(page: Page, path: string): Promise<void> {
 	await expectAccessible(page);
 }
 
-export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+/**
+ * Remembered-device cookies, by server and email: a demo user whose code was given once skips
+ * it afterwards (as "Remember this computer" promises), so sign-ins in quick succession do not
+ * wait for a new code (a code is accepted only once).
+ */
+const rememberedDevices = new Map<string, { name: string; value: string }>();
+
+/** Signs in, giving the second factor's code for a demo user who has one (or `totpKey`'s). */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, totpKey?: string): Promise<void> {
+	const origin = new URL(test.info().project.use.baseURL ?? page.url()).origin;
+	const remembered = rememberedDevices.get(`${origin} ${email}`);
+	if (remembered) await page.context().addCookies([{ ...remembered, url: origin }]);
 	await page.goto('/sign-in');
 	// Typed into before the page's scripts have started, the form can be sent empty.
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/\/(dashboard|sign-in\/code)/);
+	if (new URL(page.url()).pathname === '/sign-in/code') {
+		await enterSecondFactorCode(page, totpKey ?? demoSecondFactorKey(email), { remember: true });
+		const device = (await page.context().cookies(origin)).find((c) => c.name === 'device' || c.name === '__Host-device');
+		if (device) rememberedDevices.set(`${origin} ${email}`, { name: device.name, value: device.value });
+	}
 	await expect(page).toHaveURL(/\/dashboard/);
+}
+
+/** The demo key of a demo admin, lead or viewer (src/lib/server/demo/demo-second-factor.ts). */
+export function demoSecondFactorKey(email: string): string {
+	if (!DEMO_SECOND_FACTOR_EMAILS.includes(email)) throw new Error(`${email} has no demo second factor`);
+	return demoTotpKey(email);
+}
+
+/**
+ * On the code page: types the current code and continues. A code is accepted once, so when
+ * this step's was used already (by an earlier sign-in), the next step's (accepted 30 seconds
+ * early) is tried, and failing that, the next step is waited for.
+ */
+export async function enterSecondFactorCode(page: Page, key: string, { remember = false } = {}): Promise<void> {
+	for (const [i, offset] of [0, 1, 1].entries()) {
+		if (i === 2) await page.waitForTimeout(30_500 - (Date.now() % 30_000));
+		await page.getByLabel('Enter the code from your authenticator app').fill(totpCode(key, new Date(), offset));
+		if (remember) await page.getByLabel('Remember this computer for 30 days').check();
+		await Promise.all([
+			page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/sign-in/code'),
+			page.getByRole('button', { name: 'Continue' }).click()
+		]);
+		await page.waitForLoadState('load');
+		const stillAsked = new URL(page.url()).pathname === '/sign-in/code' && (await page.locator('.govuk-error-summary').count()) > 0;
+		if (!stillAsked) return;
+	}
+	throw new Error('The second factor code was refused');
 }
 
 /** The newest link to `path` in an email kept for `to`, read from the outbox as the demo admin. */

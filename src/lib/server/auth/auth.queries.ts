@@ -5,10 +5,16 @@ import type { TokenPurpose } from '../db/schema';
 // Every query of sign-in: sessions, sign-in attempts and one-time links. Secrets are stored
 // and looked up only by their hash (auth/tokens.ts); these functions take the hash.
 
-export async function insertSession(db: Db, session: { id: string; userId: string; createdAt: Date; expiresAt: Date }) {
+export async function insertSession(db: Db, session: { id: string; userId: string; createdAt: Date; expiresAt: Date; secondFactorPending?: boolean }) {
 	await db
 		.insertInto('auth_session')
-		.values({ id: session.id, user_id: session.userId, created_at: session.createdAt, expires_at: session.expiresAt })
+		.values({
+			id: session.id,
+			user_id: session.userId,
+			created_at: session.createdAt,
+			expires_at: session.expiresAt,
+			second_factor_pending: session.secondFactorPending ?? false
+		})
 		.execute();
 }
 
@@ -20,6 +26,8 @@ export async function findSessionWithUser(db: Db, id: string) {
 		.select([
 			'auth_session.created_at',
 			'auth_session.expires_at',
+			'auth_session.second_factor_pending',
+			'app_user.totp_enabled_at',
 			'app_user.id',
 			'app_user.email',
 			'app_user.name',

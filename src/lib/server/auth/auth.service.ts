@@ -8,6 +8,9 @@ import { createSession, invalidateSession, type Actor } from './session';
 import { accountKey, attemptSucceeded, beginAttempt, countRequest, RESET_LIMITS } from './throttle';
 import { log } from '../log';
 import { findUsableToken, issueUserToken } from './user-tokens';
+import { hashToken } from './tokens';
+import { deleteRememberedDevices, findRememberedDevice } from './second-factor.queries';
+import { findUserSecondFactor } from '../users/users.queries';
 import { emailProblem } from '../forms';
 import { hasErrors, invalid, invalidField, ok, refused, type Result } from '../result';
 import { newPasswordErrors, signInErrors, type NewPasswordValues, type SignInValues } from './auth.schema';
@@ -22,7 +25,11 @@ function inMinutes(ms: number): string {
  * the same answer after the same work (a full argon2 verification), so the answer does not
  * tell anyone which email addresses have accounts.
  */
-export async function signIn(db: Db, input: SignInValues & { address: string }, now = new Date()): Promise<Result<{ token: string; actor: Actor }>> {
+export async function signIn(
+	db: Db,
+	input: SignInValues & { address: string; rememberedDevice?: string | null },
+	now = new Date()
+): Promise<Result<{ token: string; actor: Actor; secondFactor: 'code' | null }>> {
 	const errors = signInErrors(input);
 	if (hasErrors(errors)) return invalid(errors);
 	const account = accountKey(input.email);
@@ -52,15 +59,21 @@ export async function signIn(db: Db, input: SignInValues & { address: string }, 
 		});
 		return refused('invalid_credentials', 'Enter a correct email address and password', 'email');
 	}
-	const token = await createSession(db, user.id, now);
+	// With a second factor, the session is only half signed in until its code is given, unless
+	// this browser was remembered (auth/second-factor.service.ts).
+	const hasSecondFactor = Boolean((await findUserSecondFactor(db, user.id))?.totp_enabled_at);
+	const remembered = hasSecondFactor && input.rememberedDevice ? await findRememberedDevice(db, hashToken(input.rememberedDevice), user.id, now) : undefined;
+	const secondFactor = hasSecondFactor && !remembered ? 'code' : null;
+	const token = await createSession(db, user.id, now, { secondFactorPending: secondFactor === 'code' });
 	await insertAuditEvent(db, {
 		actorId: user.id,
 		action: 'sign_in.succeeded',
 		entityType: 'user',
 		entityId: user.id,
+		...(hasSecondFactor ? { detail: { second_factor: remembered ? 'remembered_device' : 'pending' } } : {}),
 		address: input.address
 	});
-	return ok({ token, actor: { id: user.id, email: user.email, name: user.name, role: user.role, schoolId: user.school_id } });
+	return ok({ token, secondFactor, actor: { id: user.id, email: user.email, name: user.name, role: user.role, schoolId: user.school_id } });
 }
 
 export async function signOut(db: Db, actor: Actor, token: string, address: string): Promise<void> {
@@ -147,6 +160,7 @@ export async function resetPassword(db: Db, input: NewPasswordValues & { token: 
 		// Any other reset link sent before this one stops working with the old password.
 		await deleteUnusedTokensFor(trx, link.user_id, 'password_reset');
 		await deleteUserSessions(trx, link.user_id);
+		await deleteRememberedDevices(trx, link.user_id);
 		await insertAuditEvent(trx, {
 			actorId: link.user_id,
 			action: 'password.reset',
@@ -223,6 +237,7 @@ export async function changePassword(
 		// A reset link asked for before the change would undo it: it stops working now.
 		await deleteUnusedTokensFor(trx, actor.id, 'password_reset');
 		await deleteUserSessions(trx, actor.id);
+		await deleteRememberedDevices(trx, actor.id);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'password.changed',

@@ -48,9 +48,31 @@ export interface AppUserTable {
 	updated_at: DefaultedTimestamp;
 	/** The name as search compares it: see migration 20261202T1700_search_keys. */
 	search_key: GeneratedAlways<string>;
+	/** The second factor's key, base32; null until set up. */
+	totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+	totp_enabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+	/** The 30-second step of the last code accepted: a code is never accepted twice. */
+	totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface AuthSessionTable {
+	id: string;
+	user_id: string;
+	created_at: CreatedAt;
+	expires_at: Timestamp;
+	/** The password was right, the second factor not yet given. */
+	second_factor_pending: Generated<boolean>;
+}
+
+export interface SecondFactorRecoveryCodeTable {
+	id: GeneratedAlways<number>;
+	user_id: string;
+	code_hash: string;
+	used_at: Date | null;
+	created_at: CreatedAt;
+}
+
+export interface RememberedDeviceTable {
 	id: string;
 	user_id: string;
 	created_at: CreatedAt;
@@ -259,6 +281,8 @@ export interface DB {
 	school: SchoolTable;
 	app_user: AppUserTable;
 	auth_session: AuthSessionTable;
+	second_factor_recovery_code: SecondFactorRecoveryCodeTable;
+	remembered_device: RememberedDeviceTable;
 	user_token: UserTokenTable;
 	sign_in_attempt: SignInAttemptTable;
 	audit_event: AuditEventTable;

@@ -11,6 +11,9 @@ import { seedDemoProgrammes } from './programmes-seed';
 import { seedCurrentArtsCohort, seedReferenceYears } from './reference-years';
 import { londonParts } from '../time';
 import { refreshRollups } from '../reports/rollups';
+import { updateUserSecondFactor } from '../users/users.queries';
+import { stepAt } from '../auth/totp';
+import { DEMO_SECOND_FACTOR_EMAILS, demoTotpKey } from './demo-second-factor';
 
 export const DEMO_PASSWORD = 'demo-password-2019';
 
@@ -50,6 +53,10 @@ export async function seedDemo(db: Db, schoolsCsv: string): Promise<void> {
 				passwordHash: hashes[i]
 			});
 			userIds.set(user.email, id);
+			// Keys derived from the email (demo-second-factor.ts); the step before now, so today's code works.
+			if (DEMO_SECOND_FACTOR_EMAILS.includes(user.email)) {
+				await updateUserSecondFactor(trx, id, { secret: demoTotpKey(user.email), step: stepAt(new Date()) - 2 });
+			}
 		}
 		const people = {
 			leadId: userIds.get('lead@demo.test')!,
@@ -70,6 +77,13 @@ export async function hasDemoUsers(db: Db): Promise<boolean> {
 }
 
 export function describeSignIns(): string {
-	const lines = demoUsers.map((u) => `  ${u.email.padEnd(20)} ${u.role}${u.school ? ` (${u.school})` : ''}`);
-	return ['Demo sign-ins (password for all: ' + DEMO_PASSWORD + '):', ...lines].join('\n');
+	const lines = demoUsers.map((u) => {
+		const totp = DEMO_SECOND_FACTOR_EMAILS.includes(u.email) ? ` totp=${demoTotpKey(u.email)}` : '';
+		return `  ${u.email.padEnd(20)} ${u.role}${u.school ? ` (${u.school})` : ''}${totp}`;
+	});
+	return [
+		'Demo sign-ins (password for all: ' + DEMO_PASSWORD + '):',
+		...lines,
+		'The code for a totp= line: npm run demo:code -- <email> (or add the key to an authenticator app).'
+	].join('\n');
 }

@@ -6,6 +6,7 @@ const publicColumns = [
 	'app_user.id',
 	'app_user.email',
 	'app_user.name',
+	'app_user.totp_enabled_at',
 	'app_user.role',
 	'app_user.school_id',
 	'app_user.status',
@@ -97,4 +98,38 @@ export async function countUsersByRoleAndStatus(db: Db) {
 		.select(['role', 'status', (eb) => eb.fn.countAll<number>().as('count')])
 		.groupBy(['role', 'status'])
 		.execute();
+}
+
+/** The second factor's key and the last step a code was accepted for. */
+export async function findUserSecondFactor(db: Db, id: string) {
+	return db.selectFrom('app_user').select(['id', 'totp_secret', 'totp_enabled_at', 'totp_last_step']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Sets (or, with null, clears) a user's second-factor key. */
+export async function updateUserSecondFactor(db: Db, id: string, secondFactor: { secret: string; step: number } | null, now = new Date()) {
+	await db
+		.updateTable('app_user')
+		.set({
+			totp_secret: secondFactor?.secret ?? null,
+			totp_enabled_at: secondFactor ? now : null,
+			totp_last_step: secondFactor?.step ?? null,
+			updated_at: now
+		})
+		.where('id', '=', id)
+		.execute();
+}
+
+/**
+ * Records that a code of this step was accepted, if no code of this step or a later one was:
+ * false when one was, so two sign-ins racing with the same code cannot both succeed.
+ */
+export async function updateTotpStepIfNewer(db: Db, id: string, step: number): Promise<boolean> {
+	const row = await db
+		.updateTable('app_user')
+		.set({ totp_last_step: step })
+		.where('id', '=', id)
+		.where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+		.returning('id')
+		.executeTakeFirst();
+	return Boolean(row);
 }

@@ -24,3 +24,18 @@ export function setSessionCookie(cookies: Cookies, url: URL, token: string): voi
 export function deleteSessionCookie(cookies: Cookies, url: URL): void {
 	cookies.delete(sessionCookieName(url), { path: '/', secure: !isLocalHttp(url) });
 }
+
+/** The remembered-device cookie: lets this browser skip the second factor's code for its user, for 30 days at most. */
+export function rememberedDeviceCookieName(url: URL): string {
+	return isLocalHttp(url) ? 'device' : '__Host-device';
+}
+
+export function setRememberedDeviceCookie(cookies: Cookies, url: URL, token: string, maxAgeSeconds: number): void {
+	cookies.set(rememberedDeviceCookieName(url), token, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: !isLocalHttp(url),
+		maxAge: maxAgeSeconds
+	});
+}

@@ -3,6 +3,7 @@ import { hasErrors, invalid } from '$lib/server/result';
 import { listSchools } from '$lib/server/schools/schools.service';
 import { parseUserForm } from '$lib/server/users/users.schema';
 import { deactivateUser, getUser, reactivateUser, resendInvitation, updateUserDetails } from '$lib/server/users/users.service';
+import { resetSecondFactor } from '$lib/server/auth/second-factor.service';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -34,6 +35,10 @@ export const actions: Actions = {
 	reactivate: async ({ locals, params }) => {
 		await reactivateUser(getDb(), signedIn(locals), idParam(params.id));
 		redirectWithNotice(`/users/${params.id}`, 'reactivated');
+	},
+	resetSecondFactor: async ({ locals, params }) => {
+		await resetSecondFactor(getDb(), signedIn(locals), idParam(params.id));
+		redirectWithNotice(`/users/${params.id}`, 'second-factor-reset');
 	},
 	resend: async ({ locals, params, url }) => {
 		await resendInvitation(getDb(), signedIn(locals), idParam(params.id), url.origin);
