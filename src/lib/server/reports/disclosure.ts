@@ -359,7 +359,7 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 					keep: (p) => shownElsewhere.has(at(p))
 				});
 			} catch (error) {
-				if (!(error instanceof NothingLeftToHide)) throw error;
+				if (!(error instanceof NothingLeftToHide) && !(error instanceof Error && error.message.includes('nothing left to hide'))) throw error;
 				// Every count of this table that may go goes: what is shown elsewhere stays as it is there.
 				for (const [name, value] of entries) if (value > 0) hide(name);
 				continue;
