@@ -42,6 +42,8 @@ interface Dimension {
 /** The figures of one output: its rows' dimensions and its total. */
 interface Source {
 	dimensions: Dimension[];
+	/** Figures decided elsewhere that hold each row of the first dimension (a district programme holds one school's part of it). */
+	outer?: { scope: (id: string) => string; read: (period: Period) => Promise<Map<string, Figures>> };
 	totalScope: string;
 	total: (period: Period) => Promise<Figures>;
 }
@@ -61,6 +63,7 @@ async function yearFamily(source: Source, year: number, options: FamilyOptions):
 	const periods = [financialYear(year), ...([1, 2, 3, 4] as const).map((q) => financialQuarter(year, q))];
 	const totals = await Promise.all(periods.map(source.total));
 	const read = await Promise.all(source.dimensions.map((d) => Promise.all(periods.map(d.read))));
+	const outer = source.outer ? await Promise.all(periods.map(source.outer.read)) : undefined;
 	const cells = new Map<string, Cell>();
 	for (const measure of peopleCounts) {
 		const totalNames = periods.map((p) => figureName(measure, p, source.totalScope));
@@ -94,6 +97,13 @@ async function yearFamily(source: Source, year: number, options: FamilyOptions):
 			// Totals that are not sums (different people across quarters or programmes) still hold
 			// their parts: the difference is a count of people too.
 			dimension.ids.forEach((id, i) => {
+				if (outer && k === 0) {
+					periods.forEach((p, pi) => {
+						const whole = figureName(measure, p, source.outer!.scope(id));
+						counts.set(whole, count(outer[pi]!.get(id), measure));
+						containments.push({ whole, parts: [name(pi, id)] });
+					});
+				}
 				counts.set(name(0, id), rowTotals[i]!);
 				containments.push({ whole: totalNames[0]!, parts: [name(0, id)] });
 				for (const p of [1, 2, 3, 4]) {
@@ -125,6 +135,7 @@ async function academicFamily(source: Source, start: number, inside: ReadonlyMap
 	const quarters = [financialQuarter(start, 3), financialQuarter(start, 4), financialQuarter(start + 1, 1)];
 	const total = await source.total(period);
 	const read = await Promise.all(source.dimensions.map((d) => d.read(period)));
+	const outer = source.outer ? await source.outer.read(period) : undefined;
 	const settled = new Map(options.settled);
 	for (const [name, cell] of inside) settled.set(name, cell.hidden);
 	const cells = new Map<string, Cell>();
@@ -143,6 +154,11 @@ async function academicFamily(source: Source, start: number, inside: ReadonlyMap
 				names: { cells: names.map((n) => [n]), ...(adds ? { columnTotals: [figureName(measure, period, source.totalScope)] } : {}) }
 			});
 			dimension.ids.forEach((id, i) => {
+				if (outer && k === 0) {
+					const whole = figureName(measure, period, source.outer!.scope(id));
+					counts.set(whole, count(outer.get(id), measure));
+					containments.push({ whole, parts: [names[i]!] });
+				}
 				scopes.push([dimension.scope(id), values[i]!]);
 				if (!adds) containments.push({ whole: figureName(measure, period, source.totalScope), parts: [names[i]!] });
 			});
@@ -231,7 +247,9 @@ export async function schoolCells(db: Db, period: Period, schoolId: string, thre
 				}
 			],
 			totalScope: `school ${schoolId}`,
-			total: (p) => totalOf(db, filterOf(p, { schoolIds: [schoolId] }))
+			total: (p) => totalOf(db, filterOf(p, { schoolIds: [schoolId] })),
+			// The district's programme less this school's part of it is a count of people too.
+			outer: { scope: (id) => `programme ${id}`, read: (p) => reportFigures(db, filterOf(p), 'programme') }
 		};
 		return familyCells(source, period, { threshold, settled: await districtSettled(db, period, threshold) });
 	});
