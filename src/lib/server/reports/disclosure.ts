@@ -273,10 +273,16 @@ export interface LinkedTable {
 	names: { cells: string[][]; rowTotals?: string[]; columnTotals?: string[]; grandTotal?: string };
 }
 
-/** One figure that holds another (a year and its quarter, the district and a school in it), or the sum of several. */
+/**
+ * One figure that holds another (a year and its quarter, the district and a school in it), or
+ * the sum of several; with `plus`, figures added to the whole (the district less a school in a
+ * year, less the same in a quarter of it: whole the district's year, plus the school's quarter,
+ * parts the school's year and the district's quarter).
+ */
 export interface Containment {
 	whole: string;
 	parts: string[];
+	plus?: string[];
 }
 
 export interface LinkedSystem {
@@ -320,7 +326,7 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 	const tables = system.tables.map((linked) => ({ linked, entries: positions(linked) }));
 	for (const { entries } of tables) for (const [name, value] of entries) note(name, value);
 	for (const [name, value] of system.counts ?? []) note(name, value);
-	for (const c of system.containments ?? []) for (const name of [c.whole, ...c.parts]) if (!values.has(name)) throw new RangeError(`${name} is in no table`);
+	for (const c of system.containments ?? []) for (const name of [c.whole, ...c.parts, ...(c.plus ?? [])]) if (!values.has(name)) throw new RangeError(`${name} is in no table`);
 
 	const hidden = new Map<string, SuppressionReason>();
 	const shownElsewhere = new Set<string>();
@@ -338,12 +344,12 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 			changed = true;
 			return true;
 		};
-		for (const { whole, parts } of system.containments ?? []) {
-			if (hidden.has(whole) || parts.some((p) => hidden.has(p))) continue;
-			const rest = values.get(whole)! - parts.reduce((a, p) => a + values.get(p)!, 0);
+		for (const { whole, parts, plus = [] } of system.containments ?? []) {
+			if (hidden.has(whole) || parts.some((p) => hidden.has(p)) || plus.some((p) => hidden.has(p))) continue;
+			const rest = values.get(whole)! + plus.reduce((a, p) => a + values.get(p)!, 0) - parts.reduce((a, p) => a + values.get(p)!, 0);
 			if (!isSmall(rest, threshold)) continue;
-			// The whole goes first; if it is shown elsewhere, the largest part that may go.
-			if (hide(whole)) continue;
+			// The whole goes first; if it is shown elsewhere, what is added to it, then the largest part that may go.
+			if (hide(whole) || plus.some(hide)) continue;
 			const part = parts.filter((p) => !shownElsewhere.has(p) && values.get(p)! > 0).sort((a, b) => values.get(b)! - values.get(a)!)[0];
 			if (part) hide(part);
 		}

@@ -109,6 +109,12 @@ async function yearFamily(source: Source, year: number, options: FamilyOptions):
 				for (const p of [1, 2, 3, 4]) {
 					if (!rowsAdd) containments.push({ whole: name(0, id), parts: [name(p, id)] });
 					if (!columnsAdd) containments.push({ whole: totalNames[p]!, parts: [name(p, id)] });
+					// The rest of the district (less this row) in the year, less the same in a quarter.
+					containments.push({ whole: totalNames[0]!, plus: [name(p, id)], parts: [name(0, id), totalNames[p]!] });
+					if (outer && k === 0) {
+						const outerName = (pi: number) => figureName(measure, periods[pi]!, source.outer!.scope(id));
+						containments.push({ whole: outerName(0), plus: [name(p, id)], parts: [name(0, id), outerName(p)] });
+					}
 				}
 			});
 		});
@@ -169,6 +175,19 @@ async function academicFamily(source: Source, start: number, inside: ReadonlyMap
 			const parts = quarters.map((q) => figureName(measure, q, scope));
 			for (const part of parts) counts.set(part, inside.get(part)?.value ?? 0);
 			for (const set of subsets(parts)) containments.push({ whole, parts: set });
+		}
+		// The district less a row (or the figure holding it) in the year, less the same in a quarter inside it.
+		const pairs: [string, string][] = source.dimensions.flatMap((d) => d.ids.map((id): [string, string] => [source.totalScope, d.scope(id)]));
+		if (source.outer) pairs.push(...source.dimensions[0]!.ids.map((id): [string, string] => [source.outer!.scope(id), source.dimensions[0]!.scope(id)]));
+		for (const [outerScope, rowScope] of pairs) {
+			for (const q of quarters) {
+				for (const name of [figureName(measure, q, outerScope), figureName(measure, q, rowScope)]) if (!counts.has(name)) counts.set(name, inside.get(name)?.value ?? 0);
+				containments.push({
+					whole: figureName(measure, period, outerScope),
+					plus: [figureName(measure, q, rowScope)],
+					parts: [figureName(measure, period, rowScope), figureName(measure, q, outerScope)]
+				});
+			}
 		}
 		for (const [name, cell] of suppressLinked({ tables, counts, containments, settled }, options)) if (name.includes(` ${period.from} `)) cells.set(name, cell);
 	}
