@@ -7,8 +7,12 @@
  *   suppressionThreshold(env = process.env): number
  *       REPORT_SUPPRESSION_THRESHOLD, a whole number from 2 to 20, default 5; counts from 1 to
  *       threshold - 1 are hidden. Throws on anything else, so a mistyped setting is noticed.
- *   suppressTable(table: CountTable, options?: { threshold?: number }): SuppressedTable
+ *   suppressTable(table: CountTable, options?: TableOptions): SuppressedTable
  *       table = { rows: number[][], rowTotals?: number[], columnTotals?: number[], grandTotal?: number }.
+ *       options = { threshold?, hidden?(position), keep?(position), floor?: 0 | 1 }: entries another
+ *       table of the same output hid (hidden here too, and protected), entries it shows (never
+ *       hidden here; NothingLeftToHide is thrown if only they could protect a count), and what a
+ *       reader knows of a hidden count (at least 1, the default, or only at least 0).
  *       Pass every total that will be shown, and only those: a total not passed is taken as not
  *       shown. Totals must be the sums of their counts (RangeError otherwise), so they cannot be
  *       unique people across overlapping groups. Returns { cells: Cell[][], rowTotals?: Cell[],
@@ -17,6 +21,11 @@
  *   withTotals(rows: number[][]): CountTable        the rows with every total worked out
  *   suppressList(counts: number[], options?: { total?: number; threshold?: number }): SuppressedList
  *       one column of counts, with its total when `total` is given: { cells: Cell[], total?: Cell, threshold }.
+ *   suppressLinked(system: LinkedSystem, options?: { threshold?, floor? }): Map<string, Cell>
+ *       several tables of one output as one system: system = { tables: { table, names }[],
+ *       counts?: Map<name, number>, containments?: { whole, parts, plus? }[], settled?: Map<name, hidden> }.
+ *       Entries with the same name are one figure (the district's quarter in the trend and on the
+ *       quarter's overview). Returns each named figure's cell. See "One output" below.
  *   suppressCount(value: number, options?: { threshold?: number }): Cell
  *       a count shown on its own, with no total beside it.
  *   derive(value: number, dependsOn: readonly Cell[]): Cell
@@ -46,6 +55,9 @@
  *   smallest non-zero visible entry that frees it (cells before totals, totals before the grand
  *   total), and the whole repeats. Hiding more never exposes what was protected, and hiding
  *   every non-zero entry protects them all, so the loop ends.
+ *   A line shown with its total also tells the sum of its hidden counts: a sum from 1 to
+ *   threshold - 1 is a small count in itself (a row less its visible cells), so such a line gets
+ *   another hidden entry the same way.
  *   Counting hidden entries per row and column is not enough: two blocks of hidden cells joined
  *   by one hidden cell give every row and column two hidden entries, yet fix the joining cell;
  *   and a row [c, c, 30 | 32] fixes both hidden cells at 1 once a reader knows they are not 0.
@@ -61,9 +73,22 @@
  *   second whole-number table. With the floor at 1 this is stronger than asking for two
  *   non-negative tables.
  *
- * Not covered here: the same figures in two different tables (suppress one table holding
- *   everything shown together), and totals that are not sums (unique young people across
- *   programmes): hide those with `suppressCount` and do not pass them as totals.
+ * One output
+ *   A figure that appears in several tables of one output (a page, a file, or everything one
+ *   kind of reader can ask for) is one figure: hidden in one table, it is hidden in all, or the
+ *   other table would give it away. `suppressLinked` names every entry, starts from the primary
+ *   cells and anything `settled` by an output decided before, and repeats until nothing changes:
+ *   every containment whose whole less its parts (plus `plus`) is a small count with all of them
+ *   shown hides its whole (else what is added, else its largest part); every table is suppressed
+ *   with the names hidden anywhere forced hidden and those settled as shown kept; whatever a
+ *   table hides is hidden everywhere. Hiding only adds, so it ends, and at the end every table
+ *   passes the exact check above with the one pattern that all of them share. Tables that share
+ *   only their totals (programmes by quarter and schools by quarter, both with the district's
+ *   quarters and year) are checked table by table; tests/server/reports/differencing-attack.test.ts
+ *   attacks the whole output with every difference a reader can take.
+ *   Totals that are not sums (different young people across programmes or quarters) are passed
+ *   as `counts` with a containment for each part: the difference is a count of people too.
+ *   The report pages build their systems in linked-figures.ts.
  */
 
 export const SUPPRESSED = 'c';
