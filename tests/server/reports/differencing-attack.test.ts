@@ -78,7 +78,11 @@ class Seen {
 	}
 	/** A CSV file's rows, by the label in `labelColumn`, from the column headed as the report's first column. */
 	csv(period: Period, body: string, scopeOf: (label: string) => string | undefined) {
-		const lines = body.replace(/^\uFEFF/, '').trim().split(/\r?\n/).map((l) => l.split(','));
+		const lines = body
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split(/\r?\n/)
+			.map((l) => l.split(','));
 		const header = lines[0]!;
 		const first = header.indexOf(columns[0]!.label);
 		for (const line of lines.slice(1)) {
@@ -96,7 +100,10 @@ describe('disclosure control against differencing', () => {
 		const random = generator(SEED);
 		const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
 		const lead = await makeUser(t.db, { role: 'lead' });
-		const programmes = [await makeProgramme(t.db, { name: 'Programme A', register_kind: 'named' }), await makeProgramme(t.db, { name: 'Programme B', register_kind: 'named' })];
+		const programmes = [
+			await makeProgramme(t.db, { name: 'Programme A', register_kind: 'named' }),
+			await makeProgramme(t.db, { name: 'Programme B', register_kind: 'named' })
+		];
 		const schools = [await makeSchool(t.db, { name: 'School A' }), await makeSchool(t.db, { name: 'School B' }), await makeSchool(t.db, { name: 'School C' })];
 		const pupils = new Map<string, { id: string }[]>();
 		for (const s of schools) {
@@ -198,7 +205,10 @@ describe('disclosure control against differencing', () => {
 
 		startKeeping();
 		const exact = new Seen('admin');
-		const readers: { seen: Seen; school?: string }[] = [{ seen: new Seen('viewer') }, ...contacts.map((c, i) => ({ seen: new Seen(`contact of ${schools[i]!.name}`), school: schools[i]!.id }))];
+		const readers: { seen: Seen; school?: string }[] = [
+			{ seen: new Seen('viewer') },
+			...contacts.map((c, i) => ({ seen: new Seen(`contact of ${schools[i]!.name}`), school: schools[i]!.id }))
+		];
 		try {
 			for (const period of periods) {
 				await readDistrict(admin, exact, period);
@@ -215,7 +225,8 @@ describe('disclosure control against differencing', () => {
 		const recoveries: string[] = [];
 		let cases = 0;
 		let pairs = 0;
-		const contains = (a: Pick<Period, 'from' | 'to'>, b: Pick<Period, 'from' | 'to'>) => a.from <= b.from && b.to <= a.to && (a.from !== b.from || a.to !== b.to);
+		const contains = (a: Pick<Period, 'from' | 'to'>, b: Pick<Period, 'from' | 'to'>) =>
+			a.from <= b.from && b.to <= a.to && (a.from !== b.from || a.to !== b.to);
 
 		for (const { seen, school } of readers) {
 			const shown = (f: Figure) => seen.figures.get(key(f));
@@ -283,7 +294,14 @@ describe('disclosure control against differencing', () => {
 			}
 			// (b) The exact check on the tables the figures make together: rows by quarter, with the
 			// year's figures and the district's as totals (a contact's: the district less their school).
-			const tableOf = (rowScopes: string[], totalScope: string, measure: string, year: number, value: (f: Figure) => number, isShown: (f: Figure) => boolean) => {
+			const tableOf = (
+				rowScopes: string[],
+				totalScope: string,
+				measure: string,
+				year: number,
+				value: (f: Figure) => number,
+				isShown: (f: Figure) => boolean
+			) => {
 				const qs = ([1, 2, 3, 4] as const).map((q) => financialQuarter(year, q));
 				const fy = financialYear(year);
 				const at = (scope: string, p: Period) => ({ measure, from: p.from, to: p.to, scope });
@@ -305,7 +323,14 @@ describe('disclosure control against differencing', () => {
 					threshold: THRESHOLD
 				};
 				for (const e of exposedEntries(table, result)) {
-					const v = e.row === 'total' ? (e.column === 'total' ? grandTotal : columnTotals[e.column]!) : e.column === 'total' ? rowTotals[e.row]! : rows[e.row]![e.column]!;
+					const v =
+						e.row === 'total'
+							? e.column === 'total'
+								? grandTotal
+								: columnTotals[e.column]!
+							: e.column === 'total'
+								? rowTotals[e.row]!
+								: rows[e.row]![e.column]!;
 					recover(`${measure} ${year} by quarter, ${totalScope}: exposed ${e.row},${e.column}`, v);
 				}
 			};
@@ -313,13 +338,42 @@ describe('disclosure control against differencing', () => {
 			for (const measure of peopleCounts) {
 				for (const year of years) {
 					if (!school) {
-						tableOf(programmes.map((p) => `programme ${p.id}`), 'total', measure, year, truth, seenAt);
-						tableOf(schools.map((s) => `school ${s.id}`), 'total', measure, year, truth, seenAt);
-						for (const s of schools) tableOf(programmes.map((p) => `programme ${p.id} school ${s.id}`), `school ${s.id}`, measure, year, truth, seenAt);
+						tableOf(
+							programmes.map((p) => `programme ${p.id}`),
+							'total',
+							measure,
+							year,
+							truth,
+							seenAt
+						);
+						tableOf(
+							schools.map((s) => `school ${s.id}`),
+							'total',
+							measure,
+							year,
+							truth,
+							seenAt
+						);
+						for (const s of schools)
+							tableOf(
+								programmes.map((p) => `programme ${p.id} school ${s.id}`),
+								`school ${s.id}`,
+								measure,
+								year,
+								truth,
+								seenAt
+							);
 					} else {
 						// The district less the school, which the contact knows exactly.
 						const ownFigure = (f: Figure) => truth({ ...f, scope: f.scope === 'total' ? `school ${school}` : `${f.scope} school ${school}` });
-						tableOf(programmes.map((p) => `programme ${p.id}`), 'total', measure, year, (f) => truth(f) - ownFigure(f), seenAt);
+						tableOf(
+							programmes.map((p) => `programme ${p.id}`),
+							'total',
+							measure,
+							year,
+							(f) => truth(f) - ownFigure(f),
+							seenAt
+						);
 					}
 				}
 			}

@@ -351,7 +351,8 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 	const tables = system.tables.map((linked) => ({ linked, entries: positions(linked) }));
 	for (const { entries } of tables) for (const [name, value] of entries) note(name, value);
 	for (const [name, value] of system.counts ?? []) note(name, value);
-	for (const c of system.containments ?? []) for (const name of [c.whole, ...c.parts, ...(c.plus ?? [])]) if (!values.has(name)) throw new RangeError(`${name} is in no table`);
+	for (const c of system.containments ?? [])
+		for (const name of [c.whole, ...c.parts, ...(c.plus ?? [])]) if (!values.has(name)) throw new RangeError(`${name} is in no table`);
 
 	const hidden = new Map<string, SuppressionReason>();
 	const shownElsewhere = new Set<string>();
@@ -361,7 +362,7 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 		else shownElsewhere.add(name);
 	}
 	for (const [name, value] of values) if (isSmall(value, threshold) && !hidden.has(name)) hidden.set(name, 'primary');
-	for (let changed = true; changed; ) {
+	for (let changed = true; changed;) {
 		changed = false;
 		const hide = (name: string) => {
 			if (hidden.has(name) || shownElsewhere.has(name)) return false;
@@ -397,7 +398,13 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 			}
 			const { cells, rowTotals, columnTotals, grandTotal } = result;
 			const state = (p: TablePosition): Cell | undefined =>
-				p.row === 'total' ? (p.column === 'total' ? grandTotal : columnTotals?.[p.column]) : p.column === 'total' ? rowTotals?.[p.row] : cells[p.row]?.[p.column];
+				p.row === 'total'
+					? p.column === 'total'
+						? grandTotal
+						: columnTotals?.[p.column]
+					: p.column === 'total'
+						? rowTotals?.[p.row]
+						: cells[p.row]?.[p.column];
 			for (const [name, , p] of entries) if (state(p)?.hidden) hide(name);
 		}
 	}

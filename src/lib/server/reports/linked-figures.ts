@@ -181,7 +181,8 @@ async function academicFamily(source: Source, start: number, inside: ReadonlyMap
 		if (source.outer) pairs.push(...source.dimensions[0]!.ids.map((id): [string, string] => [source.outer!.scope(id), source.dimensions[0]!.scope(id)]));
 		for (const [outerScope, rowScope] of pairs) {
 			for (const q of quarters) {
-				for (const name of [figureName(measure, q, outerScope), figureName(measure, q, rowScope)]) if (!counts.has(name)) counts.set(name, inside.get(name)?.value ?? 0);
+				for (const name of [figureName(measure, q, outerScope), figureName(measure, q, rowScope)])
+					if (!counts.has(name)) counts.set(name, inside.get(name)?.value ?? 0);
 				containments.push({
 					whole: figureName(measure, period, outerScope),
 					plus: [figureName(measure, q, rowScope)],
@@ -233,9 +234,7 @@ async function districtSource(db: Db): Promise<Source> {
  * by name: `figureName(measure, period, scope)` with scope 'total', 'programme <id>' or 'school <id>'.
  */
 export async function districtCells(db: Db, period: Period, threshold: number): Promise<Map<string, Cell>> {
-	return keptReport(db, `linked district ${threshold} ${period.kind} ${period.from}`, async () =>
-		familyCells(await districtSource(db), period, { threshold })
-	);
+	return keptReport(db, `linked district ${threshold} ${period.kind} ${period.from}`, async () => familyCells(await districtSource(db), period, { threshold }));
 }
 
 /** The district's decisions for every period a family of `period` reads: an academic year reads two financial years too. */

@@ -75,7 +75,15 @@ function choicesFor(suppressed: boolean, exact: readonly FilterField[], forSuppr
 }
 
 /** A table of the district's rows (programmes or schools) and total, as `districtCells` decided them. */
-function districtTable<R extends { figures: Figures }>(cells: Map<string, Cell>, period: Period, rows: R[], total: Figures, scopeOf: (row: R) => string, totalScope: string, threshold: number) {
+function districtTable<R extends { figures: Figures }>(
+	cells: Map<string, Cell>,
+	period: Period,
+	rows: R[],
+	total: Figures,
+	scopeOf: (row: R) => string,
+	totalScope: string,
+	threshold: number
+) {
 	return decidedTable(rows, total, (measure: Counted, row: R | null) => cells.get(figureName(measure, period, row ? scopeOf(row) : totalScope)), threshold);
 }
 
@@ -225,7 +233,8 @@ async function schoolReportOf(
 	const threshold = thresholdFor(actor);
 	const districtSchools = phases.reduce((a, p) => a + p.schools, 0);
 	// The school's own staff, admins and leads see their figures exactly.
-	if (threshold === null) return { school, own: reportTable(rows(own), ownTotal, null), district: reportTable(rows(district), districtTotal, null), districtSchools };
+	if (threshold === null)
+		return { school, own: reportTable(rows(own), ownTotal, null), district: reportTable(rows(district), districtTotal, null), districtSchools };
 	const { period, programmeId } = selection;
 	const chosen = (scope: string) => (programmeId ? `programme ${programmeId}${scope}` : null);
 	// A school contact knows their own figures, so the district less them must be protected as well as the district.
@@ -233,7 +242,15 @@ async function schoolReportOf(
 	const districtShown = districtTable(districtDecided, period, rows(district), districtTotal, (p) => `programme ${p.id}`, chosen('') ?? 'total', threshold);
 	if (actor.role === 'school') return { school, own: reportTable(rows(own), ownTotal, null), district: districtShown, districtSchools };
 	const ownCells = await schoolCells(db, period, schoolId, threshold);
-	const ownShown = districtTable(ownCells, period, rows(own), ownTotal, (p) => `programme ${p.id} school ${schoolId}`, chosen(` school ${schoolId}`) ?? `school ${schoolId}`, threshold);
+	const ownShown = districtTable(
+		ownCells,
+		period,
+		rows(own),
+		ownTotal,
+		(p) => `programme ${p.id} school ${schoolId}`,
+		chosen(` school ${schoolId}`) ?? `school ${schoolId}`,
+		threshold
+	);
 	return { school, own: ownShown, district: districtShown, districtSchools };
 }
 
@@ -397,7 +414,12 @@ export async function programmePage(db: Db, actor: Actor, programmeId: string, p
 	const period = periodData(context);
 	const selection = { ...context.selection, programmeId };
 	// The overview authorises the reader (admins, leads and report viewers); with errors it has no figures to show.
-	const overview = await districtOverview(db, actor, period ? selection : { programmeId, period: academicYear(academicYearOfDate(selection.period.from)) }, context.options);
+	const overview = await districtOverview(
+		db,
+		actor,
+		period ? selection : { programmeId, period: academicYear(academicYearOfDate(selection.period.from)) },
+		context.options
+	);
 	const canDrillDown = await canManageProgramme(db, actor, programmeId);
 	const sessions = period && canDrillDown ? await programmeSessions(db, actor, programmeId, selection) : null;
 	const table = presentTable(overview.programmes);
