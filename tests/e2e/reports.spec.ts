@@ -190,7 +190,7 @@ test('the trend by quarter shows 2018-19 quarter by quarter, with a line chart t
 	await viewer.goto('/reports/trend');
 	await expect(viewer.getByLabel('Period')).toHaveValue('financial');
 	await viewer.goto('/reports/trend?period=financial&year=2018');
-	await expect(viewer.getByRole('table', { name: 'Quarter by quarter' }).locator('tbody tr')).toHaveCount(4);
+	await expect(viewer.getByRole('table', { name: 'Quarter by quarter', exact: true }).locator('tbody tr')).toHaveCount(4);
 	await expectAccessible(viewer);
 	await context.close();
 

@@ -448,6 +448,8 @@ export async function programmePage(db: Db, actor: Actor, programmeId: string, p
 
 /** The trend page, quarter by quarter. A trend needs more than one year: with no period chosen, the last three academic years. */
 export async function trendPage(db: Db, actor: Actor, params: URLSearchParams) {
+	// Refused first: a school contact's choices are not looked at (their trend is not theirs to see).
+	await requireAggregateReader(db, actor);
 	const suppressed = readsSuppressed(actor);
 	// A suppressed trend goes by a financial year's quarters, which add up to it: an academic year cuts two of them.
 	const context = suppressed
