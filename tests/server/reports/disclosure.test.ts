@@ -3,6 +3,7 @@ import {
 	derive,
 	display,
 	exposedEntries,
+	suppressLinked,
 	exportValue,
 	suppressCount,
 	suppressionThreshold,
@@ -398,5 +399,54 @@ describe('suppressionThreshold', () => {
 			if (saved === undefined) delete process.env.REPORT_SUPPRESSION_THRESHOLD;
 			else process.env.REPORT_SUPPRESSION_THRESHOLD = saved;
 		}
+	});
+});
+
+describe('suppressLinked: the tables of one output as one system', () => {
+	it('hides a sum of hidden counts from 1 to threshold - 1 that a shown total would tell', () => {
+		const result = suppressTable({ rows: [[1], [2], [30]], columnTotals: [33] }, { threshold: 5 });
+		expect(result.cells.map((row) => row[0]!.hidden)).toEqual([true, true, true]);
+		expect(result.columnTotals![0]!.hidden).toBe(false);
+	});
+
+	it('hides a quarter the trend hid on the quarter’s own overview too, and protects it there', () => {
+		// The trend: four quarters and the year. The overview of the second quarter: two programmes and the quarter.
+		const trend = { table: { rows: [[3], [20], [40], [50]], columnTotals: [113] }, names: { cells: [['q1'], ['q2'], ['q3'], ['q4']], columnTotals: ['year'] } };
+		const overview = { table: { rows: [[12], [8]], columnTotals: [20] }, names: { cells: [['q2 a'], ['q2 b']], columnTotals: ['q2'] } };
+		const cells = suppressLinked({ tables: [trend, overview] }, { threshold: 5 });
+		expect(cells.get('q1')!.hidden).toBe(true);
+		expect(cells.get('q2')!.hidden).toBe(true);
+		const pattern = (names: string[][], total: string) => ({
+			cells: names.map((row) => row.map((n) => cells.get(n)!)),
+			columnTotals: [cells.get(total)!],
+			threshold: 5
+		});
+		expect(exposedEntries(trend.table, pattern(trend.names.cells, 'year'))).toEqual([]);
+		expect(exposedEntries(overview.table, pattern(overview.names.cells, 'q2'))).toEqual([]);
+		// Without the link, the overview alone would have shown the quarter's 20, and the year less the rest the hidden 3.
+		expect(suppressTable(overview.table, { threshold: 5 }).columnTotals![0]!.hidden).toBe(false);
+	});
+
+	it('hides a whole whose difference from the parts shown is small, and keeps what another output settled as shown', () => {
+		const cells = suppressLinked(
+			{
+				tables: [],
+				counts: new Map([
+					['year', 10],
+					['quarter', 8],
+					['other', 7]
+				]),
+				containments: [
+					{ whole: 'year', parts: ['quarter'] },
+					{ whole: 'other', parts: ['quarter'] }
+				],
+				settled: new Map([['other', false]])
+			},
+			{ threshold: 5 }
+		);
+		expect(cells.get('year')!.hidden).toBe(true);
+		expect(cells.get('other')!.hidden).toBe(false);
+		// 'other' less 'quarter' is negative, no count: nothing to hide for it.
+		expect(cells.get('quarter')!.hidden).toBe(false);
 	});
 });

@@ -7,8 +7,12 @@
  *   suppressionThreshold(env = process.env): number
  *       REPORT_SUPPRESSION_THRESHOLD, a whole number from 2 to 20, default 5; counts from 1 to
  *       threshold - 1 are hidden. Throws on anything else, so a mistyped setting is noticed.
- *   suppressTable(table: CountTable, options?: { threshold?: number }): SuppressedTable
+ *   suppressTable(table: CountTable, options?: TableOptions): SuppressedTable
  *       table = { rows: number[][], rowTotals?: number[], columnTotals?: number[], grandTotal?: number }.
+ *       options = { threshold?, hidden?(position), keep?(position), floor?: 0 | 1 }: entries another
+ *       table of the same output hid (hidden here too, and protected), entries it shows (never
+ *       hidden here; NothingLeftToHide is thrown if only they could protect a count), and what a
+ *       reader knows of a hidden count (at least 1, the default, or only at least 0).
  *       Pass every total that will be shown, and only those: a total not passed is taken as not
  *       shown. Totals must be the sums of their counts (RangeError otherwise), so they cannot be
  *       unique people across overlapping groups. Returns { cells: Cell[][], rowTotals?: Cell[],
@@ -17,6 +21,11 @@
  *   withTotals(rows: number[][]): CountTable        the rows with every total worked out
  *   suppressList(counts: number[], options?: { total?: number; threshold?: number }): SuppressedList
  *       one column of counts, with its total when `total` is given: { cells: Cell[], total?: Cell, threshold }.
+ *   suppressLinked(system: LinkedSystem, options?: { threshold?, floor? }): Map<string, Cell>
+ *       several tables of one output as one system: system = { tables: { table, names }[],
+ *       counts?: Map<name, number>, containments?: { whole, parts, plus? }[], settled?: Map<name, hidden> }.
+ *       Entries with the same name are one figure (the district's quarter in the trend and on the
+ *       quarter's overview). Returns each named figure's cell. See "One output" below.
  *   suppressCount(value: number, options?: { threshold?: number }): Cell
  *       a count shown on its own, with no total beside it.
  *   derive(value: number, dependsOn: readonly Cell[]): Cell
@@ -46,6 +55,9 @@
  *   smallest non-zero visible entry that frees it (cells before totals, totals before the grand
  *   total), and the whole repeats. Hiding more never exposes what was protected, and hiding
  *   every non-zero entry protects them all, so the loop ends.
+ *   A line shown with its total also tells the sum of its hidden counts: a sum from 1 to
+ *   threshold - 1 is a small count in itself (a row less its visible cells), so such a line gets
+ *   another hidden entry the same way.
  *   Counting hidden entries per row and column is not enough: two blocks of hidden cells joined
  *   by one hidden cell give every row and column two hidden entries, yet fix the joining cell;
  *   and a row [c, c, 30 | 32] fixes both hidden cells at 1 once a reader knows they are not 0.
@@ -61,9 +73,22 @@
  *   second whole-number table. With the floor at 1 this is stronger than asking for two
  *   non-negative tables.
  *
- * Not covered here: the same figures in two different tables (suppress one table holding
- *   everything shown together), and totals that are not sums (unique young people across
- *   programmes): hide those with `suppressCount` and do not pass them as totals.
+ * One output
+ *   A figure that appears in several tables of one output (a page, a file, or everything one
+ *   kind of reader can ask for) is one figure: hidden in one table, it is hidden in all, or the
+ *   other table would give it away. `suppressLinked` names every entry, starts from the primary
+ *   cells and anything `settled` by an output decided before, and repeats until nothing changes:
+ *   every containment whose whole less its parts (plus `plus`) is a small count with all of them
+ *   shown hides its whole (else what is added, else its largest part); every table is suppressed
+ *   with the names hidden anywhere forced hidden and those settled as shown kept; whatever a
+ *   table hides is hidden everywhere. Hiding only adds, so it ends, and at the end every table
+ *   passes the exact check above with the one pattern that all of them share. Tables that share
+ *   only their totals (programmes by quarter and schools by quarter, both with the district's
+ *   quarters and year) are checked table by table; tests/server/reports/differencing-attack.test.ts
+ *   attacks the whole output with every difference a reader can take.
+ *   Totals that are not sums (different young people across programmes or quarters) are passed
+ *   as `counts` with a containment for each part: the difference is a count of people too.
+ *   The report pages build their systems in linked-figures.ts.
  */
 
 export const SUPPRESSED = 'c';
@@ -173,10 +198,37 @@ export function suppressList(counts: number[], options?: SuppressionOptions & { 
 	};
 }
 
-export function suppressTable(table: CountTable, options?: SuppressionOptions): SuppressedTable {
+/** How suppressTable treats entries that another table of the same output has decided. */
+export interface TableOptions extends SuppressionOptions {
+	/** Entries hidden already (elsewhere in the output): hidden here too, and protected. */
+	hidden?: (position: TablePosition) => boolean;
+	/** Entries shown elsewhere in the output: never hidden here to protect another. */
+	keep?: (position: TablePosition) => boolean;
+	/** What a reader knows of a hidden count: at least 1 (zeros are shown; the default) or only at least 0. */
+	floor?: 0 | 1;
+}
+
+/** Thrown when every entry that could protect an exposed count is kept shown by `keep`. */
+export class NothingLeftToHide extends Error {}
+
+export function suppressTable(table: CountTable, options?: TableOptions): SuppressedTable {
 	const threshold = thresholdOf(options);
-	const extended = extend(table, (value, shown) => (shown && isSmall(value, threshold) ? 'primary' : null), 1);
+	const height = table.rows.length;
+	const width = table.rows[0]?.length ?? 0;
+	const position = (r: number, c: number): TablePosition => ({ row: r === height ? 'total' : r, column: c === width ? 'total' : c });
+	const kept = new Set<Entry>();
+	const extended = extend(
+		table,
+		(value, shown, r, c) => {
+			if (!shown) return null;
+			if (isSmall(value, threshold)) return 'primary';
+			return options?.hidden?.(position(r, c)) ? 'secondary' : null;
+		},
+		options?.floor ?? 1
+	);
+	if (options?.keep) for (const e of extended.entries) if (e.shown && !e.hidden && options.keep(position(e.row, e.column))) kept.add(e);
 	const { entries, lines } = extended;
+	const free = (e: Entry) => !e.hidden && e.value > 0 && !kept.has(e);
 	const hide = (e: Entry) => {
 		e.hidden = true;
 		e.reason = 'secondary';
@@ -187,10 +239,15 @@ export function suppressTable(table: CountTable, options?: SuppressionOptions): 
 		for (let changed = true; changed;) {
 			changed = false;
 			for (const line of lines) {
-				if (line.filter((e) => e.hidden).length !== 1) continue;
+				const hiddenHere = line.filter((e) => e.hidden);
+				// The line's last entry is its total: with it shown, the hidden counts' sum is known, and
+				// a sum from 1 to threshold - 1 is itself a small count (the row less its visible cells).
+				const whole = line[line.length - 1]!;
+				const hiddenSum = whole.hidden ? 0 : hiddenHere.reduce((a, e) => a + e.value, 0);
+				if (hiddenHere.length !== 1 && !isSmall(hiddenSum, threshold)) continue;
 				// A cell whose other line already has a hidden entry leaves no new line with a lone one.
 				const opensAnother = (e: Entry) => (e.lines.some((l) => l !== line && !l.some((o) => o.hidden)) ? 1 : 0);
-				const second = line.filter((e) => !e.hidden && e.value > 0).sort((a, b) => a.rank - b.rank || opensAnother(a) - opensAnother(b) || byCost(a, b))[0];
+				const second = line.filter(free).sort((a, b) => a.rank - b.rank || opensAnother(a) - opensAnother(b) || byCost(a, b))[0];
 				if (second) {
 					hide(second);
 					changed = true;
@@ -206,7 +263,7 @@ export function suppressTable(table: CountTable, options?: SuppressionOptions): 
 			return false;
 		});
 		if (exposed.length === 0) break;
-		const ordered = entries.filter((e) => e.shown && !e.hidden && e.value > 0).sort(byCost);
+		const ordered = entries.filter((e) => e.shown && free(e)).sort(byCost);
 		for (const x of exposed) {
 			// An earlier choice in this round may have freed it already.
 			if (movesBySearch(graph, x)) continue;
@@ -215,12 +272,15 @@ export function suppressTable(table: CountTable, options?: SuppressionOptions): 
 			const choice = pick((e) => wouldFree(e, ways)) ?? pick((e) => sharesLine(e, x)) ?? pick(() => true);
 			// Hiding every non-zero entry protects them all (each lies on a cycle of unknowns), so an
 			// exposed entry always leaves something to hide; anything else is a fault here.
-			if (!choice) throw new Error('Disclosure control found an exposed count with nothing left to hide');
+			if (!choice) {
+				if (kept.size > 0) throw new NothingLeftToHide('Every entry that would protect a hidden count is shown elsewhere');
+				throw new Error('Disclosure control found an exposed count with nothing left to hide');
+			}
 			hide(choice);
 			graph.add(choice);
 		}
 	}
-	const { grid, height, width } = extended;
+	const { grid } = extended;
 	const cell = (e: Entry): Cell => ({ value: e.value, hidden: e.hidden, reason: e.reason });
 	return {
 		cells: grid.slice(0, height).map((line) => line.slice(0, width).map(cell)),
@@ -229,6 +289,131 @@ export function suppressTable(table: CountTable, options?: SuppressionOptions): 
 		...(table.grandTotal !== undefined ? { grandTotal: cell(grid[height]![width]!) } : {}),
 		threshold
 	};
+}
+
+/** A table of an output whose entries are named: entries with the same name are one figure. */
+export interface LinkedTable {
+	table: CountTable;
+	/** The name of each entry, shaped like the table; totals only where the table passes them. */
+	names: { cells: string[][]; rowTotals?: string[]; columnTotals?: string[]; grandTotal?: string };
+}
+
+/**
+ * One figure that holds another (a year and its quarter, the district and a school in it), or
+ * the sum of several; with `plus`, figures added to the whole (the district less a school in a
+ * year, less the same in a quarter of it: whole the district's year, plus the school's quarter,
+ * parts the school's year and the district's quarter).
+ */
+export interface Containment {
+	whole: string;
+	parts: string[];
+	plus?: string[];
+}
+
+export interface LinkedSystem {
+	tables: LinkedTable[];
+	/** Figures shown with no total beside them (or beside totals that are not their sums). */
+	counts?: Map<string, number>;
+	/** A whole less its parts is a count too: when all are shown it must not be small. */
+	containments?: Containment[];
+	/** Figures decided by another output read with this one: true hidden there, false shown there. */
+	settled?: ReadonlyMap<string, boolean>;
+}
+
+export interface LinkedOptions extends SuppressionOptions {
+	floor?: 0 | 1;
+}
+
+/**
+ * Suppresses several tables that share figures as one output: a figure hidden in one table is
+ * hidden in every table and list it appears in, each table is protected again with it hidden,
+ * and a whole whose difference from its shown parts is small is hidden, until nothing changes.
+ * Hiding only ever adds, so it ends. Returns every named figure's cell.
+ */
+export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): Map<string, Cell> {
+	const threshold = thresholdOf(options);
+	const values = new Map<string, number>();
+	const note = (name: string, value: number) => {
+		const known = values.get(name);
+		if (known !== undefined && known !== value) throw new RangeError(`${name} is ${known} in one table and ${value} in another`);
+		values.set(name, value);
+	};
+	const positions = (linked: LinkedTable) => {
+		const { table, names } = linked;
+		const sums = withTotals(table.rows);
+		const all: [string, number, TablePosition][] = [];
+		table.rows.forEach((row, r) => row.forEach((value, c) => all.push([names.cells[r]![c]!, value, { row: r, column: c }])));
+		if (table.rowTotals) table.rowTotals.forEach((value, r) => all.push([names.rowTotals![r]!, value, { row: r, column: 'total' }]));
+		if (table.columnTotals) table.columnTotals.forEach((value, c) => all.push([names.columnTotals![c]!, value, { row: 'total', column: c }]));
+		if (table.grandTotal !== undefined) all.push([names.grandTotal!, sums.grandTotal!, { row: 'total', column: 'total' }]);
+		return all;
+	};
+	const tables = system.tables.map((linked) => ({ linked, entries: positions(linked) }));
+	for (const { entries } of tables) for (const [name, value] of entries) note(name, value);
+	for (const [name, value] of system.counts ?? []) note(name, value);
+	for (const c of system.containments ?? [])
+		for (const name of [c.whole, ...c.parts, ...(c.plus ?? [])]) if (!values.has(name)) throw new RangeError(`${name} is in no table`);
+
+	const hidden = new Map<string, SuppressionReason>();
+	const shownElsewhere = new Set<string>();
+	for (const [name, isHidden] of system.settled ?? []) {
+		if (!values.has(name)) continue;
+		if (isHidden) hidden.set(name, 'secondary');
+		else shownElsewhere.add(name);
+	}
+	for (const [name, value] of values) if (isSmall(value, threshold) && !hidden.has(name)) hidden.set(name, 'primary');
+	for (let changed = true; changed;) {
+		changed = false;
+		const hide = (name: string) => {
+			if (hidden.has(name) || shownElsewhere.has(name)) return false;
+			hidden.set(name, 'secondary');
+			changed = true;
+			return true;
+		};
+		for (const { whole, parts, plus = [] } of system.containments ?? []) {
+			if (hidden.has(whole) || parts.some((p) => hidden.has(p)) || plus.some((p) => hidden.has(p))) continue;
+			const rest = values.get(whole)! + plus.reduce((a, p) => a + values.get(p)!, 0) - parts.reduce((a, p) => a + values.get(p)!, 0);
+			if (!isSmall(rest, threshold)) continue;
+			// The whole goes first; if it is shown elsewhere, what is added to it, then the largest part that may go.
+			if (hide(whole) || plus.some(hide)) continue;
+			const part = parts.filter((p) => !shownElsewhere.has(p) && values.get(p)! > 0).sort((a, b) => values.get(b)! - values.get(a)!)[0];
+			if (part) hide(part);
+		}
+		for (const { linked, entries } of tables) {
+			const nameAt = new Map(entries.map(([name, , p]) => [`${p.row} ${p.column}`, name]));
+			const at = (p: TablePosition) => nameAt.get(`${p.row} ${p.column}`)!;
+			let result: SuppressedTable;
+			try {
+				result = suppressTable(linked.table, {
+					threshold,
+					floor: options?.floor,
+					hidden: (p) => hidden.has(at(p)),
+					keep: (p) => shownElsewhere.has(at(p))
+				});
+			} catch (error) {
+				if (!(error instanceof NothingLeftToHide) && !(error instanceof Error && error.message.includes('nothing left to hide'))) throw error;
+				// Every count of this table that may go goes: what is shown elsewhere stays as it is there.
+				for (const [name, value] of entries) if (value > 0) hide(name);
+				continue;
+			}
+			const { cells, rowTotals, columnTotals, grandTotal } = result;
+			const state = (p: TablePosition): Cell | undefined =>
+				p.row === 'total'
+					? p.column === 'total'
+						? grandTotal
+						: columnTotals?.[p.column]
+					: p.column === 'total'
+						? rowTotals?.[p.row]
+						: cells[p.row]?.[p.column];
+			for (const [name, , p] of entries) if (state(p)?.hidden) hide(name);
+		}
+	}
+	return new Map(
+		[...values].map(([name, value]) => {
+			const reason = hidden.get(name) ?? null;
+			return [name, { value, hidden: reason !== null, reason }];
+		})
+	);
 }
 
 export function exposedEntries(table: CountTable, result: SuppressedTable): TablePosition[] {
@@ -285,7 +470,7 @@ interface Entry {
  */
 function extend(
 	table: CountTable,
-	initially: (value: number, shown: boolean, row: number, column: number) => 'primary' | null,
+	initially: (value: number, shown: boolean, row: number, column: number) => 'primary' | 'secondary' | null,
 	hiddenFloor: number | (() => number)
 ) {
 	const { rows, rowTotals, columnTotals, grandTotal } = table;

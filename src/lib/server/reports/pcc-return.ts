@@ -12,7 +12,8 @@ import { listNarratives, upsertNarrative } from './pcc-return.queries';
 import type { NarrativeValues } from './pcc-return.schema';
 import { financialYearOfDate, type Period } from './periods';
 import { presentCells } from './present';
-import { reportTable, type Cells } from './report-table';
+import { decidedTable, reportTable, type Cells } from './report-table';
+import { districtCells, figureName } from './linked-figures';
 import type { ReportOptions, Selection } from './report-page';
 import { emptyFigures, reportFigures } from './reports.queries';
 
@@ -77,11 +78,15 @@ export async function pccReturn(db: Db, actor: Actor, selection: Selection, opti
 		outcomeSummaries(db, filter),
 		readNarratives(db, period)
 	]);
-	const table = reportTable(
-		programmes.map((p) => ({ programme: p, figures: figures.get(p.id) ?? emptyFigures(p.id) })),
-		totals.get('total') ?? emptyFigures('total'),
-		threshold
-	);
+	const rows = programmes.map((p) => ({ programme: p, figures: figures.get(p.id) ?? emptyFigures(p.id) }));
+	const total = totals.get('total') ?? emptyFigures('total');
+	let table = reportTable(rows, total, null);
+	if (threshold !== null) {
+		// The same decision as every other suppressed page and file of the period: with a programme chosen, its row is the total.
+		const cells = await districtCells(db, period, threshold);
+		const totalScope = selection.programmeId ? `programme ${selection.programmeId}` : 'total';
+		table = decidedTable(rows, total, (measure, row) => cells.get(figureName(measure, period, row ? `programme ${row.programme.id}` : totalScope)), threshold);
+	}
 
 	const outcome = outcomeTable(outcomes, programmes, threshold);
 

@@ -7,7 +7,7 @@ import { listProgrammes } from '../programmes/programmes.queries';
 import { listSchools } from '../schools/schools.queries';
 import { londonParts } from '../time';
 import { figuresState, keptReport } from './kept';
-import { academicYear, academicYearOfDate, parsePeriod, type Period } from './periods';
+import { academicYear, academicYearOfDate, parsePeriod, type Period, type PeriodKind } from './periods';
 
 // What every report page starts from: the filter's choices, the selection its search
 // parameters ask for, the messages for bad ones and the values to put back in the form.
@@ -90,8 +90,22 @@ export interface FilterValues {
 	town: string;
 }
 
+/** The kinds of period a reader may choose on a page, and what to say to one who chose another. */
+export interface PeriodRule {
+	kinds: readonly PeriodKind[];
+	message: string;
+}
+
+/** Readers who see small counts hidden choose fixed periods: two ranges of dates a day apart would tell a hidden count. */
+export const FIXED_PERIODS: PeriodRule = {
+	kinds: ['academic', 'financial', 'quarter'],
+	message: 'Choose an academic year, a financial year or a quarter: figures with small counts hidden are given for those periods only'
+};
+
 export interface ReportContext {
 	options: ReportOptions;
+	/** The kinds of period offered. */
+	periodKinds: readonly PeriodKind[];
 	selection: Selection;
 	errors: FieldErrors;
 	values: FilterValues;
@@ -110,7 +124,8 @@ export async function reportContext(
 	actor: Actor,
 	params: URLSearchParams,
 	fields: readonly FilterField[],
-	defaults?: Partial<Record<(typeof periodParameters)[number], string>>
+	defaults?: Partial<Record<(typeof periodParameters)[number], string>>,
+	rule?: PeriodRule
 ): Promise<ReportContext> {
 	const options = await reportOptions(db, actor);
 	const asked = new URLSearchParams();
@@ -121,10 +136,13 @@ export async function reportContext(
 	}
 	if (defaults && !asked.has('period')) for (const [name, value] of Object.entries(defaults)) if (value !== undefined) asked.set(name, value);
 	const { selection, errors } = parseSelection(asked, options);
+	// A period of a kind not offered is refused like a mistyped one, whatever the address says.
+	if (rule && !errors.period && !rule.kinds.includes((asked.get('period') ?? 'academic') as PeriodKind)) errors.period = rule.message;
 	const period = selection.period;
 	const raw = (name: string, fallback = '') => asked.get(name) ?? fallback;
 	return {
 		options,
+		periodKinds: rule?.kinds ?? ['academic', 'financial', 'quarter', 'dates'],
 		selection,
 		errors,
 		fields,
@@ -170,6 +188,7 @@ export function filterData(context: ReportContext) {
 		values: context.values,
 		errors: context.errors,
 		fields: context.fields,
+		periodKinds: context.periodKinds,
 		programmes: context.options.programmes.map((p) => ({ value: p.id, label: p.name })),
 		// Only a page that offers the school filter carries the list (600 names at county scale).
 		schools: context.fields.includes('school') ? context.options.schools.map((s) => ({ value: s.id, label: s.name })) : []

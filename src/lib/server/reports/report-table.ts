@@ -54,7 +54,7 @@ export const columns: readonly Column[] = [
 	{ measure: 'parents', label: 'Parents and carers', people: true, format: 'count' }
 ];
 
-type Counted = Exclude<Measure, 'attendanceRate' | 'hours'>;
+export type Counted = Exclude<Measure, 'attendanceRate' | 'hours'>;
 
 /** The figure behind each counted measure. */
 export function countOf(f: Figures, measure: Counted): number {
@@ -115,4 +115,33 @@ export function reportTable<R extends { figures: Figures }>(rows: R[], total: Fi
 		suppressed: threshold !== null,
 		threshold
 	};
+}
+
+/**
+ * Rows and their total as cells, each count of people hidden or shown as `decided` says (a
+ * figure suppressed with every other table it is read beside: linked-figures.ts); `row` is null
+ * for the total. The values are the rows' own; only whether each is hidden is decided elsewhere.
+ */
+export function decidedTable<R extends { figures: Figures }>(
+	rows: R[],
+	total: Figures,
+	decided: (measure: Counted, row: R | null) => Cell | undefined,
+	threshold: number
+): ReportTable<R> {
+	const cellsOf = (f: Figures, row: R | null): Cells => {
+		const cells: Partial<Cells> = {};
+		for (const column of columns) {
+			if (column.measure === 'attendanceRate' || column.measure === 'hours') continue;
+			const value = countOf(f, column.measure);
+			if (!column.people) {
+				cells[column.measure] = shownCell(value);
+				continue;
+			}
+			// A figure outside the decided output (never expected) is hidden rather than shown unprotected.
+			const hidden = decided(column.measure, row)?.hidden ?? value !== 0;
+			cells[column.measure] = { value, hidden, reason: hidden ? (suppressCount(value, { threshold }).hidden ? 'primary' : 'secondary') : null };
+		}
+		return { ...cells, ...derived(f, cells) } as Cells;
+	};
+	return { rows: rows.map((r) => ({ ...r, cells: cellsOf(r.figures, r) })), total: cellsOf(total, null), suppressed: true, threshold };
 }

@@ -8,24 +8,39 @@ import type { ExportFile } from '../exports/file';
 import { XLSX_CONTENT_TYPE, toXlsx } from '../exports/xlsx';
 import { outcomeSummaries } from '../outcomes/outcomes.summary';
 import { hasErrors, invalid, notFound, ok, refused, type Result } from '../result';
-import { suppressionThreshold } from './disclosure';
+import { suppressionThreshold, type Cell } from './disclosure';
+import { districtBesideSchool, districtCells, figureName, schoolCells } from './linked-figures';
 import { exportHeader, exportRows } from './export-table';
 import { keptReport } from './kept';
 import { outcomeTable, presentOutcome } from './outcome-table';
 import { defaultReturnPeriod, NARRATIVE_MAX, pccReturn, pccReturnSheets, presentPccReturn, saveNarrative } from './pcc-return';
 import type { NarrativeValues } from './pcc-return.schema';
-import { quartersIn } from './periods';
+import { academicYear, academicYearOfDate, quartersIn, type Period } from './periods';
 import { presentTable, reportColumns } from './present';
-import { figuresAsOf, filterData, periodData, recentAcademicYears, reportContext, selectionQuery, type ReportOptions, type Selection } from './report-page';
+import {
+	FIXED_PERIODS,
+	figuresAsOf,
+	filterData,
+	periodData,
+	recentAcademicYears,
+	reportContext,
+	selectionQuery,
+	type FilterField,
+	type ReportOptions,
+	type Selection
+} from './report-page';
 import { parseSort, sortRows } from './report-sort';
-import { reportTable, type ReportTable } from './report-table';
+import { decidedTable, reportTable, type Counted, type ReportTable } from './report-table';
 import * as queries from './reports.queries';
 import { emptyFigures, type Figures, type ReportFilter } from './reports.queries';
 
 // Reports are aggregates: no young person's name ever reaches them. Admins and programme
-// leads see the figures as they are; report viewers see counts of people below the
-// threshold as `c` (with secondary suppression); a school contact sees their own school's
-// figures as they are, beside the district's, suppressed, and nothing of any other school.
+// leads see the figures as they are, for any period; report viewers see counts of people below
+// the threshold as `c` (with secondary suppression); a school contact sees their own school's
+// figures as they are, beside the district's, suppressed, and nothing of any other school;
+// every download is suppressed, whoever makes it. Suppressed figures are for fixed periods
+// only, and are read from one decision for everything such a reader can ask for
+// (linked-figures.ts), so that no page shows what another hides.
 
 function filterOf(selection: Selection): ReportFilter {
 	return {
@@ -42,6 +57,31 @@ function filterOf(selection: Selection): ReportFilter {
 /** The threshold for this reader, or null for those who see figures as they are. */
 function thresholdFor(actor: Actor): number | null {
 	return actor.role === 'viewer' || actor.role === 'school' ? suppressionThreshold() : null;
+}
+
+/** Whether the reader sees some of a page's figures suppressed: the district's, for a school contact. */
+const readsSuppressed = (actor: Actor) => thresholdFor(actor) !== null;
+
+/**
+ * The choices a page offers: a reader with suppressed figures gets fixed periods and only the
+ * filters whose figures are part of the one decision (a programme, or a school), so that no
+ * choice gives a total that another would subtract from.
+ */
+function choicesFor(suppressed: boolean, exact: readonly FilterField[], forSuppressed: readonly FilterField[]) {
+	return suppressed ? { fields: forSuppressed, rule: FIXED_PERIODS } : { fields: exact, rule: undefined };
+}
+
+/** A table of the district's rows (programmes or schools) and total, as `districtCells` decided them. */
+function districtTable<R extends { figures: Figures }>(
+	cells: Map<string, Cell>,
+	period: Period,
+	rows: R[],
+	total: Figures,
+	scopeOf: (row: R) => string,
+	totalScope: string,
+	threshold: number
+) {
+	return decidedTable(rows, total, (measure: Counted, row: R | null) => cells.get(figureName(measure, period, row ? scopeOf(row) : totalScope)), threshold);
 }
 
 async function totalFigures(db: Db, filter: ReportFilter): Promise<Figures> {
@@ -83,11 +123,21 @@ async function overviewOf(db: Db, actor: Actor, selection: Selection, options: R
 		queries.schoolsReachedByPhase(db, filter),
 		outcomeSummaries(db, { from: filter.from, to: filter.to, programmeIds: chosen.map((p) => p.id), ...(schoolIds ? { schoolIds } : {}) })
 	]);
-	const programmes = reportTable(
-		chosen.map((p) => ({ id: p.id, name: p.name, figures: byProgramme.get(p.id) ?? emptyFigures(p.id) })),
-		total,
-		thresholdFor(actor)
-	);
+	const rows = chosen.map((p) => ({ id: p.id, name: p.name, figures: byProgramme.get(p.id) ?? emptyFigures(p.id) }));
+	const threshold = thresholdFor(actor);
+	// With a programme chosen its row is the total. A suppressed reader has no school filters here.
+	const programmes =
+		threshold === null
+			? reportTable(rows, total, null)
+			: districtTable(
+					await districtCells(db, selection.period, threshold),
+					selection.period,
+					rows,
+					total,
+					(p) => `programme ${p.id}`,
+					selection.programmeId ? `programme ${selection.programmeId}` : 'total',
+					threshold
+				);
 	const phases = schools
 		.map((s) => ({ phase: s.phase, schools: s.schools, reached: reached.find((r) => r.phase === s.phase)?.reached ?? 0 }))
 		.sort((a, b) => schoolPhases.indexOf(a.phase) - schoolPhases.indexOf(b.phase));
@@ -118,7 +168,15 @@ export async function bySchool(db: Db, actor: Actor, selection: Selection, optio
 async function bySchoolOf(db: Db, selection: Selection, options: ReportOptions, threshold: number | null): Promise<ReportTable<SchoolRow>> {
 	const filter = filterOf(selection);
 	const [figures, total] = await Promise.all([queries.reportFigures(db, filter, 'school'), totalFigures(db, filter)]);
-	const rows = options.schools
+	const rows = schoolRows(selection, options, figures);
+	// A download is suppressed whoever makes it: a file travels. Suppressed, one school's row is its total.
+	if (threshold === null) return reportTable(rows, total, null);
+	const cells = await districtCells(db, selection.period, threshold);
+	return districtTable(cells, selection.period, rows, total, (s) => `school ${s.id}`, selection.schoolId ? `school ${selection.schoolId}` : 'total', threshold);
+}
+
+function schoolRows(selection: Selection, options: ReportOptions, figures: Map<string, Figures>): SchoolRow[] {
+	return options.schools
 		.filter(
 			(s) =>
 				(!selection.schoolId || s.id === selection.schoolId) &&
@@ -126,8 +184,6 @@ async function bySchoolOf(db: Db, selection: Selection, options: ReportOptions, 
 				(!selection.town || s.town === selection.town)
 		)
 		.map((s) => ({ ...s, figures: figures.get(s.id) ?? emptyFigures(s.id) }));
-	// A download is suppressed whoever makes it: a file travels.
-	return reportTable(rows, total, threshold);
 }
 
 export interface SchoolReport {
@@ -171,13 +227,28 @@ async function schoolReportOf(
 	]);
 	const programmes = options.programmes.filter((p) => !selection.programmeId || p.id === selection.programmeId);
 	const rows = (source: Map<string, Figures>) => programmes.map((p) => ({ id: p.id, name: p.name, figures: source.get(p.id) ?? emptyFigures(p.id) }));
-	return {
-		school,
-		// The school's own staff, admins and leads see their figures exactly; a report viewer does not.
-		own: reportTable(rows(own), ownTotal, actor.role === 'viewer' ? suppressionThreshold() : null),
-		district: reportTable(rows(district), districtTotal, thresholdFor(actor)),
-		districtSchools: phases.reduce((a, p) => a + p.schools, 0)
-	};
+	const threshold = thresholdFor(actor);
+	const districtSchools = phases.reduce((a, p) => a + p.schools, 0);
+	// The school's own staff, admins and leads see their figures exactly.
+	if (threshold === null)
+		return { school, own: reportTable(rows(own), ownTotal, null), district: reportTable(rows(district), districtTotal, null), districtSchools };
+	const { period, programmeId } = selection;
+	const chosen = (scope: string) => (programmeId ? `programme ${programmeId}${scope}` : null);
+	// A school contact knows their own figures, so the district less them must be protected as well as the district.
+	const districtDecided = actor.role === 'school' ? await districtBesideSchool(db, period, schoolId, threshold) : await districtCells(db, period, threshold);
+	const districtShown = districtTable(districtDecided, period, rows(district), districtTotal, (p) => `programme ${p.id}`, chosen('') ?? 'total', threshold);
+	if (actor.role === 'school') return { school, own: reportTable(rows(own), ownTotal, null), district: districtShown, districtSchools };
+	const ownCells = await schoolCells(db, period, schoolId, threshold);
+	const ownShown = districtTable(
+		ownCells,
+		period,
+		rows(own),
+		ownTotal,
+		(p) => `programme ${p.id} school ${schoolId}`,
+		chosen(` school ${schoolId}`) ?? `school ${schoolId}`,
+		threshold
+	);
+	return { school, own: ownShown, district: districtShown, districtSchools };
 }
 
 /** One row per programme. */
@@ -196,8 +267,14 @@ export async function trendByQuarter(db: Db, actor: Actor, selection: Selection)
 async function trendOf(db: Db, actor: Actor, selection: Selection): Promise<ReportTable<QuarterRow>> {
 	const filter = filterOf(selection);
 	const [figures, total] = await Promise.all([queries.reportFigures(db, filter, 'quarter'), totalFigures(db, filter)]);
-	const rows = quartersIn(selection.period).map((q) => ({ id: q.from, name: q.label, figures: figures.get(q.from) ?? emptyFigures(q.from) }));
-	return reportTable(rows, total, thresholdFor(actor));
+	const quarters = quartersIn(selection.period);
+	const rows = quarters.map((q) => ({ id: q.from, name: q.label, figures: figures.get(q.from) ?? emptyFigures(q.from) }));
+	const threshold = thresholdFor(actor);
+	if (threshold === null) return reportTable(rows, total, null);
+	// A suppressed trend is a financial year's (or one quarter's): its quarters and total are the district's as decided for the year.
+	const cells = await districtCells(db, selection.period, threshold);
+	const scope = selection.programmeId ? `programme ${selection.programmeId}` : 'total';
+	return decidedTable(rows, total, (measure, row) => cells.get(figureName(measure, row ? quarters[rows.indexOf(row)]! : selection.period, scope)), threshold);
 }
 
 /** A programme's sessions in the selection: for its leads and admins only. */
@@ -222,7 +299,8 @@ function ownSchoolOnly(actor: Actor) {
 export async function overviewPage(db: Db, actor: Actor, params: URLSearchParams) {
 	const elsewhere = ownSchoolOnly(actor);
 	if (elsewhere) return elsewhere;
-	const context = await reportContext(db, actor, params, ['programme', 'phase', 'town']);
+	const choices = choicesFor(readsSuppressed(actor), ['programme', 'phase', 'town'], ['programme']);
+	const context = await reportContext(db, actor, params, choices.fields, undefined, choices.rule);
 	const period = periodData(context);
 	const overview = period ? await districtOverview(db, actor, context.selection, context.options) : null;
 	return ok({
@@ -250,7 +328,8 @@ export async function overviewPage(db: Db, actor: Actor, params: URLSearchParams
 export async function schoolsPage(db: Db, actor: Actor, params: URLSearchParams) {
 	const elsewhere = ownSchoolOnly(actor);
 	if (elsewhere) return elsewhere;
-	const context = await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town']);
+	const choices = choicesFor(readsSuppressed(actor), ['programme', 'school', 'phase', 'town'], ['school']);
+	const context = await reportContext(db, actor, params, choices.fields, undefined, choices.rule);
 	const period = periodData(context);
 	const sort = parseSort(params, ['name', 'phase', 'town']);
 	// Sorted after suppression, by what the page shows: a hidden figure has no value to sort by.
@@ -263,6 +342,8 @@ export async function schoolsPage(db: Db, actor: Actor, params: URLSearchParams)
 			columns: reportColumns,
 			sort,
 			schools: table && { ...table, rows: sortRows(table.rows, sort) },
+			// The file is suppressed whoever asks, so it is offered for what a suppressed reader may choose.
+			download: period !== null && period.kind !== 'dates' && !context.selection.programmeId && !context.selection.phase && !context.selection.town,
 			schoolQuery: selectionQuery(context.selection, ['programme']),
 			query: selectionQuery(context.selection)
 		}
@@ -274,8 +355,13 @@ export async function bySchoolDownload(db: Db, actor: Actor, params: URLSearchPa
 	const elsewhere = ownSchoolOnly(actor);
 	if (elsewhere) return elsewhere;
 	await authoriseExport(db, actor, 'schools');
-	const context = await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town']);
-	if (hasErrors(context.errors)) return invalid(context.errors);
+	const context = await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town'], undefined, FIXED_PERIODS);
+	const errors: Record<string, string> = { ...context.errors };
+	// The file hides small counts whoever makes it: it is for every school or one, like a suppressed page.
+	for (const field of ['programme', 'phase', 'town'] as const) {
+		if (params.get(field)) errors[field] = 'The download hides small counts, so it is for every school or one school: remove this choice to download';
+	}
+	if (hasErrors(errors)) return invalid(errors);
 	const table = await bySchool(db, actor, context.selection, context.options, true);
 	const { period } = context.selection;
 	await insertAuditEvent(db, {
@@ -294,9 +380,11 @@ export async function bySchoolDownload(db: Db, actor: Actor, params: URLSearchPa
 
 /** One school's page, beside the district. Another school's page is a 404 whatever the choices, errors included. */
 export async function schoolPage(db: Db, actor: Actor, schoolId: string, params: URLSearchParams) {
-	const context = await reportContext(db, actor, params, ['programme']);
+	const context = await reportContext(db, actor, params, ['programme'], undefined, readsSuppressed(actor) ? FIXED_PERIODS : undefined);
 	const period = periodData(context);
-	const report = await schoolReport(db, actor, schoolId, period ? context.selection : { period: context.selection.period }, context.options);
+	// With errors there are no figures, but another school's page is refused all the same.
+	const selection = period ? context.selection : { period: academicYear(academicYearOfDate(context.selection.period.from)) };
+	const report = await schoolReport(db, actor, schoolId, selection, context.options);
 	return {
 		filter: filterData(context),
 		period,
@@ -316,13 +404,19 @@ export async function schoolPage(db: Db, actor: Actor, schoolId: string, params:
  * own leads and admins (only they are offered them, so no one else is refused them).
  */
 export async function programmePage(db: Db, actor: Actor, programmeId: string, params: URLSearchParams) {
-	const context = await reportContext(db, actor, params, ['school', 'phase', 'town']);
+	const choices = choicesFor(readsSuppressed(actor), ['school', 'phase', 'town'], []);
+	const context = await reportContext(db, actor, params, choices.fields, undefined, choices.rule);
 	const programme = context.options.programmes.find((p) => p.id === programmeId);
 	if (!programme) notFound();
 	const period = periodData(context);
 	const selection = { ...context.selection, programmeId };
-	// The overview authorises the reader (admins, leads and report viewers).
-	const overview = await districtOverview(db, actor, selection, context.options);
+	// The overview authorises the reader (admins, leads and report viewers); with errors it has no figures to show.
+	const overview = await districtOverview(
+		db,
+		actor,
+		period ? selection : { programmeId, period: academicYear(academicYearOfDate(selection.period.from)) },
+		context.options
+	);
 	const canDrillDown = await mayManageProgramme(db, actor, programmeId);
 	const sessions = period && canDrillDown ? await programmeSessions(db, actor, programmeId, selection) : null;
 	const table = presentTable(overview.programmes);
@@ -351,7 +445,16 @@ export async function programmePage(db: Db, actor: Actor, programmeId: string, p
 
 /** The trend page, quarter by quarter. A trend needs more than one year: with no period chosen, the last three academic years. */
 export async function trendPage(db: Db, actor: Actor, params: URLSearchParams) {
-	const context = await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town'], recentAcademicYears());
+	// Refused first: a school contact's choices are not looked at (their trend is not theirs to see).
+	await requireAggregateReader(db, actor);
+	const suppressed = readsSuppressed(actor);
+	// A suppressed trend goes by a financial year's quarters, which add up to it: an academic year cuts two of them.
+	const context = suppressed
+		? await reportContext(db, actor, params, ['programme'], defaultReturnPeriod(), {
+				kinds: ['financial', 'quarter'],
+				message: 'Choose a financial year or a quarter: the trend with small counts hidden goes by the quarters of a financial year'
+			})
+		: await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town'], recentAcademicYears());
 	const period = periodData(context);
 	const table = period ? presentTable(await trendByQuarter(db, actor, context.selection)) : null;
 	return {
@@ -365,9 +468,9 @@ export async function trendPage(db: Db, actor: Actor, params: URLSearchParams) {
 }
 
 /** The choices of the return to the PCC: its period (a financial year unless chosen) and perhaps one programme. */
-async function returnContext(db: Db, actor: Actor, params: URLSearchParams) {
+async function returnContext(db: Db, actor: Actor, params: URLSearchParams, forExport = false) {
 	await authoriseReport(db, actor, 'pcc_return');
-	return reportContext(db, actor, params, ['programme'], defaultReturnPeriod());
+	return reportContext(db, actor, params, ['programme'], defaultReturnPeriod(), forExport || readsSuppressed(actor) ? FIXED_PERIODS : undefined);
 }
 
 /** The page of the return to the PCC, with each programme's narrative. */
@@ -379,6 +482,8 @@ export async function pccReturnPage(db: Db, actor: Actor, params: URLSearchParam
 		period,
 		columns: reportColumns,
 		pcc: period ? presentPccReturn(await pccReturn(db, actor, context.selection, context.options)) : null,
+		// The files are suppressed whoever makes them, so they are for fixed periods only.
+		download: period !== null && period.kind !== 'dates',
 		narrativeMax: NARRATIVE_MAX,
 		query: selectionQuery(context.selection, ['programme'])
 	};
@@ -397,7 +502,7 @@ export async function saveReturnNarrative(db: Db, actor: Actor, params: URLSearc
  */
 export async function pccReturnDownload(db: Db, actor: Actor, params: URLSearchParams, format: 'csv' | 'xlsx'): Promise<Result<{ file: ExportFile }>> {
 	await authoriseExport(db, actor, 'pcc_return');
-	const context = await returnContext(db, actor, params);
+	const context = await returnContext(db, actor, params, true);
 	if (hasErrors(context.errors)) return invalid(context.errors);
 	const { period, programmeId } = context.selection;
 	const sheets = pccReturnSheets(await pccReturn(db, actor, context.selection, context.options, true), new Date());

@@ -1,0 +1,316 @@
+import type { Db } from '../db';
+import { listProgrammes } from '../programmes/programmes.queries';
+import { listSchools } from '../schools/schools.queries';
+import { suppressLinked, type Cell, type Containment, type LinkedTable } from './disclosure';
+import { keptReport } from './kept';
+import { academicYear, academicYearOfDate, financialQuarter, financialYear, financialYearOfDate, type Period } from './periods';
+import { columns, countOf, type Counted } from './report-table';
+import { emptyFigures, reportFigures, type Figures, type ReportFilter } from './reports.queries';
+
+// The figures readers with suppressed figures see, decided once for everything they can ask for,
+// so that no page, download or pair of periods shows a count that another one hides.
+//
+// Such readers choose fixed periods only. A financial year and its four quarters are one
+// family: for each count of people, the programmes by quarter and the schools by quarter are
+// two tables whose totals are the district's quarters and year, suppressed as one system
+// (disclosure.ts `suppressLinked`). Every page is a slice of it: the overview of a quarter is a
+// column of the programmes' table, the trend is its totals row, a programme's page one of its
+// rows, the by-school page a column of the schools' table. An academic year holds three whole
+// quarters (October to June) of two financial years: its figures are suppressed after theirs,
+// and hidden where the year less any of those quarters shown would be a small count.
+//
+// A school contact sees the district beside their own school's exact figures: the district
+// less the school is suppressed the same way (hidden counts known only to be at least 0), on
+// top of what everyone else sees hidden. A report viewer reading one school's page sees its
+// programmes suppressed with the school's totals as the by-school table decided them.
+
+/** The counts of people: each is suppressed; rates and hours are derived from them. */
+export const peopleCounts = columns.filter((c) => c.people && c.format === 'count').map((c) => c.measure as Counted);
+
+/** A figure's name: the count, the period and what it covers ('total', 'programme <id>', 'school <id>', ...). */
+export function figureName(measure: string, period: Pick<Period, 'from' | 'to'>, scope: string): string {
+	return `${measure} ${period.from} ${period.to} ${scope}`;
+}
+
+/** One way of cutting a total into rows, with the rows' figures for a period. */
+interface Dimension {
+	ids: readonly string[];
+	scope: (id: string) => string;
+	read: (period: Period) => Promise<Map<string, Figures>>;
+}
+
+/** The figures of one output: its rows' dimensions and its total. */
+interface Source {
+	dimensions: Dimension[];
+	/** Figures decided elsewhere that hold each row of the first dimension (a district programme holds one school's part of it). */
+	outer?: { scope: (id: string) => string; read: (period: Period) => Promise<Map<string, Figures>> };
+	totalScope: string;
+	total: (period: Period) => Promise<Figures>;
+}
+
+interface FamilyOptions {
+	threshold: number;
+	/** Figures decided by an output read beside this one: true hidden, false shown. */
+	settled?: ReadonlyMap<string, boolean>;
+	floor?: 0 | 1;
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+const count = (figures: Figures | undefined, measure: Counted) => (figures ? countOf(figures, measure) : 0);
+
+/** A financial year and its quarters: each dimension a table of rows by quarter, with the year and the district as totals. */
+async function yearFamily(source: Source, year: number, options: FamilyOptions): Promise<Map<string, Cell>> {
+	const periods = [financialYear(year), ...([1, 2, 3, 4] as const).map((q) => financialQuarter(year, q))];
+	const totals = await Promise.all(periods.map(source.total));
+	const read = await Promise.all(source.dimensions.map((d) => Promise.all(periods.map(d.read))));
+	const outer = source.outer ? await Promise.all(periods.map(source.outer.read)) : undefined;
+	const cells = new Map<string, Cell>();
+	for (const measure of peopleCounts) {
+		const totalNames = periods.map((p) => figureName(measure, p, source.totalScope));
+		const totalValues = totals.map((f) => count(f, measure));
+		const tables: LinkedTable[] = [];
+		const counts = new Map<string, number>(totalNames.map((name, k) => [name, totalValues[k]!]));
+		const containments: Containment[] = totalNames.slice(1).map((quarter) => ({ whole: totalNames[0]!, parts: [quarter] }));
+		source.dimensions.forEach((dimension, k) => {
+			if (dimension.ids.length === 0) return;
+			const value = (p: number, id: string) => count(read[k]![p]!.get(id), measure);
+			const name = (p: number, id: string) => figureName(measure, periods[p]!, dimension.scope(id));
+			const rows = dimension.ids.map((id) => [1, 2, 3, 4].map((p) => value(p, id)));
+			const rowTotals = dimension.ids.map((id) => value(0, id));
+			const rowsAdd = rows.every((row, i) => sum(row) === rowTotals[i]);
+			const columnsAdd = [0, 1, 2, 3].every((q) => sum(rows.map((row) => row[q]!)) === totalValues[q + 1]);
+			const grandAdds = sum(rows.flat()) === totalValues[0];
+			tables.push({
+				table: {
+					rows,
+					...(rowsAdd ? { rowTotals } : {}),
+					...(columnsAdd ? { columnTotals: totalValues.slice(1) } : {}),
+					...(grandAdds ? { grandTotal: totalValues[0] } : {})
+				},
+				names: {
+					cells: dimension.ids.map((id) => [1, 2, 3, 4].map((p) => name(p, id))),
+					...(rowsAdd ? { rowTotals: dimension.ids.map((id) => name(0, id)) } : {}),
+					...(columnsAdd ? { columnTotals: totalNames.slice(1) } : {}),
+					...(grandAdds ? { grandTotal: totalNames[0] } : {})
+				}
+			});
+			// Totals that are not sums (different people across quarters or programmes) still hold
+			// their parts: the difference is a count of people too.
+			dimension.ids.forEach((id, i) => {
+				if (outer && k === 0) {
+					periods.forEach((p, pi) => {
+						const whole = figureName(measure, p, source.outer!.scope(id));
+						counts.set(whole, count(outer[pi]!.get(id), measure));
+						containments.push({ whole, parts: [name(pi, id)] });
+					});
+				}
+				counts.set(name(0, id), rowTotals[i]!);
+				containments.push({ whole: totalNames[0]!, parts: [name(0, id)] });
+				for (const p of [1, 2, 3, 4]) {
+					if (!rowsAdd) containments.push({ whole: name(0, id), parts: [name(p, id)] });
+					if (!columnsAdd) containments.push({ whole: totalNames[p]!, parts: [name(p, id)] });
+					// The rest of the district (less this row) in the year, less the same in a quarter.
+					containments.push({ whole: totalNames[0]!, plus: [name(p, id)], parts: [name(0, id), totalNames[p]!] });
+					if (outer && k === 0) {
+						const outerName = (pi: number) => figureName(measure, periods[pi]!, source.outer!.scope(id));
+						containments.push({ whole: outerName(0), plus: [name(p, id)], parts: [name(0, id), outerName(p)] });
+					}
+				}
+			});
+		});
+		for (const [name, cell] of suppressLinked({ tables, counts, containments, settled: options.settled }, options)) cells.set(name, cell);
+	}
+	return cells;
+}
+
+/** Every non-empty set of the parts. */
+function subsets<T>(parts: readonly T[]): T[][] {
+	const all: T[][] = [];
+	for (let mask = 1; mask < 1 << parts.length; mask++) all.push(parts.filter((_, i) => mask & (1 << i)));
+	return all;
+}
+
+/**
+ * An academic year, after the two financial years it overlaps (`inside`, their cells): a list per
+ * dimension with the district as total, and hidden where the year less any set of its whole
+ * quarters shown would be small.
+ */
+async function academicFamily(source: Source, start: number, inside: ReadonlyMap<string, Cell>, options: FamilyOptions): Promise<Map<string, Cell>> {
+	const period = academicYear(start);
+	// October to December, January to March and April to June lie wholly inside it.
+	const quarters = [financialQuarter(start, 3), financialQuarter(start, 4), financialQuarter(start + 1, 1)];
+	const total = await source.total(period);
+	const read = await Promise.all(source.dimensions.map((d) => d.read(period)));
+	const outer = source.outer ? await source.outer.read(period) : undefined;
+	const settled = new Map(options.settled);
+	for (const [name, cell] of inside) settled.set(name, cell.hidden);
+	const cells = new Map<string, Cell>();
+	for (const measure of peopleCounts) {
+		const tables: LinkedTable[] = [];
+		const counts = new Map<string, number>();
+		const containments: Containment[] = [];
+		const scopes: [string, number][] = [[source.totalScope, count(total, measure)]];
+		source.dimensions.forEach((dimension, k) => {
+			if (dimension.ids.length === 0) return;
+			const values = dimension.ids.map((id) => count(read[k]!.get(id), measure));
+			const names = dimension.ids.map((id) => figureName(measure, period, dimension.scope(id)));
+			const adds = sum(values) === count(total, measure);
+			tables.push({
+				table: { rows: values.map((v) => [v]), ...(adds ? { columnTotals: [count(total, measure)] } : {}) },
+				names: { cells: names.map((n) => [n]), ...(adds ? { columnTotals: [figureName(measure, period, source.totalScope)] } : {}) }
+			});
+			dimension.ids.forEach((id, i) => {
+				if (outer && k === 0) {
+					const whole = figureName(measure, period, source.outer!.scope(id));
+					counts.set(whole, count(outer.get(id), measure));
+					containments.push({ whole, parts: [names[i]!] });
+				}
+				scopes.push([dimension.scope(id), values[i]!]);
+				if (!adds) containments.push({ whole: figureName(measure, period, source.totalScope), parts: [names[i]!] });
+			});
+		});
+		for (const [scope, value] of scopes) {
+			const whole = figureName(measure, period, scope);
+			counts.set(whole, value);
+			const parts = quarters.map((q) => figureName(measure, q, scope));
+			for (const part of parts) counts.set(part, inside.get(part)?.value ?? 0);
+			for (const set of subsets(parts)) containments.push({ whole, parts: set });
+		}
+		// The district less a row (or the figure holding it) in the year, less the same in a quarter inside it.
+		const pairs: [string, string][] = source.dimensions.flatMap((d) => d.ids.map((id): [string, string] => [source.totalScope, d.scope(id)]));
+		if (source.outer) pairs.push(...source.dimensions[0]!.ids.map((id): [string, string] => [source.outer!.scope(id), source.dimensions[0]!.scope(id)]));
+		for (const [outerScope, rowScope] of pairs) {
+			for (const q of quarters) {
+				for (const name of [figureName(measure, q, outerScope), figureName(measure, q, rowScope)])
+					if (!counts.has(name)) counts.set(name, inside.get(name)?.value ?? 0);
+				containments.push({
+					whole: figureName(measure, period, outerScope),
+					plus: [figureName(measure, q, rowScope)],
+					parts: [figureName(measure, period, rowScope), figureName(measure, q, outerScope)]
+				});
+			}
+		}
+		for (const [name, cell] of suppressLinked({ tables, counts, containments, settled }, options)) if (name.includes(` ${period.from} `)) cells.set(name, cell);
+	}
+	return cells;
+}
+
+/** The cells of the family holding a fixed period: a financial year with its quarters, or an academic year. */
+async function familyCells(source: Source, period: Period, options: FamilyOptions): Promise<Map<string, Cell>> {
+	switch (period.kind) {
+		case 'financial':
+		case 'quarter':
+			return yearFamily(source, financialYearOfDate(period.from), options);
+		case 'academic': {
+			const start = academicYearOfDate(period.from);
+			const [before, after] = await Promise.all([yearFamily(source, start, options), yearFamily(source, start + 1, options)]);
+			return academicFamily(source, start, new Map([...before, ...after]), options);
+		}
+		case 'dates':
+			throw new RangeError('Suppressed figures are for fixed periods only: a range of dates is shown in full or not at all');
+	}
+}
+
+const filterOf = (period: Period, extra: Partial<ReportFilter> = {}): ReportFilter => ({ from: period.from, to: period.to, periodKind: period.kind, ...extra });
+
+async function totalOf(db: Db, filter: ReportFilter): Promise<Figures> {
+	return (await reportFigures(db, filter, 'total')).get('total') ?? emptyFigures('total');
+}
+
+async function districtSource(db: Db): Promise<Source> {
+	const [programmes, schools] = await Promise.all([listProgrammes(db), listSchools(db)]);
+	return {
+		dimensions: [
+			{ ids: programmes.map((p) => p.id), scope: (id) => `programme ${id}`, read: (p) => reportFigures(db, filterOf(p), 'programme') },
+			{ ids: schools.map((s) => s.id), scope: (id) => `school ${id}`, read: (p) => reportFigures(db, filterOf(p), 'school') }
+		],
+		totalScope: 'total',
+		total: (p) => totalOf(db, filterOf(p))
+	};
+}
+
+/**
+ * The district's figures for a fixed period as every reader with suppressed figures sees them,
+ * by name: `figureName(measure, period, scope)` with scope 'total', 'programme <id>' or 'school <id>'.
+ */
+export async function districtCells(db: Db, period: Period, threshold: number): Promise<Map<string, Cell>> {
+	return keptReport(db, `linked district ${threshold} ${period.kind} ${period.from}`, async () => familyCells(await districtSource(db), period, { threshold }));
+}
+
+/** The district's decisions for every period a family of `period` reads: an academic year reads two financial years too. */
+async function districtSettled(db: Db, period: Period, threshold: number, onlyHidden = false): Promise<Map<string, boolean>> {
+	const periods = [period];
+	if (period.kind === 'academic') {
+		const start = academicYearOfDate(period.from);
+		periods.push(financialYear(start), financialYear(start + 1));
+	}
+	const settled = new Map<string, boolean>();
+	for (const p of periods) for (const [name, cell] of await districtCells(db, p, threshold)) if (!onlyHidden || cell.hidden) settled.set(name, cell.hidden);
+	return settled;
+}
+
+/**
+ * One school's figures by programme, as a report viewer sees them: scope 'programme <id> school
+ * <id>', with the school's totals ('school <id>') as the district's decided them.
+ */
+export async function schoolCells(db: Db, period: Period, schoolId: string, threshold: number): Promise<Map<string, Cell>> {
+	return keptReport(db, `linked school ${schoolId} ${threshold} ${period.kind} ${period.from}`, async () => {
+		const programmes = await listProgrammes(db);
+		const source: Source = {
+			dimensions: [
+				{
+					ids: programmes.map((p) => p.id),
+					scope: (id) => `programme ${id} school ${schoolId}`,
+					read: (p) => reportFigures(db, filterOf(p, { schoolIds: [schoolId] }), 'programme')
+				}
+			],
+			totalScope: `school ${schoolId}`,
+			total: (p) => totalOf(db, filterOf(p, { schoolIds: [schoolId] })),
+			// The district's programme less this school's part of it is a count of people too.
+			outer: { scope: (id) => `programme ${id}`, read: (p) => reportFigures(db, filterOf(p), 'programme') }
+		};
+		return familyCells(source, period, { threshold, settled: await districtSettled(db, period, threshold) });
+	});
+}
+
+function minus(a: Figures, b: Figures | undefined): Figures {
+	if (!b) return a;
+	const out = { ...a, awards: { ...a.awards } };
+	for (const measure of peopleCounts) {
+		if (measure === 'youngPeopleReached') {
+			out.namedYoungPeople = a.namedYoungPeople - b.namedYoungPeople;
+			out.headcountYoungPeople = a.headcountYoungPeople - b.headcountYoungPeople;
+		} else if (measure === 'discovery' || measure === 'explorer' || measure === 'conserver') out.awards[measure] = a.awards[measure] - b.awards[measure];
+		else out[measure] = a[measure] - b[measure];
+	}
+	return out;
+}
+
+/**
+ * Which of the district's figures a school contact sees hidden: those everyone sees hidden, and
+ * those where the district less their own school (whose figures they know exactly) would show a
+ * small count, or let one be worked out. Names as `districtCells`; the cells' values are the
+ * district less the school.
+ */
+export async function districtBesideSchool(db: Db, period: Period, schoolId: string, threshold: number): Promise<Map<string, Cell>> {
+	return keptReport(db, `linked beside ${schoolId} ${threshold} ${period.kind} ${period.from}`, async () => {
+		const programmes = await listProgrammes(db);
+		const own = { schoolIds: [schoolId] };
+		const source: Source = {
+			dimensions: [
+				{
+					ids: programmes.map((p) => p.id),
+					scope: (id) => `programme ${id}`,
+					read: async (p) => {
+						const [district, school] = await Promise.all([reportFigures(db, filterOf(p), 'programme'), reportFigures(db, filterOf(p, own), 'programme')]);
+						return new Map([...district].map(([id, f]) => [id, minus(f, school.get(id))]));
+					}
+				}
+			],
+			totalScope: 'total',
+			total: async (p) => minus(await totalOf(db, filterOf(p)), await totalOf(db, filterOf(p, own)))
+		};
+		// The rest of the district can be 0 where the district is hidden: a reader knows only that it is not negative.
+		return familyCells(source, period, { threshold, settled: await districtSettled(db, period, threshold, true), floor: 0 });
+	});
+}
