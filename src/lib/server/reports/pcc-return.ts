@@ -1,4 +1,5 @@
 import { withTransaction, type Db } from '../db';
+import { UUID } from '../forms';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { refuse, requireRole } from '../auth/access';
 import type { Actor } from '../auth/session';
@@ -183,8 +184,10 @@ export function pccReturnSheets(r: PccReturn, generatedAt: Date): { name: string
 
 /** Saves (or clears) a programme's narrative for the period. Admins, and the programme's leads. */
 export async function saveNarrative(db: Db, actor: Actor, period: Period, values: NarrativeValues): Promise<Result> {
-	await requireRole(db, actor, ['admin', 'lead'], target(values.programmeId));
-	if (!(await canManageProgramme(db, actor, values.programmeId))) return refuse(db, actor, { entityType: 'programme', entityId: values.programmeId });
+	// The programme id comes from the form: anything but an id is refused like a programme out of reach.
+	const programmeId = UUID.test(values.programmeId) ? values.programmeId : undefined;
+	await requireRole(db, actor, ['admin', 'lead'], target(programmeId));
+	if (!programmeId || !(await canManageProgramme(db, actor, programmeId))) return refuse(db, actor, { entityType: 'programme', entityId: programmeId });
 	const narrative = values.narrative.replace(/\r\n/g, '\n').trim();
 	if (narrative.length > NARRATIVE_MAX) {
 		return invalidField(`narrative-${values.programmeId}`, `The narrative must be ${NARRATIVE_MAX} characters or fewer; it has ${narrative.length}`);
