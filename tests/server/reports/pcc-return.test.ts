@@ -88,6 +88,16 @@ describe('the return to the PCC', () => {
 		await expect(pccReturn(t.db, await actor('school@demo.test'), { period: year }, options)).rejects.toMatchObject({ status: 404 });
 	});
 
+	it('answers a programme id that is not an id with the same 404, audited without the text', async () => {
+		const admin = await actor('admin@demo.test');
+		for (const programmeId of ['', 'not-an-id']) {
+			await expect(saveNarrative(t.db, admin, year, { programmeId, narrative: 'Hello' })).rejects.toMatchObject({ status: 404 });
+		}
+		const refusals = await auditEvents(t.db, 'access.refused');
+		expect(refusals.length).toBeGreaterThanOrEqual(2);
+		expect(JSON.stringify(refusals)).not.toContain('not-an-id');
+	});
+
 	it('shows a report viewer small counts as c', async () => {
 		const viewer = await actor('viewer@demo.test');
 		const shown = presentPccReturn(await pccReturn(t.db, viewer, { period: year }, options));

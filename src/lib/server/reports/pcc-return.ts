@@ -1,4 +1,5 @@
 import { withTransaction, type Db } from '../db';
+import { UUID } from '../forms';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { authoriseReport, mayManageProgramme } from '../auth/policy';
 import type { Actor } from '../auth/session';
@@ -186,7 +187,8 @@ export function pccReturnSheets(r: PccReturn, generatedAt: Date): { name: string
 
 /** Saves (or clears) a programme's narrative for the period. Admins, and the programme's leads. */
 export async function saveNarrative(db: Db, actor: Actor, period: Period, values: NarrativeValues): Promise<Result> {
-	await authoriseReport(db, actor, 'narrative', values.programmeId);
+	// The programme id comes from the form: anything but an id is refused like a programme out of reach.
+	await authoriseReport(db, actor, 'narrative', UUID.test(values.programmeId) ? values.programmeId : undefined);
 	const narrative = values.narrative.replace(/\r\n/g, '\n').trim();
 	if (narrative.length > NARRATIVE_MAX) {
 		return invalidField(`narrative-${values.programmeId}`, `The narrative must be ${NARRATIVE_MAX} characters or fewer; it has ${narrative.length}`);
