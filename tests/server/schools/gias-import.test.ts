@@ -47,14 +47,84 @@ const COLUMNS = [
 
 type School = { urn: string; name: string; type: string; status: string; phase: string; low: number; high: number; town: string; district: string };
 const SCHOOLS: School[] = [
-	{ urn: '118860', name: 'St Mary’s Catholic Primary School', type: 'Voluntary aided school', status: 'Open', phase: 'Primary', low: 4, high: 11, town: 'Deal', district: 'Dover' },
-	{ urn: '137470', name: 'Dover Grammar School for Girls', type: 'Academy converter', status: 'Open', phase: 'Secondary', low: 11, high: 18, town: 'Dover', district: 'Dover' },
-	{ urn: '118995', name: 'Whitfield Aspen School', type: 'Community special school', status: 'Open', phase: 'Not applicable', low: 2, high: 19, town: 'Dover', district: 'Dover' },
-	{ urn: '145678', name: 'Goodwin Academy', type: 'Academy sponsor led', status: 'Open, but proposed to close', phase: 'Secondary', low: 11, high: 18, town: 'Deal', district: 'Dover' },
-	{ urn: '118777', name: 'Aylesham Primary School', type: 'Community school', status: 'Open', phase: 'Primary', low: 4, high: 11, town: 'Canterbury', district: 'Dover' },
-	{ urn: '148001', name: 'Sandwich Technology School', type: 'Academy converter', status: 'Open', phase: 'Not applicable', low: 11, high: 18, town: 'Sandwich', district: 'Dover' },
+	{
+		urn: '118860',
+		name: 'St Mary’s Catholic Primary School',
+		type: 'Voluntary aided school',
+		status: 'Open',
+		phase: 'Primary',
+		low: 4,
+		high: 11,
+		town: 'Deal',
+		district: 'Dover'
+	},
+	{
+		urn: '137470',
+		name: 'Dover Grammar School for Girls',
+		type: 'Academy converter',
+		status: 'Open',
+		phase: 'Secondary',
+		low: 11,
+		high: 18,
+		town: 'Dover',
+		district: 'Dover'
+	},
+	{
+		urn: '118995',
+		name: 'Whitfield Aspen School',
+		type: 'Community special school',
+		status: 'Open',
+		phase: 'Not applicable',
+		low: 2,
+		high: 19,
+		town: 'Dover',
+		district: 'Dover'
+	},
+	{
+		urn: '145678',
+		name: 'Goodwin Academy',
+		type: 'Academy sponsor led',
+		status: 'Open, but proposed to close',
+		phase: 'Secondary',
+		low: 11,
+		high: 18,
+		town: 'Deal',
+		district: 'Dover'
+	},
+	{
+		urn: '118777',
+		name: 'Aylesham Primary School',
+		type: 'Community school',
+		status: 'Open',
+		phase: 'Primary',
+		low: 4,
+		high: 11,
+		town: 'Canterbury',
+		district: 'Dover'
+	},
+	{
+		urn: '148001',
+		name: 'Sandwich Technology School',
+		type: 'Academy converter',
+		status: 'Open',
+		phase: 'Not applicable',
+		low: 11,
+		high: 18,
+		town: 'Sandwich',
+		district: 'Dover'
+	},
 	{ urn: '100001', name: 'Old Park School', type: 'Community school', status: 'Closed', phase: 'Primary', low: 4, high: 11, town: 'Dover', district: 'Dover' },
-	{ urn: '118500', name: 'Chatham & Clarendon Grammar School', type: 'Academy converter', status: 'Open', phase: 'Secondary', low: 11, high: 18, town: 'Ramsgate', district: 'Thanet' }
+	{
+		urn: '118500',
+		name: 'Chatham & Clarendon Grammar School',
+		type: 'Academy converter',
+		status: 'Open',
+		phase: 'Secondary',
+		low: 11,
+		high: 18,
+		town: 'Ramsgate',
+		district: 'Thanet'
+	}
 ];
 
 function extract(schools: School[]): string {
