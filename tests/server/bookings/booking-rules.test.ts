@@ -180,6 +180,23 @@ describe('bookings that need approval', () => {
 		]);
 	});
 
+	it("refuses a decision asked from another session's page with a 404, and leaves the request as it was", async () => {
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '10', requiresApproval: true });
+		const otherSessionId = await scheduleLeadSession(t.db, world, { capacity: '10' });
+		const request = booked(await book(t.db, await makeContact(t.db), sessionId, 4));
+		await expect(decideRequest(t.db, world.lead, request.bookingId, true, otherSessionId)).rejects.toMatchObject({ status: 404 });
+		expect(await storedBooking(t.db, request.bookingId)).toMatchObject({ status: 'requested' });
+		expect(await decideRequest(t.db, world.lead, request.bookingId, true, sessionId)).toEqual({ ok: true });
+	});
+
+	it("refuses another school's change of places with a 404 before reading the form", async () => {
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '10' });
+		const request = booked(await book(t.db, await makeContact(t.db), sessionId, 4));
+		await expect(changePlaces(t.db, await makeContact(t.db), request.bookingId, 'not a number')).rejects.toMatchObject({ status: 404 });
+	});
+
 	it('waitlists an approved request when the session has filled meanwhile', async () => {
 		const world = await createLedProgramme(t.db);
 		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '5', requiresApproval: true });

@@ -239,6 +239,8 @@ async function changeBooking(db: Db, actor: Actor, id: string, places: number, a
 }
 
 export async function changePlaces(db: Db, actor: Actor, id: string, placesText: string, now = new Date()): Promise<Result> {
+	// Whose booking it is is settled before the form is read: another school's is a 404, not a form error.
+	await authoriseBooking(db, actor, 'change', id, await queries.findBookingDetail(db, id));
 	const places = parseChangedPlaces(placesText);
 	if (typeof places === 'string') return invalidField('places', places);
 	return changeBooking(db, actor, id, places, 'booking.changed', now);
@@ -248,9 +250,13 @@ export async function cancelBooking(db: Db, actor: Actor, id: string, now = new 
 	return changeBooking(db, actor, id, 0, 'booking.cancelled', now);
 }
 
-/** A lead approves a requested booking: it joins the queue where it asked, and takes free places. */
-export async function decideRequest(db: Db, actor: Actor, id: string, approve: boolean): Promise<Result> {
-	const detail = await authoriseBooking(db, actor, 'decide', id, await queries.findBookingDetail(db, id));
+/**
+ * A lead approves a requested booking: it joins the queue where it asked, and takes free places.
+ * Asked from a session's page, the booking must be of that session (`sessionId`), or it is a 404.
+ */
+export async function decideRequest(db: Db, actor: Actor, id: string, approve: boolean, sessionId?: string): Promise<Result> {
+	const found = await queries.findBookingDetail(db, id);
+	const detail = await authoriseBooking(db, actor, 'decide', id, sessionId === undefined || found?.session_id === sessionId ? found : undefined);
 	const outcome = await withTransaction(db, async (trx) => {
 		const session = await lockSession(trx, detail.session_id);
 		const booking = await queries.lockBooking(trx, id);

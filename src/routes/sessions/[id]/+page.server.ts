@@ -22,7 +22,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 async function decide({ request, locals, params }: Parameters<Actions[string]>[0], approve: boolean) {
 	const bookingId = idParam(field(await request.formData(), 'bookingId'));
-	const result = await decideRequest(getDb(), signedIn(locals), bookingId, approve);
+	const result = await decideRequest(getDb(), signedIn(locals), bookingId, approve, idParam(params.id));
 	if (!result.ok) return failed(result, undefined, 'decision');
 	redirectWithNotice(`/sessions/${params.id}`, approve ? 'approved' : 'declined');
 }

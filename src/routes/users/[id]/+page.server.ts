@@ -21,6 +21,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
+		// Only admins, and only for a user who exists, get as far as the form's checks.
+		await getUser(getDb(), signedIn(locals), idParam(params.id));
 		const { values, errors, input } = parseUserForm(await request.formData(), { withEmail: false });
 		if (hasErrors(errors)) return failed(invalid(errors), values);
 		const result = await updateUserDetails(getDb(), signedIn(locals), idParam(params.id), input);

@@ -13,6 +13,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, locals, url }) => {
+		// Only admins get as far as the form's checks.
+		await inviteChoices(getDb(), signedIn(locals));
 		const { values, errors, input } = parseUserForm(await request.formData(), { withEmail: true });
 		if (hasErrors(errors)) return failed(invalid(errors), values);
 		const result = await inviteUser(getDb(), signedIn(locals), input, url.origin);
