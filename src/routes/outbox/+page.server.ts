@@ -2,6 +2,7 @@ import { getDb } from '$lib/server/db';
 import { readOutbox } from '$lib/server/email/outbox.service';
 import type { PageServerLoad } from './$types';
 import { signedIn } from '$lib/server/web/respond';
+import { pageFromParam } from '$lib/server/paging';
 
 export const load: PageServerLoad = async ({ locals, url }) =>
-	readOutbox(getDb(), signedIn(locals), Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '', 10) || 1));
+	readOutbox(getDb(), signedIn(locals), pageFromParam(url.searchParams.get('page')));
