@@ -4,7 +4,9 @@ import { importYoungPeople, previewYoungPeopleImport } from '../../../src/lib/se
 import type { YoungPersonValues } from '../../../src/lib/server/young-people/young-people.schema';
 import { MAX_PAGE, PAGE_SIZE, pageFromParam, pageOf } from '../../../src/lib/server/paging';
 import { useTestDatabase } from '../../support/database';
-import { auditEvents, makeSchool } from '../../support/factories';
+import { auditEvents, makeActor, makeSchool } from '../../support/factories';
+import { listSchoolsPage } from '../../../src/lib/server/schools/schools.service';
+import { listUsersPage } from '../../../src/lib/server/users/users.service';
 import { auditText, IN_2026_27, makeSchoolWorld, makeYoungPerson } from '../../support/young-people-world';
 
 // Nobody vanishes: archived young people and those who have left school can be listed, and
@@ -175,5 +177,31 @@ describe('paging', () => {
 		const past = await page(pageFromParam('99999999999999999999'));
 		expect(past.paging).toMatchObject({ page: 3, from: 201, to: 250 });
 		expect(past.youngPeople).toHaveLength(50);
+	});
+
+	it('pages the schools and users lists the same way, filters kept', async () => {
+		const admin = await makeActor(t.db, { role: 'admin' });
+		await t.db
+			.insertInto('school')
+			.values(Array.from({ length: 105 }, (_, i) => ({ name: `Paged School ${String(i).padStart(3, '0')}`, phase: 'primary' as const, town: 'Deal' as const })))
+			.execute();
+		const schools = await listSchoolsPage(t.db, admin, { search: 'paged school' }, pageFromParam('99999999999999999999'));
+		expect(schools.paging).toEqual({ page: 2, pageCount: 2, total: 105, from: 101, to: 105 });
+		expect(schools.schools.map((s) => s.name)).toEqual(['Paged School 100', 'Paged School 101', 'Paged School 102', 'Paged School 103', 'Paged School 104']);
+		await t.db
+			.insertInto('app_user')
+			.values(
+				Array.from({ length: 101 }, (_, i) => ({
+					email: `paged${i}@example.org`,
+					name: `Paged ${String(i).padStart(3, '0')}`,
+					role: 'viewer' as const,
+					status: 'active' as const
+				}))
+			)
+			.execute();
+		const users = await listUsersPage(t.db, admin, { role: 'viewer' }, 2);
+		expect(users.paging).toMatchObject({ page: 2, total: 101, from: 101, to: 101 });
+		expect(users.users.map((u) => u.email)).toEqual(['paged100@example.org']);
+		await expect(listUsersPage(t.db, await makeActor(t.db, { role: 'lead' }), {}, 1)).rejects.toMatchObject({ status: 404 });
 	});
 });
