@@ -195,7 +195,7 @@ describe('paging', () => {
 					email: `paged${i}@example.org`,
 					name: `Paged ${String(i).padStart(3, '0')}`,
 					role: 'viewer' as const,
-					status: 'active' as const
+					status: 'invited' as const
 				}))
 			)
 			.execute();
