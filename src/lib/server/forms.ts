@@ -23,12 +23,3 @@ export function oneOf<T extends string>(options: readonly T[], value: string): v
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The largest page number a list answers for: beyond any list's end, and small enough for an OFFSET. */
-export const MAX_PAGE = 100_000;
-
-/** A page number from the address: 1 when it is not a positive number, and never beyond MAX_PAGE. */
-export function pageNumber(text: string | null | undefined): number {
-	const page = /^\d{1,12}$/.test(text ?? '') ? Number(text) : 1;
-	return Math.min(MAX_PAGE, Math.max(1, page));
-}

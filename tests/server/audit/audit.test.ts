@@ -38,6 +38,14 @@ describe('browseAuditLog', () => {
 		expect(times(july)).toEqual(['2026-07-31T22:59:00.000Z', '2026-06-30T23:30:00.000Z']);
 	});
 
+	it.each(['0', 'abc', '99999999999999999999'])('answers a page number of %s without failing', async (page) => {
+		const admin = await makeActor(t.db);
+		await eventAt('2026-07-01T12:00:00Z');
+		const result = await browseAuditLog(t.db, admin, { action: 'test.dated', page });
+		expect(result.page).toBeGreaterThanOrEqual(1);
+		expect(times(result)).toEqual(page === '99999999999999999999' ? [] : ['2026-07-01T12:00:00.000Z']);
+	});
+
 	it('keeps to the winter clock too, when UK time is UTC', async () => {
 		const admin = await makeActor(t.db);
 		await eventAt('2026-01-14T23:59:00Z');

@@ -109,7 +109,7 @@ describe('a lead booking on a school’s behalf', () => {
 		expect(await approveOnBehalf(t.db, admin, bookingId, OPEN)).toMatchObject({ ok: false, code: 'refused', reason: 'not_on_behalf' });
 
 		const now = await attempts(t.db, lead, primary.id, pupil.id);
-		expect((await now.list()).map((p) => p.first_name)).toEqual(['Amira']);
+		expect((await now.list()).youngPeople.map((p) => p.first_name)).toEqual(['Amira']);
 		expect(await now.see()).toMatchObject({ id: pupil.id, sen: true, free_school_meals: true });
 		expect(await now.record()).toMatchObject({ person: { id: pupil.id } });
 		expect(await now.edit()).toEqual({ ok: true, id: pupil.id });

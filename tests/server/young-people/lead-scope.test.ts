@@ -28,7 +28,7 @@ const values = (overrides: Partial<YoungPersonValues> = {}): YoungPersonValues =
 	...overrides
 });
 
-const namesOf = (people: { first_name: string }[]) => people.map((p) => p.first_name);
+const namesOf = (list: { youngPeople: { first_name: string }[] }) => list.youngPeople.map((p) => p.first_name);
 
 describe("a lead's schools", () => {
 	it('lets a lead list and add to the list of a school booked on a programme they lead', async () => {
@@ -198,7 +198,7 @@ describe('changing, archiving and restoring', () => {
 		expect(await onRegister()).toEqual([person.id]);
 
 		await archiveYoungPerson(t.db, contact, person.id, IN_2026_27);
-		expect(await listYoungPeople(t.db, contact, bookedSchool.id, IN_2026_27)).toEqual([]);
+		expect((await listYoungPeople(t.db, contact, bookedSchool.id, IN_2026_27)).youngPeople).toEqual([]);
 		expect(await onRegister()).toEqual([]);
 		const archived = await getYoungPersonRecord(t.db, lead, person.id, IN_2026_27);
 		expect(archived.person.archived_at).toEqual(IN_2026_27);

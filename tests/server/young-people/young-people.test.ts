@@ -25,7 +25,7 @@ describe('addYoungPerson', () => {
 		const { school, contact } = await makeSchoolWorld(t.db);
 		const result = await addYoungPerson(t.db, contact, school.id, values({ gender: 'female', sen: 'no', free_school_meals: 'yes' }), IN_2026_27);
 		expect(result).toEqual({ ok: true, id: expect.any(String) });
-		expect(await listYoungPeople(t.db, contact, school.id, IN_2026_27)).toEqual([
+		expect((await listYoungPeople(t.db, contact, school.id, IN_2026_27)).youngPeople).toEqual([
 			{
 				id: result.ok && result.id,
 				first_name: 'Siobhán',
@@ -33,7 +33,9 @@ describe('addYoungPerson', () => {
 				year_group: 'Y8',
 				gender: 'female',
 				sen: false,
-				free_school_meals: true
+				free_school_meals: true,
+				archived: false,
+				left: false
 			}
 		]);
 		expect(await auditEvents(t.db, 'young_person.created')).toMatchObject([{ entity_id: result.ok && result.id }]);
@@ -83,7 +85,7 @@ describe('listYoungPeople', () => {
 	it('lets admins see any school, and refuses report viewers', async () => {
 		const { school } = await makeSchoolWorld(t.db);
 		await makeYoungPerson(t.db, { school_id: school.id });
-		expect(await listYoungPeople(t.db, await makeActor(t.db, { role: 'admin' }), school.id, IN_2026_27)).toHaveLength(1);
+		expect((await listYoungPeople(t.db, await makeActor(t.db, { role: 'admin' }), school.id, IN_2026_27)).youngPeople).toHaveLength(1);
 		const viewer = await makeActor(t.db, { role: 'viewer' });
 		await expect(listYoungPeople(t.db, viewer, school.id, IN_2026_27)).rejects.toEqual(notFound);
 		expect(await auditEvents(t.db, 'access.refused')).toMatchObject([{ actor_id: viewer.id }]);
@@ -100,8 +102,8 @@ describe('listYoungPeople', () => {
 		await makeYoungPerson(t.db, { school_id: school.id, first_name: 'Year', last_name: 'Thirteen', reception_year: 2013 });
 		await makeYoungPerson(t.db, { school_id: school.id, first_name: 'Left', last_name: 'Already', reception_year: 2012 });
 		await makeYoungPerson(t.db, { school_id: school.id, first_name: 'Gone', last_name: 'Archived', archived_at: new Date() });
-		expect((await listYoungPeople(t.db, contact, school.id, IN_2026_27)).map((p) => p.year_group)).toEqual(['Y13']);
-		expect(await listYoungPeople(t.db, contact, school.id, new Date('2027-09-01T12:00:00Z'))).toEqual([]);
+		expect((await listYoungPeople(t.db, contact, school.id, IN_2026_27)).youngPeople.map((p) => p.year_group)).toEqual(['Y13']);
+		expect((await listYoungPeople(t.db, contact, school.id, new Date('2027-09-01T12:00:00Z'))).youngPeople).toEqual([]);
 	});
 
 	it('finds young people by part of their name', async () => {
@@ -109,7 +111,7 @@ describe('listYoungPeople', () => {
 		await makeYoungPerson(t.db, { school_id: school.id, first_name: 'Amira', last_name: 'Okafor' });
 		await makeYoungPerson(t.db, { school_id: school.id, first_name: 'Tom', last_name: 'Baker' });
 		const found = await listYoungPeople(t.db, contact, school.id, IN_2026_27, { search: 'ira oka' });
-		expect(found.map((p) => p.last_name)).toEqual(['Okafor']);
+		expect(found.youngPeople.map((p) => p.last_name)).toEqual(['Okafor']);
 	});
 });
 
@@ -146,7 +148,7 @@ describe('archiveYoungPerson', () => {
 		const { school, contact } = await makeSchoolWorld(t.db);
 		const person = await makeYoungPerson(t.db, { school_id: school.id });
 		await archiveYoungPerson(t.db, contact, person.id, IN_2026_27);
-		expect(await listYoungPeople(t.db, contact, school.id, IN_2026_27)).toEqual([]);
+		expect((await listYoungPeople(t.db, contact, school.id, IN_2026_27)).youngPeople).toEqual([]);
 		expect(await auditEvents(t.db, 'young_person.archived')).toMatchObject([{ entity_id: person.id, detail: {} }]);
 	});
 

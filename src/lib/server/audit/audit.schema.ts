@@ -1,5 +1,6 @@
 import type { FieldErrors } from '../result';
-import { pageNumber, UUID } from '../forms';
+import { UUID } from '../forms';
+import { pageFromParam } from '../paging';
 
 /** The audit log's filter as it comes in the address: every field optional text. */
 export type AuditQuery = Partial<Record<'actor' | 'action' | 'from' | 'to' | 'page', string>>;
@@ -27,7 +28,7 @@ export function validateAuditQuery(query: AuditQuery) {
 	if (!errors.from && !errors.to && from && to && from > to) errors.to = 'The "to" date must be the same as or after the "from" date';
 	return {
 		errors,
-		page: pageNumber(query.page),
+		page: pageFromParam(query.page),
 		actorId: UUID.test(query.actor ?? '') ? query.actor : undefined,
 		action: query.action || undefined,
 		from,

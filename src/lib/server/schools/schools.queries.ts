@@ -15,8 +15,8 @@ export interface SchoolFilter {
 	includeInactive?: boolean;
 }
 
-export async function listSchools(db: Db, filter: SchoolFilter = {}) {
-	let query = db.selectFrom('school').select(columns);
+function schoolsMatching(db: Db, filter: SchoolFilter) {
+	let query = db.selectFrom('school');
 	if (filter.search) {
 		const search = filter.search;
 		query = query.where((eb) => eb.or([sql<boolean>`search_key like '%' || search_key(${search}) || '%'`, eb('urn', '=', search)]));
@@ -24,7 +24,20 @@ export async function listSchools(db: Db, filter: SchoolFilter = {}) {
 	if (filter.phase) query = query.where('phase', '=', filter.phase);
 	if (filter.town) query = query.where('town', '=', filter.town);
 	if (!filter.includeInactive) query = query.where('active', '=', true);
-	return query.orderBy('name').execute();
+	return query;
+}
+
+/** The schools matching the filter by name; a page of them when given one. */
+export async function listSchools(db: Db, filter: SchoolFilter = {}, page?: { limit: number; offset: number }) {
+	const query = schoolsMatching(db, filter).select(columns).orderBy('name').orderBy('id');
+	return (page ? query.limit(page.limit).offset(page.offset) : query).execute();
+}
+
+export async function countSchools(db: Db, filter: SchoolFilter = {}): Promise<number> {
+	const row = await schoolsMatching(db, filter)
+		.select((eb) => eb.fn.countAll<string | number>().as('n'))
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
 }
 
 /** Schools matching any of these names (case-insensitive) or URNs, for imports and duplicate checks. */

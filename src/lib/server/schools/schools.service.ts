@@ -9,6 +9,7 @@ import { validateSchool, type SchoolInput, type SchoolValues } from './schools.s
 import { parseSchoolsCsv, type GiasSummary, type ImportProblem } from './schools.import';
 import * as queries from './schools.queries';
 import { listUsers } from '../users/users.queries';
+import { pageOf, pagingForPage } from '../paging';
 
 const target = (entityId?: string) => ({ entityType: 'school', entityId });
 
@@ -16,6 +17,14 @@ const target = (entityId?: string) => ({ entityType: 'school', entityId });
 export async function listSchools(db: Db, actor: Actor, filter: queries.SchoolFilter) {
 	await authoriseSchool(db, actor, 'list');
 	return queries.listSchools(db, { ...filter, includeInactive: actor.role === 'admin' && filter.includeInactive });
+}
+
+/** A page of the schools list (see paging.ts): past the end, the last page. */
+export async function listSchoolsPage(db: Db, actor: Actor, filter: queries.SchoolFilter, page: number) {
+	await authoriseSchool(db, actor, 'list');
+	const query = { ...filter, includeInactive: actor.role === 'admin' && filter.includeInactive };
+	const paging = pageOf(page, await queries.countSchools(db, query));
+	return { schools: await queries.listSchools(db, query, paging), paging: pagingForPage(paging) };
 }
 
 /** One school; a school contact may see only their own, and anyone else's is a 404. */

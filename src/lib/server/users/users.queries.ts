@@ -45,11 +45,8 @@ export interface UserFilter {
 	schoolId?: string;
 }
 
-export async function listUsers(db: Db, filter: UserFilter = {}) {
-	let query = db
-		.selectFrom('app_user')
-		.leftJoin('school', 'school.id', 'app_user.school_id')
-		.select([...publicColumns, 'school.name as school_name']);
+function usersMatching(db: Db, filter: UserFilter) {
+	let query = db.selectFrom('app_user').leftJoin('school', 'school.id', 'app_user.school_id');
 	if (filter.search) {
 		const pattern = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
 		query = query.where((eb) =>
@@ -59,7 +56,23 @@ export async function listUsers(db: Db, filter: UserFilter = {}) {
 	if (filter.role) query = query.where('app_user.role', '=', filter.role);
 	if (filter.status) query = query.where('app_user.status', '=', filter.status);
 	if (filter.schoolId) query = query.where('app_user.school_id', '=', filter.schoolId);
-	return query.orderBy('app_user.name').orderBy('app_user.email').execute();
+	return query;
+}
+
+/** The users matching the filter by name; a page of them when given one. */
+export async function listUsers(db: Db, filter: UserFilter = {}, page?: { limit: number; offset: number }) {
+	const query = usersMatching(db, filter)
+		.select([...publicColumns, 'school.name as school_name'])
+		.orderBy('app_user.name')
+		.orderBy('app_user.email');
+	return (page ? query.limit(page.limit).offset(page.offset) : query).execute();
+}
+
+export async function countUsers(db: Db, filter: UserFilter = {}): Promise<number> {
+	const row = await usersMatching(db, filter)
+		.select((eb) => eb.fn.countAll<string | number>().as('n'))
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
 }
 
 export async function insertUser(

@@ -9,12 +9,20 @@ import { hasErrors, invalid, invalidField, ok, refused, type FieldErrors, type R
 import { findSchool, listSchools } from '../schools/schools.queries';
 import { roleLabels, type UserInput } from './users.schema';
 import * as queries from './users.queries';
+import { pageOf, pagingForPage } from '../paging';
 
 const target = (entityId?: string) => ({ entityType: 'user', entityId });
 
 export async function listUsers(db: Db, actor: Actor, filter: queries.UserFilter) {
 	await authoriseUsers(db, actor);
 	return queries.listUsers(db, filter);
+}
+
+/** A page of the users list (see paging.ts): past the end, the last page. */
+export async function listUsersPage(db: Db, actor: Actor, filter: queries.UserFilter, page: number) {
+	await authoriseUsers(db, actor);
+	const paging = pageOf(page, await queries.countUsers(db, filter));
+	return { users: await queries.listUsers(db, filter, paging), paging: pagingForPage(paging) };
 }
 
 export async function getUser(db: Db, actor: Actor, id: string) {

@@ -1,4 +1,5 @@
 import { readCsv, type ImportProblem } from '../csv';
+import { searchKey } from '../../search-key';
 import { invalidRows, ok, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
@@ -95,7 +96,8 @@ export function parseYoungPeopleCsv(text: string): ParsedFile {
 	});
 }
 
-export type ImportOutcome = 'add' | 'match';
+/** Add a new young person, match one on the list, or restore an archived one with the same names. */
+export type ImportOutcome = 'add' | 'match' | 'restore';
 export interface ImportPlanRow extends YoungPersonInput {
 	row: number;
 	outcome: ImportOutcome;
@@ -104,8 +106,10 @@ export interface ImportPlanRow extends YoungPersonInput {
 export type ImportPlan = Result<{ rows: ImportPlanRow[] }>;
 
 /**
- * What a file would do, row by row: add a young person, or match one already on the school's
- * list (same names, any case, and the same current year group). Any bad row fails the plan.
+ * What a file would do, row by row: add a young person, match one already on the school's
+ * list (same names, any case, and the same current year group), or restore one archived at the
+ * school with the same names (by search key: any case, accents or punctuation), so that their
+ * history stays on one record. Any bad row fails the plan.
  */
 async function planImport(db: Db, schoolId: string, text: string, now: Date): Promise<ImportPlan> {
 	const parsed = parseYoungPeopleCsv(text);
@@ -129,10 +133,18 @@ async function planImport(db: Db, schoolId: string, text: string, now: Date): Pr
 	for (const p of await queries.listYoungPeopleForMatching(db, schoolId)) {
 		existing.set(matchKey(p.first_name, p.last_name, p.reception_year), p.id);
 	}
+	// Each archived record is offered once, to the first row with its names; most recently archived first.
+	const archived = new Map<string, string[]>();
+	for (const p of await queries.listArchivedForMatching(db, schoolId)) {
+		const nameKey = `${p.first_key}\u0000${p.last_key}`;
+		archived.set(nameKey, [...(archived.get(nameKey) ?? []), p.id]);
+	}
 	return ok({
 		rows: valid.map(({ row, input, key }): ImportPlanRow => {
 			const existingId = existing.get(key);
-			return existingId ? { row, ...input, outcome: 'match', existingId } : { row, ...input, outcome: 'add' };
+			if (existingId) return { row, ...input, outcome: 'match', existingId };
+			const restoreId = archived.get(`${searchKey(input.firstName)}\u0000${searchKey(input.lastName)}`)?.shift();
+			return restoreId ? { row, ...input, outcome: 'restore', existingId: restoreId } : { row, ...input, outcome: 'add' };
 		})
 	});
 }
@@ -158,7 +170,7 @@ export async function importYoungPeople(
 	schoolId: string,
 	text: string,
 	now: Date
-): Promise<Result<{ rows: ImportPlanRow[]; counts: { added: number; matched: number } }>> {
+): Promise<Result<{ rows: ImportPlanRow[]; counts: { added: number; matched: number; restored: number } }>> {
 	await requireSchoolList(db, actor, schoolId, 'import');
 	const result = await withTransaction(db, async (trx) => {
 		await queries.lockSchool(trx, schoolId);
@@ -179,7 +191,20 @@ export async function importYoungPeople(
 					free_school_meals: r.freeSchoolMeals
 				}))
 		);
-		const counts = { added, matched: plan.rows.length - added };
+		// A restored young person takes the file's year group: the school's list is the record of now.
+		const restoring = plan.rows.filter((r) => r.outcome === 'restore');
+		for (const r of restoring) {
+			await queries.updateYoungPerson(trx, r.existingId!, { archived_at: null, reception_year: receptionYearFor(r.yearGroup, academicYear) });
+			await insertAuditEvent(trx, {
+				actorId: actor.id,
+				action: 'young_person.restored',
+				entityType: 'young_person',
+				entityId: r.existingId!,
+				detail: { schoolId, by: 'import' },
+				address: actor.address
+			});
+		}
+		const counts = { added, matched: plan.rows.length - added - restoring.length, restored: restoring.length };
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'young_person.imported',

@@ -11,14 +11,64 @@ export async function findYoungPerson(db: Db, id: string) {
 	return db.selectFrom('young_person').select(columns).where('id', '=', id).executeTakeFirst();
 }
 
-/** The school's current list (archived young people left out), by last then first name. */
-export async function listYoungPeopleOfSchool(db: Db, schoolId: string, filter: { search?: string; minReceptionYear?: number } = {}) {
-	let query = db.selectFrom('young_person').select(columns).where('school_id', '=', schoolId).where('archived_at', 'is', null);
+export interface YoungPeopleFilter {
+	/** Matched against the stored search key: any case, accents and punctuation. */
+	search?: string;
+	/** Those in Reception in these academic years or between (left school before the first). */
+	minReceptionYear?: number;
+	maxReceptionYear?: number;
+	/** Archived young people too (left out unless asked for). */
+	includeArchived?: boolean;
+}
+
+function youngPeopleOfSchool(db: Db, schoolId: string, filter: YoungPeopleFilter) {
+	let query = db.selectFrom('young_person').where('school_id', '=', schoolId);
+	if (!filter.includeArchived) query = query.where('archived_at', 'is', null);
 	if (filter.minReceptionYear !== undefined) query = query.where('reception_year', '>=', filter.minReceptionYear);
+	if (filter.maxReceptionYear !== undefined) query = query.where('reception_year', '<=', filter.maxReceptionYear);
 	if (filter.search) query = query.where(sql<boolean>`search_key like '%' || search_key(${filter.search}) || '%'`);
-	return query
+	return query;
+}
+
+export async function countYoungPeopleOfSchool(db: Db, schoolId: string, filter: YoungPeopleFilter = {}): Promise<number> {
+	const row = await youngPeopleOfSchool(db, schoolId, filter)
+		.select((eb) => eb.fn.countAll<string | number>().as('n'))
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+/** The school's list (archived young people left out unless asked for), by last then first name; a page of it when given one. */
+export async function listYoungPeopleOfSchool(db: Db, schoolId: string, filter: YoungPeopleFilter = {}, page?: { limit: number; offset: number }) {
+	const query = youngPeopleOfSchool(db, schoolId, filter)
+		.select(columns)
 		.orderBy(sql`lower(last_name)`)
 		.orderBy(sql`lower(first_name)`)
+		.orderBy('id');
+	return (page ? query.limit(page.limit).offset(page.offset) : query).execute();
+}
+
+/** The school's archived young people with these names, compared by search key (case, accents, punctuation), most recently archived first. */
+export async function listArchivedNameMatches(db: Db, schoolId: string, firstName: string, lastName: string) {
+	return db
+		.selectFrom('young_person')
+		.select(columns)
+		.where('school_id', '=', schoolId)
+		.where('archived_at', 'is not', null)
+		.where(sql<boolean>`search_key(first_name) = search_key(${firstName})`)
+		.where(sql<boolean>`search_key(last_name) = search_key(${lastName})`)
+		.orderBy('archived_at', 'desc')
+		.orderBy('id')
+		.execute();
+}
+
+/** The school's archived young people with their names' search keys, to match an imported file against. */
+export async function listArchivedForMatching(db: Db, schoolId: string) {
+	return db
+		.selectFrom('young_person')
+		.select(['id', sql<string>`search_key(first_name)`.as('first_key'), sql<string>`search_key(last_name)`.as('last_key')])
+		.where('school_id', '=', schoolId)
+		.where('archived_at', 'is not', null)
+		.orderBy('archived_at', 'desc')
 		.orderBy('id')
 		.execute();
 }

@@ -2,8 +2,9 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { authoriseSchoolList, authoriseYoungPeople, authoriseYoungPerson, refuse, schoolsInReach, type SchoolListAction } from '../auth/policy';
 import type { Actor } from '../auth/session';
-import type { Gender } from '../db/schema';
-import { conflict, hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';
+import type { Gender, Role } from '../db/schema';
+import { conflict, hasErrors, invalid, ok, refused, type FieldErrors, type Result } from '../result';
+import { pageOf, pagingForPage } from '../paging';
 import { reportFiguresChanged } from '../reports/rollups';
 import { UUID } from '../forms';
 import { defaultLevelLabels } from '../awards/awards.rules';
@@ -56,23 +57,46 @@ export interface YoungPersonListItem {
 	id: string;
 	first_name: string;
 	last_name: string;
-	year_group: PupilYearGroup;
+	/** Null once they have left school (past Year 13). */
+	year_group: PupilYearGroup | null;
 	gender: Gender | null;
 	sen: boolean | null;
 	free_school_meals: boolean | null;
+	archived: boolean;
+	left: boolean;
 }
 
-/** The school's young people with their year group at `now`; those who have left Year 13 are not listed. */
-export async function listYoungPeople(db: Db, actor: Actor, schoolId: string, now: Date, filter: { search?: string } = {}): Promise<YoungPersonListItem[]> {
+export interface YoungPeopleListFilter {
+	search?: string;
+	/** Archived young people too, tagged. */
+	includeArchived?: boolean;
+	/** Those past Year 13 this academic year too, tagged. */
+	includeLeft?: boolean;
+	/** The page asked for (see paging.ts); past the end, the last page. */
+	page?: number;
+}
+
+/**
+ * A page of the school's young people with their year group at `now`. Archived young people
+ * and those who have left Year 13 are listed only when the filter asks for them.
+ */
+export async function listYoungPeople(db: Db, actor: Actor, schoolId: string, now: Date, filter: YoungPeopleListFilter = {}) {
 	await requireSchoolList(db, actor, schoolId);
 	const academicYear = academicYearOf(now);
-	const rows = await queries.listYoungPeopleOfSchool(db, schoolId, { search: filter.search, minReceptionYear: academicYear - 13 });
-	return rows.flatMap((r) => {
-		const yearGroup = yearGroupIn(r.reception_year, academicYear);
-		if (!yearGroup) return [];
+	const query: queries.YoungPeopleFilter = {
+		search: filter.search,
+		includeArchived: filter.includeArchived,
+		minReceptionYear: filter.includeLeft ? undefined : academicYear - 13,
+		maxReceptionYear: academicYear
+	};
+	const paging = pageOf(filter.page ?? 1, await queries.countYoungPeopleOfSchool(db, schoolId, query));
+	const rows = await queries.listYoungPeopleOfSchool(db, schoolId, query, paging);
+	const youngPeople = rows.map((r): YoungPersonListItem => {
+		const yearGroup = yearGroupIn(r.reception_year, academicYear) ?? null;
 		const { id, first_name, last_name, gender, sen, free_school_meals } = r;
-		return [{ id, first_name, last_name, year_group: yearGroup, gender, sen, free_school_meals }];
+		return { id, first_name, last_name, year_group: yearGroup, gender, sen, free_school_meals, archived: r.archived_at !== null, left: yearGroup === null };
 	});
+	return { youngPeople, paging: pagingForPage(paging) };
 }
 
 /** One current young person, for editing; outside the actor's reach, archived or missing is a 404. */
@@ -122,7 +146,20 @@ async function duplicateErrors(
 	return clash ? { first_name: 'A young person with this name is already in this year group at the school' } : {};
 }
 
-export async function addYoungPerson(db: Db, actor: Actor, schoolId: string, values: YoungPersonValues, now: Date): Promise<Result<{ id: string }>> {
+/**
+ * Adds a young person to the school's list. Someone with the same names (by search key: any
+ * case, accents or punctuation) archived at the school is offered back instead, as a
+ * `archived_match` refusal on `different_person`, unless the user confirms this is a different
+ * person: a second record would split their history.
+ */
+export async function addYoungPerson(
+	db: Db,
+	actor: Actor,
+	schoolId: string,
+	values: YoungPersonValues,
+	now: Date,
+	options: { differentPerson?: boolean } = {}
+): Promise<Result<{ id: string }>> {
 	await requireSchoolList(db, actor, schoolId, 'add');
 	const { errors, input } = validateYoungPerson(values);
 	if (hasErrors(errors)) return invalid(errors);
@@ -131,12 +168,31 @@ export async function addYoungPerson(db: Db, actor: Actor, schoolId: string, val
 		await queries.lockSchool(trx, schoolId);
 		const duplicates = await duplicateErrors(trx, schoolId, row);
 		if (hasErrors(duplicates)) return invalid(duplicates);
+		if (!options.differentPerson && (await queries.listArchivedNameMatches(trx, schoolId, row.first_name, row.last_name)).length > 0) {
+			return refused(
+				'archived_match',
+				'A young person with this name is archived at this school. Restore their record, or confirm this is a different person',
+				'different_person'
+			);
+		}
 		const { id } = await queries.insertYoungPerson(trx, { school_id: schoolId, ...row });
-		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.created', ...person(id), detail: { schoolId }, address: actor.address });
+		const detail = options.differentPerson ? { schoolId, differentFromArchived: true } : { schoolId };
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.created', ...person(id), detail, address: actor.address });
 		return ok({ id });
 	});
 	if (result.ok) reportFiguresChanged();
 	return result;
+}
+
+/** The archived record the add form offers back for these names (see addYoungPerson), if there is one. */
+export async function findArchivedMatch(db: Db, actor: Actor, schoolId: string, values: YoungPersonValues, now: Date) {
+	await requireSchoolList(db, actor, schoolId);
+	const { input } = validateYoungPerson(values);
+	if (!input.firstName || !input.lastName) return undefined;
+	const [match] = await queries.listArchivedNameMatches(db, schoolId, input.firstName, input.lastName);
+	if (!match) return undefined;
+	const { id, first_name, last_name, archived_at } = match;
+	return { id, first_name, last_name, archived_at: archived_at!, year_group: yearGroupIn(match.reception_year, academicYearOf(now)) ?? null };
 }
 
 export async function updateYoungPerson(db: Db, actor: Actor, id: string, values: YoungPersonValues, now: Date): Promise<Result<{ id: string }>> {

@@ -38,7 +38,8 @@ export const actions: Actions = {
 		const csv = rawField(await request.formData(), 'csv');
 		const result = await importYoungPeople(getDb(), actor, actor.schoolId ?? '', csv, new Date());
 		if (!result.ok) return failed(result, {}, 'file');
-		const { added, matched } = result.counts;
-		redirectWithNotice('/young-people', `Import complete: ${added} added, ${matched} already on the list.`);
+		const { added, matched, restored } = result.counts;
+		const restoredText = restored > 0 ? `, ${restored} restored from archive` : '';
+		redirectWithNotice('/young-people', `Import complete: ${added} added${restoredText}, ${matched} already on the list.`);
 	}
 };

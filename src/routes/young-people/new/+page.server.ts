@@ -1,6 +1,8 @@
+import { fail } from '@sveltejs/kit';
+import { failureErrors } from '$lib/server/result';
 import { getDb } from '$lib/server/db';
 import type { Actor } from '$lib/server/auth/session';
-import { addYoungPerson, requireSchoolList } from '$lib/server/young-people/young-people.service';
+import { addYoungPerson, findArchivedMatch, requireSchoolList } from '$lib/server/young-people/young-people.service';
 import { youngPersonValuesFromForm } from '$lib/server/young-people/young-people.schema';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -21,9 +23,15 @@ export const actions: Actions = {
 	default: async ({ request, locals, url }) => {
 		const actor = signedIn(locals);
 		const schoolId = schoolOf(actor, url);
-		const values = youngPersonValuesFromForm(await request.formData());
-		const result = await addYoungPerson(getDb(), actor, schoolId, values, new Date());
-		if (!result.ok) return failed(result, values);
+		const form = await request.formData();
+		const values = youngPersonValuesFromForm(form);
+		const result = await addYoungPerson(getDb(), actor, schoolId, values, new Date(), { differentPerson: form.get('different_person') === 'yes' });
+		if (!result.ok) {
+			// Someone archived with these names: offer their record back rather than a second one.
+			const archived =
+				result.code === 'refused' && result.reason === 'archived_match' ? await findArchivedMatch(getDb(), actor, schoolId, values, new Date()) : undefined;
+			return archived ? fail(400, { values, errors: failureErrors(result), archived }) : failed(result, values);
+		}
 		const href = listHref(actor, schoolId);
 		redirectWithNotice(href, 'Young person added.');
 	}
