@@ -2,7 +2,7 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { authoriseSchoolList, authoriseYoungPeople, authoriseYoungPerson, refuse, schoolsInReach, type SchoolListAction } from '../auth/policy';
 import type { Actor } from '../auth/session';
-import type { Gender, Role } from '../db/schema';
+import type { Gender } from '../db/schema';
 import { conflict, hasErrors, invalid, ok, refused, type FieldErrors, type Result } from '../result';
 import { pageOf, pagingForPage } from '../paging';
 import { reportFiguresChanged } from '../reports/rollups';
