@@ -61,6 +61,8 @@ const table: Record<string, Route> = {
 	'/': { units: { view: 're | re | re | re | re | re' } },
 	'/accessibility': { units: { view: { expect: EVERYONE, anonymous: 'ok' } } },
 	'/account/password': { units: { view: EVERYONE, 'action:default': EVERYONE } },
+	// Anyone may see their own second factor; turning it off needs a code (and is refused where the role requires one).
+	'/account/second-factor': { units: { view: EVERYONE, 'action:turnOff': EVERYONE } },
 	'/audit': { units: { view: ADMIN_ONLY } },
 	'/bookings': { units: { view: SCHOOLS_ONLY } },
 	'/bookings/[id]': {
@@ -68,6 +70,11 @@ const table: Record<string, Route> = {
 		units: {
 			view: 'ok ok ok | ok ok ok | ok nf nf | ok nf nf | nf ok nf | nf nf nf',
 			'action:change': 'ok ok ok | ok ok ok | ok nf nf | ok nf nf | nf ok nf | nf nf nf',
+			// Only an admin approves a booking made on a school's behalf (bookX); approving the school's own is refused (400).
+			'action:approve': {
+				expect: 'ok ok ok | nf nf nf | nf nf nf | nf nf nf | nf nf nf | nf nf nf',
+				destructive: "approves bookX, which would widen the lead's reach that the other cases test"
+			},
 			'action:cancel': { expect: 'ok ok ok | ok ok ok | ok nf nf | ok nf nf | nf ok nf | nf nf nf', destructive: 'cancels the booking' }
 		}
 	},
@@ -240,6 +247,11 @@ const table: Record<string, Route> = {
 			'action:reactivate': 'ok ok | nf nf | nf nf | nf nf | nf nf | nf nf'
 		}
 	},
+	// A school's own records: an admin any school's, a contact their own; a file name that is not a kind of record is a 404.
+	'/schools/[id]/records/[file]': {
+		objects: ['astorRecords', 'bartonRecords', 'astorBogusFile'],
+		units: { GET: 'ok ok nf | nf nf nf | nf nf nf | ok nf nf | nf ok nf | nf nf nf' }
+	},
 	'/schools/[id]/edit': {
 		objects: ['astor', 'barton'],
 		units: { view: 'ok ok | nf nf | nf nf | nf nf | nf nf | nf nf', 'action:default': 'ok ok | nf nf | nf nf | nf nf | nf nf | nf nf' }
@@ -301,6 +313,9 @@ const table: Record<string, Route> = {
 	},
 	// A session's timetable: whoever sees the session (a school sees its own groups only).
 	'/sessions/[id]/timetable': { objects: ['siawSession', 'jmaSession'], units: { view: 'ok ok | ok ok | nf ok | nf ok | ok nf | nf nf' } },
+	// The second step of signing in: a signed-in user is sent on (an action's redirect counts as ok), anyone else to sign in.
+	'/sign-in/code': { units: { view: 're | re | re | re | re | re', 'action:verify': EVERYONE, 'action:cancel': EVERYONE } },
+	'/sign-in/set-up': { units: { view: 're | re | re | re | re | re', 'action:setUp': EVERYONE, 'action:cancel': EVERYONE } },
 	'/sign-in': { units: { view: { expect: 're | re | re | re | re | re', anonymous: 'ok' }, 'action:default': { expect: EVERYONE, anonymous: 'ok' } } },
 	'/sign-out': { units: { view: EVERYONE, 'action:default': EVERYONE } },
 	'/users': { units: { view: ADMIN_ONLY } },
@@ -311,7 +326,8 @@ const table: Record<string, Route> = {
 			'action:save': ADMIN_ONLY,
 			'action:deactivate': { expect: ADMIN_ONLY, destructive: 'deactivates the viewer' },
 			'action:reactivate': ADMIN_ONLY,
-			'action:resend': ADMIN_ONLY
+			'action:resend': ADMIN_ONLY,
+			'action:resetSecondFactor': { expect: ADMIN_ONLY, destructive: "ends the viewer's sessions, which the viewer's cases use" }
 		}
 	},
 	'/users/invite': { units: { view: ADMIN_ONLY, 'action:default': ADMIN_ONLY } },
@@ -698,6 +714,9 @@ test('every route answers every kind of user as the access table says', async ({
 			stationViaJma: { params: { id: jmaSession, stationId: siawStation } },
 			astor: { params: { id: astor } },
 			barton: { params: { id: barton } },
+			astorRecords: { params: { id: astor, file: 'young-people.csv' } },
+			bartonRecords: { params: { id: barton, file: 'attendance.xlsx' } },
+			astorBogusFile: { params: { id: astor, file: 'passwords.csv' } },
 			viewerUser: { params: { id: viewerUser } },
 			noSchool: {},
 			listA: { query: `school=${astor}` },
