@@ -315,9 +315,11 @@ const table: Record<string, Route> = {
 	'/sessions/[id]/timetable': { objects: ['siawSession', 'jmaSession'], units: { view: 'ok ok | ok ok | nf ok | nf ok | ok nf | nf nf' } },
 	// The second step of signing in: a signed-in user is sent on (an action's redirect counts as ok), anyone else to sign in.
 	'/sign-in/code': { units: { view: 're | re | re | re | re | re', 'action:verify': EVERYONE, 'action:cancel': EVERYONE } },
-	'/sign-in/set-up': { units: { view: 're | re | re | re | re | re', 'action:setUp': EVERYONE, 'action:cancel': EVERYONE } },
+	// Signed in, anyone may set one up (a school contact turning it on); cancelling signs out, which anyone may.
+	'/sign-in/set-up': { units: { view: EVERYONE, 'action:setUp': EVERYONE, 'action:cancel': { expect: EVERYONE, anonymous: 'ok' } } },
 	'/sign-in': { units: { view: { expect: 're | re | re | re | re | re', anonymous: 'ok' }, 'action:default': { expect: EVERYONE, anonymous: 'ok' } } },
-	'/sign-out': { units: { view: EVERYONE, 'action:default': EVERYONE } },
+	// Signing out ends at the sign-in page (its banner comes from the flash cookie, not the address).
+	'/sign-out': { units: { view: EVERYONE, 'action:default': 'S | S | S | S | S | S' } },
 	'/users': { units: { view: ADMIN_ONLY } },
 	'/users/[id]': {
 		objects: ['viewerUser'],
