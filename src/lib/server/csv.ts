@@ -54,7 +54,11 @@ export function readCsv(text: string, maxBytes: number): Result<{ records: { cel
 		const line = (error as { lines?: number }).lines;
 		return invalidRows([{ row: line, message: 'The file could not be read as CSV: check the quotation marks on this row' }]);
 	}
-	const records = parsed.map(({ record, info }) => ({ cells: record, line: info.lines }));
+	// A row of nothing but separators is empty whichever separator the file uses (Excel's `,,,`
+	// below a semicolon-separated table, say).
+	const records = parsed
+		.filter(({ record }) => !record.every((cell) => /^[,;\t\s]*$/.test(cell)))
+		.map(({ record, info }) => ({ cells: record, line: info.lines }));
 	const header = records[0]?.cells ?? [];
 	const problems: RowProblem[] = [];
 	for (const { cells, line } of records) {

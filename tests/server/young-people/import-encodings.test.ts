@@ -38,6 +38,11 @@ const FILES: { kind: string; bytes: Uint8Array; encoding: string; names?: [strin
 		kind: "UTF-8 with Excel's empty rows and blank lines below the table",
 		bytes: Buffer.from(table(',') + ',,\r\n,,\r\n\r\n\r\n', 'utf8'),
 		encoding: 'UTF-8'
+	},
+	{
+		kind: 'Windows-1252 with semicolons, and comma-only empty rows below the table',
+		bytes: iconv.encode(table(';') + ',,\r\n;;\r\n', 'windows-1252'),
+		encoding: 'Windows-1252'
 	}
 ];
 

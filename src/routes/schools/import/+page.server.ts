@@ -23,7 +23,13 @@ export const actions: Actions = {
 		if ('problems' in upload) return failed(invalidRows(upload.problems), {}, 'file');
 		const district = rawField(form, 'district').trim();
 		const plan = await previewSchoolImport(getDb(), signedIn(locals), upload.text, { district });
-		if (!plan.ok) return failed(plan, {}, 'file');
+		if (!plan.ok) {
+			// A workbook whose first sheet is not the list: offer its other sheets beside the file field.
+			const failure = failed(plan, {}, 'file');
+			return upload.format.kind === 'xlsx' && upload.format.sheets.length > 1
+				? fail(failure.status, { ...failure.data, sheets: upload.format.sheets })
+				: failure;
+		}
 		return {
 			preview: plan.rows.map((r) => ({ row: r.row, ...r.input, outcome: r.outcome })),
 			csv: upload.text,

@@ -26,7 +26,13 @@ export const actions: Actions = {
 		if ('problem' in upload) return fail(400, { errors: { file: upload.problem } });
 		if ('problems' in upload) return failed(invalidRows(upload.problems), {}, 'file');
 		const plan = await previewYoungPeopleImport(getDb(), actor, actor.schoolId ?? '', upload.text, new Date());
-		if (!plan.ok) return failed(plan, {}, 'file');
+		if (!plan.ok) {
+			// A workbook whose first sheet is not the list: offer its other sheets beside the file field.
+			const failure = failed(plan, {}, 'file');
+			return upload.format.kind === 'xlsx' && upload.format.sheets.length > 1
+				? fail(failure.status, { ...failure.data, sheets: upload.format.sheets })
+				: failure;
+		}
 		return {
 			preview: plan.rows.map((r) => ({ row: r.row, firstName: r.firstName, lastName: r.lastName, yearGroup: r.yearGroup, outcome: r.outcome })),
 			csv: upload.text,
