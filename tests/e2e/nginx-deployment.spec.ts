@@ -221,9 +221,13 @@ test.describe('deploy/: nginx in front of two app processes on one PostgreSQL', 
 				)
 			);
 			races.push(Date.now() - posted);
-			const notices = answers.map((a) =>
-				a.status === 303 ? new URL(a.headers.location!, deployment.origin).searchParams.get('notice') : `status ${a.status}`
-			);
+			// What each school was told: the banner the answer leaves for the next page (web/notice.ts).
+			const noticeOf = (a: { headers: Record<string, string | string[] | undefined> }) => {
+				const cookies = ([] as string[]).concat(a.headers['set-cookie'] ?? []);
+				const notice = cookies.map((c) => /^notice=([^;]*)/.exec(c)?.[1]).find((v) => v !== undefined);
+				return notice === undefined ? null : decodeURIComponent(notice);
+			};
+			const notices = answers.map((a) => (a.status === 303 ? noticeOf(a) : `status ${a.status}`));
 			rounds.push({
 				confirmed: notices.filter((n) => n === 'confirmed').length,
 				waitlisted: notices.filter((n) => n === 'waitlisted').length,

@@ -229,7 +229,8 @@ export interface Answer {
  * cookie, and sends form posts with the Origin a browser would.
  */
 export class Visitor {
-	private cookie = '';
+	/** The cookies set so far, by name, as a browser keeps them (the session's and a banner's, say). */
+	private readonly cookies = new Map<string, string>();
 	private readonly agent: Agent;
 
 	constructor(
@@ -263,7 +264,11 @@ export class Visitor {
 					agent: this.agent,
 					localAddress: this.address,
 					// A browser's Accept: without it, SvelteKit answers a form post as JSON for its own scripts.
-					headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', ...(this.cookie ? { cookie: this.cookie } : {}), ...headers }
+					headers: {
+						accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+						...(this.cookies.size > 0 ? { cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') } : {}),
+						...headers
+					}
 				},
 				(res) => {
 					const chunks: Buffer[] = [];
@@ -271,8 +276,9 @@ export class Visitor {
 					res.on('end', () => {
 						for (const set of res.headers['set-cookie'] ?? []) {
 							const pair = set.split(';')[0]!;
-							if (/max-age=0|expires=thu, 01 jan 1970/i.test(set)) this.cookie = '';
-							else this.cookie = pair;
+							const name = pair.slice(0, pair.indexOf('='));
+							if (/max-age=0|expires=thu, 01 jan 1970/i.test(set)) this.cookies.delete(name);
+							else this.cookies.set(name, pair.slice(pair.indexOf('=') + 1));
 						}
 						done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('latin1') });
 					});
