@@ -1,4 +1,5 @@
 import type { AttendanceStatus, EnrolmentRole, EnrolmentStage, Gender } from '$lib/server/db/schema';
+import { defaultMarkLabels } from '$lib/attendance';
 
 // Words for young people's records, shared by their pages and the enrolments pages.
 
@@ -22,12 +23,8 @@ export const enrolmentStageTags: Record<EnrolmentStage, string> = {
 	withdrawn: 'govuk-tag--orange'
 };
 
-export const markLabels: Record<AttendanceStatus, string> = {
-	present: 'Present',
-	late: 'Late',
-	excused: 'Excused absence',
-	unexcused: 'Unexcused absence'
-};
+/** The statuses by their default names: a young person's page spans programmes, each of which may rename them. */
+export const markLabels: Record<AttendanceStatus, string> = defaultMarkLabels;
 
 /** Yes, No or Not recorded, for the optional equality-monitoring answers. */
 export function yesNo(value: boolean | null): string {

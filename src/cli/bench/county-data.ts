@@ -105,7 +105,7 @@ async function generate(db: Kysely<DB>, leadId: string): Promise<CountyFigures> 
 	await sql`
 		insert into attendance_mark (session_id, young_person_id, status, recorded_by, recorded_at)
 		select bs.id, p.id,
-			(array['present','present','present','present','present','present','present','present','present','present','present','present','present','present','present','present','present','late','excused','unexcused'])[1 + (i * 7 + bs.k) % 20],
+			(array['present','present','present','present','present','present','present','present','present','present','present','present','present','present','present','present','present','late','absent_authorised','absent_unauthorised'])[1 + (i * 7 + bs.k) % 20],
 			${leadId}, bs.local_start + interval '3 hours'
 		from bench_session bs
 		join programme_session ps on ps.id = bs.id and ps.status = 'completed'

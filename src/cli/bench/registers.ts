@@ -1,6 +1,6 @@
 // Times saveMarks for the Youth Conference: 802 Year 8 pupils marked in one call, 20 times
-// over, against a migrated PostgreSQL database: a first save (no marks yet) and a re-save
-// that changes half of them.
+// over, against a migrated PostgreSQL database: a first save (802 new marks) and a re-save
+// that changes all 802, each based on version 1, as the register form sends them.
 // `npx tsx -e "import('./src/cli/bench/registers.ts').then(async m => console.log(await m.benchRegisterSave(process.env.DATABASE_URL)))"`
 //
 // It adds its own school, lead, programme, session and 802 young people (named "Bench ...
@@ -106,9 +106,12 @@ export async function benchRegisterSave(url?: string): Promise<{ name: string; f
 			)
 			.returning('id')
 			.execute();
-		const marks = (status: (i: number) => AttendanceStatus) => people.map((p, i) => ({ youngPersonId: p.id, status: status(i) }));
-		const allPresent = marks(() => 'present');
-		const halfLate = marks((i) => (i % 2 === 0 ? 'late' : 'present'));
+		// The form sends only changes, each with the version it was based on: first every mark
+		// new, then every one changed from version 1.
+		const marks = (status: (i: number) => AttendanceStatus, basedOn: number | null) =>
+			people.map((p, i) => ({ youngPersonId: p.id, status: status(i), basedOn }));
+		const allPresent = marks(() => 'present', null);
+		const allChanged = marks((i) => (i % 2 === 0 ? 'late' : 'left_early'), 1);
 
 		const timed = async (work: () => Promise<unknown>) => {
 			const start = performance.now();
@@ -123,7 +126,7 @@ export async function benchRegisterSave(url?: string): Promise<{ name: string; f
 			// Each round starts from an empty register, outside the timing.
 			await db.deleteFrom('attendance_mark').where('session_id', '=', sessionId).execute();
 			const a = await timed(() => saveMarks(db, lead, sessionId, allPresent, STARTED));
-			const b = await timed(() => saveMarks(db, lead, sessionId, halfLate, STARTED));
+			const b = await timed(() => saveMarks(db, lead, sessionId, allChanged, STARTED));
 			if (i >= WARM_UP_RUNS) {
 				first.push(a);
 				resave.push(b);
@@ -145,8 +148,8 @@ export async function benchRegisterSave(url?: string): Promise<{ name: string; f
 		return [
 			{ name: `${name}, first save: median of ${TIMED_RUNS}`, figure: ms(at(first, 0.5)) },
 			{ name: `${name}, first save: p95 of ${TIMED_RUNS}`, figure: ms(at(first, 0.95)) },
-			{ name: `${name}, re-save changing half: median of ${TIMED_RUNS}`, figure: ms(at(resave, 0.5)) },
-			{ name: `${name}, re-save changing half: p95 of ${TIMED_RUNS}`, figure: ms(at(resave, 0.95)) }
+			{ name: `${name}, re-save changing all 802 from version 1: median of ${TIMED_RUNS}`, figure: ms(at(resave, 0.5)) },
+			{ name: `${name}, re-save changing all 802 from version 1: p95 of ${TIMED_RUNS}`, figure: ms(at(resave, 0.95)) }
 		];
 	} finally {
 		await database.close();

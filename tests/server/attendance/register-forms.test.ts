@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headcountsFromForm, marksFromForm, stationHeadcountsFromForm } from '../../../src/lib/server/attendance/attendance.schema';
+import { headcountsFromForm, registerChangesFromForm, stationHeadcountsFromForm, unmarkedAsPresent } from '../../../src/lib/server/attendance/attendance.schema';
 
 const form = (fields: [string, string][]) => {
 	const data = new FormData();
@@ -7,21 +7,44 @@ const form = (fields: [string, string][]) => {
 	return data;
 };
 
-describe('marksFromForm', () => {
-	it('reads one mark per young person, leaving out the unmarked and other fields', () => {
-		const parsed = marksFromForm(
+describe('registerChangesFromForm', () => {
+	it('sends on only the rows whose choice differs from what the page showed, each with the version it was based on', () => {
+		const parsed = registerChangesFromForm(
 			form([
-				['mark.a1', ' present '],
-				['mark.b2', ''],
-				['note', 'x'],
-				['mark.c3', 'late']
+				['base', 'a1.p.3 b2.. c3.l.1 d4.. e5.u.2 f6.p.x'],
+				['m0', 'p'],
+				['m1', ''],
+				['m2', ' e '],
+				['m3', 'k'],
+				['m4', ''],
+				['m5', 'l'],
+				['note', 'x']
 			])
 		);
-		expect(parsed.marks).toEqual([
-			{ youngPersonId: 'a1', status: 'present' },
-			{ youngPersonId: 'c3', status: 'late' }
+		expect(parsed.changes).toEqual([
+			{ youngPersonId: 'c3', status: 'left_early', basedOn: 1 },
+			{ youngPersonId: 'd4', status: 'absent_unknown', basedOn: null },
+			{ youngPersonId: 'f6', status: 'late', basedOn: Number.NaN }
 		]);
-		expect(parsed.values).toEqual({ a1: 'present', c3: 'late' });
+		expect(parsed.values).toEqual({ a1: 'p', b2: '', c3: 'e', d4: 'k', e5: '', f6: 'l' });
+	});
+
+	it('passes an unknown code on as it was sent, for the service to refuse', () => {
+		expect(registerChangesFromForm(form([['base', 'a1..'], ['m0', 'zz']])).changes).toEqual([{ youngPersonId: 'a1', status: 'zz', basedOn: null }]);
+	});
+});
+
+describe('unmarkedAsPresent', () => {
+	it('chooses present for the rows with no mark shown and none chosen, and counts them, leaving the others as chosen', () => {
+		const parsed = unmarkedAsPresent(
+			form([
+				['base', 'a1.l.1 b2.. c3.. d4..'],
+				['m0', 'l'],
+				['m1', ''],
+				['m2', 'a']
+			])
+		);
+		expect(parsed).toEqual({ changed: 2, values: { a1: 'l', b2: 'p', c3: 'a', d4: 'p' } });
 	});
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getHeadcounts, getRegister, markEveryonePresent, saveHeadcounts, saveMarks } from '../../../src/lib/server/attendance/attendance.service';
+import { getHeadcounts, getRegister, saveHeadcounts, saveMarks } from '../../../src/lib/server/attendance/attendance.service';
 import { makeContact, createLedProgramme, scheduleLeadSession } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { BEFORE_START, makeHeadcountSession, makeNamedSession, makeYoungPeople, STARTED, storedMarks } from '../../support/attendance-world';
@@ -91,22 +91,32 @@ describe('the named register', () => {
 });
 
 describe('saving marks', () => {
-	it('saves 802 marks in one call, then audits only the ones that changed, by id and never by name', async () => {
+	const at = (minutes: number) => new Date(STARTED.getTime() + minutes * 60_000);
+	const versions = async (sessionId: string) =>
+		new Map(
+			(await t.db.selectFrom('attendance_mark').select(['young_person_id', 'version']).where('session_id', '=', sessionId).execute()).map((m) => [
+				m.young_person_id,
+				m.version
+			])
+		);
+
+	it('saves 802 new marks in one call, then only the changes sent, raising their versions and auditing them by id, never by name', async () => {
 		const world = await makeNamedSession(t.db, 802);
 		const people = await makeYoungPeople(t.db, world.schoolId, 'Y8', 802, 'Confidential');
-		const marks = people.map((p) => ({ youngPersonId: p.id, status: 'present' as const }));
+		const marks = people.map((p) => ({ youngPersonId: p.id, status: 'present', basedOn: null }));
 
 		const first = await saveMarks(t.db, world.lead, world.sessionId, marks, STARTED);
 
-		expect(first).toEqual({ ok: true, saved: 802, changed: 802 });
+		expect(first).toEqual({ ok: true, saved: 802, changed: 802, conflicts: [] });
 		expect(await storedMarks(t.db, world.sessionId)).toHaveLength(802);
 		expect(await auditEvents(t.db, 'attendance.marked')).toHaveLength(802);
+		expect([...(await versions(world.sessionId)).values()].every((v) => v === 1)).toBe(true);
 
-		// The same 802 again, with the first 10 now late and 5 unexcused: only those 15 change.
-		const again = marks.map((m, i) => ({ ...m, status: i < 10 ? ('late' as const) : i < 15 ? ('unexcused' as const) : m.status }));
-		const second = await saveMarks(t.db, world.lead, world.sessionId, again, new Date(STARTED.getTime() + 60_000));
+		// 10 now late and 5 absent (unauthorised), each changed from version 1: only those 15 change.
+		const again = people.slice(0, 15).map((p, i) => ({ youngPersonId: p.id, status: i < 10 ? 'late' : 'absent_unauthorised', basedOn: 1 }));
+		const second = await saveMarks(t.db, world.lead, world.sessionId, again, at(1));
 
-		expect(second).toEqual({ ok: true, saved: 802, changed: 15 });
+		expect(second).toEqual({ ok: true, saved: 15, changed: 15, conflicts: [] });
 		const changed = await auditEvents(t.db, 'attendance.changed');
 		expect(changed.map((e) => e.entity_id).sort()).toEqual(
 			people
@@ -117,58 +127,148 @@ describe('saving marks', () => {
 		expect(changed[0]).toMatchObject({ actor_id: world.lead.id, entity_type: 'young_person', detail: { sessionId: world.sessionId, from: 'present' } });
 		const stored = new Map((await storedMarks(t.db, world.sessionId)).map((m) => [m.young_person_id, m.status]));
 		expect(stored.get(people[0]!.id)).toBe('late');
-		expect(stored.get(people[14]!.id)).toBe('unexcused');
+		expect(stored.get(people[14]!.id)).toBe('absent_unauthorised');
 		expect(stored.get(people[15]!.id)).toBe('present');
+		const v = await versions(world.sessionId);
+		expect([v.get(people[0]!.id), v.get(people[14]!.id), v.get(people[15]!.id)]).toEqual([2, 2, 1]);
 
 		const everything = JSON.stringify(await auditEvents(t.db));
 		expect(everything).not.toMatch(/Confidential|Surname/);
 	});
 
-	it('marks everyone on the register present', async () => {
+	it('keeps both people’s changes when two mark different young people from the same page', async () => {
 		const world = await makeNamedSession(t.db);
-		const people = await makeYoungPeople(t.db, world.schoolId, 'Y8', 4);
-		await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: people[0]!.id, status: 'late' }], STARTED);
+		const people = await makeYoungPeople(t.db, world.schoolId, 'Y8', 3);
+		await saveMarks(t.db, world.lead, world.sessionId, people.map((p) => ({ youngPersonId: p.id, status: 'present', basedOn: null })), STARTED);
+		// Both loaded the register at version 1; each changes a different young person.
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: people[0]!.id, status: 'late', basedOn: 1 }], at(1))).toMatchObject({
+			ok: true,
+			changed: 1,
+			conflicts: []
+		});
+		expect(
+			await saveMarks(t.db, world.admin, world.sessionId, [{ youngPersonId: people[1]!.id, status: 'absent_authorised', basedOn: 1 }], at(2))
+		).toMatchObject({ ok: true, changed: 1, conflicts: [] });
 
-		expect(await markEveryonePresent(t.db, world.lead, world.sessionId, STARTED)).toEqual({ ok: true, saved: 4, changed: 4 });
-		expect((await storedMarks(t.db, world.sessionId)).every((m) => m.status === 'present')).toBe(true);
+		const stored = new Map((await storedMarks(t.db, world.sessionId)).map((m) => [m.young_person_id, m.status]));
+		expect(people.map((p) => stored.get(p.id))).toEqual(['late', 'absent_authorised', 'present']);
+	});
+
+	it('shows the second person who changed the same young person a conflict, saves their other changes, and saves theirs only once they choose it', async () => {
+		const world = await makeNamedSession(t.db);
+		const people = await makeYoungPeople(t.db, world.schoolId, 'Y8', 2);
+		// Sam (the lead) marks the first late; the admin, from the page as it was, marks them present and the second late.
+		await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: people[0]!.id, status: 'late', basedOn: null }], at(1));
+		const second = await saveMarks(
+			t.db,
+			world.admin,
+			world.sessionId,
+			[
+				{ youngPersonId: people[0]!.id, status: 'present', basedOn: null },
+				{ youngPersonId: people[1]!.id, status: 'late', basedOn: null }
+			],
+			at(2)
+		);
+
+		expect(second).toEqual({
+			ok: true,
+			saved: 1,
+			changed: 1,
+			conflicts: [
+				{
+					youngPersonId: people[0]!.id,
+					firstName: people[0]!.first_name,
+					lastName: people[0]!.last_name,
+					theirs: 'late',
+					by: world.lead.name,
+					at: at(1),
+					version: 1,
+					yours: 'present'
+				}
+			]
+		});
+		let stored = new Map((await storedMarks(t.db, world.sessionId)).map((m) => [m.young_person_id, m.status]));
+		expect(people.map((p) => stored.get(p.id))).toEqual(['late', 'late']);
+
+		// "Use yours": the same change, now based on the version they were shown.
+		expect(await saveMarks(t.db, world.admin, world.sessionId, [{ youngPersonId: people[0]!.id, status: 'present', basedOn: 1 }], at(3))).toMatchObject({
+			ok: true,
+			changed: 1,
+			conflicts: []
+		});
+		stored = new Map((await storedMarks(t.db, world.sessionId)).map((m) => [m.young_person_id, m.status]));
+		expect(stored.get(people[0]!.id)).toBe('present');
+
+		// Choosing what someone else already saved is no conflict.
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: people[0]!.id, status: 'present', basedOn: 1 }], at(4))).toEqual({
+			ok: true,
+			saved: 1,
+			changed: 0,
+			conflicts: []
+		});
 	});
 
 	it('refuses a session that has not started, and saves nothing', async () => {
 		const world = await makeNamedSession(t.db);
 		const [pupil] = await makeYoungPeople(t.db, world.schoolId, 'Y8', 1);
 
-		const result = await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present' }], BEFORE_START);
+		const result = await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present', basedOn: null }], BEFORE_START);
 
 		expect(result).toMatchObject({ ok: false, code: 'refused', reason: 'not_started' });
 		expect(await storedMarks(t.db, world.sessionId)).toEqual([]);
 		expect(await auditEvents(t.db, 'attendance.marked')).toEqual([]);
 	});
 
-	it('refuses a cancelled session, an unknown status and someone not on the register, saving none of the marks', async () => {
+	it('refuses an unknown status, someone not on the register (another programme’s included), a version from the future, saving none and auditing each', async () => {
 		const world = await makeNamedSession(t.db);
-		const [pupil] = await makeYoungPeople(t.db, world.schoolId, 'Y8', 1);
+		const [pupil, other] = await makeYoungPeople(t.db, world.schoolId, 'Y8', 2);
 		const [stranger] = await makeYoungPeople(t.db, world.schoolId, 'Y9', 1);
-		const present = { youngPersonId: pupil!.id, status: 'present' };
+		// Someone on another programme's register, sent to this one.
+		const elsewhere = await makeNamedSession(t.db);
+		const [theirs] = await makeYoungPeople(t.db, elsewhere.schoolId, 'Y8', 1);
+		await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: other!.id, status: 'present', basedOn: null }], STARTED);
+		const present = { youngPersonId: pupil!.id, status: 'present', basedOn: null };
+		const refusedWith = (reason: string) => ({ ok: false, code: 'refused', reason, message: expect.stringMatching(/\S/) });
 
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: pupil!.id, status: 'asleep' }], STARTED)).toMatchObject({
-			ok: false,
-			code: 'refused',
-			reason: 'unknown_status'
-		});
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: stranger!.id, status: 'present' }], STARTED)).toMatchObject({
-			ok: false,
-			code: 'refused',
-			reason: 'not_on_register'
-		});
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: pupil!.id, status: 'asleep', basedOn: null }], STARTED)).toMatchObject(
+			refusedWith('unknown_status')
+		);
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: stranger!.id, status: 'present', basedOn: null }], STARTED)).toMatchObject(
+			refusedWith('not_on_register')
+		);
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: theirs!.id, status: 'present', basedOn: null }], STARTED)).toMatchObject(
+			refusedWith('not_on_register')
+		);
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: other!.id, status: 'late', basedOn: 2 }], STARTED)).toMatchObject(
+			refusedWith('future_version')
+		);
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'late', basedOn: 1 }], STARTED)).toMatchObject(
+			refusedWith('future_version')
+		);
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: other!.id, status: 'late', basedOn: 0 }], STARTED)).toMatchObject(
+			refusedWith('bad_version')
+		);
+		// The other programme's register: its lead is not this one's, so it is not there for them (404, audited by the policy).
+		await expect(saveMarks(t.db, elsewhere.lead, world.sessionId, [present], STARTED)).rejects.toMatchObject({ status: 404 });
+
+		const stored = await storedMarks(t.db, world.sessionId);
+		expect(stored.map((m) => [m.young_person_id, m.status])).toEqual([[other!.id, 'present']]);
+		const refusals = await auditEvents(t.db, 'attendance.save_refused');
+		expect(refusals.map((e) => (e.detail as { reason: string }).reason).sort()).toEqual(
+			['bad_version', 'future_version', 'future_version', 'not_on_register', 'not_on_register', 'unknown_status'].sort()
+		);
+		expect(refusals.every((e) => e.actor_id === world.lead.id && e.entity_id === world.sessionId)).toBe(true);
+		expect(await auditEvents(t.db, 'access.refused')).not.toEqual([]);
+
 		await t.db.updateTable('programme_session').set({ status: 'cancelled' }).where('id', '=', world.sessionId).execute();
 		expect(await saveMarks(t.db, world.lead, world.sessionId, [present], STARTED)).toMatchObject({ ok: false, code: 'refused', reason: 'cancelled' });
-		expect(await storedMarks(t.db, world.sessionId)).toEqual([]);
+		expect(await storedMarks(t.db, world.sessionId)).toHaveLength(1);
 	});
 
 	it('refuses named marks at a headcount session', async () => {
 		const world = await makeHeadcountSession(t.db);
 		const [pupil] = await makeYoungPeople(t.db, world.schoolId, 'Y8', 1);
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present' }], STARTED)).toMatchObject({
+		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: pupil!.id, status: 'present', basedOn: null }], STARTED)).toMatchObject({
 			ok: false,
 			code: 'refused',
 			reason: 'wrong_register_kind'

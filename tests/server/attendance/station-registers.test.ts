@@ -223,14 +223,14 @@ describe('the summary on a carousel session’s register', () => {
 		const pupils = await t.db
 			.insertInto('young_person')
 			.values(
-				['present', 'late', 'unexcused'].map((status, i) => ({ school_id: world.aardvark, first_name: `P${i}`, last_name: status, reception_year: 2023 }))
+				['present', 'late', 'absent_unauthorised'].map((status, i) => ({ school_id: world.aardvark, first_name: `P${i}`, last_name: status, reception_year: 2023 }))
 			)
 			.returning('id')
 			.execute();
 		await t.db
 			.insertInto('attendance_mark')
 			.values(
-				(['present', 'late', 'unexcused'] as const).map((status, i) => ({
+				(['present', 'late', 'absent_unauthorised'] as const).map((status, i) => ({
 					session_id: world.sessionId,
 					young_person_id: pupils[i]!.id,
 					status,

@@ -67,7 +67,9 @@ export async function listRegister(db: Db, session: RegisterSession) {
 		.innerJoin('young_person as yp', 'yp.id', 'on_register.id')
 		.innerJoin('school', 'school.id', 'yp.school_id')
 		.leftJoin('attendance_mark as m', (join) => join.onRef('m.young_person_id', '=', 'yp.id').on('m.session_id', '=', session.id))
-		.select(['yp.id', 'yp.first_name', 'yp.last_name', 'yp.school_id', 'school.name as school_name', 'm.status as mark'])
+		.leftJoin('app_user as marker', 'marker.id', 'm.recorded_by')
+		.select(['yp.id', 'yp.first_name', 'yp.last_name', 'yp.school_id', 'school.name as school_name', 'm.status as mark', 'm.version', 'm.recorded_at'])
+		.select('marker.name as recorded_by_name')
 		.select(yearGroup.as('year_group'))
 		.where('yp.archived_at', 'is', null)
 		.orderBy('school.name')
@@ -85,8 +87,10 @@ export interface MarkRow {
 }
 
 /**
- * Saves marks in one statement. A mark that has not changed keeps who recorded it and when.
- * 5 parameters a row: PostgreSQL's 65,535 allows 13,107 marks, far more than any register.
+ * Saves marks in one statement, each changed mark's version raised by one. A mark that has not
+ * changed keeps who recorded it, when, and its version. The caller has checked each mark's
+ * version under the session's lock. 5 parameters a row: PostgreSQL's 65,535 allows 13,107
+ * marks, far more than any register.
  */
 export async function upsertMarks(db: Db, sessionId: string, marks: MarkRow[], recordedBy: string, at: Date): Promise<void> {
 	if (marks.length === 0) return;
@@ -99,10 +103,24 @@ export async function upsertMarks(db: Db, sessionId: string, marks: MarkRow[], r
 				.doUpdateSet((eb) => ({
 					status: eb.ref('excluded.status'),
 					recorded_by: eb.ref('excluded.recorded_by'),
-					recorded_at: eb.ref('excluded.recorded_at')
+					recorded_at: eb.ref('excluded.recorded_at'),
+					version: sql<number>`attendance_mark.version + 1`
 				}))
 				.where(sql<boolean>`attendance_mark.status is distinct from excluded.status`)
 		)
+		.execute();
+}
+
+/** What a programme has renamed each attendance status to, where it has. */
+export async function listStatusLabels(db: Db, programmeId: string) {
+	return db.selectFrom('attendance_status_label').select(['status', 'label']).where('programme_id', '=', programmeId).execute();
+}
+
+export async function upsertStatusLabels(db: Db, programmeId: string, labels: Record<AttendanceStatus, string>): Promise<void> {
+	await db
+		.insertInto('attendance_status_label')
+		.values(Object.entries(labels).map(([status, label]) => ({ programme_id: programmeId, status: status as AttendanceStatus, label })))
+		.onConflict((oc) => oc.columns(['programme_id', 'status']).doUpdateSet({ label: (eb) => eb.ref('excluded.label') }))
 		.execute();
 }
 

@@ -1,11 +1,14 @@
 import { withTransaction, type Db } from '../db';
-import { insertAuditEvents, type AuditEntry } from '../audit/audit.queries';
+import { insertAuditEvent, insertAuditEvents, type AuditEntry } from '../audit/audit.queries';
+import { defaultMarkLabels, type MarkLabels } from '../../attendance';
+import { getManagedProgramme } from '../programmes/programmes.service';
+import { validateMarkLabels, type MarkLabelValues } from './attendance.schema';
 import { authoriseRegister, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { attendanceStatuses, yearGroups, type AttendanceStatus, type RegisterKind, type YearGroup } from '../db/schema';
 import { oneOf } from '../forms';
 import { reportFiguresChanged } from '../reports/rollups';
-import { ok, refused, type Failure, type Result } from '../result';
+import { hasErrors, invalid, ok, refused, type Failure, type Result } from '../result';
 import { findSessionSummary } from '../sessions/sessions.queries';
 import { lockSession } from '../sessions/sessions.queries';
 import * as queries from './attendance.queries';
@@ -24,13 +27,28 @@ async function sessionOfKind(db: Db, actor: Actor, sessionId: string, kind: Regi
 	return session.register_kind === kind ? session : refuse(db, actor, target(sessionId));
 }
 
+export interface RegisterPerson {
+	id: string;
+	firstName: string;
+	lastName: string;
+	yearGroup: YearGroup | null;
+	mark: AttendanceStatus | null;
+	/** The mark's version, null with no mark. */
+	version: number | null;
+}
+
 export interface RegisterSchool {
 	schoolId: string;
 	schoolName: string;
-	people: { id: string; firstName: string; lastName: string; yearGroup: YearGroup | null; mark: AttendanceStatus | null }[];
+	people: RegisterPerson[];
 }
 
-/** A named session's register, school by school, each sorted by last name. */
+async function labelsOf(db: Db, programmeId: string): Promise<MarkLabels> {
+	const rows = await queries.listStatusLabels(db, programmeId);
+	return { ...defaultMarkLabels, ...Object.fromEntries(rows.map((r) => [r.status, r.label])) };
+}
+
+/** A named session's register, school by school, each sorted by last name, with what the programme calls each status. */
 export async function getRegister(db: Db, actor: Actor, sessionId: string) {
 	const session = await sessionOfKind(db, actor, sessionId, 'named');
 	const rows = await queries.listRegister(db, session);
@@ -41,9 +59,27 @@ export async function getRegister(db: Db, actor: Actor, sessionId: string) {
 			school = { schoolId: row.school_id, schoolName: row.school_name, people: [] };
 			schools.push(school);
 		}
-		school.people.push({ id: row.id, firstName: row.first_name, lastName: row.last_name, yearGroup: row.year_group, mark: row.mark });
+		school.people.push({ id: row.id, firstName: row.first_name, lastName: row.last_name, yearGroup: row.year_group, mark: row.mark, version: row.version });
 	}
-	return { session, schools };
+	return { session, schools, labels: await labelsOf(db, session.programme_id) };
+}
+
+/** What a programme calls each attendance status: its leads and admins. */
+export async function getMarkLabels(db: Db, actor: Actor, programmeId: string): Promise<MarkLabels> {
+	await getManagedProgramme(db, actor, programmeId);
+	return labelsOf(db, programmeId);
+}
+
+/** Renames the attendance statuses for a programme's registers (the figures count by status, not by name). */
+export async function saveMarkLabels(db: Db, actor: Actor, programmeId: string, values: MarkLabelValues): Promise<Result<{ id: string }>> {
+	await getManagedProgramme(db, actor, programmeId);
+	const { errors, input } = validateMarkLabels(values);
+	if (hasErrors(errors)) return invalid(errors);
+	await withTransaction(db, async (trx) => {
+		await queries.upsertStatusLabels(trx, programmeId, input);
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'attendance.labels_renamed', entityType: 'programme', entityId: programmeId, address: actor.address });
+	});
+	return ok({ id: programmeId });
 }
 
 type Session = NonNullable<Awaited<ReturnType<typeof findSessionSummary>>>;
@@ -55,64 +91,118 @@ export function timingRefusal(session: Pick<Session, 'status' | 'starts_at'>, no
 	return undefined;
 }
 
+/** A change not saved because someone else changed the mark since the page was loaded: theirs, and what was to replace it. */
+export interface MarkConflict {
+	youngPersonId: string;
+	firstName: string;
+	lastName: string;
+	theirs: AttendanceStatus;
+	/** Who saved theirs, and when. */
+	by: string | null;
+	at: Date;
+	/** The version of theirs: "use yours" is a change based on it. */
+	version: number;
+	yours: AttendanceStatus;
+}
+
+/** Refusals a save audits: the input could not have come from the register as it is. */
+const auditedRefusals = new Set(['wrong_register_kind', 'unknown_status', 'bad_version', 'duplicate', 'not_on_register', 'future_version']);
+
 /**
- * Saves a named register's marks at once: all of them or, if any is refused, none. Only marks
- * that are new or changed are audited, by young person id and never by name.
+ * Saves a named register's changes in one transaction. Each change carries the version of the
+ * mark it was based on (null when there was none): a mark someone else has changed since is
+ * not overwritten but returned as a conflict, unless they chose the same; the other changes
+ * are saved. A change that cannot be right (an unknown status, someone not on the register, a
+ * version the mark never had) refuses the whole save, and the refusal is audited. Changes are
+ * audited by young person id, never by name.
  */
 export async function saveMarks(
 	db: Db,
 	actor: Actor,
 	sessionId: string,
-	marks: { youngPersonId: string; status: string }[],
+	changes: { youngPersonId: string; status: string; basedOn: number | null }[],
 	now = new Date()
-): Promise<Result<{ saved: number; changed: number }>> {
+): Promise<Result<{ saved: number; changed: number; conflicts: MarkConflict[] }>> {
 	const session = await getAttendanceSession(db, actor, sessionId);
-	if (session.register_kind !== 'named') {
-		return refused('wrong_register_kind', 'This programme records a headcount, not named marks');
+	const result = await checkAndSave(db, actor, session, changes, now);
+	if (!result.ok && result.code === 'refused' && auditedRefusals.has(result.reason)) {
+		await insertAuditEvent(db, {
+			actorId: actor.id,
+			action: 'attendance.save_refused',
+			...target(sessionId),
+			detail: { reason: result.reason, changes: changes.length },
+			address: actor.address
+		});
 	}
-	if (marks.some((m) => !oneOf(attendanceStatuses, m.status))) {
-		return refused('unknown_status', 'Choose present, late, excused absence or unexcused absence');
-	}
-	const valid = marks as queries.MarkRow[];
-	if (new Set(valid.map((m) => m.youngPersonId)).size !== valid.length) {
-		return refused('duplicate', 'A young person was marked twice: save the register again');
-	}
-	const result = await withTransaction(db, async (trx) => {
-		// Lock, then check, then write: two people saving at once queue, so each audit row's
-		// "from" is the mark its change replaced.
-		const locked = await lockSession(trx, sessionId);
-		const refusal = timingRefusal(locked!, now);
-		if (refusal) return refusal;
-		const register = new Map((await queries.listRegister(trx, session)).map((r) => [r.id, r.mark]));
-		if (valid.some((m) => !register.has(m.youngPersonId))) {
-			return refused('not_on_register', 'Someone marked is not on this session’s register: reload the register and save again');
-		}
-		const audits: AuditEntry[] = [];
-		for (const mark of valid) {
-			const from = register.get(mark.youngPersonId) ?? null;
-			if (from === mark.status) continue;
-			audits.push({
-				actorId: actor.id,
-				action: from === null ? 'attendance.marked' : 'attendance.changed',
-				entityType: 'young_person',
-				entityId: mark.youngPersonId,
-				detail: { sessionId, from, to: mark.status },
-				address: actor.address
-			});
-		}
-		await queries.upsertMarks(trx, sessionId, valid, actor.id, now);
-		await insertAuditEvents(trx, audits);
-		return ok({ saved: valid.length, changed: audits.length });
-	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok && result.changed > 0) reportFiguresChanged();
 	return result;
 }
 
-/** "Mark everyone present": every young person on the register, present. */
-export async function markEveryonePresent(db: Db, actor: Actor, sessionId: string, now = new Date()): Promise<Result<{ saved: number; changed: number }>> {
-	const { schools } = await getRegister(db, actor, sessionId);
-	const marks = schools.flatMap((s) => s.people.map((p) => ({ youngPersonId: p.id, status: 'present' })));
-	return saveMarks(db, actor, sessionId, marks, now);
+async function checkAndSave(
+	db: Db,
+	actor: Actor,
+	session: Awaited<ReturnType<typeof getAttendanceSession>>,
+	changes: { youngPersonId: string; status: string; basedOn: number | null }[],
+	now: Date
+): Promise<Result<{ saved: number; changed: number; conflicts: MarkConflict[] }>> {
+	const sessionId = session.id;
+	if (session.register_kind !== 'named') return refused('wrong_register_kind', 'This programme records a headcount, not named marks');
+	if (changes.some((m) => !oneOf(attendanceStatuses, m.status))) {
+		return refused('unknown_status', `Choose one of: ${Object.values(defaultMarkLabels).join(', ')}`);
+	}
+	if (changes.some((m) => m.basedOn !== null && !(Number.isInteger(m.basedOn) && m.basedOn >= 1))) {
+		return refused('bad_version', 'The register was sent incomplete: reload it and make your changes again');
+	}
+	const valid = changes as (queries.MarkRow & { basedOn: number | null })[];
+	if (new Set(valid.map((m) => m.youngPersonId)).size !== valid.length) {
+		return refused('duplicate', 'A young person was marked twice: save the register again');
+	}
+	return withTransaction(db, async (trx) => {
+		// Lock, then check, then write: two people saving at once queue, so each sees the
+		// other's marks, and each audit row's "from" is the mark its change replaced.
+		const locked = await lockSession(trx, sessionId);
+		const refusal = timingRefusal(locked!, now);
+		if (refusal) return refusal;
+		const register = new Map((await queries.listRegister(trx, session)).map((r) => [r.id, r]));
+		if (valid.some((m) => !register.has(m.youngPersonId))) {
+			return refused('not_on_register', 'Someone marked is not on this session’s register: reload the register and make your changes again');
+		}
+		if (valid.some((m) => m.basedOn !== null && m.basedOn > (register.get(m.youngPersonId)!.version ?? 0))) {
+			return refused('future_version', 'A mark was sent as changed from a version it never had: reload the register and make your changes again');
+		}
+		const audits: AuditEntry[] = [];
+		const conflicts: MarkConflict[] = [];
+		const writes: queries.MarkRow[] = [];
+		for (const mark of valid) {
+			const current = register.get(mark.youngPersonId)!;
+			if (current.mark === mark.status) continue;
+			if (current.version !== mark.basedOn) {
+				conflicts.push({
+					youngPersonId: current.id,
+					firstName: current.first_name,
+					lastName: current.last_name,
+					theirs: current.mark!,
+					by: current.recorded_by_name,
+					at: current.recorded_at!,
+					version: current.version!,
+					yours: mark.status
+				});
+				continue;
+			}
+			writes.push(mark);
+			audits.push({
+				actorId: actor.id,
+				action: current.mark === null ? 'attendance.marked' : 'attendance.changed',
+				entityType: 'young_person',
+				entityId: mark.youngPersonId,
+				detail: { sessionId, from: current.mark, to: mark.status },
+				address: actor.address
+			});
+		}
+		await queries.upsertMarks(trx, sessionId, writes, actor.id, now);
+		await insertAuditEvents(trx, audits);
+		return ok({ saved: valid.length - conflicts.length, changed: audits.length, conflicts });
+	});
 }
 
 /** A headcount session's grid: each school and year group holding places, with the count saved. */

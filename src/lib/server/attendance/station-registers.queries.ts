@@ -63,7 +63,7 @@ export async function findSessionHeadcount(db: Db, sessionId: string, named: boo
 	if (named) {
 		const row = await db
 			.selectFrom('attendance_mark')
-			.select(sql<number | null>`case when count(*) = 0 then null else (count(*) filter (where status in ('present', 'late')))::int end`.as('n'))
+			.select(sql<number | null>`case when count(*) = 0 then null else (count(*) filter (where counts_as_attended(status)))::int end`.as('n'))
 			.where('session_id', '=', sessionId)
 			.executeTakeFirst();
 		return row?.n ?? null;

@@ -225,8 +225,14 @@ export const enrolmentRoles = ['participant', 'mentor', 'mentee'] as const;
 export type EnrolmentRole = (typeof enrolmentRoles)[number];
 export const enrolmentStages = ['applied', 'enrolled', 'active', 'completed', 'withdrawn'] as const;
 export type EnrolmentStage = (typeof enrolmentStages)[number];
-export const attendanceStatuses = ['present', 'late', 'excused', 'unexcused'] as const;
+export const attendanceStatuses = ['present', 'late', 'left_early', 'absent_authorised', 'absent_unauthorised', 'absent_unknown'] as const;
 export type AttendanceStatus = (typeof attendanceStatuses)[number];
+/**
+ * The statuses that count as attended. The database decides it in one function,
+ * `counts_as_attended(status)`, which every figure calls; this list is what the register's
+ * running totals use, and a test keeps the two the same.
+ */
+export const attendedStatuses: readonly AttendanceStatus[] = ['present', 'late', 'left_early'];
 export type Gender = 'female' | 'male' | 'other' | 'not_said';
 
 export interface YoungPersonTable {
@@ -266,6 +272,15 @@ export interface AttendanceMarkTable {
 	station_id: string | null;
 	recorded_by: string;
 	recorded_at: DefaultedTimestamp;
+	/** Raised by one at every change: a save based on an older version is a conflict. */
+	version: Generated<number>;
+}
+
+/** What a programme calls each attendance status, where it renamed it. */
+export interface AttendanceStatusLabelTable {
+	programme_id: string;
+	status: AttendanceStatus;
+	label: string;
 }
 
 export interface AttendanceHeadcountTable {
@@ -298,6 +313,7 @@ export interface DB {
 	enrolment: EnrolmentTable;
 	attendance_mark: AttendanceMarkTable;
 	attendance_headcount: AttendanceHeadcountTable;
+	attendance_status_label: AttendanceStatusLabelTable;
 	mentoring_cohort: MentoringCohortTable;
 	mentoring_pair: MentoringPairTable;
 	mentoring_meeting: MentoringMeetingTable;

@@ -210,8 +210,8 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 			young_person_id: youngPersonId,
 			status: (absentEvery > 0 && i % absentEvery === absentEvery - 1
 				? i % 2
-					? 'excused'
-					: 'unexcused'
+					? 'absent_authorised'
+					: 'absent_unauthorised'
 				: i % 11 === 5
 					? 'late'
 					: 'present') as AttendanceStatus,

@@ -11,11 +11,11 @@ import type { PeriodKind } from './periods';
 // - A session is delivered when it is not cancelled and has started; only delivered
 //   sessions count towards places and attendance. Cancelled sessions are counted apart.
 // - Places booked: places confirmed to schools at delivered sessions.
-// - Attended: named marks of present or late, plus headcounts (parents and carers included).
+// - Attended: named marks counted as attended (counts_as_attended(): present, late, left early), plus headcounts (parents and carers included).
 // - Attendance rate: attended out of expected, where expected is, per session and school,
 //   the named marks recorded if the session has a named register for that school, or else
 //   the places booked.
-// - Young people reached: different named young people marked present or late (each once,
+// - Young people reached: different named young people marked as attended (each once,
 //   however many sessions they came to), plus headcounts of pupils, which can't be told
 //   apart and are added as given. Parents and carers are counted apart.
 // - Schools reached: schools with anyone attending a delivered session.
@@ -135,7 +135,7 @@ function sessionSchoolRows(filter: ReportFilter) {
 				case when h.year_group = 'parents' then h.count else 0 end, 0, 0
 			from attendance_headcount h join s on s.id = h.session_id
 			union all
-			select m.session_id, yp.school_id, 0, 0, 0, (count(*) filter (where m.status in ('present', 'late')))::int, count(*)::int
+			select m.session_id, yp.school_id, 0, 0, 0, (count(*) filter (where counts_as_attended(m.status)))::int, count(*)::int
 			from attendance_mark m join s on s.id = m.session_id join young_person yp on yp.id = m.young_person_id
 			group by m.session_id, yp.school_id
 		),
@@ -192,7 +192,7 @@ export async function sessionFigures(db: Db, filter: ReportFilter, key: ReportKe
 	return rows;
 }
 
-/** Different named young people who came (present or late), each once. */
+/** Different named young people who came (counted as attended: present, late or left early), each once. */
 export async function reachFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Row[]> {
 	const { start, end } = range(filter);
 	const k = keyOf(key, { school: 'yp.school_id', programme: 'ps.programme_id', date: "(ps.starts_at at time zone 'Europe/London')" });
@@ -201,7 +201,7 @@ export async function reachFigures(db: Db, filter: ReportFilter, key: ReportKey)
 		from attendance_mark m
 		join programme_session ps on ps.id = m.session_id
 		join young_person yp on yp.id = m.young_person_id
-		where m.status in ('present', 'late') and ps.starts_at >= ${start} and ps.starts_at < ${end}
+		where counts_as_attended(m.status) and ps.starts_at >= ${start} and ps.starts_at < ${end}
 			and ${programmeCondition('ps.programme_id', filter)} and ${schoolCondition('yp.school_id', filter)}
 		group by 1
 	`.execute(db);
