@@ -41,7 +41,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.execute();
 	await db.schema
 		.alterTable('attendance_mark')
-		.addColumn('version', 'integer', (c) => c.notNull().defaultTo(1).check(sql`version >= 1`))
+		.addColumn('version', 'integer', (c) =>
+			c
+				.notNull()
+				.defaultTo(1)
+				.check(sql`version >= 1`)
+		)
 		.execute();
 
 	await sql

@@ -108,6 +108,14 @@ const table: Record<string, Route> = {
 			'action:reactivate': 'ok ok | nf nf | nf nf | nf nf | nf nf | nf nf'
 		}
 	},
+	// What a programme's registers call each mark: its managers, for either programme.
+	'/programmes/[id]/attendance-labels': {
+		objects: ['jma', 'siaw'],
+		units: {
+			view: 'ok ok | ok ok | ok nf | nf nf | nf nf | nf nf',
+			'action:default': 'ok ok | ok ok | ok nf | nf nf | nf nf | nf nf'
+		}
+	},
 	// Awards belong to the award programme (jma) only.
 	'/programmes/[id]/awards': {
 		objects: ['jma', 'siaw'],

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { headcountsFromForm, registerChangesFromForm, stationHeadcountsFromForm, unmarkedAsPresent } from '../../../src/lib/server/attendance/attendance.schema';
+import {
+	headcountsFromForm,
+	registerChangesFromForm,
+	stationHeadcountsFromForm,
+	unmarkedAsPresent
+} from '../../../src/lib/server/attendance/attendance.schema';
 
 const form = (fields: [string, string][]) => {
 	const data = new FormData();
@@ -30,7 +35,14 @@ describe('registerChangesFromForm', () => {
 	});
 
 	it('passes an unknown code on as it was sent, for the service to refuse', () => {
-		expect(registerChangesFromForm(form([['base', 'a1..'], ['m0', 'zz']])).changes).toEqual([{ youngPersonId: 'a1', status: 'zz', basedOn: null }]);
+		expect(
+			registerChangesFromForm(
+				form([
+					['base', 'a1..'],
+					['m0', 'zz']
+				])
+			).changes
+		).toEqual([{ youngPersonId: 'a1', status: 'zz', basedOn: null }]);
 	});
 });
 

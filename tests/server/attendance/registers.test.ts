@@ -139,7 +139,13 @@ describe('saving marks', () => {
 	it('keeps both people’s changes when two mark different young people from the same page', async () => {
 		const world = await makeNamedSession(t.db);
 		const people = await makeYoungPeople(t.db, world.schoolId, 'Y8', 3);
-		await saveMarks(t.db, world.lead, world.sessionId, people.map((p) => ({ youngPersonId: p.id, status: 'present', basedOn: null })), STARTED);
+		await saveMarks(
+			t.db,
+			world.lead,
+			world.sessionId,
+			people.map((p) => ({ youngPersonId: p.id, status: 'present', basedOn: null })),
+			STARTED
+		);
 		// Both loaded the register at version 1; each changes a different young person.
 		expect(await saveMarks(t.db, world.lead, world.sessionId, [{ youngPersonId: people[0]!.id, status: 'late', basedOn: 1 }], at(1))).toMatchObject({
 			ok: true,
@@ -233,12 +239,12 @@ describe('saving marks', () => {
 		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: pupil!.id, status: 'asleep', basedOn: null }], STARTED)).toMatchObject(
 			refusedWith('unknown_status')
 		);
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: stranger!.id, status: 'present', basedOn: null }], STARTED)).toMatchObject(
-			refusedWith('not_on_register')
-		);
-		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: theirs!.id, status: 'present', basedOn: null }], STARTED)).toMatchObject(
-			refusedWith('not_on_register')
-		);
+		expect(
+			await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: stranger!.id, status: 'present', basedOn: null }], STARTED)
+		).toMatchObject(refusedWith('not_on_register'));
+		expect(
+			await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: theirs!.id, status: 'present', basedOn: null }], STARTED)
+		).toMatchObject(refusedWith('not_on_register'));
 		expect(await saveMarks(t.db, world.lead, world.sessionId, [present, { youngPersonId: other!.id, status: 'late', basedOn: 2 }], STARTED)).toMatchObject(
 			refusedWith('future_version')
 		);

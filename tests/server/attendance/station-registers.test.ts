@@ -223,7 +223,12 @@ describe('the summary on a carousel session’s register', () => {
 		const pupils = await t.db
 			.insertInto('young_person')
 			.values(
-				['present', 'late', 'absent_unauthorised'].map((status, i) => ({ school_id: world.aardvark, first_name: `P${i}`, last_name: status, reception_year: 2023 }))
+				['present', 'late', 'absent_unauthorised'].map((status, i) => ({
+					school_id: world.aardvark,
+					first_name: `P${i}`,
+					last_name: status,
+					reception_year: 2023
+				}))
 			)
 			.returning('id')
 			.execute();

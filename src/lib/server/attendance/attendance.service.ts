@@ -77,7 +77,13 @@ export async function saveMarkLabels(db: Db, actor: Actor, programmeId: string, 
 	if (hasErrors(errors)) return invalid(errors);
 	await withTransaction(db, async (trx) => {
 		await queries.upsertStatusLabels(trx, programmeId, input);
-		await insertAuditEvent(trx, { actorId: actor.id, action: 'attendance.labels_renamed', entityType: 'programme', entityId: programmeId, address: actor.address });
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'attendance.labels_renamed',
+			entityType: 'programme',
+			entityId: programmeId,
+			address: actor.address
+		});
 	});
 	return ok({ id: programmeId });
 }

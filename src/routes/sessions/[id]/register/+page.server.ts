@@ -1,20 +1,31 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { getAttendanceSession, getHeadcounts, getRegister, markEveryonePresent, saveHeadcounts, saveMarks } from '$lib/server/attendance/attendance.service';
-import { headcountsFromForm, marksFromForm } from '$lib/server/attendance/attendance.schema';
+import { getAttendanceSession, getHeadcounts, getRegister, saveHeadcounts, saveMarks } from '$lib/server/attendance/attendance.service';
+import { headcountsFromForm, registerChangesFromForm, unmarkedAsPresent } from '$lib/server/attendance/attendance.schema';
 import { getStationSummary } from '$lib/server/attendance/station-registers.service';
+import { attendedStatuses } from '$lib/server/db/schema';
+import { field } from '$lib/server/forms';
 import type { Result } from '$lib/server/result';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
 
+// The named register is rendered on the server only: 802 rows hydrated would cost a tablet
+// seconds and send every row twice (as HTML and as data). Search, filters, totals and "mark all
+// unmarked as present" are added by /register.js where scripts run, and work as forms where not.
+export const csr = false;
+
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const db = getDb();
 	const session = await getAttendanceSession(db, signedIn(locals), idParam(params.id));
 	const named = session.register_kind === 'named';
+	const register = named ? await getRegister(db, signedIn(locals), session.id) : undefined;
 	return {
 		session,
-		schools: named ? (await getRegister(db, signedIn(locals), session.id)).schools : [],
+		schools: register?.schools ?? [],
+		labels: register?.labels,
+		// What the totals count as attended: the database's counts_as_attended(), mirrored in schema.ts.
+		attended: attendedStatuses,
 		counts: named ? [] : (await getHeadcounts(db, signedIn(locals), session.id)).counts,
 		stationSummary: session.shape === 'carousel' ? await getStationSummary(db, signedIn(locals), session.id) : undefined,
 		started: new Date() >= session.starts_at,
@@ -31,12 +42,24 @@ function done(id: string, result: Result<{ saved: number; changed: number }>, fi
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
 		const id = idParam(params.id);
-		const { marks, values } = marksFromForm(await request.formData());
-		return done(id, await saveMarks(getDb(), signedIn(locals), id, marks), 'register', values);
+		const form = await request.formData();
+		const { changes, values } = registerChangesFromForm(form);
+		const result = await saveMarks(getDb(), signedIn(locals), id, changes);
+		// Someone else changed some of the same young people since the page was loaded: the rest
+		// is saved, and those are shown back for the user to keep theirs or use their own.
+		if (result.ok && result.conflicts.length > 0) {
+			return fail(409, { conflicts: result.conflicts, saved: result.saved, changed: result.changed });
+		}
+		if (!result.ok) return failed(result, { choices: values, base: field(form, 'base') }, 'register');
+		return done(id, result, 'register', values);
 	},
-	allPresent: async ({ locals, params }) => {
-		const id = idParam(params.id);
-		return done(id, await markEveryonePresent(getDb(), signedIn(locals), id), 'register', {});
+	// "Mark all unmarked as present" without scripts: the register again with those rows
+	// chosen, not saved, so it can be undone by reloading; with scripts it never reaches here.
+	allPresent: async ({ request, locals, params }) => {
+		await getRegister(getDb(), signedIn(locals), idParam(params.id));
+		const form = await request.formData();
+		const { values, changed } = unmarkedAsPresent(form);
+		return { values: { choices: values, base: field(form, 'base') }, preset: changed };
 	},
 	counts: async ({ request, locals, params }) => {
 		const id = idParam(params.id);

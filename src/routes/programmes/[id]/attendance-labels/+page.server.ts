@@ -1,0 +1,23 @@
+import { getDb } from '$lib/server/db';
+import { getMarkLabels, saveMarkLabels } from '$lib/server/attendance/attendance.service';
+import { markLabelValuesFromForm } from '$lib/server/attendance/attendance.schema';
+import { getManagedProgramme } from '$lib/server/programmes/programmes.service';
+import { idParam } from '$lib/server/web/route-params';
+import type { Actions, PageServerLoad } from './$types';
+import { failed, signedIn } from '$lib/server/web/respond';
+import { redirectWithNotice } from '$lib/server/web/notice';
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const programmeId = idParam(params.id);
+	const programme = await getManagedProgramme(getDb(), signedIn(locals), programmeId);
+	return { programme: { id: programme.id, name: programme.name }, labels: await getMarkLabels(getDb(), signedIn(locals), programmeId) };
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals, params }) => {
+		const values = markLabelValuesFromForm(await request.formData());
+		const result = await saveMarkLabels(getDb(), signedIn(locals), idParam(params.id), values);
+		if (!result.ok) return failed(result, values);
+		redirectWithNotice(`/programmes/${params.id}/attendance-labels`, 'Attendance names saved.');
+	}
+};
