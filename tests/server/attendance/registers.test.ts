@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getHeadcounts, getRegister, saveHeadcounts, saveMarks } from '../../../src/lib/server/attendance/attendance.service';
+import { getHeadcounts, getMarkLabels, getRegister, saveHeadcounts, saveMarkLabels, saveMarks } from '../../../src/lib/server/attendance/attendance.service';
 import { makeContact, createLedProgramme, scheduleLeadSession } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { BEFORE_START, makeHeadcountSession, makeNamedSession, makeYoungPeople, STARTED, storedMarks } from '../../support/attendance-world';
@@ -338,5 +338,30 @@ describe('headcounts', () => {
 		const world = await makeHeadcountSession(t.db);
 		const contact = await makeActor(t.db, { role: 'school', schoolId: world.schoolId });
 		await expect(saveHeadcounts(t.db, contact, world.sessionId, [], STARTED)).rejects.toMatchObject({ status: 404 });
+	});
+});
+
+describe('what a programme calls each mark', () => {
+	it('renames the statuses for a programme’s registers, refusing an empty, a too long or a repeated name, and audits the change', async () => {
+		const world = await makeNamedSession(t.db);
+		const defaults = await getMarkLabels(t.db, world.lead, world.programmeId);
+		expect(defaults.absent_authorised).toBe('Absent (authorised)');
+
+		const refusedNames = await saveMarkLabels(t.db, world.lead, world.programmeId, { ...defaults, present: ' ', late: 'x'.repeat(51), left_early: 'present' });
+		expect(refusedNames).toMatchObject({ ok: false, code: 'invalid', errors: { label_present: expect.any(String), label_late: expect.any(String) } });
+		expect(await saveMarkLabels(t.db, world.lead, world.programmeId, { ...defaults, late: 'Present' })).toMatchObject({
+			ok: false,
+			errors: { label_late: '‘Present’ is already the name of another status: give each a different name' }
+		});
+
+		expect(await saveMarkLabels(t.db, world.lead, world.programmeId, { ...defaults, absent_authorised: '  Off   sick ' })).toEqual({
+			ok: true,
+			id: world.programmeId
+		});
+		expect((await getRegister(t.db, world.lead, world.sessionId)).labels.absent_authorised).toBe('Off sick');
+		expect(await auditEvents(t.db, 'attendance.labels_renamed')).toHaveLength(1);
+
+		const otherLead = await makeActor(t.db, { role: 'lead' });
+		await expect(saveMarkLabels(t.db, otherLead, world.programmeId, defaults)).rejects.toMatchObject({ status: 404 });
 	});
 });
