@@ -16,7 +16,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema.alterTable('young_person').addColumn('anonymised_at', 'timestamptz').execute();
 	await db.schema
 		.alterTable('programme')
-		.addColumn('retention_years', 'integer', (c) => c.notNull().defaultTo(3).check(sql`retention_years between 1 and 25`))
+		.addColumn('retention_years', 'integer', (c) =>
+			c
+				.notNull()
+				.defaultTo(3)
+				.check(sql`retention_years between 1 and 25`)
+		)
 		.execute();
 	await db.schema.alterTable('app_user').addColumn('anonymised_at', 'timestamptz').execute();
 	await sql`

@@ -57,7 +57,13 @@ describe('eraseYoungPerson', () => {
 
 		const again = await eraseYoungPerson(t.db, world.admin, world.person.id, { reason: 'Asked twice' }, new Date('2026-12-04T10:00:00Z'));
 
-		expect(again).toMatchObject({ ok: false, code: 'refused', reason: 'already_anonymised', field: 'reason', message: expect.stringMatching(/already been anonymised/) });
+		expect(again).toMatchObject({
+			ok: false,
+			code: 'refused',
+			reason: 'already_anonymised',
+			field: 'reason',
+			message: expect.stringMatching(/already been anonymised/)
+		});
 		expect(await t.db.selectFrom('young_person').selectAll().where('id', '=', world.person.id).executeTakeFirstOrThrow()).toEqual(after);
 		expect(await auditEvents(t.db, 'young_person.erase_refused')).toMatchObject([{ entity_id: world.person.id, detail: { why: 'already_anonymised' } }]);
 		expect(await auditEvents(t.db, 'young_person.erased')).toHaveLength(1);
@@ -65,7 +71,11 @@ describe('eraseYoungPerson', () => {
 
 	it('asks for a reason and changes nothing without one', async () => {
 		const world = await makePersonWithHistory(t.db);
-		expect(await eraseYoungPerson(t.db, world.admin, world.person.id, { reason: '   ' }, NOW)).toMatchObject({ ok: false, code: 'invalid', errors: { reason: expect.any(String) } });
+		expect(await eraseYoungPerson(t.db, world.admin, world.person.id, { reason: '   ' }, NOW)).toMatchObject({
+			ok: false,
+			code: 'invalid',
+			errors: { reason: expect.any(String) }
+		});
 		expect(await eraseYoungPerson(t.db, world.admin, world.person.id, { reason: 'x'.repeat(501) }, NOW)).toMatchObject({ ok: false, code: 'invalid' });
 		const row = await t.db.selectFrom('young_person').select(['first_name', 'anonymised_at']).where('id', '=', world.person.id).executeTakeFirstOrThrow();
 		expect(row).toEqual({ first_name: 'Zebedee', anonymised_at: null });

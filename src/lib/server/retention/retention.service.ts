@@ -2,13 +2,13 @@ import type { Transaction } from 'kysely';
 import { withTransaction, type Db } from '../db';
 import type { DB } from '../db/schema';
 import { insertAuditEvent, insertAuditEvents } from '../audit/audit.queries';
-import { authoriseErasure } from '../auth/policy';
+import { authoriseErasure, roleMay } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { UUID } from '../forms';
 import { hasErrors, invalid, ok, refused, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
 import { londonParts } from '../time';
-import { anonymiseYoungPeople, findYoungPerson } from '../young-people/young-people.queries';
+import { anonymiseYoungPeople, findYoungPerson, findYoungPersonWithSchool } from '../young-people/young-people.queries';
 import { nameScrubber, type NamedPerson } from './name-scrub';
 import { freeText, listFreeText, listYoungPeopleDue, updateFreeText, type FreeTextTable } from './retention.queries';
 import { validateErasure, type ErasureValues } from './retention.schema';
@@ -95,9 +95,15 @@ export async function eraseYoungPerson(db: Db, actor: Actor, id: string, values:
 	return result;
 }
 
-/** Whether this young person has been anonymised already, for the erase page (after the page's own access check). */
-export async function anonymisedAt(db: Db, id: string): Promise<Date | null> {
-	return (await findYoungPerson(db, id))?.anonymised_at ?? null;
+/** The erase page: who is to be erased (admins only; anyone else a 404, audited), and whether they already are. */
+export async function openErasure(db: Db, actor: Actor, id: string) {
+	const found = await authoriseErasure(db, actor, id, UUID.test(id) ? await findYoungPersonWithSchool(db, id) : undefined);
+	return { id: found.id, name: `${found.first_name} ${found.last_name}`, schoolName: found.school_name, anonymisedAt: found.anonymised_at };
+}
+
+/** What a young person's page offers this actor: erasure (admins) and the subject access download (admins, school contacts). */
+export function lifetimeActions(actor: Actor) {
+	return { erase: roleMay(actor, 'young_person.erase'), subjectAccess: roleMay(actor, 'young_person.subject_access') };
 }
 
 export interface RetentionRun {
@@ -126,7 +132,13 @@ export async function runRetention(db: Db, now: Date, options: { dryRun?: boolea
 			const changed = await anonymise(trx, ids, now);
 			await insertAuditEvents(
 				trx,
-				changed.map((id) => ({ actorId: null, action: 'young_person.anonymised', entityType: 'young_person', entityId: id, detail: { by: 'retention', keptUntil: keptUntil.get(id) } }))
+				changed.map((id) => ({
+					actorId: null,
+					action: 'young_person.anonymised',
+					entityType: 'young_person',
+					entityId: id,
+					detail: { by: 'retention', keptUntil: keptUntil.get(id) }
+				}))
 			);
 			return changed.length;
 		});

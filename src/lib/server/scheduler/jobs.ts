@@ -3,10 +3,11 @@ import { sendReminders } from '../bookings/reminders';
 import { deliverBySmtp, smtpConfigured } from '../email/email';
 import { deliverDueMessages } from '../email/sender';
 import { startRollupSchedule, stopRollupSchedule } from '../reports/rollups';
+import { runDailyRetention } from '../retention/daily';
 import { Scheduler } from './scheduler';
 
 // What the server does on its own: deliver queued emails, send the day's reminders, rebuild the
-// report figures. Retention jobs join here.
+// report figures, and once a night the retention of personal data (retention/daily.ts).
 
 /** How often the sender looks for queued emails. */
 export const OUTBOX_EVERY_MS = 5_000;
@@ -19,6 +20,9 @@ export function reminderHour(env: NodeJS.ProcessEnv = process.env): number {
 	return hour;
 }
 
+/** The UK hour from which the night's retention runs: early, before anyone is at work. */
+export const RETENTION_HOUR = 2;
+
 async function deliverQueuedEmails(db: Db): Promise<void> {
 	const { retried, failed } = await deliverDueMessages(db, deliverBySmtp);
 	// Counts only: addresses and errors are on the Outbox page, for admins.
@@ -30,7 +34,8 @@ async function deliverQueuedEmails(db: Db): Promise<void> {
 export function appScheduler(db: () => Db, clock?: () => Date): Scheduler {
 	const scheduler = new Scheduler(db, clock)
 		.hold({ name: 'report figures', start: () => startRollupSchedule(db), stop: stopRollupSchedule })
-		.onceADay({ name: 'reminders', hour: reminderHour(), run: (trx, now) => sendReminders(trx, now) });
+		.onceADay({ name: 'reminders', hour: reminderHour(), run: (trx, now) => sendReminders(trx, now) })
+		.onceADay({ name: 'retention', hour: RETENTION_HOUR, run: (trx, now) => runDailyRetention(trx, now) });
 	// Without a mail server nothing is queued: emails are kept in the outbox for admins to read.
 	if (smtpConfigured()) scheduler.every({ name: 'outbox', everyMs: OUTBOX_EVERY_MS, run: deliverQueuedEmails });
 	return scheduler;
