@@ -43,7 +43,11 @@ async function main(args: string[]): Promise<number> {
 			return 0;
 		}
 		const done = await runDailyRetention(database.db, now);
-		console.log(`Anonymised ${plural(done.youngPeopleAnonymised, 'young person', 'young people')}.`);
+		console.log(
+			`Anonymised ${plural(done.youngPeopleAnonymised, 'young person', 'young people')} and ${plural(done.accountsAnonymised, 'deactivated staff account')}; ` +
+				`deleted ${plural(done.sessions, 'expired session')}, ${plural(done.links, 'expired one-time link')} and ${plural(done.devices, 'expired remembered device')}; ` +
+				`dropped the text of ${plural(done.emailTexts, 'email')} older than 30 days.`
+		);
 		return 0;
 	} catch (error) {
 		console.error(`Retention failed: ${message(error)}`);

@@ -4,6 +4,7 @@ import { deliverBySmtp, smtpConfigured } from '../email/email';
 import { deliverDueMessages } from '../email/sender';
 import { startRollupSchedule, stopRollupSchedule } from '../reports/rollups';
 import { runDailyRetention } from '../retention/daily';
+import { deactivatedUserRetentionDays } from '../retention/staff';
 import { Scheduler } from './scheduler';
 
 // What the server does on its own: deliver queued emails, send the day's reminders, rebuild the
@@ -32,6 +33,8 @@ async function deliverQueuedEmails(db: Db): Promise<void> {
 
 /** The server's scheduler, with every job the app runs on its own; tests pass a fake clock. */
 export function appScheduler(db: () => Db, clock?: () => Date): Scheduler {
+	// A wrong setting stops the server at start, not at 02:00.
+	deactivatedUserRetentionDays();
 	const scheduler = new Scheduler(db, clock)
 		.hold({ name: 'report figures', start: () => startRollupSchedule(db), stop: stopRollupSchedule })
 		.onceADay({ name: 'reminders', hour: reminderHour(), run: (trx, now) => sendReminders(trx, now) })
