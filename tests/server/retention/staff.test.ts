@@ -64,7 +64,7 @@ describe('the nightly retention of staff accounts and sign-in records', () => {
 		]);
 	});
 
-	it('anonymises an account deactivated longer than DEACTIVATED_USER_RETENTION_DAYS, and only that one, audited by id', async () => {
+	it('anonymises an account deactivated longer than STAFF_RETENTION_DAYS, and only that one, audited by id', async () => {
 		const gone = await makeUser(t.db, { role: 'lead', name: 'Perpetua Wolstenholme', email: 'perpetua@example.org', status: 'deactivated' });
 		const recent = await makeUser(t.db, { role: 'lead', name: 'Recently Left', status: 'deactivated' });
 		const active = await makeUser(t.db, { role: 'lead', name: 'Still Here' });
@@ -87,7 +87,7 @@ describe('the nightly retention of staff accounts and sign-in records', () => {
 			.values({ to_address: 'perpetua@example.org', subject: 'Welcome', body_text: 'Dear Perpetua', status: 'kept' })
 			.execute();
 
-		const done = await runDailyRetention(t.db, NOW, { DEACTIVATED_USER_RETENTION_DAYS: '90' });
+		const done = await runDailyRetention(t.db, NOW, { STAFF_RETENTION_DAYS: '90' });
 
 		expect(done.accountsAnonymised).toBe(1);
 		const row = await t.db.selectFrom('app_user').selectAll().where('id', '=', gone.id).executeTakeFirstOrThrow();
@@ -109,10 +109,10 @@ describe('the nightly retention of staff accounts and sign-in records', () => {
 		expect(JSON.stringify(await t.db.selectFrom('app_user').selectAll().execute())).not.toMatch(/Perpetua|perpetua/);
 	});
 
-	it('reads DEACTIVATED_USER_RETENTION_DAYS: 365 unless set, and a wrong value is an error naming it', () => {
+	it('reads STAFF_RETENTION_DAYS: 365 unless set, and a wrong value is an error naming it', () => {
 		expect(deactivatedUserRetentionDays({})).toBe(365);
-		expect(deactivatedUserRetentionDays({ DEACTIVATED_USER_RETENTION_DAYS: ' 30 ' })).toBe(30);
+		expect(deactivatedUserRetentionDays({ STAFF_RETENTION_DAYS: ' 30 ' })).toBe(30);
 		for (const value of ['0', '3651', 'a year', '-5'])
-			expect(() => deactivatedUserRetentionDays({ DEACTIVATED_USER_RETENTION_DAYS: value })).toThrow(/DEACTIVATED_USER_RETENTION_DAYS/);
+			expect(() => deactivatedUserRetentionDays({ STAFF_RETENTION_DAYS: value })).toThrow(/STAFF_RETENTION_DAYS/);
 	});
 });

@@ -8,19 +8,19 @@ import { anonymisedUser, anonymiseUsers, listUsersDeactivatedBefore } from '../u
 // Staff accounts and sign-in records over their lifetime, in the nightly retention run:
 // sessions, one-time links (invitations, password resets) and remembered devices are deleted
 // once expired (they were refused already); an email's text goes 30 days after it was written
-// (it may hold a link or a name); and an account deactivated for DEACTIVATED_USER_RETENTION_DAYS
+// (it may hold a link or a name); and an account deactivated for STAFF_RETENTION_DAYS
 // loses its name, address and secrets. Its id stays, so the registers and audit rows it wrote
 // keep an author ("Former member of staff").
 
 const DAY_MS = 86_400_000;
 export const OUTBOX_BODY_DAYS = 30;
 
-/** DEACTIVATED_USER_RETENTION_DAYS: days after deactivation before an account is anonymised; 365 unless set (1 to 3650). */
+/** STAFF_RETENTION_DAYS: days after deactivation before an account is anonymised; 365 unless set (1 to 3650). */
 export function deactivatedUserRetentionDays(env: NodeJS.ProcessEnv = process.env): number {
-	const text = env.DEACTIVATED_USER_RETENTION_DAYS?.trim() || '365';
+	const text = env.STAFF_RETENTION_DAYS?.trim() || '365';
 	const days = Number(text);
 	if (!/^\d{1,4}$/.test(text) || days < 1 || days > 3650) {
-		throw new Error(`DEACTIVATED_USER_RETENTION_DAYS must be a whole number of days from 1 to 3650, not "${text}"`);
+		throw new Error(`STAFF_RETENTION_DAYS must be a whole number of days from 1 to 3650, not "${text}"`);
 	}
 	return days;
 }
