@@ -33,14 +33,22 @@ describe('the data inventory', () => {
 			where table_schema = 'public' order by 1`.execute(t.db);
 		const inDatabase = columns.rows.map((r) => r.name).sort();
 		const listed = listedColumns(inventory).sort();
-		expect(inDatabase.filter((c) => !listed.includes(c)), 'columns missing from docs/data-inventory.md').toEqual([]);
-		expect(listed.filter((c) => !inDatabase.includes(c)), 'columns in docs/data-inventory.md that the schema no longer has').toEqual([]);
+		expect(
+			inDatabase.filter((c) => !listed.includes(c)),
+			'columns missing from docs/data-inventory.md'
+		).toEqual([]);
+		expect(
+			listed.filter((c) => !inDatabase.includes(c)),
+			'columns in docs/data-inventory.md that the schema no longer has'
+		).toEqual([]);
 		expect(new Set(listed).size).toBe(listed.length);
 	});
 
 	it('says how many columns it lists and how many hold personal data', () => {
 		const listed = listedColumns(inventory);
 		const personal = inventory.split('\n').filter((line) => /^\| `\w+`\s*\|\s*yes: /.test(line)).length;
-		expect(inventory).toContain(`${listed.length} columns in ${new Set(listed.map((c) => c.split('.')[0])).size} tables; ${personal} of them hold personal data`);
+		expect(inventory).toContain(
+			`${listed.length} columns in ${new Set(listed.map((c) => c.split('.')[0])).size} tables; ${personal} of them hold personal data`
+		);
 	});
 });
