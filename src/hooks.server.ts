@@ -39,6 +39,7 @@ const PUBLIC_ROUTES = [
 	'/reset-password/[token]',
 	'/invitation/[token]',
 	'/accessibility',
+	'/privacy',
 	'/calendar/[token]',
 	'/q',
 	...HEALTH_ROUTES

@@ -99,6 +99,7 @@ const table: Record<string, Route> = {
 		units: { view: { expect: EVERYONE, anonymous: 'ok' }, 'action:default': { expect: EVERYONE, anonymous: 'ok' } }
 	},
 	'/outbox': { units: { view: ADMIN_ONLY } },
+	'/privacy': { units: { view: { expect: EVERYONE, anonymous: 'ok' } } },
 	'/programmes': { units: { view: MANAGERS } },
 	'/programmes/[id]': {
 		objects: ['jma', 'siaw'],
@@ -358,6 +359,19 @@ const table: Record<string, Route> = {
 	'/young-people/[id]/awards/[participantId]/certificate.pdf': {
 		objects: ['pupilCertificate'],
 		units: { GET: 'nf | nf | nf | ok | nf | nf' }
+	},
+	// Erasure on request: admins only; an empty reason is let through to validation, so nothing is erased.
+	'/young-people/[id]/erase': {
+		objects: ['personA', 'personB', 'personX'],
+		units: {
+			view: 'ok ok ok | nf nf nf | nf nf nf | nf nf nf | nf nf nf | nf nf nf',
+			'action:default': 'ok ok ok | nf nf nf | nf nf nf | nf nf nf | nf nf nf | nf nf nf'
+		}
+	},
+	// Everything held about a young person: admins, and their own school's contacts.
+	'/young-people/[id]/subject-access.zip': {
+		objects: ['personA', 'personB', 'personX'],
+		units: { GET: 'ok ok ok | nf nf nf | nf nf nf | ok nf nf | nf ok nf | nf nf nf' }
 	},
 	'/young-people/[id]/edit': {
 		objects: ['personA', 'personB', 'personX'],

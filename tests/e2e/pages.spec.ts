@@ -62,7 +62,7 @@ test('record pages pass axe: a school, its edit form and a user', async ({ page 
 });
 
 test('public pages pass axe, and unknown addresses get the friendly 404', async ({ page }) => {
-	for (const path of ['/sign-in', '/forgot-password', '/accessibility', '/reset-password/not-a-real-token', '/invitation/not-a-real-token']) {
+	for (const path of ['/sign-in', '/forgot-password', '/accessibility', '/privacy', '/reset-password/not-a-real-token', '/invitation/not-a-real-token']) {
 		await visit(page, path);
 	}
 	const response = await page.goto('/no-such-page');

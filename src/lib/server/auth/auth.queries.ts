@@ -159,3 +159,22 @@ export async function updateTokenUsed(db: Db, tokenId: string, now = new Date())
 export async function deleteUnusedTokens(db: Db, userId: string) {
 	await db.deleteFrom('user_token').where('user_id', '=', userId).where('used_at', 'is', null).execute();
 }
+
+/** Sessions past their expiry: refused already, deleted by the nightly retention run. Returns how many. */
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
+	const result = await db.deleteFrom('auth_session').where('expires_at', '<=', now).executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+/** One-time links (invitations, password resets) past their expiry, used or not. Returns how many. */
+export async function deleteExpiredTokens(db: Db, now: Date): Promise<number> {
+	const result = await db.deleteFrom('user_token').where('expires_at', '<=', now).executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+/** Every session of these users (anonymised accounts). */
+export async function deleteSessionsOfUsers(db: Db, userIds: readonly string[]) {
+	if (userIds.length === 0) return;
+	await db.deleteFrom('auth_session').where('user_id', 'in', userIds).execute();
+	await db.deleteFrom('user_token').where('user_id', 'in', userIds).execute();
+}

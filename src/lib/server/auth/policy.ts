@@ -45,6 +45,8 @@ import type { Actor } from './session';
  * | report        | narrative                 | admin; lead of that programme                                                 |
  * | export        | pcc return, schools       | admin, lead, viewer                                                           |
  * | export        | a school's own records    | admin any school; a school contact their own                                  |
+ * | young person  | erase (anonymise now)     | admin                                                                         |
+ * | young person  | subject access export     | admin; a school contact, their own school's young people                      |
  * | user          | list, see, invite, change | admin                                                                         |
  * | audit         | see                       | admin                                                                         |
  * | outbox        | see                       | admin                                                                         |
@@ -90,6 +92,8 @@ const roleRules = {
 	'school.import': ['admin'],
 	'young_person.keep': ['admin', 'lead', 'school'],
 	'young_person.import': ['school'],
+	'young_person.erase': ['admin'],
+	'young_person.subject_access': ['admin', 'school'],
 	'register.take': ['admin', 'lead'],
 	'award.own_certificate': ['school'],
 	'report.see': ['admin', 'lead', 'viewer', 'school'],
@@ -302,6 +306,24 @@ export async function authoriseYoungPerson<P extends { id: string; school_id: st
 	const target = targetOf('young_person', id);
 	await requireRule(db, actor, 'young_person.keep', target);
 	if (person && (await maySeeYoungPerson(db, actor, person))) return person;
+	return refuse(db, actor, target);
+}
+
+/** Erasing a young person on request: admins only, whatever school; anything else a 404, audited. */
+export async function authoriseErasure<P extends { id: string }>(db: Db, actor: Actor, id: string, person: P | undefined): Promise<P> {
+	const target = targetOf('young_person', id);
+	await requireRule(db, actor, 'young_person.erase', target);
+	return person ?? refuse(db, actor, target);
+}
+
+/**
+ * Everything held about a young person (a subject access request): admins, and the contacts of
+ * the young person's own school. A lead answers through an admin. Anything else a 404, audited.
+ */
+export async function authoriseSubjectAccess<P extends { id: string; school_id: string }>(db: Db, actor: Actor, id: string, person: P | undefined): Promise<P> {
+	const target = targetOf('young_person', id);
+	await requireRule(db, actor, 'young_person.subject_access', target);
+	if (person && (actor.role === 'admin' || (actor.role === 'school' && actor.schoolId === person.school_id))) return person;
 	return refuse(db, actor, target);
 }
 

@@ -56,3 +56,16 @@ export async function findRememberedDevice(db: Db, id: string, userId: string, n
 export async function deleteRememberedDevices(db: Db, userId: string) {
 	await db.deleteFrom('remembered_device').where('user_id', '=', userId).execute();
 }
+
+/** Remembered devices past their expiry. Returns how many. */
+export async function deleteExpiredRememberedDevices(db: Db, now: Date): Promise<number> {
+	const result = await db.deleteFrom('remembered_device').where('expires_at', '<=', now).executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+/** Every second-factor record of these users (anonymised accounts): recovery codes and remembered devices. */
+export async function deleteSecondFactorsOfUsers(db: Db, userIds: readonly string[]) {
+	if (userIds.length === 0) return;
+	await db.deleteFrom('second_factor_recovery_code').where('user_id', 'in', userIds).execute();
+	await db.deleteFrom('remembered_device').where('user_id', 'in', userIds).execute();
+}

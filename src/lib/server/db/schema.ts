@@ -53,6 +53,8 @@ export interface AppUserTable {
 	totp_enabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 	/** The 30-second step of the last code accepted: a code is never accepted twice. */
 	totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+	/** When a long-deactivated account's name and address were removed: migration 20261203T0900_retention. */
+	anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface AuthSessionTable {
@@ -153,6 +155,8 @@ export interface ProgrammeTable {
 	active: Generated<boolean>;
 	created_at: CreatedAt;
 	updated_at: DefaultedTimestamp;
+	/** Years personal data is kept after the academic year of the last activity (1-25): migration 20261203T0900_retention. */
+	retention_years: Generated<number>;
 }
 
 export interface ProgrammeLeadTable {
@@ -249,6 +253,8 @@ export interface YoungPersonTable {
 	archived_at: Date | null;
 	/** The name as search compares it: see migration 20261202T1700_search_keys. */
 	search_key: GeneratedAlways<string>;
+	/** When names and monitoring answers were removed (retention or erasure): migration 20261203T0900_retention. */
+	anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface EnrolmentTable {

@@ -94,3 +94,20 @@ export async function updateOutboxFailed(db: Db, id: string, error: string): Pro
 		.where('status', '=', 'queued')
 		.execute();
 }
+
+/** Drops the text of messages older than `before` (it may hold links and names); the row stays, for the outbox's counts. Returns how many. */
+export async function dropOldBodies(db: Db, before: Date): Promise<number> {
+	const result = await db
+		.updateTable('outbox_message')
+		.set({ body_text: null })
+		.where('created_at', '<', before)
+		.where('body_text', 'is not', null)
+		.where('status', '<>', 'queued')
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** Messages to an address that is being anonymised: readdressed, their text dropped. */
+export async function readdressMessages(db: Db, from: string, to: string) {
+	await db.updateTable('outbox_message').set({ to_address: to, body_text: null }).where('to_address', '=', from).execute();
+}

@@ -12,7 +12,8 @@ const columns = [
 	'programme.pcc_tags',
 	'programme.year_groups',
 	'programme.register_kind',
-	'programme.active'
+	'programme.active',
+	'programme.retention_years'
 ] as const;
 
 export async function findProgramme(db: Db, id: string) {

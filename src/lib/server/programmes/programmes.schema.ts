@@ -19,6 +19,8 @@ export interface ProgrammeInput {
 	yearGroups: YearGroup[];
 	registerKind: RegisterKind;
 	leadIds: string[];
+	/** Years personal data is kept after the academic year of the last activity; undefined: left as it is (3 for a new programme). */
+	retentionYears?: number;
 }
 
 export interface ProgrammeValues {
@@ -30,6 +32,19 @@ export interface ProgrammeValues {
 	yearGroups: string[];
 	registerKind: string;
 	leadIds: string[];
+	/** As typed; absent where a caller does not offer it. */
+	retentionYears?: string;
+}
+
+export const RETENTION_MIN_YEARS = 1;
+export const RETENTION_MAX_YEARS = 25;
+
+/** A retention period in whole years from 1 to 25, or a message. */
+export function validateRetentionYears(value: string): { error?: string; years?: number } {
+	if (!/^\d{1,3}$/.test(value.trim())) return { error: 'Enter the retention period in whole years, from 1 to 25 years' };
+	const years = Number(value.trim());
+	if (years < RETENTION_MIN_YEARS || years > RETENTION_MAX_YEARS) return { error: 'The retention period must be from 1 to 25 years' };
+	return { years };
 }
 
 export function programmeValuesFromForm(form: FormData): ProgrammeValues {
@@ -42,7 +57,8 @@ export function programmeValuesFromForm(form: FormData): ProgrammeValues {
 		pccTags: field(form, 'pccTags'),
 		yearGroups: all('yearGroups'),
 		registerKind: field(form, 'registerKind'),
-		leadIds: all('leadIds')
+		leadIds: all('leadIds'),
+		retentionYears: field(form, 'retentionYears')
 	};
 }
 
@@ -68,6 +84,8 @@ export function validateProgramme(values: ProgrammeValues): { errors: FieldError
 	if (groups.length === 0 || groups.length !== values.yearGroups.length) errors.yearGroups = 'Select at least one year group';
 	if (values.registerKind !== 'named' && values.registerKind !== 'headcount') errors.registerKind = 'Select how attendance is recorded';
 	if (values.leadIds.some((id) => !UUID.test(id))) errors.leadIds = 'Select leads from the list';
+	const retention = values.retentionYears === undefined ? {} : validateRetentionYears(values.retentionYears);
+	if (retention.error) errors.retentionYears = retention.error;
 	return {
 		errors,
 		input: {
@@ -78,7 +96,8 @@ export function validateProgramme(values: ProgrammeValues): { errors: FieldError
 			pccTags,
 			yearGroups: yearGroups.filter((g) => groups.includes(g)),
 			registerKind: values.registerKind as RegisterKind,
-			leadIds: [...new Set(values.leadIds)]
+			leadIds: [...new Set(values.leadIds)],
+			retentionYears: retention.years
 		}
 	};
 }

@@ -61,7 +61,8 @@ function programmeRow(input: ProgrammeInput) {
 		partnership_priority: input.partnershipPriority,
 		pcc_tags: input.pccTags,
 		year_groups: input.yearGroups,
-		register_kind: input.registerKind
+		register_kind: input.registerKind,
+		...(input.retentionYears === undefined ? {} : { retention_years: input.retentionYears })
 	};
 }
 
@@ -97,13 +98,18 @@ export async function createProgramme(db: Db, actor: Actor, values: ProgrammeVal
 }
 
 export async function updateProgramme(db: Db, actor: Actor, id: string, values: ProgrammeValues): Promise<Result<{ id: string }>> {
-	await getProgrammeForEditing(db, actor, id);
+	const current = await getProgrammeForEditing(db, actor, id);
 	const { errors, input } = await check(db, values, id);
 	if (hasErrors(errors)) return invalid(errors);
+	// A changed retention period is said in the audit: it decides when young people's names go.
+	const retention =
+		input.retentionYears !== undefined && input.retentionYears !== current.retention_years
+			? { retentionYears: { from: current.retention_years, to: input.retentionYears } }
+			: {};
 	await withTransaction(db, async (trx) => {
 		await queries.updateProgramme(trx, id, programmeRow(input));
 		await queries.replaceLeads(trx, id, input.leadIds);
-		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.updated', ...target(id), address: actor.address });
+		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.updated', ...target(id), detail: retention, address: actor.address });
 	});
 	reportFiguresChanged();
 	return ok({ id });

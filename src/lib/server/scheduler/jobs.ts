@@ -3,10 +3,12 @@ import { sendReminders } from '../bookings/reminders';
 import { deliverBySmtp, smtpConfigured } from '../email/email';
 import { deliverDueMessages } from '../email/sender';
 import { startRollupSchedule, stopRollupSchedule } from '../reports/rollups';
+import { runDailyRetention } from '../retention/daily';
+import { deactivatedUserRetentionDays } from '../retention/staff';
 import { Scheduler } from './scheduler';
 
 // What the server does on its own: deliver queued emails, send the day's reminders, rebuild the
-// report figures. Retention jobs join here.
+// report figures, and once a night the retention of personal data (retention/daily.ts).
 
 /** How often the sender looks for queued emails. */
 export const OUTBOX_EVERY_MS = 5_000;
@@ -19,6 +21,9 @@ export function reminderHour(env: NodeJS.ProcessEnv = process.env): number {
 	return hour;
 }
 
+/** The UK hour from which the night's retention runs: early, before anyone is at work. */
+export const RETENTION_HOUR = 2;
+
 async function deliverQueuedEmails(db: Db): Promise<void> {
 	const { retried, failed } = await deliverDueMessages(db, deliverBySmtp);
 	// Counts only: addresses and errors are on the Outbox page, for admins.
@@ -28,9 +33,12 @@ async function deliverQueuedEmails(db: Db): Promise<void> {
 
 /** The server's scheduler, with every job the app runs on its own; tests pass a fake clock. */
 export function appScheduler(db: () => Db, clock?: () => Date): Scheduler {
+	// A wrong setting stops the server at start, not at 02:00.
+	deactivatedUserRetentionDays();
 	const scheduler = new Scheduler(db, clock)
 		.hold({ name: 'report figures', start: () => startRollupSchedule(db), stop: stopRollupSchedule })
-		.onceADay({ name: 'reminders', hour: reminderHour(), run: (trx, now) => sendReminders(trx, now) });
+		.onceADay({ name: 'reminders', hour: reminderHour(), run: (trx, now) => sendReminders(trx, now) })
+		.onceADay({ name: 'retention', hour: RETENTION_HOUR, run: (trx, now) => runDailyRetention(trx, now) });
 	// Without a mail server nothing is queued: emails are kept in the outbox for admins to read.
 	if (smtpConfigured()) scheduler.every({ name: 'outbox', everyMs: OUTBOX_EVERY_MS, run: deliverQueuedEmails });
 	return scheduler;

@@ -146,3 +146,30 @@ export async function updateTotpStepIfNewer(db: Db, id: string, step: number): P
 		.executeTakeFirst();
 	return Boolean(row);
 }
+
+/** Accounts deactivated (and not changed since) before `before`, not yet anonymised. */
+export async function listUsersDeactivatedBefore(db: Db, before: Date) {
+	return db
+		.selectFrom('app_user')
+		.select(['id', 'email'])
+		.where('status', '=', 'deactivated')
+		.where('anonymised_at', 'is', null)
+		.where('updated_at', '<', before)
+		.orderBy('updated_at')
+		.execute();
+}
+
+/** What an anonymised account is called, and its address (which can never receive mail: .invalid). */
+export const anonymisedUser = (id: string) => ({ name: 'Former member of staff', email: `former-staff-${id}@anonymised.invalid` });
+
+/** Removes the names, addresses and secrets of these deactivated accounts; their ids stay, so what they recorded keeps its author. */
+export async function anonymiseUsers(db: Db, ids: readonly string[], now: Date) {
+	for (const id of ids) {
+		await db
+			.updateTable('app_user')
+			.set({ ...anonymisedUser(id), password_hash: null, totp_secret: null, totp_enabled_at: null, totp_last_step: null, anonymised_at: now, updated_at: now })
+			.where('id', '=', id)
+			.where('status', '=', 'deactivated')
+			.execute();
+	}
+}

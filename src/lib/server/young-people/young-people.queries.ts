@@ -2,7 +2,7 @@ import { sql, type Insertable, type Transaction, type Updateable } from 'kysely'
 import type { Db } from '../db';
 import type { DB, YoungPersonTable } from '../db/schema';
 
-const columns = ['id', 'school_id', 'first_name', 'last_name', 'reception_year', 'gender', 'sen', 'free_school_meals', 'archived_at'] as const;
+const columns = ['id', 'school_id', 'first_name', 'last_name', 'reception_year', 'gender', 'sen', 'free_school_meals', 'archived_at', 'anonymised_at'] as const;
 
 /** 8 columns a row: 1,000 rows stay far below PostgreSQL's 65,535 parameters a statement. */
 const INSERT_CHUNK = 1000;
@@ -54,6 +54,7 @@ export async function listArchivedNameMatches(db: Db, schoolId: string, firstNam
 		.select(columns)
 		.where('school_id', '=', schoolId)
 		.where('archived_at', 'is not', null)
+		.where('anonymised_at', 'is', null)
 		.where(sql<boolean>`search_key(first_name) = search_key(${firstName})`)
 		.where(sql<boolean>`search_key(last_name) = search_key(${lastName})`)
 		.orderBy('archived_at', 'desc')
@@ -194,5 +195,36 @@ export async function listAwardsOfYoungPerson(db: Db, youngPersonId: string, lea
 		.where('award_participant.young_person_id', '=', youngPersonId)
 		.$if(leadId !== undefined, (qb) => qb.where('award_group.programme_id', 'in', programmesLedBy(db, leadId!)))
 		.orderBy('award_participant.created_at', 'desc')
+		.execute();
+}
+
+/** What an anonymised young person is called: enough for a register or a pair to read, nothing about who they were. */
+export const ANONYMISED_NAMES = { first_name: 'Anonymised', last_name: 'young person' } as const;
+
+/**
+ * Removes the names and monitoring answers of these young people (not yet anonymised), takes
+ * them off every list, and stamps them; school, Reception year and every row pointing at them
+ * stay, so figures are unchanged. Returns the ids it changed, with the names they had (for the
+ * caller to find elsewhere), never logged.
+ */
+export async function anonymiseYoungPeople(db: Db, ids: readonly string[], now: Date) {
+	if (ids.length === 0) return [];
+	return db
+		.with('before', (qb) =>
+			qb.selectFrom('young_person').select(['id', 'first_name', 'last_name']).where('id', 'in', ids).where('anonymised_at', 'is', null).forUpdate()
+		)
+		.updateTable('young_person')
+		.from('before')
+		.set({
+			...ANONYMISED_NAMES,
+			gender: null,
+			sen: null,
+			free_school_meals: null,
+			anonymised_at: now,
+			archived_at: sql`coalesce(young_person.archived_at, ${now})`,
+			updated_at: now
+		})
+		.whereRef('young_person.id', '=', 'before.id')
+		.returning(['before.id', 'before.first_name', 'before.last_name'])
 		.execute();
 }

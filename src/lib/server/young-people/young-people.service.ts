@@ -234,6 +234,7 @@ export async function archiveYoungPerson(db: Db, actor: Actor, id: string, now: 
 export async function restoreYoungPerson(db: Db, actor: Actor, id: string): Promise<Result<{ id: string }>> {
 	const found = await requireYoungPerson(db, actor, id, { archived: true, action: 'edit' });
 	if (!found.archived_at) return ok({ id });
+	if (found.anonymised_at) return refused('anonymised', 'This record has been anonymised: it cannot be restored', 'restore');
 	const result = await withTransaction(db, async (trx) => {
 		await queries.lockSchool(trx, found.school_id);
 		if (hasErrors(await duplicateErrors(trx, found.school_id, found))) {

@@ -1,4 +1,5 @@
 import { getDb } from '$lib/server/db';
+import { lifetimeActions } from '$lib/server/retention/retention.service';
 import { archiveYoungPerson, getYoungPersonRecord, restoreYoungPerson } from '$lib/server/young-people/young-people.service';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,6 +12,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	return {
 		...record,
 		isContact: actor.role === 'school',
+		offers: lifetimeActions(actor),
 		// Admins and leads manage the programmes of the rows they see; a contact sees them read-only.
 		managesProgrammes: actor.role === 'admin' || actor.role === 'lead'
 	};
