@@ -17,6 +17,7 @@ const bookingColumns = [
 	'booking.queued_at',
 	'booking.created_at',
 	'booking.cancelled_at',
+	'booking.cancelled_confirmed_places',
 	'booking.on_behalf',
 	'booking.approved_at'
 ] as const;

@@ -18,6 +18,7 @@ import { reportFiguresChanged } from '../reports/rollups';
 import { findSchool } from '../schools/schools.queries';
 import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
 import { phaseYearGroups } from '../../year-groups';
+import { UNDO_MINUTES } from '../../bookings';
 import { queueBookingEmails } from './bookings.emails';
 import { parseChangedPlaces, validateBooking, type BookingValues } from './bookings.schema';
 import * as queries from './bookings.queries';
@@ -208,7 +209,13 @@ async function changeBooking(db: Db, actor: Actor, id: string, places: number, a
 			}
 		}
 		if (places === 0) {
-			await queries.updateBooking(trx, id, { status: 'cancelled', confirmed_places: 0, cancelled_at: now });
+			await queries.updateBooking(trx, id, {
+				status: 'cancelled',
+				confirmed_places: 0,
+				cancelled_at: now,
+				// A request the lead had not yet approved holds no places, so there is nothing to give back.
+				cancelled_confirmed_places: booking.status === 'requested' ? null : booking.confirmed_places
+			});
 		} else if (booking.status === 'requested') {
 			await queries.updateBooking(trx, id, { places });
 		} else {
@@ -248,6 +255,84 @@ export async function changePlaces(db: Db, actor: Actor, id: string, placesText:
 
 export async function cancelBooking(db: Db, actor: Actor, id: string, now = new Date()): Promise<Result> {
 	return changeBooking(db, actor, id, 0, 'booking.cancelled', now);
+}
+
+const UNDO_CANCEL_MINUTES = UNDO_MINUTES;
+
+/** Whether a cancelled booking may still be undone now: within the time, and it held places. */
+export function undoableUntil(booking: { status: BookingStatus; cancelled_at: Date | null; cancelled_confirmed_places: number | null }): Date | undefined {
+	if (booking.status !== 'cancelled' || !booking.cancelled_at || !booking.cancelled_confirmed_places) return undefined;
+	return new Date(booking.cancelled_at.getTime() + UNDO_CANCEL_MINUTES * 60_000);
+}
+
+/**
+ * What cancelling a booking will do, for the page that asks first: the places given up, the
+ * schools waiting that may get them, and who is emailed. Asked by whoever may cancel it.
+ */
+export async function previewCancelBooking(db: Db, actor: Actor, id: string) {
+	const booking = await authoriseBooking(db, actor, 'change', id, await queries.findBookingDetail(db, id));
+	const waiting = (await queries.listBookingsForSession(db, booking.session_id)).filter((b) => b.status === 'waitlisted' && b.id !== id);
+	const contacts = (await queries.listSchoolContactEmails(db, booking.school_id)).length;
+	return {
+		booking,
+		freedPlaces: booking.status === 'cancelled' ? 0 : booking.confirmed_places,
+		waitingSchools: new Set(waiting.map((b) => b.school_id)).size,
+		waitingPlaces: waiting.reduce((sum, b) => sum + b.places - b.confirmed_places, 0),
+		contacts
+	};
+}
+
+/**
+ * Undoes a cancellation made in the last few minutes, while the places the booking held are
+ * still free: the booking gets them back and keeps its place in the queue for any it was
+ * waiting for. Places given to another school since are not taken back: book again instead.
+ */
+export async function undoCancelBooking(db: Db, actor: Actor, id: string, now = new Date()): Promise<Result> {
+	const detail = await authoriseBooking(db, actor, 'change', id, await queries.findBookingDetail(db, id));
+	const field = 'undo';
+	const outcome = await withTransaction(db, async (trx) => {
+		const session = await lockSession(trx, detail.session_id);
+		const booking = await queries.lockBooking(trx, id);
+		if (!session || !booking) return refused('booking_missing', 'This booking no longer exists', field);
+		const until = undoableUntil(booking);
+		if (!until) return refused('not_undoable', 'This booking cannot be given its places back: book again instead', field);
+		if (now >= until) return refused('undo_expired', `A cancellation can be undone for ${UNDO_CANCEL_MINUTES} minutes: book again instead`, field);
+		if (session.status !== 'scheduled') return refused('session_not_scheduled', `This session is ${session.status}`, field);
+		const closes = actor.role === 'school' ? session.booking_closes_at : session.starts_at;
+		if (now >= closes) return refused('booking_closed', 'Booking for this session has closed: contact the programme team', field);
+		const held = booking.cancelled_confirmed_places!;
+		const free = session.capacity - (await queries.sumConfirmedPlaces(trx, session.id));
+		if (free < held) {
+			return refused('places_taken', `The places have gone to other schools since (${Math.max(0, free)} free now): book again instead`, field);
+		}
+		if (session.school_cap !== null) {
+			const others = await queries.sumSchoolPlaces(trx, session.id, booking.school_id, booking.id);
+			if (others + booking.places > session.school_cap) {
+				return refused('over_school_cap', `Each school can book up to ${session.school_cap} places here: book again instead`, field);
+			}
+		}
+		await queries.updateBooking(trx, id, {
+			status: held === booking.places ? 'confirmed' : 'waitlisted',
+			confirmed_places: held,
+			cancelled_at: null,
+			cancelled_confirmed_places: null
+		});
+		const promotions = await fillFromWaitlist(trx, session);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'booking.cancel_undone',
+			...target(id),
+			detail: { places: booking.places, confirmedPlaces: held, cancelledAt: booking.cancelled_at!.toISOString() },
+			address: actor.address
+		});
+		await queueBookingEmails(trx, [
+			{ bookingId: id, kind: 'reinstated' },
+			...promotions.filter((p) => p.bookingId !== id).map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
+		]);
+		return ok();
+	});
+	if (outcome.ok) reportFiguresChanged();
+	return outcome;
 }
 
 /**

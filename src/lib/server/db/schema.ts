@@ -209,6 +209,8 @@ export interface BookingTable {
 	created_at: CreatedAt;
 	updated_at: DefaultedTimestamp;
 	cancelled_at: Date | null;
+	/** The places a booking held when it was cancelled: what an undo gives back while they are free. */
+	cancelled_confirmed_places: number | null;
 	reminder_sent_at: Date | null;
 }
 

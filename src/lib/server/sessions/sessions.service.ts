@@ -164,6 +164,22 @@ export async function cancelSession(db: Db, actor: Actor, programmeId: string, i
 	return outcome;
 }
 
+/**
+ * What cancelling a session will do, for the page that asks first: the bookings it ends, the
+ * places they held and the schools that are emailed.
+ */
+export async function previewCancelSession(db: Db, actor: Actor, programmeId: string, id: string) {
+	const session = await getManagedSession(db, actor, programmeId, id);
+	const bookings = (await listBookingsForSession(db, id)).filter((b) => b.status !== 'cancelled');
+	return {
+		session,
+		bookings: bookings.length,
+		schools: [...new Set(bookings.map((b) => b.school_name))].sort(),
+		places: bookings.reduce((sum, b) => sum + b.confirmed_places, 0),
+		waiting: bookings.reduce((sum, b) => sum + (b.status === 'requested' ? b.places : b.places - b.confirmed_places), 0)
+	};
+}
+
 /** Marks a session that has taken place as completed. */
 export async function completeSession(db: Db, actor: Actor, programmeId: string, id: string, now = new Date()): Promise<Result> {
 	const session = await getManagedSession(db, actor, programmeId, id);
