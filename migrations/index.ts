@@ -16,6 +16,7 @@ import * as bookingOnBehalf from './20261202T1300_booking_on_behalf';
 import * as secondFactor from './20261202T1400_second_factor';
 import * as searchKeys from './20261202T1700_search_keys';
 import * as bookingCancelUndo from './20261203T1200_booking_cancel_undo';
+import * as bookingWholeOnly from './20261203T1210_booking_whole_only';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
 // folder so the app bundle, Vitest and the command line all load the same set; a test checks
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
 	'20261202T1300_booking_on_behalf': bookingOnBehalf,
 	'20261202T1400_second_factor': secondFactor,
 	'20261202T1700_search_keys': searchKeys,
-	'20261203T1200_booking_cancel_undo': bookingCancelUndo
+	'20261203T1200_booking_cancel_undo': bookingCancelUndo,
+	'20261203T1210_booking_whole_only': bookingWholeOnly
 };

@@ -74,9 +74,14 @@ test('schools book, fill the session, join the waiting list, and are promoted wh
 	await expect(page.getByRole('row').filter({ hasText: 'Astor College' })).toContainText('6 confirmed');
 	await expectAccessible(page);
 
-	// Another school asks for 6: 4 are free, so 4 are confirmed and 2 wait.
+	// Another school asks for 6: 4 are free, so it is asked, and takes 4 now and waits for 2.
 	const girls = await newSchoolContact(browser, 'Dover Grammar School for Girls', `office.${Date.now()}@dggs.example.org`);
 	await book(girls, sessionPath, '6');
+	await expect(girls.locator('.govuk-error-summary')).toContainText('Only 4 of the 6 places you asked for are free');
+	await expect(girls.getByLabel('Number of places')).toHaveValue('6');
+	await expectAccessible(girls);
+	await girls.getByLabel('Take the 4 free places now and wait for the other 2').check();
+	await girls.getByRole('button', { name: 'Continue' }).click();
 	await expect(girls.getByText('your booking is on the waiting list')).toBeVisible();
 	await expect(girls.getByText('4 of 6 confirmed, 2 waiting')).toBeVisible();
 	const girlsBooking = new URL(girls.url()).pathname;

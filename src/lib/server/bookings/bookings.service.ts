@@ -17,8 +17,8 @@ import { hasErrors, invalid, invalidField, ok, refused, type Failure, type Resul
 import { reportFiguresChanged } from '../reports/rollups';
 import { findSchool } from '../schools/schools.queries';
 import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
-import { phaseYearGroups } from '../../year-groups';
-import { UNDO_MINUTES } from '../../bookings';
+import { phaseYearGroups, yearGroupLabels } from '../../year-groups';
+import { describePlaces, UNDO_MINUTES } from '../../bookings';
 import { queueBookingEmails } from './bookings.emails';
 import { parseChangedPlaces, validateBooking, type BookingValues } from './bookings.schema';
 import * as queries from './bookings.queries';
@@ -40,6 +40,8 @@ export async function fillFromWaitlist(trx: Transaction<DB>, session: { id: stri
 	const promotions: Promotion[] = [];
 	for (const booking of await queries.listWaitlist(trx, session.id)) {
 		if (free <= 0) break;
+		// A school waiting for all its places together is passed over until they are all free.
+		if (booking.whole_only && free < booking.places - booking.confirmed_places) continue;
 		const granted = Math.min(free, booking.places - booking.confirmed_places);
 		const confirmed = booking.confirmed_places + granted;
 		await queries.updateBooking(trx, booking.id, {
@@ -54,12 +56,24 @@ export async function fillFromWaitlist(trx: Transaction<DB>, session: { id: stri
 
 type LockedSession = NonNullable<Awaited<ReturnType<typeof lockSession>>>;
 
+type SessionWindow = Pick<LockedSession, 'status' | 'starts_at' | 'booking_opens_at' | 'booking_closes_at'>;
+
+/**
+ * Why nobody (or, for the window, no school) can book this session now: cancelled or completed,
+ * started, not yet open or closed. The booking form says so before it is filled in.
+ */
+export function notBookable(session: SessionWindow, isSchool: boolean, now: Date): { reason: string; message: string } | undefined {
+	if (session.status !== 'scheduled') return { reason: 'session_not_scheduled', message: `This session is ${session.status} and cannot be booked` };
+	if (now >= session.starts_at) return { reason: 'session_started', message: 'This session has already started' };
+	if (isSchool && now < session.booking_opens_at) return { reason: 'booking_not_open', message: 'Booking for this session has not opened yet' };
+	if (isSchool && now >= session.booking_closes_at) return { reason: 'booking_closed', message: 'Booking for this session has closed' };
+	return undefined;
+}
+
 /** What stops this booking at this session now: cancelled or past sessions, the window, year groups. */
 function sessionProblem(session: LockedSession, yearGroupOk: boolean, isSchool: boolean, now: Date): Failure | undefined {
-	if (session.status !== 'scheduled') return refused('session_not_scheduled', `This session is ${session.status} and cannot be booked`, 'places');
-	if (now >= session.starts_at) return refused('session_started', 'This session has already started', 'places');
-	if (isSchool && now < session.booking_opens_at) return refused('booking_not_open', 'Booking for this session has not opened yet', 'places');
-	if (isSchool && now >= session.booking_closes_at) return refused('booking_closed', 'Booking for this session has closed', 'places');
+	const closed = notBookable(session, isSchool, now);
+	if (closed) return refused(closed.reason, closed.message, 'places');
 	if (!yearGroupOk) return refused('year_group_not_offered', 'This session is not open to that year group at your school', 'yearGroup');
 	return undefined;
 }
@@ -124,7 +138,25 @@ export async function bookPlaces(
 					return refused('over_school_cap', message, 'places');
 				}
 			}
+			// The same form sent again skips the questions: its insert meets the first send's key below.
+			const sameForm = input.idempotencyKey ? await queries.findBookingByKey(trx, input.idempotencyKey) : undefined;
+			if (!input.again && !sameForm) {
+				const earlier = await queries.findSchoolYearGroupBooking(trx, sessionId, input.schoolId, input.yearGroup);
+				if (earlier) {
+					return refused(
+						'already_booked',
+						`${school.name} already has a booking for ${yearGroupLabels[input.yearGroup]} at this session (${describePlaces(earlier)}). Change that booking, or book these places as well`,
+						'again'
+					);
+				}
+			}
 			const needsApproval = isSchool && locked.requires_approval;
+			const free = locked.capacity - (await queries.sumConfirmedPlaces(trx, sessionId));
+			// Part of what was asked for is free: the school chooses between those now and the rest
+			// later, or waiting for all of them (or not booking, which never reaches here).
+			if (!needsApproval && !sameForm && free > 0 && input.places > free && input.partial === null) {
+				return refused('partial_offer', `Only ${free} of the ${input.places} places you asked for are free: choose what to do`, 'partial');
+			}
 			// Made on the school's behalf (by a lead or an admin): it widens no lead's reach over
 			// the school's young people until an admin approves it; an admin's is approved as made.
 			const onBehalf = bookingIsOnBehalf(actor, input.schoolId);
@@ -145,7 +177,8 @@ export async function bookPlaces(
 				created_by: actor.id,
 				on_behalf: onBehalf,
 				approved_by: approvedAsMade ? actor.id : null,
-				approved_at: approvedAsMade ? now : null
+				approved_at: approvedAsMade ? now : null,
+				whole_only: input.partial === 'wait'
 			});
 			const promotions = needsApproval ? [] : await fillFromWaitlist(trx, locked);
 			const mine = promotions.find((p) => p.bookingId === booking.id);
