@@ -98,7 +98,7 @@ describe('the page that asks before a session is cancelled', () => {
 		const world = await createLedProgramme(t.db);
 		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '10' });
 		booked(await book(t.db, await makeContact(t.db), sessionId, 8));
-		booked(await book(t.db, await makeContact(t.db), sessionId, 5, minutesIntoWindow(1)));
+		booked(await book(t.db, await makeContact(t.db), sessionId, 5, minutesIntoWindow(1), { partial: 'take' }));
 		const gone = await makeContact(t.db);
 		const cancelled = booked(await book(t.db, gone, sessionId, 1, minutesIntoWindow(2)));
 		await cancelBooking(t.db, gone, cancelled.bookingId, minutesIntoWindow(3));
