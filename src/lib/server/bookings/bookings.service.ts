@@ -138,24 +138,25 @@ export async function bookPlaces(
 					return refused('over_school_cap', message, 'places');
 				}
 			}
-			// The same form sent again skips the questions: its insert meets the first send's key below.
-			const sameForm = input.idempotencyKey ? await queries.findBookingByKey(trx, input.idempotencyKey) : undefined;
-			if (!input.again && !sameForm) {
-				const earlier = await queries.findSchoolYearGroupBooking(trx, sessionId, input.schoolId, input.yearGroup);
-				if (earlier) {
-					return refused(
-						'already_booked',
-						`${school.name} already has a booking for ${yearGroupLabels[input.yearGroup]} at this session (${describePlaces(earlier)}). Change that booking, or book these places as well`,
-						'again'
-					);
-				}
+			// The same form sent again skips the questions: its insert meets the first send's key
+			// below. Asked only before a question, so the usual booking reads no more under the lock.
+			const sameForm = async () => (input.idempotencyKey ? (await queries.findBookingByKey(trx, input.idempotencyKey)) !== undefined : false);
+			const earlier = input.again ? undefined : await queries.findSchoolYearGroupBooking(trx, sessionId, input.schoolId, input.yearGroup);
+			if (earlier && !(await sameForm())) {
+				return refused(
+					'already_booked',
+					`${school.name} already has a booking for ${yearGroupLabels[input.yearGroup]} at this session (${describePlaces(earlier)}). Change that booking, or book these places as well`,
+					'again'
+				);
 			}
 			const needsApproval = isSchool && locked.requires_approval;
-			const free = locked.capacity - (await queries.sumConfirmedPlaces(trx, sessionId));
 			// Part of what was asked for is free: the school chooses between those now and the rest
 			// later, or waiting for all of them (or not booking, which never reaches here).
-			if (!needsApproval && !sameForm && free > 0 && input.places > free && input.partial === null) {
-				return refused('partial_offer', `Only ${free} of the ${input.places} places you asked for are free: choose what to do`, 'partial');
+			if (!needsApproval && input.partial === null) {
+				const free = locked.capacity - (await queries.sumConfirmedPlaces(trx, sessionId));
+				if (free > 0 && input.places > free && !(await sameForm())) {
+					return refused('partial_offer', `Only ${free} of the ${input.places} places you asked for are free: choose what to do`, 'partial');
+				}
 			}
 			// Made on the school's behalf (by a lead or an admin): it widens no lead's reach over
 			// the school's young people until an admin approves it; an admin's is approved as made.
