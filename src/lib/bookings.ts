@@ -26,3 +26,6 @@ export function describePlaces(b: { status: BookingStatus; places: number; confi
 	if (b.status === 'cancelled') return `${b.places} cancelled`;
 	return b.confirmed_places > 0 ? `${b.confirmed_places} of ${b.places} confirmed, ${b.places - b.confirmed_places} waiting` : `${b.places} waiting`;
 }
+
+/** How long after a cancellation it may be undone, while the places it held are still free. */
+export const UNDO_MINUTES = 15;

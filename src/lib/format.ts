@@ -28,3 +28,15 @@ export function formatDate(value: Date | string): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
 	return `${count} ${count === 1 ? one : many}`;
 }
+
+/**
+ * When booking closes, as the last day to book: booking closes at the end of its day (midnight
+ * after it), so "Fri 15 Jan 2027 (the last day to book)", not "16 Jan, 00:00". When it closes as the session starts,
+ * that day and time.
+ */
+export function formatBookingCloses(closesAt: Date | string): string {
+	const at = new Date(closesAt);
+	return formatTime(at) === '00:00'
+		? `${formatDate(new Date(at.getTime() - 1))} (the last day to book)`
+		: `${formatDate(at)} at ${formatTime(at)}, as it starts`;
+}

@@ -75,9 +75,13 @@ const table: Record<string, Route> = {
 				expect: 'ok ok ok | nf nf nf | nf nf nf | nf nf nf | nf nf nf | nf nf nf',
 				destructive: "approves bookX, which would widen the lead's reach that the other cases test"
 			},
-			'action:cancel': { expect: 'ok ok ok | ok ok ok | ok nf nf | ok nf nf | nf ok nf | nf nf nf', destructive: 'cancels the booking' }
+			'action:cancel': { expect: 'ok ok ok | ok ok ok | ok nf nf | ok nf nf | nf ok nf | nf nf nf', destructive: 'cancels the booking' },
+			// Undoing a cancellation: refused (400) for a booking that is not cancelled, by whoever may change it.
+			'action:undo': 'ok ok ok | ok ok ok | ok nf nf | ok nf nf | nf ok nf | nf nf nf'
 		}
 	},
+	// The page that asks before a booking is cancelled: for whoever may cancel it.
+	'/bookings/[id]/cancel': { objects: ['bookA', 'bookB', 'bookX'], units: { view: 'ok ok ok | ok ok ok | ok nf nf | ok nf nf | nf ok nf | nf nf nf' } },
 	'/bookings/[id]/calendar.ics': { objects: ['bookA', 'bookB', 'bookX'], units: { GET: 'ok ok ok | ok ok ok | ok nf nf | ok nf nf | nf ok nf | nf nf nf' } },
 	'/bookings/calendar-feed': {
 		units: {
@@ -86,6 +90,7 @@ const table: Record<string, Route> = {
 			'action:revoke': { expect: SCHOOLS_ONLY, destructive: "stops the school's feed, which /calendar/[token] reads" }
 		}
 	},
+	'/bookings/calendar-feed/stop': { units: { view: SCHOOLS_ONLY } },
 	// A feed's secret is its credential, whoever holds it; a deactivated maker's feed stops.
 	'/calendar/[token]': {
 		objects: ['feedA', 'feedOfDeactivated', 'bogusToken'],
@@ -200,6 +205,11 @@ const table: Record<string, Route> = {
 			'action:cancel': { expect: 'ok ok nf | ok ok nf | ok nf nf | nf nf nf | nf nf nf | nf nf nf', destructive: 'cancels the session' },
 			'action:complete': { expect: 'ok ok nf | ok ok nf | ok nf nf | nf nf nf | nf nf nf | nf nf nf', destructive: 'completes the session' }
 		}
+	},
+	// The page that asks before a session is cancelled: for its managers, as the edit page.
+	'/programmes/[id]/sessions/[sessionId]/cancel': {
+		objects: ['jmaSessionOfJma', 'siawSessionOfSiaw', 'siawSessionViaJma'],
+		units: { view: 'ok ok nf | ok ok nf | ok nf nf | nf nf nf | nf nf nf | nf nf nf' }
 	},
 	// Any session its managers may give stations (the form is offered for carousels).
 	'/programmes/[id]/sessions/[sessionId]/stations': {
@@ -341,6 +351,7 @@ const table: Record<string, Route> = {
 			'action:resetSecondFactor': { expect: ADMIN_ONLY, destructive: "ends the viewer's sessions, which the viewer's cases use" }
 		}
 	},
+	'/users/[id]/deactivate': { objects: ['viewerUser'], units: { view: ADMIN_ONLY } },
 	'/users/invite': { units: { view: ADMIN_ONLY, 'action:default': ADMIN_ONLY } },
 	// The list of one school's young people (?school=, which a contact's own school overrides).
 	'/young-people': {
@@ -354,6 +365,11 @@ const table: Record<string, Route> = {
 			'action:archive': { expect: 'ok ok ok | ok ok nf | ok nf nf | ok nf nf | nf ok nf | nf nf nf', destructive: 'archives the young person' },
 			'action:restore': 'ok ok ok | ok ok nf | ok nf nf | ok nf nf | nf ok nf | nf nf nf'
 		}
+	},
+	// The page that asks before a young person is archived: for whoever may archive them.
+	'/young-people/[id]/archive': {
+		objects: ['personA', 'personB', 'personX'],
+		units: { view: 'ok ok ok | ok ok nf | ok nf nf | ok nf nf | nf ok nf | nf nf nf' }
 	},
 	// A school contact's copy of their own pupil's certificate.
 	'/young-people/[id]/awards/[participantId]/certificate.pdf': {

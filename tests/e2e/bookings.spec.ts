@@ -74,9 +74,14 @@ test('schools book, fill the session, join the waiting list, and are promoted wh
 	await expect(page.getByRole('row').filter({ hasText: 'Astor College' })).toContainText('6 confirmed');
 	await expectAccessible(page);
 
-	// Another school asks for 6: 4 are free, so 4 are confirmed and 2 wait.
+	// Another school asks for 6: 4 are free, so it is asked, and takes 4 now and waits for 2.
 	const girls = await newSchoolContact(browser, 'Dover Grammar School for Girls', `office.${Date.now()}@dggs.example.org`);
 	await book(girls, sessionPath, '6');
+	await expect(girls.locator('.govuk-error-summary')).toContainText('Only 4 of the 6 places you asked for are free');
+	await expect(girls.getByLabel('Number of places')).toHaveValue('6');
+	await expectAccessible(girls);
+	await girls.getByLabel('Take the 4 free places now and wait for the other 2').check();
+	await girls.getByRole('button', { name: 'Continue' }).click();
 	await expect(girls.getByText('your booking is on the waiting list')).toBeVisible();
 	await expect(girls.getByText('4 of 6 confirmed, 2 waiting')).toBeVisible();
 	const girlsBooking = new URL(girls.url()).pathname;
@@ -84,12 +89,20 @@ test('schools book, fill the session, join the waiting list, and are promoted wh
 	// A school contact asking for another school's booking gets a 404.
 	expect((await astor.goto(girlsBooking))?.status()).toBe(404);
 
-	// Astor cancels; the waiting places go to the other school, which is emailed.
+	// Astor cancels, after a page that says what will happen; the waiting places go to the other school, which is emailed.
 	await astor.goto(astorBooking);
-	await astor.getByRole('button', { name: 'Cancel this booking' }).click();
+	await astor.getByRole('link', { name: 'Cancel this booking' }).click();
+	await expect(astor.getByRole('heading', { level: 1 })).toHaveText('Are you sure you want to cancel this booking?');
+	await expect(astor.getByTestId('consequences')).toContainText('6 places will be freed and offered to the school on the waiting list');
+	await expect(astor.getByTestId('consequences')).toContainText('Astor College will be emailed');
+	await expectAccessible(astor);
+	await astor.getByRole('button', { name: 'Yes, cancel the booking' }).click();
 	await expect(astor.getByText('Booking cancelled.')).toBeVisible();
 	await girls.goto(girlsBooking);
 	await expect(girls.getByText('6 confirmed')).toBeVisible();
+	// The places have gone to the waiting list, so the cancellation can no longer be undone.
+	await astor.getByRole('button', { name: 'Undo the cancellation' }).click();
+	await expect(astor.locator('.govuk-error-summary')).toContainText('The places have gone to other schools since');
 	await page.goto(sessionPath);
 	await expect(page.getByRole('row').filter({ hasText: 'Dover Grammar School for Girls' })).toContainText('6 confirmed');
 

@@ -135,7 +135,10 @@ test('a school contact changes a young person, fixing a mistake first, then arch
 	await expect(page.getByRole('heading', { level: 1, name: `Ariadne ${last}-Jones` })).toBeVisible();
 	await expect(page.locator('.govuk-summary-list')).toContainText('Year 9');
 
-	await page.getByRole('button', { name: `Archive Ariadne ${last}-Jones` }).click();
+	await page.getByRole('link', { name: `Archive Ariadne ${last}-Jones` }).click();
+	await expect(page.getByTestId('consequences')).toContainText(`Ariadne ${last}-Jones will be taken off`);
+	await expectAccessible(page);
+	await page.getByRole('button', { name: 'Yes, archive' }).click();
 	await expect(page.getByText('Young person archived.')).toBeVisible();
 	await expect(page.getByText('Archived', { exact: true })).toBeVisible();
 	await expectAccessible(page);

@@ -88,9 +88,9 @@ test('a school adds a sixth-former and a Year 8, then the lead pairs them and lo
 		.getByRole('table', { name: 'Pairs' })
 		.getByRole('row')
 		.filter({ hasText: `${mentee.first} ${mentee.last}` });
-	await expect(pairRow.getByRole('cell')).toHaveText([`${mentor.first} ${mentor.last}`, `${mentee.first} ${mentee.last}`, '0', '0', 'Not yet']);
+	await expect(pairRow.getByRole('cell')).toHaveText([`${mentor.first} ${mentor.last}`, `${mentee.first} ${mentee.last} (Astor College)`, '0', '0', 'Not yet']);
 	// A new pair counts from the day it was made, so it is not yet among those not met for 4 weeks.
-	await expect(page.getByRole('listitem').filter({ hasText: `${mentee.first} ${mentee.last}, mentored by` })).toHaveCount(0);
+	await expect(page.getByRole('listitem').filter({ hasText: `${mentee.first} ${mentee.last} (Astor College), mentored by` })).toHaveCount(0);
 	// Once paired, the mentee is no longer offered as a mentee.
 	await expect(page.getByLabel('Mentee', { exact: true }).getByRole('option', { name: new RegExp(mentee.last) })).toHaveCount(0);
 	await expectAccessible(page);
@@ -127,6 +127,6 @@ test('a school adds a sixth-former and a Year 8, then the lead pairs them and lo
 	const today = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(
 		new Date(`${londonDate(0)}T12:00:00Z`)
 	);
-	await expect(pairRow.getByRole('cell')).toHaveText([`${mentor.first} ${mentor.last}`, `${mentee.first} ${mentee.last}`, '1', '1.5', today]);
+	await expect(pairRow.getByRole('cell')).toHaveText([`${mentor.first} ${mentor.last}`, `${mentee.first} ${mentee.last} (Astor College)`, '1', '1.5', today]);
 	await expectAccessible(page);
 });

@@ -34,7 +34,8 @@ test('a school contact pages through a long list and brings back an archived you
 	}
 
 	await page.getByRole('link', { name: /^Pagetest000/ }).click();
-	await page.getByRole('button', { name: /^Archive/ }).click();
+	await page.getByRole('link', { name: /^Archive/ }).click();
+	await page.getByRole('button', { name: 'Yes, archive' }).click();
 	await expect(page.getByTestId('status')).toContainText('Archived');
 	await expectAccessible(page);
 

@@ -60,7 +60,7 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('bookPlaces under contention
 		const contacts = await Promise.all(Array.from({ length: SCHOOLS }, () => makeContact(t.root)));
 		const rounds = [];
 		for (let round = 0; round < ROUNDS; round++) {
-			const sessionId = await scheduleLeadSession(t.root, world, { capacity: '5' });
+			const sessionId = await scheduleLeadSession(t.root, world, { capacity: '5', venue: `Hall ${round}` });
 			const results = await Promise.all(contacts.map((contact) => book(t.root, contact, sessionId, 1)));
 			rounds.push({ ...tally(results), stored: await confirmedPlaces(t.root, sessionId) });
 		}
@@ -80,9 +80,9 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('bookPlaces under contention
 	it('holds one school to its cap of 3 when it sends 10 requests of 1 place at once', async () => {
 		const world = await createLedProgramme(t.root);
 		for (let round = 0; round < 10; round++) {
-			const sessionId = await scheduleLeadSession(t.root, world, { capacity: '30', schoolCap: '3' });
+			const sessionId = await scheduleLeadSession(t.root, world, { capacity: '30', schoolCap: '3', venue: `Hall ${round}` });
 			const contact = await makeContact(t.root);
-			const results = await Promise.all(Array.from({ length: 10 }, () => book(t.root, contact, sessionId, 1)));
+			const results = await Promise.all(Array.from({ length: 10 }, () => book(t.root, contact, sessionId, 1, OPEN, { again: 'yes' })));
 			expect(tally(results)).toEqual({ confirmed: 3, waitlisted: 0, refused: 7 });
 			expect(results.filter((r) => !r.ok)).toEqual(
 				Array(7).fill({

@@ -6,7 +6,8 @@ import { formatDateTime } from '../../format';
 import { yearGroupLabels } from '../../year-groups';
 import { findBookingDetail, listSchoolContactEmails, type BookingDetail } from './bookings.queries';
 
-export type BookingEmailKind = 'confirmed' | 'requested' | 'waitlisted' | 'promoted' | 'changed' | 'cancelled' | 'declined' | 'session_cancelled' | 'reminder';
+export type BookingEmailKind =
+	'confirmed' | 'requested' | 'waitlisted' | 'promoted' | 'changed' | 'cancelled' | 'declined' | 'session_cancelled' | 'reminder' | 'reinstated';
 export interface BookingEmail {
 	bookingId: string;
 	kind: BookingEmailKind;
@@ -21,7 +22,8 @@ const subjects: Record<BookingEmailKind, string> = {
 	cancelled: 'Booking cancelled',
 	declined: 'Booking request declined',
 	session_cancelled: 'Session cancelled',
-	reminder: 'Reminder: session coming up'
+	reminder: 'Reminder: session coming up',
+	reinstated: 'Booking cancellation undone'
 };
 
 function placesLine(b: BookingDetail): string {
@@ -43,7 +45,8 @@ export function bookingEmailText(kind: BookingEmailKind, b: BookingDetail): { su
 		cancelled: 'Your booking has been cancelled.',
 		declined: 'The programme lead could not accept your booking request.',
 		session_cancelled: 'We are sorry: this session has been cancelled. The programme team will be in touch about another date.',
-		reminder: 'This is a reminder that your school is booked on this session, which is less than a week away.'
+		reminder: 'This is a reminder that your school is booked on this session, which is less than a week away.',
+		reinstated: 'The cancellation of your booking has been undone: your places are back.'
 	};
 	const text = [
 		`${intro[kind]}`,

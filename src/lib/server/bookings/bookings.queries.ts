@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../db';
-import type { BookingTable, DB } from '../db/schema';
+import type { BookingTable, DB, YearGroup } from '../db/schema';
 
 const bookingColumns = [
 	'booking.id',
@@ -17,6 +17,7 @@ const bookingColumns = [
 	'booking.queued_at',
 	'booking.created_at',
 	'booking.cancelled_at',
+	'booking.cancelled_confirmed_places',
 	'booking.on_behalf',
 	'booking.approved_at'
 ] as const;
@@ -44,6 +45,19 @@ export async function sumSchoolPlaces(db: Db, sessionId: string, schoolId: strin
 	return (await query.executeTakeFirstOrThrow()).places;
 }
 
+/** The school's booking (not cancelled) for this year group at the session, if it has one. */
+export async function findSchoolYearGroupBooking(db: Db, sessionId: string, schoolId: string, yearGroup: YearGroup) {
+	return db
+		.selectFrom('booking')
+		.select(['id', 'places', 'confirmed_places', 'status'])
+		.where('session_id', '=', sessionId)
+		.where('school_id', '=', schoolId)
+		.where('year_group', '=', yearGroup)
+		.where('status', '<>', 'cancelled')
+		.orderBy('queued_at')
+		.executeTakeFirst();
+}
+
 export async function findBookingByKey(db: Db, key: string) {
 	return db.selectFrom('booking').select(bookingColumns).where('idempotency_key', '=', key).executeTakeFirst();
 }
@@ -68,7 +82,7 @@ export async function lockBooking(trx: Transaction<DB>, id: string) {
 export async function listWaitlist(trx: Transaction<DB>, sessionId: string) {
 	return trx
 		.selectFrom('booking')
-		.select(['id', 'school_id', 'places', 'confirmed_places'])
+		.select(['id', 'school_id', 'places', 'confirmed_places', 'whole_only'])
 		.where('session_id', '=', sessionId)
 		.where('status', '=', 'waitlisted')
 		.orderBy('queued_at')

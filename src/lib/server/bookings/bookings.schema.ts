@@ -11,7 +11,14 @@ export interface BookingValues {
 	classNames: string;
 	accessNeeds: string;
 	idempotencyKey: string;
+	/** When only some places are free: 'take' them and wait for the rest, 'wait' for all, or 'none'. */
+	partial?: string;
+	/** 'yes': book as well as the school's earlier booking for the same year group. */
+	again?: string;
 }
+
+export const partialChoices = ['take', 'wait', 'none'] as const;
+export type PartialChoice = (typeof partialChoices)[number];
 
 export interface BookingInput {
 	schoolId: string;
@@ -22,6 +29,8 @@ export interface BookingInput {
 	classNames: string;
 	accessNeeds: string;
 	idempotencyKey: string | null;
+	partial: PartialChoice | null;
+	again: boolean;
 }
 
 export function bookingValuesFromForm(form: FormData): BookingValues {
@@ -33,7 +42,9 @@ export function bookingValuesFromForm(form: FormData): BookingValues {
 		contactPhone: field(form, 'contactPhone'),
 		classNames: field(form, 'classNames'),
 		accessNeeds: field(form, 'accessNeeds'),
-		idempotencyKey: field(form, 'idempotencyKey')
+		idempotencyKey: field(form, 'idempotencyKey'),
+		partial: field(form, 'partial'),
+		again: field(form, 'again')
 	};
 }
 
@@ -67,6 +78,8 @@ export function validateBooking(values: BookingValues, { needsSchool }: { needsS
 	if (values.contactPhone === '') errors.contactPhone = 'Enter a phone number for the contact on the day';
 	else if (!/^\+?[\d\s()-]{7,20}$/.test(values.contactPhone)) errors.contactPhone = 'Enter a phone number, like 01304 872000 or 07700 900982';
 	if (values.classNames.length > 500) errors.classNames = 'Class names must be 500 characters or fewer';
+	const partial = values.partial ?? '';
+	if (partial !== '' && !oneOf(partialChoices, partial)) errors.partial = 'Choose what to do about the places that are not free';
 	if (values.accessNeeds.length > 1000) errors.accessNeeds = 'Access needs must be 1,000 characters or fewer';
 	const input: BookingInput = {
 		schoolId: values.schoolId,
@@ -76,7 +89,9 @@ export function validateBooking(values: BookingValues, { needsSchool }: { needsS
 		contactPhone: values.contactPhone,
 		classNames: values.classNames,
 		accessNeeds: values.accessNeeds,
-		idempotencyKey: UUID.test(values.idempotencyKey) ? values.idempotencyKey : null
+		idempotencyKey: UUID.test(values.idempotencyKey) ? values.idempotencyKey : null,
+		partial: oneOf(partialChoices, partial) ? partial : null,
+		again: values.again === 'yes'
 	};
 	return { errors, input };
 }

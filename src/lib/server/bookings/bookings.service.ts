@@ -17,7 +17,8 @@ import { hasErrors, invalid, invalidField, ok, refused, type Failure, type Resul
 import { reportFiguresChanged } from '../reports/rollups';
 import { findSchool } from '../schools/schools.queries';
 import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
-import { phaseYearGroups } from '../../year-groups';
+import { phaseYearGroups, yearGroupLabels } from '../../year-groups';
+import { describePlaces, UNDO_MINUTES } from '../../bookings';
 import { queueBookingEmails } from './bookings.emails';
 import { parseChangedPlaces, validateBooking, type BookingValues } from './bookings.schema';
 import * as queries from './bookings.queries';
@@ -39,6 +40,8 @@ export async function fillFromWaitlist(trx: Transaction<DB>, session: { id: stri
 	const promotions: Promotion[] = [];
 	for (const booking of await queries.listWaitlist(trx, session.id)) {
 		if (free <= 0) break;
+		// A school waiting for all its places together is passed over until they are all free.
+		if (booking.whole_only && free < booking.places - booking.confirmed_places) continue;
 		const granted = Math.min(free, booking.places - booking.confirmed_places);
 		const confirmed = booking.confirmed_places + granted;
 		await queries.updateBooking(trx, booking.id, {
@@ -53,12 +56,24 @@ export async function fillFromWaitlist(trx: Transaction<DB>, session: { id: stri
 
 type LockedSession = NonNullable<Awaited<ReturnType<typeof lockSession>>>;
 
+type SessionWindow = Pick<LockedSession, 'status' | 'starts_at' | 'booking_opens_at' | 'booking_closes_at'>;
+
+/**
+ * Why nobody (or, for the window, no school) can book this session now: cancelled or completed,
+ * started, not yet open or closed. The booking form says so before it is filled in.
+ */
+export function notBookable(session: SessionWindow, isSchool: boolean, now: Date): { reason: string; message: string } | undefined {
+	if (session.status !== 'scheduled') return { reason: 'session_not_scheduled', message: `This session is ${session.status} and cannot be booked` };
+	if (now >= session.starts_at) return { reason: 'session_started', message: 'This session has already started' };
+	if (isSchool && now < session.booking_opens_at) return { reason: 'booking_not_open', message: 'Booking for this session has not opened yet' };
+	if (isSchool && now >= session.booking_closes_at) return { reason: 'booking_closed', message: 'Booking for this session has closed' };
+	return undefined;
+}
+
 /** What stops this booking at this session now: cancelled or past sessions, the window, year groups. */
 function sessionProblem(session: LockedSession, yearGroupOk: boolean, isSchool: boolean, now: Date): Failure | undefined {
-	if (session.status !== 'scheduled') return refused('session_not_scheduled', `This session is ${session.status} and cannot be booked`, 'places');
-	if (now >= session.starts_at) return refused('session_started', 'This session has already started', 'places');
-	if (isSchool && now < session.booking_opens_at) return refused('booking_not_open', 'Booking for this session has not opened yet', 'places');
-	if (isSchool && now >= session.booking_closes_at) return refused('booking_closed', 'Booking for this session has closed', 'places');
+	const closed = notBookable(session, isSchool, now);
+	if (closed) return refused(closed.reason, closed.message, 'places');
 	if (!yearGroupOk) return refused('year_group_not_offered', 'This session is not open to that year group at your school', 'yearGroup');
 	return undefined;
 }
@@ -123,7 +138,26 @@ export async function bookPlaces(
 					return refused('over_school_cap', message, 'places');
 				}
 			}
+			// The same form sent again skips the questions: its insert meets the first send's key
+			// below. Asked only before a question, so the usual booking reads no more under the lock.
+			const sameForm = async () => (input.idempotencyKey ? (await queries.findBookingByKey(trx, input.idempotencyKey)) !== undefined : false);
+			const earlier = input.again ? undefined : await queries.findSchoolYearGroupBooking(trx, sessionId, input.schoolId, input.yearGroup);
+			if (earlier && !(await sameForm())) {
+				return refused(
+					'already_booked',
+					`${school.name} already has a booking for ${yearGroupLabels[input.yearGroup]} at this session (${describePlaces(earlier)}). Change that booking, or book these places as well`,
+					'again'
+				);
+			}
 			const needsApproval = isSchool && locked.requires_approval;
+			// Part of what was asked for is free: the school chooses between those now and the rest
+			// later, or waiting for all of them (or not booking, which never reaches here).
+			if (!needsApproval && input.partial === null) {
+				const free = locked.capacity - (await queries.sumConfirmedPlaces(trx, sessionId));
+				if (free > 0 && input.places > free && !(await sameForm())) {
+					return refused('partial_offer', `Only ${free} of the ${input.places} places you asked for are free: choose what to do`, 'partial');
+				}
+			}
 			// Made on the school's behalf (by a lead or an admin): it widens no lead's reach over
 			// the school's young people until an admin approves it; an admin's is approved as made.
 			const onBehalf = bookingIsOnBehalf(actor, input.schoolId);
@@ -144,7 +178,8 @@ export async function bookPlaces(
 				created_by: actor.id,
 				on_behalf: onBehalf,
 				approved_by: approvedAsMade ? actor.id : null,
-				approved_at: approvedAsMade ? now : null
+				approved_at: approvedAsMade ? now : null,
+				whole_only: input.partial === 'wait'
 			});
 			const promotions = needsApproval ? [] : await fillFromWaitlist(trx, locked);
 			const mine = promotions.find((p) => p.bookingId === booking.id);
@@ -208,7 +243,13 @@ async function changeBooking(db: Db, actor: Actor, id: string, places: number, a
 			}
 		}
 		if (places === 0) {
-			await queries.updateBooking(trx, id, { status: 'cancelled', confirmed_places: 0, cancelled_at: now });
+			await queries.updateBooking(trx, id, {
+				status: 'cancelled',
+				confirmed_places: 0,
+				cancelled_at: now,
+				// A request the lead had not yet approved holds no places, so there is nothing to give back.
+				cancelled_confirmed_places: booking.status === 'requested' ? null : booking.confirmed_places
+			});
 		} else if (booking.status === 'requested') {
 			await queries.updateBooking(trx, id, { places });
 		} else {
@@ -248,6 +289,84 @@ export async function changePlaces(db: Db, actor: Actor, id: string, placesText:
 
 export async function cancelBooking(db: Db, actor: Actor, id: string, now = new Date()): Promise<Result> {
 	return changeBooking(db, actor, id, 0, 'booking.cancelled', now);
+}
+
+const UNDO_CANCEL_MINUTES = UNDO_MINUTES;
+
+/** Whether a cancelled booking may still be undone now: within the time, and it held places. */
+export function undoableUntil(booking: { status: BookingStatus; cancelled_at: Date | null; cancelled_confirmed_places: number | null }): Date | undefined {
+	if (booking.status !== 'cancelled' || !booking.cancelled_at || !booking.cancelled_confirmed_places) return undefined;
+	return new Date(booking.cancelled_at.getTime() + UNDO_CANCEL_MINUTES * 60_000);
+}
+
+/**
+ * What cancelling a booking will do, for the page that asks first: the places given up, the
+ * schools waiting that may get them, and who is emailed. Asked by whoever may cancel it.
+ */
+export async function previewCancelBooking(db: Db, actor: Actor, id: string) {
+	const booking = await authoriseBooking(db, actor, 'change', id, await queries.findBookingDetail(db, id));
+	const waiting = (await queries.listBookingsForSession(db, booking.session_id)).filter((b) => b.status === 'waitlisted' && b.id !== id);
+	const contacts = (await queries.listSchoolContactEmails(db, booking.school_id)).length;
+	return {
+		booking,
+		freedPlaces: booking.status === 'cancelled' ? 0 : booking.confirmed_places,
+		waitingSchools: new Set(waiting.map((b) => b.school_id)).size,
+		waitingPlaces: waiting.reduce((sum, b) => sum + b.places - b.confirmed_places, 0),
+		contacts
+	};
+}
+
+/**
+ * Undoes a cancellation made in the last few minutes, while the places the booking held are
+ * still free: the booking gets them back and keeps its place in the queue for any it was
+ * waiting for. Places given to another school since are not taken back: book again instead.
+ */
+export async function undoCancelBooking(db: Db, actor: Actor, id: string, now = new Date()): Promise<Result> {
+	const detail = await authoriseBooking(db, actor, 'change', id, await queries.findBookingDetail(db, id));
+	const field = 'undo';
+	const outcome = await withTransaction(db, async (trx) => {
+		const session = await lockSession(trx, detail.session_id);
+		const booking = await queries.lockBooking(trx, id);
+		if (!session || !booking) return refused('booking_missing', 'This booking no longer exists', field);
+		const until = undoableUntil(booking);
+		if (!until) return refused('not_undoable', 'This booking cannot be given its places back: book again instead', field);
+		if (now >= until) return refused('undo_expired', `A cancellation can be undone for ${UNDO_CANCEL_MINUTES} minutes: book again instead`, field);
+		if (session.status !== 'scheduled') return refused('session_not_scheduled', `This session is ${session.status}`, field);
+		const closes = actor.role === 'school' ? session.booking_closes_at : session.starts_at;
+		if (now >= closes) return refused('booking_closed', 'Booking for this session has closed: contact the programme team', field);
+		const held = booking.cancelled_confirmed_places!;
+		const free = session.capacity - (await queries.sumConfirmedPlaces(trx, session.id));
+		if (free < held) {
+			return refused('places_taken', `The places have gone to other schools since (${Math.max(0, free)} free now): book again instead`, field);
+		}
+		if (session.school_cap !== null) {
+			const others = await queries.sumSchoolPlaces(trx, session.id, booking.school_id, booking.id);
+			if (others + booking.places > session.school_cap) {
+				return refused('over_school_cap', `Each school can book up to ${session.school_cap} places here: book again instead`, field);
+			}
+		}
+		await queries.updateBooking(trx, id, {
+			status: held === booking.places ? 'confirmed' : 'waitlisted',
+			confirmed_places: held,
+			cancelled_at: null,
+			cancelled_confirmed_places: null
+		});
+		const promotions = await fillFromWaitlist(trx, session);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'booking.cancel_undone',
+			...target(id),
+			detail: { places: booking.places, confirmedPlaces: held, cancelledAt: booking.cancelled_at!.toISOString() },
+			address: actor.address
+		});
+		await queueBookingEmails(trx, [
+			{ bookingId: id, kind: 'reinstated' },
+			...promotions.filter((p) => p.bookingId !== id).map((p) => ({ bookingId: p.bookingId, kind: 'promoted' as const }))
+		]);
+		return ok();
+	});
+	if (outcome.ok) reportFiguresChanged();
+	return outcome;
 }
 
 /**

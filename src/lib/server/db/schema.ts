@@ -213,6 +213,10 @@ export interface BookingTable {
 	created_at: CreatedAt;
 	updated_at: DefaultedTimestamp;
 	cancelled_at: Date | null;
+	/** The places a booking held when it was cancelled: what an undo gives back while they are free. */
+	cancelled_confirmed_places: number | null;
+	/** Waits for all its places at once: the waiting list passes over it until that many are free. */
+	whole_only: Generated<boolean>;
 	reminder_sent_at: Date | null;
 }
 

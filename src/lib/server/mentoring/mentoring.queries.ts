@@ -104,6 +104,7 @@ export async function listPairs(db: Db, cohortId: string) {
 		.selectFrom('mentoring_pair as pair')
 		.innerJoin('young_person as mentor', 'mentor.id', 'pair.mentor_id')
 		.innerJoin('young_person as mentee', 'mentee.id', 'pair.mentee_id')
+		.innerJoin('school as mentee_school', 'mentee_school.id', 'mentee.school_id')
 		.leftJoin('mentoring_meeting as meeting', 'meeting.pair_id', 'pair.id')
 		.select([
 			'pair.id',
@@ -114,12 +115,13 @@ export async function listPairs(db: Db, cohortId: string) {
 			'mentor.last_name as mentor_last_name',
 			'mentee.first_name as mentee_first_name',
 			'mentee.last_name as mentee_last_name',
+			'mentee_school.name as mentee_school_name',
 			sql<number>`count(meeting.id)::int`.as('meetings'),
 			sql<number>`coalesce(sum(meeting.minutes), 0)::int`.as('minutes'),
 			sql<string | null>`max(meeting.met_on)::text`.as('last_met_on')
 		])
 		.where('pair.cohort_id', '=', cohortId)
-		.groupBy(['pair.id', 'mentor.id', 'mentee.id'])
+		.groupBy(['pair.id', 'mentor.id', 'mentee.id', 'mentee_school.id'])
 		.orderBy('mentor.last_name')
 		.orderBy('mentor.first_name')
 		.orderBy('mentee.last_name')
@@ -136,6 +138,7 @@ export async function listPairsNotMetSince(db: Db, cohortId: string, since: stri
 		.selectFrom('mentoring_pair as pair')
 		.innerJoin('young_person as mentor', 'mentor.id', 'pair.mentor_id')
 		.innerJoin('young_person as mentee', 'mentee.id', 'pair.mentee_id')
+		.innerJoin('school as mentee_school', 'mentee_school.id', 'mentee.school_id')
 		.leftJoin('mentoring_meeting as meeting', (join) => join.onRef('meeting.pair_id', '=', 'pair.id').on('meeting.met_on', '<=', sql<string>`${asOf}::date`))
 		.select([
 			'pair.id',
@@ -144,11 +147,12 @@ export async function listPairsNotMetSince(db: Db, cohortId: string, since: stri
 			'mentor.last_name as mentor_last_name',
 			'mentee.first_name as mentee_first_name',
 			'mentee.last_name as mentee_last_name',
+			'mentee_school.name as mentee_school_name',
 			sql<string | null>`max(meeting.met_on)::text`.as('last_met_on')
 		])
 		.where('pair.cohort_id', '=', cohortId)
 		.where('pair.ended_on', 'is', null)
-		.groupBy(['pair.id', 'mentor.id', 'mentee.id'])
+		.groupBy(['pair.id', 'mentor.id', 'mentee.id', 'mentee_school.id'])
 		.having(sql<boolean>`coalesce(max(meeting.met_on), (pair.created_at at time zone 'Europe/London')::date) <= ${since}::date`)
 		.orderBy('mentee.last_name')
 		.orderBy('mentee.first_name')

@@ -1,4 +1,4 @@
-import { hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';
+import { hasErrors, invalid, ok, refused, type FieldErrors, type Result } from '../result';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { maySeeYoungPerson, refuse, schoolsInReach } from '../auth/policy';
@@ -113,6 +113,7 @@ export async function getCohortOverview(db: Db, actor: Actor, programmeId: strin
 	});
 	return {
 		cohort,
+		finished: asOf > `${year + 1}-08-31`,
 		pairs: pairs.map((p) => ({ ...p, hours: Math.round((p.minutes / 60) * 10) / 10 })),
 		notMet,
 		mentors: people.filter(inYears(MENTOR_YEARS)).map(choice),
@@ -141,6 +142,13 @@ export async function pairMentor(
 ): Promise<Result<{ id: string }>> {
 	const cohort = await managedCohort(db, actor, programmeId, cohortId);
 	const year = cohort.academic_year;
+	if (cohortFinished(year, now)) {
+		return refused(
+			'cohort_finished',
+			`The ${academicYearLabel(year)} cohort finished on 31 August ${year + 1}: pair mentors in this year's cohort`,
+			'mentorId'
+		);
+	}
 	const errors: FieldErrors = {};
 	// Someone a lead may not see is treated as not on the list at all.
 	const visible = async (id: string) => {
@@ -203,6 +211,13 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 	}
 
 	const today = londonParts(now).date;
+	if (pair && cohortFinished(pair.academic_year, now)) {
+		return refused(
+			'cohort_finished',
+			`The ${academicYearLabel(pair.academic_year)} cohort finished on 31 August ${pair.academic_year + 1}, so meetings can no longer be logged in it`,
+			'pairId'
+		);
+	}
 	if (values.metOn === '') errors.metOn = 'Enter the date of the meeting';
 	else if (!isRealDate(values.metOn)) errors.metOn = 'The date of the meeting must be a real date';
 	else if (values.metOn > today) errors.metOn = 'The date of the meeting must be today or in the past';
@@ -240,6 +255,11 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 	});
 	reportFiguresChanged();
 	return ok({ id });
+}
+
+/** A cohort is finished once its academic year is over (after 31 August, in the UK): no new pairs or meetings. */
+export function cohortFinished(academicYear: number, now: Date): boolean {
+	return londonParts(now).date > `${academicYear + 1}-08-31`;
 }
 
 /** The academic year holding `now`, for the cohort form's default. */

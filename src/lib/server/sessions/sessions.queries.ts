@@ -62,6 +62,20 @@ export async function listSessions(db: Db, filter: SessionFilter) {
 	return query.orderBy('s.starts_at').orderBy('p.name').limit(500).execute();
 }
 
+/** The programme's sessions (not cancelled) starting at any of these instants at this venue: a second would be a duplicate. */
+export async function listDuplicateSessions(db: Db, programmeId: string, venue: string, startsAt: Date[], exceptId?: string) {
+	if (startsAt.length === 0) return [];
+	let query = db
+		.selectFrom('programme_session')
+		.select(['id', 'starts_at', 'venue'])
+		.where('programme_id', '=', programmeId)
+		.where('status', '<>', 'cancelled')
+		.where(sql<boolean>`lower(trim(venue)) = lower(trim(${venue}))`)
+		.where('starts_at', 'in', startsAt);
+	if (exceptId) query = query.where('id', '<>', exceptId);
+	return query.orderBy('starts_at').execute();
+}
+
 export async function insertSessions(db: Db, sessions: Insertable<ProgrammeSessionTable>[]) {
 	return db.insertInto('programme_session').values(sessions).returning('id').execute();
 }

@@ -1,7 +1,7 @@
 import { yearGroups, type YearGroup } from '../db/schema';
 import type { FieldErrors } from '../result';
 import { field, oneOf } from '../forms';
-import { addDays, fromLondon, isRealDate, isTime } from '../time';
+import { addDays, fromLondon, isRealDate, isTime, londonParts } from '../time';
 
 export const MAX_SERIES = 52;
 
@@ -81,6 +81,17 @@ export function seriesDates(first: string, repeat: string, until?: string, count
 	return [first];
 }
 
+/** The last day a session may be scheduled for: 31 August at the end of next academic year. */
+export function lastSchedulableDay(now: Date): string {
+	const { date } = londonParts(now);
+	const year = Number(date.slice(0, 4));
+	const academicStart = Number(date.slice(5, 7)) >= 9 ? year : year - 1;
+	return `${academicStart + 2}-08-31`;
+}
+
+const dayLabel = (date: string) =>
+	new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 const wholeNumber = (value: string) => (/^\d{1,6}$/.test(value) ? Number(value) : NaN);
 
 /**
@@ -100,9 +111,12 @@ export function validateSession(
 	else if (values.venue.length > 200) errors.venue = 'Venue must be 200 characters or fewer';
 	const capacity = wholeNumber(values.capacity);
 	if (values.capacity === '') errors.capacity = 'Enter the number of places';
-	else if (Number.isNaN(capacity)) errors.capacity = 'Places must be a whole number, 0 or more';
+	else if (Number.isNaN(capacity)) errors.capacity = 'Places must be a whole number, 1 or more';
+	else if (capacity < 1) errors.capacity = 'A session needs at least 1 place';
 	const schoolCap = values.schoolCap === '' ? null : wholeNumber(values.schoolCap);
 	if (schoolCap !== null && (Number.isNaN(schoolCap) || schoolCap < 1)) errors.schoolCap = 'The cap per school must be a whole number, 1 or more';
+	else if (schoolCap !== null && !errors.capacity && schoolCap > capacity)
+		errors.schoolCap = `The cap per school (${schoolCap}) cannot be more than the places at the session (${capacity})`;
 	const groups = values.yearGroups.filter((g): g is YearGroup => oneOf(yearGroups, g) && options.programmeYearGroups.includes(g));
 	if (groups.length === 0 || groups.length !== values.yearGroups.length) errors.yearGroups = "Select year groups from the programme's";
 	let rotationMinutes: number | null = null;
@@ -122,6 +136,7 @@ export function validateSession(
 			const count = values.repeatCount === '' ? undefined : wholeNumber(values.repeatCount);
 			const until = values.repeatUntil === '' ? undefined : values.repeatUntil;
 			if (count === undefined && until === undefined) errors.repeatUntil = 'Enter an end date or a number of sessions for the series';
+			else if (count !== undefined && until !== undefined) errors.repeatCount = 'Enter an end date or a number of sessions, not both: clear one of them';
 			else if (until !== undefined && (!isRealDate(until) || until < values.date))
 				errors.repeatUntil = 'The series must end on a real date on or after the first session';
 			else if (count !== undefined && (Number.isNaN(count) || count < 1 || count > MAX_SERIES))
@@ -146,7 +161,13 @@ export function validateSession(
 			});
 		}
 		const first = occurrences[0];
+		const last = dates[dates.length - 1];
+		const latest = lastSchedulableDay(options.now);
 		if (first && first.startsAt <= options.now) errors.date = 'The session must be in the future';
+		else if (dates[0] && dates[0] > latest) errors.date = `Sessions can be scheduled up to the end of next academic year, ${dayLabel(latest)}`;
+		else if (last && last > latest)
+			errors[values.repeatCount !== '' ? 'repeatCount' : 'repeatUntil'] =
+				`The series would run past the end of next academic year (${dayLabel(latest)}): end it sooner`;
 		else if (first && first.bookingClosesAt <= first.bookingOpensAt)
 			errors.bookingCloses = 'Booking must close after it opens and no later than the session starts';
 	}

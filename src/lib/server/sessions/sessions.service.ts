@@ -12,6 +12,7 @@ import { getManagedProgramme } from '../programmes/programmes.service';
 import { listProgrammes } from '../programmes/programmes.queries';
 import { findSchool } from '../schools/schools.queries';
 import { phaseYearGroups } from '../../year-groups';
+import { formatDate, formatTime } from '../../format';
 import { validateSession, type SessionInput, type SessionTimes, type SessionValues } from './sessions.schema';
 import * as queries from './sessions.queries';
 
@@ -76,6 +77,22 @@ function sessionRow(input: SessionInput, times: SessionTimes) {
 	};
 }
 
+/** A message beside the date when the programme already has a session at that time and venue. */
+async function duplicateProblem(db: Db, programmeId: string, input: SessionInput, exceptId?: string) {
+	const clashes = await queries.listDuplicateSessions(
+		db,
+		programmeId,
+		input.venue,
+		input.occurrences.map((o) => o.startsAt),
+		exceptId
+	);
+	const first = clashes[0];
+	if (!first) return undefined;
+	const when = `${formatDate(first.starts_at)} at ${formatTime(first.starts_at)}`;
+	const more = clashes.length > 1 ? ` (and ${clashes.length - 1} more of these dates)` : '';
+	return invalid({ date: `This programme already has a session at ${first.venue} on ${when}${more}: change that session instead` });
+}
+
 /** Schedules one session or a series of them for a programme the actor leads. */
 export async function scheduleSessions(db: Db, actor: Actor, programmeId: string, values: SessionValues, now = new Date()): Promise<Result<{ ids: string[] }>> {
 	const programme = await getManagedProgramme(db, actor, programmeId);
@@ -86,6 +103,8 @@ export async function scheduleSessions(db: Db, actor: Actor, programmeId: string
 		series: true
 	});
 	if (hasErrors(errors)) return invalid(errors);
+	const duplicate = await duplicateProblem(db, programmeId, input);
+	if (duplicate) return duplicate;
 	return withTransaction(db, async (trx) => {
 		const rows = await queries.insertSessions(
 			trx,
@@ -124,6 +143,8 @@ export async function updateSessionDetails(
 		series: false
 	});
 	if (hasErrors(errors)) return invalid(errors);
+	const duplicate = await duplicateProblem(db, programmeId, input, id);
+	if (duplicate) return duplicate;
 	const times = input.occurrences[0]!;
 	const outcome = await withTransaction(db, async (trx) => {
 		const locked = await queries.lockSession(trx, id);
@@ -162,6 +183,22 @@ export async function cancelSession(db: Db, actor: Actor, programmeId: string, i
 	});
 	if (outcome.ok) reportFiguresChanged();
 	return outcome;
+}
+
+/**
+ * What cancelling a session will do, for the page that asks first: the bookings it ends, the
+ * places they held and the schools that are emailed.
+ */
+export async function previewCancelSession(db: Db, actor: Actor, programmeId: string, id: string) {
+	const session = await getManagedSession(db, actor, programmeId, id);
+	const bookings = (await listBookingsForSession(db, id)).filter((b) => b.status !== 'cancelled');
+	return {
+		session,
+		bookings: bookings.length,
+		schools: [...new Set(bookings.map((b) => b.school_name))].sort(),
+		places: bookings.reduce((sum, b) => sum + b.confirmed_places, 0),
+		waiting: bookings.reduce((sum, b) => sum + (b.status === 'requested' ? b.places : b.places - b.confirmed_places), 0)
+	};
 }
 
 /** Marks a session that has taken place as completed. */

@@ -1,5 +1,5 @@
 import { getDb } from '$lib/server/db';
-import { approveOnBehalf, cancelBooking, changePlaces, getBooking } from '$lib/server/bookings/bookings.service';
+import { approveOnBehalf, cancelBooking, changePlaces, getBooking, undoableUntil, undoCancelBooking } from '$lib/server/bookings/bookings.service';
 import { changeValuesFromForm } from '$lib/server/bookings/bookings.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
@@ -10,9 +10,12 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const booking = await getBooking(getDb(), signedIn(locals), idParam(params.id));
 	const now = new Date();
 	const closes = signedIn(locals).role === 'school' ? booking.booking_closes_at : booking.starts_at;
+	const undoUntil = undoableUntil(booking);
 	return {
 		booking,
 		changeable: booking.status !== 'cancelled' && booking.session_status === 'scheduled' && now < closes,
+		// Offered while it may work; the action checks again that the places are still free.
+		undoUntil: undoUntil && now < undoUntil && booking.session_status === 'scheduled' && now < closes ? undoUntil : undefined,
 		staff: signedIn(locals).role !== 'school'
 	};
 };
@@ -33,5 +36,10 @@ export const actions: Actions = {
 		const result = await cancelBooking(getDb(), signedIn(locals), idParam(params.id));
 		if (!result.ok) return failed(result, {}, 'cancel');
 		redirectWithNotice(`/bookings/${params.id}`, 'cancelled');
+	},
+	undo: async ({ locals, params }) => {
+		const result = await undoCancelBooking(getDb(), signedIn(locals), idParam(params.id));
+		if (!result.ok) return failed(result, {}, 'undo');
+		redirectWithNotice(`/bookings/${params.id}`, 'undone');
 	}
 };

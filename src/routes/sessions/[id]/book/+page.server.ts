@@ -1,5 +1,5 @@
 import { getDb } from '$lib/server/db';
-import { bookPlaces } from '$lib/server/bookings/bookings.service';
+import { bookPlaces, notBookable } from '$lib/server/bookings/bookings.service';
 import { bookingValuesFromForm } from '$lib/server/bookings/bookings.schema';
 import { getBookableSession } from '$lib/server/sessions/sessions.service';
 import { getSchool, listSchools } from '$lib/server/schools/schools.service';
@@ -19,6 +19,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const ownSchool = actor.role === 'school' ? await getSchool(getDb(), actor, actor.schoolId!) : undefined;
 	return {
 		session,
+		// Said before the form is filled in, rather than on sending it.
+		closed: notBookable(session, actor.role === 'school', new Date())?.message,
 		onBehalf,
 		approvedAsMade: bookingApprovedAsMade(actor),
 		schools: schools.map((s) => ({ id: s.id, name: s.name })),
@@ -33,6 +35,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const values = bookingValuesFromForm(await request.formData());
+		// Offered part of the places, the school chose not to book: nothing to do but say so.
+		if (values.partial === 'none') {
+			await getBookableSession(getDb(), signedIn(locals), idParam(params.id));
+			redirectWithNotice(`/sessions/${params.id}`, 'not_booked');
+		}
 		const result = await bookPlaces(getDb(), signedIn(locals), idParam(params.id), values);
 		if (!result.ok) return failed(result, values);
 		redirectWithNotice(`/bookings/${result.bookingId}`, result.status);
