@@ -11,6 +11,7 @@ import { deleteSessionCookie, sessionCookieName } from '$lib/server/web/session-
 import { logRequest, requestIdFor, thrownStatus } from '$lib/server/web/request-log';
 import { declaredTooBig, limitRequestBody, unreadableAddress } from '$lib/server/web/request-body';
 import { isCrossSiteFormPost, refuseCrossSitePost } from '$lib/server/web/csrf';
+import { compressResponse } from '$lib/server/web/compress';
 import { asUnavailable, UNAVAILABLE_MESSAGE, unavailableResponse } from '$lib/server/web/unavailable';
 
 /** Whether the app is served over https, as its public address says. */
@@ -66,7 +67,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if (event.locals.databaseUnavailable && response.status >= 500) response = asUnavailable(response);
 		response.headers.set('x-request-id', requestId);
 		status = response.status;
-		return response;
+		return compressResponse(event.request, response);
 	} catch (thrown) {
 		status = thrownStatus(thrown);
 		throw thrown;

@@ -1,0 +1,84 @@
+import { constants, createBrotliCompress, createGzip, type BrotliCompress, type Gzip } from 'node:zlib';
+
+// Compressed answers for the app's own responses (pages, __data.json, downloads in text). The
+// built files under /_app/ never get here: adapter-node serves them itself, precompressed at
+// build time (svelte.config.js `precompress`) and, under /_app/immutable/, cached for a year.
+//
+// Brotli when the browser accepts it, else gzip. Each chunk of the body is flushed as it is
+// compressed, so a page SvelteKit streams still arrives piece by piece. Brotli at quality 4 with
+// a 256 KB window costs about what gzip's level 6 does, and holds far less memory per answer
+// than brotli's defaults (quality 11, a 4 MB window): this runs on every page.
+
+/** Bodies smaller than this are sent as they are: compressing them saves less than it costs. */
+export const MIN_COMPRESS_BYTES = 1024;
+
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|manifest\+json)|image\/svg\+xml)/;
+
+export type Encoding = 'br' | 'gzip';
+
+/** The encoding to answer in for this Accept-Encoding header: br before gzip, neither if refused (q=0). */
+export function chooseEncoding(acceptEncoding: string | null): Encoding | null {
+	if (!acceptEncoding) return null;
+	const accepted = new Map<string, number>();
+	for (const part of acceptEncoding.toLowerCase().split(',')) {
+		const [name, ...params] = part.trim().split(';');
+		const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)).find(Boolean);
+		accepted.set(name!.trim(), q ? Number(q[1]) : 1);
+	}
+	const wants = (name: string) => (accepted.get(name) ?? accepted.get('*') ?? 0) > 0;
+	if (wants('br')) return 'br';
+	if (wants('gzip')) return 'gzip';
+	return null;
+}
+
+function compressor(encoding: Encoding): BrotliCompress | Gzip {
+	return encoding === 'br'
+		? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_LGWIN]: 18 } })
+		: createGzip({ level: 6 });
+}
+
+/** A stream that compresses each chunk and flushes it, so nothing waits for the next chunk. */
+function compressing(encoding: Encoding): TransformStream<Uint8Array, Uint8Array> {
+	const zlib = compressor(encoding);
+	const flushKind = encoding === 'br' ? constants.BROTLI_OPERATION_FLUSH : constants.Z_SYNC_FLUSH;
+	return new TransformStream<Uint8Array, Uint8Array>({
+		start(controller) {
+			zlib.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+			zlib.on('error', (error) => controller.error(error));
+		},
+		transform(chunk) {
+			return new Promise<void>((resolve) => {
+				zlib.write(chunk);
+				zlib.flush(flushKind, () => resolve());
+			});
+		},
+		flush() {
+			return new Promise<void>((resolve) => {
+				zlib.once('end', () => resolve());
+				zlib.end();
+			});
+		}
+	});
+}
+
+/**
+ * The response compressed for this request, or the same response when it should not be: no
+ * body, a HEAD, a status without content, already encoded, a type that does not compress (PDFs,
+ * workbooks and images already are), smaller than MIN_COMPRESS_BYTES, or a client that takes
+ * neither encoding. Whatever compresses says `Vary: Accept-Encoding`, so a cache keeps both.
+ */
+export function compressResponse(request: Request, response: Response): Response {
+	if (!response.body || request.method === 'HEAD' || response.status === 204 || response.status === 304) return response;
+	const type = response.headers.get('content-type') ?? '';
+	if (!COMPRESSIBLE.test(type) || response.headers.has('content-encoding')) return response;
+	if (/no-transform/.test(response.headers.get('cache-control') ?? '')) return response;
+	const length = response.headers.get('content-length');
+	if (length !== null && Number(length) < MIN_COMPRESS_BYTES) return response;
+	response.headers.append('vary', 'Accept-Encoding');
+	const encoding = chooseEncoding(request.headers.get('accept-encoding'));
+	if (!encoding) return response;
+	const headers = new Headers(response.headers);
+	headers.set('content-encoding', encoding);
+	headers.delete('content-length');
+	return new Response(response.body.pipeThrough(compressing(encoding)), { status: response.status, statusText: response.statusText, headers });
+}

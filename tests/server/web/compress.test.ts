@@ -1,0 +1,100 @@
+import { brotliDecompressSync, createBrotliDecompress, createGunzip, gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { chooseEncoding, compressResponse, MIN_COMPRESS_BYTES } from '../../../src/lib/server/web/compress';
+
+// The app's own answers compressed (src/lib/server/web/compress.ts); the built files are
+// adapter-node's, checked against the built app in tests/e2e/transfer.spec.ts.
+
+const page = `<!doctype html><html><body>${'<tr><td>County School</td><td>12</td></tr>'.repeat(400)}</body></html>`;
+
+function get(acceptEncoding?: string, method = 'GET'): Request {
+	return new Request('http://localhost/reports/schools', { method, headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} });
+}
+
+function html(body: BodyInit | null = page, headers: Record<string, string> = {}): Response {
+	return new Response(body, { status: 200, headers: { 'content-type': 'text/html', ...headers } });
+}
+
+describe('chooseEncoding', () => {
+	it('prefers brotli, then gzip, and honours q=0', () => {
+		expect(chooseEncoding('gzip, deflate, br, zstd')).toBe('br');
+		expect(chooseEncoding('gzip, deflate')).toBe('gzip');
+		expect(chooseEncoding('br;q=0, gzip;q=0.5')).toBe('gzip');
+		expect(chooseEncoding('*')).toBe('br');
+		expect(chooseEncoding('*, br;q=0')).toBe('gzip');
+		expect(chooseEncoding('identity')).toBeNull();
+		expect(chooseEncoding(null)).toBeNull();
+	});
+});
+
+describe('compressResponse', () => {
+	it('answers in brotli or gzip what decompresses to the same page, with Vary and no length', async () => {
+		for (const [accept, decompress] of [
+			['gzip, br', brotliDecompressSync],
+			['gzip', gunzipSync]
+		] as const) {
+			const response = compressResponse(get(accept), html(page, { 'content-length': String(page.length), 'x-request-id': 'r1' }));
+			expect(response.headers.get('content-encoding')).toBe(accept === 'gzip' ? 'gzip' : 'br');
+			expect(response.headers.get('vary')).toBe('Accept-Encoding');
+			expect(response.headers.get('content-length')).toBeNull();
+			expect(response.headers.get('x-request-id')).toBe('r1');
+			const body = Buffer.from(await response.arrayBuffer());
+			expect(body.length).toBeLessThan(page.length / 10);
+			expect(decompress(body).toString()).toBe(page);
+		}
+	});
+
+	it('compresses JSON and CSV, not PDFs, small bodies, HEAD, redirects or what is already encoded', async () => {
+		const json = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ school: `School ${i}`, reached: i })) });
+		expect(compressResponse(get('br'), new Response(json, { headers: { 'content-type': 'application/json' } })).headers.get('content-encoding')).toBe('br');
+		expect(compressResponse(get('br'), html(page, { 'content-type': 'text/csv; charset=utf-8' })).headers.get('content-encoding')).toBe('br');
+		const untouched = [
+			compressResponse(get('br'), html(page, { 'content-type': 'application/pdf' })),
+			compressResponse(get('br'), html('small', { 'content-length': String(MIN_COMPRESS_BYTES - 1) })),
+			compressResponse(get('br', 'HEAD'), html()),
+			compressResponse(get('br'), new Response(null, { status: 303, headers: { location: '/' } })),
+			compressResponse(get('br'), html(page, { 'content-encoding': 'gzip' })),
+			compressResponse(get('br'), html(page, { 'cache-control': 'no-transform' })),
+			compressResponse(get(), html()),
+			compressResponse(get('identity'), html())
+		];
+		expect(untouched.map((r) => r.headers.get('content-encoding'))).toEqual([null, null, null, null, 'gzip', null, null, null]);
+		// The client that takes neither still gets Vary, so a shared cache does not serve it a compressed copy.
+		expect(untouched[6]!.headers.get('vary')).toBe('Accept-Encoding');
+	});
+
+	it('sends each chunk of a streamed page as it comes, not at the end', async () => {
+		for (const accept of ['br', 'gzip'] as const) {
+			let push!: (text: string) => void;
+			let end!: () => void;
+			const body = new ReadableStream<Uint8Array>({
+				start(controller) {
+					push = (text) => controller.enqueue(new TextEncoder().encode(text));
+					end = () => controller.close();
+				}
+			});
+			const reader = compressResponse(get(accept), html(body)).body!.getReader();
+			const inflate = accept === 'br' ? createBrotliDecompress() : createGunzip();
+			let text = '';
+			inflate.on('data', (chunk: Buffer) => (text += chunk.toString()));
+			const readUntil = async (wanted: string) => {
+				// Hangs (and the test times out) if the page waits for the end of the stream.
+				while (text !== wanted) {
+					const chunk = await reader.read();
+					expect(chunk.done).toBe(false);
+					await new Promise((resolve) => inflate.write(chunk.value, resolve));
+					await new Promise((resolve) => setImmediate(resolve));
+				}
+			};
+			push(page);
+			await readUntil(page);
+			push('<p>later</p>');
+			await readUntil(`${page}<p>later</p>`);
+			end();
+			// What follows is the stream's end (gzip's trailer), nothing more of the page.
+			for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) inflate.write(chunk.value);
+			await new Promise((resolve) => inflate.end(resolve));
+			expect(text).toBe(`${page}<p>later</p>`);
+		}
+	}, 10_000);
+});
