@@ -98,3 +98,31 @@ describe('compressResponse', () => {
 		}
 	}, 10_000);
 });
+
+describe('a client that goes away mid-answer', () => {
+	it('cancels the compression without an error escaping (which would end the process)', async () => {
+		const escaped: unknown[] = [];
+		const onError = (error: unknown) => escaped.push(error);
+		process.on('uncaughtException', onError);
+		try {
+			for (const accept of ['br', 'gzip']) {
+				let push!: (text: string) => void;
+				const body = new ReadableStream<Uint8Array>({
+					start(controller) {
+						push = (text) => controller.enqueue(new TextEncoder().encode(text));
+					}
+				});
+				const reader = compressResponse(get(accept), html(body)).body!.getReader();
+				push(page);
+				await reader.read();
+				// The browser closes the connection: the answer's stream is cancelled while more comes.
+				await reader.cancel();
+				push(page);
+				await new Promise((resolve) => setTimeout(resolve, 200));
+			}
+			expect(escaped).toEqual([]);
+		} finally {
+			process.off('uncaughtException', onError);
+		}
+	});
+});

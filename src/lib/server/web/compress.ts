@@ -43,8 +43,23 @@ function compressing(encoding: Encoding): TransformStream<Uint8Array, Uint8Array
 	const flushKind = encoding === 'br' ? constants.BROTLI_OPERATION_FLUSH : constants.Z_SYNC_FLUSH;
 	return new TransformStream<Uint8Array, Uint8Array>({
 		start(controller) {
-			zlib.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
-			zlib.on('error', (error) => controller.error(error));
+			// A client that goes away mid-answer cancels the stream; zlib may still have output on
+			// its way, which then goes nowhere (enqueueing into a cancelled stream throws, and an
+			// exception in an event handler would end the process).
+			zlib.on('data', (chunk: Buffer) => {
+				try {
+					controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+				} catch {
+					zlib.destroy();
+				}
+			});
+			zlib.on('error', (error) => {
+				try {
+					controller.error(error);
+				} catch {
+					// Already cancelled or closed.
+				}
+			});
 		},
 		transform(chunk) {
 			return new Promise<void>((resolve) => {
