@@ -113,7 +113,7 @@ export async function getCohortOverview(db: Db, actor: Actor, programmeId: strin
 	});
 	return {
 		cohort,
-		finished: asOf > `${year + 1}-08-31`,
+		finished: cohortOverOn(year, asOf),
 		pairs: pairs.map((p) => ({ ...p, hours: Math.round((p.minutes / 60) * 10) / 10 })),
 		notMet,
 		mentors: people.filter(inYears(MENTOR_YEARS)).map(choice),
@@ -259,7 +259,12 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 
 /** A cohort is finished once its academic year is over (after 31 August, in the UK): no new pairs or meetings. */
 export function cohortFinished(academicYear: number, now: Date): boolean {
-	return londonParts(now).date > `${academicYear + 1}-08-31`;
+	return cohortOverOn(academicYear, londonParts(now).date);
+}
+
+/** Whether the cohort's academic year is over on this UK date (YYYY-MM-DD). */
+function cohortOverOn(academicYear: number, day: string): boolean {
+	return day > `${academicYear + 1}-08-31`;
 }
 
 /** The academic year holding `now`, for the cohort form's default. */

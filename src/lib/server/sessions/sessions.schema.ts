@@ -1,7 +1,8 @@
 import { yearGroups, type YearGroup } from '../db/schema';
 import type { FieldErrors } from '../result';
 import { field, oneOf } from '../forms';
-import { addDays, fromLondon, isRealDate, isTime, londonParts } from '../time';
+import { addDays, fromLondon, isRealDate, isTime } from '../time';
+import { academicYearOf } from '../young-people/young-people.schema';
 
 export const MAX_SERIES = 52;
 
@@ -83,10 +84,7 @@ export function seriesDates(first: string, repeat: string, until?: string, count
 
 /** The last day a session may be scheduled for: 31 August at the end of next academic year. */
 export function lastSchedulableDay(now: Date): string {
-	const { date } = londonParts(now);
-	const year = Number(date.slice(0, 4));
-	const academicStart = Number(date.slice(5, 7)) >= 9 ? year : year - 1;
-	return `${academicStart + 2}-08-31`;
+	return `${academicYearOf(now) + 2}-08-31`;
 }
 
 const dayLabel = (date: string) =>
