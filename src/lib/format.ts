@@ -25,8 +25,22 @@ export function formatDate(value: Date | string): string {
 	return date.format(new Date(value));
 }
 
+const whole = new Intl.NumberFormat('en-GB');
+const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** A count as people write it: "1,376". */
+export function formatCount(value: number): string {
+	return whole.format(value);
+}
+
+/** A figure to one decimal place, with thousands separators: "1,376.1". */
+export function formatOneDecimal(value: number): string {
+	return oneDecimal.format(value);
+}
+
+/** "1 school", "1,204 places". */
 export function plural(count: number, one: string, many = `${one}s`): string {
-	return `${count} ${count === 1 ? one : many}`;
+	return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
 /**
@@ -39,4 +53,11 @@ export function formatBookingCloses(closesAt: Date | string): string {
 	return formatTime(at) === '00:00'
 		? `${formatDate(new Date(at.getTime() - 1))} (the last day to book)`
 		: `${formatDate(at)} at ${formatTime(at)}, as it starts`;
+}
+
+const longDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A calendar day kept as YYYY-MM-DD, as people write it: "1 September 2018". */
+export function formatDay(isoDay: string): string {
+	return longDay.format(new Date(`${isoDay}T00:00:00Z`));
 }

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
+import { formatDate } from '../../../src/lib/format';
 import { describe, expect, it } from 'vitest';
 import { insertAuditEvent } from '../../../src/lib/server/audit/audit.queries';
 import { browseAuditLog } from '../../../src/lib/server/audit/audit.service';
 import { withTransaction } from '../../../src/lib/server/db/transaction';
 import { useTestDatabase } from '../../support/database';
-import { auditEvents, makeActor } from '../../support/factories';
+import { auditEvents, makeActor, makeBooking, makeSchool, makeSession } from '../../support/factories';
 
 const t = useTestDatabase();
 
@@ -73,6 +74,36 @@ describe('browseAuditLog', () => {
 		const result = await browseAuditLog(t.db, admin, { from: '2026-02-30' });
 		expect(result.errors).toEqual({ from: expect.any(String) });
 		expect(result.events).toEqual([]);
+	});
+
+	it('reads as words: the action as a sentence and the record by its name, linked', async () => {
+		const admin = await makeActor(t.db);
+		const school = await makeSchool(t.db, { name: 'Astor College' });
+		const session = await makeSession(t.db, { starts_at: '2019-06-12T08:30:00Z' });
+		const booking = await makeBooking(t.db, { session_id: session.id, school_id: school.id });
+		const gone = '00000000-0000-4000-8000-000000000000';
+		const at = (minute: number) => `2026-05-01T09:${String(minute).padStart(2, '0')}:00Z`;
+		await t.db
+			.insertInto('audit_event')
+			.values([
+				{ at: at(1), action: 'school.updated', entity_type: 'school', entity_id: school.id, actor_id: admin.id, detail: '{}' },
+				{ at: at(2), action: 'booking.cancel_undone', entity_type: 'booking', entity_id: booking.id, actor_id: admin.id, detail: '{}' },
+				{ at: at(3), action: 'session.created', entity_type: 'session', entity_id: gone, actor_id: admin.id, detail: '{}' },
+				{ at: at(4), action: 'mfa.code_failed', entity_type: null, entity_id: null, actor_id: admin.id, detail: '{}' },
+				{ at: at(5), action: 'rota.shift_swapped', entity_type: 'rota_shift', entity_id: gone, actor_id: admin.id, detail: '{}' }
+			])
+			.execute();
+		const log = await browseAuditLog(t.db, admin, { actor: admin.id });
+		const programme = await t.db.selectFrom('programme').select('name').where('id', '=', session.programme_id).executeTakeFirstOrThrow();
+		expect(log.events.map((e) => [e.actionLabel, e.record])).toEqual([
+			['Rota shift swapped', { label: 'Rota shift', href: null }],
+			['Second factor code wrong', null],
+			['Session created', { label: 'Session', href: null }],
+			['Booking cancellation undone', { label: `Astor College: ${programme.name}, ${formatDate('2019-06-12T08:30:00Z')}`, href: `/bookings/${booking.id}` }],
+			['School updated', { label: 'Astor College', href: `/schools/${school.id}` }]
+		]);
+		expect(log.actions.map((a) => a.label)).toEqual([...log.actions.map((a) => a.label)].sort((a, b) => a.localeCompare(b, 'en-GB')));
+		expect(log.actions).toContainEqual({ value: 'booking.cancel_undone', label: 'Booking cancellation undone' });
 	});
 
 	it('is for admins only', async () => {

@@ -57,6 +57,10 @@ describe('the return to the PCC', () => {
 		const names = await t.db.selectFrom('young_person').select(['first_name', 'last_name']).execute();
 		const text = JSON.stringify(sheets);
 		for (const { last_name } of names.slice(0, 50)) expect(text).not.toContain(`"${last_name}"`);
+		// Dates as people write them, and when it was made in UK time (in November that is UTC).
+		const about = Object.fromEntries(sheets[2]!.rows.map((r) => [r[0], r[1]]));
+		expect(about['From']).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4}$/);
+		expect(about['Made (UK time)']).toMatch(/^27 Nov 2026,? 12:00$/);
 	});
 
 	it('keeps a narrative per programme and period, escapes it in the download, and audits it without the text', async () => {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
 import { UUID } from '../forms';
+import { formatDate } from '../../format';
 
 export interface AuditEntry {
 	actorId: string | null;
@@ -77,4 +78,73 @@ export async function listAuditEvents(db: Db, filter: AuditFilter) {
 export async function listAuditActions(db: Db): Promise<string[]> {
 	const rows = await db.selectFrom('audit_event').select('action').distinct().orderBy('action').execute();
 	return rows.map((r) => r.action);
+}
+
+export interface AuditRecordName {
+	label: string;
+	href: string | null;
+}
+
+/**
+ * Names for the records a page of the audit log is about, read in one query per kind of
+ * record: "Astor College", "Youth Conference, Wed 12 Jun 2019". Keyed `type:id`; a record
+ * that no longer exists, or a kind the log does not name, is left out.
+ */
+export async function nameAuditRecords(db: Db, events: { entity_type: string | null; entity_id: string | null }[]) {
+	const idsOf = (type: string) => [...new Set(events.filter((e) => e.entity_type === type && e.entity_id && UUID.test(e.entity_id)).map((e) => e.entity_id!))];
+	const names = new Map<string, AuditRecordName>();
+	const put = (type: string, id: string, label: string, href: string | null) => names.set(`${type}:${id}`, { label, href });
+
+	const schools = idsOf('school');
+	if (schools.length)
+		for (const s of await db.selectFrom('school').select(['id', 'name']).where('id', 'in', schools).execute()) put('school', s.id, s.name, `/schools/${s.id}`);
+
+	const users = idsOf('user');
+	if (users.length)
+		for (const u of await db.selectFrom('app_user').select(['id', 'name', 'email']).where('id', 'in', users).execute())
+			put('user', u.id, u.email ? `${u.name} (${u.email})` : u.name, `/users/${u.id}`);
+
+	const programmes = idsOf('programme');
+	if (programmes.length)
+		for (const p of await db.selectFrom('programme').select(['id', 'name']).where('id', 'in', programmes).execute())
+			put('programme', p.id, p.name, `/programmes/${p.id}`);
+
+	const sessions = idsOf('session');
+	if (sessions.length)
+		for (const s of await db
+			.selectFrom('programme_session')
+			.innerJoin('programme', 'programme.id', 'programme_session.programme_id')
+			.select(['programme_session.id', 'programme.name', 'programme_session.starts_at'])
+			.where('programme_session.id', 'in', sessions)
+			.execute())
+			put('session', s.id, `${s.name}, ${formatDate(s.starts_at)}`, `/sessions/${s.id}`);
+
+	const bookings = idsOf('booking');
+	if (bookings.length)
+		for (const b of await db
+			.selectFrom('booking')
+			.innerJoin('school', 'school.id', 'booking.school_id')
+			.innerJoin('programme_session', 'programme_session.id', 'booking.session_id')
+			.innerJoin('programme', 'programme.id', 'programme_session.programme_id')
+			.select(['booking.id', 'school.name as school', 'programme.name as programme', 'programme_session.starts_at'])
+			.where('booking.id', 'in', bookings)
+			.execute())
+			put('booking', b.id, `${b.school}: ${b.programme}, ${formatDate(b.starts_at)}`, `/bookings/${b.id}`);
+
+	const youngPeople = idsOf('young_person');
+	if (youngPeople.length)
+		for (const y of await db.selectFrom('young_person').select(['id', 'first_name', 'last_name']).where('id', 'in', youngPeople).execute())
+			put('young_person', y.id, `${y.first_name} ${y.last_name}`.trim(), `/young-people/${y.id}`);
+
+	const awardGroups = idsOf('award_group');
+	if (awardGroups.length)
+		for (const g of await db.selectFrom('award_group').select(['id', 'name', 'programme_id']).where('id', 'in', awardGroups).execute())
+			put('award_group', g.id, g.name, `/programmes/${g.programme_id}/awards/${g.id}`);
+
+	const stations = idsOf('station');
+	if (stations.length)
+		for (const s of await db.selectFrom('station').select(['id', 'name', 'session_id']).where('id', 'in', stations).execute())
+			put('station', s.id, s.name, `/sessions/${s.session_id}/register/stations/${s.id}`);
+
+	return names;
 }

@@ -3,7 +3,8 @@ import { authoriseAudit } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { hasErrors } from '../result';
 import { listUsers } from '../users/users.queries';
-import { listAuditActions, listAuditEvents } from './audit.queries';
+import { listAuditActions, listAuditEvents, nameAuditRecords } from './audit.queries';
+import { auditActionLabel, auditRecordTypeLabel } from './audit.labels';
 import { validateAuditQuery, type AuditQuery } from './audit.schema';
 
 const PAGE_SIZE = 50;
@@ -22,13 +23,23 @@ export async function browseAuditLog(db: Db, actor: Actor, query: AuditQuery) {
 				limit: PAGE_SIZE + 1,
 				offset: (page - 1) * PAGE_SIZE
 			});
+	const shown = events.slice(0, PAGE_SIZE);
+	const names = await nameAuditRecords(db, shown);
 	return {
-		events: events.slice(0, PAGE_SIZE),
+		events: shown.map((event) => ({
+			...event,
+			actionLabel: auditActionLabel(event.action),
+			record: event.entity_type
+				? (names.get(`${event.entity_type}:${event.entity_id}`) ?? { label: auditRecordTypeLabel(event.entity_type), href: null })
+				: null
+		})),
 		hasNext: events.length > PAGE_SIZE,
 		page,
 		filter: { actor: actorId ?? '', action: action ?? '', from, to },
 		errors,
 		users: (await listUsers(db)).map((u) => ({ id: u.id, label: `${u.name} (${u.email})` })),
-		actions: await listAuditActions(db)
+		actions: (await listAuditActions(db))
+			.map((action) => ({ value: action, label: auditActionLabel(action) }))
+			.sort((a, b) => a.label.localeCompare(b.label, 'en-GB'))
 	};
 }

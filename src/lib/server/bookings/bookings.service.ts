@@ -1,3 +1,4 @@
+import { formatCount, plural } from '../../format';
 import type { Transaction } from 'kysely';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
@@ -125,16 +126,18 @@ export async function bookPlaces(
 			const problem = sessionProblem(locked, yearGroupOk, isSchool, now);
 			if (problem) return problem;
 			if (input.places > locked.capacity) {
-				return refused('over_capacity', `This session has ${locked.capacity} places in all`, 'places');
+				return refused('over_capacity', `This session has ${plural(locked.capacity, 'place')} in all`, 'places');
 			}
 			if (locked.school_cap !== null) {
 				const held = await queries.sumSchoolPlaces(trx, sessionId, input.schoolId);
 				if (held + input.places > locked.school_cap) {
 					const left = Math.max(0, locked.school_cap - held);
 					const message =
-						held > 0
-							? `Each school can book up to ${locked.school_cap} places here; ${school.name} already has ${held}, so you can book ${left} more`
-							: `Each school can book up to ${locked.school_cap} places here`;
+						held === 0
+							? `Each school can book up to ${plural(locked.school_cap, 'place')} here`
+							: left === 0
+								? `Each school can book up to ${plural(locked.school_cap, 'place')} here and ${school.name} already has them all, so it cannot book more`
+								: `Each school can book up to ${plural(locked.school_cap, 'place')} here; ${school.name} already has ${formatCount(held)}, so you can book ${formatCount(left)} more`;
 					return refused('over_school_cap', message, 'places');
 				}
 			}

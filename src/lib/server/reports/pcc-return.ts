@@ -6,6 +6,7 @@ import type { Actor } from '../auth/session';
 import { invalidField, ok, type Result } from '../result';
 import { outcomeSummaries } from '../outcomes/outcomes.summary';
 import { londonParts } from '../time';
+import { formatDateTime, formatDay } from '../../format';
 import { suppressionThreshold } from './disclosure';
 import { exportCell, exportCells, exportHeader } from './export-table';
 import { outcomeTable, presentOutcome, type OutcomeCells } from './outcome-table';
@@ -171,9 +172,9 @@ export function pccReturnSheets(r: PccReturn, generatedAt: Date): { name: string
 			rows: [
 				['Dover District Safer Stronger Communities Partnership: return to the Kent Police and Crime Commissioner'],
 				['Period', r.period.label],
-				['From', r.period.from],
-				['To', r.period.to],
-				['Made', generatedAt.toISOString()],
+				['From', formatDay(r.period.from)],
+				['To', formatDay(r.period.to)],
+				['Made (UK time)', formatDateTime(generatedAt)],
 				[
 					'Small counts',
 					`Counts of people from 1 to ${(r.threshold ?? suppressionThreshold()) - 1} are shown as c, with other cells hidden where a total would reveal them.`

@@ -1,3 +1,4 @@
+import { formatCount, formatOneDecimal } from '../../format';
 import { display, type Cell } from './disclosure';
 import { columns, type Cells, type Column, type Measure, type ReportTable } from './report-table';
 
@@ -12,18 +13,16 @@ export interface ShownCell {
 
 export type ShownCells = Record<Measure, ShownCell>;
 
-const counts = new Intl.NumberFormat('en-GB');
-
 export function formatCell(cell: Cell, format: Column['format']): ShownCell {
 	if (cell.hidden) return { text: display(cell), value: null };
 	if (!Number.isFinite(cell.value)) return { text: 'n/a', value: null };
 	switch (format) {
 		case 'count':
-			return { text: counts.format(cell.value), value: cell.value };
+			return { text: formatCount(cell.value), value: cell.value };
 		case 'percent':
 			return { text: `${Math.round(cell.value * 100)}%`, value: Math.round(cell.value * 1000) / 10 };
 		case 'hours':
-			return { text: cell.value.toFixed(1), value: Math.round(cell.value * 10) / 10 };
+			return { text: formatOneDecimal(cell.value), value: Math.round(cell.value * 10) / 10 };
 	}
 }
 
