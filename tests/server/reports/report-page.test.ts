@@ -3,10 +3,11 @@ import type { Actor } from '../../../src/lib/server/auth/session';
 import { describeChart, hiddenCount } from '../../../src/lib/charts/describe';
 import { londonParts } from '../../../src/lib/server/time';
 import { academicYearOfDate } from '../../../src/lib/server/reports/periods';
+import { latestDeliveredDay } from '../../../src/lib/server/reports/delivered';
 import { figuresAsOf, periodData, recentAcademicYears, reportContext, selectionQuery } from '../../../src/lib/server/reports/report-page';
 import { refreshRollups } from '../../../src/lib/server/reports/rollups';
 import { useTestDatabase } from '../../support/database';
-import { makeActor, makeProgramme, makeSchool } from '../../support/factories';
+import { makeActor, makeProgramme, makeSchool, makeSession } from '../../support/factories';
 
 const t = useTestDatabase();
 const params = (query: string) => new URLSearchParams(query);
@@ -35,6 +36,22 @@ describe('the choices a report page starts from', () => {
 		expect(context.errors).toEqual({});
 		expect(context.values).toMatchObject({ period: 'academic', year: String(year), from: `${year}-09-01`, to: `${year + 1}-08-31`, programme: '' });
 		expect(periodData(context)).toMatchObject({ label: `Academic year ${year} to ${year + 1}` });
+	});
+
+	it('opens on the latest academic year with a session delivered, not on an empty current year', async () => {
+		const day = 24 * 60 * 60 * 1000;
+		await makeSession(t.db, { starts_at: '2019-06-12T08:30:00Z' });
+		await makeSession(t.db, { starts_at: new Date(Date.now() - 400 * day), status: 'cancelled' });
+		await makeSession(t.db, { starts_at: new Date(Date.now() + 30 * day) });
+		const opened = await reportContext(t.db, viewer, params(''), allFields);
+		expect(opened.selection.period).toMatchObject({ kind: 'academic', from: '2018-09-01', to: '2019-08-31' });
+		expect(await latestDeliveredDay(t.db)).toBe('2019-06-12');
+
+		await makeSession(t.db, { starts_at: new Date(Date.now() - 60_000) });
+		const today = londonParts(new Date()).date;
+		expect(await latestDeliveredDay(t.db)).toBe(today);
+		const year = academicYearOfDate(today);
+		expect((await reportContext(t.db, viewer, params(''), allFields)).selection.period).toMatchObject({ from: `${year}-09-01` });
 	});
 
 	it('ignores filters the page does not offer, so they neither narrow the figures nor bring a message', async () => {

@@ -8,6 +8,7 @@ import { listSchools } from '../schools/schools.queries';
 import { londonParts } from '../time';
 import { figuresState, keptReport } from './kept';
 import { academicYear, academicYearOfDate, parsePeriod, type Period, type PeriodKind } from './periods';
+import { latestDeliveredDay } from './delivered';
 
 // What every report page starts from: the filter's choices, the selection its search
 // parameters ask for, the messages for bad ones and the values to put back in the form.
@@ -134,7 +135,11 @@ export async function reportContext(
 		// An empty choice ("Any programme") is no choice.
 		if (value !== null && value !== '') asked.set(name, value.slice(0, 100));
 	}
-	if (defaults && !asked.has('period')) for (const [name, value] of Object.entries(defaults)) if (value !== undefined) asked.set(name, value);
+	if (!asked.has('period')) {
+		// With no period chosen, the latest period with a session delivered (not an empty current year).
+		const chosen = defaults ?? { period: 'academic', year: String(academicYearOfDate(await latestDeliveredDay(db))) };
+		for (const [name, value] of Object.entries(chosen)) if (value !== undefined) asked.set(name, value);
+	}
 	const { selection, errors } = parseSelection(asked, options);
 	// A period of a kind not offered is refused like a mistyped one, whatever the address says.
 	if (rule && !errors.period && !rule.kinds.includes((asked.get('period') ?? 'academic') as PeriodKind)) errors.period = rule.message;

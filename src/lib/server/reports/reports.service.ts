@@ -12,6 +12,7 @@ import { suppressionThreshold, type Cell } from './disclosure';
 import { districtBesideSchool, districtCells, figureName, schoolCells } from './linked-figures';
 import { exportHeader, exportRows } from './export-table';
 import { keptReport } from './kept';
+import { latestDeliveredDay } from './delivered';
 import { outcomeTable, presentOutcome } from './outcome-table';
 import { defaultReturnPeriod, NARRATIVE_MAX, pccReturn, pccReturnSheets, presentPccReturn, saveNarrative } from './pcc-return';
 import type { NarrativeValues } from './pcc-return.schema';
@@ -450,11 +451,11 @@ export async function trendPage(db: Db, actor: Actor, params: URLSearchParams) {
 	const suppressed = readsSuppressed(actor);
 	// A suppressed trend goes by a financial year's quarters, which add up to it: an academic year cuts two of them.
 	const context = suppressed
-		? await reportContext(db, actor, params, ['programme'], defaultReturnPeriod(), {
+		? await reportContext(db, actor, params, ['programme'], defaultReturnPeriod(await latestDeliveredDay(db)), {
 				kinds: ['financial', 'quarter'],
 				message: 'Choose a financial year or a quarter: the trend with small counts hidden goes by the quarters of a financial year'
 			})
-		: await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town'], recentAcademicYears());
+		: await reportContext(db, actor, params, ['programme', 'school', 'phase', 'town'], recentAcademicYears(await latestDeliveredDay(db)));
 	const period = periodData(context);
 	const table = period ? presentTable(await trendByQuarter(db, actor, context.selection)) : null;
 	return {
@@ -470,7 +471,7 @@ export async function trendPage(db: Db, actor: Actor, params: URLSearchParams) {
 /** The choices of the return to the PCC: its period (a financial year unless chosen) and perhaps one programme. */
 async function returnContext(db: Db, actor: Actor, params: URLSearchParams, forExport = false) {
 	await authoriseReport(db, actor, 'pcc_return');
-	return reportContext(db, actor, params, ['programme'], defaultReturnPeriod(), forExport || readsSuppressed(actor) ? FIXED_PERIODS : undefined);
+	return reportContext(db, actor, params, ['programme'], defaultReturnPeriod(await latestDeliveredDay(db)), forExport || readsSuppressed(actor) ? FIXED_PERIODS : undefined);
 }
 
 /** The page of the return to the PCC, with each programme's narrative. */
