@@ -234,6 +234,7 @@ const table: Record<string, Route> = {
 	'/readyz': { units: { GET: { expect: EVERYONE, anonymous: 'ok' } } },
 	// Reports: a school contact's reports are their own school's page.
 	'/reports': { units: { view: 'ok | ok | ok | re | re | ok' } },
+	'/reports/compare': { units: { view: 'ok | ok | ok | re | re | ok' } },
 	'/reports/pcc-return': {
 		units: {
 			view: 'ok | ok | ok | nf | nf | ok',

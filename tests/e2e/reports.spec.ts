@@ -220,6 +220,25 @@ test('the trend by quarter shows 2018-19 quarter by quarter, with a line chart t
 	expect(problems).toEqual([]);
 });
 
+test('this year against last year: 2019-20 beside 2018-19 from the report views, by keyboard, with hidden figures and no change for them', async ({ page }) => {
+	await signIn(page, 'viewer@demo.test');
+	await page.goto('/reports?period=academic&year=2019');
+	const link = page.getByRole('navigation', { name: 'Report views' }).getByRole('link', { name: 'This year against last year' });
+	await link.focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'This year against last year' })).toBeVisible();
+	const figures = page.getByRole('table', { name: 'Each figure, both years' });
+	await expect(figures.getByRole('columnheader')).toHaveText(['Figure', 'Academic year 2018 to 2019', 'Academic year 2019 to 2020', 'Change']);
+	const conference = page.getByRole('table', { name: 'Young people reached by programme, both years' }).getByRole('row', { name: /^Youth Conference/ });
+	await expect(conference.getByRole('cell').first()).toHaveText('802');
+	// A hidden count has no change beside it.
+	for (const row of await figures.locator('tbody tr').all()) {
+		const [before, now, change] = await row.getByRole('cell').allInnerTexts();
+		if (before === 'c' || now === 'c') expect(change).toBe('–');
+	}
+	await expectAccessible(page);
+});
+
 test('a school contact sees only Astor College against the district, and no other school’s report', async ({ browser, page }) => {
 	const context = await browser.newContext();
 	const viewer = await context.newPage();

@@ -66,6 +66,24 @@ export function dateRange(from: string, to: string): Period {
 	return { kind: 'dates', from, to, label: `${from} to ${to}`, query: { period: 'dates', from, to } };
 }
 
+/** The same period a year before: last academic or financial year, or the same quarter of it. */
+export function yearBefore(period: Period): Period {
+	const year = Number(period.query.year);
+	switch (period.kind) {
+		case 'academic':
+			return academicYear(year - 1);
+		case 'financial':
+			return financialYear(year - 1);
+		case 'quarter':
+			return financialQuarter(year - 1, Number(period.query.quarter) as 1 | 2 | 3 | 4);
+		case 'dates': {
+			// 29 February a year back is the 28th.
+			const back = (day: string) => `${Number(day.slice(0, 4)) - 1}${day.slice(4) === '-02-29' ? '-02-28' : day.slice(4)}`;
+			return dateRange(back(period.from), back(period.to));
+		}
+	}
+}
+
 function monthName(month: number): string {
 	return new Date(Date.UTC(2000, month - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
 }

@@ -16,8 +16,9 @@ import { latestDeliveredDay } from './delivered';
 import { outcomeTable, presentOutcome } from './outcome-table';
 import { defaultReturnPeriod, NARRATIVE_MAX, pccReturn, pccReturnSheets, presentPccReturn, saveNarrative } from './pcc-return';
 import type { NarrativeValues } from './pcc-return.schema';
-import { academicYear, academicYearOfDate, quartersIn, type Period } from './periods';
-import { presentTable, reportColumns } from './present';
+import { academicYear, academicYearOfDate, quartersIn, yearBefore, type Period } from './periods';
+import { presentTable, reportColumns, type ShownCell } from './present';
+import { formatCount, formatOneDecimal } from '../../format';
 import {
 	FIXED_PERIODS,
 	figuresAsOf,
@@ -31,7 +32,7 @@ import {
 	type Selection
 } from './report-page';
 import { parseSort, sortRows } from './report-sort';
-import { decidedTable, reportTable, type Counted, type ReportTable } from './report-table';
+import { columns, decidedTable, reportTable, type Column, type Counted, type Measure, type ReportTable } from './report-table';
 import * as queries from './reports.queries';
 import { emptyFigures, type Figures, type ReportFilter } from './reports.queries';
 
@@ -468,10 +469,96 @@ export async function trendPage(db: Db, actor: Actor, params: URLSearchParams) {
 	};
 }
 
+/** One measure this period beside the same period a year before, and the change when both are shown. */
+export interface ComparedMeasure {
+	measure: Measure;
+	label: string;
+	before: ShownCell;
+	now: ShownCell;
+	change: string;
+}
+
+function changeText(before: ShownCell, now: ShownCell, format: Column['format']): string {
+	if (before.value === null || now.value === null) return '–';
+	const difference = now.value - before.value;
+	const sign = difference > 0 ? '+' : difference < 0 ? '−' : '';
+	const size = Math.abs(difference);
+	switch (format) {
+		case 'percent':
+			return `${sign}${formatCount(Math.round(size))} ${Math.round(size) === 1 ? 'point' : 'points'}`;
+		case 'hours':
+			return `${sign}${formatOneDecimal(size)}`;
+		case 'count':
+			return `${sign}${formatCount(size)}`;
+	}
+}
+
+/**
+ * This period beside the same period a year before, for the district or one programme. Fixed
+ * periods only, for everyone: the comparison is of two whole years or quarters, each counted
+ * and hidden exactly as on its own overview.
+ */
+export async function comparePage(db: Db, actor: Actor, params: URLSearchParams) {
+	const elsewhere = ownSchoolOnly(actor);
+	if (elsewhere) return elsewhere;
+	const context = await reportContext(db, actor, params, ['programme'], undefined, FIXED_PERIODS);
+	const period = periodData(context);
+	const earlier = yearBefore(context.selection.period);
+	const [now, before] = period
+		? await Promise.all([
+				districtOverview(db, actor, context.selection, context.options),
+				districtOverview(db, actor, { ...context.selection, period: earlier }, context.options)
+			])
+		: [null, null];
+	const nowTable = now && presentTable(now.programmes);
+	const beforeTable = before && presentTable(before.programmes);
+	return ok({
+		page: {
+			filter: filterData(context),
+			period,
+			earlier: { label: earlier.label, query: new URLSearchParams(earlier.query).toString() },
+			asOf: await figuresAsOf(db, context),
+			measures:
+				nowTable && beforeTable
+					? columns.map((c): ComparedMeasure => ({
+							measure: c.measure,
+							label: c.label,
+							before: beforeTable.total[c.measure],
+							now: nowTable.total[c.measure],
+							change: changeText(beforeTable.total[c.measure], nowTable.total[c.measure], c.format)
+						}))
+					: null,
+			// Young people reached by programme, both years, in the overview's order.
+			programmes:
+				nowTable && beforeTable
+					? nowTable.rows.map((row) => {
+							const then = beforeTable.rows.find((r) => r.id === row.id)!.cells.youngPeopleReached;
+							return {
+								id: row.id,
+								name: row.name,
+								before: then,
+								now: row.cells.youngPeopleReached,
+								change: changeText(then, row.cells.youngPeopleReached, 'count')
+							};
+						})
+					: null,
+			threshold: nowTable?.threshold ?? null,
+			query: selectionQuery(context.selection)
+		}
+	});
+}
+
 /** The choices of the return to the PCC: its period (a financial year unless chosen) and perhaps one programme. */
 async function returnContext(db: Db, actor: Actor, params: URLSearchParams, forExport = false) {
 	await authoriseReport(db, actor, 'pcc_return');
-	return reportContext(db, actor, params, ['programme'], defaultReturnPeriod(await latestDeliveredDay(db)), forExport || readsSuppressed(actor) ? FIXED_PERIODS : undefined);
+	return reportContext(
+		db,
+		actor,
+		params,
+		['programme'],
+		defaultReturnPeriod(await latestDeliveredDay(db)),
+		forExport || readsSuppressed(actor) ? FIXED_PERIODS : undefined
+	);
 }
 
 /** The page of the return to the PCC, with each programme's narrative. */
