@@ -58,21 +58,31 @@ export interface Headline {
 	detail?: string;
 }
 
-/** The headline figures of a total, in the order the overview and programme pages show them. */
-export function headlines(cells: Cells): Headline[] {
+type Shape = 'event' | 'carousel' | 'cohort' | 'award' | 'workshop';
+
+/**
+ * The headline figures of a total, in the order the overview and programme pages show them.
+ * Given a programme's shape, only the figures that kind of programme has: a mentoring
+ * programme's mentors and mentees, a carousel's workstation visits, not the other's zeros.
+ */
+export function headlines(cells: Cells, shape?: Shape): Headline[] {
 	const c = (measure: string) => cells[measure]?.text ?? 'n/a';
-	return [
+	const all: (Headline & { for?: Shape[] })[] = [
 		{ label: 'Young people reached', text: c('youngPeopleReached'), detail: 'different young people, each counted once' },
 		{ label: 'Places booked', text: c('placesBooked'), detail: 'at delivered sessions' },
 		{ label: 'Attended', text: c('attended') },
 		{ label: 'Attendance rate', text: c('attendanceRate'), detail: 'attended out of expected' },
 		{ label: 'Sessions delivered', text: c('sessionsDelivered'), detail: `${c('sessionsCancelled')} cancelled` },
-		{ label: 'Mentoring meetings', text: c('meetings'), detail: `${c('hours')} hours` },
-		{ label: 'Discovery awards', text: c('discovery'), detail: 'John Muir Award, the first level' },
-		{ label: 'Explorer awards', text: c('explorer'), detail: 'John Muir Award, the second level' },
-		{ label: 'Conserver awards', text: c('conserver'), detail: 'John Muir Award, the third level' },
-		{ label: 'Parents and carers at workshops', text: c('parents') }
+		{ label: 'Workstation visits', text: c('stationVisits'), detail: 'pupils counted through each workstation, added up', for: ['carousel'] },
+		{ label: 'Mentors', text: c('mentors'), detail: 'different mentors who met in the period', for: ['cohort'] },
+		{ label: 'Mentees', text: c('mentees'), detail: 'different mentees who met in the period', for: ['cohort'] },
+		{ label: 'Mentoring meetings', text: c('meetings'), detail: `${c('hours')} hours`, for: ['cohort'] },
+		{ label: 'Discovery awards', text: c('discovery'), detail: 'John Muir Award, the first level', for: ['award'] },
+		{ label: 'Explorer awards', text: c('explorer'), detail: 'John Muir Award, the second level', for: ['award'] },
+		{ label: 'Conserver awards', text: c('conserver'), detail: 'John Muir Award, the third level', for: ['award'] },
+		{ label: 'Parents and carers at workshops', text: c('parents'), for: ['workshop'] }
 	];
+	return all.filter((h) => !shape || !h.for || h.for.includes(shape)).map(({ for: _for, ...headline }) => headline);
 }
 
 /** Builds a link to the same page with some search parameters changed (others kept). */

@@ -103,7 +103,7 @@ test('a report viewer filters and sorts the by-school report by keyboard, with h
 	await expect(table.locator('tbody td', { hasText: /^c$/ }).first()).toBeVisible();
 	await expect(table.locator('tfoot th')).toHaveText('All schools');
 
-	const chart = page.getByRole('figure', { name: 'Attendance by school: places booked and attended' });
+	const chart = page.getByRole('figure', { name: 'Attendance by school: attended against places booked' });
 	await expectDrawn(chart);
 	const matchesTable = async () => {
 		for (const [school, booked, attended] of await chartTable(chart)) {
@@ -177,6 +177,17 @@ test('a programme’s page shows its figures to a report viewer, and its session
 	const overview = lead.getByRole('table', { name: 'By programme', exact: true });
 	const awards = await Promise.all(['discovery', 'explorer', 'conserver'].map((level) => cell(overview, 'John Muir Award', level)));
 	expect(awards.reduce((sum, text) => sum + Number(text), 0)).toBe(25);
+	// Each programme's page leads with the figures of its kind: mentors and mentees, workstation visits.
+	const headline = (label: string) => lead.locator('.app-headlines__item', { has: lead.getByText(label, { exact: true }) });
+	await overview.getByRole('link', { name: 'Peer Mentoring Programme' }).click();
+	await expect(headline('Mentors')).toContainText('15');
+	await expect(headline('Mentees')).toBeVisible();
+	await expect(headline('Workstation visits')).toHaveCount(0);
+	await lead.goto(`/reports?${YEAR_2018}`);
+	await overview.getByRole('link', { name: 'Safety in Action Week' }).click();
+	await expect(headline('Workstation visits')).toBeVisible();
+	await expect(headline('Mentors')).toHaveCount(0);
+	await expect(headline('Discovery awards')).toHaveCount(0);
 	await context.close();
 });
 
@@ -309,7 +320,7 @@ test('without JavaScript the choices, sorting and the figures behind each chart 
 	const page = await context.newPage();
 	await signIn(page, 'viewer@demo.test');
 	await page.goto(`/reports/schools?${YEAR_2018}`);
-	const chart = page.getByRole('figure', { name: 'Attendance by school: places booked and attended' });
+	const chart = page.getByRole('figure', { name: 'Attendance by school: attended against places booked' });
 	// No canvas to draw on: the table of the chart's figures is open instead.
 	await expect(chart.locator('canvas')).toHaveCount(0);
 	await expect(chart.locator('table')).toBeVisible();

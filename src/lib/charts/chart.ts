@@ -63,7 +63,8 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): Chart {
 			scales: {
 				[valueAxis]: { beginAtZero: true, ticks: tick ? { callback: tick } : {} }
 			},
-			plugins: { legend: { display: spec.series.length > 1, position: 'bottom' } }
+			// The key above the bars, where a reader starts: on a long list of schools the bottom is far away.
+			plugins: { legend: { display: spec.series.length > 1, position: 'top', align: 'start' } }
 		}
 	};
 	return new Chart(canvas, config);

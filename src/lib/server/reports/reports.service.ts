@@ -426,7 +426,7 @@ export async function programmePage(db: Db, actor: Actor, programmeId: string, p
 		filter: filterData(context),
 		period,
 		asOf: await figuresAsOf(db, context),
-		programme: { id: programme.id, name: programme.name, priority: programme.partnership_priority, tags: programme.pcc_tags },
+		programme: { id: programme.id, name: programme.name, shape: programme.shape, priority: programme.partnership_priority, tags: programme.pcc_tags },
 		figures: period ? (table.rows[0]?.cells ?? table.total) : null,
 		threshold: table.threshold,
 		canDrillDown,
