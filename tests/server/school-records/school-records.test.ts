@@ -53,9 +53,11 @@ describe('schoolRecordsDownload', () => {
 		const { school, contact } = await world();
 		const bookings = text((await schoolRecordsDownload(t.db, contact, school.id, 'bookings', 'csv', IN_2026_27)).file.body);
 		expect(bookings.trim().split('\r\n')).toHaveLength(2);
-		expect(bookings).toContain(',30,30,confirmed,');
+		expect(bookings).toContain(',30,30,Confirmed,');
+		// Dates as people write them, not ISO: the session's day and the day it was booked.
+		expect(bookings.split('\r\n')[1]).toMatch(/^[^,]+,\d{1,2} [A-Z][a-z]{2} \d{4},\d\d:\d\d,\d\d:\d\d,.*,\d{1,2} [A-Z][a-z]{2} \d{4},[0-9a-f-]{36}$/);
 		const attendance = text((await schoolRecordsDownload(t.db, contact, school.id, 'attendance', 'csv', IN_2026_27)).file.body);
-		expect(attendance).toContain('Zoë,O’Connor,Year 8,present');
+		expect(attendance).toContain('Zoë,O’Connor,Year 8,Present');
 		expect(attendance).not.toContain('Baker');
 	});
 
@@ -66,6 +68,10 @@ describe('schoolRecordsDownload', () => {
 		expect(sheet!.sheet).toBe('Attendance');
 		expect(sheet!.data).toHaveLength(3);
 		expect(sheet!.data[0]).toEqual(['Programme', 'Date', 'Venue', 'First name', 'Last name', 'Year group now', 'Mark']);
+		// The date is a real date cell (it sorts as one in Excel), for the session's UK day at midnight, with no time zone.
+		const day = sheet!.data[1]![1] as unknown as Date;
+		expect(day).toBeInstanceOf(Date);
+		expect(day.toISOString()).toMatch(/T00:00:00\.000Z$/);
 	});
 
 	it("refuses another school's contact, a lead and a viewer with a 404, audited; lets an admin download for the school", async () => {

@@ -3,8 +3,10 @@
  * `=HYPERLINK(...)` is shown as text rather than run when the file is opened.
  *
  * API
- *   type ExportValue = string | number | null | undefined
- *       A number is written as a number (a negative one too: it is not text, so nothing to
+ *   type ExportValue = string | number | ExportDay | null | undefined
+ *       A day ({ day: 'YYYY-MM-DD' }, already a UK date) is written as people read it: "20 Nov
+ *       2018" in a CSV, a real date cell shown that way in an XLSX (so it sorts and filters as a
+ *       date, with no time and no time zone). A number is written as a number (a negative one too: it is not text, so nothing to
  *       escape). null, undefined, NaN and ±Infinity are written as an empty cell. Pass counts as
  *       numbers: the string '-5' is text and comes out as '-5 with its quote.
  *   escapeFormula(text: string): string
@@ -15,7 +17,18 @@
  *       for null, undefined and non-finite numbers.
  */
 
-export type ExportValue = string | number | null | undefined;
+export interface ExportDay {
+	day: string;
+}
+
+export type ExportValue = string | number | ExportDay | null | undefined;
+
+export const isExportDay = (value: ExportValue): value is ExportDay => typeof value === 'object' && value !== null && 'day' in value;
+
+const shortDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** "20 Nov 2018" for 2018-11-20. */
+export const dayText = (day: string) => shortDay.format(new Date(`${day}T00:00:00Z`));
 
 // Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula or command.
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -29,5 +42,6 @@ export const isWritableNumber = (value: ExportValue): value is number => typeof 
 
 export function exportText(value: ExportValue): string {
 	if (typeof value === 'number') return Number.isFinite(value) ? String(value === 0 ? 0 : value) : '';
+	if (isExportDay(value)) return dayText(value.day);
 	return value == null ? '' : escapeFormula(value);
 }

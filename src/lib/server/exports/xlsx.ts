@@ -16,7 +16,7 @@
  *   XLSX_CONTENT_TYPE
  */
 import writeXlsxFile, { type Cell, type Row } from 'write-excel-file/node';
-import { escapeFormula, exportText, isWritableNumber, type ExportValue } from './formula';
+import { escapeFormula, exportText, isExportDay, isWritableNumber, type ExportValue } from './formula';
 import type { ExportTable } from './csv';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -44,6 +44,8 @@ function checkNames(sheets: readonly ExportSheet[]): void {
 
 function cell(value: ExportValue): Cell {
 	if (isWritableNumber(value)) return { value, type: Number };
+	// Midnight UTC of the day: Excel keeps no time zone, so the cell reads as that day everywhere.
+	if (isExportDay(value)) return { value: new Date(`${value.day}T00:00:00Z`), type: Date, format: 'd mmm yyyy' };
 	if (typeof value !== 'string' || value === '') return null;
 	return { value: escapeFormula(value), type: String };
 }

@@ -10,6 +10,8 @@ import { findSchool } from '../schools/schools.queries';
 import { londonParts } from '../time';
 import { academicYearOf, yearGroupIn } from '../young-people/young-people.schema';
 import { yearGroupLabels } from '../../year-groups';
+import { defaultMarkLabels } from '../../attendance';
+import { bookingStatusLabel } from '../../bookings';
 import * as queries from './school-records.queries';
 
 // A school's own records out: its young people, its bookings and its pupils' attendance, as CSV
@@ -22,7 +24,7 @@ export type SchoolRecordKind = (typeof schoolRecordKinds)[number];
 export type ExportFormat = 'csv' | 'xlsx';
 
 const yesNo = (value: boolean | null) => (value === null ? '' : value ? 'yes' : 'no');
-const day = (instant: Date) => londonParts(instant).date;
+const day = (instant: Date) => ({ day: londonParts(instant).date });
 const time = (instant: Date) => londonParts(instant).time;
 
 async function table(db: Db, schoolId: string, kind: SchoolRecordKind, now: Date): Promise<ExportTable> {
@@ -70,7 +72,7 @@ async function table(db: Db, schoolId: string, kind: SchoolRecordKind, now: Date
 					yearGroupLabels[b.year_group],
 					b.places,
 					b.confirmed_places,
-					b.status,
+					bookingStatusLabel[b.status],
 					b.contact_name,
 					day(b.created_at),
 					b.id
@@ -86,7 +88,7 @@ async function table(db: Db, schoolId: string, kind: SchoolRecordKind, now: Date
 					m.first_name,
 					m.last_name,
 					yearGroup(m.reception_year),
-					m.status
+					defaultMarkLabels[m.status]
 				])
 			};
 	}
@@ -114,7 +116,7 @@ export async function schoolRecordsDownload(
 		detail: { kind, format, rows: rows.rows.length },
 		address: actor.address
 	});
-	const fileName = `${kind}-${day(now)}.${format}`;
+	const fileName = `${kind}-${londonParts(now).date}.${format}`;
 	if (format === 'csv') return { file: { fileName, contentType: CSV_CONTENT_TYPE, body: toCsv(rows) } };
 	const workbook = await toXlsx([{ name: sheetNames[kind], ...rows }]);
 	return { file: { fileName, contentType: XLSX_CONTENT_TYPE, body: new Uint8Array(workbook) } };
