@@ -71,7 +71,8 @@ export function headlines(cells: Cells): Headline[] {
 		{ label: 'Discovery awards', text: c('discovery'), detail: 'John Muir Award, the first level' },
 		{ label: 'Explorer awards', text: c('explorer'), detail: 'John Muir Award, the second level' },
 		{ label: 'Conserver awards', text: c('conserver'), detail: 'John Muir Award, the third level' },
-		{ label: 'Parents and carers at workshops', text: c('parents') }
+		{ label: 'Parents and carers at workshops', text: c('parents') },
+		{ label: 'Frontline professionals trained', text: c('professionals'), detail: 'counted apart from young people' }
 	];
 }
 
