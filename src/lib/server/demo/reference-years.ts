@@ -553,9 +553,10 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 		const { dates, professionals } = year.prevent;
 		const schools = [...ids.secondary, ...ids.primary];
 		for (const [i, date] of dates.entries()) {
-			const from = [0, 1, 2].map((k) => schools[(i * 5 + k * 7) % schools.length]!);
+			const from = [0, 1, 2, 3].map((k) => schools[(i * 5 + k * 7) % schools.length]!);
 			const id = await session('Prevent Awareness Training', date, ['13:30', '16:00'], 'Dover District Council Offices, Whitfield', 30, ['professionals']);
-			const counts = shareOut(professionals[i]!, [3, 2, 2]);
+			// Most come from three schools; a fourth sends one or two.
+			const counts = shareOut(professionals[i]!, [5, 4, 3, 1]);
 			await insertInChunks(
 				trx,
 				'booking',
