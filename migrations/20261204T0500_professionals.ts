@@ -27,10 +27,7 @@ const checks: { table: string; name: string; condition: (list: string) => string
 /** Each [without professionals, with professionals] piece of the rebuild function's body. */
 const rebuildChanges: [string, string][] = [
 	['0 as young, 0 as parents, 0 as named, 0 as marks', '0 as young, 0 as parents, 0 as professionals, 0 as named, 0 as marks'],
-	[
-		"case when h.year_group = 'parents' then 0 else h.count end",
-		"case when h.year_group in ('parents', 'professionals') then 0 else h.count end"
-	],
+	["case when h.year_group = 'parents' then 0 else h.count end", "case when h.year_group in ('parents', 'professionals') then 0 else h.count end"],
 	[
 		"case when h.year_group = 'parents' then h.count else 0 end, 0, 0",
 		"case when h.year_group = 'parents' then h.count else 0 end, case when h.year_group = 'professionals' then h.count else 0 end, 0, 0"
@@ -64,7 +61,10 @@ async function rewriteRebuild(db: Kysely<any>, changes: [string, string][]): Pro
 async function replaceChecks(db: Kysely<any>, list: string): Promise<void> {
 	for (const { table, name, condition } of checks) {
 		await sql`alter table ${sql.table(table)} drop constraint ${sql.ref(name)}`.execute(db);
-		await db.schema.alterTable(table).addCheckConstraint(name, sql.raw(condition(list))).execute();
+		await db.schema
+			.alterTable(table)
+			.addCheckConstraint(name, sql.raw(condition(list)))
+			.execute();
 	}
 }
 

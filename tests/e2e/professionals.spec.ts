@@ -7,7 +7,10 @@ import { expectAccessible, signIn } from './helpers';
 const YEAR_2018 = 'period=academic&year=2018';
 
 function figure(table: Locator, label: string): Locator {
-	return table.locator('tbody tr').filter({ has: table.page().locator('th', { hasText: label }) }).locator('td');
+	return table
+		.locator('tbody tr')
+		.filter({ has: table.page().locator('th', { hasText: label }) })
+		.locator('td');
 }
 
 test('the district overview shows 87 frontline professionals at Prevent training, apart from young people', async ({ page }) => {

@@ -37,7 +37,10 @@ function values(row: { cells: Record<string, { value: number | null }> }) {
 
 async function overviewValues() {
 	const overview = presentTable((await districtOverview(t.db, admin, { period }, options)).programmes);
-	return { rows: Object.fromEntries(overview.rows.map((r) => [r.name, values(r)])), total: Object.fromEntries(Object.entries(overview.total).map(([k, v]) => [k, v.value])) };
+	return {
+		rows: Object.fromEntries(overview.rows.map((r) => [r.name, values(r)])),
+		total: Object.fromEntries(Object.entries(overview.total).map(([k, v]) => [k, v.value]))
+	};
 }
 
 describe('frontline professionals in the 2018-19 reference year', () => {

@@ -149,7 +149,9 @@ export async function seedDemoProgrammes(
 			{ date: inDays(10), start: '18:00', end: '19:30', venue: 'Goodwin Academy, Deal', capacity: 40 },
 			{ date: inDays(38), start: '18:00', end: '19:30', venue: 'Astor College, Dover', capacity: 40 }
 		],
-		'Prevent Awareness Training': [{ date: inDays(24), start: '13:30', end: '16:00', venue: 'Dover District Council Offices, Whitfield', capacity: 30, schoolCap: 4 }],
+		'Prevent Awareness Training': [
+			{ date: inDays(24), start: '13:30', end: '16:00', venue: 'Dover District Council Offices, Whitfield', capacity: 30, schoolCap: 4 }
+		],
 		// The film's screenings are made up for the demo, and say so where they are listed.
 		'Hate Crime Film Screenings': [
 			{ date: inDays(12), start: '09:30', end: '10:30', venue: 'Astor College hall (demo data)', capacity: 180, schoolCap: 180 },
