@@ -80,7 +80,8 @@ export function headlines(cells: Cells, shape?: Shape): Headline[] {
 		{ label: 'Discovery awards', text: c('discovery'), detail: 'John Muir Award, the first level', for: ['award'] },
 		{ label: 'Explorer awards', text: c('explorer'), detail: 'John Muir Award, the second level', for: ['award'] },
 		{ label: 'Conserver awards', text: c('conserver'), detail: 'John Muir Award, the third level', for: ['award'] },
-		{ label: 'Parents and carers at workshops', text: c('parents'), for: ['workshop'] }
+		{ label: 'Parents and carers at workshops', text: c('parents'), for: ['workshop'] },
+		{ label: 'Frontline professionals trained', text: c('professionals'), detail: 'counted apart from young people', for: ['workshop'] }
 	];
 	return all.filter((h) => !shape || !h.for || h.for.includes(shape)).map(({ for: _for, ...headline }) => headline);
 }

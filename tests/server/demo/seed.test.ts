@@ -106,4 +106,31 @@ describe('seedDemo', () => {
 			.execute();
 		expect(arts.map((r) => ({ school: r.school, n: Number(r.n) }))).toEqual([{ school: 'Astor College', n: 14 }]);
 	});
+
+	it('trains 87 frontline professionals at Prevent in 2018-19, by headcount, and offers the film to schools as demo sessions', async () => {
+		await seedDemo(t.db, csv);
+		const prevent = await t.db
+			.selectFrom('attendance_headcount as h')
+			.innerJoin('programme_session as ps', 'ps.id', 'h.session_id')
+			.innerJoin('programme as p', 'p.id', 'ps.programme_id')
+			.where('p.name', '=', 'Prevent Awareness Training')
+			.where(sql<boolean>`ps.starts_at >= '2018-09-01T00:00:00+01:00' and ps.starts_at < '2019-09-01T00:00:00+01:00'`)
+			.select(['h.year_group', (eb) => eb.fn.sum<number>('h.count').as('n')])
+			.groupBy('h.year_group')
+			.execute();
+		expect(prevent.map((r) => ({ yearGroup: r.year_group, n: Number(r.n) }))).toEqual([{ yearGroup: 'professionals', n: 87 }]);
+
+		const film = await t.db
+			.selectFrom('programme_session as ps')
+			.innerJoin('programme as p', 'p.id', 'ps.programme_id')
+			.where('p.name', '=', 'Hate Crime Film Screenings')
+			.select(['ps.venue', 'ps.year_groups', 'ps.starts_at', 'ps.status', 'p.shape'])
+			.execute();
+		expect(film.length).toBeGreaterThan(1);
+		for (const s of film) {
+			expect(s.venue).toContain('(demo data)');
+			expect(s).toMatchObject({ shape: 'event', status: 'scheduled', year_groups: ['Y7', 'Y8', 'Y9', 'Y10', 'Y11'] });
+			expect(new Date(s.starts_at).getTime()).toBeGreaterThan(Date.now());
+		}
+	});
 });

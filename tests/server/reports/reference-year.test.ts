@@ -12,7 +12,8 @@ import { actorFor } from '../../support/factories';
 // The partnership plan's own figures for 2018-19, counted by the reports from the demo's
 // record-level rows: 802 Year 8 pupils at the Youth Conference; 256 Year 6 pupils at Safety
 // in Action Week, each through 8 workstations; 15 mentors and about 300 mentees; 25 John
-// Muir Awards; 6 Gang Awareness workshops; 14 students from one school in the arts project.
+// Muir Awards; 6 Gang Awareness workshops; 14 students from one school in the arts project;
+// 87 frontline professionals at Prevent awareness training.
 
 const t = useTestDatabase();
 const csv = readFileSync(new URL('../../../src/lib/server/demo/demo-schools.csv', import.meta.url), 'utf8');
@@ -53,6 +54,8 @@ describe('the 2018-19 reference year', () => {
 		expect(awards.discovery! + awards.explorer! + awards.conserver!).toBe(25);
 		expect(programmeRow(overview, 'Gang Awareness Workshops')).toMatchObject({ sessionsDelivered: 6, youngPeopleReached: 0 });
 		expect(programmeRow(overview, 'Dover Smart Arts Project')).toMatchObject({ youngPeopleReached: 14, schoolsReached: 1 });
+		// 87 frontline professionals at Prevent awareness training, counted apart from young people.
+		expect(programmeRow(overview, 'Prevent Awareness Training')).toMatchObject({ professionals: 87, youngPeopleReached: 0 });
 	});
 
 	it("puts the arts project's 14 students at Astor College, and no one else", async () => {
@@ -89,7 +92,7 @@ describe('the 2018-19 reference year', () => {
 			if (cell.text === 'c') expect(cell.value).toBeNull();
 		}
 		for (const row of table.rows) {
-			for (const measure of ['youngPeopleReached', 'attended', 'mentees', 'parents'] as const) {
+			for (const measure of ['youngPeopleReached', 'attended', 'mentees', 'parents', 'professionals'] as const) {
 				const value = row.cells[measure].value;
 				if (value !== null) expect(value === 0 || value >= 5, `${row.name} ${measure} ${value}`).toBe(true);
 			}

@@ -135,7 +135,7 @@ export const programmeShapes = ['event', 'carousel', 'cohort', 'award', 'worksho
 export type ProgrammeShape = (typeof programmeShapes)[number];
 export const partnershipPriorities = ['Domestic Abuse', 'Safeguarding', 'Safer Communities', 'Prevent', 'Serious Organised Crime'] as const;
 export type PartnershipPriority = (typeof partnershipPriorities)[number];
-export const yearGroups = ['R', 'Y1', 'Y2', 'Y3', 'Y4', 'Y5', 'Y6', 'Y7', 'Y8', 'Y9', 'Y10', 'Y11', 'Y12', 'Y13', 'parents'] as const;
+export const yearGroups = ['R', 'Y1', 'Y2', 'Y3', 'Y4', 'Y5', 'Y6', 'Y7', 'Y8', 'Y9', 'Y10', 'Y11', 'Y12', 'Y13', 'parents', 'professionals'] as const;
 export type YearGroup = (typeof yearGroups)[number];
 export type RegisterKind = 'named' | 'headcount';
 export const sessionStatuses = ['scheduled', 'cancelled', 'completed'] as const;
@@ -533,6 +533,7 @@ export interface ReportRollupTable {
 	expected: Generated<number>;
 	headcount_young_people: Generated<number>;
 	parents: Generated<number>;
+	professionals: Generated<number>;
 	schools_reached: Generated<number>;
 	named_young_people: Generated<number>;
 	station_visits: Generated<number>;

@@ -59,6 +59,26 @@ const programmes: DemoProgramme[] = [
 		registerKind: 'headcount'
 	},
 	{
+		name: 'Prevent Awareness Training',
+		shape: 'workshop',
+		description:
+			'Awareness training for frontline professionals (school staff, youth workers, health and council staff) on the Prevent duty: spotting radicalisation and making a referral.',
+		priority: 'Prevent',
+		tags: ['Protect people from exploitation and abuse'],
+		yearGroups: ['professionals'],
+		registerKind: 'headcount'
+	},
+	{
+		name: 'Hate Crime Film Screenings',
+		shape: 'event',
+		description:
+			"Screenings in schools of the partnership's film about hate crime, made in the Dover district: its effects on victims and communities, and how victims can be supported.",
+		priority: 'Safer Communities',
+		tags: ['Reduce violence', 'Support victims'],
+		yearGroups: ['Y7', 'Y8', 'Y9', 'Y10', 'Y11'],
+		registerKind: 'headcount'
+	},
+	{
 		name: 'Dover Smart Arts Project',
 		shape: 'cohort',
 		description: 'Students from Astor College make art about the safety of their town with a local artist.',
@@ -128,6 +148,15 @@ export async function seedDemoProgrammes(
 		'Gang Awareness Workshops': [
 			{ date: inDays(10), start: '18:00', end: '19:30', venue: 'Goodwin Academy, Deal', capacity: 40 },
 			{ date: inDays(38), start: '18:00', end: '19:30', venue: 'Astor College, Dover', capacity: 40 }
+		],
+		'Prevent Awareness Training': [
+			{ date: inDays(24), start: '13:30', end: '16:00', venue: 'Dover District Council Offices, Whitfield', capacity: 30, schoolCap: 4 }
+		],
+		// The film's screenings are made up for the demo, and say so where they are listed.
+		'Hate Crime Film Screenings': [
+			{ date: inDays(12), start: '09:30', end: '10:30', venue: 'Astor College hall (demo data)', capacity: 180, schoolCap: 180 },
+			{ date: inDays(19), start: '10:00', end: '11:00', venue: 'Goodwin Academy, Deal, main hall (demo data)', capacity: 200, schoolCap: 200 },
+			{ date: inDays(33), start: '13:30', end: '14:30', venue: 'Sandwich Technology School theatre (demo data)', capacity: 150, schoolCap: 150 }
 		],
 		'Dover Smart Arts Project': [{ date: inDays(17), start: '13:00', end: '15:30', venue: 'Astor College art studio', capacity: 14 }]
 	};

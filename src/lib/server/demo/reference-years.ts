@@ -10,7 +10,8 @@ import { demoStations } from './programmes-seed';
 // every figure a report shows is counted from these rows. The plan's own figures:
 //   802 Year 8 pupils at the Youth Conference; 256 Year 6 pupils at Safety in Action Week,
 //   each through 8 workstations; 15 mentors and about 300 mentees; 25 John Muir Awards;
-//   6 Gang Awareness workshops; 14 students from Astor College in the arts project.
+//   6 Gang Awareness workshops; 14 students from Astor College in the arts project;
+//   87 frontline professionals at Prevent awareness training (counted apart from young people).
 
 export interface ReferenceYear {
 	academicYear: number;
@@ -20,6 +21,8 @@ export interface ReferenceYear {
 	awards: { firstDay: string; completed: Record<AwardLevelCode, number>; inProgress: number };
 	workshops: { dates: string[]; parents: number[] };
 	arts?: { firstDay: string; weeks: number; students: number };
+	/** Prevent awareness training: a headcount of frontline professionals per session. */
+	prevent?: { dates: string[]; professionals: number[] };
 }
 
 export const referenceYears: ReferenceYear[] = [
@@ -30,7 +33,8 @@ export const referenceYears: ReferenceYear[] = [
 		mentoring: { launch: '2018-09-20', mentors: 15, menteesPerMentor: 20, withdrawn: 9 },
 		awards: { firstDay: '2018-10-06', completed: { discovery: 15, explorer: 7, conserver: 3 }, inProgress: 4 },
 		workshops: { dates: ['2018-10-09', '2018-11-13', '2019-01-15', '2019-02-26', '2019-04-30', '2019-06-11'], parents: [14, 9, 17, 11, 8, 12] },
-		arts: { firstDay: '2019-02-07', weeks: 6, students: 14 }
+		arts: { firstDay: '2019-02-07', weeks: 6, students: 14 },
+		prevent: { dates: ['2018-11-20', '2019-01-29', '2019-03-26', '2019-06-25'], professionals: [24, 21, 22, 20] }
 	},
 	{
 		academicYear: 2019,
@@ -539,6 +543,30 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 					recorded_at: fromLondon(date, '20:00')
 				}))
 			]);
+		}
+	}
+
+	// Prevent awareness training: afternoons for frontline professionals (school staff among
+	// them, booked by their school); a headcount per school, never a name, and never among
+	// the young people.
+	if (year.prevent) {
+		const { dates, professionals } = year.prevent;
+		const schools = [...ids.secondary, ...ids.primary];
+		for (const [i, date] of dates.entries()) {
+			const from = [0, 1, 2, 3].map((k) => schools[(i * 5 + k * 7) % schools.length]!);
+			const id = await session('Prevent Awareness Training', date, ['13:30', '16:00'], 'Dover District Council Offices, Whitfield', 30, ['professionals']);
+			// Most come from three schools; a fourth sends one or two.
+			const counts = shareOut(professionals[i]!, [5, 4, 3, 1]);
+			await insertInChunks(
+				trx,
+				'booking',
+				from.map((school, k) => booking(id, school, 'professionals', counts[k]! + 1, addDays(date, -21)))
+			);
+			await insertInChunks(
+				trx,
+				'attendance_headcount',
+				from.map((school, k) => headcount(id, school, 'professionals', counts[k]!, date))
+			);
 		}
 	}
 

@@ -180,6 +180,7 @@ export function pccReturnSheets(r: PccReturn, generatedAt: Date): { name: string
 					`Counts of people from 1 to ${(r.threshold ?? suppressionThreshold()) - 1} are shown as c, with other cells hidden where a total would reveal them.`
 				],
 				['Young people reached', 'Different named young people who came, each counted once, plus headcounts of pupils.'],
+				['Frontline professionals', 'Headcounts of professionals at training such as Prevent awareness training: counted apart, never among young people.'],
 				['Attendance rate', 'Attended out of expected: the named marks recorded, or the places booked where there is no named register.']
 			]
 		}

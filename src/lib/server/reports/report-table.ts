@@ -25,7 +25,8 @@ export type Measure =
 	| 'discovery'
 	| 'explorer'
 	| 'conserver'
-	| 'parents';
+	| 'parents'
+	| 'professionals';
 
 export interface Column {
 	measure: Measure;
@@ -51,7 +52,8 @@ export const columns: readonly Column[] = [
 	{ measure: 'discovery', label: 'Discovery awards', people: true, format: 'count' },
 	{ measure: 'explorer', label: 'Explorer awards', people: true, format: 'count' },
 	{ measure: 'conserver', label: 'Conserver awards', people: true, format: 'count' },
-	{ measure: 'parents', label: 'Parents and carers', people: true, format: 'count' }
+	{ measure: 'parents', label: 'Parents and carers', people: true, format: 'count' },
+	{ measure: 'professionals', label: 'Frontline professionals', people: true, format: 'count' }
 ];
 
 export type Counted = Exclude<Measure, 'attendanceRate' | 'hours'>;

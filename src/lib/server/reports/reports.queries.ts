@@ -11,14 +11,17 @@ import type { PeriodKind } from './periods';
 // - A session is delivered when it is not cancelled and has started; only delivered
 //   sessions count towards places and attendance. Cancelled sessions are counted apart.
 // - Places booked: places confirmed to schools at delivered sessions.
-// - Attended: named marks counted as attended (counts_as_attended(): present, late, left early), plus headcounts (parents and carers included).
+// - Attended: named marks counted as attended (counts_as_attended(): present, late, left early), plus headcounts (parents and carers,
+//   and frontline professionals, included).
 // - Attendance rate: attended out of expected, where expected is, per session and school,
 //   the named marks recorded if the session has a named register for that school, or else
 //   the places booked.
 // - Young people reached: different named young people marked as attended (each once,
 //   however many sessions they came to), plus headcounts of pupils, which can't be told
-//   apart and are added as given. Parents and carers are counted apart.
-// - Schools reached: schools with anyone attending a delivered session.
+//   apart and are added as given. Parents and carers, and frontline professionals, are counted
+//   apart, never among the young people.
+// - Schools reached: schools with young people, parents or carers attending a delivered session
+//   (its staff at training for professionals do not make a school reached).
 // - Workstation visits: carousel stations' counts of who came through, at delivered sessions.
 // - Mentoring meetings and hours: meetings held in the period, by the mentee's school; mentors
 //   and mentees are those who met in the period.
@@ -49,6 +52,8 @@ export interface Figures {
 	namedYoungPeople: number;
 	headcountYoungPeople: number;
 	parents: number;
+	/** Frontline professionals counted at headcount sessions: never young people. */
+	professionals: number;
 	schoolsReached: number;
 	meetings: number;
 	meetingMinutes: number;
@@ -71,6 +76,7 @@ export function emptyFigures(key: string): Figures {
 		namedYoungPeople: 0,
 		headcountYoungPeople: 0,
 		parents: 0,
+		professionals: 0,
 		schoolsReached: 0,
 		stationVisits: 0,
 		meetings: 0,
@@ -127,22 +133,22 @@ function sessionSchoolRows(filter: ReportFilter) {
 			where ps.starts_at >= ${start} and ps.starts_at < ${end} and ${programmeCondition('ps.programme_id', filter)}
 		),
 		parts as (
-			select b.session_id, b.school_id, b.confirmed_places as places, 0 as young, 0 as parents, 0 as named, 0 as marks
+			select b.session_id, b.school_id, b.confirmed_places as places, 0 as young, 0 as parents, 0 as professionals, 0 as named, 0 as marks
 			from booking b join s on s.id = b.session_id
 			where b.status <> 'cancelled' and b.confirmed_places > 0
 			union all
-			select h.session_id, h.school_id, 0, case when h.year_group = 'parents' then 0 else h.count end,
-				case when h.year_group = 'parents' then h.count else 0 end, 0, 0
+			select h.session_id, h.school_id, 0, case when h.year_group in ('parents', 'professionals') then 0 else h.count end,
+				case when h.year_group = 'parents' then h.count else 0 end, case when h.year_group = 'professionals' then h.count else 0 end, 0, 0
 			from attendance_headcount h join s on s.id = h.session_id
 			union all
-			select m.session_id, yp.school_id, 0, 0, 0, (count(*) filter (where counts_as_attended(m.status)))::int, count(*)::int
+			select m.session_id, yp.school_id, 0, 0, 0, 0, (count(*) filter (where counts_as_attended(m.status)))::int, count(*)::int
 			from attendance_mark m join s on s.id = m.session_id join young_person yp on yp.id = m.young_person_id
 			group by m.session_id, yp.school_id
 		),
 		ss as (
 			select parts.session_id, parts.school_id, s.programme_id, s.local_start, s.delivered, s.status,
 				sum(places)::int as places, sum(young)::int as young, sum(parents)::int as parents,
-				sum(named)::int as named, sum(marks)::int as marks
+				sum(professionals)::int as professionals, sum(named)::int as named, sum(marks)::int as marks
 			from parts join s on s.id = parts.session_id
 			where ${schoolCondition('parts.school_id', filter)}
 			group by parts.session_id, parts.school_id, s.programme_id, s.local_start, s.delivered, s.status
@@ -157,10 +163,11 @@ export async function attendanceFigures(db: Db, filter: ReportFilter, key: Repor
 		with ${sessionSchoolRows(filter)}
 		select ${k} as key,
 			coalesce(sum(ss.places) filter (where ss.delivered), 0)::int as places_booked,
-			coalesce(sum(ss.named + ss.young + ss.parents) filter (where ss.delivered), 0)::int as attended,
+			coalesce(sum(ss.named + ss.young + ss.parents + ss.professionals) filter (where ss.delivered), 0)::int as attended,
 			coalesce(sum(case when ss.marks > 0 then ss.marks else ss.places end) filter (where ss.delivered), 0)::int as expected,
 			coalesce(sum(ss.young) filter (where ss.delivered), 0)::int as headcount_young_people,
 			coalesce(sum(ss.parents) filter (where ss.delivered), 0)::int as parents,
+			coalesce(sum(ss.professionals) filter (where ss.delivered), 0)::int as professionals,
 			count(distinct ss.school_id) filter (where ss.delivered and ss.named + ss.young + ss.parents > 0)::int as schools_reached,
 			count(distinct ss.session_id) filter (where ss.delivered)::int as school_sessions_delivered,
 			count(distinct ss.session_id) filter (where ss.status = 'cancelled')::int as school_sessions_cancelled
@@ -281,6 +288,7 @@ export async function countFigures(db: Db, filter: ReportFilter, key: ReportKey)
 		f.expected = Number(r.expected);
 		f.headcountYoungPeople = Number(r.headcount_young_people);
 		f.parents = Number(r.parents);
+		f.professionals = Number(r.professionals);
 		f.schoolsReached = Number(r.schools_reached);
 	}
 	const sessionRowsOf = bySchool
@@ -368,7 +376,7 @@ export async function sessionRows(db: Db, filter: ReportFilter) {
 		select s.id as session_id, s.programme_id, to_char(s.local_start, 'YYYY-MM-DD"T"HH24:MI') as local_start, s.status, s.delivered,
 			count(distinct ss.school_id)::int as schools,
 			coalesce(sum(ss.places), 0)::int as places_booked,
-			coalesce(sum(ss.named + ss.young + ss.parents), 0)::int as attended,
+			coalesce(sum(ss.named + ss.young + ss.parents + ss.professionals), 0)::int as attended,
 			coalesce(sum(case when ss.marks > 0 then ss.marks else ss.places end), 0)::int as expected
 		from s left join ss on ss.session_id = s.id
 		where (s.delivered or s.status = 'cancelled') and (${hasSchoolFilter(filter)} = false or ss.session_id is not null)
@@ -389,6 +397,7 @@ const rollupMeasures = [
 	'expected',
 	'headcount_young_people',
 	'parents',
+	'professionals',
 	'schools_reached',
 	'named_young_people',
 	'station_visits',
@@ -451,6 +460,7 @@ export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey
 			namedYoungPeople: Number(r.named_young_people),
 			headcountYoungPeople: Number(r.headcount_young_people),
 			parents: Number(r.parents),
+			professionals: Number(r.professionals),
 			schoolsReached: Number(r.schools_reached),
 			stationVisits: Number(r.station_visits),
 			meetings: Number(r.meetings),

@@ -7,7 +7,7 @@ import { londonParts } from '../time';
 // stored is the academic year (by the calendar year it began) in which they were in Reception.
 
 /** The year groups of pupils: Reception to Year 13 (no parents and carers here). */
-export type PupilYearGroup = Exclude<YearGroup, 'parents'>;
+export type PupilYearGroup = Exclude<YearGroup, 'parents' | 'professionals'>;
 export const pupilYearGroups: readonly PupilYearGroup[] = ['R', 'Y1', 'Y2', 'Y3', 'Y4', 'Y5', 'Y6', 'Y7', 'Y8', 'Y9', 'Y10', 'Y11', 'Y12', 'Y13'];
 export const genders: readonly Gender[] = ['female', 'male', 'other', 'not_said'];
 export const genderLabels: Record<Gender, string> = { female: 'Female', male: 'Male', other: 'Other', not_said: 'Prefers not to say' };
