@@ -169,7 +169,7 @@ export async function schoolTodos(db: Db, schoolId: string, now: Date): Promise<
 			many: "upcoming sessions with your school's bookings",
 			none: 'No upcoming sessions booked',
 			href: '/bookings',
-			hint: 'Check the places, the year group and who is going'
+			hint: 'Sessions coming up where your school holds places or is on the waiting list'
 		}
 	];
 }
