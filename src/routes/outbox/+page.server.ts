@@ -4,4 +4,6 @@ import { pageFromParam } from '$lib/server/paging';
 import type { PageServerLoad } from './$types';
 import { signedIn } from '$lib/server/web/respond';
 
-export const load: PageServerLoad = async ({ locals, url }) => readOutbox(getDb(), signedIn(locals), pageFromParam(url.searchParams.get('page')));
+// `?status=failed` shows only the emails the sender gave up on (the dashboard links there).
+export const load: PageServerLoad = async ({ locals, url }) =>
+	readOutbox(getDb(), signedIn(locals), pageFromParam(url.searchParams.get('page')), url.searchParams.get('status') === 'failed' ? 'failed' : undefined);

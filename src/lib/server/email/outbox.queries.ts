@@ -10,10 +10,11 @@ export async function insertOutboxMessage(db: Db, message: Insertable<OutboxMess
 		.execute();
 }
 
-/** Messages newest first, a page at a time. Only a kept message's text is read: a queued one may hold someone's sign-in link. */
-export async function listOutboxMessages(db: Db, limit: number, offset: number) {
-	return db
-		.selectFrom('outbox_message')
+/** Messages newest first (of one status, if given), a page at a time. Only a kept message's text is read: a queued one may hold someone's sign-in link. */
+export async function listOutboxMessages(db: Db, limit: number, offset: number, status?: OutboxStatus) {
+	let query = db.selectFrom('outbox_message');
+	if (status) query = query.where('status', '=', status);
+	return query
 		.select(['id', 'created_at', 'to_address', 'subject', 'status', 'error', 'attempts', 'next_attempt_at', 'sent_at'])
 		.select(sql<string | null>`case when status = 'kept' then body_text end`.as('body_text'))
 		.orderBy('created_at', 'desc')

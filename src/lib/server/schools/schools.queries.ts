@@ -13,6 +13,8 @@ export interface SchoolFilter {
 	phase?: SchoolPhase;
 	town?: SchoolTown;
 	includeInactive?: boolean;
+	/** Only schools with no active school contact: no one there can book or see their bookings. */
+	withoutContact?: boolean;
 }
 
 function schoolsMatching(db: Db, filter: SchoolFilter) {
@@ -24,6 +26,9 @@ function schoolsMatching(db: Db, filter: SchoolFilter) {
 	if (filter.phase) query = query.where('phase', '=', filter.phase);
 	if (filter.town) query = query.where('town', '=', filter.town);
 	if (!filter.includeInactive) query = query.where('active', '=', true);
+	if (filter.withoutContact) {
+		query = query.where(sql<boolean>`not exists (select 1 from app_user u where u.school_id = school.id and u.role = 'school' and u.status = 'active')`);
+	}
 	return query;
 }
 

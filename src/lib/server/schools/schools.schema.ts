@@ -45,20 +45,22 @@ export function schoolValuesFromForm(form: FormData): SchoolValues {
 
 /** The schools list's search and filters from the address: as typed, to show again, and as a filter. */
 export function schoolFilterFromParams(params: URLSearchParams): {
-	values: { search: string; phase: string; town: string; includeInactive: boolean };
+	values: { search: string; phase: string; town: string; includeInactive: boolean; withoutContact: boolean };
 	filter: SchoolFilter;
 } {
 	const search = (params.get('search') ?? '').trim().slice(0, 100);
 	const phase = params.get('phase') ?? '';
 	const town = params.get('town') ?? '';
 	const includeInactive = params.get('inactive') === 'yes';
+	const withoutContact = params.get('contact') === 'none';
 	return {
-		values: { search, phase, town, includeInactive },
+		values: { search, phase, town, includeInactive, withoutContact },
 		filter: {
 			search: search || undefined,
 			phase: oneOf(schoolPhases, phase) ? phase : undefined,
 			town: oneOf(schoolTowns, town) ? town : undefined,
-			includeInactive
+			includeInactive,
+			withoutContact
 		}
 	};
 }

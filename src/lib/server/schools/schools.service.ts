@@ -22,7 +22,11 @@ export async function listSchools(db: Db, actor: Actor, filter: queries.SchoolFi
 /** A page of the schools list (see paging.ts): past the end, the last page. */
 export async function listSchoolsPage(db: Db, actor: Actor, filter: queries.SchoolFilter, page: number) {
 	await authoriseSchool(db, actor, 'list');
-	const query = { ...filter, includeInactive: actor.role === 'admin' && filter.includeInactive };
+	const query = {
+		...filter,
+		includeInactive: actor.role === 'admin' && filter.includeInactive,
+		withoutContact: actor.role === 'admin' && filter.withoutContact
+	};
 	const paging = pageOf(page, await queries.countSchools(db, query));
 	return { schools: await queries.listSchools(db, query, paging), paging: pagingForPage(paging) };
 }

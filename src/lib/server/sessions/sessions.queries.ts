@@ -46,6 +46,70 @@ export interface SessionFilter {
 	from?: Date;
 	to?: Date;
 	statuses?: SessionStatus[];
+	/** Only sessions with this to-do waiting (the dashboard's links): see sessionNeeds. */
+	need?: SessionNeedFilter;
+}
+
+/** What a session can be waiting for from its lead; the dashboard counts them and the sessions list filters by them. */
+export const sessionNeeds = ['register', 'requests', 'waiting', 'places', 'questionnaires'] as const;
+export type SessionNeed = (typeof sessionNeeds)[number];
+export interface SessionNeedFilter {
+	need: SessionNeed;
+	now: Date;
+	/** The end of "the next 7 days", for `places`. */
+	until: Date;
+}
+
+/**
+ * The condition, on `programme_session as s`, that a session is waiting for this:
+ * - register: started, not cancelled, and nothing recorded (no named mark, no headcount, no station count);
+ * - requests: still to come, with a booking request waiting for approval;
+ * - waiting: still to come, with a waiting list and places free (a school waiting for all its places at once);
+ * - places: starting between now and `until` with places left;
+ * - questionnaires: a questionnaire code still open (not closed, not expired).
+ */
+function needCondition({ need, now, until }: SessionNeedFilter) {
+	const confirmed = sql`(select coalesce(sum(b.confirmed_places), 0) from booking b where b.session_id = s.id and b.status in ('confirmed', 'waitlisted'))`;
+	switch (need) {
+		case 'register':
+			return sql<boolean>`s.status <> 'cancelled' and s.starts_at <= ${now}
+				and not exists (select 1 from attendance_mark m where m.session_id = s.id)
+				and not exists (select 1 from attendance_headcount h where h.session_id = s.id)
+				and not exists (select 1 from station_headcount sh where sh.session_id = s.id)`;
+		case 'requests':
+			return sql<boolean>`s.status = 'scheduled' and s.starts_at > ${now}
+				and exists (select 1 from booking b where b.session_id = s.id and b.status = 'requested')`;
+		case 'waiting':
+			return sql<boolean>`s.status = 'scheduled' and s.starts_at > ${now}
+				and exists (select 1 from booking b where b.session_id = s.id and b.status = 'waitlisted')
+				and s.capacity > ${confirmed}`;
+		case 'places':
+			return sql<boolean>`s.status = 'scheduled' and s.starts_at > ${now} and s.starts_at < ${until} and s.capacity > ${confirmed}`;
+		case 'questionnaires':
+			return sql<boolean>`exists (select 1 from outcome_session_code c where c.session_id = s.id and c.closed_at is null and c.expires_at > ${now})`;
+	}
+}
+
+/** How many of these programmes' sessions wait for each thing, and how many booking requests wait. */
+export async function countSessionNeeds(
+	db: Db,
+	programmeIds: readonly string[],
+	now: Date,
+	until: Date
+): Promise<Record<SessionNeed, number> & { requestedBookings: number }> {
+	const counts = { register: 0, requests: 0, waiting: 0, places: 0, questionnaires: 0, requestedBookings: 0 };
+	if (programmeIds.length === 0) return counts;
+	const row = await db
+		.selectFrom('programme_session as s')
+		.where('s.programme_id', 'in', programmeIds)
+		.select([
+			...sessionNeeds.map((need) => sql<number>`(count(*) filter (where ${needCondition({ need, now, until })}))::int`.as(need)),
+			sql<number>`coalesce(sum((select count(*) from booking b where b.session_id = s.id and b.status = 'requested')) filter (where ${needCondition({ need: 'requests', now, until })}), 0)::int`.as(
+				'requestedBookings'
+			)
+		])
+		.executeTakeFirstOrThrow();
+	return { ...counts, ...row };
 }
 
 export async function listSessions(db: Db, filter: SessionFilter) {
@@ -59,6 +123,7 @@ export async function listSessions(db: Db, filter: SessionFilter) {
 	if (filter.from) query = query.where('s.ends_at', '>', filter.from);
 	if (filter.to) query = query.where('s.starts_at', '<', filter.to);
 	if (filter.statuses) query = query.where('s.status', 'in', filter.statuses);
+	if (filter.need) query = query.where(needCondition(filter.need));
 	return query.orderBy('s.starts_at').orderBy('p.name').limit(500).execute();
 }
 

@@ -13,6 +13,7 @@ import { listProgrammes } from '../programmes/programmes.queries';
 import { findSchool } from '../schools/schools.queries';
 import { phaseYearGroups } from '../../year-groups';
 import { formatDate, formatTime } from '../../format';
+import { addDays, fromLondon, londonParts } from '../time';
 import { validateSession, type SessionInput, type SessionTimes, type SessionValues } from './sessions.schema';
 import * as queries from './sessions.queries';
 
@@ -23,6 +24,14 @@ export interface SessionListFilter {
 	phase?: SchoolPhase;
 	from: Date;
 	to?: Date;
+	/** Only the sessions waiting for this (the dashboard's links); for staff only, and it lifts `from`. */
+	need?: queries.SessionNeed;
+	now?: Date;
+}
+
+/** "The next 7 days" as the dashboard and the sessions list count them: from now to the end of the seventh UK day after today. */
+export function nextSevenDaysEnd(now: Date): Date {
+	return fromLondon(addDays(londonParts(now).date, 8));
 }
 
 /**
@@ -31,7 +40,10 @@ export interface SessionListFilter {
  */
 export async function listSessionsFor(db: Db, actor: Actor, filter: SessionListFilter) {
 	await authoriseSessionList(db, actor);
-	const base: queries.SessionFilter = { programmeId: filter.programmeId, from: filter.from, to: filter.to };
+	const now = filter.now ?? new Date();
+	const need = filter.need && actor.role !== 'school' ? { need: filter.need, now, until: nextSevenDaysEnd(now) } : undefined;
+	// A register to take is for a session that has started: a need brings in past sessions.
+	const base: queries.SessionFilter = { programmeId: filter.programmeId, from: need ? undefined : filter.from, to: filter.to, need };
 	if (actor.role === 'school') {
 		const school = await findSchool(db, actor.schoolId!);
 		return queries.listSessions(db, { ...base, yearGroups: phaseYearGroups[school!.phase], statuses: ['scheduled'] });
