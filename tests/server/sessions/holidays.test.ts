@@ -68,7 +68,13 @@ describe('a weekly series and the school holidays', () => {
 
 	it('refuses a series every date of which is in the holidays', async () => {
 		const world = await createLedProgramme(t.db);
-		const result = await scheduleSessions(t.db, world.lead, world.programmeId, thursdays({ date: '2027-03-29', bookingCloses: '2027-03-20', repeatCount: '2' }), NOW);
+		const result = await scheduleSessions(
+			t.db,
+			world.lead,
+			world.programmeId,
+			thursdays({ date: '2027-03-29', bookingCloses: '2027-03-20', repeatCount: '2' }),
+			NOW
+		);
 		expect(result).toMatchObject({ ok: false, code: 'invalid', errors: { date: expect.stringMatching(/Every date/) } });
 	});
 });
