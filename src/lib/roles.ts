@@ -20,6 +20,7 @@ export function navigationFor(role: Role): { href: string; label: string }[] {
 				{ href: '/young-people', label: 'Young people' },
 				{ href: '/reports', label: 'Reports' },
 				{ href: '/users', label: 'Users' },
+				{ href: '/terms', label: 'School terms' },
 				{ href: '/audit', label: 'Audit log' },
 				{ href: '/outbox', label: 'Outbox' }
 			];

@@ -115,6 +115,14 @@ const table: Record<string, Route> = {
 		}
 	},
 	// What a programme's registers call each mark: its managers, for either programme.
+	// Only a carousel (siaw) has a week to copy: jma's page says so, and its action refuses.
+	'/programmes/[id]/copy-week': {
+		objects: ['jma', 'siaw'],
+		units: {
+			view: 'ok ok | ok ok | ok nf | nf nf | nf nf | nf nf',
+			'action:default': 'ok ok | ok ok | ok nf | nf nf | nf nf | nf nf'
+		}
+	},
 	'/programmes/[id]/attendance-labels': {
 		objects: ['jma', 'siaw'],
 		units: {
@@ -340,6 +348,9 @@ const table: Record<string, Route> = {
 	'/sign-in': { units: { view: { expect: 're | re | re | re | re | re', anonymous: 'ok' }, 'action:default': { expect: EVERYONE, anonymous: 'ok' } } },
 	// Signing out ends at the sign-in page (its banner comes from the flash cookie, not the address).
 	'/sign-out': { units: { view: EVERYONE, 'action:default': 'S | S | S | S | S | S' } },
+	'/terms': { units: { view: ADMIN_ONLY } },
+	'/terms/[id]': { objects: ['term'], units: { view: ADMIN_ONLY, 'action:default': ADMIN_ONLY } },
+	'/terms/new': { units: { view: ADMIN_ONLY, 'action:default': ADMIN_ONLY } },
 	'/users': { units: { view: ADMIN_ONLY } },
 	'/users/[id]': {
 		objects: ['viewerUser'],
@@ -692,6 +703,7 @@ test('every route answers every kind of user as the access table says', async ({
 	const usersPage = await html(admin, '/users');
 	const userIdOf = (email: string) => firstId(usersPage.split('<tr').find((row) => row.includes(email)) ?? '', `href="/users/(${UUID})"`, `user ${email}`);
 	const viewerUser = userIdOf('viewer@demo.test');
+	const term = firstId(await html(admin, '/terms'), `href="/terms/(${UUID})"`, 'school term');
 	// A pupil of school A with a certificate: its contact reads their copy.
 	let pupil: { person: string; participant: string } = { person: crypto.randomUUID(), participant: crypto.randomUUID() };
 	const enrolled = await html(admin, `/programmes/${jma}/enrolments`);
@@ -759,6 +771,7 @@ test('every route answers every kind of user as the access table says', async ({
 			bartonRecords: { params: { id: barton, file: 'attendance.xlsx' } },
 			astorBogusFile: { params: { id: astor, file: 'passwords.csv' } },
 			viewerUser: { params: { id: viewerUser } },
+			term: { params: { id: term } },
 			noSchool: {},
 			listA: { query: `school=${astor}` },
 			listB: { query: `school=${barton}` },

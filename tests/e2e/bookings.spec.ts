@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, linkFromOutbox, signIn } from './helpers';
+import { expectAccessible, linkFromOutbox, signIn, scheduleConfirmingHolidays } from './helpers';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -56,7 +56,7 @@ test('schools book, fill the session, join the waiting list, and are promoted wh
 	await expectAccessible(page);
 	await page.getByLabel('Start time').fill('10:00');
 	await page.getByLabel('End time').fill('12:00');
-	await page.getByRole('button', { name: 'Schedule' }).click();
+	await scheduleConfirmingHolidays(page);
 	await expect(page.getByText('Sessions scheduled.')).toBeVisible();
 	const sessionPath = (await page.getByRole('row').filter({ hasText: 'Whitfield Test Hall' }).getByRole('link').getAttribute('href'))!;
 	expect(sessionPath).toMatch(/^\/sessions\/[0-9a-f-]{36}$/);

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, signIn } from './helpers';
+import { expectAccessible, signIn, scheduleConfirmingHolidays } from './helpers';
 
 // Actions that cannot be taken back ask first, on a page that says what will happen. These run
 // without the page's script (a plain form post), and the final button is reached by keyboard.
@@ -44,7 +44,7 @@ test('a session and a booking are cancelled only after a page that says what wil
 	await lead.getByLabel('Places', { exact: true }).fill('120');
 	await lead.getByLabel('Booking opens').fill(day(-1));
 	await lead.getByLabel('Booking closes').fill(day(20));
-	await lead.getByRole('button', { name: 'Schedule' }).click();
+	await scheduleConfirmingHolidays(lead);
 	await expect(lead.getByText('Sessions scheduled.')).toBeVisible();
 	const sessionPath = (await lead.getByRole('row').filter({ hasText: venue }).getByRole('link').getAttribute('href'))!;
 

@@ -96,3 +96,17 @@ export async function linkFromOutbox(browser: Browser, to: string, path: '/invit
 	if (!match) throw new Error(`No ${path} link in the outbox for ${to}`);
 	return new URL(match[0]).pathname;
 }
+
+/**
+ * Submits the session form for a single session. Dates in the tests are days from today, so one
+ * may fall in the school holidays: the form then asks first, and this confirms it.
+ */
+export async function scheduleConfirmingHolidays(page: Page): Promise<void> {
+	await page.getByRole('button', { name: 'Schedule' }).click();
+	const confirm = page.getByLabel('Schedule it in the school holidays all the same');
+	await expect(page.getByText('Sessions scheduled.').or(confirm)).toBeVisible();
+	if ((await confirm.count()) > 0) {
+		await confirm.check();
+		await page.getByRole('button', { name: 'Schedule' }).click();
+	}
+}

@@ -70,7 +70,9 @@ function openSession(today: string, daysAhead: number) {
 		rotationMinutes: '',
 		repeat: 'none',
 		repeatUntil: '',
-		repeatCount: ''
+		repeatCount: '',
+		// Dates are counted from today and may fall in the school holidays: schedule them all the same.
+		confirmHoliday: true
 	};
 }
 

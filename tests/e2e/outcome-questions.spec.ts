@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, signIn } from './helpers';
+import { expectAccessible, signIn, scheduleConfirmingHolidays } from './helpers';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const STATEMENT = "I know who to tell if I'm worried about a friend online";
@@ -57,7 +57,7 @@ test('a lead adds a statement and opens a session code, and a young person answe
 	await page.getByLabel('Places', { exact: true }).fill('40');
 	await page.getByLabel('Booking opens').fill(day(-1));
 	await page.getByLabel('Booking closes').fill(day(14));
-	await page.getByRole('button', { name: 'Schedule' }).click();
+	await scheduleConfirmingHolidays(page);
 	await expect(page.getByText('Sessions scheduled.')).toBeVisible();
 	const sessionPath = (await page.getByRole('row').filter({ hasText: 'Outcomes Test Hall' }).getByRole('link').getAttribute('href'))!;
 	await page.goto(sessionPath);

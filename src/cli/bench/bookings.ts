@@ -72,7 +72,9 @@ export async function benchBookingContention(url: string): Promise<{ name: strin
 				rotationMinutes: '',
 				repeat: 'none',
 				repeatUntil: '',
-				repeatCount: ''
+				repeatCount: '',
+				// Dates are counted from today and may fall in the school holidays: schedule them all the same.
+				confirmHoliday: true
 			});
 			if (!scheduled.ok || !scheduled.ids[0]) throw new Error(`The benchmark session was refused: ${JSON.stringify(scheduled)}`);
 			return scheduled.ids[0];

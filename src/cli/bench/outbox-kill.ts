@@ -186,7 +186,9 @@ async function buildWorld(database: AppDatabase): Promise<Client[]> {
 			rotationMinutes: '',
 			repeat: 'none',
 			repeatUntil: '',
-			repeatCount: ''
+			repeatCount: '',
+			// Dates are counted from today and may fall in the school holidays: schedule them all the same.
+			confirmHoliday: true
 		});
 		if (!scheduled.ok || !scheduled.ids[0]) throw new Error(`The session was refused: ${JSON.stringify(scheduled)}`);
 		sessions.push(scheduled.ids[0]);

@@ -73,7 +73,9 @@ export async function benchRegisterSave(url?: string): Promise<{ name: string; f
 				rotationMinutes: '',
 				repeat: 'none',
 				repeatUntil: '',
-				repeatCount: ''
+				repeatCount: '',
+				// Dates are counted from today and may fall in the school holidays: schedule them all the same.
+				confirmHoliday: true
 			},
 			SCHEDULED_AT
 		);

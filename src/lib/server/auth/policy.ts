@@ -50,6 +50,7 @@ import type { Actor } from './session';
  * | user          | list, see, invite, change | admin                                                                         |
  * | audit         | see                       | admin                                                                         |
  * | outbox        | see                       | admin                                                                         |
+ * | school term   | list, add, change         | admin                                                                         |
  * | calendar feed | keep                      | school contact (their school's)                                               |
  *
  * A lead's reach (the schools whose young people they keep) comes only from what the school or
@@ -107,6 +108,7 @@ const roleRules = {
 	'user.manage': ['admin'],
 	'audit.see': ['admin'],
 	'outbox.see': ['admin'],
+	'term.manage': ['admin'],
 	'calendar_feed.keep': ['school']
 } as const satisfies Record<string, readonly Role[]>;
 
@@ -380,6 +382,10 @@ export async function authoriseAudit(db: Db, actor: Actor): Promise<void> {
 
 export async function authoriseOutbox(db: Db, actor: Actor): Promise<void> {
 	await requireRule(db, actor, 'outbox.see', targetOf('outbox_message'));
+}
+
+export async function authoriseTerms(db: Db, actor: Actor, termId?: string): Promise<void> {
+	await requireRule(db, actor, 'term.manage', targetOf('school_term', termId));
 }
 
 export async function authoriseCalendarFeed(db: Db, actor: Actor): Promise<string> {

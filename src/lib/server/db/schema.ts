@@ -574,3 +574,22 @@ export interface PccNarrativeTable {
 export interface DB {
 	pcc_narrative: PccNarrativeTable;
 }
+
+/** One school term (Kent's): the holidays are the gaps between terms. */
+export interface SchoolTermTable {
+	id: Generated<string>;
+	/** The academic year by the calendar year it starts in: 2026 is 2026-27. */
+	academic_year: number;
+	name: string;
+	/** YYYY-MM-DD, the first and last days of the term, both in term. */
+	first_day: string;
+	last_day: string;
+	/** Where the dates came from: Kent's published dates or a labelled approximation. */
+	source: string;
+	created_at: CreatedAt;
+	updated_at: DefaultedTimestamp;
+}
+
+export interface DB {
+	school_term: SchoolTermTable;
+}

@@ -7,6 +7,11 @@ import { hasStationHeadcounts } from '../attendance/station-registers.queries';
 import { yearGroupLabels } from '../../year-groups';
 import { buildRotationGrid, type RotationGrid, type RotationGroup } from './rotation';
 import { getManagedSession, getSession } from './sessions.service';
+import { getManagedProgramme } from '../programmes/programmes.service';
+import { holidaysAmong } from '../terms/terms.service';
+import { addDays, fromLondon, isRealDate, londonParts } from '../time';
+import { formatDate, plural } from '../../format';
+import { lastSchedulableDay } from './sessions.schema';
 import { validateStations, type StationRow } from './sessions.schema';
 import * as queries from './sessions.queries';
 
@@ -100,4 +105,180 @@ async function fullTimetable(db: Db, session: Awaited<ReturnType<typeof getSessi
 		endsAt: session.ends_at
 	});
 	return { session, stations, grid };
+}
+
+// Copy last year's week. The sessions of one week (Monday to Sunday, UK time) of a carousel
+// programme are scheduled again, with their workstations and rotation length, a whole number of
+// weeks later so each keeps its weekday and time: 52 weeks (364 days, the same weekday a year
+// less a day or two on), or 53 weeks when 52 would put a session in the school holidays and 53
+// would not (Kent's terms move with Easter and the calendar). Bookings are not copied: schools
+// book the new week themselves.
+
+export interface WeekCopyPlan {
+	/** The Monday of the week copied and of the new week, 'YYYY-MM-DD'. */
+	from: string;
+	to: string;
+	weeks: 52 | 53;
+	sessions: {
+		id: string;
+		startsAt: Date;
+		endsAt: Date;
+		newStartsAt: Date;
+		newEndsAt: Date;
+		venue: string;
+		stations: number;
+		rotationMinutes: number | null;
+	}[];
+}
+
+const mondayOf = (date: string) => addDays(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7));
+const shiftInstant = (instant: Date, days: number) => {
+	const { date, time } = londonParts(instant);
+	return fromLondon(addDays(date, days), time);
+};
+
+/** The weeks (their Mondays, latest first) in which a programme has sessions that were not cancelled. */
+function weeksOf(sessions: { starts_at: Date; status: string }[]): string[] {
+	return [...new Set(sessions.filter((s) => s.status !== 'cancelled').map((s) => mondayOf(londonParts(s.starts_at).date)))].sort().reverse();
+}
+
+async function buildPlan(db: Db, sessions: Awaited<ReturnType<typeof queries.listSessions>>, from: string): Promise<WeekCopyPlan | undefined> {
+	const inWeek = sessions.filter((s) => s.status !== 'cancelled' && mondayOf(londonParts(s.starts_at).date) === from);
+	if (inWeek.length === 0) return undefined;
+	const days = inWeek.map((s) => londonParts(s.starts_at).date);
+	const at52 = await holidaysAmong(
+		db,
+		days.map((d) => addDays(d, 364))
+	);
+	let weeks: 52 | 53 = 52;
+	if (at52.size > 0) {
+		const at53 = await holidaysAmong(
+			db,
+			days.map((d) => addDays(d, 371))
+		);
+		if (at53.size === 0) weeks = 53;
+	}
+	const stations = await queries.listStationsOfSessions(
+		db,
+		inWeek.map((s) => s.id)
+	);
+	return {
+		from,
+		to: addDays(from, weeks * 7),
+		weeks,
+		sessions: inWeek.map((s) => ({
+			id: s.id,
+			startsAt: s.starts_at,
+			endsAt: s.ends_at,
+			newStartsAt: shiftInstant(s.starts_at, weeks * 7),
+			newEndsAt: shiftInstant(s.ends_at, weeks * 7),
+			venue: s.venue,
+			stations: stations.filter((st) => st.session_id === s.id).length,
+			rotationMinutes: s.rotation_minutes
+		}))
+	};
+}
+
+/** Why the plan cannot be carried out now, if it cannot. */
+async function planProblem(db: Db, programmeId: string, plan: WeekCopyPlan, now: Date) {
+	const first = plan.sessions[0]!;
+	if (first.newStartsAt <= now) {
+		return refused('in_past', `The copied week would start on ${formatDate(first.newStartsAt)}, which has passed: choose a later week to copy`, 'from');
+	}
+	const latest = lastSchedulableDay(now);
+	if (plan.to > latest) {
+		return refused('too_far', `The copied week would be after the end of next academic year (${formatDate(latest)}): choose an earlier week to copy`, 'from');
+	}
+	const taken = (await queries.listSessions(db, { programmeId, from: fromLondon(plan.to), to: fromLondon(addDays(plan.to, 7)) })).filter(
+		(s) => s.status !== 'cancelled'
+	);
+	if (taken.length > 0) {
+		return refused(
+			'already_scheduled',
+			`This programme already has ${plural(taken.length, 'session')} in the week of ${formatDate(plan.to)}: nothing was copied. Change those sessions instead`,
+			'from'
+		);
+	}
+	return undefined;
+}
+
+/**
+ * What copying a week would schedule, for the page that shows the dates first: the weeks there
+ * are to copy from (latest first), the chosen one (`from`, a Monday, or else the latest) and its
+ * plan, and why it cannot be copied now, if it cannot.
+ */
+export async function previewWeekCopy(db: Db, actor: Actor, programmeId: string, from: string | undefined, now = new Date()) {
+	const programme = await getManagedProgramme(db, actor, programmeId);
+	const sessions = await queries.listSessions(db, { programmeId });
+	const weeks = weeksOf(sessions);
+	const chosen = from && weeks.includes(from) ? from : weeks[0];
+	const plan = chosen ? await buildPlan(db, sessions, chosen) : undefined;
+	const refusal = plan ? await planProblem(db, programmeId, plan, now) : undefined;
+	const problem = programme.shape !== 'carousel' ? 'Only a carousel programme has a week to copy' : refusal?.code === 'refused' ? refusal.message : undefined;
+	return { programme, weeks, plan, problem };
+}
+
+/**
+ * Schedules the sessions of the week starting `from` (a Monday) again 52 or 53 weeks later, with
+ * their workstations and rotation length, in one transaction; refused, with nothing written, when
+ * the new week already has sessions of the programme.
+ */
+export async function copyWeek(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	from: string,
+	now = new Date()
+): Promise<Result<{ ids: string[]; plan: WeekCopyPlan }>> {
+	const programme = await getManagedProgramme(db, actor, programmeId);
+	if (programme.shape !== 'carousel') return refused('not_carousel', 'Only a carousel programme has a week to copy', 'from');
+	if (!isRealDate(from)) return invalid({ from: 'Choose the week to copy' });
+	return withTransaction(db, async (trx) => {
+		await queries.lockProgrammeForScheduling(trx, programmeId);
+		const all = await queries.listSessions(trx, { programmeId });
+		const plan = await buildPlan(trx, all, from);
+		if (!plan) return invalid({ from: 'This programme has no sessions that week: choose a week from the list' });
+		const problem = await planProblem(trx, programmeId, plan, now);
+		if (problem) return problem;
+		const days = plan.weeks * 7;
+		const originals = plan.sessions.map((s) => all.find((a) => a.id === s.id)!);
+		const rows = await queries.insertSessions(
+			trx,
+			plan.sessions.map((s, i) => {
+				const original = originals[i]!;
+				const bookingOpensAt = shiftInstant(original.booking_opens_at, days);
+				return {
+					programme_id: programmeId,
+					starts_at: s.newStartsAt,
+					ends_at: s.newEndsAt,
+					venue: s.venue,
+					capacity: original.capacity,
+					booking_opens_at: bookingOpensAt,
+					booking_closes_at: new Date(Math.min(shiftInstant(original.booking_closes_at, days).getTime(), s.newStartsAt.getTime())),
+					year_groups: original.year_groups,
+					school_cap: original.school_cap,
+					requires_approval: original.requires_approval,
+					rotation_minutes: s.rotationMinutes
+				};
+			})
+		);
+		const stations = await queries.listStationsOfSessions(
+			trx,
+			plan.sessions.map((s) => s.id)
+		);
+		const newId = new Map(plan.sessions.map((s, i) => [s.id, rows[i]!.id]));
+		await queries.insertStations(
+			trx,
+			stations.map((st) => ({ session_id: newId.get(st.session_id)!, position: st.position, name: st.name, theme: st.theme, places: st.places }))
+		);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'session.week_copied',
+			entityType: 'programme',
+			entityId: programmeId,
+			detail: { from: plan.from, to: plan.to, weeks: plan.weeks, sessions: rows.map((r) => r.id), stations: stations.length },
+			address: actor.address
+		});
+		return ok({ ids: rows.map((r) => r.id), plan });
+	});
 }

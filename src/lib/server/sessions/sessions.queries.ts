@@ -187,3 +187,25 @@ export async function replaceStations(db: Db, sessionId: string, stations: { nam
 		.values(stations.map((s, position) => ({ ...s, position, session_id: sessionId })))
 		.execute();
 }
+
+/** The workstations of several sessions, for copying them. */
+export async function listStationsOfSessions(db: Db, sessionIds: string[]) {
+	if (sessionIds.length === 0) return [];
+	return db
+		.selectFrom('station')
+		.select(['session_id', 'position', 'name', 'theme', 'places'])
+		.where('session_id', 'in', sessionIds)
+		.orderBy('session_id')
+		.orderBy('position')
+		.execute();
+}
+
+export async function insertStations(db: Db, stations: { session_id: string; position: number; name: string; theme: string; places: number }[]) {
+	if (stations.length === 0) return;
+	await db.insertInto('station').values(stations).execute();
+}
+
+/** Holds the programme row until the transaction ends: two copies of one week then queue, and the second finds the first's sessions. */
+export async function lockProgrammeForScheduling(trx: Transaction<DB>, programmeId: string) {
+	await trx.selectFrom('programme').select('id').where('id', '=', programmeId).forUpdate().executeTakeFirst();
+}

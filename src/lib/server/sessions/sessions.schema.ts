@@ -21,6 +21,10 @@ export interface SessionValues {
 	repeat: string; // 'none' | 'weekdays' | 'weekly'
 	repeatUntil: string;
 	repeatCount: string;
+	/** A series leaves out dates in the school holidays unless this is false (the box is ticked by default). */
+	skipHolidays?: boolean;
+	/** The user has seen that the date is in the school holidays and schedules it all the same. */
+	confirmHoliday?: boolean;
 }
 
 export interface SessionTimes {
@@ -56,7 +60,9 @@ export function sessionValuesFromForm(form: FormData): SessionValues {
 		rotationMinutes: field(form, 'rotationMinutes'),
 		repeat: field(form, 'repeat') || 'none',
 		repeatUntil: field(form, 'repeatUntil'),
-		repeatCount: field(form, 'repeatCount')
+		repeatCount: field(form, 'repeatCount'),
+		skipHolidays: form.get('skipHolidays') === 'yes',
+		confirmHoliday: form.get('confirmHoliday') === 'yes'
 	};
 }
 

@@ -14,6 +14,8 @@ import { findSchool } from '../schools/schools.queries';
 import { phaseYearGroups } from '../../year-groups';
 import { formatDate, formatTime } from '../../format';
 import { addDays, fromLondon, londonParts } from '../time';
+import { holidaysAmong } from '../terms/terms.service';
+import { describeHoliday } from '../terms/holidays';
 import { validateSession, type SessionInput, type SessionTimes, type SessionValues } from './sessions.schema';
 import * as queries from './sessions.queries';
 
@@ -105,16 +107,53 @@ async function duplicateProblem(db: Db, programmeId: string, input: SessionInput
 	return invalid({ date: `This programme already has a session at ${first.venue} on ${when}${more}: change that session instead` });
 }
 
-/** Schedules one session or a series of them for a programme the actor leads. */
-export async function scheduleSessions(db: Db, actor: Actor, programmeId: string, values: SessionValues, now = new Date()): Promise<Result<{ ids: string[] }>> {
+const sessionDay = (times: SessionTimes) => londonParts(times.startsAt).date;
+
+/** A warning the user may confirm past: the session's dates that fall in the school holidays. */
+async function holidayWarning(db: Db, dates: string[]) {
+	const holidays = await holidaysAmong(db, dates);
+	const inHoliday = dates.filter((d) => holidays.has(d));
+	const first = inHoliday[0];
+	if (!first) return undefined;
+	const message =
+		inHoliday.length === 1
+			? `${formatDate(first)} is in ${describeHoliday(holidays.get(first)!)}, when schools are closed`
+			: `${inHoliday.length} of these dates are in the school holidays, when schools are closed: ${inHoliday.map((d) => formatDate(d)).join(', ')}`;
+	return refused('in_holiday', message, 'date');
+}
+
+/**
+ * Schedules one session or a series of them for a programme the actor leads. A series leaves out
+ * the dates in the school holidays (unless asked not to) and says which; a date in the holidays
+ * that is not left out is refused with `in_holiday` until the user confirms it.
+ */
+export async function scheduleSessions(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	values: SessionValues,
+	now = new Date()
+): Promise<Result<{ ids: string[]; skipped: string[] }>> {
 	const programme = await getManagedProgramme(db, actor, programmeId);
-	const { errors, input } = validateSession(values, {
+	const { errors, input: asked } = validateSession(values, {
 		programmeYearGroups: programme.year_groups,
 		carousel: programme.shape === 'carousel',
 		now,
 		series: true
 	});
 	if (hasErrors(errors)) return invalid(errors);
+	let input = asked;
+	let skipped: string[] = [];
+	const series = values.repeat === 'weekly' || values.repeat === 'weekdays';
+	if (series && values.skipHolidays !== false) {
+		const holidays = await holidaysAmong(db, asked.occurrences.map(sessionDay));
+		skipped = asked.occurrences.map(sessionDay).filter((d) => holidays.has(d));
+		input = { ...asked, occurrences: asked.occurrences.filter((o) => !holidays.has(sessionDay(o))) };
+		if (input.occurrences.length === 0) return invalid({ date: 'Every date of this series is in the school holidays: choose other dates' });
+	} else if (!values.confirmHoliday) {
+		const warning = await holidayWarning(db, asked.occurrences.map(sessionDay));
+		if (warning) return warning;
+	}
 	const duplicate = await duplicateProblem(db, programmeId, input);
 	if (duplicate) return duplicate;
 	return withTransaction(db, async (trx) => {
@@ -127,10 +166,10 @@ export async function scheduleSessions(db: Db, actor: Actor, programmeId: string
 			action: 'session.created',
 			entityType: 'programme',
 			entityId: programmeId,
-			detail: { sessions: rows.map((r) => r.id) },
+			detail: { sessions: rows.map((r) => r.id), ...(skipped.length ? { skippedHolidays: skipped } : {}) },
 			address: actor.address
 		});
-		return ok({ ids: rows.map((r) => r.id) });
+		return ok({ ids: rows.map((r) => r.id), skipped });
 	});
 }
 
@@ -147,7 +186,7 @@ export async function updateSessionDetails(
 	now = new Date()
 ): Promise<Result<{ ids: string[] }>> {
 	const programme = await getManagedProgramme(db, actor, programmeId);
-	await getManagedSession(db, actor, programmeId, id);
+	const current = await getManagedSession(db, actor, programmeId, id);
 	const { errors, input } = validateSession(values, {
 		programmeYearGroups: programme.year_groups,
 		carousel: programme.shape === 'carousel',
@@ -155,6 +194,12 @@ export async function updateSessionDetails(
 		series: false
 	});
 	if (hasErrors(errors)) return invalid(errors);
+	// Moving a session into the holidays asks first; one already there is not asked about again.
+	const day = sessionDay(input.occurrences[0]!);
+	if (!values.confirmHoliday && day !== londonParts(current.starts_at).date) {
+		const warning = await holidayWarning(db, [day]);
+		if (warning) return warning;
+	}
 	const duplicate = await duplicateProblem(db, programmeId, input, id);
 	if (duplicate) return duplicate;
 	const times = input.occurrences[0]!;

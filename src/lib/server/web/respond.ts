@@ -33,3 +33,12 @@ export function found<T>(value: T | undefined | null): T {
 	if (value === undefined || value === null) error(404, 'Page not found');
 	return value;
 }
+
+/**
+ * A failed result as a form action's answer, where one refusal (`reason`) is a warning the user
+ * may confirm past rather than an error: the form comes back with their values and the warning.
+ */
+export function failedOrWarned<V>(result: Failure, values: V, reason: string) {
+	if (result.code === 'refused' && result.reason === reason) return fail(400, { values, errors: {} as Record<string, string>, warning: result.message });
+	return failed(result, values);
+}

@@ -5,7 +5,7 @@ import { sessionValuesFromForm } from '$lib/server/sessions/sessions.schema';
 import { sessionFormValues } from '$lib/server/sessions/session-form';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
-import { failed, signedIn } from '$lib/server/web/respond';
+import { failed, failedOrWarned, signedIn } from '$lib/server/web/respond';
 import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -18,7 +18,7 @@ export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
 		const values = sessionValuesFromForm(await request.formData());
 		const result = await updateSessionDetails(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), values);
-		if (!result.ok) return failed(result, values);
+		if (!result.ok) return failedOrWarned(result, values, 'in_holiday');
 		redirectWithNotice(`/sessions/${params.sessionId}`, 'saved');
 	},
 	cancel: async ({ locals, params }) => {
