@@ -165,7 +165,7 @@ test('changes sent to the register from another site, or with no Origin, are ref
 		changes: [{ clientId: crypto.randomUUID(), youngPersonId: row.id, status: row.status === 'late' ? 'present' : 'late', basedOn: row.version }]
 	};
 
-	for (const headers of [{ origin: 'https://elsewhere.example' }, {}]) {
+	for (const headers of [{ origin: 'https://elsewhere.example' }, {}] as Record<string, string>[]) {
 		const response = await page.request.post(`${registerUrl}/sync`, { data, headers: { ...headers, accept: 'application/json' } });
 		expect(response.status()).toBe(403);
 		expect(await response.json()).toEqual({ message: 'Cross-site POST form submissions are forbidden' });
