@@ -13,6 +13,9 @@ const config = {
 		// Cross-site form posts are refused in hooks.server.ts (web/csrf.ts), as SvelteKit would,
 		// and audited, which SvelteKit's own check (done before any hook) cannot do.
 		csrf: { trustedOrigins: ['*'] },
+		// The service worker keeps registers for use without a connection; it is registered by
+		// static/register-offline.js on register pages only, not on every page SvelteKit hydrates.
+		serviceWorker: { register: false },
 		csp: {
 			mode: 'hash',
 			directives: {

@@ -19,6 +19,7 @@ import * as retention from './20261203T0900_retention';
 import * as attendanceReasons from './20261203T1000_attendance_reasons_versions';
 import * as bookingCancelUndo from './20261203T1200_booking_cancel_undo';
 import * as bookingWholeOnly from './20261203T1210_booking_whole_only';
+import * as attendanceClientChange from './20261204T0100_attendance_client_change';
 import * as schoolTerms from './20261204T0300_school_terms';
 import * as professionals from './20261204T0500_professionals';
 
@@ -46,6 +47,7 @@ export const migrations: Record<string, Migration> = {
 	'20261203T1000_attendance_reasons_versions': attendanceReasons,
 	'20261203T1200_booking_cancel_undo': bookingCancelUndo,
 	'20261203T1210_booking_whole_only': bookingWholeOnly,
+	'20261204T0100_attendance_client_change': attendanceClientChange,
 	'20261204T0300_school_terms': schoolTerms,
 	'20261204T0500_professionals': professionals
 };

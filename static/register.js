@@ -32,8 +32,12 @@
 			was: ''
 		}))
 	);
-	// What each row showed when the page loaded (its selected option as sent).
-	for (const row of rows) row.was = [...row.select.options].find((option) => option.defaultSelected)?.value ?? row.select.value;
+	// What each row showed when the page loaded (its selected option as sent), read again when
+	// /register-offline.js has sent marks or downloaded others' ('register-known').
+	const readWas = () => {
+		for (const row of rows) row.was = [...row.select.options].find((option) => option.defaultSelected)?.value ?? row.select.value;
+	};
+	readWas();
 	const attended = (form.dataset.attended ?? '').split(' ');
 	tools.hidden = false;
 
@@ -105,6 +109,11 @@
 
 	form.addEventListener('change', (event) => {
 		if (event.target instanceof HTMLSelectElement) totals();
+	});
+	form.addEventListener('register-known', () => {
+		readWas();
+		totals();
+		filter();
 	});
 	search.addEventListener('input', filter);
 	school.addEventListener('change', filter);

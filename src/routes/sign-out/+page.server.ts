@@ -11,7 +11,10 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ locals, cookies, url, getClientAddress }) => {
+	default: async ({ locals, cookies, url, getClientAddress, setHeaders }) => {
+		// Registers kept on this device for use without a connection (IndexedDB, the service
+		// worker and its caches: static/register-offline.js) go with the sign-out.
+		setHeaders({ 'clear-site-data': '"storage"' });
 		if (locals.user && locals.sessionToken) {
 			await signOut(getDb(), locals.user, locals.sessionToken, getClientAddress());
 		}

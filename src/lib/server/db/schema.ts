@@ -286,6 +286,17 @@ export interface AttendanceMarkTable {
 	version: Generated<number>;
 }
 
+/** A change sent by a register kept on a device, by the id the device made: a re-send is answered, not applied again. */
+export interface AttendanceClientChangeTable {
+	client_id: string;
+	session_id: string;
+	recorded_by: string;
+	/** SHA-256 of who sent it and what it said (session, young person, status, version it was based on). */
+	change_hash: string;
+	outcome: 'saved' | 'conflict';
+	applied_at: DefaultedTimestamp;
+}
+
 /** What a programme calls each attendance status, where it renamed it. */
 export interface AttendanceStatusLabelTable {
 	programme_id: string;
@@ -322,6 +333,7 @@ export interface DB {
 	young_person: YoungPersonTable;
 	enrolment: EnrolmentTable;
 	attendance_mark: AttendanceMarkTable;
+	attendance_client_change: AttendanceClientChangeTable;
 	attendance_headcount: AttendanceHeadcountTable;
 	attendance_status_label: AttendanceStatusLabelTable;
 	mentoring_cohort: MentoringCohortTable;

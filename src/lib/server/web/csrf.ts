@@ -15,6 +15,15 @@ export function isCrossSiteFormPost(request: Request, url: URL): boolean {
 	return UNSAFE.has(request.method) && FORM_TYPES.includes(type) && request.headers.get('origin') !== url.origin;
 }
 
+/**
+ * Whether a request that changes something came from another origin, or says none, whatever it
+ * sends: for the JSON endpoints, which SvelteKit's check (form posts only) does not cover. A
+ * page's own fetch() always sends its Origin with a POST.
+ */
+export function isCrossSitePost(request: Request, url: URL): boolean {
+	return UNSAFE.has(request.method) && request.headers.get('origin') !== url.origin;
+}
+
 /** Audits a refused cross-site form post and answers it as SvelteKit would. */
 export async function refuseCrossSitePost(db: Db, event: RequestEvent): Promise<Response> {
 	const origin = event.request.headers.get('origin');

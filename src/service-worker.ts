@@ -1,0 +1,62 @@
+/// <reference types="@sveltejs/kit" />
+/// <reference no-default-lib="true"/>
+/// <reference lib="esnext" />
+/// <reference lib="webworker" />
+import { build, files, version } from '$service-worker';
+
+// Registered by /register-offline.js only (svelte.config.js turns SvelteKit's own registration
+// off): it serves a register the lead chose to keep on the device when there is no connection.
+// Nothing else is taken over: every other request goes to the network as if it were not here.
+//
+// Two caches. `shell-<version>`: the styles, fonts and static scripts a register page needs,
+// none of them personal. `registers`: the register pages kept on this device, put there by
+// /register-offline.js, which also removes them after 7 days; signing out clears both
+// (Clear-Site-Data on the sign-out response).
+
+const sw = self as unknown as ServiceWorkerGlobalScope;
+const SHELL = `shell-${version}`;
+const REGISTERS = 'registers';
+const shellFiles = [...build.filter((file) => /\.(css|woff2?)$/.test(file)), ...files.filter((file) => /\.(js|svg|css)$/.test(file))];
+const shellSet = new Set(shellFiles);
+const REGISTER_PAGE = /^\/sessions\/[0-9a-f-]{36}\/register\/?$/i;
+
+sw.addEventListener('install', (event) => {
+	event.waitUntil(
+		caches
+			.open(SHELL)
+			.then((cache) => cache.addAll(shellFiles))
+			.then(() => sw.skipWaiting())
+	);
+});
+
+sw.addEventListener('activate', (event) => {
+	event.waitUntil(
+		caches
+			.keys()
+			.then((keys) => Promise.all(keys.filter((key) => key.startsWith('shell-') && key !== SHELL).map((key) => caches.delete(key))))
+			.then(() => sw.clients.claim())
+	);
+});
+
+/** The network's answer, or when there is none, what the cache kept under that address. */
+async function networkThenCache(request: Request, cacheName: string, key: string): Promise<Response> {
+	try {
+		return await fetch(request);
+	} catch (error) {
+		const kept = await (await caches.open(cacheName)).match(key);
+		if (kept) return kept;
+		throw error;
+	}
+}
+
+sw.addEventListener('fetch', (event) => {
+	const { request } = event;
+	if (request.method !== 'GET') return;
+	const url = new URL(request.url);
+	if (url.origin !== sw.location.origin) return;
+	if (request.mode === 'navigate' && REGISTER_PAGE.test(url.pathname)) {
+		event.respondWith(networkThenCache(request, REGISTERS, url.pathname.replace(/\/$/, '')));
+	} else if (shellSet.has(url.pathname)) {
+		event.respondWith(networkThenCache(request, SHELL, url.pathname));
+	}
+});
