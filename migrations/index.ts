@@ -19,6 +19,7 @@ import * as retention from './20261203T0900_retention';
 import * as attendanceReasons from './20261203T1000_attendance_reasons_versions';
 import * as bookingCancelUndo from './20261203T1200_booking_cancel_undo';
 import * as bookingWholeOnly from './20261203T1210_booking_whole_only';
+import * as mentoringPairEnd from './20261204T0400_mentoring_pair_end';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
 // folder so the app bundle, Vitest and the command line all load the same set; a test checks
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
 	'20261203T0900_retention': retention,
 	'20261203T1000_attendance_reasons_versions': attendanceReasons,
 	'20261203T1200_booking_cancel_undo': bookingCancelUndo,
-	'20261203T1210_booking_whole_only': bookingWholeOnly
+	'20261203T1210_booking_whole_only': bookingWholeOnly,
+	'20261204T0400_mentoring_pair_end': mentoringPairEnd
 };
