@@ -161,6 +161,7 @@ test('the lead corrects the meeting, deletes a duplicate, then ends the pair wit
 	const year = currentAcademicYear();
 	const cohortLink = page.getByRole('link', { name: `${year} to ${year + 1}`, exact: true });
 	if ((await cohortLink.count()) > 0) await cohortLink.click();
+	await expect(page.getByRole('heading', { name: `Cohort ${year} to ${year + 1}` })).toBeVisible();
 	const cohortUrl = page.url();
 	// Logged twice by mistake: a second meeting to delete.
 	await page.getByLabel('Mentor and mentee').selectOption({ label: `${mentor} with ${mentee}` });
