@@ -80,6 +80,23 @@ test('the carousel timetable prints on A4 with all eight workstations, each regi
 	expect(text).not.toContain('http://');
 });
 
+test('a workstation register prints with its date, session, venue and station, and no link addresses', async ({ page }) => {
+	await signIn(page, 'lead@demo.test');
+	const session = await pastSession(page, 'Safety in Action Week');
+	await page.goto(`${session}/register`);
+	await page.getByRole('link', { name: 'Personal safety register' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Register for the Personal safety workstation' })).toBeVisible();
+	const caption = (await page.locator('.govuk-caption-l').textContent())!.trim();
+	const venue = (await page.locator('h1 + p').textContent())!.split('. ')[1]!.replace(/\.$/, '');
+	const { file, text, pages } = await printToPdf(page, 'station-register');
+	const flat = text.replace(/\s+/g, ' ');
+	expect(flat).toContain(caption.replace(/\s+/g, ' '));
+	expect(flat).toContain('Register for the Personal safety workstation');
+	expect(flat).toContain(venue);
+	expect(blankPages(file, pages)).toEqual([]);
+	expect(text).not.toMatch(/\(\/(sessions|programmes)\//);
+});
+
 test('the PCC return prints in at most a page per programme plus a summary', async ({ page }) => {
 	await signIn(page, 'viewer@demo.test');
 	await page.goto('/reports/pcc-return?period=academic&year=2018');
