@@ -21,6 +21,7 @@ import * as bookingCancelUndo from './20261203T1200_booking_cancel_undo';
 import * as bookingWholeOnly from './20261203T1210_booking_whole_only';
 import * as attendanceClientChange from './20261204T0100_attendance_client_change';
 import * as schoolTerms from './20261204T0300_school_terms';
+import * as mentoringPairEnd from './20261204T0400_mentoring_pair_end';
 import * as professionals from './20261204T0500_professionals';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
@@ -49,5 +50,6 @@ export const migrations: Record<string, Migration> = {
 	'20261203T1210_booking_whole_only': bookingWholeOnly,
 	'20261204T0100_attendance_client_change': attendanceClientChange,
 	'20261204T0300_school_terms': schoolTerms,
+	'20261204T0400_mentoring_pair_end': mentoringPairEnd,
 	'20261204T0500_professionals': professionals
 };

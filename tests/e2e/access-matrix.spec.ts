@@ -186,6 +186,27 @@ const table: Record<string, Route> = {
 			'action:meeting': 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf'
 		}
 	},
+	// A pair and a meeting of the mentoring programme, and the same ids under another programme.
+	'/programmes/[id]/mentoring/pairs/[pairId]': {
+		objects: ['peerPair', 'pairViaJma'],
+		units: { view: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf' }
+	},
+	// No reason given: refused (400) before anything changes.
+	'/programmes/[id]/mentoring/pairs/[pairId]/end': {
+		objects: ['peerPair', 'pairViaJma'],
+		units: { view: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf', 'action:default': 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf' }
+	},
+	'/programmes/[id]/mentoring/meetings/[meetingId]': {
+		objects: ['peerMeeting', 'meetingViaJma'],
+		units: { view: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf', 'action:default': 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf' }
+	},
+	'/programmes/[id]/mentoring/meetings/[meetingId]/delete': {
+		objects: ['peerMeeting', 'meetingViaJma'],
+		units: {
+			view: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf',
+			'action:default': { expect: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf', destructive: 'deletes the meeting the other cases read' }
+		}
+	},
 	'/programmes/[id]/questions': {
 		objects: ['jma', 'siaw'],
 		units: {
@@ -325,6 +346,8 @@ const table: Record<string, Route> = {
 			'action:enter': 'ok ok | ok ok | ok nf | nf nf | nf nf | nf nf'
 		}
 	},
+	// The session code in large print: those who may open a code, with or without one open.
+	'/sessions/[id]/questions/project': { objects: ['jmaSession', 'siawSession'], units: { view: 'ok ok | ok ok | ok nf | nf nf | nf nf | nf nf' } },
 	'/sessions/[id]/register': {
 		objects: ['jmaSession', 'siawSession'],
 		units: {
@@ -694,6 +717,15 @@ test('every route answers every kind of user as the access table says', async ({
 	const participantId = firstId(groupPage, `name="participantId" value="(${UUID})"`, 'award participant');
 	const certified = firstId(groupPage, `/participants/(${UUID})/certificate\\.pdf`, 'signed-off participant');
 	const cohortId = firstId(await html(admin, `/programmes/${peer}/mentoring`), `cohort=(${UUID})`, 'mentoring cohort');
+	// A pair of the latest cohort with a meeting logged.
+	let peerPair = '';
+	let peerMeeting = '';
+	for (const pairId of idsIn(await html(admin, `/programmes/${peer}/mentoring`), `href="/programmes/${peer}/mentoring/pairs/(${UUID})"`).slice(0, 10)) {
+		const meeting = idsIn(await html(admin, `/programmes/${peer}/mentoring/pairs/${pairId}`), `id="meeting-(${UUID})"`)[0];
+		if (meeting) [peerPair, peerMeeting] = [pairId, meeting];
+		if (meeting) break;
+	}
+	if (!peerMeeting) throw new Error('No mentoring pair with a meeting found');
 	const peerEnrolment = firstId(await html(admin, `/programmes/${peer}/enrolments`), `href="/programmes/${peer}/enrolments/(${UUID})"`, 'enrolment');
 	const questionOf = async (programme: string) => {
 		const pattern = `href="\\?edit=(${UUID})"`;
@@ -759,6 +791,10 @@ test('every route answers every kind of user as the access table says', async ({
 			jmaParticipant: { params: { id: jma, groupId: jmaGroup, participantId: certified } },
 			participantViaSiaw: { params: { id: siaw, groupId: jmaGroup, participantId: certified } },
 			peerEnrolment: { params: { id: peer, enrolmentId: peerEnrolment } },
+			peerPair: { params: { id: peer, pairId: peerPair } },
+			pairViaJma: { params: { id: jma, pairId: peerPair } },
+			peerMeeting: { params: { id: peer, meetingId: peerMeeting } },
+			meetingViaJma: { params: { id: jma, meetingId: peerMeeting } },
 			enrolmentViaJma: { params: { id: jma, enrolmentId: peerEnrolment } },
 			jmaSessionOfJma: { params: { id: jma, sessionId: jmaSession } },
 			siawSessionOfSiaw: { params: { id: siaw, sessionId: siawSession } },

@@ -18,9 +18,12 @@ function londonDate(days = 0): string {
 	return date.toISOString().slice(0, 10);
 }
 
-// The first test adds the current academic year's cohort, which the second pairs in: serial, so
-// the second runs only after the first has passed.
+// The first test adds the current academic year's cohort, which the second pairs in and the third
+// corrects and ends: serial, so each runs only after the one before has passed.
 test.describe.configure({ mode: 'serial' });
+
+/** The pair made by the second test, which the third corrects and ends. */
+let paired: { mentor: string; mentee: string } | undefined;
 
 test('a lead opens mentoring for the Peer Mentoring Programme and adds a cohort, fixing a mistake first', async ({ page }) => {
 	const year = currentAcademicYear();
@@ -88,7 +91,15 @@ test('a school adds a sixth-former and a Year 8, then the lead pairs them and lo
 		.getByRole('table', { name: 'Pairs' })
 		.getByRole('row')
 		.filter({ hasText: `${mentee.first} ${mentee.last}` });
-	await expect(pairRow.getByRole('cell')).toHaveText([`${mentor.first} ${mentor.last}`, `${mentee.first} ${mentee.last} (Astor College)`, '0', '0', 'Not yet']);
+	await expect(pairRow.getByRole('cell')).toHaveText([
+		`${mentor.first} ${mentor.last}`,
+		`${mentee.first} ${mentee.last} (Astor College)`,
+		'0',
+		'0',
+		'Not yet',
+		'Running',
+		`Open the pair of ${mentor.first} ${mentor.last} and ${mentee.first} ${mentee.last}`
+	]);
 	// A new pair counts from the day it was made, so it is not yet among those not met for 4 weeks.
 	await expect(page.getByRole('listitem').filter({ hasText: `${mentee.first} ${mentee.last} (Astor College), mentored by` })).toHaveCount(0);
 	// Once paired, the mentee is no longer offered as a mentee.
@@ -127,6 +138,99 @@ test('a school adds a sixth-former and a Year 8, then the lead pairs them and lo
 	const today = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(
 		new Date(`${londonDate(0)}T12:00:00Z`)
 	);
-	await expect(pairRow.getByRole('cell')).toHaveText([`${mentor.first} ${mentor.last}`, `${mentee.first} ${mentee.last} (Astor College)`, '1', '1.5', today]);
+	await expect(pairRow.getByRole('cell')).toHaveText([
+		`${mentor.first} ${mentor.last}`,
+		`${mentee.first} ${mentee.last} (Astor College)`,
+		'1',
+		'1.5',
+		today,
+		'Running',
+		`Open the pair of ${mentor.first} ${mentor.last} and ${mentee.first} ${mentee.last}`
+	]);
 	await expectAccessible(page);
+	paired = { mentor: `${mentor.first} ${mentor.last}`, mentee: `${mentee.first} ${mentee.last}` };
+});
+
+test('the lead corrects the meeting, deletes a duplicate, then ends the pair with a reason, each refused first', async ({ page }) => {
+	expect(paired, 'the pair made by the test before').toBeDefined();
+	const { mentor, mentee } = paired!;
+	await signIn(page, 'lead@demo.test');
+	await page.goto('/programmes');
+	await page.getByRole('link', { name: 'Peer Mentoring Programme' }).click();
+	await page.getByRole('link', { name: 'Mentoring', exact: true }).click();
+	const year = currentAcademicYear();
+	const cohortLink = page.getByRole('link', { name: `${year} to ${year + 1}`, exact: true });
+	if ((await cohortLink.count()) > 0) await cohortLink.click();
+	await expect(page.getByRole('heading', { name: `Cohort ${year} to ${year + 1}` })).toBeVisible();
+	const cohortUrl = page.url();
+	// Logged twice by mistake: a second meeting to delete.
+	await page.getByLabel('Mentor and mentee').selectOption({ label: `${mentor} with ${mentee}` });
+	await page.getByLabel('How long, in minutes').fill('30');
+	await page.getByLabel('Wellbeing', { exact: true }).check();
+	await page.getByRole('button', { name: 'Log meeting' }).click();
+	await expect(page.getByText('Meeting logged.')).toBeVisible();
+
+	const openPair = page.getByRole('link', { name: `Open the pair of ${mentor} and ${mentee}` });
+	await openPair.focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: `${mentor} with ${mentee}` })).toBeVisible();
+	await expect(page.getByTestId('pair-status')).toHaveText('Running');
+	const meetings = page.getByRole('table', { name: 'Meetings' });
+	await expect(meetings.locator('tbody tr')).toHaveCount(2);
+	await expectAccessible(page);
+	const pairUrl = page.url();
+
+	// Correct the 90-minute meeting: no minutes first, the rest kept as typed.
+	const ninety = meetings.getByRole('row').filter({ has: page.getByRole('cell', { name: '90', exact: true }) });
+	await ninety.getByRole('link', { name: /^Change/ }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Change a meeting' })).toBeVisible();
+	await expect(page.getByLabel('How long, in minutes')).toHaveValue('90');
+	await expectAccessible(page);
+	await page.getByLabel('How long, in minutes').fill('');
+	await page.getByLabel('Child sexual exploitation (CSE)').check();
+	await page.getByRole('button', { name: 'Save the meeting' }).click();
+	await expect(page).toHaveTitle(/^Error: /);
+	await expect(page.locator('.govuk-error-summary')).toBeFocused();
+	await expect(page.locator('#minutes-error')).toContainText('Enter how many minutes the meeting lasted');
+	await expect(page.getByLabel('Child sexual exploitation (CSE)')).toBeChecked();
+	await expectAccessible(page);
+	await page.getByLabel('How long, in minutes').fill('75');
+	await page.getByRole('button', { name: 'Save the meeting' }).click();
+	await expect(page.getByText('Meeting changed.')).toBeVisible();
+	await expect(meetings.getByRole('row').filter({ has: page.getByRole('cell', { name: '75', exact: true }) })).toHaveCount(1);
+
+	// Delete the duplicate through its confirmation page.
+	await meetings
+		.getByRole('row')
+		.filter({ has: page.getByRole('cell', { name: '30', exact: true }) })
+		.getByRole('link', { name: /^Delete/ })
+		.click();
+	await expect(page.getByRole('heading', { level: 1, name: /^Delete the meeting of/ })).toBeVisible();
+	await expect(page.getByTestId('consequences')).toContainText('30-minute meeting');
+	await expectAccessible(page);
+	await page.getByRole('button', { name: 'Delete the meeting' }).click();
+	await expect(page.getByText('Meeting deleted.')).toBeVisible();
+	await expect(meetings.locator('tbody tr')).toHaveCount(1);
+
+	// End the pair: no reason first.
+	await page.getByRole('link', { name: 'End this pair' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: `End the pair of ${mentor} and ${mentee}` })).toBeVisible();
+	await expect(page.getByTestId('consequences')).toContainText('1 meeting');
+	await expectAccessible(page);
+	await page.getByRole('button', { name: 'End the pair' }).click();
+	await expect(page).toHaveTitle(/^Error: /);
+	await expect(page.locator('.govuk-error-summary')).toContainText('Select why the pair is ending');
+	await expectAccessible(page);
+	await page.getByLabel('The mentee left the school or the programme').check();
+	await page.getByRole('button', { name: 'End the pair' }).click();
+	await expect(page).toHaveURL(pairUrl);
+	await expect(page.getByText('Pair ended.')).toBeVisible();
+	await expect(page.getByTestId('pair-status')).toContainText('the mentee left the school or the programme');
+	await expect(page.getByRole('link', { name: 'End this pair' })).toHaveCount(0);
+	await expectAccessible(page);
+
+	// The ended pair keeps its meeting but is no longer offered for logging one.
+	await page.goto(cohortUrl);
+	await expect(page.getByRole('row').filter({ hasText: mentee }).getByRole('cell').nth(5)).toHaveText(/^Ended /);
+	await expect(page.getByLabel('Mentor and mentee').getByRole('option', { name: `${mentor} with ${mentee}` })).toHaveCount(0);
 });

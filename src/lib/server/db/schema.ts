@@ -369,6 +369,9 @@ export interface MentoringCohortTable {
 	created_at: CreatedAt;
 }
 
+export const pairEndReasons = ['mentee_left', 'mentor_left', 'not_working', 'goals_met', 'other'] as const;
+export type PairEndReason = (typeof pairEndReasons)[number];
+
 export interface MentoringPairTable {
 	id: Generated<string>;
 	cohort_id: string;
@@ -376,6 +379,7 @@ export interface MentoringPairTable {
 	mentee_id: string;
 	created_at: CreatedAt;
 	ended_on: string | null;
+	end_reason: PairEndReason | null;
 }
 
 export interface MentoringMeetingTable {

@@ -372,7 +372,8 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 			.executeTakeFirstOrThrow();
 		const mentorIds: string[] = [];
 		const menteeIds: string[] = [];
-		const pairs: { cohort_id: string; mentor_id: string; mentee_id: string; created_at: Date; ended_on: string | null }[] = [];
+		const pairs: { cohort_id: string; mentor_id: string; mentee_id: string; created_at: Date; ended_on: string | null; end_reason: 'mentee_left' | null }[] =
+			[];
 		for (let m = 0; m < mentors; m++) {
 			const school = ids.secondary[m % ids.secondary.length]!;
 			const [mentor] = await youngPeople(school, m % 3 === 0 ? 'Y13' : 'Y12', 1);
@@ -383,12 +384,14 @@ async function seedReferenceYear(trx: Trx, ids: Ids, year: ReferenceYear, confer
 			mentorIds.push(mentor!);
 			for (const mentee of mentees) {
 				const index = menteeIds.push(mentee) - 1;
+				const ended = index % Math.floor((mentors * menteesPerMentor) / withdrawn) === 7;
 				pairs.push({
 					cohort_id: cohortId,
 					mentor_id: mentor!,
 					mentee_id: mentee,
 					created_at: fromLondon(launch),
-					ended_on: index % Math.floor((mentors * menteesPerMentor) / withdrawn) === 7 ? addDays(launch, 90) : null
+					ended_on: ended ? addDays(launch, 90) : null,
+					end_reason: ended ? 'mentee_left' : null
 				});
 			}
 		}

@@ -1,6 +1,6 @@
-import { sql, type Insertable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../db';
-import type { DB, MentoringMeetingTable, MentoringPairTable } from '../db/schema';
+import type { DB, MentoringMeetingTable, MentoringPairTable, PairEndReason } from '../db/schema';
 
 export async function listCohorts(db: Db, programmeId: string) {
 	return db
@@ -65,8 +65,15 @@ export async function countMentees(db: Db, cohortId: string, mentorId: string): 
 	return row.count;
 }
 
+/** The mentee's running pair in the cohort: one whose pair ended may be paired again. */
 export async function findPairByMentee(db: Db, cohortId: string, menteeId: string) {
-	return db.selectFrom('mentoring_pair').select('id').where('cohort_id', '=', cohortId).where('mentee_id', '=', menteeId).executeTakeFirst();
+	return db
+		.selectFrom('mentoring_pair')
+		.select('id')
+		.where('cohort_id', '=', cohortId)
+		.where('mentee_id', '=', menteeId)
+		.where('ended_on', 'is', null)
+		.executeTakeFirst();
 }
 
 /** Whether this young person is a mentor in the cohort, or a mentee in it: one or the other, not both. */
@@ -111,6 +118,7 @@ export async function listPairs(db: Db, cohortId: string) {
 			'pair.mentor_id',
 			'pair.mentee_id',
 			'pair.ended_on',
+			'pair.end_reason',
 			'mentor.first_name as mentor_first_name',
 			'mentor.last_name as mentor_last_name',
 			'mentee.first_name as mentee_first_name',
@@ -157,4 +165,87 @@ export async function listPairsNotMetSince(db: Db, cohortId: string, since: stri
 		.orderBy('mentee.last_name')
 		.orderBy('mentee.first_name')
 		.execute();
+}
+
+/** A pair of a cohort of this programme with its names and the mentee's school, for the pair's own page. */
+export async function findPairDetail(db: Db, programmeId: string, pairId: string) {
+	return db
+		.selectFrom('mentoring_pair as pair')
+		.innerJoin('mentoring_cohort as cohort', 'cohort.id', 'pair.cohort_id')
+		.innerJoin('young_person as mentor', 'mentor.id', 'pair.mentor_id')
+		.innerJoin('young_person as mentee', 'mentee.id', 'pair.mentee_id')
+		.innerJoin('school as mentee_school', 'mentee_school.id', 'mentee.school_id')
+		.select([
+			'pair.id',
+			'pair.cohort_id',
+			'pair.ended_on',
+			'pair.end_reason',
+			'cohort.academic_year',
+			'mentor.first_name as mentor_first_name',
+			'mentor.last_name as mentor_last_name',
+			'mentee.first_name as mentee_first_name',
+			'mentee.last_name as mentee_last_name',
+			'mentee_school.name as mentee_school_name'
+		])
+		.where('cohort.programme_id', '=', programmeId)
+		.where('pair.id', '=', pairId)
+		.executeTakeFirst();
+}
+
+/** Ends a pair still running; undefined when it had ended already (another lead got there first). */
+export async function endPair(db: Db, pairId: string, endedOn: string, reason: PairEndReason) {
+	return db
+		.updateTable('mentoring_pair')
+		.set({ ended_on: endedOn, end_reason: reason })
+		.where('id', '=', pairId)
+		.where('ended_on', 'is', null)
+		.returning('id')
+		.executeTakeFirst();
+}
+
+/** A pair's meetings, latest first. */
+export async function listMeetings(db: Db, pairId: string) {
+	return db
+		.selectFrom('mentoring_meeting')
+		.select(['id', 'met_on', 'minutes', 'topics', 'note'])
+		.where('pair_id', '=', pairId)
+		.orderBy('met_on', 'desc')
+		.orderBy('created_at', 'desc')
+		.execute();
+}
+
+/** A meeting of a pair of this programme, with what its page and its checks need of the pair. */
+export async function findMeeting(db: Db, programmeId: string, meetingId: string) {
+	return db
+		.selectFrom('mentoring_meeting as meeting')
+		.innerJoin('mentoring_pair as pair', 'pair.id', 'meeting.pair_id')
+		.innerJoin('mentoring_cohort as cohort', 'cohort.id', 'pair.cohort_id')
+		.innerJoin('young_person as mentor', 'mentor.id', 'pair.mentor_id')
+		.innerJoin('young_person as mentee', 'mentee.id', 'pair.mentee_id')
+		.select([
+			'meeting.id',
+			'meeting.pair_id',
+			'meeting.met_on',
+			'meeting.minutes',
+			'meeting.topics',
+			'meeting.note',
+			'pair.cohort_id',
+			'pair.ended_on',
+			'cohort.academic_year',
+			'mentor.first_name as mentor_first_name',
+			'mentor.last_name as mentor_last_name',
+			'mentee.first_name as mentee_first_name',
+			'mentee.last_name as mentee_last_name'
+		])
+		.where('cohort.programme_id', '=', programmeId)
+		.where('meeting.id', '=', meetingId)
+		.executeTakeFirst();
+}
+
+export async function updateMeeting(db: Db, meetingId: string, row: Updateable<MentoringMeetingTable>) {
+	return db.updateTable('mentoring_meeting').set(row).where('id', '=', meetingId).returning('id').executeTakeFirst();
+}
+
+export async function deleteMeeting(db: Db, meetingId: string) {
+	return db.deleteFrom('mentoring_meeting').where('id', '=', meetingId).returning('id').executeTakeFirst();
 }

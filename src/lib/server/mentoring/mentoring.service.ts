@@ -3,7 +3,7 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { maySeeYoungPerson, refuse, schoolsInReach } from '../auth/policy';
 import type { Actor } from '../auth/session';
-import { mentoringTopics, type EnrolmentRole, type MentoringTopic } from '../db/schema';
+import { mentoringTopics, pairEndReasons, type EnrolmentRole, type MentoringTopic, type PairEndReason } from '../db/schema';
 import { oneOf, UUID } from '../forms';
 import { findEnrolmentOf, insertEnrolment } from '../enrolments/enrolments.queries';
 import { getManagedProgramme } from '../programmes/programmes.service';
@@ -104,7 +104,8 @@ export async function getCohortOverview(db: Db, actor: Actor, programmeId: strin
 		[...MENTOR_YEARS, ...MENTEE_YEARS].map((g) => year - Number(g.slice(1))),
 		schoolIds
 	);
-	const paired = new Set(pairs.map((p) => p.mentee_id));
+	// A mentee whose pair ended may be paired again; a mentor stays a mentor in the cohort.
+	const paired = new Set(pairs.filter((p) => p.ended_on === null).map((p) => p.mentee_id));
 	const mentorIds = new Set(pairs.map((p) => p.mentor_id));
 	const inYears = (years: readonly PupilYearGroup[]) => (p: (typeof people)[number]) => years.includes(yearGroupIn(p.reception_year, year)!);
 	const choice = (p: (typeof people)[number]) => ({
@@ -169,7 +170,8 @@ export async function pairMentor(
 		// Lock, then check, then write: two leads pairing at once cannot overfill a mentor.
 		const locked = (await queries.lockCohort(trx, cohort.id))!;
 		if (await queries.findPairByMentee(trx, cohort.id, mentee!.id)) errors.menteeId = 'This mentee already has a mentor in this cohort';
-		if (!errors.menteeId && (await queries.findRoleInCohort(trx, cohort.id, mentee!.id))) errors.menteeId = 'This young person is a mentor in this cohort';
+		if (!errors.menteeId && (await queries.findRoleInCohort(trx, cohort.id, mentee!.id))?.mentor_id === mentee!.id)
+			errors.menteeId = 'This young person is a mentor in this cohort';
 		const mentees = await queries.countMentees(trx, cohort.id, mentor!.id);
 		if (mentees >= locked.max_mentees_per_mentor) errors.mentorId = `This mentor already has ${mentees} mentees, the most allowed in this cohort`;
 		const mentorEnrolment = await findEnrolmentOf(trx, programmeId, mentor!.id);
@@ -210,7 +212,6 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 		if (!pair) return refuse(db, actor, target('mentoring_pair', values.pairId));
 	}
 
-	const today = londonParts(now).date;
 	if (pair && cohortFinished(pair.academic_year, now)) {
 		return refused(
 			'cohort_finished',
@@ -218,28 +219,18 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 			'pairId'
 		);
 	}
-	if (values.metOn === '') errors.metOn = 'Enter the date of the meeting';
-	else if (!isRealDate(values.metOn)) errors.metOn = 'The date of the meeting must be a real date';
-	else if (values.metOn > today) errors.metOn = 'The date of the meeting must be today or in the past';
-	else if (pair && values.metOn < `${pair.academic_year}-09-01`) {
-		errors.metOn = `The date of the meeting must be in the cohort's academic year, from 1 September ${pair.academic_year}`;
-	}
-	const minutes = wholeNumber(values.minutes);
-	if (values.minutes === '') errors.minutes = 'Enter how many minutes the meeting lasted';
-	else if (minutes === undefined || minutes < 5 || minutes > 600) errors.minutes = 'Minutes must be a whole number from 5 to 600';
-	const topics = [...new Set(values.topics)];
-	if (topics.length === 0) errors.topics = 'Select the topics talked about, or Other';
-	else if (!topics.every((t) => oneOf(mentoringTopics, t))) errors.topics = 'Select topics from the list';
-	if (values.note.length > NOTE_MAX) errors.note = `The note must be ${NOTE_MAX} characters or fewer`;
-	if (hasErrors(errors) || !pair) return invalid(errors);
+	if (pair?.ended_on) return refused('pair_ended', `This pair ended on ${dayLabel(pair.ended_on)}, so meetings can no longer be logged for it`, 'pairId');
+	const checked = checkMeeting(values, pair, londonParts(now).date);
+	if (!checked.ok || hasErrors(errors) || !pair) return invalid({ ...errors, ...(checked.ok ? {} : checked.errors) });
+	const { minutes, topics } = checked;
 	const found = pair;
 
 	const id = await withTransaction(db, async (trx) => {
 		const { id } = await queries.insertMeeting(trx, {
 			pair_id: found.id,
 			met_on: values.metOn,
-			minutes: minutes!,
-			topics: mentoringTopics.filter((t) => topics.includes(t)),
+			minutes,
+			topics,
 			note: values.note === '' ? null : values.note,
 			recorded_by: actor.id
 		});
@@ -257,6 +248,35 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 	return ok({ id });
 }
 
+/**
+ * A meeting's date, length, topics and note, checked the same when logged and when corrected:
+ * within the cohort's year (and before the pair ended), not in the future, 5 to 600 minutes.
+ */
+function checkMeeting(
+	values: Omit<MeetingValues, 'pairId'>,
+	pair: { academic_year: number; ended_on: string | null } | undefined,
+	today: string
+): { ok: true; minutes: number; topics: MentoringTopic[] } | { ok: false; code: 'invalid'; errors: FieldErrors } {
+	const errors: FieldErrors = {};
+	if (values.metOn === '') errors.metOn = 'Enter the date of the meeting';
+	else if (!isRealDate(values.metOn)) errors.metOn = 'The date of the meeting must be a real date';
+	else if (values.metOn > today) errors.metOn = 'The date of the meeting must be today or in the past';
+	else if (pair && values.metOn < `${pair.academic_year}-09-01`) {
+		errors.metOn = `The date of the meeting must be in the cohort's academic year, from 1 September ${pair.academic_year}`;
+	} else if (pair?.ended_on && values.metOn > pair.ended_on) {
+		errors.metOn = `The date of the meeting must be on or before ${dayLabel(pair.ended_on)}, when the pair ended`;
+	}
+	const minutes = wholeNumber(values.minutes);
+	if (values.minutes === '') errors.minutes = 'Enter how many minutes the meeting lasted';
+	else if (minutes === undefined || minutes < 5 || minutes > 600) errors.minutes = 'Minutes must be a whole number from 5 to 600';
+	const topics = [...new Set(values.topics)];
+	if (topics.length === 0) errors.topics = 'Select the topics talked about, or Other';
+	else if (!topics.every((t) => oneOf(mentoringTopics, t))) errors.topics = 'Select topics from the list';
+	if (values.note.length > NOTE_MAX) errors.note = `The note must be ${NOTE_MAX} characters or fewer`;
+	if (hasErrors(errors)) return { ok: false, code: 'invalid', errors };
+	return { ok: true, minutes: minutes!, topics: mentoringTopics.filter((t) => topics.includes(t)) };
+}
+
 /** A cohort is finished once its academic year is over (after 31 August, in the UK): no new pairs or meetings. */
 export function cohortFinished(academicYear: number, now: Date): boolean {
 	return cohortOverOn(academicYear, londonParts(now).date);
@@ -270,4 +290,131 @@ function cohortOverOn(academicYear: number, day: string): boolean {
 /** The academic year holding `now`, for the cohort form's default. */
 export function currentAcademicYear(now = new Date()): number {
 	return academicYearOf(now);
+}
+
+export const endReasonLabels: Record<PairEndReason, string> = {
+	mentee_left: 'The mentee left the school or the programme',
+	mentor_left: 'The mentor left the school or the programme',
+	not_working: 'The pairing was not working',
+	goals_met: 'The mentee met their goals and needs no more meetings',
+	other: 'Another reason'
+};
+
+/** "3 March 2027" for a UK date (YYYY-MM-DD), in messages. */
+function dayLabel(day: string): string {
+	return new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+}
+
+function cohortOver(academicYear: number, what: string, field: string) {
+	return refused('cohort_finished', `The ${academicYearLabel(academicYear)} cohort finished on 31 August ${academicYear + 1}, so ${what}`, field);
+}
+
+/** A pair of the programme with its names and meetings, for its page; a pair of another programme is a 404. */
+export async function getPair(db: Db, actor: Actor, programmeId: string, pairId: string, now = new Date()) {
+	await cohortProgramme(db, actor, programmeId);
+	const pair = UUID.test(pairId) ? await queries.findPairDetail(db, programmeId, pairId) : undefined;
+	if (!pair) return refuse(db, actor, target('mentoring_pair', pairId));
+	return { pair, meetings: await queries.listMeetings(db, pair.id), finished: cohortFinished(pair.academic_year, now) };
+}
+
+/**
+ * Ends a running pair with a reason from the list: the pair and its meetings are kept, the mentor
+ * has a place free under the cohort's cap, and no more meetings can be logged for it.
+ */
+export async function endPair(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	pairId: string,
+	reason: string,
+	now = new Date()
+): Promise<Result<{ cohortId: string }>> {
+	await cohortProgramme(db, actor, programmeId);
+	const pair = UUID.test(pairId) ? await queries.findPair(db, programmeId, pairId) : undefined;
+	if (!pair) return refuse(db, actor, target('mentoring_pair', pairId));
+	if (cohortFinished(pair.academic_year, now)) return cohortOver(pair.academic_year, 'its pairs can no longer be ended', 'reason');
+	if (pair.ended_on) return refused('pair_ended', `This pair ended on ${dayLabel(pair.ended_on)}`, 'reason');
+	if (!oneOf(pairEndReasons, reason)) return invalid({ reason: 'Select why the pair is ending' });
+	const today = londonParts(now).date;
+	return withTransaction(db, async (trx) => {
+		// Only a running pair is ended: two leads ending it at once end it once.
+		if (!(await queries.endPair(trx, pair.id, today, reason))) return refused('pair_ended', 'This pair has already ended', 'reason');
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'mentoring.pair_ended',
+			...target('mentoring_pair', pair.id),
+			detail: { cohortId: pair.cohort_id, endedOn: today, reason },
+			address: actor.address
+		});
+		return ok({ cohortId: pair.cohort_id });
+	});
+}
+
+/** What is audited of a meeting, before and after a change: never its note or its topics' names. */
+function meetingFacts(m: { met_on: string; minutes: number; topics: readonly string[]; note: string | null }) {
+	return { metOn: m.met_on, minutes: m.minutes, topics: m.topics.length, hasNote: m.note !== null && m.note !== '' };
+}
+
+async function managedMeeting(db: Db, actor: Actor, programmeId: string, meetingId: string) {
+	await cohortProgramme(db, actor, programmeId);
+	const meeting = UUID.test(meetingId) ? await queries.findMeeting(db, programmeId, meetingId) : undefined;
+	return meeting ?? refuse(db, actor, target('mentoring_meeting', meetingId));
+}
+
+/** A logged meeting, for its change and delete pages. */
+export async function getMeeting(db: Db, actor: Actor, programmeId: string, meetingId: string, now = new Date()) {
+	const meeting = await managedMeeting(db, actor, programmeId, meetingId);
+	return { meeting, finished: cohortFinished(meeting.academic_year, now) };
+}
+
+/** Corrects a logged meeting: its date, length, topics and note, checked as when it was logged. */
+export async function updateMeeting(
+	db: Db,
+	actor: Actor,
+	programmeId: string,
+	meetingId: string,
+	values: Omit<MeetingValues, 'pairId'>,
+	now = new Date()
+): Promise<Result<{ pairId: string }>> {
+	const meeting = await managedMeeting(db, actor, programmeId, meetingId);
+	if (cohortFinished(meeting.academic_year, now)) return cohortOver(meeting.academic_year, 'its meetings can no longer be changed', 'metOn');
+	const checked = checkMeeting(values, meeting, londonParts(now).date);
+	if (!checked.ok) return invalid(checked.errors);
+	const row = { met_on: values.metOn, minutes: checked.minutes, topics: checked.topics, note: values.note === '' ? null : values.note };
+	await withTransaction(db, async (trx) => {
+		await queries.updateMeeting(trx, meeting.id, row);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'mentoring.meeting_changed',
+			...target('mentoring_meeting', meeting.id),
+			detail: {
+				pairId: meeting.pair_id,
+				cohortId: meeting.cohort_id,
+				before: meetingFacts(meeting),
+				after: meetingFacts(row),
+				noteChanged: (meeting.note ?? '') !== (row.note ?? '')
+			},
+			address: actor.address
+		});
+	});
+	reportFiguresChanged();
+	return ok({ pairId: meeting.pair_id });
+}
+
+/** Deletes a meeting logged by mistake; the audit keeps what it was (without its note). */
+export async function deleteMeeting(db: Db, actor: Actor, programmeId: string, meetingId: string, now = new Date()): Promise<Result<{ pairId: string }>> {
+	const meeting = await managedMeeting(db, actor, programmeId, meetingId);
+	if (cohortFinished(meeting.academic_year, now)) return cohortOver(meeting.academic_year, 'its meetings can no longer be deleted', 'form');
+	await withTransaction(db, async (trx) => {
+		await queries.deleteMeeting(trx, meeting.id);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'mentoring.meeting_deleted',
+			...target('mentoring_meeting', meeting.id),
+			detail: { pairId: meeting.pair_id, cohortId: meeting.cohort_id, before: meetingFacts(meeting) },
+			address: actor.address
+		});
+	});
+	reportFiguresChanged();
+	return ok({ pairId: meeting.pair_id });
 }

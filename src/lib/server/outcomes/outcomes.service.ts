@@ -205,6 +205,12 @@ export async function getSessionEntry(db: Db, actor: Actor, sessionId: string, n
 	};
 }
 
+/** The session and its open code, for the page projected in the hall: the session's lead or an admin only. */
+export async function getProjectedSessionCode(db: Db, actor: Actor, sessionId: string, now = new Date()) {
+	const session = await managedSession(db, actor, sessionId);
+	return { session, openCode: await queries.findOpenCode(db, session.id, now) };
+}
+
 /** The same for questionnaires not tied to a session (a cohort's year, say): any active school. */
 export async function getProgrammeEntry(db: Db, actor: Actor, programmeId: string) {
 	const programme = await getManagedProgramme(db, actor, programmeId);

@@ -15,7 +15,8 @@ export async function listPairsOfYoungPerson(db: Db, id: string) {
 			'c.academic_year',
 			sql<'mentor' | 'mentee'>`case when p.mentor_id = ${id} then 'mentor' else 'mentee' end`.as('role'),
 			'p.created_at',
-			'p.ended_on'
+			'p.ended_on',
+			'p.end_reason'
 		])
 		.where((eb) => eb.or([eb('p.mentor_id', '=', id), eb('p.mentee_id', '=', id)]))
 		.orderBy('p.created_at')

@@ -79,14 +79,15 @@ async function gather(db: Db, id: string, now: Date) {
 			file: 'mentoring-pairs',
 			title: 'Mentoring pairs (the other young person is not named)',
 			table: table(
-				['pair', 'programme', 'academic_year', 'role', 'paired_at', 'ended_on'],
+				['pair', 'programme', 'academic_year', 'role', 'paired_at', 'ended_on', 'end_reason'],
 				pairs.map((p) => [
 					p.id,
 					p.programme_name,
 					`${p.academic_year}-${String((p.academic_year + 1) % 100).padStart(2, '0')}`,
 					p.role,
 					iso(p.created_at),
-					p.ended_on
+					p.ended_on,
+					p.end_reason
 				])
 			)
 		},
