@@ -3,6 +3,7 @@ import { formatDate } from '../../../src/lib/format';
 import { describe, expect, it } from 'vitest';
 import { insertAuditEvent } from '../../../src/lib/server/audit/audit.queries';
 import { browseAuditLog } from '../../../src/lib/server/audit/audit.service';
+import { auditDetailText } from '../../../src/lib/server/audit/audit.labels';
 import { withTransaction } from '../../../src/lib/server/db/transaction';
 import { useTestDatabase } from '../../support/database';
 import { auditEvents, makeActor, makeBooking, makeSchool, makeSession } from '../../support/factories';
@@ -104,6 +105,12 @@ describe('browseAuditLog', () => {
 		]);
 		expect(log.actions.map((a) => a.label)).toEqual([...log.actions.map((a) => a.label)].sort((a, b) => a.localeCompare(b, 'en-GB')));
 		expect(log.actions).toContainEqual({ value: 'booking.cancel_undone', label: 'Booking cancellation undone' });
+	});
+
+	it('spells out the details: no underscores, yes and no, what changed in brackets', () => {
+		expect(auditDetailText({ second_factor: 'remembered_device', remembered: true, confirmedPlaces: 30, before: { met_on: '2019-01-10', minutes: 45 } })).toBe(
+			'Second factor: remembered device; Remembered: yes; Confirmed places: 30; Before: (met on 2019-01-10, minutes 45)'
+		);
 	});
 
 	it('is for admins only', async () => {

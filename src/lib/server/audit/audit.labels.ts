@@ -65,7 +65,7 @@ const wordings: Record<string, string> = {
 	'sign_in.succeeded': 'Signed in',
 	'sign_in.failed': 'Sign-in failed',
 	'sign_in.throttled': 'Sign-in: too many attempts',
-	'sign_in.second_factor': 'Second factor asked',
+	'sign_in.second_factor': 'Second factor code accepted',
 	'user.invitation_resent': 'Invitation sent again',
 	'young_person.erase': 'Young person erased',
 	'young_person.subject_access_downloaded': 'Subject access export downloaded',
@@ -114,4 +114,26 @@ const recordTypes: Record<string, string> = {
 /** The kind of record, for a record the log can no longer name: "Booking". */
 export function auditRecordTypeLabel(entityType: string): string {
 	return recordTypes[entityType] ?? capitalise(sentence(entityType));
+}
+
+/**
+ * An entry's details as a line an admin reads: "Second factor: remembered device; places: 30".
+ * Keys lose their underscores; a value that is a code word ("remembered_device") does too.
+ */
+export function auditDetailText(detail: Record<string, unknown>): string {
+	const key = (name: string) => sentence(name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
+	const word = (value: unknown): string => {
+		if (Array.isArray(value)) return value.map(word).join(', ');
+		if (typeof value === 'boolean') return value ? 'yes' : 'no';
+		if (value === null || value === undefined) return 'none';
+		if (typeof value === 'object')
+			return `(${Object.entries(value)
+				.map(([name, inner]) => `${key(name)} ${word(inner)}`)
+				.join(', ')})`;
+		const text = String(value);
+		return /^[a-z]+(_[a-z]+)+$/.test(text) ? sentence(text) : text;
+	};
+	return Object.entries(detail)
+		.map(([name, value]) => `${capitalise(key(name))}: ${word(value)}`)
+		.join('; ');
 }

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/session';
 import { hasErrors } from '../result';
 import { listUsers } from '../users/users.queries';
 import { listAuditActions, listAuditEvents, nameAuditRecords } from './audit.queries';
-import { auditActionLabel, auditRecordTypeLabel } from './audit.labels';
+import { auditActionLabel, auditDetailText, auditRecordTypeLabel } from './audit.labels';
 import { validateAuditQuery, type AuditQuery } from './audit.schema';
 
 const PAGE_SIZE = 50;
@@ -29,6 +29,7 @@ export async function browseAuditLog(db: Db, actor: Actor, query: AuditQuery) {
 		events: shown.map((event) => ({
 			...event,
 			actionLabel: auditActionLabel(event.action),
+			detailText: auditDetailText(event.detail as Record<string, unknown>),
 			record: event.entity_type
 				? (names.get(`${event.entity_type}:${event.entity_id}`) ?? { label: auditRecordTypeLabel(event.entity_type), href: null })
 				: null
