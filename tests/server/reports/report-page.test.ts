@@ -3,7 +3,7 @@ import type { Actor } from '../../../src/lib/server/auth/session';
 import { describeChart, hiddenCount } from '../../../src/lib/charts/describe';
 import { londonParts } from '../../../src/lib/server/time';
 import { academicYearOfDate } from '../../../src/lib/server/reports/periods';
-import { latestDeliveredDay } from '../../../src/lib/server/reports/delivered';
+import { latestDeliveredDay } from '../../../src/lib/server/reports/delivered.queries';
 import { figuresAsOf, periodData, recentAcademicYears, reportContext, selectionQuery } from '../../../src/lib/server/reports/report-page';
 import { refreshRollups } from '../../../src/lib/server/reports/rollups';
 import { useTestDatabase } from '../../support/database';

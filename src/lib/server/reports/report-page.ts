@@ -8,7 +8,7 @@ import { listSchools } from '../schools/schools.queries';
 import { londonParts } from '../time';
 import { figuresState, keptReport } from './kept';
 import { academicYear, academicYearOfDate, parsePeriod, type Period, type PeriodKind } from './periods';
-import { latestDeliveredDay } from './delivered';
+import { latestDeliveredDay } from './delivered.queries';
 
 // What every report page starts from: the filter's choices, the selection its search
 // parameters ask for, the messages for bad ones and the values to put back in the form.

@@ -12,7 +12,7 @@ import { suppressionThreshold, type Cell } from './disclosure';
 import { districtBesideSchool, districtCells, figureName, schoolCells } from './linked-figures';
 import { exportHeader, exportRows } from './export-table';
 import { keptReport } from './kept';
-import { latestDeliveredDay } from './delivered';
+import { latestDeliveredDay } from './delivered.queries';
 import { outcomeTable, presentOutcome } from './outcome-table';
 import { defaultReturnPeriod, NARRATIVE_MAX, pccReturn, pccReturnSheets, presentPccReturn, saveNarrative } from './pcc-return';
 import type { NarrativeValues } from './pcc-return.schema';
