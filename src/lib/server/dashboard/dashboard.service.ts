@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import type { Actor } from '../auth/session';
 import { listAuditEvents } from '../audit/audit.queries';
+import { auditActionLabel } from '../audit/audit.labels';
 import { countSchoolsByPhase, countSchoolsByTownAndPhase, findSchool } from '../schools/schools.queries';
 import { countUsersByRoleAndStatus, listUsers } from '../users/users.queries';
 import { listProgrammes } from '../programmes/programmes.queries';
@@ -182,7 +183,7 @@ export async function getDashboard(db: Db, actor: Actor, now = new Date()) {
 				role: 'admin' as const,
 				schoolsByPhase: await countSchoolsByPhase(db),
 				users: await countUsersByRoleAndStatus(db),
-				recentEvents: await listAuditEvents(db, { limit: 8, offset: 0 }),
+				recentEvents: (await listAuditEvents(db, { limit: 8, offset: 0 })).map((event) => ({ ...event, actionLabel: auditActionLabel(event.action) })),
 				todos: await adminTodos(db, now)
 			};
 		case 'lead': {
