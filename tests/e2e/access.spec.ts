@@ -27,7 +27,10 @@ test("a school contact asking for another school's record gets a 404, and the re
 
 	const schoolId = href!.split('/').pop()!;
 	await admin.goto('/audit?action=access.refused');
-	await expect(admin.locator('tbody tr').filter({ hasText: schoolId }).first()).toContainText('school@demo.test');
+	// The refused record is named and linked for the admin.
+	const refused = admin.locator('tbody tr').filter({ has: admin.locator(`a[href="/schools/${schoolId}"]`) });
+	await expect(refused.first()).toContainText('school@demo.test');
+	await expect(refused.first()).toContainText('Dover Grammar School for Girls');
 });
 
 test('signed-out visitors are sent to sign in, and come back afterwards', async ({ page }) => {

@@ -127,10 +127,10 @@ test('a lead logs a day for a participant, is refused a sign-off that the rules 
 	const adminPage = await admin.newPage();
 	await signIn(adminPage, 'admin@demo.test');
 	await visit(adminPage, '/audit?action=award.certificate_issued');
-	await expect(adminPage.getByRole('cell', { name: `award_participant ${achievedId}` }).first()).toBeVisible();
+	await expect(adminPage.getByRole('cell', { name: `Award participant ${achievedId}` }).first()).toBeVisible();
 	await expect(adminPage.locator('main')).not.toContainText(achievedName);
 	await adminPage.goto('/audit?action=award.group_certificate_issued');
-	await expect(adminPage.getByRole('cell', { name: 'award.group_certificate_issued' }).first()).toBeVisible();
+	await expect(adminPage.getByRole('cell', { name: 'Award group certificate issued' }).first()).toBeVisible();
 	await expect(adminPage.locator('main')).not.toContainText(achievedName);
 	await admin.close();
 });

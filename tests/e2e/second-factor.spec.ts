@@ -125,7 +125,7 @@ test('a viewer sets up a second factor by keyboard, signs in with codes and a re
 	await expect(admin.locator('.govuk-summary-list')).toContainText('Not set up');
 	await expectAccessible(admin);
 	await admin.goto('/audit?action=mfa.reset');
-	await expect(admin.locator('tbody tr').first()).toContainText('mfa.reset');
+	await expect(admin.locator('tbody tr').first()).toContainText('Second factor reset');
 
 	await passwordStep(page, email);
 	await expect(page).toHaveURL(/\/sign-in\/set-up$/);

@@ -97,9 +97,9 @@ describe('browseAuditLog', () => {
 		const log = await browseAuditLog(t.db, admin, { actor: admin.id });
 		const programme = await t.db.selectFrom('programme').select('name').where('id', '=', session.programme_id).executeTakeFirstOrThrow();
 		expect(log.events.map((e) => [e.actionLabel, e.record])).toEqual([
-			['Rota shift swapped', { label: 'Rota shift', href: null }],
+			['Rota shift swapped', { label: `Rota shift ${gone}`, href: null }],
 			['Second factor code wrong', null],
-			['Session created', { label: 'Session', href: null }],
+			['Session created', { label: `Session ${gone}`, href: null }],
 			['Booking cancellation undone', { label: `Astor College: ${programme.name}, ${formatDate('2019-06-12T08:30:00Z')}`, href: `/bookings/${booking.id}` }],
 			['School updated', { label: 'Astor College', href: `/schools/${school.id}` }]
 		]);

@@ -31,7 +31,11 @@ export async function browseAuditLog(db: Db, actor: Actor, query: AuditQuery) {
 			actionLabel: auditActionLabel(event.action),
 			detailText: auditDetailText(event.detail as Record<string, unknown>),
 			record: event.entity_type
-				? (names.get(`${event.entity_type}:${event.entity_id}`) ?? { label: auditRecordTypeLabel(event.entity_type), href: null })
+				? (names.get(`${event.entity_type}:${event.entity_id}`) ?? {
+						// A kind the log does not name, or a record since deleted: its kind and id, to trace it by.
+						label: [auditRecordTypeLabel(event.entity_type), event.entity_id].filter(Boolean).join(' '),
+						href: null
+					})
 				: null
 		})),
 		hasNext: events.length > PAGE_SIZE,
