@@ -212,13 +212,7 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 		if (!pair) return refuse(db, actor, target('mentoring_pair', values.pairId));
 	}
 
-	if (pair && cohortFinished(pair.academic_year, now)) {
-		return refused(
-			'cohort_finished',
-			`The ${academicYearLabel(pair.academic_year)} cohort finished on 31 August ${pair.academic_year + 1}, so meetings can no longer be logged in it`,
-			'pairId'
-		);
-	}
+	if (pair && cohortFinished(pair.academic_year, now)) return cohortOver(pair.academic_year, 'meetings can no longer be logged in it', 'pairId');
 	if (pair?.ended_on) return refused('pair_ended', `This pair ended on ${dayLabel(pair.ended_on)}, so meetings can no longer be logged for it`, 'pairId');
 	const checked = checkMeeting(values, pair, londonParts(now).date);
 	if (!checked.ok || hasErrors(errors) || !pair) return invalid({ ...errors, ...(checked.ok ? {} : checked.errors) });
