@@ -39,7 +39,6 @@
 	};
 	readWas();
 	const attended = (form.dataset.attended ?? '').split(' ');
-	tools.hidden = false;
 
 	/** Lower case without accents, so "zoe" finds Zoë. @param {string} text */
 	function fold(text) {
