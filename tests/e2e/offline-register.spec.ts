@@ -41,6 +41,7 @@ const mark = (page: Page, name: string) => page.getByRole('combobox', { name, ex
 const keptNotice = 'Marks are kept on this device and will be sent when you are back online.';
 
 async function keep(page: Page): Promise<void> {
+	await expect(page.getByRole('button', { name: 'Remove it from this device' })).toBeHidden();
 	await page.getByRole('button', { name: 'Keep this register on this device' }).click();
 	await expect(page.locator('#offline-report')).toHaveText('This register is now kept on this device.');
 	await expect(page.getByRole('button', { name: 'Remove it from this device' })).toBeVisible();
