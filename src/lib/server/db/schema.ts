@@ -311,6 +311,8 @@ export interface AttendanceHeadcountTable {
 	count: number;
 	recorded_by: string;
 	recorded_at: DefaultedTimestamp;
+	/** Raised by one at every change: a count sent from a device based on an older version is a conflict. */
+	version: Generated<number>;
 }
 
 export interface DB {
@@ -453,6 +455,8 @@ export interface StationHeadcountTable {
 	count: number;
 	recorded_by: string;
 	recorded_at: DefaultedTimestamp;
+	/** Raised by one at every change: a count sent from a device based on an older version is a conflict. */
+	version: Generated<number>;
 }
 
 export interface WorkshopFeedbackTable {
