@@ -122,7 +122,10 @@ async function applyCounts(trx: Db, actor: Actor, sessionId: string, register: R
 			return refused('invalid_count', `The count for ${who} must be a whole number from 0 to ${MAX_HEADCOUNT.toLocaleString('en-GB')}`);
 		}
 		if (cell.places !== undefined && c.count > cell.places) {
-			return refused('over_places', `${cell.school_name} has ${cell.places} confirmed ${cell.places === 1 ? 'place' : 'places'} for ${yearGroupLabels[cell.year_group]}: count ${cell.places} or fewer`);
+			return refused(
+				'over_places',
+				`${cell.school_name} has ${cell.places} confirmed ${cell.places === 1 ? 'place' : 'places'} for ${yearGroupLabels[cell.year_group]}: count ${cell.places} or fewer`
+			);
 		}
 		if (c.basedOn !== null && !(Number.isInteger(c.basedOn) && c.basedOn >= 1 && c.basedOn <= (cell.version ?? 0))) {
 			return refused('future_version', 'A count was sent as changed from a version it never had: reload the register and count again');
