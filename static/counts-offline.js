@@ -8,8 +8,21 @@
 // comes back as a conflict: keep theirs or use yours. Emptying a box is not kept offline (it
 // clears the count only when saved with a connection). Without scripts, IndexedDB or service
 // workers, the page is the plain form it always was.
-(function () {
+(function start() {
 	const store = /** @type {any} */ (window).offlineRegisters;
+	// /offline-store.js not run yet (scripts inserted by the app in the browser run in any order).
+	if (!store && 'indexedDB' in window && 'caches' in window) {
+		window.addEventListener('offline-registers', start, { once: true });
+		return;
+	}
+
+	// The page is rendered on the server only: a banner or summary that reports what just
+	// happened takes focus here, as on other pages (and as /register.js does for a named register).
+	const shown = /** @type {HTMLElement | null} */ (document.querySelector('.govuk-error-summary, [data-focus], .govuk-notification-banner--success'));
+	if (shown) {
+		shown.tabIndex = -1;
+		shown.focus();
+	}
 	const panel = /** @type {HTMLElement | null} */ (document.getElementById('offline-register'));
 	const form = /** @type {HTMLFormElement | null} */ (document.getElementById('counts'));
 	if (!store || !panel || !form || !window.isSecureContext || !('serviceWorker' in navigator)) return;

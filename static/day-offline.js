@@ -5,8 +5,13 @@
 // IndexedDB and its page in the service worker's cache, with this page too, so it can be
 // opened without signal to reach them. The page then says which are kept, and lists everything
 // this device keeps. Kept registers go after 7 days; signing out clears everything.
-(function () {
+(function start() {
 	const store = /** @type {any} */ (window).offlineRegisters;
+	// /offline-store.js not run yet (scripts inserted by the app in the browser run in any order).
+	if (!store && 'indexedDB' in window && 'caches' in window) {
+		window.addEventListener('offline-registers', start, { once: true });
+		return;
+	}
 	const panel = /** @type {HTMLElement | null} */ (document.getElementById('offline-day'));
 	const keptSection = /** @type {HTMLElement | null} */ (document.getElementById('offline-kept'));
 	if (!store || !keptSection || !window.isSecureContext || !('serviceWorker' in navigator)) return;

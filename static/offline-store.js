@@ -137,4 +137,7 @@
 		plural,
 		keptUntil
 	};
+	// A page the app rendered in the browser inserts its scripts without `defer`'s order: those
+	// that need this one wait for it.
+	window.dispatchEvent(new Event('offline-registers'));
 })();

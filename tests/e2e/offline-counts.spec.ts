@@ -6,7 +6,7 @@ import { expectAccessible, signIn } from './helpers';
 // offline (the service worker serves it, IndexedDB puts the counts back), then online again:
 // the queue is sent once, and the server holds each count once, its version raised once. Each
 // test puts the demo's counts back as they were, so the figures other tests read stay the same.
-// Past sessions used: Hate Crime Film Screenings' first, Safety in Action Week's second; no
+// Past sessions used: Gang Awareness Workshops' first, Safety in Action Week's second; no
 // other test counts at them.
 
 interface Cell {
@@ -50,7 +50,7 @@ async function keep(page: Page): Promise<void> {
 
 const keptNotice = 'Counts are kept on this device and will be sent when you are back online.';
 
-/** Counts two boxes offline, reloads offline, comes back online: the counts reach the server once. Returns how long the round trip took. */
+/** Counts two boxes (or the one there is) offline, reloads offline, comes back online: the counts reach the server once. Returns how long the round trip took. */
 async function countOffline(page: Page, manifestUrl: string, context: import('@playwright/test').BrowserContext) {
 	const before = (await cells(page, manifestUrl)).cells;
 	const chosen = before.slice(0, 2).map((cell) => {
@@ -58,7 +58,9 @@ async function countOffline(page: Page, manifestUrl: string, context: import('@p
 		const count = cell.count === null ? Math.min(1, most) : cell.count > 0 ? cell.count - 1 : Math.min(1, most);
 		return { cell, count };
 	});
-	expect(chosen).toHaveLength(2);
+	expect(chosen.length).toBeGreaterThan(0);
+	const waiting = chosen.length === 1 ? '1 count is waiting to be sent.' : `${chosen.length} counts are waiting to be sent.`;
+	const sent = chosen.length === 1 ? '1 count sent.' : `${chosen.length} counts sent.`;
 	await keep(page);
 
 	await context.setOffline(true);
@@ -66,18 +68,18 @@ async function countOffline(page: Page, manifestUrl: string, context: import('@p
 	for (const { cell, count } of chosen) await box(page, cell).fill(String(count));
 	await box(page, chosen[0]!.cell).press('Tab');
 	await page.locator('body').click();
-	await expect(page.locator('#offline-live')).toHaveText(`${keptNotice} 2 counts are waiting to be sent.`);
+	await expect(page.locator('#offline-live')).toHaveText(`${keptNotice} ${waiting}`);
 	await expectAccessible(page);
 
 	await page.reload();
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-	await expect(page.locator('#offline-live')).toHaveText(`${keptNotice} 2 counts are waiting to be sent.`);
+	await expect(page.locator('#offline-live')).toHaveText(`${keptNotice} ${waiting}`);
 	for (const { cell, count } of chosen) await expect(box(page, cell)).toHaveValue(String(count));
 	await expectAccessible(page);
 
 	const started = Date.now();
 	await context.setOffline(false);
-	await expect(page.locator('#offline-report')).toContainText('2 counts sent.');
+	await expect(page.locator('#offline-report')).toContainText(sent);
 	const roundTrip = Date.now() - started;
 	await expect(page.locator('#offline-live')).toHaveText('');
 
@@ -104,7 +106,7 @@ async function putBack(page: Page, chosen: { cell: Cell }[]) {
 
 test('a lead counts a kept headcount register offline, a wrong count is named, and the counts reach the server once', async ({ page, context }) => {
 	await signIn(page, 'lead@demo.test');
-	const registerUrl = await openPastSession(page, 'Hate Crime Film Screenings', 0);
+	const registerUrl = await openPastSession(page, 'Gang Awareness Workshops', 0);
 	const manifestUrl = `${registerUrl}/counts/manifest.json`;
 	const first = (await cells(page, manifestUrl)).cells[0]!;
 
@@ -132,7 +134,9 @@ test('a lead counts a kept workstation register offline and the counts reach the
 	const stationUrl = new URL(page.url()).pathname;
 
 	const { chosen, roundTrip } = await countOffline(page, `${stationUrl}/manifest.json`, context);
-	console.log(`offline round trip (workstation register): back online to "2 counts sent." (sent, then downloaded again) in ${roundTrip} ms`);
+	console.log(
+		`offline round trip (workstation register): back online to "${chosen.length} ${chosen.length === 1 ? 'count' : 'counts'} sent." (sent, then downloaded again) in ${roundTrip} ms`
+	);
 	await putBack(page, chosen);
 });
 
@@ -146,7 +150,7 @@ test('a lead keeps a day’s registers in one go, opens one offline, they go aft
 	await page.getByRole('link', { name: 'Take today’s registers with you' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Today’s registers' })).toBeVisible();
 	await expectAccessible(page);
-	await page.getByLabel('Day').fill(day);
+	await page.getByRole('textbox', { name: 'Day' }).fill(day);
 	await page.getByRole('button', { name: 'Show registers' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: /^Registers for / })).toBeVisible();
 	const rows = page.locator('#day-registers tbody tr');
