@@ -291,7 +291,7 @@ export interface AttendanceClientChangeTable {
 	client_id: string;
 	session_id: string;
 	recorded_by: string;
-	/** SHA-256 of who sent it and what it said (session, young person, status, version it was based on). */
+	/** SHA-256 of who sent it and what it said (session, young person, status, version it was based on; or for a count, the register, school, year group, count and version). */
 	change_hash: string;
 	outcome: 'saved' | 'conflict';
 	applied_at: DefaultedTimestamp;
