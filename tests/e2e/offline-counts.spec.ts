@@ -6,8 +6,8 @@ import { expectAccessible, signIn } from './helpers';
 // offline (the service worker serves it, IndexedDB puts the counts back), then online again:
 // the queue is sent once, and the server holds each count once, its version raised once. Each
 // test puts the demo's counts back as they were, so the figures other tests read stay the same.
-// Past sessions used: Gang Awareness Workshops' first, Safety in Action Week's second; no
-// other test counts at them.
+// Past sessions used: Gang Awareness Workshops' first, Safety in Action Week's second and
+// third; no other test counts at them.
 
 interface Cell {
 	schoolId: string;
@@ -223,4 +223,43 @@ test('a lead keeps a day’s registers in one go, opens one offline, they go aft
 		caches: []
 	});
 	expect((await stored()).workers).toBe(0);
+});
+
+test('a count someone else changed first comes back as a conflict: keep theirs or use yours', async ({ page, context, browser }) => {
+	await signIn(page, 'lead@demo.test');
+	await openPastSession(page, 'Safety in Action Week', 2);
+	await page.getByRole('table').filter({ hasText: 'Workstation' }).getByRole('link').first().click();
+	await expect(page.getByRole('heading', { level: 1, name: /^Register for the .* workstation$/ })).toBeVisible();
+	const stationUrl = new URL(page.url()).pathname;
+	const cell = (await cells(page, `${stationUrl}/manifest.json`)).cells[0]!;
+	const places = cell.places ?? 0;
+	expect(places, 'the first school at this slot holds at least 2 places').toBeGreaterThanOrEqual(2);
+	const [mine, theirs] = cell.count === places ? [places - 1, places - 2] : cell.count === places - 1 ? [places, places - 2] : [places, places - 1];
+	await keep(page);
+
+	await context.setOffline(true);
+	await box(page, cell).fill(String(mine));
+	await page.locator('body').click();
+	await expect(page.locator('#offline-live')).toHaveText(`${keptNotice} 1 count is waiting to be sent.`);
+	// Meanwhile, at the office, an admin saves another count for the same school.
+	const admin = await (await browser.newContext()).newPage();
+	await signIn(admin, 'admin@demo.test');
+	await admin.goto(stationUrl);
+	await box(admin, cell).fill(String(theirs));
+	await admin.locator('form#counts button[type="submit"]').click();
+	await expect(admin.getByText(/counts? saved/)).toBeVisible();
+
+	await context.setOffline(false);
+	const conflicts = page.getByRole('region', { name: 'Important' });
+	await expect(conflicts).toContainText('1 count was changed by someone else before yours arrived');
+	await expect(conflicts).toContainText(new RegExp(`Alex Admin counted ${theirs} for ${cell.label} from .* at \\d\\d:\\d\\d; you counted ${mine}\\.`));
+	await expect(box(page, cell)).toHaveValue(String(theirs));
+	await expectAccessible(page);
+	await conflicts.getByRole('button', { name: /^Use yours for / }).click();
+	await expect(page.locator('#offline-report')).toContainText('1 count sent.');
+	await expect(box(page, cell)).toHaveValue(String(mine));
+	expect((await cells(page, `${stationUrl}/manifest.json`)).cells[0]).toMatchObject({ count: mine, version: (cell.version ?? 0) + 2 });
+
+	// Put the demo's count back.
+	await putBack(page, [{ cell }]);
 });
