@@ -12,6 +12,10 @@
 		window.addEventListener('offline-registers', start, { once: true });
 		return;
 	}
+	// Rendered on the server only: a refused day's error summary takes focus here, as on other pages.
+	const summary = /** @type {HTMLElement | null} */ (document.querySelector('.govuk-error-summary'));
+	summary?.focus();
+
 	const panel = /** @type {HTMLElement | null} */ (document.getElementById('offline-day'));
 	const keptSection = /** @type {HTMLElement | null} */ (document.getElementById('offline-kept'));
 	if (!store || !keptSection || !window.isSecureContext || !('serviceWorker' in navigator)) return;

@@ -150,6 +150,15 @@ test('a lead keeps a day’s registers in one go, opens one offline, they go aft
 	await page.getByRole('link', { name: 'Take today’s registers with you' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Today’s registers' })).toBeVisible();
 	await expectAccessible(page);
+	// A day that does not exist: the error summary and the message beside the field, the value kept.
+	await page.getByRole('textbox', { name: 'Day' }).fill('2019-02-29');
+	await page.getByRole('button', { name: 'Show registers' }).click();
+	await expect(page).toHaveTitle(/^Error: /);
+	await expect(page.locator('.govuk-error-summary')).toContainText(/^There is a problem\s*Enter a real date as year, month and day, like \d{4}-\d\d-\d\d$/);
+	await expect(page.locator('.govuk-error-summary')).toBeFocused();
+	await expect(page.locator('#day-error')).toContainText('Enter a real date');
+	await expect(page.getByRole('textbox', { name: 'Day' })).toHaveValue('2019-02-29');
+	await expectAccessible(page);
 	await page.getByRole('textbox', { name: 'Day' }).fill(day);
 	await page.getByRole('button', { name: 'Show registers' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: /^Registers for / })).toBeVisible();

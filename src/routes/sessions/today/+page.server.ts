@@ -20,7 +20,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		day,
 		today,
 		asked,
-		errors: valid ? undefined : { day: 'Enter a real date, like 2026-12-02' },
+		errors: valid ? undefined : { day: `Enter a real date as year, month and day, like ${today}` },
 		sessions: valid ? await listDayRegisters(getDb(), signedIn(locals), day) : []
 	};
 };
