@@ -19,6 +19,8 @@ const REGISTERS = 'registers';
 const shellFiles = [...build.filter((file) => /\.(css|woff2?)$/.test(file)), ...files.filter((file) => /\.(js|svg|css)$/.test(file))];
 const shellSet = new Set(shellFiles);
 const REGISTER_PAGE = /^\/sessions\/[0-9a-f-]{36}\/register\/?$/i;
+// A workstation's register, and the day's registers a lead keeps in one go (/counts-offline.js, /day-offline.js).
+const COUNTS_PAGE = /^\/sessions\/(today|[0-9a-f-]{36}\/register\/stations\/[0-9a-f-]{36})\/?$/i;
 
 sw.addEventListener('install', (event) => {
 	event.waitUntil(
@@ -54,7 +56,7 @@ sw.addEventListener('fetch', (event) => {
 	if (request.method !== 'GET') return;
 	const url = new URL(request.url);
 	if (url.origin !== sw.location.origin) return;
-	if (request.mode === 'navigate' && REGISTER_PAGE.test(url.pathname)) {
+	if (request.mode === 'navigate' && (REGISTER_PAGE.test(url.pathname) || COUNTS_PAGE.test(url.pathname))) {
 		event.respondWith(networkThenCache(request, REGISTERS, url.pathname.replace(/\/$/, '')));
 	} else if (shellSet.has(url.pathname)) {
 		event.respondWith(networkThenCache(request, SHELL, url.pathname));

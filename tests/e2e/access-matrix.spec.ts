@@ -361,10 +361,24 @@ const table: Record<string, Route> = {
 	// A named register kept on a device: its manifest (a headcount has none), and the changes it sends back.
 	'/sessions/[id]/register/manifest.json': { objects: ['jmaSession', 'siawSession'], units: { GET: 'ok nf | ok nf | ok nf | nf nf | nf nf | nf nf' } },
 	'/sessions/[id]/register/sync': { objects: ['jmaSession', 'siawSession'], units: { POST: 'ok ok | ok ok | ok nf | nf nf | nf nf | nf nf' } },
+	// A headcount register kept on a device (a named one has none), and the counts it sends back.
+	'/sessions/[id]/register/counts/manifest.json': { objects: ['jmaSession', 'siawSession'], units: { GET: 'nf ok | nf ok | nf nf | nf nf | nf nf | nf nf' } },
+	'/sessions/[id]/register/counts/sync': { objects: ['jmaSession', 'siawSession'], units: { POST: 'nf ok | nf ok | nf nf | nf nf | nf nf | nf nf' } },
 	'/sessions/[id]/register/stations/[stationId]': {
 		objects: ['siawStation', 'stationViaJma'],
 		units: { view: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf', 'action:default': 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf' }
 	},
+	// A workstation's register kept on a device, and the counts it sends back.
+	'/sessions/[id]/register/stations/[stationId]/manifest.json': {
+		objects: ['siawStation', 'stationViaJma'],
+		units: { GET: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf' }
+	},
+	'/sessions/[id]/register/stations/[stationId]/sync': {
+		objects: ['siawStation', 'stationViaJma'],
+		units: { POST: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf' }
+	},
+	// A day's registers to keep on a device: those who take registers (each sees their own programmes').
+	'/sessions/today': { units: { view: MANAGERS } },
 	// A session's timetable: whoever sees the session (a school sees its own groups only).
 	'/sessions/[id]/timetable': { objects: ['siawSession', 'jmaSession'], units: { view: 'ok ok | ok ok | nf ok | nf ok | ok nf | nf nf' } },
 	// The second step of signing in: a signed-in user is sent on (an action's redirect counts as ok), anyone else to sign in.

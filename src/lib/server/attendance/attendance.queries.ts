@@ -126,7 +126,8 @@ export async function upsertStatusLabels(db: Db, programmeId: string, labels: Re
 
 /**
  * The headcount grid of a session: each school and year group holding places, and any count
- * saved before (kept even if the booking has since gone), with the count saved if any.
+ * saved before (kept even if the booking has since gone), with the count saved if any, its
+ * version, and who saved it when.
  */
 export async function listHeadcounts(db: Db, sessionId: string) {
 	const cells = db
@@ -141,7 +142,8 @@ export async function listHeadcounts(db: Db, sessionId: string) {
 		.leftJoin('attendance_headcount as h', (join) =>
 			join.onRef('h.school_id', '=', 'cell.school_id').onRef('h.year_group', '=', 'cell.year_group').on('h.session_id', '=', sessionId)
 		)
-		.select(['cell.school_id', 'school.name as school_name', 'cell.year_group', 'h.count'])
+		.leftJoin('app_user as counter', 'counter.id', 'h.recorded_by')
+		.select(['cell.school_id', 'school.name as school_name', 'cell.year_group', 'h.count', 'h.version', 'h.recorded_at', 'counter.name as recorded_by_name'])
 		.orderBy('school.name')
 		.orderBy('cell.school_id')
 		.orderBy(sql`array_position(array['R','Y1','Y2','Y3','Y4','Y5','Y6','Y7','Y8','Y9','Y10','Y11','Y12','Y13','parents']::text[], cell.year_group)`)
@@ -169,7 +171,8 @@ export async function upsertHeadcounts(db: Db, sessionId: string, counts: CountR
 				.doUpdateSet((eb) => ({
 					count: eb.ref('excluded.count'),
 					recorded_by: eb.ref('excluded.recorded_by'),
-					recorded_at: eb.ref('excluded.recorded_at')
+					recorded_at: eb.ref('excluded.recorded_at'),
+					version: sql<number>`attendance_headcount.version + 1`
 				}))
 				.where(sql<boolean>`attendance_headcount.count is distinct from excluded.count`)
 		)

@@ -8,7 +8,8 @@ const yearGroupOrder = sql`array_position(array['R','Y1','Y2','Y3','Y4','Y5','Y6
 /**
  * One workstation's register: each school and year group holding places at the session (and
  * any counted here before, kept even if the booking has since gone), with its confirmed places
- * (0 once the booking has gone) and the count saved at this station, if any.
+ * (0 once the booking has gone) and the count saved at this station, if any, with its version
+ * and who saved it when.
  */
 export async function listStationCells(db: Db, sessionId: string, stationId: string) {
 	const places = db
@@ -34,7 +35,9 @@ export async function listStationCells(db: Db, sessionId: string, stationId: str
 				.on('h.session_id', '=', sessionId)
 				.on('h.station_id', '=', stationId)
 		)
+		.leftJoin('app_user as counter', 'counter.id', 'h.recorded_by')
 		.select(['cell.school_id', 'school.name as school_name', 'cell.year_group', sql<number>`coalesce(p.places, 0)::int`.as('places'), 'h.count'])
+		.select(['h.version', 'h.recorded_at', 'counter.name as recorded_by_name'])
 		.orderBy('school.name')
 		.orderBy('cell.school_id')
 		.orderBy(yearGroupOrder)
@@ -121,7 +124,8 @@ export async function upsertStationHeadcounts(
 				.doUpdateSet((eb) => ({
 					count: eb.ref('excluded.count'),
 					recorded_by: eb.ref('excluded.recorded_by'),
-					recorded_at: eb.ref('excluded.recorded_at')
+					recorded_at: eb.ref('excluded.recorded_at'),
+					version: sql<number>`station_headcount.version + 1`
 				}))
 				.where(sql<boolean>`station_headcount.count is distinct from excluded.count`)
 		)

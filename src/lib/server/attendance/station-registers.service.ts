@@ -28,7 +28,8 @@ async function carouselSession(db: Db, actor: Actor, sessionId: string) {
 	return session.shape === 'carousel' ? session : refuse(db, actor, target(sessionId));
 }
 
-async function sessionStation(db: Db, actor: Actor, sessionId: string, stationId: string) {
+/** A workstation of a carousel session whose attendance the actor may take; anything else is a 404. */
+export async function sessionStation(db: Db, actor: Actor, sessionId: string, stationId: string) {
 	const session = await carouselSession(db, actor, sessionId);
 	const station = (await listStations(db, sessionId)).find((s) => s.id === stationId);
 	return station ? { session, station } : refuse(db, actor, { entityType: 'station', entityId: stationId });

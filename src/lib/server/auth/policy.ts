@@ -35,6 +35,7 @@ import type { Actor } from './session';
  * | young person  | see, edit                 | as list, plus a lead: those an admin enrolled in, or marked on a register of, |
  * |               |                           | a programme they lead                                                         |
  * | register      | take                      | admin; lead of the session's programme                                        |
+ * | register      | list a day's (to keep)    | admin (all); lead (their programmes')                                         |
  * | award         | keep, certificate         | admin; lead of the award programme                                            |
  * | award         | own pupil's cert.         | school contact, for a young person of their school, once signed off           |
  * | report        | see (options)             | admin, lead, viewer, school contact                                           |
@@ -191,6 +192,11 @@ export async function authoriseSession<S extends SessionScope>(db: Db, actor: Ac
 export async function authoriseRegister<S extends SessionScope>(db: Db, actor: Actor, id: string, session: S | undefined): Promise<S> {
 	await requireRule(db, actor, 'register.take', targetOf('session', id));
 	return authoriseSession(db, actor, 'manage', id, session);
+}
+
+/** The registers of a day, to keep on a device: admins and leads (which sessions is narrowed by role in the service). */
+export async function authoriseRegisterList(db: Db, actor: Actor): Promise<void> {
+	await requireRule(db, actor, 'register.take', targetOf('session'));
 }
 
 // Bookings

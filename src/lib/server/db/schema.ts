@@ -291,7 +291,7 @@ export interface AttendanceClientChangeTable {
 	client_id: string;
 	session_id: string;
 	recorded_by: string;
-	/** SHA-256 of who sent it and what it said (session, young person, status, version it was based on). */
+	/** SHA-256 of who sent it and what it said (session, young person, status, version it was based on; or for a count, the register, school, year group, count and version). */
 	change_hash: string;
 	outcome: 'saved' | 'conflict';
 	applied_at: DefaultedTimestamp;
@@ -311,6 +311,8 @@ export interface AttendanceHeadcountTable {
 	count: number;
 	recorded_by: string;
 	recorded_at: DefaultedTimestamp;
+	/** Raised by one at every change: a count sent from a device based on an older version is a conflict. */
+	version: Generated<number>;
 }
 
 export interface DB {
@@ -453,6 +455,8 @@ export interface StationHeadcountTable {
 	count: number;
 	recorded_by: string;
 	recorded_at: DefaultedTimestamp;
+	/** Raised by one at every change: a count sent from a device based on an older version is a conflict. */
+	version: Generated<number>;
 }
 
 export interface WorkshopFeedbackTable {

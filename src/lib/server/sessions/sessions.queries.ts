@@ -188,6 +188,18 @@ export async function replaceStations(db: Db, sessionId: string, stations: { nam
 		.execute();
 }
 
+/** The workstations of several sessions by id and name, in order: the registers a day holds. */
+export async function listStationRegisters(db: Db, sessionIds: string[]) {
+	if (sessionIds.length === 0) return [];
+	return db
+		.selectFrom('station')
+		.select(['id', 'session_id', 'name'])
+		.where('session_id', 'in', sessionIds)
+		.orderBy('session_id')
+		.orderBy('position')
+		.execute();
+}
+
 /** The workstations of several sessions, for copying them. */
 export async function listStationsOfSessions(db: Db, sessionIds: string[]) {
 	if (sessionIds.length === 0) return [];

@@ -6,6 +6,10 @@ import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
 
+// Rendered on the server only, as the session's register is: a page kept on a device for a day
+// without signal (static/counts-offline.js) must work as it was sent, with no app to load.
+export const csr = false;
+
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const register = await getStationRegister(getDb(), signedIn(locals), idParam(params.id), idParam(params.stationId));
 	return {

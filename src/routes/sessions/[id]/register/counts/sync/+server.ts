@@ -1,0 +1,11 @@
+import { getDb } from '$lib/server/db';
+import { syncHeadcounts } from '$lib/server/attendance/offline-counts.service';
+import { answerSync } from '$lib/server/web/offline-sync';
+import { idParam } from '$lib/server/web/route-params';
+import type { RequestHandler } from './$types';
+
+// Headcounts made on a device while it had no signal, sent when it is back (static/counts-offline.js).
+export const POST: RequestHandler = async (event) => {
+	const id = idParam(event.params.id);
+	return answerSync(event, (actor, body) => syncHeadcounts(getDb(), actor, id, body));
+};
