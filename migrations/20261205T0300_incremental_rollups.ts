@@ -17,7 +17,8 @@ import { sql, type Kysely } from 'kysely';
 //    exact because every figure there adds up over schools (a young person belongs to one
 //    school, and "schools reached" is 0 or 1 per school), except the two that don't: sessions
 //    (one session serves many schools) are counted from the sessions, and mentors and mentees
-//    (a mentor may mentor in two schools) from the meetings.
+//    (a mentor may mentor in two schools) from the meetings, and only when a session itself or
+//    a meeting changed: a register saved leaves them as they were.
 //
 // Distinct counts stay exact without keeping sets of who was reached, and the cost of a change
 // follows the schools and periods it touches, not the history. Scoped recounts and rebuilds
@@ -31,6 +32,13 @@ create function rebuild_report_rollups(scope jsonb default null) returns void la
 declare
 	started timestamptz := clock_timestamp();
 	everything boolean := scope is null;
+	-- Sessions for all schools change only with a session itself (made, moved, cancelled,
+	-- started), and mentors and mentees for all schools only with a meeting: otherwise the
+	-- all-schools rows keep theirs, which spares counting every session and meeting of a period.
+	sessions_changed boolean := scope is null or exists (
+		select from jsonb_to_recordset(coalesce(scope->'sessions', '[]')) as x(id uuid, day date, itself boolean) where x.itself or x.day is not null
+	);
+	meetings_changed boolean := scope is null or jsonb_array_length(coalesce(scope->'people', '[]')) > 0;
 begin
 	-- One count at a time, across every app process on the database.
 	perform pg_advisory_xact_lock(hashtext('rebuild_report_rollups'));
@@ -84,6 +92,7 @@ begin
 		from rollup_touch t cross join lateral report_periods(t.day) p where t.day is not null;
 		analyze rollup_cells;
 		analyze rollup_footprint;
+		analyze rollup_periods;
 	end if;
 
 	-- Per session and school: places booked, headcounts and named marks.
@@ -206,10 +215,29 @@ begin
 			union
 			select p.kind, p.start from programme_session ps cross join lateral report_periods((ps.starts_at at time zone 'Europe/London')::date) p
 		) k;
+		analyze rollup_periods;
+	end if;
+	truncate rollup_part;
+	-- What the all-schools rows keep (see sessions_changed), where it still holds: sessions of
+	-- a programme in a period that still has one, mentors and mentees where there were some.
+	if not sessions_changed then
+		insert into rollup_part (period_kind, period_start, programme_id, school_id, sessions_delivered, sessions_cancelled)
+		select r.period_kind, r.period_start, r.programme_id, r.school_id, r.sessions_delivered, r.sessions_cancelled
+		from rollup_periods h join report_rollup r on r.period_kind = h.kind and r.period_start = h.start and r.school_id = '${ALL}'
+		where exists (
+			select from programme_session ps
+			where (r.programme_id = '${ALL}' or ps.programme_id = r.programme_id)
+				and ps.starts_at >= (h.lo::timestamp at time zone 'Europe/London') and ps.starts_at < (h.hi::timestamp at time zone 'Europe/London')
+		);
+	end if;
+	if not meetings_changed then
+		insert into rollup_part (period_kind, period_start, programme_id, school_id, mentors, mentees)
+		select r.period_kind, r.period_start, r.programme_id, r.school_id, r.mentors, r.mentees
+		from rollup_periods h join report_rollup r on r.period_kind = h.kind and r.period_start = h.start and r.school_id = '${ALL}'
+		where r.mentors + r.mentees > 0;
 	end if;
 	delete from report_rollup r using rollup_periods h
 	where r.period_kind = h.kind and r.period_start = h.start and r.school_id = '${ALL}';
-	truncate rollup_part;
 
 	-- What adds up over schools.
 	insert into rollup_part (period_kind, period_start, programme_id, school_id, places_booked, attended, expected, headcount_young_people,
@@ -217,25 +245,29 @@ begin
 	select r.period_kind, r.period_start, r.programme_id, '${ALL}', sum(r.places_booked), sum(r.attended), sum(r.expected),
 		sum(r.headcount_young_people), sum(r.parents), sum(r.professionals), sum(r.schools_reached), sum(r.named_young_people),
 		sum(r.station_visits), sum(r.meetings), sum(r.meeting_minutes), sum(r.discovery), sum(r.explorer), sum(r.conserver)
-	from report_rollup r join rollup_periods h on r.period_kind = h.kind and r.period_start = h.start
+	from rollup_periods h join report_rollup r on r.period_kind = h.kind and r.period_start = h.start and r.school_id <> '${ALL}'
 	group by 1, 2, 3;
 
 	-- Sessions: for all schools, every one.
-	insert into rollup_part (period_kind, period_start, programme_id, school_id, sessions_delivered, sessions_cancelled)
-	select h.kind, h.start, coalesce(ps.programme_id, '${ALL}'), '${ALL}',
-		count(*) filter (where ps.status <> 'cancelled' and ps.starts_at <= now()), count(*) filter (where ps.status = 'cancelled')
-	from rollup_periods h
-	join programme_session ps on ps.starts_at >= (h.lo::timestamp at time zone 'Europe/London') and ps.starts_at < (h.hi::timestamp at time zone 'Europe/London')
-	group by grouping sets ((h.kind, h.start, ps.programme_id), (h.kind, h.start));
+	if sessions_changed then
+		insert into rollup_part (period_kind, period_start, programme_id, school_id, sessions_delivered, sessions_cancelled)
+		select h.kind, h.start, coalesce(ps.programme_id, '${ALL}'), '${ALL}',
+			count(*) filter (where ps.status <> 'cancelled' and ps.starts_at <= now()), count(*) filter (where ps.status = 'cancelled')
+		from rollup_periods h
+		join programme_session ps on ps.starts_at >= (h.lo::timestamp at time zone 'Europe/London') and ps.starts_at < (h.hi::timestamp at time zone 'Europe/London')
+		group by grouping sets ((h.kind, h.start, ps.programme_id), (h.kind, h.start));
+	end if;
 
 	-- Different mentors and mentees, from the meetings.
-	insert into rollup_part (period_kind, period_start, programme_id, school_id, mentors, mentees)
-	select h.kind, h.start, coalesce(c.programme_id, '${ALL}'), '${ALL}', count(distinct mp.mentor_id), count(distinct mp.mentee_id)
-	from rollup_periods h
-	join mentoring_meeting mm on mm.met_on >= h.lo and mm.met_on < h.hi
-	join mentoring_pair mp on mp.id = mm.pair_id
-	join mentoring_cohort c on c.id = mp.cohort_id
-	group by grouping sets ((h.kind, h.start, c.programme_id), (h.kind, h.start));
+	if meetings_changed then
+		insert into rollup_part (period_kind, period_start, programme_id, school_id, mentors, mentees)
+		select h.kind, h.start, coalesce(c.programme_id, '${ALL}'), '${ALL}', count(distinct mp.mentor_id), count(distinct mp.mentee_id)
+		from rollup_periods h
+		join mentoring_meeting mm on mm.met_on >= h.lo and mm.met_on < h.hi
+		join mentoring_pair mp on mp.id = mm.pair_id
+		join mentoring_cohort c on c.id = mp.cohort_id
+		group by grouping sets ((h.kind, h.start, c.programme_id), (h.kind, h.start));
+	end if;
 
 	insert into report_rollup (period_kind, period_start, programme_id, school_id, sessions_delivered, sessions_cancelled, places_booked,
 		attended, expected, headcount_young_people, parents, professionals, schools_reached, named_young_people, station_visits,

@@ -69,8 +69,10 @@ describe('report figures after a change', () => {
 		expect(saved.ok).toBe(true);
 		await figuresCounted();
 		expect(await reached(world.schoolId)).toBe(1);
+		// Computed again (on PostgreSQL perhaps twice: this process drops what it kept when it has
+		// counted, and again when its own notification arrives), then kept.
 		expect(await ask()).toBe(before + 1);
-		expect(await ask()).toBe(before + 1);
+		await keeping(ask);
 	});
 });
 
@@ -91,7 +93,7 @@ if (databaseKind === 'postgres') {
 				.insertInto('attendance_mark')
 				.values({ session_id: world.sessionId, young_person_id: pupil!.id, status: 'present', recorded_by: world.lead.id })
 				.execute();
-			await recountRollups(other.db, { sessions: [{ id: world.sessionId, day: null }], people: [], schools: [] });
+			await recountRollups(other.db, { sessions: [{ id: world.sessionId, day: null, itself: false }], people: [], schools: [] });
 		}
 
 		it("drops this process's kept report within a second of a change another process counted", async () => {

@@ -272,16 +272,17 @@ describe('report figures kept change by change', () => {
 	it('counts again nothing but what the scope touches', async () => {
 		const w = await buildWorld(t.db);
 		await rebuildRollups(t.db);
-		// Sessions are counted apart for all schools, so every row counted again loses the mark.
-		await sql`update report_rollup set sessions_cancelled = sessions_cancelled + 1000`.execute(t.db);
 		const school = w.schools[2]!;
+		const ALL = '00000000-0000-0000-0000-000000000000';
+		// Marked on that school's rows and the all-schools rows: each row counted again loses the mark.
+		await sql`update report_rollup set attended = attended + 1000 where school_id in (${school.id}, ${ALL})`.execute(t.db);
 		await recountFigures(t.db, { schools: [{ id: school.id, day: '2025-09-15' }] });
 		const { rows } = await sql<{ school_id: string; period_kind: string; period_start: string }>`
-			select school_id, period_kind, period_start::text from report_rollup where sessions_cancelled < 1000
+			select school_id, period_kind, period_start::text from report_rollup where school_id in (${school.id}, ${ALL}) and attended < 1000
 		`.execute(t.db);
 		// That school's rows of the periods holding the day, and the all-schools rows of those periods.
 		const touched = new Set(rows.map((r) => `${r.period_kind} ${r.period_start}`));
 		expect(touched).toEqual(new Set(['academic 2025-09-01', 'financial 2025-04-01', 'quarter 2025-07-01']));
-		expect(new Set(rows.map((r) => r.school_id))).toEqual(new Set([school.id, '00000000-0000-0000-0000-000000000000']));
+		expect(new Set(rows.map((r) => r.school_id))).toEqual(new Set([school.id, ALL]));
 	});
 });

@@ -487,10 +487,11 @@ export async function rebuildRollups(db: Db): Promise<void> {
 
 /**
  * What a change touched, as the rollup's scoped recount reads it (migration 20261205T0300):
- * sessions (with a day a moved session was on before), young people and schools on a day.
+ * sessions (whether the session itself changed, and a day a moved session was on before), young
+ * people and schools on a day.
  */
 export interface RollupScope {
-	sessions: { id: string; day: string | null }[];
+	sessions: { id: string; day: string | null; itself: boolean }[];
 	people: { id: string; day: string }[];
 	schools: { id: string; day: string }[];
 }

@@ -29,8 +29,11 @@ import {
  * name, a question) but still drops kept reports; no scope at all rebuilds the whole rollup.
  */
 export interface FiguresScope {
-	/** Sessions whose bookings, registers, headcounts or station counts changed, or the session itself; `formerDay`: the day a moved session was on before. */
-	sessions?: (string | { id: string; formerDay: string })[];
+	/**
+	 * Sessions whose bookings, registers, headcounts or station counts changed; `itself` when the
+	 * session itself changed (made, cancelled, completed, started), `formerDay` when it moved.
+	 */
+	sessions?: (string | { id: string; itself: true } | { id: string; formerDay: string })[];
 	/** Young people whose figures on a day changed outside a register: a mentoring meeting (the mentee), an award. */
 	youngPeople?: { id: string; day: string }[];
 	/** Schools whose figures on a day changed. */
@@ -39,7 +42,9 @@ export interface FiguresScope {
 
 /** The scope as the database reads it, or null when it touches no counted figure. */
 export function rollupScope(scope: FiguresScope): RollupScope | null {
-	const sessions = (scope.sessions ?? []).map((s) => (typeof s === 'string' ? { id: s, day: null } : { id: s.id, day: s.formerDay }));
+	const sessions = (scope.sessions ?? []).map((s) =>
+		typeof s === 'string' ? { id: s, day: null, itself: false } : { id: s.id, day: 'formerDay' in s ? s.formerDay : null, itself: true }
+	);
 	const people = scope.youngPeople ?? [];
 	const schools = scope.schools ?? [];
 	return sessions.length + people.length + schools.length === 0 ? null : { sessions, people, schools };
@@ -175,7 +180,7 @@ async function countStartedSessions(): Promise<void> {
 	const to = new Date();
 	const sessions = await listSessionsStartedBetween(database(), deliveredUpTo, to);
 	deliveredUpTo = to;
-	if (sessions.length > 0) recountSoon(rollupScope({ sessions }));
+	if (sessions.length > 0) recountSoon(rollupScope({ sessions: sessions.map((id) => ({ id, itself: true })) }));
 }
 
 function rebuildSoon(delay: number) {

@@ -282,6 +282,6 @@ export async function copyWeek(
 		});
 		return ok({ ids: rows.map((r) => r.id), plan });
 	});
-	if (copied.ok) reportFiguresChanged({ sessions: copied.ids });
+	if (copied.ok) reportFiguresChanged({ sessions: copied.ids.map((id) => ({ id, itself: true })) });
 	return copied;
 }

@@ -172,7 +172,7 @@ export async function scheduleSessions(
 		return ok({ ids: rows.map((r) => r.id), skipped });
 	});
 	// A session counts for all schools as soon as it exists (cancelled, or delivered once started).
-	if (created.ok) reportFiguresChanged({ sessions: created.ids });
+	if (created.ok) reportFiguresChanged({ sessions: created.ids.map((id) => ({ id, itself: true })) });
 	return created;
 }
 
@@ -241,7 +241,7 @@ export async function cancelSession(db: Db, actor: Actor, programmeId: string, i
 		);
 		return ok();
 	});
-	if (outcome.ok) reportFiguresChanged({ sessions: [id] });
+	if (outcome.ok) reportFiguresChanged({ sessions: [{ id, itself: true }] });
 	return outcome;
 }
 
@@ -270,7 +270,7 @@ export async function completeSession(db: Db, actor: Actor, programmeId: string,
 		await queries.updateSession(trx, id, { status: 'completed' });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.completed', ...target(id), address: actor.address });
 	});
-	reportFiguresChanged({ sessions: [id] });
+	reportFiguresChanged({ sessions: [{ id, itself: true }] });
 	return ok();
 }
 
