@@ -32,6 +32,7 @@ try {
 		rows.push(...(await benchYoungPeopleImport(url.toString())));
 	}
 	rows.push(...(await benchCounty(url.toString())));
+	rows.push(...(await (await import('./bench/figures-upkeep')).benchFiguresUpkeep(url.toString())));
 	console.log(`Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`);
 	const width = Math.max(...rows.map((r) => r.name.length));
 	for (const row of rows) console.log(`${row.name.padEnd(width)}  ${row.figure}`);

@@ -140,7 +140,7 @@ export async function saveMarks(
 			address: actor.address
 		});
 	}
-	if (result.ok && result.changed > 0) reportFiguresChanged();
+	if (result.ok && result.changed > 0) reportFiguresChanged({ sessions: [sessionId] });
 	return result;
 }
 
@@ -261,6 +261,6 @@ export async function saveHeadcounts(
 		);
 		return ok({ saved: counts.length, changed: changed.length });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({ sessions: [sessionId] });
 	return result;
 }

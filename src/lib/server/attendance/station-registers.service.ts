@@ -128,6 +128,6 @@ export async function saveStationHeadcounts(
 		);
 		return ok({ saved: filled.length, changed: changed.length });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({ sessions: [sessionId] });
 	return result;
 }

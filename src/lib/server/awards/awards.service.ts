@@ -198,7 +198,7 @@ export async function logAwardDay(
 			address: actor.address
 		});
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({});
 	return ok({ id: participant.id });
 }
 
@@ -243,7 +243,7 @@ export async function signOffAward(
 		});
 		return ok();
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({ youngPeople: [{ id: participant.young_person_id, day: achievedOn }] });
 	return result;
 }
 

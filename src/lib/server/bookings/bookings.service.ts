@@ -208,7 +208,7 @@ export async function bookPlaces(
 		if (again) return again;
 		throw error;
 	}
-	if (outcome.ok) reportFiguresChanged();
+	if (outcome.ok) reportFiguresChanged({ sessions: [sessionId] });
 	return outcome;
 }
 
@@ -278,7 +278,7 @@ async function changeBooking(db: Db, actor: Actor, id: string, places: number, a
 		]);
 		return ok();
 	});
-	if (outcome.ok) reportFiguresChanged();
+	if (outcome.ok) reportFiguresChanged({ sessions: [detail.session_id] });
 	return outcome;
 }
 
@@ -368,7 +368,7 @@ export async function undoCancelBooking(db: Db, actor: Actor, id: string, now = 
 		]);
 		return ok();
 	});
-	if (outcome.ok) reportFiguresChanged();
+	if (outcome.ok) reportFiguresChanged({ sessions: [detail.session_id] });
 	return outcome;
 }
 
@@ -399,7 +399,7 @@ export async function decideRequest(db: Db, actor: Actor, id: string, approve: b
 		]);
 		return ok();
 	});
-	if (outcome.ok) reportFiguresChanged();
+	if (outcome.ok) reportFiguresChanged({ sessions: [detail.session_id] });
 	return outcome;
 }
 

@@ -4,6 +4,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { listenOn, type ListenHandlers, type Listening } from './listen';
 import { lockDataDirectory, type DirectoryLock } from './lock';
 import { DatabaseUnavailableError } from './unavailable';
 import { log } from '../log';
@@ -27,6 +28,11 @@ export interface AppDatabase {
 	 * PostgreSQL. Take it through db/backup-embedded.ts, which holds the connection meanwhile.
 	 */
 	readonly dumpDataDir?: () => Promise<Blob>;
+	/**
+	 * Listens for notifications on a connection of its own (db/listen.ts); undefined on the
+	 * embedded database, whose one process needs none.
+	 */
+	readonly listen?: (channel: string, handlers: ListenHandlers) => Listening;
 	close(): Promise<void>;
 }
 
@@ -92,7 +98,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
 		// The pool repeats an idle connection's error, already reported by the listener above.
 		pool.on('error', () => {});
 		const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: unavailableWhenConnectFails(pool) }) });
-		return { kind: 'postgres', db, close: () => db.destroy() };
+		const url = config.url;
+		return { kind: 'postgres', db, listen: (channel, handlers) => listenOn(url, channel, handlers), close: () => db.destroy() };
 	}
 	let lock: DirectoryLock | undefined;
 	let pglite: PGlite;

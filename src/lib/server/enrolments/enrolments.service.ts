@@ -128,7 +128,7 @@ export async function enrolYoungPerson(db: Db, actor: Actor, programmeId: string
 		});
 		return ok({ id: inserted.id });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }
 
@@ -178,6 +178,6 @@ export async function changeEnrolmentStage(
 			address: actor.address
 		});
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({});
 	return ok({ id: current.id });
 }

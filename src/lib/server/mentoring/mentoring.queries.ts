@@ -95,7 +95,7 @@ export async function findPair(db: Db, programmeId: string, pairId: string) {
 	return db
 		.selectFrom('mentoring_pair')
 		.innerJoin('mentoring_cohort', 'mentoring_cohort.id', 'mentoring_pair.cohort_id')
-		.select(['mentoring_pair.id', 'mentoring_pair.cohort_id', 'mentoring_pair.ended_on', 'mentoring_cohort.academic_year'])
+		.select(['mentoring_pair.id', 'mentoring_pair.cohort_id', 'mentoring_pair.mentee_id', 'mentoring_pair.ended_on', 'mentoring_cohort.academic_year'])
 		.where('mentoring_cohort.programme_id', '=', programmeId)
 		.where('mentoring_pair.id', '=', pairId)
 		.executeTakeFirst();
@@ -230,6 +230,7 @@ export async function findMeeting(db: Db, programmeId: string, meetingId: string
 			'meeting.topics',
 			'meeting.note',
 			'pair.cohort_id',
+			'pair.mentee_id',
 			'pair.ended_on',
 			'cohort.academic_year',
 			'mentor.first_name as mentor_first_name',

@@ -87,7 +87,7 @@ export async function createCohort(db: Db, actor: Actor, programmeId: string, va
 		});
 		return ok({ id });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }
 
@@ -197,7 +197,7 @@ export async function pairMentor(
 		});
 		return ok({ id });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }
 
@@ -238,7 +238,7 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 		});
 		return id;
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({ youngPeople: [{ id: found.mentee_id, day: values.metOn }] });
 	return ok({ id });
 }
 
@@ -391,7 +391,12 @@ export async function updateMeeting(
 			address: actor.address
 		});
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({
+		youngPeople: [
+			{ id: meeting.mentee_id, day: meeting.met_on },
+			{ id: meeting.mentee_id, day: values.metOn }
+		]
+	});
 	return ok({ pairId: meeting.pair_id });
 }
 
@@ -409,6 +414,6 @@ export async function deleteMeeting(db: Db, actor: Actor, programmeId: string, m
 			address: actor.address
 		});
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({ youngPeople: [{ id: meeting.mentee_id, day: meeting.met_on }] });
 	return ok({ pairId: meeting.pair_id });
 }

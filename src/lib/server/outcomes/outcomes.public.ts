@@ -157,6 +157,6 @@ export async function answerPublicForm(db: Db, typed: string, values: Questionna
 		}
 		throw error;
 	}
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }

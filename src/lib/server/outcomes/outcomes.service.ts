@@ -84,7 +84,7 @@ export async function addQuestion(db: Db, actor: Actor, programmeId: string, val
 		});
 		return ok({ id });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }
 
@@ -138,7 +138,7 @@ export async function rewordQuestion(
 		});
 		return { id, replaced: true };
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({});
 	return ok(saved);
 }
 
@@ -164,7 +164,7 @@ export async function moveQuestion(db: Db, actor: Actor, programmeId: string, qu
 		});
 		return true;
 	});
-	if (moved) reportFiguresChanged();
+	if (moved) reportFiguresChanged({});
 }
 
 /** Stops asking a question. Its answers stay, and still count in outcomes for the periods they were given. */
@@ -181,7 +181,7 @@ export async function retireQuestion(db: Db, actor: Actor, programmeId: string, 
 			address: actor.address
 		});
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({});
 }
 
 // ---- Entry by a lead ----
@@ -355,7 +355,7 @@ async function enter(
 			return invalid(kind === 'named' ? { youngPersonId: 'These answers were saved a moment ago by someone else: check the list' } : DUPLICATE);
 		throw error;
 	}
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }
 

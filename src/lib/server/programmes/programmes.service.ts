@@ -93,7 +93,7 @@ export async function createProgramme(db: Db, actor: Actor, values: ProgrammeVal
 		});
 		return id;
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({});
 	return ok({ id });
 }
 
@@ -111,7 +111,7 @@ export async function updateProgramme(db: Db, actor: Actor, id: string, values: 
 		await queries.replaceLeads(trx, id, input.leadIds);
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.updated', ...target(id), detail: retention, address: actor.address });
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({});
 	return ok({ id });
 }
 
@@ -126,5 +126,5 @@ export async function setProgrammeActive(db: Db, actor: Actor, id: string, activ
 			address: actor.address
 		});
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({});
 }

@@ -1,19 +1,27 @@
 import type { Db } from '../db';
 import { findRollupState } from './reports.queries';
 
-// Reports answered since the last rebuild of the figures are kept, in the app server only,
-// until the next one: every change a report counts leads to a rebuild (services call
-// `reportFiguresChanged()` in rollups.ts), and the rebuild drops everything kept here
-// (`figuresRebuilt`), so a kept answer is exactly as fresh as the rollup it was read from
-// (figures for ranges of dates, counted from the records, are kept on the same terms, and the
-// page says when they were counted). Another process's rebuild is noticed within
-// VERSION_CHECK_MS: each answer is kept with the rebuild it was read from, and with the failed
-// rebuild since, if any, so that pages warning of it are not served from before it.
+// Reports answered since the figures last changed are kept, in the app server only, until they
+// change again: every change a report counts recounts the rollup rows it touched (services call
+// `reportFiguresChanged()` in rollups.ts), and each recount drops everything kept here, in every
+// process at once. On PostgreSQL each recount sends NOTIFY report_figures when it commits, and
+// each process LISTENs on a connection of its own (`followFigures`): while that connection is
+// down nothing is kept, and what was kept went when it was lost. The embedded database has one
+// process, which drops what it kept itself (`figuresChanged`). As a backstop, each answer is
+// kept with the count it was read from, and with the failed rebuild since, if any, checked
+// again within VERSION_CHECK_MS, so that pages warning of a failure are not served from before it.
 
 const VERSION_CHECK_MS = 10_000;
 const KEPT_REPORTS = 200;
-/** Whether answers are kept at all: only while this process rebuilds the figures (rollups.ts). */
+/** Whether answers are kept at all: only while this process keeps the figures up to date (rollups.ts). */
 let keeping = false;
+/**
+ * How this process hears of other processes' changes: 'alone' (the embedded database: there are
+ * none), 'listening', or 'deaf' while the listening connection is down (nothing is kept then).
+ */
+let hearing: 'alone' | 'listening' | 'deaf' = 'alone';
+/** Raised each time the figures change: an answer computed before is not kept after. */
+let generation = 0;
 
 /** When the figures were last counted, and whether the last try to count them again failed (ISO times). */
 export interface FiguresState {
@@ -23,7 +31,7 @@ export interface FiguresState {
 }
 
 let version: { checkedAt: number; state: FiguresState; key: string } | undefined;
-const kept = new Map<string, { version: string; value: unknown }>();
+const kept = new Map<string, { version: string; generation: number; value: unknown }>();
 
 /** Starts keeping answers: the rollup schedule calls this when it starts rebuilding in this process. */
 export function startKeeping(): void {
@@ -33,8 +41,28 @@ export function startKeeping(): void {
 /** Stops keeping answers and forgets those kept. */
 export function stopKeeping(): void {
 	keeping = false;
+	hearing = 'alone';
+	forget();
+}
+
+function forget(): void {
+	generation++;
 	version = undefined;
 	kept.clear();
+}
+
+/** Report figures changed, in this process or another (a NOTIFY): every kept answer goes. */
+export function figuresChanged(): void {
+	forget();
+}
+
+/**
+ * Whether this process hears other processes' changes: `true` once its listening connection is
+ * up (kept answers are dropped then, as changes may have been missed), `false` when it is lost.
+ */
+export function hearingOthers(listening: boolean): void {
+	hearing = listening ? 'listening' : 'deaf';
+	forget();
 }
 
 /** A kept answer holds the state it was read in: a new count or a new failure makes it old. */
@@ -44,14 +72,13 @@ function known(state: FiguresState) {
 
 /** The figures were rebuilt (at `refreshedAt`) in this process: every kept answer goes. */
 export function figuresRebuilt(refreshedAt: string | null): void {
-	kept.clear();
+	forget();
 	version = known({ refreshedAt, failedAt: null });
 }
 
 /** A rebuild failed in this process: kept pages go, so the next ones carry the warning. */
 export function figuresRebuildFailed(): void {
-	kept.clear();
-	version = undefined;
+	forget();
 }
 
 async function readState(db: Db): Promise<FiguresState> {
@@ -79,24 +106,27 @@ export async function figuresRefreshedAt(db: Db): Promise<string | null> {
 	return (await figuresState(db)).refreshedAt;
 }
 
-function keep(key: string, value: { version: string; value: unknown }): void {
+function keep(key: string, value: { version: string; generation: number; value: unknown }): void {
+	// Computed while the figures changed: it may hold the figures from before.
+	if (value.generation !== generation) return;
 	kept.set(key, value);
 	if (kept.size > KEPT_REPORTS) kept.delete(kept.keys().next().value!);
 }
 
 /** Keeping is on in the app server; REPORT_KEEP=off computes every time, as the benchmark does to time the work itself. */
 function keepingNow(): boolean {
-	return keeping && process.env.REPORT_KEEP !== 'off';
+	return keeping && hearing !== 'deaf' && process.env.REPORT_KEEP !== 'off';
 }
 
 /**
- * A report's answer, computed once per rebuild of the figures. `key` must hold everything the
+ * A report's answer, computed once per change of the figures. `key` must hold everything the
  * answer depends on besides the data: the selection, and who is asking where that changes it
  * (suppression, a school contact's own school). Only in the app server; elsewhere (tests,
  * command-line tools) every call computes.
  */
 export async function keptReport<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
 	if (!keepingNow()) return compute();
+	const asked = generation;
 	const { key: now } = await current(db);
 	const hit = kept.get(key);
 	if (hit && hit.version === now) {
@@ -105,11 +135,11 @@ export async function keptReport<T>(db: Db, key: string, compute: () => Promise<
 		return hit.value as T;
 	}
 	const value = await compute();
-	keep(key, { version: now, value });
+	keep(key, { version: now, generation: asked, value });
 	return value;
 }
 
-/** A report page as it was sent, kept for the same reader until the figures are rebuilt. */
+/** A report page as it was sent, kept for the same reader until the figures change. */
 interface KeptPage {
 	status: number;
 	headers: [string, string][];
@@ -123,6 +153,7 @@ interface KeptPage {
  */
 export async function keptPage(db: Db, key: string, render: () => Promise<Response>): Promise<Response> {
 	if (!keepingNow()) return render();
+	const asked = generation;
 	const { key: now } = await current(db);
 	const hit = kept.get(`page ${key}`) as { version: string; value: KeptPage } | undefined;
 	if (hit && hit.version === now) {
@@ -132,6 +163,6 @@ export async function keptPage(db: Db, key: string, render: () => Promise<Respon
 	if (response.status !== 200 || response.headers.has('set-cookie')) return response;
 	const body = await response.arrayBuffer();
 	const page: KeptPage = { status: response.status, headers: [...response.headers], body };
-	keep(`page ${key}`, { version: now, value: page });
+	keep(`page ${key}`, { version: now, generation: asked, value: page });
 	return new Response(body.slice(0), { status: page.status, headers: page.headers });
 }

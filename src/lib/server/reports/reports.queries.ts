@@ -480,9 +480,36 @@ export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey
 	return figures;
 }
 
-/** Rebuilds the rollup as a whole, in one transaction (migration 20261127T1900). */
+/** Rebuilds the rollup as a whole, in one transaction (migration 20261205T0300). */
 export async function rebuildRollups(db: Db): Promise<void> {
 	await sql`select rebuild_report_rollups()`.execute(db);
+}
+
+/**
+ * What a change touched, as the rollup's scoped recount reads it (migration 20261205T0300):
+ * sessions (whether the session itself changed, and a day a moved session was on before), young
+ * people and schools on a day.
+ */
+export interface RollupScope {
+	sessions: { id: string; day: string | null; itself: boolean }[];
+	people: { id: string; day: string }[];
+	schools: { id: string; day: string }[];
+}
+
+/** Counts again only the rollup rows `scope` touches, in one transaction. */
+export async function recountRollups(db: Db, scope: RollupScope): Promise<void> {
+	await sql`select rebuild_report_rollups(${JSON.stringify(scope)}::jsonb)`.execute(db);
+}
+
+/** Tells every app process listening that report figures changed without a recount (NOTIFY report_figures). */
+export async function notifyFiguresChanged(db: Db): Promise<void> {
+	await sql`select pg_notify('report_figures', 'changed')`.execute(db);
+}
+
+/** Sessions that started in [from, to): each becomes "delivered" in the figures. */
+export async function listSessionsStartedBetween(db: Db, from: Date, to: Date): Promise<string[]> {
+	const rows = await db.selectFrom('programme_session').select('id').where('starts_at', '>=', from).where('starts_at', '<', to).execute();
+	return rows.map((r) => r.id);
 }
 
 /** When the rollup was last rebuilt and how long that took, and the last failed rebuild (no row: never). */

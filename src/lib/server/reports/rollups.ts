@@ -1,13 +1,67 @@
 import type { Db } from '../db';
-import { figuresRebuildFailed, figuresRebuilt, startKeeping, stopKeeping } from './kept';
-import { clearRollupFailure, findRollupState, rebuildRollups, updateRollupFailure } from './reports.queries';
+import type { AppDatabase } from '../db/database';
+import type { Listening } from '../db/listen';
+import { figuresChanged, figuresRebuildFailed, figuresRebuilt, hearingOthers, startKeeping, stopKeeping } from './kept';
+import {
+	clearRollupFailure,
+	findRollupState,
+	listSessionsStartedBetween,
+	notifyFiguresChanged,
+	rebuildRollups,
+	recountRollups,
+	updateRollupFailure,
+	type RollupScope
+} from './reports.queries';
 
-// Keeping the reports' rollup (migration 20261127T1900) up to date: rebuilt as a whole, in
-// one transaction, on a schedule and a little after each change that reports count, so a
-// burst of register saves costs one rebuild. Every report shows when it was last rebuilt.
-// Each rebuild drops the reports kept since the last one (kept.ts). A rebuild that fails is
-// tried again with backoff, and recorded (migration 20261202T1100) so that every process's
-// report pages warn that the figures are older than they should be until one succeeds.
+// Keeping the reports' rollup (migrations 20261127T1900, 20261205T0300) up to date. Each change
+// that reports count is followed, right after its commit, by a recount of only the rollup rows
+// it touched (its scope: sessions, young people or schools, and days), so the cost follows the
+// change and not the history; changes that come while a recount runs share the next one. Each
+// recount tells every process (NOTIFY report_figures, heard by `followFigures`), which drop the
+// reports they kept (kept.ts). The whole rollup is rebuilt when a process starts, when a change's
+// scope is not known, and by hand (`npm run figures:rebuild`), the repair tool. A failed recount
+// or rebuild is tried again as a rebuild with backoff, and recorded (migration 20261202T1100) so
+// that every process's report pages warn that the figures are older than they should be until
+// one succeeds. On a schedule, sessions that have started since are counted as delivered.
+
+/**
+ * What a change touched, for the recount. An empty scope (`{}`) changes no counted figure (a
+ * name, a question) but still drops kept reports; no scope at all rebuilds the whole rollup.
+ */
+export interface FiguresScope {
+	/**
+	 * Sessions whose bookings, registers, headcounts or station counts changed; `itself` when the
+	 * session itself changed (made, cancelled, completed, started), `formerDay` when it moved.
+	 */
+	sessions?: (string | { id: string; itself: true } | { id: string; formerDay: string })[];
+	/** Young people whose figures on a day changed outside a register: a mentoring meeting (the mentee), an award. */
+	youngPeople?: { id: string; day: string }[];
+	/** Schools whose figures on a day changed. */
+	schools?: { id: string; day: string }[];
+}
+
+/** The scope as the database reads it, or null when it touches no counted figure. */
+export function rollupScope(scope: FiguresScope): RollupScope | null {
+	const sessions = (scope.sessions ?? []).map((s) =>
+		typeof s === 'string' ? { id: s, day: null, itself: false } : { id: s.id, day: 'formerDay' in s ? s.formerDay : null, itself: true }
+	);
+	const people = scope.youngPeople ?? [];
+	const schools = scope.schools ?? [];
+	return sessions.length + people.length + schools.length === 0 ? null : { sessions, people, schools };
+}
+
+function mergeScopes(a: RollupScope | null, b: RollupScope | null): RollupScope | null {
+	if (!a || !b) return a ?? b;
+	return { sessions: [...a.sessions, ...b.sessions], people: [...a.people, ...b.people], schools: [...a.schools, ...b.schools] };
+}
+
+/** Counts again the rollup rows `scope` touches, in one transaction, and drops this process's kept reports. */
+export async function recountFigures(db: Db, scope: FiguresScope): Promise<void> {
+	const rollup = rollupScope(scope);
+	if (rollup) await recountRollups(db, rollup);
+	else await notifyFiguresChanged(db);
+	figuresChanged();
+}
 
 export interface RollupState {
 	refreshedAt: Date | null;
@@ -54,9 +108,9 @@ export function failureMessage(error: unknown): string {
 	return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? `${code}: ${message}` : message;
 }
 
-/** The delay after a change before the rebuild, so that changes close together share one. */
+/** The delay after a change of unknown scope before the rebuild, so that changes close together share one. */
 export const CHANGE_DELAY_MS = 5_000;
-/** The schedule: also catches sessions that have started since (they become "delivered"). */
+/** The schedule: counts sessions that have started since as delivered. */
 export const SCHEDULE_MS = Number(process.env.REPORT_REFRESH_MINUTES || 15) * 60_000;
 /** The wait before trying a failed rebuild again; it doubles with each failure in a row. */
 export const FIRST_RETRY_MS = 5_000;
@@ -82,7 +136,52 @@ let running: Promise<unknown> | undefined;
 let scheduled: ReturnType<typeof setInterval> | undefined;
 /** The app's database at the moment of the rebuild (the embedded one is reopened after it is created). */
 let database: (() => Db) | undefined;
-let options: Required<ScheduleOptions> = { firstRetryMs: FIRST_RETRY_MS, rebuild: rebuildRollups };
+let options: Required<Omit<ScheduleOptions, 'listen'>> = { firstRetryMs: FIRST_RETRY_MS, rebuild: rebuildRollups };
+/** Recounts asked for and not yet started (merged), and the one under way. */
+let queued: RollupScope | null | undefined;
+let recounting: Promise<void> | undefined;
+/** Sessions starting from this moment on are not yet counted as delivered by the schedule. */
+let deliveredUpTo = new Date();
+let listening: Listening | undefined;
+
+function recountSoon(scope: RollupScope | null): void {
+	if (!database) return;
+	queued = queued === undefined ? scope : mergeScopes(queued, scope);
+	recounting ??= recountQueued().finally(() => (recounting = undefined));
+}
+
+async function recountQueued(): Promise<void> {
+	while (queued !== undefined && database) {
+		const scope = queued;
+		queued = undefined;
+		const db = database();
+		try {
+			// After a whole rebuild under way or failing, which counts this change too.
+			await running;
+			if (retryAt > Date.now()) continue;
+			if (scope) await recountRollups(db, scope);
+			else await notifyFiguresChanged(db);
+			figuresChanged();
+		} catch (error) {
+			console.error(`The report figures could not be counted again after a change (${failureMessage(error)}); rebuilding them.`);
+			rebuildSoon(0);
+		}
+	}
+}
+
+/** Waits for the recounts asked for so far (tests and the benchmark). */
+export async function figuresCounted(): Promise<void> {
+	while (recounting) await recounting;
+}
+
+/** Counts as delivered the sessions that have started since the last time. */
+async function countStartedSessions(): Promise<void> {
+	if (!database) return;
+	const to = new Date();
+	const sessions = await listSessionsStartedBetween(database(), deliveredUpTo, to);
+	deliveredUpTo = to;
+	if (sessions.length > 0) recountSoon(rollupScope({ sessions: sessions.map((id) => ({ id, itself: true })) }));
+}
 
 function rebuildSoon(delay: number) {
 	if (!database || pending) return;
@@ -125,19 +224,46 @@ export interface ScheduleOptions {
 	firstRetryMs?: number;
 	/** The rebuild itself: tests put a failing one in its place. */
 	rebuild?: (db: Db) => Promise<void>;
+	/** Listening for other processes' changes (PostgreSQL); without it this process is the only one. */
+	listen?: AppDatabase['listen'];
 }
 
+/** The channel every recount and rebuild notifies when it commits (migration 20261205T0300). */
+export const FIGURES_CHANNEL = 'report_figures';
+
 /**
- * Starts the schedule, with a rebuild now (sessions may have started since the last one), and
- * keeps reports between rebuilds: this process now rebuilds the figures after every change.
+ * Starts the schedule, with a rebuild now (a change may have been left uncounted by a process
+ * that stopped), and keeps reports until the figures change: this process now counts the
+ * figures again after every change, and hears the other processes' changes.
  */
 export function startRollupSchedule(db: () => Db, scheduleOptions: ScheduleOptions = {}): void {
+	const { listen, ...rest } = scheduleOptions;
 	database = db;
-	options = { firstRetryMs: FIRST_RETRY_MS, rebuild: rebuildRollups, ...scheduleOptions };
+	options = { firstRetryMs: FIRST_RETRY_MS, rebuild: rebuildRollups, ...rest };
+	deliveredUpTo = new Date();
 	startKeeping();
-	scheduled = setInterval(() => rebuildSoon(0), SCHEDULE_MS);
+	if (listen) {
+		// Nothing is kept until the listening connection is up.
+		hearingOthers(false);
+		listening = followFigures(listen);
+	}
+	scheduled = setInterval(() => {
+		countStartedSessions().catch((error: unknown) => {
+			console.error(`Sessions started since could not be counted (${failureMessage(error)}); rebuilding the figures.`);
+			rebuildSoon(0);
+		});
+	}, SCHEDULE_MS);
 	scheduled.unref?.();
 	rebuildSoon(0);
+}
+
+/** Drops the kept reports whenever any process changes the figures, and while it can't hear them. */
+export function followFigures(listen: NonNullable<AppDatabase['listen']>): Listening {
+	return listen(FIGURES_CHANNEL, {
+		notified: () => figuresChanged(),
+		connected: () => hearingOthers(true),
+		lost: () => hearingOthers(false)
+	});
 }
 
 export async function stopRollupSchedule(): Promise<void> {
@@ -145,8 +271,12 @@ export async function stopRollupSchedule(): Promise<void> {
 	if (pending) clearTimeout(pending);
 	scheduled = pending = undefined;
 	database = undefined;
+	queued = undefined;
+	await listening?.stop();
+	listening = undefined;
 	stopKeeping();
 	await running;
+	await recounting;
 	failures = retryWait = retryAt = 0;
 }
 
@@ -157,11 +287,14 @@ export function rebuildRetries(): { failures: number; waitMs: number } {
 
 /**
  * Services call this once after a change that reports count (marks, headcounts, bookings,
- * meetings, awards...), after its transaction commits: the figures are rebuilt a few seconds
- * later, once for a burst of changes, and the reports kept until then are dropped. After a
- * failed rebuild, not before the retry is due.
+ * meetings, awards...), after its transaction commits, with what the change touched: the rollup
+ * rows it touched are counted again at once (changes that come meanwhile share the next count),
+ * and the reports kept in every process are dropped when it commits. Without a scope the whole
+ * rollup is rebuilt a few seconds later, once for a burst of changes; after a failed rebuild,
+ * not before the retry is due.
  */
-export function reportFiguresChanged(): void {
+export function reportFiguresChanged(scope?: FiguresScope): void {
+	if (scope) return recountSoon(rollupScope(scope));
 	const now = Date.now();
 	rebuildSoon(Math.max(CHANGE_DELAY_MS, lastEnded + SPACING * lastTook - now, retryAt - now));
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db';
+import { currentDatabase, type Db } from '../db';
 import { sendReminders } from '../bookings/reminders';
 import { deliverBySmtp, smtpConfigured } from '../email/email';
 import { deliverDueMessages } from '../email/sender';
@@ -7,8 +7,8 @@ import { runDailyRetention } from '../retention/daily';
 import { deactivatedUserRetentionDays } from '../retention/staff';
 import { Scheduler } from './scheduler';
 
-// What the server does on its own: deliver queued emails, send the day's reminders, rebuild the
-// report figures, and once a night the retention of personal data (retention/daily.ts).
+// What the server does on its own: deliver queued emails, send the day's reminders, keep the
+// report figures up to date (and hear other processes' changes to them), and once a night the retention of personal data (retention/daily.ts).
 
 /** How often the sender looks for queued emails. */
 export const OUTBOX_EVERY_MS = 5_000;
@@ -36,7 +36,7 @@ export function appScheduler(db: () => Db, clock?: () => Date): Scheduler {
 	// A wrong setting stops the server at start, not at 02:00.
 	deactivatedUserRetentionDays();
 	const scheduler = new Scheduler(db, clock)
-		.hold({ name: 'report figures', start: () => startRollupSchedule(db), stop: stopRollupSchedule })
+		.hold({ name: 'report figures', start: () => startRollupSchedule(db, { listen: currentDatabase()?.listen }), stop: stopRollupSchedule })
 		.onceADay({ name: 'reminders', hour: reminderHour(), run: (trx, now) => sendReminders(trx, now) })
 		.onceADay({ name: 'retention', hour: RETENTION_HOUR, run: (trx, now) => runDailyRetention(trx, now) });
 	// Without a mail server nothing is queued: emails are kept in the outbox for admins to read.

@@ -73,7 +73,7 @@ export async function createSchool(db: Db, actor: Actor, values: SchoolValues): 
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'school.created', ...target(id), address: actor.address });
 		return id;
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({});
 	return ok({ id });
 }
 
@@ -95,7 +95,7 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 				address: actor.address
 			});
 		});
-		reportFiguresChanged();
+		reportFiguresChanged({});
 	}
 	return ok({ id });
 }
@@ -113,7 +113,7 @@ export async function setSchoolActive(db: Db, actor: Actor, id: string, active: 
 			address: actor.address
 		});
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({});
 }
 
 export type ImportOutcome = 'add' | 'update' | 'unchanged';
@@ -221,7 +221,7 @@ export async function importSchools(
 		]);
 		return ok({ rows: plan.rows, counts });
 	});
-	if (imported.ok) reportFiguresChanged();
+	if (imported.ok) reportFiguresChanged({});
 	return imported;
 }
 

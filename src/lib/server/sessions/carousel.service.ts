@@ -14,6 +14,7 @@ import { formatDate, plural } from '../../format';
 import { lastSchedulableDay } from './sessions.schema';
 import { validateStations, type StationRow } from './sessions.schema';
 import * as queries from './sessions.queries';
+import { reportFiguresChanged } from '../reports/rollups';
 
 /** Sets a carousel session's workstations and rotation length. */
 export async function saveStations(
@@ -233,7 +234,7 @@ export async function copyWeek(
 	const programme = await getManagedProgramme(db, actor, programmeId);
 	if (programme.shape !== 'carousel') return refused('not_carousel', 'Only a carousel programme has a week to copy', 'from');
 	if (!isRealDate(from)) return invalid({ from: 'Choose the week to copy' });
-	return withTransaction(db, async (trx) => {
+	const copied = await withTransaction(db, async (trx) => {
 		await queries.lockProgrammeForScheduling(trx, programmeId);
 		const all = await queries.listSessions(trx, { programmeId });
 		const plan = await buildPlan(trx, all, from);
@@ -281,4 +282,6 @@ export async function copyWeek(
 		});
 		return ok({ ids: rows.map((r) => r.id), plan });
 	});
+	if (copied.ok) reportFiguresChanged({ sessions: copied.ids.map((id) => ({ id, itself: true })) });
+	return copied;
 }

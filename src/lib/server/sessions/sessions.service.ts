@@ -156,7 +156,7 @@ export async function scheduleSessions(
 	}
 	const duplicate = await duplicateProblem(db, programmeId, input);
 	if (duplicate) return duplicate;
-	return withTransaction(db, async (trx) => {
+	const created = await withTransaction(db, async (trx) => {
 		const rows = await queries.insertSessions(
 			trx,
 			input.occurrences.map((times) => ({ programme_id: programmeId, ...sessionRow(input, times) }))
@@ -171,6 +171,9 @@ export async function scheduleSessions(
 		});
 		return ok({ ids: rows.map((r) => r.id), skipped });
 	});
+	// A session counts for all schools as soon as it exists (cancelled, or delivered once started).
+	if (created.ok) reportFiguresChanged({ sessions: created.ids.map((id) => ({ id, itself: true })) });
+	return created;
 }
 
 /**
@@ -219,7 +222,7 @@ export async function updateSessionDetails(
 		);
 		return ok({ ids: [id] });
 	});
-	if (outcome.ok) reportFiguresChanged();
+	if (outcome.ok) reportFiguresChanged({ sessions: [{ id, formerDay: londonParts(current.starts_at).date }] });
 	return outcome;
 }
 
@@ -238,7 +241,7 @@ export async function cancelSession(db: Db, actor: Actor, programmeId: string, i
 		);
 		return ok();
 	});
-	if (outcome.ok) reportFiguresChanged();
+	if (outcome.ok) reportFiguresChanged({ sessions: [{ id, itself: true }] });
 	return outcome;
 }
 
@@ -267,7 +270,7 @@ export async function completeSession(db: Db, actor: Actor, programmeId: string,
 		await queries.updateSession(trx, id, { status: 'completed' });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'session.completed', ...target(id), address: actor.address });
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({ sessions: [{ id, itself: true }] });
 	return ok();
 }
 

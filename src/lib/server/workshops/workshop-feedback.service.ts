@@ -111,6 +111,6 @@ export async function saveWorkshopFeedback(
 		await insertAuditEvents(trx, audits);
 		return ok({ changed: audits.length });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }

@@ -215,6 +215,6 @@ export async function importYoungPeople(
 		});
 		return ok({ rows: plan.rows, counts });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }

@@ -180,7 +180,7 @@ export async function addYoungPerson(
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.created', ...person(id), detail, address: actor.address });
 		return ok({ id });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }
 
@@ -212,7 +212,7 @@ export async function updateYoungPerson(db: Db, actor: Actor, id: string, values
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.updated', ...person(id), detail: { fields }, address: actor.address });
 		return ok({ id });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }
 
@@ -223,7 +223,7 @@ export async function archiveYoungPerson(db: Db, actor: Actor, id: string, now: 
 		await queries.updateYoungPerson(trx, id, { archived_at: now });
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.archived', ...person(id), address: actor.address });
 	});
-	reportFiguresChanged();
+	reportFiguresChanged({});
 }
 
 /**
@@ -244,6 +244,6 @@ export async function restoreYoungPerson(db: Db, actor: Actor, id: string): Prom
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.restored', ...person(id), address: actor.address });
 		return ok({ id });
 	});
-	if (result.ok) reportFiguresChanged();
+	if (result.ok) reportFiguresChanged({});
 	return result;
 }
