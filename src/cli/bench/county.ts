@@ -28,7 +28,7 @@ import { insertUser, updateUserSecondFactor } from '../../lib/server/users/users
 import { generateCountyData } from './county-data';
 import { benchRegisterSave } from './registers';
 
-const PORT = 4391;
+const PORT = Number(process.env.BENCH_PORT || 4391);
 const ORIGIN = `http://localhost:${PORT}`;
 const REPORT_YEAR = 2024;
 const RUNS = 40;
