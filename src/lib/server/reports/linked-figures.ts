@@ -234,10 +234,14 @@ function familyCells(source: Source, period: Period, options: FamilyOptions): Ma
  * The rollup's rows for every period of the family, read in one query (with the programmes and
  * schools that name the rows), and looked up by period as the family is decided.
  */
-async function readFamily(db: Db, period: Period, schoolId?: string) {
+async function readFamily(db: Db, period: Period, schoolId?: string, named?: DistrictRows) {
 	const periods = familyPeriods(period);
 	const asked: RollupPeriod[] = periods.map((p) => ({ kind: p.kind as RollupPeriod['kind'], from: p.from }));
-	const [programmes, schools, slices] = await Promise.all([listProgrammes(db), listSchools(db), listRollupSlices(db, asked, schoolId)]);
+	const [programmes, schools, slices] = await Promise.all([
+		named?.programmes ?? listProgrammes(db),
+		named?.schools ?? listSchools(db),
+		listRollupSlices(db, asked, schoolId)
+	]);
 	const byPeriod = new Map(slices.map((s) => [`${s.period.kind} ${s.period.from}`, s]));
 	const slice = (p: Period): RollupSlice => {
 		const found = byPeriod.get(`${p.kind} ${p.from}`);
@@ -247,13 +251,20 @@ async function readFamily(db: Db, period: Period, schoolId?: string) {
 	return { programmes: programmes.map((p) => p.id), schools: schools.map((s) => s.id), slice };
 }
 
+/** Every programme and every school of the district, as `listProgrammes` and `listSchools` give them (in their order: it settles ties). */
+export interface DistrictRows {
+	programmes: readonly { id: string }[];
+	schools: readonly { id: string }[];
+}
+
 /**
  * The district's figures for a fixed period as every reader with suppressed figures sees them,
  * by name: `figureName(measure, period, scope)` with scope 'total', 'programme <id>' or 'school <id>'.
+ * `named`: the district's programmes and schools when the caller has read them already.
  */
-export async function districtCells(db: Db, period: Period, threshold: number): Promise<Map<string, Cell>> {
+export async function districtCells(db: Db, period: Period, threshold: number, named?: DistrictRows): Promise<Map<string, Cell>> {
 	return keptReport(db, `linked district ${threshold} ${period.kind} ${period.from}`, async () => {
-		const { programmes, schools, slice } = await readFamily(db, period);
+		const { programmes, schools, slice } = await readFamily(db, period, undefined, named);
 		const source: Source = {
 			dimensions: [
 				{ ids: programmes, scope: (id) => `programme ${id}`, read: (p) => slice(p).programmes },
