@@ -74,7 +74,13 @@ function yearFamily(source: Source, year: number, options: FamilyOptions): Map<s
 		source.dimensions.forEach((dimension, k) => {
 			if (dimension.ids.length === 0) return;
 			const value = (p: number, id: string) => count(read[k]![p]!.get(id), measure);
-			const name = (p: number, id: string) => figureName(measure, periods[p]!, dimension.scope(id));
+			// Each row's names in the year and its quarters, made once: a county has 600 schools.
+			const names = dimension.ids.map((id) => {
+				const scope = dimension.scope(id);
+				return periods.map((p) => figureName(measure, p, scope));
+			});
+			const byId = new Map(dimension.ids.map((id, i) => [id, names[i]!]));
+			const name = (p: number, id: string) => byId.get(id)![p]!;
 			const rows = dimension.ids.map((id) => [1, 2, 3, 4].map((p) => value(p, id)));
 			const rowTotals = dimension.ids.map((id) => value(0, id));
 			const rowsAdd = rows.every((row, i) => sum(row) === rowTotals[i]);
@@ -97,11 +103,11 @@ function yearFamily(source: Source, year: number, options: FamilyOptions): Map<s
 			// Totals that are not sums (different people across quarters or programmes) still hold
 			// their parts: the difference is a count of people too.
 			dimension.ids.forEach((id, i) => {
-				if (outer && k === 0) {
-					periods.forEach((p, pi) => {
-						const whole = figureName(measure, p, source.outer!.scope(id));
-						counts.set(whole, count(outer[pi]!.get(id), measure));
-						containments.push({ whole, parts: [name(pi, id)] });
+				const outerNames = outer && k === 0 ? periods.map((p) => figureName(measure, p, source.outer!.scope(id))) : undefined;
+				if (outer && outerNames) {
+					periods.forEach((_, pi) => {
+						counts.set(outerNames[pi]!, count(outer[pi]!.get(id), measure));
+						containments.push({ whole: outerNames[pi]!, parts: [name(pi, id)] });
 					});
 				}
 				counts.set(name(0, id), rowTotals[i]!);
@@ -111,10 +117,7 @@ function yearFamily(source: Source, year: number, options: FamilyOptions): Map<s
 					if (!columnsAdd) containments.push({ whole: totalNames[p]!, parts: [name(p, id)] });
 					// The rest of the district (less this row) in the year, less the same in a quarter.
 					containments.push({ whole: totalNames[0]!, plus: [name(p, id)], parts: [name(0, id), totalNames[p]!] });
-					if (outer && k === 0) {
-						const outerName = (pi: number) => figureName(measure, periods[pi]!, source.outer!.scope(id));
-						containments.push({ whole: outerName(0), plus: [name(p, id)], parts: [name(0, id), outerName(p)] });
-					}
+					if (outerNames) containments.push({ whole: outerNames[0]!, plus: [name(p, id)], parts: [name(0, id), outerNames[p]!] });
 				}
 			});
 		});
