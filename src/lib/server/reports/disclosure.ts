@@ -366,6 +366,11 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 		else shownElsewhere.add(name);
 	}
 	for (const [name, value] of values) if (isSmall(value, threshold) && !hidden.has(name)) hidden.set(name, 'primary');
+	// Only a containment whose whole less its parts is a small count can hide anything: the values never change, so find those once.
+	const smallRests = (system.containments ?? []).filter(({ whole, parts, plus = [] }) => {
+		const rest = values.get(whole)! + plus.reduce((a, p) => a + values.get(p)!, 0) - parts.reduce((a, p) => a + values.get(p)!, 0);
+		return isSmall(rest, threshold);
+	});
 	for (let changed = true; changed;) {
 		changed = false;
 		const hide = (name: string) => {
@@ -374,10 +379,8 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 			changed = true;
 			return true;
 		};
-		for (const { whole, parts, plus = [] } of system.containments ?? []) {
+		for (const { whole, parts, plus = [] } of smallRests) {
 			if (hidden.has(whole) || parts.some((p) => hidden.has(p)) || plus.some((p) => hidden.has(p))) continue;
-			const rest = values.get(whole)! + plus.reduce((a, p) => a + values.get(p)!, 0) - parts.reduce((a, p) => a + values.get(p)!, 0);
-			if (!isSmall(rest, threshold)) continue;
 			// The whole goes first; if it is shown elsewhere, what is added to it, then the largest part that may go.
 			if (hide(whole) || plus.some(hide)) continue;
 			const part = parts.filter((p) => !shownElsewhere.has(p) && values.get(p)! > 0).sort((a, b) => values.get(b)! - values.get(a)!)[0];
