@@ -114,7 +114,12 @@ async function stopServer(server: ChildProcess | undefined): Promise<void> {
 	// Let the app close its connections before anything else touches the database.
 	const exited = once(server, 'exit');
 	server.kill('SIGTERM');
-	await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+	// A server still busy with a load's queued requests would go on using the machine under the next measurement.
+	const stopped = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
+	if (!stopped) {
+		server.kill('SIGKILL');
+		await exited;
+	}
 }
 
 /** Requests answered per second with `clients` clients asking one after another for `seconds`, and how many were refused (a 503 when requests wait too long for the database). */
