@@ -13,8 +13,8 @@
 //   - the server's memory (RSS): at rest, at its peak, and after the run (budget 300 MB);
 //   - then saving an 802-mark register on top of the 2M marks (budget 100 ms).
 // Run through `npm run bench` (which makes and drops the database), or on its own:
-// `BENCH_COUNTY_ONLY=1 npm run bench`; BENCH_SCALE=0.1 for a data set a tenth the size (a few
-// minutes instead of about ten), BENCH_PORT for the app's port (default 4391).
+// `BENCH_COUNTY_ONLY=1 npm run bench`; BENCH_SCALE=0.1 for a data set a tenth the size, BENCH_PORT
+// for the app's port (default 4391).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
