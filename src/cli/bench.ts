@@ -32,6 +32,8 @@ try {
 		rows.push(...(await benchYoungPeopleImport(url.toString())));
 	}
 	rows.push(...(await benchCounty(url.toString())));
+	// On the county data set still in the database: how soon the figures follow a change across
+	// two processes, and a register save's cost with and without keeping them up to date.
 	rows.push(...(await (await import('./bench/figures-upkeep')).benchFiguresUpkeep(url.toString())));
 	console.log(`Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`);
 	const width = Math.max(...rows.map((r) => r.name.length));

@@ -7,10 +7,16 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, YearGroup } from '../../lib/server/db/schema';
 
+/**
+ * BENCH_SCALE (default 1) shrinks the data set for a quick run: 0.1 is 60 schools and 25,000
+ * young people with the same sessions per school, so about 210,000 marks.
+ */
+const scale = Math.min(1, Math.max(0.01, Number(process.env.BENCH_SCALE || 1) || 1));
+
 export const COUNTY = {
 	districts: 12,
-	schoolsPerDistrict: 50,
-	youngPeople: 250_000,
+	schoolsPerDistrict: Math.max(1, Math.round(50 * scale)),
+	youngPeople: Math.round(250_000 * scale),
 	firstYear: 2021,
 	years: 5,
 	/** Sessions a school holds each year with a class of its own: 28 × 25 marks × 600 × 5 ≈ 2.1M marks. */

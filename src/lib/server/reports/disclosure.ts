@@ -348,7 +348,11 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 		if (table.grandTotal !== undefined) all.push([names.grandTotal!, sums.grandTotal!, { row: 'total', column: 'total' }]);
 		return all;
 	};
-	const tables = system.tables.map((linked) => ({ linked, entries: positions(linked) }));
+	const tables = system.tables.map((linked) => {
+		const entries = positions(linked);
+		// How many of its entries were hidden when it was last suppressed, and after: hiding only adds, so an equal count is the same set.
+		return { linked, entries, nameAt: new Map(entries.map(([name, , p]) => [`${p.row} ${p.column}`, name])), before: -1, after: -1 };
+	});
 	for (const { entries } of tables) for (const [name, value] of entries) note(name, value);
 	for (const [name, value] of system.counts ?? []) note(name, value);
 	for (const c of system.containments ?? [])
@@ -362,6 +366,11 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 		else shownElsewhere.add(name);
 	}
 	for (const [name, value] of values) if (isSmall(value, threshold) && !hidden.has(name)) hidden.set(name, 'primary');
+	// Only a containment whose whole less its parts is a small count can hide anything: the values never change, so find those once.
+	const smallRests = (system.containments ?? []).filter(({ whole, parts, plus = [] }) => {
+		const rest = values.get(whole)! + plus.reduce((a, p) => a + values.get(p)!, 0) - parts.reduce((a, p) => a + values.get(p)!, 0);
+		return isSmall(rest, threshold);
+	});
 	for (let changed = true; changed;) {
 		changed = false;
 		const hide = (name: string) => {
@@ -370,17 +379,20 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 			changed = true;
 			return true;
 		};
-		for (const { whole, parts, plus = [] } of system.containments ?? []) {
+		for (const { whole, parts, plus = [] } of smallRests) {
 			if (hidden.has(whole) || parts.some((p) => hidden.has(p)) || plus.some((p) => hidden.has(p))) continue;
-			const rest = values.get(whole)! + plus.reduce((a, p) => a + values.get(p)!, 0) - parts.reduce((a, p) => a + values.get(p)!, 0);
-			if (!isSmall(rest, threshold)) continue;
 			// The whole goes first; if it is shown elsewhere, what is added to it, then the largest part that may go.
 			if (hide(whole) || plus.some(hide)) continue;
 			const part = parts.filter((p) => !shownElsewhere.has(p) && values.get(p)! > 0).sort((a, b) => values.get(b)! - values.get(a)!)[0];
 			if (part) hide(part);
 		}
-		for (const { linked, entries } of tables) {
-			const nameAt = new Map(entries.map(([name, , p]) => [`${p.row} ${p.column}`, name]));
+		for (const linkedTable of tables) {
+			const { linked, entries, nameAt } = linkedTable;
+			const hiddenNow = entries.reduce((n, [name]) => (hidden.has(name) ? n + 1 : n), 0);
+			// Nothing hidden: suppressing it would hide nothing. Hidden as when last suppressed, or as
+			// that left it: suppressing it again gives the same pattern (a suppressed table is a fixed point).
+			if (hiddenNow === 0 || hiddenNow === linkedTable.before || hiddenNow === linkedTable.after) continue;
+			linkedTable.before = hiddenNow;
 			const at = (p: TablePosition) => nameAt.get(`${p.row} ${p.column}`)!;
 			let result: SuppressedTable;
 			try {
@@ -394,6 +406,7 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 				if (!(error instanceof NothingLeftToHide) && !(error instanceof Error && error.message.includes('nothing left to hide'))) throw error;
 				// Every count of this table that may go goes: what is shown elsewhere stays as it is there.
 				for (const [name, value] of entries) if (value > 0) hide(name);
+				linkedTable.after = entries.reduce((n, [name]) => (hidden.has(name) ? n + 1 : n), 0);
 				continue;
 			}
 			const { cells, rowTotals, columnTotals, grandTotal } = result;
@@ -406,6 +419,7 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 						? rowTotals?.[p.row]
 						: cells[p.row]?.[p.column];
 			for (const [name, , p] of entries) if (state(p)?.hidden) hide(name);
+			linkedTable.after = entries.reduce((n, [name]) => (hidden.has(name) ? n + 1 : n), 0);
 		}
 	}
 	return new Map(

@@ -5,7 +5,7 @@ import { suppressLinked, type Cell, type Containment, type LinkedTable } from '.
 import { keptReport } from './kept';
 import { academicYear, academicYearOfDate, financialQuarter, financialYear, financialYearOfDate, type Period } from './periods';
 import { columns, countOf, type Counted } from './report-table';
-import { emptyFigures, reportFigures, type Figures, type ReportFilter } from './reports.queries';
+import { emptyFigures, listRollupSlices, type Figures, type RollupPeriod, type RollupSlice } from './reports.queries';
 
 // The figures readers with suppressed figures see, decided once for everything they can ask for,
 // so that no page, download or pair of periods shows a count that another one hides.
@@ -36,16 +36,16 @@ export function figureName(measure: string, period: Pick<Period, 'from' | 'to'>,
 interface Dimension {
 	ids: readonly string[];
 	scope: (id: string) => string;
-	read: (period: Period) => Promise<Map<string, Figures>>;
+	read: (period: Period) => Map<string, Figures>;
 }
 
-/** The figures of one output: its rows' dimensions and its total. */
+/** The figures of one output: its rows' dimensions and its total, every period's read beforehand. */
 interface Source {
 	dimensions: Dimension[];
 	/** Figures decided elsewhere that hold each row of the first dimension (a district programme holds one school's part of it). */
-	outer?: { scope: (id: string) => string; read: (period: Period) => Promise<Map<string, Figures>> };
+	outer?: { scope: (id: string) => string; read: (period: Period) => Map<string, Figures> };
 	totalScope: string;
-	total: (period: Period) => Promise<Figures>;
+	total: (period: Period) => Figures;
 }
 
 interface FamilyOptions {
@@ -59,11 +59,11 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 const count = (figures: Figures | undefined, measure: Counted) => (figures ? countOf(figures, measure) : 0);
 
 /** A financial year and its quarters: each dimension a table of rows by quarter, with the year and the district as totals. */
-async function yearFamily(source: Source, year: number, options: FamilyOptions): Promise<Map<string, Cell>> {
-	const periods = [financialYear(year), ...([1, 2, 3, 4] as const).map((q) => financialQuarter(year, q))];
-	const totals = await Promise.all(periods.map(source.total));
-	const read = await Promise.all(source.dimensions.map((d) => Promise.all(periods.map(d.read))));
-	const outer = source.outer ? await Promise.all(periods.map(source.outer.read)) : undefined;
+function yearFamily(source: Source, year: number, options: FamilyOptions): Map<string, Cell> {
+	const periods = yearPeriods(year);
+	const totals = periods.map(source.total);
+	const read = source.dimensions.map((d) => periods.map(d.read));
+	const outer = source.outer ? periods.map(source.outer.read) : undefined;
 	const cells = new Map<string, Cell>();
 	for (const measure of peopleCounts) {
 		const totalNames = periods.map((p) => figureName(measure, p, source.totalScope));
@@ -74,7 +74,13 @@ async function yearFamily(source: Source, year: number, options: FamilyOptions):
 		source.dimensions.forEach((dimension, k) => {
 			if (dimension.ids.length === 0) return;
 			const value = (p: number, id: string) => count(read[k]![p]!.get(id), measure);
-			const name = (p: number, id: string) => figureName(measure, periods[p]!, dimension.scope(id));
+			// Each row's names in the year and its quarters, made once: a county has 600 schools.
+			const names = dimension.ids.map((id) => {
+				const scope = dimension.scope(id);
+				return periods.map((p) => figureName(measure, p, scope));
+			});
+			const byId = new Map(dimension.ids.map((id, i) => [id, names[i]!]));
+			const name = (p: number, id: string) => byId.get(id)![p]!;
 			const rows = dimension.ids.map((id) => [1, 2, 3, 4].map((p) => value(p, id)));
 			const rowTotals = dimension.ids.map((id) => value(0, id));
 			const rowsAdd = rows.every((row, i) => sum(row) === rowTotals[i]);
@@ -97,11 +103,11 @@ async function yearFamily(source: Source, year: number, options: FamilyOptions):
 			// Totals that are not sums (different people across quarters or programmes) still hold
 			// their parts: the difference is a count of people too.
 			dimension.ids.forEach((id, i) => {
-				if (outer && k === 0) {
-					periods.forEach((p, pi) => {
-						const whole = figureName(measure, p, source.outer!.scope(id));
-						counts.set(whole, count(outer[pi]!.get(id), measure));
-						containments.push({ whole, parts: [name(pi, id)] });
+				const outerNames = outer && k === 0 ? periods.map((p) => figureName(measure, p, source.outer!.scope(id))) : undefined;
+				if (outer && outerNames) {
+					periods.forEach((_, pi) => {
+						counts.set(outerNames[pi]!, count(outer[pi]!.get(id), measure));
+						containments.push({ whole: outerNames[pi]!, parts: [name(pi, id)] });
 					});
 				}
 				counts.set(name(0, id), rowTotals[i]!);
@@ -111,10 +117,7 @@ async function yearFamily(source: Source, year: number, options: FamilyOptions):
 					if (!columnsAdd) containments.push({ whole: totalNames[p]!, parts: [name(p, id)] });
 					// The rest of the district (less this row) in the year, less the same in a quarter.
 					containments.push({ whole: totalNames[0]!, plus: [name(p, id)], parts: [name(0, id), totalNames[p]!] });
-					if (outer && k === 0) {
-						const outerName = (pi: number) => figureName(measure, periods[pi]!, source.outer!.scope(id));
-						containments.push({ whole: outerName(0), plus: [name(p, id)], parts: [name(0, id), outerName(p)] });
-					}
+					if (outerNames) containments.push({ whole: outerNames[0]!, plus: [name(p, id)], parts: [name(0, id), outerNames[p]!] });
 				}
 			});
 		});
@@ -135,13 +138,13 @@ function subsets<T>(parts: readonly T[]): T[][] {
  * dimension with the district as total, and hidden where the year less any set of its whole
  * quarters shown would be small.
  */
-async function academicFamily(source: Source, start: number, inside: ReadonlyMap<string, Cell>, options: FamilyOptions): Promise<Map<string, Cell>> {
+function academicFamily(source: Source, start: number, inside: ReadonlyMap<string, Cell>, options: FamilyOptions): Map<string, Cell> {
 	const period = academicYear(start);
 	// October to December, January to March and April to June lie wholly inside it.
 	const quarters = [financialQuarter(start, 3), financialQuarter(start, 4), financialQuarter(start + 1, 1)];
-	const total = await source.total(period);
-	const read = await Promise.all(source.dimensions.map((d) => d.read(period)));
-	const outer = source.outer ? await source.outer.read(period) : undefined;
+	const total = source.total(period);
+	const read = source.dimensions.map((d) => d.read(period));
+	const outer = source.outer ? source.outer.read(period) : undefined;
 	const settled = new Map(options.settled);
 	for (const [name, cell] of inside) settled.set(name, cell.hidden);
 	const cells = new Map<string, Cell>();
@@ -195,46 +198,86 @@ async function academicFamily(source: Source, start: number, inside: ReadonlyMap
 	return cells;
 }
 
+const DATES_REFUSED = 'Suppressed figures are for fixed periods only: a range of dates is shown in full or not at all';
+
+/** A financial year and its four quarters. */
+const yearPeriods = (year: number): Period[] => [financialYear(year), ...([1, 2, 3, 4] as const).map((q) => financialQuarter(year, q))];
+
+/** Every period the family holding a fixed period is decided from: a financial year with its quarters, or an academic year with the two financial years it overlaps. */
+function familyPeriods(period: Period): Period[] {
+	switch (period.kind) {
+		case 'financial':
+		case 'quarter':
+			return yearPeriods(financialYearOfDate(period.from));
+		case 'academic': {
+			const start = academicYearOfDate(period.from);
+			return [...yearPeriods(start), ...yearPeriods(start + 1), academicYear(start)];
+		}
+		case 'dates':
+			throw new RangeError(DATES_REFUSED);
+	}
+}
+
 /** The cells of the family holding a fixed period: a financial year with its quarters, or an academic year. */
-async function familyCells(source: Source, period: Period, options: FamilyOptions): Promise<Map<string, Cell>> {
+function familyCells(source: Source, period: Period, options: FamilyOptions): Map<string, Cell> {
 	switch (period.kind) {
 		case 'financial':
 		case 'quarter':
 			return yearFamily(source, financialYearOfDate(period.from), options);
 		case 'academic': {
 			const start = academicYearOfDate(period.from);
-			const [before, after] = await Promise.all([yearFamily(source, start, options), yearFamily(source, start + 1, options)]);
-			return academicFamily(source, start, new Map([...before, ...after]), options);
+			return academicFamily(source, start, new Map([...yearFamily(source, start, options), ...yearFamily(source, start + 1, options)]), options);
 		}
 		case 'dates':
-			throw new RangeError('Suppressed figures are for fixed periods only: a range of dates is shown in full or not at all');
+			throw new RangeError(DATES_REFUSED);
 	}
 }
 
-const filterOf = (period: Period, extra: Partial<ReportFilter> = {}): ReportFilter => ({ from: period.from, to: period.to, periodKind: period.kind, ...extra });
-
-async function totalOf(db: Db, filter: ReportFilter): Promise<Figures> {
-	return (await reportFigures(db, filter, 'total')).get('total') ?? emptyFigures('total');
+/**
+ * The rollup's rows for every period of the family, read in one query (with the programmes and
+ * schools that name the rows), and looked up by period as the family is decided.
+ */
+async function readFamily(db: Db, period: Period, schoolId?: string, named?: DistrictRows) {
+	const periods = familyPeriods(period);
+	const asked: RollupPeriod[] = periods.map((p) => ({ kind: p.kind as RollupPeriod['kind'], from: p.from }));
+	const [programmes, schools, slices] = await Promise.all([
+		named?.programmes ?? listProgrammes(db),
+		named?.schools ?? listSchools(db),
+		listRollupSlices(db, asked, schoolId)
+	]);
+	const byPeriod = new Map(slices.map((s) => [`${s.period.kind} ${s.period.from}`, s]));
+	const slice = (p: Period): RollupSlice => {
+		const found = byPeriod.get(`${p.kind} ${p.from}`);
+		if (!found) throw new RangeError(`${p.kind} ${p.from} was not read for this family`);
+		return found;
+	};
+	return { programmes: programmes.map((p) => p.id), schools: schools.map((s) => s.id), slice };
 }
 
-async function districtSource(db: Db): Promise<Source> {
-	const [programmes, schools] = await Promise.all([listProgrammes(db), listSchools(db)]);
-	return {
-		dimensions: [
-			{ ids: programmes.map((p) => p.id), scope: (id) => `programme ${id}`, read: (p) => reportFigures(db, filterOf(p), 'programme') },
-			{ ids: schools.map((s) => s.id), scope: (id) => `school ${id}`, read: (p) => reportFigures(db, filterOf(p), 'school') }
-		],
-		totalScope: 'total',
-		total: (p) => totalOf(db, filterOf(p))
-	};
+/** Every programme and every school of the district, as `listProgrammes` and `listSchools` give them (in their order: it settles ties). */
+export interface DistrictRows {
+	programmes: readonly { id: string }[];
+	schools: readonly { id: string }[];
 }
 
 /**
  * The district's figures for a fixed period as every reader with suppressed figures sees them,
  * by name: `figureName(measure, period, scope)` with scope 'total', 'programme <id>' or 'school <id>'.
+ * `named`: the district's programmes and schools when the caller has read them already.
  */
-export async function districtCells(db: Db, period: Period, threshold: number): Promise<Map<string, Cell>> {
-	return keptReport(db, `linked district ${threshold} ${period.kind} ${period.from}`, async () => familyCells(await districtSource(db), period, { threshold }));
+export async function districtCells(db: Db, period: Period, threshold: number, named?: DistrictRows): Promise<Map<string, Cell>> {
+	return keptReport(db, `linked district ${threshold} ${period.kind} ${period.from}`, async () => {
+		const { programmes, schools, slice } = await readFamily(db, period, undefined, named);
+		const source: Source = {
+			dimensions: [
+				{ ids: programmes, scope: (id) => `programme ${id}`, read: (p) => slice(p).programmes },
+				{ ids: schools, scope: (id) => `school ${id}`, read: (p) => slice(p).schools }
+			],
+			totalScope: 'total',
+			total: (p) => slice(p).total
+		};
+		return familyCells(source, period, { threshold });
+	});
 }
 
 /** The district's decisions for every period a family of `period` reads: an academic year reads two financial years too. */
@@ -255,21 +298,15 @@ async function districtSettled(db: Db, period: Period, threshold: number, onlyHi
  */
 export async function schoolCells(db: Db, period: Period, schoolId: string, threshold: number): Promise<Map<string, Cell>> {
 	return keptReport(db, `linked school ${schoolId} ${threshold} ${period.kind} ${period.from}`, async () => {
-		const programmes = await listProgrammes(db);
+		const [{ programmes, slice }, settled] = await Promise.all([readFamily(db, period, schoolId), districtSettled(db, period, threshold)]);
 		const source: Source = {
-			dimensions: [
-				{
-					ids: programmes.map((p) => p.id),
-					scope: (id) => `programme ${id} school ${schoolId}`,
-					read: (p) => reportFigures(db, filterOf(p, { schoolIds: [schoolId] }), 'programme')
-				}
-			],
+			dimensions: [{ ids: programmes, scope: (id) => `programme ${id} school ${schoolId}`, read: (p) => slice(p).schoolProgrammes }],
 			totalScope: `school ${schoolId}`,
-			total: (p) => totalOf(db, filterOf(p, { schoolIds: [schoolId] })),
+			total: (p) => slice(p).schools.get(schoolId) ?? emptyFigures('total'),
 			// The district's programme less this school's part of it is a count of people too.
-			outer: { scope: (id) => `programme ${id}`, read: (p) => reportFigures(db, filterOf(p), 'programme') }
+			outer: { scope: (id) => `programme ${id}`, read: (p) => slice(p).programmes }
 		};
-		return familyCells(source, period, { threshold, settled: await districtSettled(db, period, threshold) });
+		return familyCells(source, period, { threshold, settled });
 	});
 }
 
@@ -294,23 +331,19 @@ function minus(a: Figures, b: Figures | undefined): Figures {
  */
 export async function districtBesideSchool(db: Db, period: Period, schoolId: string, threshold: number): Promise<Map<string, Cell>> {
 	return keptReport(db, `linked beside ${schoolId} ${threshold} ${period.kind} ${period.from}`, async () => {
-		const programmes = await listProgrammes(db);
-		const own = { schoolIds: [schoolId] };
+		const [{ programmes, slice }, settled] = await Promise.all([readFamily(db, period, schoolId), districtSettled(db, period, threshold, true)]);
 		const source: Source = {
 			dimensions: [
 				{
-					ids: programmes.map((p) => p.id),
+					ids: programmes,
 					scope: (id) => `programme ${id}`,
-					read: async (p) => {
-						const [district, school] = await Promise.all([reportFigures(db, filterOf(p), 'programme'), reportFigures(db, filterOf(p, own), 'programme')]);
-						return new Map([...district].map(([id, f]) => [id, minus(f, school.get(id))]));
-					}
+					read: (p) => new Map([...slice(p).programmes].map(([id, f]) => [id, minus(f, slice(p).schoolProgrammes.get(id))]))
 				}
 			],
 			totalScope: 'total',
-			total: async (p) => minus(await totalOf(db, filterOf(p)), await totalOf(db, filterOf(p, own)))
+			total: (p) => minus(slice(p).total, slice(p).schools.get(schoolId))
 		};
 		// The rest of the district can be 0 where the district is hidden: a reader knows only that it is not negative.
-		return familyCells(source, period, { threshold, settled: await districtSettled(db, period, threshold, true), floor: 0 });
+		return familyCells(source, period, { threshold, settled, floor: 0 });
 	});
 }

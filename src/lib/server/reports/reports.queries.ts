@@ -410,6 +410,84 @@ const rollupMeasures = [
 	'conserver'
 ] as const;
 
+type RollupRow = Record<(typeof rollupMeasures)[number], number>;
+
+function figuresOfRow(key: string, r: RollupRow): Figures {
+	return {
+		key,
+		sessionsDelivered: Number(r.sessions_delivered),
+		sessionsCancelled: Number(r.sessions_cancelled),
+		placesBooked: Number(r.places_booked),
+		attended: Number(r.attended),
+		expected: Number(r.expected),
+		namedYoungPeople: Number(r.named_young_people),
+		headcountYoungPeople: Number(r.headcount_young_people),
+		parents: Number(r.parents),
+		professionals: Number(r.professionals),
+		schoolsReached: Number(r.schools_reached),
+		stationVisits: Number(r.station_visits),
+		meetings: Number(r.meetings),
+		meetingMinutes: Number(r.meeting_minutes),
+		mentors: Number(r.mentors),
+		mentees: Number(r.mentees),
+		awards: { discovery: Number(r.discovery), explorer: Number(r.explorer), conserver: Number(r.conserver) }
+	};
+}
+
+/** A standard period as the rollup names it. */
+export interface RollupPeriod {
+	kind: Exclude<PeriodKind, 'dates'>;
+	/** Its first day, YYYY-MM-DD. */
+	from: string;
+}
+
+/** The rollup's rows of several periods: the district's, by programme and by school (and by programme within `schoolId`). */
+export interface RollupSlice {
+	period: RollupPeriod;
+	total: Figures;
+	programmes: Map<string, Figures>;
+	schools: Map<string, Figures>;
+	/** With `schoolId`: that school's rows by programme. */
+	schoolProgrammes: Map<string, Figures>;
+}
+
+/**
+ * Every period's district rows from the rollup in one query: the total, each programme's and
+ * each school's, and with `schoolId` that school's by programme. The same figures as
+ * `rollupFigures` for one period and one key at a time (a rollup row is already the sum of
+ * what it holds), read together for everything one decision on suppression needs.
+ */
+export async function listRollupSlices(db: Db, periods: readonly RollupPeriod[], schoolId?: string): Promise<RollupSlice[]> {
+	if (periods.length === 0) return [];
+	const rows = await db
+		.selectFrom('report_rollup as r')
+		.select([
+			'r.period_kind',
+			sql<string>`to_char(r.period_start, 'YYYY-MM-DD')`.as('period_from'),
+			sql<string>`r.programme_id::text`.as('programme_id'),
+			sql<string>`r.school_id::text`.as('school_id'),
+			...rollupMeasures.map((m) => sql.ref<number>(`r.${m}`).as(m))
+		])
+		.where((eb) => eb.or(periods.map((p) => eb.and([eb('r.period_kind', '=', p.kind), eb('r.period_start', '=', p.from)]))))
+		.where((eb) => eb.or([eb('r.programme_id', '=', ALL), eb('r.school_id', '=', ALL), ...(schoolId ? [eb('r.school_id', '=', schoolId)] : [])]))
+		.execute();
+	const slices = new Map<string, RollupSlice>(
+		periods.map((period) => [
+			`${period.kind} ${period.from}`,
+			{ period, total: emptyFigures('total'), programmes: new Map(), schools: new Map(), schoolProgrammes: new Map() }
+		])
+	);
+	for (const row of rows as (RollupRow & { period_kind: string; period_from: string; programme_id: string; school_id: string })[]) {
+		const slice = slices.get(`${row.period_kind} ${row.period_from}`);
+		if (!slice) continue;
+		if (row.programme_id === ALL && row.school_id === ALL) slice.total = figuresOfRow('total', row);
+		else if (row.school_id === ALL) slice.programmes.set(row.programme_id, figuresOfRow(row.programme_id, row));
+		else if (row.programme_id === ALL) slice.schools.set(row.school_id, figuresOfRow(row.school_id, row));
+		else slice.schoolProgrammes.set(row.programme_id, figuresOfRow(row.programme_id, row));
+	}
+	return [...slices.values()];
+}
+
 /**
  * The figures from the rollup, or null when the selection is not one it holds: a range of
  * dates, quarters of an academic year (financial quarters straddle it), or several programmes
@@ -449,27 +527,7 @@ export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey
 		.execute();
 
 	const figures = new Map<string, Figures>();
-	for (const r of rows as (Record<(typeof rollupMeasures)[number], number> & { key: string })[]) {
-		figures.set(r.key, {
-			key: r.key,
-			sessionsDelivered: Number(r.sessions_delivered),
-			sessionsCancelled: Number(r.sessions_cancelled),
-			placesBooked: Number(r.places_booked),
-			attended: Number(r.attended),
-			expected: Number(r.expected),
-			namedYoungPeople: Number(r.named_young_people),
-			headcountYoungPeople: Number(r.headcount_young_people),
-			parents: Number(r.parents),
-			professionals: Number(r.professionals),
-			schoolsReached: Number(r.schools_reached),
-			stationVisits: Number(r.station_visits),
-			meetings: Number(r.meetings),
-			meetingMinutes: Number(r.meeting_minutes),
-			mentors: Number(r.mentors),
-			mentees: Number(r.mentees),
-			awards: { discovery: Number(r.discovery), explorer: Number(r.explorer), conserver: Number(r.conserver) }
-		});
-	}
+	for (const r of rows as (RollupRow & { key: string })[]) figures.set(r.key, figuresOfRow(r.key, r));
 	if (schoolFiltered && key !== 'school') {
 		for (const s of await sessionFigures(db, filter, key)) {
 			const f = figures.get(s.key) ?? figures.set(s.key, emptyFigures(s.key)).get(s.key)!;

@@ -9,7 +9,7 @@ import { XLSX_CONTENT_TYPE, toXlsx } from '../exports/xlsx';
 import { outcomeSummaries } from '../outcomes/outcomes.summary';
 import { hasErrors, invalid, notFound, ok, refused, type Result } from '../result';
 import { suppressionThreshold, type Cell } from './disclosure';
-import { districtBesideSchool, districtCells, figureName, schoolCells } from './linked-figures';
+import { districtBesideSchool, districtCells, figureName, schoolCells, type DistrictRows } from './linked-figures';
 import { exportHeader, exportRows } from './export-table';
 import { keptReport } from './kept';
 import { latestDeliveredDay } from './delivered.queries';
@@ -132,7 +132,7 @@ async function overviewOf(db: Db, actor: Actor, selection: Selection, options: R
 		threshold === null
 			? reportTable(rows, total, null)
 			: districtTable(
-					await districtCells(db, selection.period, threshold),
+					await districtCells(db, selection.period, threshold, districtRows(actor, options)),
 					selection.period,
 					rows,
 					total,
@@ -145,6 +145,9 @@ async function overviewOf(db: Db, actor: Actor, selection: Selection, options: R
 		.sort((a, b) => schoolPhases.indexOf(a.phase) - schoolPhases.indexOf(b.phase));
 	return { totals: programmes.total, programmes, phases, outcomes: outcomeTable(outcomes, chosen, thresholdFor(actor)) };
 }
+
+/** The report options hold the district's every programme and school, except for a school contact (their own school only). */
+const districtRows = (actor: Actor, options: ReportOptions) => (actor.role === 'school' ? undefined : options);
 
 /** The ids of the schools a selection's school filters keep. */
 function schoolsOf(selection: Selection, options: ReportOptions): string[] {
@@ -164,16 +167,24 @@ export type SchoolRow = { id: string; name: string; phase: SchoolPhase; town: Sc
 export async function bySchool(db: Db, actor: Actor, selection: Selection, options: ReportOptions, forExport = false): Promise<ReportTable<SchoolRow>> {
 	await requireAggregateReader(db, actor);
 	const threshold = forExport ? suppressionThreshold() : thresholdFor(actor);
-	return keptReport(db, `by school ${threshold} ${JSON.stringify(selection)}`, () => bySchoolOf(db, selection, options, threshold));
+	return keptReport(db, `by school ${threshold} ${JSON.stringify(selection)}`, () =>
+		bySchoolOf(db, selection, options, threshold, districtRows(actor, options))
+	);
 }
 
-async function bySchoolOf(db: Db, selection: Selection, options: ReportOptions, threshold: number | null): Promise<ReportTable<SchoolRow>> {
+async function bySchoolOf(
+	db: Db,
+	selection: Selection,
+	options: ReportOptions,
+	threshold: number | null,
+	named: DistrictRows | undefined
+): Promise<ReportTable<SchoolRow>> {
 	const filter = filterOf(selection);
 	const [figures, total] = await Promise.all([queries.reportFigures(db, filter, 'school'), totalFigures(db, filter)]);
 	const rows = schoolRows(selection, options, figures);
 	// A download is suppressed whoever makes it: a file travels. Suppressed, one school's row is its total.
 	if (threshold === null) return reportTable(rows, total, null);
-	const cells = await districtCells(db, selection.period, threshold);
+	const cells = await districtCells(db, selection.period, threshold, named);
 	return districtTable(cells, selection.period, rows, total, (s) => `school ${s.id}`, selection.schoolId ? `school ${selection.schoolId}` : 'total', threshold);
 }
 
