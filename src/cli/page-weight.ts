@@ -1,5 +1,6 @@
 // `npm run page-weight -- [--as EMAIL] [--files] [URL...]`: the JavaScript and CSS a first visit
-// to each page downloads (a chart's lazily loaded code included), gzipped, with --files each script too, measured in Chromium against a running app (default
+// to each page downloads (a chart's lazily loaded code included), gzipped, and with --files each
+// script's share, measured in Chromium against a running app (default
 // http://localhost:3000/sign-in). With --as, it signs in first (password PAGE_WEIGHT_PASSWORD,
 // default the demo's; a demo admin, lead or viewer also gives the code of their demo second
 // factor) without loading any page, so nothing is cached before the measured visit.
