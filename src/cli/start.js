@@ -3,7 +3,7 @@
 // an empty embedded database, seeds the demo. A new embedded database (DATABASE_URL unset and
 // nothing in DATA_DIR yet) is first created and seeded by src/cli/prepare-embedded.ts in a
 // process of its own, which exits: the 700-900 MB PGlite grows to while creating and seeding is
-// then given back, and the server opens the database in about 270 MB (see the README's Memory).
+// then given back, and the server opens the database in under 300 MB (see the README's Memory).
 //
 // SIGTERM or SIGINT stops it, whenever it comes (the npm script `exec`s node, so a signal to npm
 // reaches this process rather than only a shell): while building, the build is stopped too;

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { existsSync } from 'node:fs';
@@ -141,4 +141,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
 			lock?.release();
 		}
 	};
+}
+
+/** VACUUM ANALYZE the whole database: outside any transaction, never on the one a request holds. */
+export async function vacuumAnalyze(db: Kysely<DB>): Promise<void> {
+	await sql`vacuum analyze`.execute(db);
 }
