@@ -1,5 +1,6 @@
-// `npm run page-weight -- [--as EMAIL] [URL...]`: the JavaScript and CSS a first visit to each
-// page downloads, gzipped, measured in Chromium against a running app (default
+// `npm run page-weight -- [--as EMAIL] [--files] [URL...]`: the JavaScript and CSS a first visit
+// to each page downloads (a chart's lazily loaded code included), gzipped, and with --files each
+// script's share, measured in Chromium against a running app (default
 // http://localhost:3000/sign-in). With --as, it signs in first (password PAGE_WEIGHT_PASSWORD,
 // default the demo's; a demo admin, lead or viewer also gives the code of their demo second
 // factor) without loading any page, so nothing is cached before the measured visit.
@@ -12,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 const args = process.argv.slice(2);
 const asIndex = args.indexOf('--as');
 const email = asIndex >= 0 ? args[asIndex + 1] : undefined;
+const perFile = args.includes('--files');
 const urls = args.filter((a, i) => !a.startsWith('--') && !(asIndex >= 0 && i === asIndex + 1));
 if (urls.length === 0) urls.push('http://localhost:3000/sign-in');
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -40,6 +42,7 @@ try {
 		const context = await browser.newContext(signedIn ? { storageState: signedIn } : {});
 		const page = await context.newPage();
 		const sizes = { js: 0, css: 0, jsFiles: 0 };
+		const files: { name: string; gz: number }[] = [];
 		const pending: Promise<void>[] = [];
 		page.on('response', (response) => {
 			const type = response.request().resourceType();
@@ -48,6 +51,7 @@ try {
 				response.body().then((body) => {
 					const gz = gzipSync(body, { level: 9 }).length;
 					if (type === 'script') {
+						files.push({ name: new URL(response.url()).pathname, gz });
 						sizes.js += gz;
 						sizes.jsFiles++;
 					} else sizes.css += gz;
@@ -57,6 +61,7 @@ try {
 		await page.goto(url, { waitUntil: 'networkidle' });
 		await Promise.all(pending);
 		console.log(`${url}: JavaScript ${(sizes.js / 1024).toFixed(1)} KB gzipped in ${sizes.jsFiles} files; CSS ${(sizes.css / 1024).toFixed(1)} KB gzipped`);
+		if (perFile) for (const file of files.sort((a, b) => b.gz - a.gz)) console.log(`  ${(file.gz / 1024).toFixed(1).padStart(6)} KB  ${file.name}`);
 		await context.close();
 	}
 } finally {

@@ -1,9 +1,14 @@
 // `npm start`: builds the app if there is no build or the sources are newer, then serves it on
 // http://localhost:3000 (PORT to change). The server migrates the database as it starts and, on
-// an empty embedded database, seeds the demo.
+// an empty embedded database, seeds the demo. A new embedded database (DATABASE_URL unset and
+// nothing in DATA_DIR yet) is first created and seeded by src/cli/prepare-embedded.ts in a
+// process of its own, which exits: the 700-900 MB PGlite grows to while creating and seeding is
+// then given back, and the server opens the database in under 300 MB (see the README's Memory).
 //
 // SIGTERM or SIGINT stops it, whenever it comes (the npm script `exec`s node, so a signal to npm
 // reaches this process rather than only a shell): while building, the build is stopped too;
+// while the new embedded database is made, it stops once that is done (the process making it is
+// in a process group of its own, so a Ctrl-C at the terminal does not cut it off mid-write);
 // while starting (opening, migrating, seeding), it stops as soon as it has started, so the
 // embedded database is never cut off mid-write (a second signal stops it at once); once serving,
 // adapter-node finishes the open requests, then the app closes the database and its lock.
@@ -11,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
 const built = join(root, 'build', 'index.js');
@@ -35,6 +40,8 @@ function newest(paths) {
 
 /** @type {import('node:child_process').ChildProcess | undefined} */
 let building;
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let preparing;
 /** @type {NodeJS.Signals | undefined} */
 let stopWith;
 /** @param {NodeJS.Signals} signal */
@@ -45,6 +52,9 @@ function stopSignalled(signal) {
 	if (building) {
 		stopWith = signal;
 		building.kill(signal);
+	} else if (preparing && !stopWith) {
+		stopWith = signal;
+		console.log(`Stopping as soon as the new database is ready (${signal} again to stop now; it is finished all the same)...`);
 	} else if (stopWith) {
 		process.exit(exitCode(signal));
 	} else {
@@ -64,6 +74,17 @@ if (!existsSync(built) || newest(sources) > statSync(built).mtimeMs) {
 	});
 	const [status] = await once(building, 'exit');
 	building = undefined;
+	if (stopWith) process.exit(exitCode(stopWith));
+	if (status !== 0) process.exit(status ?? 1);
+}
+
+const embedded = process.env.DATABASE_URL ? undefined : resolve(process.env.DATA_DIR || 'data');
+if (embedded && !existsSync(join(embedded, 'pglite', 'PG_VERSION'))) {
+	console.log(`Creating the embedded database in ${embedded} with the demo data (once; about 20 seconds)...`);
+	const tsx = import.meta.resolve('tsx');
+	preparing = spawn(process.execPath, ['--import', tsx, join(root, 'src', 'cli', 'prepare-embedded.ts')], { stdio: 'inherit', detached: true });
+	const [status] = await once(preparing, 'exit');
+	preparing = undefined;
 	if (stopWith) process.exit(exitCode(stopWith));
 	if (status !== 0) process.exit(status ?? 1);
 }

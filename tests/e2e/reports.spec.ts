@@ -105,6 +105,8 @@ test('a report viewer filters and sorts the by-school report by keyboard, with h
 
 	const chart = page.getByRole('figure', { name: 'Attendance by school: attended against places booked' });
 	await expectDrawn(chart);
+	// The key to its two series is text above the chart, in the chart's order.
+	await expect(chart.locator('.app-chart__key li')).toHaveText(['Places booked', 'Attended']);
 	const matchesTable = async () => {
 		for (const [school, booked, attended] of await chartTable(chart)) {
 			expect([await cell(table, school!, 'placesBooked'), await cell(table, school!, 'attended')]).toEqual([booked, attended]);

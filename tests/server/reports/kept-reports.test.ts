@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { figuresRebuilt, figuresRefreshedAt, keptPage, keptReport } from '../../../src/lib/server/reports/kept';
+import { figuresRebuilt, figuresRefreshedAt, KEPT_BYTES, keptPage, keptReport } from '../../../src/lib/server/reports/kept';
 import { refreshRollups, startRollupSchedule, stopRollupSchedule } from '../../../src/lib/server/reports/rollups';
 import { useTestDatabase } from '../../support/database';
 
@@ -57,5 +57,45 @@ describe('reports kept between rebuilds', () => {
 		await new Promise((r) => setTimeout(r, 5));
 		await refreshRollups(t.db);
 		expect(await (await keptPage(t.db, 'reader /reports', page(200))).text()).toBe('page 4');
+	});
+
+	it('keeps pages and answers up to KEPT_BYTES, dropping the oldest first, and never one larger than that', async () => {
+		await refreshRollups(t.db);
+		startRollupSchedule(() => t.db);
+		const renders: string[] = [];
+		const page = (name: string, bytes: number) => async () => {
+			renders.push(name);
+			return new Response(new Uint8Array(bytes), { status: 200, headers: { 'content-type': 'text/html' } });
+		};
+		const large = Math.ceil(KEPT_BYTES * 0.4);
+		const ask = async (name: string, bytes = large) => (await keptPage(t.db, `reader ${name}`, page(name, bytes))).arrayBuffer();
+		await ask('a');
+		await ask('b');
+		await ask('c');
+		// A third 40% page makes more than the limit: a, kept first, went.
+		expect(renders).toEqual(['a', 'b', 'c']);
+		await ask('c');
+		await ask('b');
+		expect(renders).toEqual(['a', 'b', 'c']);
+		await ask('a');
+		await ask('c');
+		expect(renders).toEqual(['a', 'b', 'c', 'a']);
+		// Kept with its full size: a page larger than the limit is rendered every time, and drops nothing.
+		expect((await ask('huge', KEPT_BYTES + 1)).byteLength).toBe(KEPT_BYTES + 1);
+		await ask('huge', KEPT_BYTES + 1);
+		await ask('c');
+		await ask('a');
+		expect(renders).toEqual(['a', 'b', 'c', 'a', 'huge', 'huge']);
+		// Answers count by their JSON: one as large as the limit pushes every page out.
+		let computed = 0;
+		const answer = async () => {
+			computed++;
+			return { text: 'x'.repeat(KEPT_BYTES - 100) };
+		};
+		await keptReport(t.db, 'answer', answer);
+		await keptReport(t.db, 'answer', answer);
+		expect(computed).toBe(1);
+		await ask('c');
+		expect(renders).toEqual(['a', 'b', 'c', 'a', 'huge', 'huge', 'c']);
 	});
 });

@@ -13,6 +13,14 @@ import { findRollupState } from './reports.queries';
 
 const VERSION_CHECK_MS = 10_000;
 const KEPT_REPORTS = 200;
+/**
+ * At most this much is kept, the least recently used going first: pages by their bodies'
+ * bytes, answers by the length of their JSON (near enough for figures: numbers and short
+ * strings). A county's by-school page is about 1.5 MB, so 200 of them would hold 300 MB, more
+ * than the server's whole heap limit (`npm start`, deploy/systemd); 32 MB keeps twenty of the
+ * largest and every ordinary one.
+ */
+export const KEPT_BYTES = 32 * 1024 * 1024;
 /** Whether answers are kept at all: only while this process keeps the figures up to date (rollups.ts). */
 let keeping = false;
 /**
@@ -31,7 +39,8 @@ export interface FiguresState {
 }
 
 let version: { checkedAt: number; state: FiguresState; key: string } | undefined;
-const kept = new Map<string, { version: string; generation: number; value: unknown }>();
+const kept = new Map<string, { version: string; generation: number; value: unknown; bytes: number }>();
+let keptBytes = 0;
 
 /** Starts keeping answers: the rollup schedule calls this when it starts rebuilding in this process. */
 export function startKeeping(): void {
@@ -42,18 +51,19 @@ export function startKeeping(): void {
 export function stopKeeping(): void {
 	keeping = false;
 	hearing = 'alone';
-	forget();
+	forgetAll();
 }
 
-function forget(): void {
+function forgetAll(): void {
 	generation++;
 	version = undefined;
 	kept.clear();
+	keptBytes = 0;
 }
 
 /** Report figures changed, in this process or another (a NOTIFY): every kept answer goes. */
 export function figuresChanged(): void {
-	forget();
+	forgetAll();
 }
 
 /**
@@ -62,7 +72,7 @@ export function figuresChanged(): void {
  */
 export function hearingOthers(listening: boolean): void {
 	hearing = listening ? 'listening' : 'deaf';
-	forget();
+	forgetAll();
 }
 
 /** A kept answer holds the state it was read in: a new count or a new failure makes it old. */
@@ -72,13 +82,13 @@ function known(state: FiguresState) {
 
 /** The figures were rebuilt (at `refreshedAt`) in this process: every kept answer goes. */
 export function figuresRebuilt(refreshedAt: string | null): void {
-	forget();
+	forgetAll();
 	version = known({ refreshedAt, failedAt: null });
 }
 
 /** A rebuild failed in this process: kept pages go, so the next ones carry the warning. */
 export function figuresRebuildFailed(): void {
-	forget();
+	forgetAll();
 }
 
 async function readState(db: Db): Promise<FiguresState> {
@@ -106,11 +116,29 @@ export async function figuresRefreshedAt(db: Db): Promise<string | null> {
 	return (await figuresState(db)).refreshedAt;
 }
 
-function keep(key: string, value: { version: string; generation: number; value: unknown }): void {
+function forget(key: string): void {
+	keptBytes -= kept.get(key)?.bytes ?? 0;
+	kept.delete(key);
+}
+
+function keep(key: string, value: { version: string; generation: number; value: unknown; bytes: number }): void {
 	// Computed while the figures changed: it may hold the figures from before.
 	if (value.generation !== generation) return;
+	forget(key);
+	// Larger than everything else together: sent, not kept.
+	if (value.bytes > KEPT_BYTES) return;
 	kept.set(key, value);
-	if (kept.size > KEPT_REPORTS) kept.delete(kept.keys().next().value!);
+	keptBytes += value.bytes;
+	while (kept.size > KEPT_REPORTS || keptBytes > KEPT_BYTES) forget(kept.keys().next().value!);
+}
+
+function answerBytes(value: unknown): number {
+	try {
+		return JSON.stringify(value)?.length ?? 0;
+	} catch {
+		// Not JSON (a cycle, a bigint): too odd to keep.
+		return Infinity;
+	}
 }
 
 /** Keeping is on in the app server; REPORT_KEEP=off computes every time, as the benchmark does to time the work itself. */
@@ -135,7 +163,7 @@ export async function keptReport<T>(db: Db, key: string, compute: () => Promise<
 		return hit.value as T;
 	}
 	const value = await compute();
-	keep(key, { version: now, generation: asked, value });
+	keep(key, { version: now, generation: asked, value, bytes: answerBytes(value) });
 	return value;
 }
 
@@ -163,6 +191,6 @@ export async function keptPage(db: Db, key: string, render: () => Promise<Respon
 	if (response.status !== 200 || response.headers.has('set-cookie')) return response;
 	const body = await response.arrayBuffer();
 	const page: KeptPage = { status: response.status, headers: [...response.headers], body };
-	keep(`page ${key}`, { version: now, generation: asked, value: page });
+	keep(`page ${key}`, { version: now, generation: asked, value: page, bytes: body.byteLength });
 	return new Response(body.slice(0), { status: page.status, headers: page.headers });
 }
