@@ -81,13 +81,13 @@ async function run(signal: NodeJS.Signals, when: () => Promise<boolean> | boolea
 	}
 }
 
-test('SIGTERM to npm while the server is still starting stops the server once it has started', async () => {
-	// A new data directory: creating, migrating and seeding it takes long enough to signal in the middle.
+test('SIGTERM to npm while a new database is being made stops once it is made, without starting the server', async () => {
+	// A new data directory: creating, migrating and seeding it (in a process of its own) takes long enough to signal in the middle.
 	test.setTimeout(360_000);
 	await run(
 		'SIGTERM',
 		() => existsSync(lockFile()),
-		(output) => expect(output).toContain('Stopping as soon as the server has started')
+		(output) => expect(output).toContain('Stopping as soon as the new database is ready')
 	);
 });
 
