@@ -179,3 +179,29 @@ test('changes sent to the register from another site, or with no Origin, are ref
 	);
 	expect(sent).toMatchObject({ ok: true, sent: 1 });
 });
+
+test('on a register of several schools, choosing a school shows its table alone, and the others take no room', async ({ page }) => {
+	await signIn(page, 'lead@demo.test');
+	await openRegister(page, 'Peer Mentoring Programme', 0);
+	const schools = page.locator('.app-register-school');
+	const count = await schools.count();
+	expect(count).toBeGreaterThan(1);
+	const everyone = await page.locator('form#register tbody tr').count();
+	const tallest = await page.evaluate(() => document.documentElement.scrollHeight);
+
+	const school = page.getByLabel('School');
+	const second = (await school.locator('option').nth(2).textContent())!.trim();
+	await school.selectOption({ label: second });
+	await expect(schools.filter({ visible: true })).toHaveCount(1);
+	await expect(page.getByRole('table', { name: new RegExp(`^${second.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })).toBeVisible();
+	const shown = await page.locator('form#register tbody tr:visible').count();
+	expect(shown).toBeLessThan(everyone);
+	await expect(page.locator('#register-showing')).toHaveText(`Showing ${shown} of ${everyone.toLocaleString('en-GB')} young people.`);
+	// The schools filtered away hold no space, laid out or not.
+	expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(tallest / 2);
+	await expectAccessible(page);
+
+	await school.selectOption({ label: 'All schools' });
+	await expect(schools.filter({ visible: true })).toHaveCount(count);
+	await expect(page.locator('#register-showing')).toHaveText('');
+});
