@@ -68,14 +68,24 @@ process.on('SIGINT', stopSignalled);
 const sources = ['src', 'migrations', 'static', 'package.json', 'svelte.config.js', 'vite.config.ts'].map((p) => join(root, p));
 if (!existsSync(built) || newest(sources) > statSync(built).mtimeMs) {
 	console.log('Building the app (once after each change; about 20 seconds)...');
+	// The build's own output (style-sheet deprecations, plugin timings) is for developers, who run
+	// `npm run build`: here it is shown only when the build fails.
 	building = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
 		cwd: root,
-		stdio: 'inherit'
+		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	/** @type {Buffer[]} */
+	const output = [];
+	building.stdout?.on('data', (chunk) => output.push(chunk));
+	building.stderr?.on('data', (chunk) => output.push(chunk));
 	const [status] = await once(building, 'exit');
 	building = undefined;
 	if (stopWith) process.exit(exitCode(stopWith));
-	if (status !== 0) process.exit(status ?? 1);
+	if (status !== 0) {
+		process.stderr.write(Buffer.concat(output));
+		console.error('The build failed: the lines above say why.');
+		process.exit(status ?? 1);
+	}
 }
 
 const embedded = process.env.DATABASE_URL ? undefined : resolve(process.env.DATA_DIR || 'data');
