@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	headcountsFromForm,
-	registerChangesFromForm,
-	stationHeadcountsFromForm,
-	unmarkedAsPresent
-} from '../../../src/lib/server/attendance/attendance.schema';
+import { countChangesFromForm, registerChangesFromForm, unmarkedAsPresent } from '../../../src/lib/server/attendance/attendance.schema';
 
 const form = (fields: [string, string][]) => {
 	const data = new FormData();
@@ -60,40 +55,56 @@ describe('unmarkedAsPresent', () => {
 	});
 });
 
-describe('headcountsFromForm', () => {
-	// The service refuses NaN, so a count typed as a fraction, below 0 or in words is never saved.
-	it('reads each school and year group, leaving out empty boxes, and anything but digits as no number', () => {
-		const parsed = headcountsFromForm(
+describe('countChangesFromForm', () => {
+	// The service refuses NaN, so a count typed as a fraction, below 0 or in words, or a version that is no number, is never saved.
+	it('sends on only the counts that differ from what the page showed, each with the version it was based on', () => {
+		const parsed = countChangesFromForm(
 			form([
 				['count.s1.Y8', '12'],
-				['count.s1.Y9', ''],
+				['was.s1.Y8', '12'],
+				['version.s1.Y8', '3'],
+				['count.s1.Y9', '7'],
+				['was.s1.Y9', '5'],
+				['version.s1.Y9', '2'],
 				['count.s2.parents', '3.5'],
-				['count.s2.Y8', '-1']
-			])
+				['was.s2.parents', ''],
+				['version.s2.parents', ''],
+				['count.s2.Y8', ''],
+				['was.s2.Y8', '4'],
+				['version.s2.Y8', '1'],
+				['count.s3.Y8', '-1'],
+				['was.s3.Y8', ''],
+				['version.s3.Y8', 'x']
+			]),
+			false
 		);
-		expect(parsed.counts).toEqual([
-			{ schoolId: 's1', yearGroup: 'Y8', count: 12 },
-			{ schoolId: 's2', yearGroup: 'parents', count: Number.NaN },
-			{ schoolId: 's2', yearGroup: 'Y8', count: Number.NaN }
+		expect(parsed.changes).toEqual([
+			{ schoolId: 's1', yearGroup: 'Y9', count: 7, basedOn: 2 },
+			{ schoolId: 's2', yearGroup: 'parents', count: Number.NaN, basedOn: null },
+			{ schoolId: 's3', yearGroup: 'Y8', count: Number.NaN, basedOn: Number.NaN }
 		]);
-		expect(parsed.values).toEqual({ 's1.Y8': '12', 's2.parents': '3.5', 's2.Y8': '-1' });
+		expect(parsed.values).toMatchObject({ 'count.s1.Y9': '7', 'was.s1.Y9': '5', 'version.s1.Y9': '2', 'count.s2.parents': '3.5' });
 	});
-});
 
-describe('stationHeadcountsFromForm', () => {
-	it('reads an empty box as a count to clear, keyed by its field name', () => {
-		const parsed = stationHeadcountsFromForm(
+	it('reads an emptied box at a workstation as a count to clear, and sends on a box sent twice or without what it was based on', () => {
+		const parsed = countChangesFromForm(
 			form([
-				['count.s1.Y6', ' 4 '],
-				['count.s2.Y6', ''],
-				['count.s3.Y6', 'ten']
-			])
+				['count.s1.Y6', ''],
+				['was.s1.Y6', '4'],
+				['version.s1.Y6', '1'],
+				['count.s2.Y6', '5'],
+				['count.s2.Y6', '5'],
+				['was.s2.Y6', '5'],
+				['version.s2.Y6', '1'],
+				['count.s3.Y6', '6']
+			]),
+			true
 		);
-		expect(parsed.counts).toEqual([
-			{ schoolId: 's1', yearGroup: 'Y6', count: 4 },
-			{ schoolId: 's2', yearGroup: 'Y6', count: null },
-			{ schoolId: 's3', yearGroup: 'Y6', count: Number.NaN }
+		expect(parsed.changes).toEqual([
+			{ schoolId: 's1', yearGroup: 'Y6', count: null, basedOn: 1 },
+			{ schoolId: 's2', yearGroup: 'Y6', count: 5, basedOn: 1 },
+			{ schoolId: 's2', yearGroup: 'Y6', count: 5, basedOn: 1 },
+			{ schoolId: 's3', yearGroup: 'Y6', count: 6, basedOn: Number.NaN }
 		]);
-		expect(parsed.values).toEqual({ 'count.s1.Y6': '4', 'count.s2.Y6': '', 'count.s3.Y6': 'ten' });
 	});
 });

@@ -36,7 +36,7 @@ describe('a workstation’s register', () => {
 	it('saves one station’s counts and leaves the other station’s alone', async () => {
 		const world = await makeCarouselSession(t.db);
 		const [fire, water] = world.stationIds as [string, string];
-		await saveStationHeadcounts(t.db, world.lead, world.sessionId, water, [{ schoolId: world.zebra, yearGroup: 'Y6', count: 11 }], STARTED);
+		await saveStationHeadcounts(t.db, world.lead, world.sessionId, water, [{ schoolId: world.zebra, yearGroup: 'Y6', count: 11, basedOn: null }], STARTED);
 
 		const result = await saveStationHeadcounts(
 			t.db,
@@ -44,13 +44,13 @@ describe('a workstation’s register', () => {
 			world.sessionId,
 			fire,
 			[
-				{ schoolId: world.aardvark, yearGroup: 'Y6', count: 20 },
-				{ schoolId: world.zebra, yearGroup: 'Y6', count: 12 }
+				{ schoolId: world.aardvark, yearGroup: 'Y6', count: 20, basedOn: null },
+				{ schoolId: world.zebra, yearGroup: 'Y6', count: 12, basedOn: null }
 			],
 			STARTED
 		);
 
-		expect(result).toEqual({ ok: true, saved: 2, changed: 2 });
+		expect(result).toEqual({ ok: true, saved: 2, changed: 2, conflicts: [] });
 		expect(await stored(t.db, world.sessionId)).toEqual([
 			{ station_id: water, school_id: world.zebra, year_group: 'Y6', count: 11 },
 			{ station_id: fire, school_id: world.zebra, year_group: 'Y6', count: 12 },
@@ -61,8 +61,8 @@ describe('a workstation’s register', () => {
 	it('refuses a count over the school’s confirmed places, beside that field, and saves nothing', async () => {
 		const world = await makeCarouselSession(t.db);
 		const counts = [
-			{ schoolId: world.aardvark, yearGroup: 'Y6', count: 21 },
-			{ schoolId: world.zebra, yearGroup: 'Y6', count: 5 }
+			{ schoolId: world.aardvark, yearGroup: 'Y6', count: 21, basedOn: null },
+			{ schoolId: world.zebra, yearGroup: 'Y6', count: 5, basedOn: null }
 		];
 
 		const result = await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, counts, STARTED);
@@ -79,8 +79,8 @@ describe('a workstation’s register', () => {
 	it('refuses counts that are not whole numbers, each beside its field', async () => {
 		const world = await makeCarouselSession(t.db);
 		const counts = [
-			{ schoolId: world.aardvark, yearGroup: 'Y6', count: Number.NaN },
-			{ schoolId: world.zebra, yearGroup: 'Y6', count: -1 }
+			{ schoolId: world.aardvark, yearGroup: 'Y6', count: Number.NaN, basedOn: null },
+			{ schoolId: world.zebra, yearGroup: 'Y6', count: -1, basedOn: null }
 		];
 
 		const result = await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, counts, STARTED);
@@ -99,7 +99,7 @@ describe('a workstation’s register', () => {
 
 	it('refuses a session that has not started and a cancelled one, saving nothing', async () => {
 		const world = await makeCarouselSession(t.db);
-		const counts = [{ schoolId: world.aardvark, yearGroup: 'Y6', count: 3 }];
+		const counts = [{ schoolId: world.aardvark, yearGroup: 'Y6', count: 3, basedOn: null }];
 
 		expect(await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, counts, BEFORE_START)).toMatchObject({
 			ok: false,
@@ -124,7 +124,7 @@ describe('a workstation’s register', () => {
 			world.lead,
 			world.sessionId,
 			world.stationIds[0]!,
-			[{ schoolId: stranger.id, yearGroup: 'Y6', count: 1 }],
+			[{ schoolId: stranger.id, yearGroup: 'Y6', count: 1, basedOn: null }],
 			STARTED
 		);
 		expect(result).toMatchObject({ ok: false, code: 'refused', reason: 'not_on_register' });
@@ -134,18 +134,18 @@ describe('a workstation’s register', () => {
 		const world = await makeCarouselSession(t.db);
 		const fire = world.stationIds[0]!;
 		const first = [
-			{ schoolId: world.aardvark, yearGroup: 'Y6', count: 18 },
-			{ schoolId: world.zebra, yearGroup: 'Y6', count: 12 }
+			{ schoolId: world.aardvark, yearGroup: 'Y6', count: 18, basedOn: null },
+			{ schoolId: world.zebra, yearGroup: 'Y6', count: 12, basedOn: null }
 		];
 		await saveStationHeadcounts(t.db, world.lead, world.sessionId, fire, first, STARTED);
 
 		const second = [
-			{ schoolId: world.aardvark, yearGroup: 'Y6', count: 19 },
-			{ schoolId: world.zebra, yearGroup: 'Y6', count: null }
+			{ schoolId: world.aardvark, yearGroup: 'Y6', count: 19, basedOn: 1 },
+			{ schoolId: world.zebra, yearGroup: 'Y6', count: null, basedOn: 1 }
 		];
-		expect(await saveStationHeadcounts(t.db, world.lead, world.sessionId, fire, second, STARTED)).toEqual({ ok: true, saved: 1, changed: 2 });
-		// The same counts again change nothing and add no audit rows.
-		expect(await saveStationHeadcounts(t.db, world.lead, world.sessionId, fire, second, STARTED)).toEqual({ ok: true, saved: 1, changed: 0 });
+		expect(await saveStationHeadcounts(t.db, world.lead, world.sessionId, fire, second, STARTED)).toEqual({ ok: true, saved: 2, changed: 2, conflicts: [] });
+		// The same counts again (the form sent twice) change nothing and add no audit rows.
+		expect(await saveStationHeadcounts(t.db, world.lead, world.sessionId, fire, second, STARTED)).toEqual({ ok: true, saved: 2, changed: 0, conflicts: [] });
 
 		expect(await stored(t.db, world.sessionId)).toEqual([{ station_id: fire, school_id: world.aardvark, year_group: 'Y6', count: 19 }]);
 		const audit = (await auditEvents(t.db)).filter((e) => e.action.startsWith('attendance.station_'));
@@ -194,8 +194,8 @@ describe('the summary on a carousel session’s register', () => {
 			world.sessionId,
 			world.stationIds[1]!,
 			[
-				{ schoolId: world.aardvark, yearGroup: 'Y6', count: 19 },
-				{ schoolId: world.zebra, yearGroup: 'Y6', count: 0 }
+				{ schoolId: world.aardvark, yearGroup: 'Y6', count: 19, basedOn: null },
+				{ schoolId: world.zebra, yearGroup: 'Y6', count: 0, basedOn: null }
 			],
 			STARTED
 		);
@@ -204,8 +204,8 @@ describe('the summary on a carousel session’s register', () => {
 			world.lead,
 			world.sessionId,
 			[
-				{ schoolId: world.aardvark, yearGroup: 'Y6', count: 20 },
-				{ schoolId: world.zebra, yearGroup: 'Y6', count: 11 }
+				{ schoolId: world.aardvark, yearGroup: 'Y6', count: 20, basedOn: null },
+				{ schoolId: world.zebra, yearGroup: 'Y6', count: 11, basedOn: null }
 			],
 			STARTED
 		);
@@ -251,7 +251,14 @@ describe('changing the workstations', () => {
 	it('is refused once a station register has been saved, keeping the counts', async () => {
 		const world = await makeCarouselSession(t.db);
 		const rows = [{ name: 'Gangs', theme: 'Gangs and county lines', places: '16' }];
-		await saveStationHeadcounts(t.db, world.lead, world.sessionId, world.stationIds[0]!, [{ schoolId: world.zebra, yearGroup: 'Y6', count: 12 }], STARTED);
+		await saveStationHeadcounts(
+			t.db,
+			world.lead,
+			world.sessionId,
+			world.stationIds[0]!,
+			[{ schoolId: world.zebra, yearGroup: 'Y6', count: 12, basedOn: null }],
+			STARTED
+		);
 
 		const result = await saveStations(t.db, world.lead, world.programmeId, world.sessionId, rows, '20');
 

@@ -4,7 +4,7 @@ import type { Actor } from '../../../src/lib/server/auth/session';
 import { saveHeadcounts, saveMarks } from '../../../src/lib/server/attendance/attendance.service';
 import { cancelBooking } from '../../../src/lib/server/bookings/bookings.service';
 import type { Db } from '../../../src/lib/server/db';
-import { attendanceStatuses } from '../../../src/lib/server/db/schema';
+import { attendanceStatuses, type YearGroup } from '../../../src/lib/server/db/schema';
 import { deleteMeeting, logMeeting, updateMeeting } from '../../../src/lib/server/mentoring/mentoring.service';
 import { rebuildRollups } from '../../../src/lib/server/reports/reports.queries';
 import { recountFigures, reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
@@ -181,7 +181,15 @@ async function change(db: Db, w: World, random: ReturnType<typeof generator>, ad
 	if (kind === 'headcount') {
 		const session = random.pick(w.headcounts);
 		const cell = random.pick(session.cells);
-		const result = await saveHeadcounts(db, admin, session.id, [{ ...cell, count: random.int(11) }], new Date(session.startsAt.getTime() + 3_600_000));
+		const saved = await db
+			.selectFrom('attendance_headcount')
+			.select('version')
+			.where('session_id', '=', session.id)
+			.where('school_id', '=', cell.schoolId)
+			.where('year_group', '=', cell.yearGroup as YearGroup)
+			.executeTakeFirst();
+		const change = { ...cell, count: random.int(11), basedOn: saved?.version ?? null };
+		const result = await saveHeadcounts(db, admin, session.id, [change], new Date(session.startsAt.getTime() + 3_600_000));
 		return result.ok ? kind : undefined;
 	}
 	if (kind === 'booking') {

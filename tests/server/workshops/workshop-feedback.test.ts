@@ -96,10 +96,10 @@ describe('saving a workshop’s answers', () => {
 			world.lead,
 			world.sessionId,
 			[
-				{ schoolId: world.schoolId, yearGroup: 'parents', count: 7 },
-				{ schoolId: world.otherSchoolId, yearGroup: 'parents', count: 3 },
+				{ schoolId: world.schoolId, yearGroup: 'parents', count: 7, basedOn: null },
+				{ schoolId: world.otherSchoolId, yearGroup: 'parents', count: 3, basedOn: null },
 				// Pupils at the workshop are not parents: they do not raise the limit.
-				{ schoolId: world.schoolId, yearGroup: 'Y8', count: 9 }
+				{ schoolId: world.schoolId, yearGroup: 'Y8', count: 9, basedOn: null }
 			],
 			STARTED
 		);
@@ -183,8 +183,8 @@ describe('workshopFeedbackTotals', () => {
 			world.lead,
 			world.sessionId,
 			[
-				{ schoolId: world.schoolId, yearGroup: 'parents', count: 6 },
-				{ schoolId: world.otherSchoolId, yearGroup: 'parents', count: 2 }
+				{ schoolId: world.schoolId, yearGroup: 'parents', count: 6, basedOn: null },
+				{ schoolId: world.otherSchoolId, yearGroup: 'parents', count: 2, basedOn: null }
 			],
 			STARTED
 		);

@@ -9,9 +9,13 @@ import type { FieldErrors } from '../result';
 // $lib/attendance.ts). A row whose choice is what the page showed is unchanged and not sent on:
 // only changes reach the service, each with the version it was based on. A headcount has one
 // field per school and year group, `count.<school id>.<year group>`, as does a workstation's
-// register. Values come back as typed so a refused form shows them again.
+// register, with two hidden ones beside it: `was.…`, the count the page showed, and `version.…`,
+// its version; only the counts that differ from what was shown reach the service, each with
+// the version it was based on. Values come back as typed so a refused form shows them again.
 
 const COUNT = 'count.';
+const WAS = 'was.';
+const VERSION = 'version.';
 
 /** The form field of one school and year group's count; also the key of its error. */
 export const countField = (schoolId: string, yearGroup: string) => `${COUNT}${schoolId}.${yearGroup}`;
@@ -97,21 +101,32 @@ export function unmarkedAsPresent(form: FormData) {
 	return { values, changed };
 }
 
-/** A headcount session's counts; an empty box is left out. Values are keyed by `<school id>.<year group>`. */
-export function headcountsFromForm(form: FormData) {
-	const fields = prefixed(form, COUNT).filter(([, value]) => value !== '');
+/**
+ * A headcount's or a workstation's changed counts: the boxes whose count differs from the one
+ * the page showed (`was.<school id>.<year group>`), each with the version it was based on
+ * (`version.…`, empty when there was no count). An empty box is no change on a headcount and
+ * clears the count at a workstation (`clears`). A box sent twice is sent on as it is, for the
+ * service to refuse; so is a count or version that is not a number (NaN), or a box sent without
+ * what it was based on. Values (every field, by name) come back to a refused form.
+ */
+export function countChangesFromForm(form: FormData, clears: boolean) {
+	const sent = prefixed(form, COUNT);
+	const times = new Map<string, number>();
+	for (const [name] of sent) times.set(name, (times.get(name) ?? 0) + 1);
+	const changes: { schoolId: string; yearGroup: string; count: number | null; basedOn: number | null }[] = [];
+	for (const [name, value] of sent) {
+		const key = name.slice(COUNT.length);
+		const was = form.get(`${WAS}${key}`);
+		const version = form.get(`${VERSION}${key}`);
+		const shown = typeof was === 'string' && was.trim() !== '' ? count(was.trim()) : null;
+		const typed = value === '' ? (clears ? null : shown) : count(value);
+		if (typed === shown && times.get(name) === 1) continue;
+		const basedOn = typeof version !== 'string' ? Number.NaN : version.trim() === '' ? null : /^\d{1,9}$/.test(version.trim()) ? Number(version) : Number.NaN;
+		changes.push({ ...cellOf(name), count: typed, basedOn: typeof was === 'string' ? basedOn : Number.NaN });
+	}
 	return {
-		counts: fields.map(([name, value]) => ({ ...cellOf(name), count: count(value) })),
-		values: Object.fromEntries(fields.map(([name, value]) => [name.slice(COUNT.length), value])) as Record<string, string>
-	};
-}
-
-/** A workstation register's counts; an empty box is null (it clears the count). Values are keyed by field name. */
-export function stationHeadcountsFromForm(form: FormData) {
-	const fields = prefixed(form, COUNT);
-	return {
-		counts: fields.map(([name, value]) => ({ ...cellOf(name), count: value === '' ? null : count(value) })),
-		values: Object.fromEntries(fields) as Record<string, string>
+		changes,
+		values: Object.fromEntries([...sent, ...prefixed(form, WAS), ...prefixed(form, VERSION)]) as Record<string, string>
 	};
 }
 

@@ -5,13 +5,14 @@ import { getManagedProgramme } from '../programmes/programmes.service';
 import { validateMarkLabels, type MarkLabelValues } from './attendance.schema';
 import { authoriseRegister, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
-import { attendanceStatuses, yearGroups, type AttendanceStatus, type RegisterKind, type YearGroup } from '../db/schema';
+import { attendanceStatuses, type AttendanceStatus, type RegisterKind, type YearGroup } from '../db/schema';
 import { oneOf } from '../forms';
 import { reportFiguresChanged } from '../reports/rollups';
 import { hasErrors, invalid, ok, refused, type Failure, type Result } from '../result';
 import { findSessionSummary } from '../sessions/sessions.queries';
 import { lockSession } from '../sessions/sessions.queries';
 import * as queries from './attendance.queries';
+import { saveCountChanges, type CountChange, type CountConflict } from './count-conflicts';
 
 const target = (entityId?: string) => ({ entityType: 'session', entityId });
 
@@ -217,50 +218,18 @@ export async function getHeadcounts(db: Db, actor: Actor, sessionId: string) {
 	return { session, counts: await queries.listHeadcounts(db, sessionId) };
 }
 
-/** Saves a headcount session's counts in one statement; changes are audited with counts only. */
+/**
+ * Saves a headcount session's changed counts, each against the version it was based on
+ * (count-conflicts.ts): a count someone else changed since comes back as a conflict, not
+ * overwritten; anything that cannot be right refuses the whole save, audited.
+ */
 export async function saveHeadcounts(
 	db: Db,
 	actor: Actor,
 	sessionId: string,
-	counts: { schoolId: string; yearGroup: string; count: number }[],
+	changes: CountChange[],
 	now = new Date()
-): Promise<Result<{ saved: number; changed: number }>> {
-	const session = await getAttendanceSession(db, actor, sessionId);
-	if (session.register_kind !== 'headcount') {
-		return refused('wrong_register_kind', 'This programme takes a named register, not a headcount');
-	}
-	if (counts.some((c) => !Number.isInteger(c.count) || c.count < 0 || c.count > MAX_HEADCOUNT)) {
-		return refused('invalid_count', `Enter each count as a whole number from 0 to ${MAX_HEADCOUNT.toLocaleString('en-GB')}`);
-	}
-	const key = (schoolId: string, yearGroup: string) => `${schoolId}/${yearGroup}`;
-	if (new Set(counts.map((c) => key(c.schoolId, c.yearGroup))).size !== counts.length) {
-		return refused('duplicate', 'A school and year group was counted twice: save the counts again');
-	}
-	const result = await withTransaction(db, async (trx) => {
-		const locked = await lockSession(trx, sessionId);
-		const refusal = timingRefusal(locked!, now);
-		if (refusal) return refusal;
-		const grid = new Map((await queries.listHeadcounts(trx, sessionId)).map((c) => [key(c.school_id, c.year_group), c.count]));
-		if (counts.some((c) => !oneOf(yearGroups, c.yearGroup) || !grid.has(key(c.schoolId, c.yearGroup)))) {
-			return refused('not_on_register', 'A school or year group counted has no places at this session: reload the page and save again');
-		}
-		const changed = counts.filter((c) => grid.get(key(c.schoolId, c.yearGroup)) !== c.count);
-		await queries.upsertHeadcounts(trx, sessionId, counts as queries.CountRow[], actor.id, now);
-		await insertAuditEvents(
-			trx,
-			changed.map((c) => {
-				const from = grid.get(key(c.schoolId, c.yearGroup)) ?? null;
-				return {
-					actorId: actor.id,
-					action: from === null ? 'attendance.counted' : 'attendance.count_changed',
-					...target(sessionId),
-					detail: { schoolId: c.schoolId, yearGroup: c.yearGroup, from, to: c.count },
-					address: actor.address
-				};
-			})
-		);
-		return ok({ saved: counts.length, changed: changed.length });
-	});
-	if (result.ok) reportFiguresChanged({ sessions: [sessionId] });
-	return result;
+): Promise<Result<{ saved: number; changed: number; conflicts: CountConflict[] }>> {
+	await sessionOfKind(db, actor, sessionId, 'headcount');
+	return saveCountChanges(db, actor, sessionId, { kind: 'headcount' }, changes, now);
 }

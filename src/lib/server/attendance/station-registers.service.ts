@@ -1,16 +1,12 @@
-import { withTransaction, type Db } from '../db';
-import { insertAuditEvents } from '../audit/audit.queries';
+import type { Db } from '../db';
 import { refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
-import type { YearGroup } from '../db/schema';
-import { reportFiguresChanged } from '../reports/rollups';
-import { hasErrors, invalid, ok, refused, type FieldErrors, type Result } from '../result';
+import type { Result } from '../result';
 import { getTimetable } from '../sessions/carousel.service';
-import { listStations, lockSession } from '../sessions/sessions.queries';
-import { yearGroupLabels } from '../../year-groups';
-import { countField } from './attendance.schema';
-import { getAttendanceSession, MAX_HEADCOUNT, timingRefusal } from './attendance.service';
+import { listStations } from '../sessions/sessions.queries';
+import { getAttendanceSession } from './attendance.service';
 import * as queries from './station-registers.queries';
+import { saveCountChanges, type CountChange, type CountConflict } from './count-conflicts';
 
 // A carousel session's register per workstation is a headcount: at each station a lead
 // records how many of each school's group (school and year group) came through. That holds
@@ -62,72 +58,19 @@ export async function getStationSummary(db: Db, actor: Actor, sessionId: string)
 }
 
 /**
- * Saves one workstation's register at once: each count sent replaces the one saved, a count
- * sent empty clears it, and a school or year group not sent is left as it was. A count is
- * refused, and nothing saved, when it is not a whole number or is more than the places that
- * school holds for that year group (a message beside each such count). Changes are audited
- * with ids and counts only.
+ * Saves a workstation's changed counts, each against the version it was based on
+ * (count-conflicts.ts): a count sent empty clears it, a count someone else changed since comes
+ * back as a conflict, not overwritten. A count that is not a whole number or is more than the
+ * places that school holds for that year group is refused beside its box, and nothing saved.
  */
 export async function saveStationHeadcounts(
 	db: Db,
 	actor: Actor,
 	sessionId: string,
 	stationId: string,
-	counts: { schoolId: string; yearGroup: string; count: number | null }[],
+	changes: CountChange[],
 	now = new Date()
-): Promise<Result<{ saved: number; changed: number }>> {
+): Promise<Result<{ saved: number; changed: number; conflicts: CountConflict[] }>> {
 	await sessionStation(db, actor, sessionId, stationId);
-	const fields = counts.map((c) => countField(c.schoolId, c.yearGroup));
-	if (new Set(fields).size !== fields.length) {
-		return refused('duplicate', 'A school and year group was counted twice: save the counts again');
-	}
-	const result = await withTransaction(db, async (trx) => {
-		// Lock, then check, then write, as the session's own register does.
-		const locked = await lockSession(trx, sessionId);
-		const refusal = timingRefusal(locked!, now);
-		if (refusal) return refusal;
-		const cells = new Map((await queries.listStationCells(trx, sessionId, stationId)).map((c) => [countField(c.school_id, c.year_group), c]));
-		if (fields.some((f) => !cells.has(f))) {
-			return refused('not_on_register', 'A school or year group counted has no places at this session: reload the page and save again');
-		}
-		const errors: FieldErrors = {};
-		for (const c of counts) {
-			const field = countField(c.schoolId, c.yearGroup);
-			const cell = cells.get(field)!;
-			const who = `${yearGroupLabels[cell.year_group]} from ${cell.school_name}`;
-			if (c.count === null) continue;
-			if (!Number.isInteger(c.count) || c.count < 0 || c.count > MAX_HEADCOUNT) {
-				errors[field] = `Enter how many of ${who} came as a whole number, like 12`;
-			} else if (c.count > cell.places) {
-				errors[field] =
-					`${cell.school_name} has ${cell.places} confirmed ${cell.places === 1 ? 'place' : 'places'} for ${yearGroupLabels[cell.year_group]}: enter ${cell.places} or fewer`;
-			}
-		}
-		if (hasErrors(errors)) return invalid(errors);
-
-		const filled = counts.filter((c): c is { schoolId: string; yearGroup: YearGroup; count: number } => c.count !== null);
-		const cleared = counts.filter((c) => c.count === null && cells.get(countField(c.schoolId, c.yearGroup))!.count !== null) as {
-			schoolId: string;
-			yearGroup: YearGroup;
-		}[];
-		const changed = counts.filter((c) => cells.get(countField(c.schoolId, c.yearGroup))!.count !== c.count);
-		await queries.upsertStationHeadcounts(trx, sessionId, stationId, filled, actor.id, now);
-		await queries.deleteStationHeadcounts(trx, sessionId, stationId, cleared);
-		await insertAuditEvents(
-			trx,
-			changed.map((c) => {
-				const from = cells.get(countField(c.schoolId, c.yearGroup))!.count;
-				return {
-					actorId: actor.id,
-					action: from === null ? 'attendance.station_counted' : c.count === null ? 'attendance.station_count_cleared' : 'attendance.station_count_changed',
-					...target(sessionId),
-					detail: { stationId, schoolId: c.schoolId, yearGroup: c.yearGroup, from, to: c.count },
-					address: actor.address
-				};
-			})
-		);
-		return ok({ saved: filled.length, changed: changed.length });
-	});
-	if (result.ok) reportFiguresChanged({ sessions: [sessionId] });
-	return result;
+	return saveCountChanges(db, actor, sessionId, { kind: 'station', stationId }, changes, now);
 }

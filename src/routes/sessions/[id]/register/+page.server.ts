@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { getAttendanceSession, getHeadcounts, getRegister, saveHeadcounts, saveMarks } from '$lib/server/attendance/attendance.service';
-import { headcountsFromForm, registerChangesFromForm, unmarkedAsPresent } from '$lib/server/attendance/attendance.schema';
+import { countChangesFromForm, registerChangesFromForm, unmarkedAsPresent } from '$lib/server/attendance/attendance.schema';
 import { getStationSummary } from '$lib/server/attendance/station-registers.service';
 import { attendedStatuses } from '$lib/server/db/schema';
 import { field } from '$lib/server/forms';
@@ -63,7 +63,12 @@ export const actions: Actions = {
 	},
 	counts: async ({ request, locals, params }) => {
 		const id = idParam(params.id);
-		const { counts, values } = headcountsFromForm(await request.formData());
-		return done(id, await saveHeadcounts(getDb(), signedIn(locals), id, counts), 'counts', values);
+		const { changes, values } = countChangesFromForm(await request.formData(), false);
+		const result = await saveHeadcounts(getDb(), signedIn(locals), id, changes);
+		// As with marks: the other counts are saved, and those someone else changed meanwhile are shown back.
+		if (result.ok && result.conflicts.length > 0) {
+			return fail(409, { countConflicts: result.conflicts, saved: result.saved, changed: result.changed });
+		}
+		return done(id, result, 'counts', values);
 	}
 };

@@ -1,6 +1,6 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { stationHeadcountsFromForm } from '$lib/server/attendance/attendance.schema';
+import { countChangesFromForm } from '$lib/server/attendance/attendance.schema';
 import { getStationRegister, saveStationHeadcounts } from '$lib/server/attendance/station-registers.service';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
@@ -24,8 +24,11 @@ export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const id = idParam(params.id);
 		const stationId = idParam(params.stationId);
-		const { counts, values } = stationHeadcountsFromForm(await request.formData());
-		const result = await saveStationHeadcounts(getDb(), signedIn(locals), id, stationId, counts);
+		const { changes, values } = countChangesFromForm(await request.formData(), true);
+		const result = await saveStationHeadcounts(getDb(), signedIn(locals), id, stationId, changes);
+		if (result.ok && result.conflicts.length > 0) {
+			return fail(409, { countConflicts: result.conflicts, saved: result.saved, changed: result.changed });
+		}
 		if (!result.ok) return failed(result, values, 'counts');
 		redirect(303, `/sessions/${id}/register/stations/${stationId}?saved=${result.saved}&changed=${result.changed}`);
 	}
