@@ -7,6 +7,7 @@ import { openDatabase } from '../lib/server/db/database';
 import { migrateToLatest } from '../lib/server/db/migrate';
 import { benchBookingContention } from './bench/bookings';
 import { benchCounty } from './bench/county';
+import { benchHeadcountSave } from './bench/headcounts';
 import { benchRegisterSave } from './bench/registers';
 import { benchRotation } from './bench/rotation';
 import { benchYoungPeopleImport } from './bench/young-people-import';
@@ -29,6 +30,8 @@ try {
 		rows.push(...(await benchBookingContention(url.toString())));
 		rows.push(...(await benchRegisterSave(url.toString())));
 		rows.push(...(await benchRegisterSave()));
+		rows.push(...(await benchHeadcountSave(url.toString())));
+		rows.push(...(await benchHeadcountSave()));
 		rows.push(...(await benchYoungPeopleImport(url.toString())));
 	}
 	rows.push(...(await benchCounty(url.toString())));
