@@ -132,3 +132,50 @@ test('a lead logs a mentoring meeting on a kept day page offline, reloads offlin
 	expect((await pairs(page, dayUrl)).find((p) => p.label === pairLabel)).toMatchObject({ meetings: 1 });
 	await expectAccessible(page);
 });
+
+test('a lead logs an award day for a group on a kept day page offline, and it reaches the server once', async ({ page, context }) => {
+	const name = `Day Rangers ${Date.now().toString(36)}`;
+	await signIn(page, 'lead@demo.test');
+	await page.goto('/programmes');
+	await page.getByRole('link', { name: 'John Muir Award' }).first().click();
+	await page.getByRole('link', { name: 'Awards', exact: true }).click();
+	await page.getByLabel('Group name').fill(name);
+	await page.getByRole('button', { name: 'Add group' }).click();
+	await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+	await page.getByLabel('Young person').selectOption({ index: 1 });
+	await page.getByRole('button', { name: 'Add participant' }).click();
+	await expect(page.getByText('Participant added.')).toBeVisible();
+
+	await page.goto('/sessions/today');
+	await page.getByRole('link', { name: new RegExp(`^Award days: ${name}`) }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Log a day for the group' })).toBeVisible();
+	const dayUrl = new URL(page.url()).pathname;
+	await expectAccessible(page);
+	await page.getByRole('button', { name: 'Keep this page on this device' }).click();
+	await expect(page.locator('#offline-report')).toHaveText('This page is now kept on this device.');
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+	const keptNotice = 'Days you log are kept on this device and will be sent when you are back online.';
+	await context.setOffline(true);
+	await expect(page.locator('#offline-live')).toHaveText(keptNotice);
+	const day = await page.getByLabel('Date of the day').inputValue();
+	await page.getByLabel('Explore', { exact: true }).check();
+	await page.getByLabel('Share', { exact: true }).check();
+	await page.getByRole('button', { name: 'Log day' }).click();
+	await expect(page.locator('#offline-live')).toHaveText(`${keptNotice} 1 day is waiting to be sent.`);
+	await page.reload();
+	await expect(page.locator('#offline-queue-list li')).toHaveCount(1);
+	await expectAccessible(page);
+
+	await context.setOffline(false);
+	await expect(page.locator('#offline-report')).toContainText('1 day sent.');
+	await expect(page.locator('#offline-queue')).toBeHidden();
+	const manifest = async () => {
+		const response = await page.request.get(`${dayUrl}/manifest.json`).catch(() => page.request.get(`${dayUrl}/manifest.json`));
+		return (await response.json()).participants as { days: { day: string; challenges: string[]; version: number }[] }[];
+	};
+	expect((await manifest()).map((p) => p.days)).toEqual([[{ day, challenges: ['explore', 'share'], version: 1 }]]);
+	await page.reload();
+	await expect(page.locator('#offline-queue')).toBeHidden();
+	expect((await manifest()).map((p) => p.days)).toEqual([[{ day, challenges: ['explore', 'share'], version: 1 }]]);
+});
