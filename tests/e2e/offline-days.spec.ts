@@ -131,6 +131,17 @@ test('a lead logs a mentoring meeting on a kept day page offline, reloads offlin
 	).toHaveText('1');
 	expect((await pairs(page, dayUrl)).find((p) => p.label === pairLabel)).toMatchObject({ meetings: 1 });
 	await expectAccessible(page);
+
+	// The Today page lists the kept page among what this device keeps, and says it is kept.
+	await page.goto('/sessions/today');
+	await expect(page.locator('#kept-list li').filter({ hasText: `Mentoring meetings: Peer Mentoring Programme, ${year} to ${year + 1}` })).toHaveCount(1);
+	await expect(
+		page
+			.locator('#day-logs tr')
+			.filter({ hasText: `cohort ${year} to ${year + 1}` })
+			.locator('[data-kept]')
+	).toHaveText('Kept');
+	await expectAccessible(page);
 });
 
 test('a lead logs an award day for a group on a kept day page offline, and it reaches the server once', async ({ page, context }) => {
