@@ -5,7 +5,8 @@
 import { build, files, version } from '$service-worker';
 
 // Registered by /register-offline.js only (svelte.config.js turns SvelteKit's own registration
-// off): it serves a register the lead chose to keep on the device when there is no connection.
+// off): it serves a register the lead chose to keep on the device when there is no connection
+// (and a mentoring cohort's or award group's day page, /log-day-offline.js).
 // Nothing else is taken over: every other request goes to the network as if it were not here.
 //
 // Two caches. `shell-<version>`: the styles, fonts and static scripts a register page needs,
@@ -21,6 +22,8 @@ const shellSet = new Set(shellFiles);
 const REGISTER_PAGE = /^\/sessions\/[0-9a-f-]{36}\/register\/?$/i;
 // A workstation's register, and the day's registers a lead keeps in one go (/counts-offline.js, /day-offline.js).
 const COUNTS_PAGE = /^\/sessions\/(today|[0-9a-f-]{36}\/register\/stations\/[0-9a-f-]{36})\/?$/i;
+// A mentoring cohort's or an award group's day page, to log meetings and award days (/log-day-offline.js).
+const DAY_LOG_PAGE = /^\/programmes\/[0-9a-f-]{36}\/(mentoring\/cohorts|awards)\/[0-9a-f-]{36}\/day\/?$/i;
 
 sw.addEventListener('install', (event) => {
 	event.waitUntil(
@@ -56,7 +59,7 @@ sw.addEventListener('fetch', (event) => {
 	if (request.method !== 'GET') return;
 	const url = new URL(request.url);
 	if (url.origin !== sw.location.origin) return;
-	if (request.mode === 'navigate' && (REGISTER_PAGE.test(url.pathname) || COUNTS_PAGE.test(url.pathname))) {
+	if (request.mode === 'navigate' && [REGISTER_PAGE, COUNTS_PAGE, DAY_LOG_PAGE].some((page) => page.test(url.pathname))) {
 		event.respondWith(networkThenCache(request, REGISTERS, url.pathname.replace(/\/$/, '')));
 	} else if (shellSet.has(url.pathname)) {
 		event.respondWith(networkThenCache(request, SHELL, url.pathname));

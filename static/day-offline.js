@@ -117,6 +117,9 @@
 		report.focus();
 	});
 
+	// Pages kept by another script of this page (/log-day-offline.js: meetings and award days) are listed too.
+	window.addEventListener('offline-kept-changed', () => void showKept());
+
 	(async () => {
 		if (panel) panel.hidden = false;
 		await store.removeExpired();

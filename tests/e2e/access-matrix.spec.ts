@@ -152,6 +152,19 @@ const table: Record<string, Route> = {
 			}
 		}
 	},
+	// A group's day (log it for everyone at once), kept on a device: its manifest, and the days it sends back (an empty batch: refused, 400).
+	'/programmes/[id]/awards/[groupId]/day': {
+		objects: ['jmaGroup', 'groupViaSiaw'],
+		units: { view: 'ok nf | ok nf | ok nf | nf nf | nf nf | nf nf', 'action:default': 'ok nf | ok nf | ok nf | nf nf | nf nf | nf nf' }
+	},
+	'/programmes/[id]/awards/[groupId]/day/manifest.json': {
+		objects: ['jmaGroup', 'groupViaSiaw'],
+		units: { GET: 'ok nf | ok nf | ok nf | nf nf | nf nf | nf nf' }
+	},
+	'/programmes/[id]/awards/[groupId]/day/sync': {
+		objects: ['jmaGroup', 'groupViaSiaw'],
+		units: { POST: 'ok nf | ok nf | ok nf | nf nf | nf nf | nf nf' }
+	},
 	'/programmes/[id]/awards/[groupId]/certificate.pdf': {
 		objects: ['jmaGroup', 'groupViaSiaw'],
 		units: { GET: 'ok nf | ok nf | ok nf | nf nf | nf nf | nf nf' }
@@ -185,6 +198,19 @@ const table: Record<string, Route> = {
 			'action:pair': { expect: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf', query: (f) => `cohort=${f.cohortId}` },
 			'action:meeting': 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf'
 		}
+	},
+	// A cohort's day (log meetings), kept on a device: its manifest, and the meetings it sends back; the same cohort under another programme.
+	'/programmes/[id]/mentoring/cohorts/[cohortId]/day': {
+		objects: ['peerCohort', 'cohortViaJma'],
+		units: { view: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf', 'action:default': 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf' }
+	},
+	'/programmes/[id]/mentoring/cohorts/[cohortId]/day/manifest.json': {
+		objects: ['peerCohort', 'cohortViaJma'],
+		units: { GET: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf' }
+	},
+	'/programmes/[id]/mentoring/cohorts/[cohortId]/day/sync': {
+		objects: ['peerCohort', 'cohortViaJma'],
+		units: { POST: 'ok nf | ok nf | nf nf | nf nf | nf nf | nf nf' }
 	},
 	// A pair and a meeting of the mentoring programme, and the same ids under another programme.
 	'/programmes/[id]/mentoring/pairs/[pairId]': {
@@ -805,6 +831,8 @@ test('every route answers every kind of user as the access table says', async ({
 			jmaParticipant: { params: { id: jma, groupId: jmaGroup, participantId: certified } },
 			participantViaSiaw: { params: { id: siaw, groupId: jmaGroup, participantId: certified } },
 			peerEnrolment: { params: { id: peer, enrolmentId: peerEnrolment } },
+			peerCohort: { params: { id: peer, cohortId } },
+			cohortViaJma: { params: { id: jma, cohortId } },
 			peerPair: { params: { id: peer, pairId: peerPair } },
 			pairViaJma: { params: { id: jma, pairId: peerPair } },
 			peerMeeting: { params: { id: peer, meetingId: peerMeeting } },

@@ -151,11 +151,58 @@ export async function listDaysOfGroup(db: Db, groupId: string) {
 		.execute();
 }
 
+/** Holds the group while days logged on a device are checked and written: a batch sent twice at once is applied once. */
+export async function lockAwardGroup(trx: Transaction<DB>, groupId: string) {
+	return trx.selectFrom('award_group').select('id').where('id', '=', groupId).forUpdate().executeTakeFirst();
+}
+
+/** The group's days with each one's version and who logged it last: what a day logged on a device is checked against. */
+export async function listDayVersionsOfGroup(db: Db, groupId: string) {
+	return db
+		.selectFrom('award_day')
+		.innerJoin('award_participant', 'award_participant.id', 'award_day.award_participant_id')
+		.innerJoin('app_user', 'app_user.id', 'award_day.recorded_by')
+		.select(['award_day.award_participant_id', 'award_day.day', 'award_day.challenges', 'award_day.version', 'app_user.name as recorded_by_name'])
+		.where('award_participant.award_group_id', '=', groupId)
+		.orderBy('award_day.day')
+		.execute();
+}
+
+/**
+ * Logs a day, or changes the one logged, only if it is still as the device saw it: none yet
+ * (`basedOn` null) or at version `basedOn`. Returns whether it was written; false when someone
+ * else logged or changed the day first.
+ */
+export async function saveDayBasedOn(
+	db: Db,
+	row: { award_participant_id: string; day: string; challenges: AwardChallenge[]; recorded_by: string },
+	basedOn: number | null
+): Promise<boolean> {
+	if (basedOn === null) {
+		const inserted = await db
+			.insertInto('award_day')
+			.values(row)
+			.onConflict((oc) => oc.columns(['award_participant_id', 'day']).doNothing())
+			.returning('id')
+			.executeTakeFirst();
+		return inserted !== undefined;
+	}
+	const updated = await db
+		.updateTable('award_day')
+		.set({ challenges: row.challenges, recorded_by: row.recorded_by, version: sql<number>`version + 1` })
+		.where('award_participant_id', '=', row.award_participant_id)
+		.where('day', '=', row.day)
+		.where('version', '=', basedOn)
+		.returning('id')
+		.executeTakeFirst();
+	return updated !== undefined;
+}
+
 export async function listDaysOfParticipant(db: Db, participantId: string) {
 	return db.selectFrom('award_day').select(['day', 'challenges']).where('award_participant_id', '=', participantId).orderBy('day').execute();
 }
 
-/** One row per day: logging a day again replaces that day's challenges. Returns whether it was new. */
+/** One row per day: logging a day again replaces that day's challenges and raises its version. Returns whether it was new. */
 export async function upsertDay(db: Db, row: { award_participant_id: string; day: string; challenges: AwardChallenge[]; recorded_by: string }) {
 	const result = await db
 		.insertInto('award_day')
@@ -163,7 +210,8 @@ export async function upsertDay(db: Db, row: { award_participant_id: string; day
 		.onConflict((oc) =>
 			oc.columns(['award_participant_id', 'day']).doUpdateSet({
 				challenges: (eb) => eb.ref('excluded.challenges'),
-				recorded_by: (eb) => eb.ref('excluded.recorded_by')
+				recorded_by: (eb) => eb.ref('excluded.recorded_by'),
+				version: sql<number>`award_day.version + 1`
 			})
 		)
 		.returning(sql<boolean>`xmax = 0`.as('inserted'))

@@ -74,3 +74,9 @@ export function dayValuesFromForm(form: FormData): { participantId: string; valu
 export function signOffValuesFromForm(form: FormData): { participantId: string; achievedOn: string } {
 	return { participantId: field(form, 'participantId'), achievedOn: field(form, 'achievedOn') };
 }
+
+/** A day logged for the whole group on its day page: the date, the challenges, and who took part. */
+export function groupDayValuesFromForm(form: FormData): { day: string; challenges: string[]; participantIds: string[] } {
+	const all = (name: string) => form.getAll(name).filter((v): v is string => typeof v === 'string');
+	return { day: field(form, 'day'), challenges: all('challenges'), participantIds: all('participantIds') };
+}

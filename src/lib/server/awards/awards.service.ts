@@ -29,7 +29,8 @@ async function requireAwardProgramme(db: Db, actor: Actor, programmeId: string) 
 	return programme.shape === 'award' ? programme : refuse(db, actor, { entityType: 'programme', entityId: programmeId });
 }
 
-async function requireGroup(db: Db, actor: Actor, programmeId: string, groupId: string) {
+/** A group of an award programme the actor manages; anything else is a 404, audited. */
+export async function requireGroup(db: Db, actor: Actor, programmeId: string, groupId: string) {
 	const programme = await requireAwardProgramme(db, actor, programmeId);
 	const group = UUID.test(groupId) ? await queries.findAwardGroup(db, programme.id, groupId) : undefined;
 	return group ? { programme, group } : refuse(db, actor, { entityType: 'award_group', entityId: UUID.test(groupId) ? groupId : undefined });

@@ -345,6 +345,7 @@ export interface DB {
 	award_level: AwardLevelTable;
 	award_participant: AwardParticipantTable;
 	award_day: AwardDayTable;
+	day_log_client_change: DayLogClientChangeTable;
 }
 
 /** A school as the app shows it; its search key stays in the database. */
@@ -440,6 +441,20 @@ export interface AwardDayTable {
 	challenges: AwardChallenge[];
 	recorded_by: string;
 	created_at: CreatedAt;
+	/** Raised by one at every change: a day logged on a device is based on it (migration 20261206T0100_day_log_client_change). */
+	version: Generated<number>;
+}
+
+/** A meeting or an award day logged on a device without signal, by the id the device made: applied once (migration 20261206T0100_day_log_client_change). */
+export interface DayLogClientChangeTable {
+	client_id: string;
+	programme_id: string;
+	kind: 'meeting' | 'award_day';
+	recorded_by: string;
+	/** SHA-256 of who sent it and what it said (the pair or participant, the date, and the rest of the change). */
+	change_hash: string;
+	outcome: 'saved' | 'conflict';
+	applied_at: DefaultedTimestamp;
 }
 
 // Station registers and workshop feedback (migrations/20261127T1700_station_headcount_workshop_feedback.ts).

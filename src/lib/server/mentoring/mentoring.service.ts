@@ -45,7 +45,8 @@ async function cohortProgramme(db: Db, actor: Actor, programmeId: string) {
 	return programme;
 }
 
-async function managedCohort(db: Db, actor: Actor, programmeId: string, cohortId: string) {
+/** A cohort of a programme of the cohort shape the actor manages; anything else is a 404, audited. */
+export async function managedCohort(db: Db, actor: Actor, programmeId: string, cohortId: string) {
 	await cohortProgramme(db, actor, programmeId);
 	const cohort = UUID.test(cohortId) ? await queries.findCohort(db, programmeId, cohortId) : undefined;
 	return cohort ?? refuse(db, actor, target('mentoring_cohort', cohortId));
@@ -246,7 +247,7 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
  * A meeting's date, length, topics and note, checked the same when logged and when corrected:
  * within the cohort's year (and before the pair ended), not in the future, 5 to 600 minutes.
  */
-function checkMeeting(
+export function checkMeeting(
 	values: Omit<MeetingValues, 'pairId'>,
 	pair: { academic_year: number; ended_on: string | null } | undefined,
 	today: string
@@ -295,7 +296,7 @@ export const endReasonLabels: Record<PairEndReason, string> = {
 };
 
 /** "3 March 2027" for a UK date (YYYY-MM-DD), in messages. */
-function dayLabel(day: string): string {
+export function dayLabel(day: string): string {
 	return new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 }
 

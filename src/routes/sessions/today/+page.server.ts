@@ -1,5 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { listDayRegisters } from '$lib/server/attendance/day-registers.service';
+import { listDayLogs } from '$lib/server/day-logs/day-logs.service';
 import { londonParts } from '$lib/server/time';
 import { signedIn } from '$lib/server/web/respond';
 import type { PageServerLoad } from './$types';
@@ -21,6 +22,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		today,
 		asked,
 		errors: valid ? undefined : { day: `Enter a real date as year, month and day, like ${today}` },
-		sessions: valid ? await listDayRegisters(getDb(), signedIn(locals), day) : []
+		sessions: valid ? await listDayRegisters(getDb(), signedIn(locals), day) : [],
+		// Meetings and award days are logged on any day: listed whatever day is shown.
+		dayLogs: await listDayLogs(getDb(), signedIn(locals))
 	};
 };
