@@ -21,6 +21,12 @@ const TAIL_BYTES = 16 * 1024;
 /** Starts the built app on `port` with `env` on top of this process's, and waits until it answers. */
 export async function startAppServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
 	const origin = `http://localhost:${port}`;
+	// Another benchmark's (or anyone's) server there would answer in this one's place.
+	const taken = await fetch(`${origin}/sign-in`).then(
+		() => true,
+		() => false
+	);
+	if (taken) throw new Error(`Something already answers on port ${port}: choose another with BENCH_PORT`);
 	const server = spawn(process.execPath, [...startFlags(), 'src/cli/start.js'], {
 		env: { ...process.env, PORT: String(port), ORIGIN: origin, SMTP_URL: '', ...env },
 		stdio: ['ignore', 'pipe', 'inherit']

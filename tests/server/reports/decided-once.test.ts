@@ -96,7 +96,7 @@ async function makeWorld() {
 		for (const id of came) await mark(session.id, id);
 	}
 	const small = await makeSchool(t.db, { name: 'School D' });
-	const smallPupils = [];
+	const smallPupils: { id: string }[] = [];
 	for (let i = 0; i < 6; i++) smallPupils.push(await makeYoungPerson(t.db, { school_id: small.id, reception_year: 2012 }));
 	const session = await makeSession(t.db, {
 		programme_id: programmes[0]!.id,
