@@ -142,7 +142,7 @@ async function readEverything(world: World, period: Period) {
 	read['schools.csv'] = await file(viewer);
 	read['schools.csv by an admin'] = await file(admin);
 	read['schools.csv D'] = await file(viewer, { school: small.id });
-	for (const s of [...schools, small]) read[`school ${s.name}`] = await schoolPage(t.db, viewer, s.id, query(period));
+	for (const s of [schools[1]!, small]) read[`school ${s.name}`] = await schoolPage(t.db, viewer, s.id, query(period));
 	read['school A by its contact'] = await schoolPage(t.db, contact, schools[0]!.id, query(period));
 	read['school A by its contact, programme A'] = await schoolPage(t.db, contact, schools[0]!.id, query(period, { programme: programmes[0]!.id }));
 	if (period.kind !== 'academic') read.trend = await trendPage(t.db, viewer, query(period));
@@ -202,7 +202,8 @@ describe('suppression decisions made once per change of the figures', () => {
 		expect(after.sharedAgain).toEqual(after.each);
 		// The change shows: the decision held before it would have hidden the small school's 6.
 		expect(after.each).not.toEqual(before.each);
-	});
+		// Every page read ten times over: slow where tests share a busy machine.
+	}, 120_000);
 
 	it('never holds a decision made while the figures changed', async () => {
 		const world = await makeWorld();
