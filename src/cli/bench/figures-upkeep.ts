@@ -7,8 +7,7 @@
 //       alone, and the whole rebuild that each burst of changes cost before.
 // It loads the county data set (county-data.ts) unless the database has it already, as after
 // the county benchmark. `npm run bench` calls it; the app must be built (`npx vite build`).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
 import { saveMarks } from '../../lib/server/attendance/attendance.service';
@@ -20,9 +19,11 @@ import type { DB } from '../../lib/server/db/schema';
 import { rebuildRollups } from '../../lib/server/reports/reports.queries';
 import { recountFigures } from '../../lib/server/reports/rollups';
 import { insertUser, updateUserSecondFactor } from '../../lib/server/users/users.queries';
+import { startAppServer, stopAppServer } from './app-server';
 import { generateCountyData } from './county-data';
 
-const PORT = 4392;
+/** The port after the county benchmark's (BENCH_PORT, default 4391), so two benchmarks on one machine keep apart. */
+const PORT = Number(process.env.BENCH_PORT || 4391) + 1;
 const ORIGIN = `http://localhost:${PORT}`;
 const RUNS = 20;
 const MARKS = 25;
@@ -43,30 +44,6 @@ function percentile(sorted: number[], p: number): number {
 function summary(times: number[]): { p50: number; p95: number } {
 	const sorted = [...times].sort((a, b) => a - b);
 	return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
-}
-
-async function startApp(url: string): Promise<ChildProcess> {
-	const server = spawn(process.execPath, ['src/cli/start.js'], {
-		env: { ...process.env, DATABASE_URL: url, PORT: String(PORT), ORIGIN, SMTP_URL: '', REPORT_KEEP: 'on' },
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
-	for (let i = 0; i < 240; i++) {
-		try {
-			if ((await fetch(`${ORIGIN}/sign-in`)).ok) return server;
-		} catch {
-			// not listening yet
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	server.kill();
-	throw new Error('The app did not start within two minutes');
-}
-
-async function stopApp(server: ChildProcess | undefined): Promise<void> {
-	if (!server || server.exitCode !== null) return;
-	const exited = once(server, 'exit');
-	server.kill('SIGTERM');
-	await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
 }
 
 /** Waits for the whole rebuild the app makes as it starts (about 40 s at county scale). */
@@ -202,7 +179,7 @@ export async function benchFiguresUpkeep(url: string): Promise<Row[]> {
 
 		// (e) Process B: the built app, keeping its reports, told of changes by NOTIFY.
 		const started = new Date();
-		server = await startApp(url);
+		server = await startAppServer(PORT, { DATABASE_URL: url, REPORT_KEEP: 'on' });
 		await rebuiltSince(db, started);
 		const cookie = `session=${await createSession(db, viewer.id)}`;
 		const report = async () => {
@@ -248,7 +225,7 @@ export async function benchFiguresUpkeep(url: string): Promise<Row[]> {
 			figure: `A p50 ${ms(c.p50)}, p95 ${ms(c.p95)}; B p50 ${ms(b.p50)}, p95 ${ms(b.p95)}`
 		});
 	} finally {
-		await stopApp(server);
+		await stopAppServer(server);
 		await database.close();
 	}
 	return rows;

@@ -143,7 +143,26 @@ function answerBytes(value: unknown): number {
 
 /** Keeping is on in the app server; REPORT_KEEP=off computes every time, as the benchmark does to time the work itself. */
 function keepingNow(): boolean {
-	return keeping && hearing !== 'deaf' && process.env.REPORT_KEEP !== 'off';
+	return followingFigures() && process.env.REPORT_KEEP !== 'off';
+}
+
+/**
+ * Whether this process hears of every change of the figures (its own, and on PostgreSQL the
+ * other processes'), so that what was worked out from them may be shared until the next one:
+ * the suppression decisions (decided.ts) are, whatever REPORT_KEEP says.
+ */
+export function followingFigures(): boolean {
+	return keeping && hearing !== 'deaf';
+}
+
+/** Raised each time the figures change (or may have changed unheard): what was worked out at another generation is old. */
+export function figuresGeneration(): number {
+	return generation;
+}
+
+/** The state the figures were last read in, as a key: a new count or a new failure gives a new key (checked within VERSION_CHECK_MS). */
+export async function figuresVersion(db: Db): Promise<string> {
+	return (await current(db)).key;
 }
 
 /**

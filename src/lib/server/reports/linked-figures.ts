@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import { listProgrammes } from '../programmes/programmes.queries';
 import { listSchools } from '../schools/schools.queries';
 import { suppressLinked, type Cell, type Containment, type LinkedTable } from './disclosure';
-import { keptReport } from './kept';
+import { decidedOnce } from './decided';
 import { academicYear, academicYearOfDate, financialQuarter, financialYear, financialYearOfDate, type Period } from './periods';
 import { columns, countOf, type Counted } from './report-table';
 import { emptyFigures, listRollupSlices, type Figures, type RollupPeriod, type RollupSlice } from './reports.queries';
@@ -23,6 +23,9 @@ import { emptyFigures, listRollupSlices, type Figures, type RollupPeriod, type R
 // less the school is suppressed the same way (hidden counts known only to be at least 0), on
 // top of what everyone else sees hidden. A report viewer reading one school's page sees its
 // programmes suppressed with the school's totals as the by-school table decided them.
+//
+// Each decision is made once per change of the figures and shared by every request until the
+// next (decided.ts); the district's are made again as soon as a change is heard.
 
 /** The counts of people: each is suppressed; rates and hours are derived from them. */
 export const peopleCounts = columns.filter((c) => c.people && c.format === 'count').map((c) => c.measure as Counted);
@@ -266,18 +269,24 @@ export interface DistrictRows {
  * `named`: the district's programmes and schools when the caller has read them already.
  */
 export async function districtCells(db: Db, period: Period, threshold: number, named?: DistrictRows): Promise<Map<string, Cell>> {
-	return keptReport(db, `linked district ${threshold} ${period.kind} ${period.from}`, async () => {
-		const { programmes, schools, slice } = await readFamily(db, period, undefined, named);
-		const source: Source = {
-			dimensions: [
-				{ ids: programmes, scope: (id) => `programme ${id}`, read: (p) => slice(p).programmes },
-				{ ids: schools, scope: (id) => `school ${id}`, read: (p) => slice(p).schools }
-			],
-			totalScope: 'total',
-			total: (p) => slice(p).total
-		};
-		return familyCells(source, period, { threshold });
-	});
+	const key = `linked district ${threshold} ${period.kind} ${period.from}`;
+	return decidedOnce(
+		db,
+		key,
+		async () => {
+			const { programmes, schools, slice } = await readFamily(db, period, undefined, named);
+			const source: Source = {
+				dimensions: [
+					{ ids: programmes, scope: (id) => `programme ${id}`, read: (p) => slice(p).programmes },
+					{ ids: schools, scope: (id) => `school ${id}`, read: (p) => slice(p).schools }
+				],
+				totalScope: 'total',
+				total: (p) => slice(p).total
+			};
+			return familyCells(source, period, { threshold });
+		},
+		(db) => districtCells(db, period, threshold)
+	);
 }
 
 /** The district's decisions for every period a family of `period` reads: an academic year reads two financial years too. */
@@ -297,7 +306,7 @@ async function districtSettled(db: Db, period: Period, threshold: number, onlyHi
  * <id>', with the school's totals ('school <id>') as the district's decided them.
  */
 export async function schoolCells(db: Db, period: Period, schoolId: string, threshold: number): Promise<Map<string, Cell>> {
-	return keptReport(db, `linked school ${schoolId} ${threshold} ${period.kind} ${period.from}`, async () => {
+	return decidedOnce(db, `linked school ${schoolId} ${threshold} ${period.kind} ${period.from}`, async () => {
 		const [{ programmes, slice }, settled] = await Promise.all([readFamily(db, period, schoolId), districtSettled(db, period, threshold)]);
 		const source: Source = {
 			dimensions: [{ ids: programmes, scope: (id) => `programme ${id} school ${schoolId}`, read: (p) => slice(p).schoolProgrammes }],
@@ -330,7 +339,7 @@ function minus(a: Figures, b: Figures | undefined): Figures {
  * district less the school.
  */
 export async function districtBesideSchool(db: Db, period: Period, schoolId: string, threshold: number): Promise<Map<string, Cell>> {
-	return keptReport(db, `linked beside ${schoolId} ${threshold} ${period.kind} ${period.from}`, async () => {
+	return decidedOnce(db, `linked beside ${schoolId} ${threshold} ${period.kind} ${period.from}`, async () => {
 		const [{ programmes, slice }, settled] = await Promise.all([readFamily(db, period, schoolId), districtSettled(db, period, threshold, true)]);
 		const source: Source = {
 			dimensions: [

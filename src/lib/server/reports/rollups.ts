@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import type { AppDatabase } from '../db/database';
 import type { Listening } from '../db/listen';
+import { decisionsWarmed, forgetDecisions, warmDecisions } from './decided';
 import { figuresChanged, figuresRebuildFailed, figuresRebuilt, hearingOthers, startKeeping, stopKeeping } from './kept';
 import {
 	clearRollupFailure,
@@ -60,7 +61,17 @@ export async function recountFigures(db: Db, scope: FiguresScope): Promise<void>
 	const rollup = rollupScope(scope);
 	if (rollup) await recountRollups(db, rollup);
 	else await notifyFiguresChanged(db);
+	countedHere();
+}
+
+/**
+ * After this process counted the figures again: what it kept goes, and where no notification
+ * comes back (the embedded database) the district's suppression decisions are made again at
+ * once; on PostgreSQL that waits for the notification, which every process hears.
+ */
+function countedHere(): void {
 	figuresChanged();
+	if (!listening) warmDecisions(database?.());
 }
 
 export interface RollupState {
@@ -81,6 +92,7 @@ export async function refreshRollups(db: Db, rebuild: (db: Db) => Promise<void> 
 	await clearRollupFailure(db);
 	const state = await rollupState(db);
 	figuresRebuilt(state.refreshedAt?.toISOString() ?? null);
+	if (!listening) warmDecisions(database?.());
 	return state;
 }
 
@@ -161,7 +173,7 @@ async function recountQueued(): Promise<void> {
 			if (retryAt > Date.now()) continue;
 			if (scope) await recountRollups(db, scope);
 			else await notifyFiguresChanged(db);
-			figuresChanged();
+			countedHere();
 		} catch (error) {
 			console.error(`The report figures could not be counted again after a change (${failureMessage(error)}); rebuilding them.`);
 			rebuildSoon(0);
@@ -257,11 +269,20 @@ export function startRollupSchedule(db: () => Db, scheduleOptions: ScheduleOptio
 	rebuildSoon(0);
 }
 
-/** Drops the kept reports whenever any process changes the figures, and while it can't hear them. */
+/**
+ * Drops the kept reports whenever any process changes the figures, and while it can't hear them;
+ * after each change, and once hearing again, makes the district's suppression decisions again.
+ */
 export function followFigures(listen: NonNullable<AppDatabase['listen']>): Listening {
 	return listen(FIGURES_CHANNEL, {
-		notified: () => figuresChanged(),
-		connected: () => hearingOthers(true),
+		notified: () => {
+			figuresChanged();
+			warmDecisions(database?.());
+		},
+		connected: () => {
+			hearingOthers(true);
+			warmDecisions(database?.());
+		},
 		lost: () => hearingOthers(false)
 	});
 }
@@ -277,6 +298,8 @@ export async function stopRollupSchedule(): Promise<void> {
 	stopKeeping();
 	await running;
 	await recounting;
+	await decisionsWarmed();
+	forgetDecisions();
 	failures = retryWait = retryAt = 0;
 }
 
