@@ -45,6 +45,14 @@ export const periodKinds = [
 	{ value: 'dates', label: 'Dates' }
 ] as const;
 
+/** The kinds of period each period field of the report filter is for; the others ignore it. */
+export const periodFields = {
+	year: ['academic', 'financial', 'quarter'],
+	quarter: ['quarter'],
+	from: ['dates'],
+	to: ['dates']
+} as const satisfies Record<string, readonly (typeof periodKinds)[number]['value'][]>;
+
 export const quarterOptions = [
 	{ value: '1', label: 'Quarter 1 (April to June)' },
 	{ value: '2', label: 'Quarter 2 (July to September)' },

@@ -181,9 +181,23 @@ test('report pages are served with hashes, not a nonce a kept page would repeat,
 		expect(response?.status()).toBe(200);
 		policies.push((await response!.allHeaders())['content-security-policy'] ?? '');
 	}
+	// The overview is rendered on the server only: no inline script at all, and its one script, which draws the charts, is a file of this site.
+	await expect(page.locator('canvas').first()).toBeVisible();
+	expect(
+		await page
+			.locator('script')
+			.evaluateAll((scripts) => scripts.map((s) => ((s as HTMLScriptElement).src ? new URL((s as HTMLScriptElement).src).origin : 'inline')))
+	).toEqual([new URL(page.url()).origin]);
+	for (const policy of policies) expect(policy).toMatch(/script-src 'self';/);
+	// A kept report page that SvelteKit hydrates has its inline script hashed.
+	const programme = await page.getByRole('link', { name: 'Youth Conference' }).first().getAttribute('href');
+	const response = await page.goto(programme!);
+	expect(response?.status()).toBe(200);
+	policies.push((await response!.allHeaders())['content-security-policy'] ?? '');
+	expect(policies.at(-1)).toMatch(/script-src 'self' 'sha256-/);
 	for (const policy of policies) {
 		expect(policy).not.toContain('nonce-');
-		expect(policy).toMatch(/script-src 'self' 'sha256-/);
+		expect(policy).not.toMatch(/script-src [^;]*unsafe-inline/);
 		expect(policy).not.toMatch(/style-src [^;]*unsafe-inline/);
 	}
 	// Navigating in the page (the route announcer, charts) breaks no rule either.

@@ -85,6 +85,29 @@ test('a report viewer reads the district overview for 2018-19 with the plan’s 
 	expect(problems).toEqual([]);
 });
 
+test('the report pages with charts open as whole pages from pages SvelteKit runs, so each draws its charts with its one script', async ({ page }) => {
+	const problems = watchConsole(page);
+	await signIn(page, 'lead@demo.test');
+	const onlyTheChartScript = async () => {
+		const scripts = await page.locator('script').evaluateAll((all) => all.map((s) => (s as HTMLScriptElement).src || 'inline'));
+		expect(scripts).toHaveLength(1);
+		expect(scripts[0]).toMatch(/\/_app\/immutable\/workers\/report-page-[\w-]+\.js$/);
+	};
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+	await expectDrawn(page.getByRole('figure', { name: 'Young people reached by programme' }));
+	await onlyTheChartScript();
+	// To a hydrated report view and on to a second page with charts: its script runs there too.
+	await page.getByRole('navigation', { name: 'Report views' }).getByRole('link', { name: 'This year against last year' }).click();
+	await expect(page.getByRole('heading', { name: 'This year against last year', level: 1 })).toBeVisible();
+	await page.getByRole('navigation', { name: 'Report views' }).getByRole('link', { name: 'Trend by quarter' }).click();
+	await expectDrawn(page.getByRole('figure', { name: 'Young people reached and attendance, quarter by quarter' }));
+	await onlyTheChartScript();
+	await page.goBack();
+	await page.goBack();
+	await expectDrawn(page.getByRole('figure', { name: 'Young people reached by programme' }));
+	expect(problems).toEqual([]);
+});
+
 /** The note under a chart says how many of its figures are hidden, as its table shows them. */
 async function expectHiddenNote(chart: Locator): Promise<number> {
 	const hidden = (await chartTable(chart)).flat().filter((text) => text === 'c').length;

@@ -1,6 +1,6 @@
-// Chart.js with only the pieces the report charts use, so the lazily loaded chunk stays small.
-// Imported with `await import(...)` from ReportChart once a report page is in the browser:
-// no other page downloads it.
+// Chart.js with only the pieces the report charts use. Bundled, with nothing else but
+// report-page.ts, into the one script the report pages with charts load: those pages are
+// rendered on the server only, so no other page downloads it and they download nothing else.
 //
 // Neither Chart.js's legend nor its tooltip is registered: the key is drawn in the page
 // (ReportChart), as text anyone can read and zoom, and every figure is in the table under the
@@ -31,6 +31,11 @@ export interface ChartSpec {
 	horizontal?: boolean;
 	/** Values are percentages. */
 	percent?: boolean;
+}
+
+/** The height of a chart's box, in pixels: a horizontal bar chart grows with its categories. */
+export function chartHeight(spec: Pick<ChartSpec, 'horizontal' | 'labels'>): number {
+	return spec.horizontal ? Math.max(200, spec.labels.length * 28 + 90) : 340;
 }
 
 export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): Chart {
