@@ -8,15 +8,14 @@ import type { Actor } from '../auth/session';
 import { attendanceStatuses, type AttendanceStatus, type RegisterKind, type YearGroup } from '../db/schema';
 import { oneOf } from '../forms';
 import { reportFiguresChanged } from '../reports/rollups';
-import { hasErrors, invalid, ok, refused, type Failure, type Result } from '../result';
+import { hasErrors, invalid, ok, refused, type Result } from '../result';
 import { findSessionSummary } from '../sessions/sessions.queries';
 import { lockSession } from '../sessions/sessions.queries';
 import * as queries from './attendance.queries';
+import { timingRefusal } from './taking-rules';
 import { saveCountChanges, type CountChange, type CountConflict } from './count-conflicts';
 
 const target = (entityId?: string) => ({ entityType: 'session', entityId });
-
-export const MAX_HEADCOUNT = 10_000;
 
 /** A session whose attendance the actor may take: its programme's leads and admins; anyone else gets a 404. */
 export async function getAttendanceSession(db: Db, actor: Actor, sessionId: string) {
@@ -87,15 +86,6 @@ export async function saveMarkLabels(db: Db, actor: Actor, programmeId: string, 
 		});
 	});
 	return ok({ id: programmeId });
-}
-
-type Session = NonNullable<Awaited<ReturnType<typeof findSessionSummary>>>;
-
-/** Why attendance cannot be taken at this session now (`cancelled`, `not_started`), if it cannot. */
-export function timingRefusal(session: Pick<Session, 'status' | 'starts_at'>, now: Date): Failure | undefined {
-	if (session.status === 'cancelled') return refused('cancelled', 'This session was cancelled: attendance cannot be recorded');
-	if (now < session.starts_at) return refused('not_started', 'Attendance can be recorded once the session has started');
-	return undefined;
 }
 
 /** A change not saved because someone else changed the mark since the page was loaded: theirs, and what was to replace it. */

@@ -8,7 +8,7 @@ import { invalid, ok, refused, type FieldErrors, type Result } from '../result';
 import { lockSession } from '../sessions/sessions.queries';
 import { yearGroupLabels } from '../../year-groups';
 import { countField } from './attendance.schema';
-import { MAX_HEADCOUNT, timingRefusal } from './attendance.service';
+import { MAX_HEADCOUNT, timingRefusal } from './taking-rules';
 import * as queries from './attendance.queries';
 import * as stationQueries from './station-registers.queries';
 
