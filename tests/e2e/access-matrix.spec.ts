@@ -381,7 +381,8 @@ const table: Record<string, Route> = {
 			'action:save': 'ok ok | ok ok | ok nf | nf nf | nf nf | nf nf',
 			// siaw's register is a headcount: no one to mark present.
 			'action:allPresent': 'ok nf | ok nf | ok nf | nf nf | nf nf | nf nf',
-			'action:counts': 'ok ok | ok ok | ok nf | nf nf | nf nf | nf nf'
+			// and jma's is named: no counts to save, as its counts/sync has none.
+			'action:counts': 'nf ok | nf ok | nf nf | nf nf | nf nf | nf nf'
 		}
 	},
 	// A named register kept on a device: its manifest (a headcount has none), and the changes it sends back.
