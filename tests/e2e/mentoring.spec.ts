@@ -78,6 +78,7 @@ test('a school adds a sixth-former and a Year 8, then the lead pairs them and lo
 	await page.goto('/programmes');
 	await page.getByRole('link', { name: 'Peer Mentoring Programme' }).click();
 	await page.getByRole('link', { name: 'Mentoring', exact: true }).click();
+	await expect(page.getByRole('heading', { name: 'Mentoring', level: 1 })).toBeVisible();
 	// The newest cohort is shown first; should a later one exist, choose this year's.
 	const cohortLink = page.getByRole('link', { name: `${year} to ${year + 1}`, exact: true });
 	if ((await cohortLink.count()) > 0) await cohortLink.click();
@@ -158,6 +159,7 @@ test('the lead corrects the meeting, deletes a duplicate, then ends the pair wit
 	await page.goto('/programmes');
 	await page.getByRole('link', { name: 'Peer Mentoring Programme' }).click();
 	await page.getByRole('link', { name: 'Mentoring', exact: true }).click();
+	await expect(page.getByRole('heading', { name: 'Mentoring', level: 1 })).toBeVisible();
 	const year = currentAcademicYear();
 	const cohortLink = page.getByRole('link', { name: `${year} to ${year + 1}`, exact: true });
 	if ((await cohortLink.count()) > 0) await cohortLink.click();
