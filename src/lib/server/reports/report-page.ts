@@ -2,20 +2,19 @@ import { authoriseReport } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { Db } from '../db';
 import type { FieldErrors } from '../result';
-import { schoolPhases, schoolTowns, type PartnershipPriority, type ProgrammeShape, type SchoolPhase, type SchoolTown } from '../db/schema';
-import { listProgrammes } from '../programmes/programmes.queries';
-import { listSchools } from '../schools/schools.queries';
+import { schoolPhases, schoolTowns, type SchoolPhase, type SchoolTown } from '../db/schema';
 import { londonParts } from '../time';
 import { figuresState, keptReport } from './kept';
 import { academicYear, academicYearOfDate, parsePeriod, type Period, type PeriodKind } from './periods';
 import { latestDeliveredDay } from './delivered.queries';
+import { listReportOptions, type ReportOptionProgramme, type ReportOptionSchool } from './reports.queries';
 
 // What every report page starts from: the filter's choices, the selection its search
 // parameters ask for, the messages for bad ones and the values to put back in the form.
 
 export interface ReportOptions {
-	programmes: { id: string; name: string; shape: ProgrammeShape; partnership_priority: PartnershipPriority; pcc_tags: string[] }[];
-	schools: { id: string; name: string; phase: SchoolPhase; town: SchoolTown }[];
+	programmes: ReportOptionProgramme[];
+	schools: ReportOptionSchool[];
 	phases: readonly SchoolPhase[];
 	towns: readonly SchoolTown[];
 }
@@ -35,17 +34,13 @@ export async function reportOptions(db: Db, actor: Actor): Promise<ReportOptions
 }
 
 async function readOptions(db: Db, actor: Actor): Promise<ReportOptions> {
-	const programmes = (await listProgrammes(db)).map((p) => ({
-		id: p.id,
-		name: p.name,
-		shape: p.shape,
-		partnership_priority: p.partnership_priority,
-		pcc_tags: p.pcc_tags
-	}));
-	const schools = (await listSchools(db))
-		.filter((s) => actor.role !== 'school' || s.id === actor.schoolId)
-		.map((s) => ({ id: s.id, name: s.name, phase: s.phase, town: s.town }));
-	return { programmes, schools, phases: schoolPhases, towns: schoolTowns };
+	const { programmes, schools } = await listReportOptions(db);
+	return {
+		programmes,
+		schools: actor.role === 'school' ? schools.filter((s) => s.id === actor.schoolId) : schools,
+		phases: schoolPhases,
+		towns: schoolTowns
+	};
 }
 
 /** The selection a report's search parameters ask for, with a message for each bad choice (the defaults then apply). */

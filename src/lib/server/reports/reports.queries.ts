@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db';
-import type { AwardLevelCode, SchoolPhase, SchoolTown } from '../db/schema';
+import type { AwardLevelCode, PartnershipPriority, ProgrammeShape, SchoolPhase, SchoolTown } from '../db/schema';
 import { addDays, fromLondon } from '../time';
 import type { PeriodKind } from './periods';
 
@@ -313,6 +313,38 @@ export async function countFigures(db: Db, filter: ReportFilter, key: ReportKey)
 }
 
 /** Active schools in the district by phase, for the share reached. */
+/**
+ * What a report's filter offers: every programme and every active school, in the order the
+ * choices list them, with only the columns a report uses. One round trip, the rows as JSON: a
+ * county's 600 schools read as rows (with their dates) cost more of a computed report's time
+ * than its figures did.
+ */
+export async function listReportOptions(db: Db): Promise<{ programmes: ReportOptionProgramme[]; schools: ReportOptionSchool[] }> {
+	const { rows } = await sql<{ programmes: ReportOptionProgramme[] | null; schools: ReportOptionSchool[] | null }>`
+		select
+			(select json_agg(json_build_object('id', p.id, 'name', p.name, 'shape', p.shape, 'partnership_priority', p.partnership_priority, 'pcc_tags', p.pcc_tags) order by p.name)
+				from programme p) as programmes,
+			(select json_agg(json_build_object('id', s.id, 'name', s.name, 'phase', s.phase, 'town', s.town) order by s.name, s.id)
+				from school s where s.active) as schools
+	`.execute(db);
+	return { programmes: rows[0]?.programmes ?? [], schools: rows[0]?.schools ?? [] };
+}
+
+export interface ReportOptionProgramme {
+	id: string;
+	name: string;
+	shape: ProgrammeShape;
+	partnership_priority: PartnershipPriority;
+	pcc_tags: string[];
+}
+
+export interface ReportOptionSchool {
+	id: string;
+	name: string;
+	phase: SchoolPhase;
+	town: SchoolTown;
+}
+
 export async function schoolsByPhase(db: Db, filter: Pick<ReportFilter, 'town' | 'phase' | 'schoolIds'>): Promise<{ phase: SchoolPhase; schools: number }[]> {
 	let query = db.selectFrom('school').where('active', '=', true);
 	if (filter.town) query = query.where('town', '=', filter.town);
