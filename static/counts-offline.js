@@ -52,7 +52,6 @@
 
 	const parts = store.panelParts();
 	const { keepButton, forgetButton, state, report, say, tell } = parts;
-	const paragraph = store.paragraph;
 	let kept = false;
 	let pushing = false;
 	/** @type {Kept | undefined} */
@@ -173,11 +172,11 @@
 			// Sent, but not downloaded again: the page shows what it had.
 		}
 		await rebase();
-		const nodes = [];
-		if (sent > 0 || conflicts.length > 0) nodes.push(paragraph(`${store.plural(sent, 'count', 'counts')} sent.`, 'govuk-body govuk-!-font-weight-bold'));
-		if (conflicts.length > 0) nodes.push(conflictList(conflicts));
-		if (problem) nodes.push(problemNotice(problem));
-		if (nodes.length > 0) tell(...nodes);
+		parts.tellSent(
+			sent > 0 || conflicts.length > 0 ? `${store.plural(sent, 'count', 'counts')} sent.` : undefined,
+			conflicts.length > 0 ? conflictList(conflicts) : undefined,
+			problem ? problemNotice(problem) : undefined
+		);
 		await showConnection();
 		return true;
 	}
@@ -223,17 +222,7 @@
 	}
 
 	/** A refusal from the server: the queue stays until the lead discards it. @param {string} message */
-	const problemNotice = (message) =>
-		store.notSentNotice({
-			things: 'counts',
-			message,
-			tell,
-			discard: async () => store.unqueue((await store.queued(key)).map((/** @type {Change} */ c) => c.clientId)),
-			after: async () => {
-				await pull().catch(() => undefined);
-				await showConnection();
-			}
-		});
+	const problemNotice = (message) => store.notSentNotice({ things: 'counts', message, key: key, tell, pull, showConnection });
 
 	/** Boxes that hold something other than a whole number: named in an error summary, nothing queued for them. @param {Row[]} wrong */
 	const wrongCounts = (wrong) => store.problemSummary(wrong.map((row) => [row.input.id, `Enter ${row.label} as a whole number, like 12`]));

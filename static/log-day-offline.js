@@ -194,11 +194,11 @@
 		} catch {
 			// Sent, but not downloaded again: the page keeps what it had.
 		}
-		const nodes = [];
-		if (sent > 0 || conflicts.length > 0) nodes.push(paragraph(`${count(sent)} sent.`, 'govuk-body govuk-!-font-weight-bold'));
-		if (conflicts.length > 0) nodes.push(conflictList(conflicts));
-		if (problem) nodes.push(problemNotice(problem));
-		if (nodes.length > 0) tell(...nodes);
+		parts.tellSent(
+			sent > 0 || conflicts.length > 0 ? `${count(sent)} sent.` : undefined,
+			conflicts.length > 0 ? conflictList(conflicts) : undefined,
+			problem ? problemNotice(problem) : undefined
+		);
 		await showConnection();
 		return true;
 	}
@@ -230,17 +230,7 @@
 	}
 
 	/** A refusal from the server: the queue stays until the lead discards it. @param {string} message */
-	const problemNotice = (message) =>
-		store.notSentNotice({
-			things: noun[1],
-			message,
-			tell,
-			discard: async () => store.unqueue((await store.queued(key)).map((/** @type {Change} */ c) => c.clientId)),
-			after: async () => {
-				await pull().catch(() => undefined);
-				await showConnection();
-			}
-		});
+	const problemNotice = (message) => store.notSentNotice({ things: noun[1], message, key: key, tell, pull, showConnection });
 
 	store.keepButtons({
 		parts,
@@ -324,7 +314,7 @@
 		const listed = rows.map((row) => ({ row, log: /** @type {{ key: string, kind: string, path: string, manifest: string, title: string }} */ (JSON.parse(row.dataset.dayLog ?? '{}')) }));
 		const button = /** @type {HTMLButtonElement} */ (document.getElementById('offline-keep-logs'));
 		const report = /** @type {HTMLElement} */ (document.getElementById('offline-logs-report'));
-		const paragraph = (/** @type {string} */ text, className = 'govuk-body') => Object.assign(document.createElement('p'), { className, textContent: text });
+		const paragraph = store.paragraph;
 
 		async function showKept() {
 			const keys = new Set((await store.allKept()).map((/** @type {{ sessionId: string }} */ k) => k.sessionId));

@@ -156,16 +156,29 @@
 			/** @param {Node[]} nodes */
 			tell(...nodes) {
 				report.replaceChildren(...nodes);
+			},
+			/**
+			 * Says how a send went: `sent` (how many) in bold, the `conflicts`, then the `problem`;
+			 * the report stays as it was when there is none of these.
+			 * @param {string | undefined} sent @param {Node | undefined} conflicts @param {Node | undefined} problem
+			 */
+			tellSent(sent, conflicts, problem) {
+				const nodes = [];
+				if (sent) nodes.push(paragraph(sent, 'govuk-body govuk-!-font-weight-bold'));
+				if (conflicts) nodes.push(conflicts);
+				if (problem) nodes.push(problem);
+				if (nodes.length > 0) report.replaceChildren(...nodes);
 			}
 		};
 	}
 
 	/**
-	 * A refusal from the server: the queue stays until the lead discards it with the button, which
-	 * runs `discard` (the queue emptied), says so, then `after` (the page brought up to date).
-	 * @param {{ things: string, message: string, tell: (...nodes: Node[]) => void, discard: () => Promise<unknown>, after: () => Promise<unknown> }} notice
+	 * A refusal from the server: the queue kept under `key` stays until the lead discards it with
+	 * the button, which empties it, says so, then brings the page up to date (`pull`, then
+	 * `showConnection`).
+	 * @param {{ things: string, message: string, key: string, tell: (...nodes: Node[]) => void, pull: () => Promise<unknown>, showConnection: () => Promise<unknown> }} notice
 	 */
-	function notSentNotice({ things, message, tell, discard, after }) {
+	function notSentNotice({ things, message, key, tell, pull, showConnection }) {
 		const box = document.createElement('div');
 		box.className = 'govuk-error-summary';
 		box.innerHTML = `<div role="alert"><h2 class="govuk-error-summary__title">The ${things} kept on this device were not sent</h2><div class="govuk-error-summary__body"><p class="govuk-body"></p></div></div>`;
@@ -175,9 +188,10 @@
 		button.className = 'govuk-button govuk-button--warning govuk-!-margin-bottom-0';
 		button.textContent = `Discard the ${things} not sent`;
 		button.addEventListener('click', async () => {
-			await discard();
+			await unqueue((await queued(key)).map((change) => change.clientId));
 			tell(paragraph(`The ${things} not sent were discarded.`));
-			await after();
+			await pull().catch(() => undefined);
+			await showConnection();
 		});
 		box.querySelector('.govuk-error-summary__body')?.append(button);
 		return box;

@@ -64,7 +64,7 @@
 
 	// IndexedDB (/offline-store.js): database `registers`, with the kept registers by session and
 	// the queue of changes by client id (indexed by session).
-	const { inTransaction, result, findKept, queued, unqueue, removeExpired, plural, paragraph } = store;
+	const { inTransaction, result, findKept, queued, unqueue, removeExpired, plural } = store;
 
 	/** Queues a change, replacing any change to the same young person not yet sent; none when it is the mark already known. @param {Row} row @param {string} status */
 	function enqueue(row, status) {
@@ -196,11 +196,11 @@
 			// Sent, but not downloaded again: the page shows what it had.
 		}
 		await rebase(saved);
-		const nodes = [];
-		if (sent > 0 || conflicts.length > 0) nodes.push(paragraph(`${plural(sent, 'mark', 'marks')} sent.`, 'govuk-body govuk-!-font-weight-bold'));
-		if (conflicts.length > 0) nodes.push(conflictList(conflicts));
-		if (problem) nodes.push(problemNotice(problem));
-		if (nodes.length > 0) tell(...nodes);
+		parts.tellSent(
+			sent > 0 || conflicts.length > 0 ? `${plural(sent, 'mark', 'marks')} sent.` : undefined,
+			conflicts.length > 0 ? conflictList(conflicts) : undefined,
+			problem ? problemNotice(problem) : undefined
+		);
 		await showConnection();
 		return true;
 	}
@@ -254,17 +254,7 @@
 	}
 
 	/** A refusal from the server: the queue stays until the lead discards it. @param {string} message */
-	const problemNotice = (message) =>
-		store.notSentNotice({
-			things: 'marks',
-			message,
-			tell,
-			discard: async () => unqueue((await queued(sessionId)).map((/** @type {Change} */ c) => c.clientId)),
-			after: async () => {
-				await pull().catch(() => undefined);
-				await showConnection();
-			}
-		});
+	const problemNotice = (message) => store.notSentNotice({ things: 'marks', message, key: sessionId, tell, pull, showConnection });
 
 	// What the lead does.
 
