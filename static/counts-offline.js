@@ -29,7 +29,6 @@
 
 	const key = panel.dataset.key ?? '';
 	const path = key;
-	const BATCH = 200;
 
 	/**
 	 * @typedef {{ key: string, schoolId: string, yearGroup: string, input: HTMLInputElement, label: string, count: number | null, version: number | null }} Row
@@ -51,11 +50,8 @@
 	const rowOf = new Map(rows.map((row) => [row.key, row]));
 	const rowOfInput = new Map(rows.map((row) => [row.input, row]));
 
-	const keepButton = /** @type {HTMLButtonElement} */ (document.getElementById('offline-keep'));
-	const forgetButton = /** @type {HTMLButtonElement} */ (document.getElementById('offline-forget'));
-	const state = /** @type {HTMLElement} */ (document.getElementById('offline-state'));
-	const live = /** @type {HTMLElement} */ (document.getElementById('offline-live'));
-	const report = /** @type {HTMLElement} */ (document.getElementById('offline-report'));
+	const parts = store.panelParts();
+	const { keepButton, forgetButton, state, report, say, tell } = parts;
 	let kept = false;
 	let pushing = false;
 	/** @type {Kept | undefined} */
@@ -104,20 +100,6 @@
 		}
 	}
 
-	/** @param {string} text @param {'inset' | 'warning'} kind */
-	function say(text, kind = 'inset') {
-		live.replaceChildren();
-		if (!text) return;
-		const box = document.createElement('div');
-		box.className = kind === 'inset' ? 'govuk-inset-text govuk-!-margin-top-0' : 'govuk-warning-text';
-		if (kind === 'warning') {
-			box.innerHTML =
-				'<span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span></strong>';
-			box.querySelector('strong')?.append(text);
-		} else box.textContent = text;
-		live.append(box);
-	}
-
 	async function showConnection() {
 		const waiting = kept ? (await store.queued(key)).length : 0;
 		if (navigator.onLine) say(waiting > 0 ? `${store.plural(waiting, 'count', 'counts')} kept on this device, not sent yet.` : '');
@@ -137,10 +119,6 @@
 			state.textContent = `This register is kept on this device until ${store.keptUntil(manifest.keptAt)}: you can count without a connection. Signing out removes it.`;
 		}
 	}
-
-	/** @param {Node[]} nodes */
-	const tell = (...nodes) => report.replaceChildren(...nodes);
-	const paragraph = (/** @type {string} */ text, className = 'govuk-body') => Object.assign(document.createElement('p'), { className, textContent: text });
 
 	/** Downloads the counts again, keeps them, and shows what others changed. */
 	async function pull() {
@@ -165,19 +143,15 @@
 		let problem;
 		try {
 			say(`Sending ${store.plural(pending.length, 'count', 'counts')}…`);
-			for (let i = 0; i < pending.length && !problem; i += BATCH) {
-				const batch = pending.slice(i, i + BATCH);
-				for (const c of batch) sending.add(c.clientId);
-				const response = await fetch(panel?.dataset.sync ?? '', {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', accept: 'application/json' },
-					body: JSON.stringify({ changes: batch.map((c) => ({ clientId: c.clientId, schoolId: c.schoolId, yearGroup: c.yearGroup, count: c.count, basedOn: c.basedOn })) })
-				});
-				if (response.redirected) problem = 'You are signed out: sign in again, then open this register to send the counts kept on this device.';
-				else if (!response.ok) problem = (await response.json().catch(() => ({}))).message ?? 'The counts could not be sent. Try again later.';
-				else {
-					/** @type {{ sent: number, results: { clientId: string, outcome: string }[], conflicts: Conflict[] }} */
-					const body = await response.json();
+			problem = await store.sendQueue({
+				pending,
+				url: panel?.dataset.sync ?? '',
+				toJson: (/** @type {Change} */ c) => ({ clientId: c.clientId, schoolId: c.schoolId, yearGroup: c.yearGroup, count: c.count, basedOn: c.basedOn }),
+				place: 'register',
+				things: 'counts',
+				sending,
+				/** @param {Change[]} batch @param {{ sent: number, results: { clientId: string, outcome: string }[], conflicts: Conflict[] }} body */
+				answered(batch, body) {
 					sent += body.sent;
 					const byId = new Map(batch.map((c) => [c.clientId, c]));
 					const detail = new Map(body.conflicts.map((c) => [`${c.schoolId}.${c.yearGroup}`, c]));
@@ -185,12 +159,8 @@
 						const change = byId.get(r.clientId);
 						if (change && r.outcome === 'conflict') conflicts.push({ change, conflict: detail.get(change.cell) });
 					}
-					await store.unqueue(batch.map((c) => c.clientId));
 				}
-			}
-		} catch {
-			// No connection after all (or it dropped mid-way): what was not answered stays queued.
-			problem = undefined;
+			});
 		} finally {
 			sending.clear();
 			pushing = false;
@@ -202,11 +172,11 @@
 			// Sent, but not downloaded again: the page shows what it had.
 		}
 		await rebase();
-		const nodes = [];
-		if (sent > 0 || conflicts.length > 0) nodes.push(paragraph(`${store.plural(sent, 'count', 'counts')} sent.`, 'govuk-body govuk-!-font-weight-bold'));
-		if (conflicts.length > 0) nodes.push(conflictList(conflicts));
-		if (problem) nodes.push(problemNotice(problem));
-		if (nodes.length > 0) tell(...nodes);
+		parts.tellSent(
+			sent > 0 || conflicts.length > 0 ? `${store.plural(sent, 'count', 'counts')} sent.` : undefined,
+			conflicts.length > 0 ? conflictList(conflicts) : undefined,
+			problem ? problemNotice(problem) : undefined
+		);
 		await showConnection();
 		return true;
 	}
@@ -225,15 +195,9 @@
 
 	/** The counts someone else changed first, each with "keep theirs" and "use yours". @param {{ change: Change, conflict?: Conflict }[]} conflicts */
 	function conflictList(conflicts) {
-		const box = document.createElement('div');
-		box.className = 'govuk-notification-banner';
-		box.setAttribute('role', 'region');
-		box.setAttribute('aria-labelledby', 'offline-conflicts-title');
-		box.innerHTML =
-			'<div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="offline-conflicts-title">Important</h2></div><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading"></p><ul class="govuk-list"></ul></div>';
-		/** @type {HTMLElement} */ (box.querySelector('p')).textContent =
-			`${store.plural(conflicts.length, 'count was', 'counts were')} changed by someone else before yours arrived, so yours ${conflicts.length === 1 ? 'was' : 'were'} not saved. The register shows theirs.`;
-		const list = /** @type {HTMLElement} */ (box.querySelector('ul'));
+		const { box, list } = store.conflictBanner(
+			`${store.plural(conflicts.length, 'count was', 'counts were')} changed by someone else before yours arrived, so yours ${conflicts.length === 1 ? 'was' : 'were'} not saved. The register shows theirs.`
+		);
 		for (const { change, conflict } of conflicts) {
 			const row = rowOf.get(change.cell);
 			const what = conflict ? `${conflict.label} from ${conflict.school}` : (row?.label ?? 'A group');
@@ -241,20 +205,7 @@
 			const item = document.createElement('li');
 			item.append(`${conflict?.by ?? 'Someone'} counted ${conflict?.theirs ?? row?.count ?? '?'} for ${what}${when}; you counted ${change.count}. `);
 			/** @param {string} text @param {() => Promise<void>} act */
-			const button = (text, act) => {
-				const b = document.createElement('button');
-				b.type = 'button';
-				b.className = 'govuk-button govuk-button--secondary govuk-!-margin-bottom-0 govuk-!-margin-right-2';
-				b.innerHTML = `${text}<span class="govuk-visually-hidden"></span>`;
-				/** @type {HTMLElement} */ (b.lastChild).textContent = ` for ${what}`;
-				b.addEventListener('click', async () => {
-					await act();
-					item.remove();
-					if (list.children.length === 0) box.remove();
-					report.focus();
-				});
-				return b;
-			};
+			const button = (text, act) => store.conflictButton(text, ` for ${what}`, { item, list, box, report }, act);
 			item.append(
 				button('Keep theirs', async () => undefined),
 				button('Use yours', async () => {
@@ -271,70 +222,22 @@
 	}
 
 	/** A refusal from the server: the queue stays until the lead discards it. @param {string} message */
-	function problemNotice(message) {
-		const box = document.createElement('div');
-		box.className = 'govuk-error-summary';
-		box.innerHTML =
-			'<div role="alert"><h2 class="govuk-error-summary__title">The counts kept on this device were not sent</h2><div class="govuk-error-summary__body"><p class="govuk-body"></p></div></div>';
-		/** @type {HTMLElement} */ (box.querySelector('p')).textContent = message;
-		const discard = document.createElement('button');
-		discard.type = 'button';
-		discard.className = 'govuk-button govuk-button--warning govuk-!-margin-bottom-0';
-		discard.textContent = 'Discard the counts not sent';
-		discard.addEventListener('click', async () => {
-			await store.unqueue((await store.queued(key)).map((/** @type {Change} */ c) => c.clientId));
-			tell(paragraph('The counts not sent were discarded.'));
-			await pull().catch(() => undefined);
-			await showConnection();
-		});
-		box.querySelector('.govuk-error-summary__body')?.append(discard);
-		return box;
-	}
+	const problemNotice = (message) => store.notSentNotice({ things: 'counts', message, key: key, tell, pull, showConnection });
 
 	/** Boxes that hold something other than a whole number: named in an error summary, nothing queued for them. @param {Row[]} wrong */
-	function wrongCounts(wrong) {
-		const box = document.createElement('div');
-		box.className = 'govuk-error-summary';
-		box.innerHTML =
-			'<div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"></ul></div></div>';
-		const list = /** @type {HTMLElement} */ (box.querySelector('ul'));
-		for (const row of wrong) {
-			const link = Object.assign(document.createElement('a'), { href: `#${row.input.id}`, textContent: `Enter ${row.label} as a whole number, like 12` });
-			const item = document.createElement('li');
-			item.append(link);
-			list.append(item);
-		}
-		return box;
-	}
+	const wrongCounts = (wrong) => store.problemSummary(wrong.map((row) => [row.input.id, `Enter ${row.label} as a whole number, like 12`]));
 
-	keepButton.addEventListener('click', async () => {
-		keepButton.disabled = true;
-		tell(paragraph('Keeping this register on this device…'));
-		try {
-			await store.startWorker();
-			await pull();
-			await store.keepPage(path);
-			showKept(true);
-			tell(paragraph('This register is now kept on this device.', 'govuk-body govuk-!-font-weight-bold'));
-			keepButton.disabled = false;
-			forgetButton.focus();
-		} catch {
-			keepButton.disabled = false;
-			await store.removeKept({ sessionId: key, path }).catch(() => undefined);
-			tell(problemNotice('This register could not be kept on this device. Check the connection and try again.'));
-		}
-	});
-
-	forgetButton.addEventListener('click', async () => {
-		const waiting = (await store.queued(key)).length;
-		if (waiting > 0 && !confirm(`${store.plural(waiting, 'count has', 'counts have')} not been sent yet and will be lost. Remove the register from this device?`)) return;
-		await store.removeKept({ sessionId: key, path });
-		manifest = undefined;
-		showKept(false);
-		state.textContent = 'This register is no longer kept on this device.';
-		tell();
-		keepButton.focus();
-		await showConnection();
+	store.keepButtons({
+		parts,
+		place: 'register',
+		entry: { sessionId: key, path },
+		pull,
+		showKept,
+		problemNotice,
+		question: (/** @type {number} */ waiting) =>
+			`${store.plural(waiting, 'count has', 'counts have')} not been sent yet and will be lost. Remove the register from this device?`,
+		forgotten: () => (manifest = undefined),
+		afterForget: showConnection
 	});
 
 	form.addEventListener('change', async (event) => {
@@ -376,11 +279,7 @@
 		}
 	});
 
-	window.addEventListener('online', () => {
-		void showConnection();
-		if (kept) void push();
-	});
-	window.addEventListener('offline', () => void showConnection());
+	store.onConnection(showConnection, () => kept, push);
 
 	(async () => {
 		panel.hidden = false;

@@ -35,7 +35,7 @@
 	const report = /** @type {HTMLElement} */ (document.getElementById('offline-report'));
 	const list = /** @type {HTMLElement} */ (document.getElementById('kept-list'));
 	const none = /** @type {HTMLElement} */ (document.getElementById('kept-none'));
-	const paragraph = (/** @type {string} */ text, className = 'govuk-body') => Object.assign(document.createElement('p'), { className, textContent: text });
+	const paragraph = store.paragraph;
 
 	/** Keeps one register: its data as its own page keeps it, and its page. @param {Register} r @param {string} label */
 	async function keep(r, label) {

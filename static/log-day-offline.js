@@ -37,7 +37,6 @@
 	const path = key;
 	const kind = panel.dataset.kind === 'award_day' ? 'award_day' : 'meeting';
 	const noun = kind === 'meeting' ? ['meeting', 'meetings'] : ['day', 'days'];
-	const BATCH = 200;
 
 	/**
 	 * @typedef {{ day: string, challenges: string[], version: number }} Day
@@ -48,11 +47,9 @@
 	 * @typedef {{ clientId: string, message: string, participantId?: string, day?: string, theirs?: { version: number }, yours?: string[] }} Conflict
 	 */
 
-	const keepButton = /** @type {HTMLButtonElement} */ (document.getElementById('offline-keep'));
-	const forgetButton = /** @type {HTMLButtonElement} */ (document.getElementById('offline-forget'));
-	const state = /** @type {HTMLElement} */ (document.getElementById('offline-state'));
-	const live = /** @type {HTMLElement} */ (document.getElementById('offline-live'));
-	const report = /** @type {HTMLElement} */ (document.getElementById('offline-report'));
+	const parts = store.panelParts();
+	const { keepButton, forgetButton, state, report, say, tell } = parts;
+	const paragraph = store.paragraph;
 	const queueBox = /** @type {HTMLElement} */ (document.getElementById('offline-queue'));
 	const queueList = /** @type {HTMLElement} */ (document.getElementById('offline-queue-list'));
 	let kept = false;
@@ -60,9 +57,6 @@
 	/** @type {Kept | undefined} */
 	let manifest;
 
-	const paragraph = (/** @type {string} */ text, className = 'govuk-body') => Object.assign(document.createElement('p'), { className, textContent: text });
-	/** @param {Node[]} nodes */
-	const tell = (...nodes) => report.replaceChildren(...nodes);
 	const count = (/** @type {number} */ n) => store.plural(n, noun[0], noun[1]);
 	const field = (/** @type {string} */ name) => /** @type {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | null} */ (form.elements.namedItem(name));
 	const ticked = (/** @type {string} */ name) =>
@@ -70,20 +64,6 @@
 	const labelOf = (/** @type {HTMLInputElement} */ box) => document.querySelector(`label[for="${CSS.escape(box.id)}"]`)?.textContent?.trim() ?? box.value;
 	const dayText = (/** @type {string} */ day) =>
 		/^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }) : day;
-
-	/** @param {string} text @param {'inset' | 'warning'} style */
-	function say(text, style = 'inset') {
-		live.replaceChildren();
-		if (!text) return;
-		const box = document.createElement('div');
-		box.className = style === 'inset' ? 'govuk-inset-text govuk-!-margin-top-0' : 'govuk-warning-text';
-		if (style === 'warning') {
-			box.innerHTML =
-				'<span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span></strong>';
-			box.querySelector('strong')?.append(text);
-		} else box.textContent = text;
-		live.append(box);
-	}
 
 	/** What is queued, listed under the form, and what the connection means for it. */
 	async function showConnection() {
@@ -188,18 +168,14 @@
 		let problem;
 		try {
 			say(`Sending ${count(pending.length)}…`);
-			for (let i = 0; i < pending.length && !problem; i += BATCH) {
-				const batch = pending.slice(i, i + BATCH);
-				const response = await fetch(panel?.dataset.sync ?? '', {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', accept: 'application/json' },
-					body: JSON.stringify({ changes: batch.map((c) => ({ clientId: c.clientId, ...c.body })) })
-				});
-				if (response.redirected) problem = `You are signed out: sign in again, then open this page to send the ${noun[1]} kept on this device.`;
-				else if (!response.ok) problem = (await response.json().catch(() => ({}))).message ?? `The ${noun[1]} could not be sent. Try again later.`;
-				else {
-					/** @type {{ sent: number, results: { clientId: string, outcome: string }[], conflicts: Conflict[] }} */
-					const body = await response.json();
+			problem = await store.sendQueue({
+				pending,
+				url: panel?.dataset.sync ?? '',
+				toJson: (/** @type {Change} */ c) => ({ clientId: c.clientId, ...c.body }),
+				place: 'page',
+				things: noun[1],
+				/** @param {Change[]} batch @param {{ sent: number, results: { clientId: string, outcome: string }[], conflicts: Conflict[] }} body */
+				answered(batch, body) {
 					sent += body.sent;
 					const byId = new Map(batch.map((c) => [c.clientId, c]));
 					const detail = new Map(body.conflicts.map((c) => [c.clientId, c]));
@@ -207,12 +183,8 @@
 						const change = byId.get(r.clientId);
 						if (change && r.outcome === 'conflict') conflicts.push({ change, conflict: detail.get(r.clientId) });
 					}
-					await store.unqueue(batch.map((c) => c.clientId));
 				}
-			}
-		} catch {
-			// No connection after all (or it dropped mid-way): what was not answered stays queued.
-			problem = undefined;
+			});
 		} finally {
 			pushing = false;
 		}
@@ -222,44 +194,25 @@
 		} catch {
 			// Sent, but not downloaded again: the page keeps what it had.
 		}
-		const nodes = [];
-		if (sent > 0 || conflicts.length > 0) nodes.push(paragraph(`${count(sent)} sent.`, 'govuk-body govuk-!-font-weight-bold'));
-		if (conflicts.length > 0) nodes.push(conflictList(conflicts));
-		if (problem) nodes.push(problemNotice(problem));
-		if (nodes.length > 0) tell(...nodes);
+		parts.tellSent(
+			sent > 0 || conflicts.length > 0 ? `${count(sent)} sent.` : undefined,
+			conflicts.length > 0 ? conflictList(conflicts) : undefined,
+			problem ? problemNotice(problem) : undefined
+		);
 		await showConnection();
 		return true;
 	}
 
 	/** What someone else changed first, each with "keep theirs" and, for an award day, "use yours". @param {{ change: Change, conflict?: Conflict }[]} conflicts */
 	function conflictList(conflicts) {
-		const box = document.createElement('div');
-		box.className = 'govuk-notification-banner';
-		box.setAttribute('role', 'region');
-		box.setAttribute('aria-labelledby', 'offline-conflicts-title');
-		box.innerHTML =
-			'<div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="offline-conflicts-title">Important</h2></div><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading"></p><ul class="govuk-list"></ul></div>';
-		/** @type {HTMLElement} */ (box.querySelector('p')).textContent =
-			`${store.plural(conflicts.length, `${noun[0]} was`, `${noun[1]} were`)} not saved because someone else changed the record first.`;
-		const list = /** @type {HTMLElement} */ (box.querySelector('ul'));
+		const { box, list } = store.conflictBanner(
+			`${store.plural(conflicts.length, `${noun[0]} was`, `${noun[1]} were`)} not saved because someone else changed the record first.`
+		);
 		for (const { change, conflict } of conflicts) {
 			const item = document.createElement('li');
 			item.append(`${conflict?.message ?? change.label}. `);
 			/** @param {string} text @param {() => Promise<void>} act */
-			const button = (text, act) => {
-				const b = document.createElement('button');
-				b.type = 'button';
-				b.className = 'govuk-button govuk-button--secondary govuk-!-margin-bottom-0 govuk-!-margin-right-2';
-				b.innerHTML = `${text}<span class="govuk-visually-hidden"></span>`;
-				/** @type {HTMLElement} */ (b.lastChild).textContent = `: ${change.label}`;
-				b.addEventListener('click', async () => {
-					await act();
-					item.remove();
-					if (list.children.length === 0) box.remove();
-					report.focus();
-				});
-				return b;
-			};
+			const button = (text, act) => store.conflictButton(text, `: ${change.label}`, { item, list, box, report }, act);
 			const theirs = conflict?.theirs;
 			if (theirs) {
 				item.append(
@@ -277,69 +230,20 @@
 	}
 
 	/** A refusal from the server: the queue stays until the lead discards it. @param {string} message */
-	function problemNotice(message) {
-		const box = document.createElement('div');
-		box.className = 'govuk-error-summary';
-		box.innerHTML = `<div role="alert"><h2 class="govuk-error-summary__title">The ${noun[1]} kept on this device were not sent</h2><div class="govuk-error-summary__body"><p class="govuk-body"></p></div></div>`;
-		/** @type {HTMLElement} */ (box.querySelector('p')).textContent = message;
-		const discard = document.createElement('button');
-		discard.type = 'button';
-		discard.className = 'govuk-button govuk-button--warning govuk-!-margin-bottom-0';
-		discard.textContent = `Discard the ${noun[1]} not sent`;
-		discard.addEventListener('click', async () => {
-			await store.unqueue((await store.queued(key)).map((/** @type {Change} */ c) => c.clientId));
-			tell(paragraph(`The ${noun[1]} not sent were discarded.`));
-			await pull().catch(() => undefined);
-			await showConnection();
-		});
-		box.querySelector('.govuk-error-summary__body')?.append(discard);
-		return box;
-	}
+	const problemNotice = (message) => store.notSentNotice({ things: noun[1], message, key: key, tell, pull, showConnection });
 
-	/** The form's problems in an error summary linking to each field; nothing is queued. @param {[string, string][]} found */
-	function formProblems(found) {
-		const box = document.createElement('div');
-		box.className = 'govuk-error-summary';
-		box.innerHTML =
-			'<div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"></ul></div></div>';
-		const list = /** @type {HTMLElement} */ (box.querySelector('ul'));
-		for (const [name, message] of found) {
-			const item = document.createElement('li');
-			item.append(Object.assign(document.createElement('a'), { href: `#${name}`, textContent: message }));
-			list.append(item);
-		}
-		return box;
-	}
-
-	keepButton.addEventListener('click', async () => {
-		keepButton.disabled = true;
-		tell(paragraph('Keeping this page on this device…'));
-		try {
-			await store.startWorker();
-			await pull();
-			await store.keepPage(path);
-			showKept(true);
-			tell(paragraph('This page is now kept on this device.', 'govuk-body govuk-!-font-weight-bold'));
-			keepButton.disabled = false;
-			forgetButton.focus();
-		} catch {
-			keepButton.disabled = false;
-			await store.removeKept({ sessionId: key, path }).catch(() => undefined);
-			tell(problemNotice('This page could not be kept on this device. Check the connection and try again.'));
-		}
-		await showConnection();
-	});
-
-	forgetButton.addEventListener('click', async () => {
-		const waiting = (await store.queued(key)).length;
-		if (waiting > 0 && !confirm(`${count(waiting)} ${waiting === 1 ? 'has' : 'have'} not been sent yet and will be lost. Remove this page from this device?`)) return;
-		await store.removeKept({ sessionId: key, path });
-		manifest = undefined;
-		showKept(false);
-		state.textContent = 'This page is no longer kept on this device.';
-		tell();
-		keepButton.focus();
-		await showConnection();
+	store.keepButtons({
+		parts,
+		place: 'page',
+		entry: { sessionId: key, path },
+		pull,
+		showKept,
+		problemNotice,
+		question: (/** @type {number} */ waiting) =>
+			`${count(waiting)} ${waiting === 1 ? 'has' : 'have'} not been sent yet and will be lost. Remove this page from this device?`,
+		forgotten: () => (manifest = undefined),
+		afterKeep: showConnection,
+		afterForget: showConnection
 	});
 
 	// Kept, the form's button queues what it holds and sends the queue instead of posting the
@@ -354,7 +258,7 @@
 		event.preventDefault();
 		const found = problems();
 		if (found.length > 0) {
-			tell(formProblems(found));
+			tell(store.problemSummary(found));
 			/** @type {HTMLElement | null} */ (report.querySelector('[role="alert"]'))?.focus();
 			return;
 		}
@@ -383,11 +287,7 @@
 		}
 	});
 
-	window.addEventListener('online', () => {
-		void showConnection();
-		if (kept) void push();
-	});
-	window.addEventListener('offline', () => void showConnection());
+	store.onConnection(showConnection, () => kept, push);
 
 	(async () => {
 		panel.hidden = false;
@@ -414,7 +314,7 @@
 		const listed = rows.map((row) => ({ row, log: /** @type {{ key: string, kind: string, path: string, manifest: string, title: string }} */ (JSON.parse(row.dataset.dayLog ?? '{}')) }));
 		const button = /** @type {HTMLButtonElement} */ (document.getElementById('offline-keep-logs'));
 		const report = /** @type {HTMLElement} */ (document.getElementById('offline-logs-report'));
-		const paragraph = (/** @type {string} */ text, className = 'govuk-body') => Object.assign(document.createElement('p'), { className, textContent: text });
+		const paragraph = store.paragraph;
 
 		async function showKept() {
 			const keys = new Set((await store.allKept()).map((/** @type {{ sessionId: string }} */ k) => k.sessionId));

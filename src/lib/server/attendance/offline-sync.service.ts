@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import type { Actor } from '../auth/session';
-import type { AttendanceStatus } from '../db/schema';
+import type { AttendanceStatus, DB } from '../db/schema';
 import { ok, refused, type Result } from '../result';
 import { lockSession } from '../sessions/sessions.queries';
 import { getAttendanceSession, getRegister, saveMarks, type MarkConflict } from './attendance.service';
@@ -64,14 +65,99 @@ export interface BatchOutcome {
 	repeated: boolean;
 }
 
+/** How a change applied before went, kept by its client id with a hash of what it said. */
+export interface AppliedChange {
+	client_id: string;
+	change_hash: string;
+	outcome: 'saved' | 'conflict';
+}
+
 /**
- * Applies a batch of changes from a device once each, whatever they change (marks, counts):
- * under the session's lock, a change whose client id was applied before is answered with its
- * first outcome and not applied again; `apply` saves the others, in the same transaction that
- * keeps their ids with a hash of what they said, so either both happen or neither, and names
- * the client ids it did not apply because someone else changed the record first. A client id
- * sent with a different change than before (in this batch or an earlier one) refuses the whole
- * batch, as does any refusal of `apply`; refusals are audited (`apply` audits its own).
+ * What differs between the kinds of batch a device sends (a register's, a day page's): the lock
+ * the batch is applied under, the table that keeps the client ids applied, how a refusal is
+ * audited and what the device is told of a client id sent with a different change.
+ */
+export interface ApplyOnceUnder {
+	/** Taken first in the batch's transaction, so a batch sent twice at once is applied by one and answered to the other. */
+	lock: (trx: Transaction<DB>) => Promise<unknown>;
+	/** The changes applied before among these client ids. */
+	listApplied: (trx: Transaction<DB>, clientIds: string[]) => Promise<AppliedChange[]>;
+	/** Keeps the client ids applied now, in the transaction that applied them. */
+	keepApplied: (trx: Transaction<DB>, applied: { clientId: string; changeHash: string; outcome: 'saved' | 'conflict' }[], now: Date) => Promise<void>;
+	/** Audits a batch refused, by its reason and how many changes it held, never what they said. */
+	auditRefusal: (db: Db, reason: string, changes: number) => Promise<void>;
+	/** What the device is told of a client id sent with a different change: twice in this batch, or in an earlier one. */
+	reused: { inBatch: string; earlier: string };
+	/**
+	 * Where the refusals met in the transaction are audited: `within` it, a client id reused
+	 * from an earlier batch alone (`apply` audits its own); or `after` it, every refusal,
+	 * `apply`'s too (nothing of the batch was written).
+	 */
+	auditRefused: 'within' | 'after';
+}
+
+/**
+ * Applies a batch of changes from a device once each, whatever they change (marks, counts,
+ * meetings, award days): under `under.lock`, a change whose client id was applied before is
+ * answered with its first outcome and not applied again; `apply` checks and saves the others, in
+ * the same transaction that keeps their ids with a hash of what they said, so either both happen
+ * or neither, and names the client ids it did not apply because someone else changed the record
+ * first. A client id sent with a different change than before (in this batch or an earlier one)
+ * refuses the whole batch, as does any refusal of `apply`; refusals are audited as
+ * `under.auditRefused` says.
+ */
+export async function applyEachOnce<C extends { clientId: string }, T extends object>(
+	db: Db,
+	under: ApplyOnceUnder,
+	changes: readonly C[],
+	hash: (change: C) => string,
+	apply: (trx: Transaction<DB>, fresh: C[]) => Promise<Result<T & { conflicted: ReadonlySet<string> }>>,
+	now: Date
+): Promise<Result<T & { results: BatchOutcome[] }>> {
+	// The same change twice in one batch (a queue sent while a previous send was lost) is one change.
+	const byId = new Map<string, { change: C; hash: string }>();
+	for (const change of changes) {
+		const said = hash(change);
+		const seen = byId.get(change.clientId);
+		if (seen && seen.hash !== said) {
+			await under.auditRefusal(db, 'client_id_reused', changes.length);
+			return refused('client_id_reused', under.reused.inBatch);
+		}
+		byId.set(change.clientId, { change, hash: said });
+	}
+	const batch = [...byId.values()];
+	const result = await withTransaction(db, async (trx): Promise<Result<T & { results: BatchOutcome[] }>> => {
+		await under.lock(trx);
+		const earlier = new Map((await under.listApplied(trx, [...byId.keys()])).map((r) => [r.client_id, r]));
+		if (batch.some(({ change, hash }) => earlier.has(change.clientId) && earlier.get(change.clientId)!.change_hash !== hash)) {
+			if (under.auditRefused === 'within') await under.auditRefusal(trx, 'client_id_reused', batch.length);
+			return refused('client_id_reused', under.reused.earlier);
+		}
+		const fresh = batch.filter(({ change }) => !earlier.has(change.clientId)).map(({ change }) => change);
+		const applied = await apply(trx, fresh);
+		if (!applied.ok) return applied;
+		const outcomeOf = (clientId: string) => (applied.conflicted.has(clientId) ? ('conflict' as const) : ('saved' as const));
+		await under.keepApplied(
+			trx,
+			fresh.map((c) => ({ clientId: c.clientId, changeHash: byId.get(c.clientId)!.hash, outcome: outcomeOf(c.clientId) })),
+			now
+		);
+		const results: BatchOutcome[] = batch.map(({ change }) => {
+			const before = earlier.get(change.clientId);
+			return before
+				? { clientId: change.clientId, outcome: before.outcome, repeated: true }
+				: { clientId: change.clientId, outcome: outcomeOf(change.clientId), repeated: false };
+		});
+		return ok({ ...applied, results });
+	});
+	if (under.auditRefused === 'after' && !result.ok && result.code === 'refused') await under.auditRefusal(db, result.reason, changes.length);
+	return result;
+}
+
+/**
+ * Applies a batch of changes from a register kept on a device once each (applyEachOnce), under
+ * the session's lock, keeping the ids by session (attendance_client_change); `apply` audits its
+ * own refusals.
  */
 export async function applyOnce<C extends { clientId: string }, T extends object>(
 	db: Db,
@@ -83,47 +169,23 @@ export async function applyOnce<C extends { clientId: string }, T extends object
 	now: Date,
 	detail: Record<string, unknown> = {}
 ): Promise<Result<T & { results: BatchOutcome[] }>> {
-	// The same change twice in one batch (a queue sent while a previous send was lost) is one change.
-	const byId = new Map<string, { change: C; hash: string }>();
-	for (const change of changes) {
-		const said = hash(change);
-		const seen = byId.get(change.clientId);
-		if (seen && seen.hash !== said) {
-			await auditOfflineRefusal(db, actor, sessionId, 'client_id_reused', changes.length, detail);
-			return refused('client_id_reused', 'Two different changes were sent with the same id: reload the register and make your changes again');
-		}
-		byId.set(change.clientId, { change, hash: said });
-	}
-	const batch = [...byId.values()];
-	return withTransaction(db, async (trx) => {
-		// Under the session's lock, so a batch sent twice at once is applied by one and answered to the other.
-		await lockSession(trx, sessionId);
-		const earlier = new Map((await listClientChanges(trx, [...byId.keys()])).map((r) => [r.client_id, r]));
-		if (batch.some(({ change, hash }) => earlier.has(change.clientId) && earlier.get(change.clientId)!.change_hash !== hash)) {
-			await auditOfflineRefusal(trx, actor, sessionId, 'client_id_reused', batch.length, detail);
-			return refused('client_id_reused', 'A change was sent with the id of a different change: reload the register and make your changes again');
-		}
-		const fresh = batch.filter(({ change }) => !earlier.has(change.clientId)).map(({ change }) => change);
-		const applied = await apply(trx, fresh);
-		if (!applied.ok) return applied;
-		await insertClientChanges(
-			trx,
-			fresh.map((c) => ({
-				clientId: c.clientId,
-				sessionId,
-				recordedBy: actor.id,
-				changeHash: byId.get(c.clientId)!.hash,
-				outcome: applied.conflicted.has(c.clientId) ? 'conflict' : 'saved'
-			})),
-			now
-		);
-		const results: BatchOutcome[] = batch.map(({ change }) => {
-			const before = earlier.get(change.clientId);
-			if (before) return { clientId: change.clientId, outcome: before.outcome, repeated: true };
-			return { clientId: change.clientId, outcome: applied.conflicted.has(change.clientId) ? 'conflict' : 'saved', repeated: false };
-		});
-		return ok({ ...applied, results });
-	});
+	const under: ApplyOnceUnder = {
+		lock: (trx) => lockSession(trx, sessionId),
+		listApplied: listClientChanges,
+		keepApplied: (trx, applied, at) =>
+			insertClientChanges(
+				trx,
+				applied.map((a) => ({ ...a, sessionId, recordedBy: actor.id })),
+				at
+			),
+		auditRefusal: (on, reason, count) => auditOfflineRefusal(on, actor, sessionId, reason, count, detail),
+		reused: {
+			inBatch: 'Two different changes were sent with the same id: reload the register and make your changes again',
+			earlier: 'A change was sent with the id of a different change: reload the register and make your changes again'
+		},
+		auditRefused: 'within'
+	};
+	return applyEachOnce(db, under, changes, hash, apply, now);
 }
 
 /**

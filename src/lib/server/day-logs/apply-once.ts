@@ -1,16 +1,16 @@
 import type { Transaction } from 'kysely';
-import { withTransaction, type Db } from '../db';
+import type { Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import type { Actor } from '../auth/session';
 import type { DB } from '../db/schema';
-import { ok, refused, type Result } from '../result';
-import type { BatchOutcome } from '../attendance/offline-sync.service';
+import type { Result } from '../result';
+import { applyEachOnce, type BatchOutcome } from '../attendance/offline-sync.service';
 import { MAX_SYNC_BATCH } from '../attendance/offline-sync.schema';
 import { UUID } from '../forms';
 import { insertDayLogChanges, listDayLogChanges } from './day-logs.queries';
 
 // Mentoring meetings and award days logged on a tablet for a day without signal, sent when the
-// connection returns: the registers' pattern (attendance/offline-sync.service.ts applyOnce),
+// connection returns: the registers' pattern (attendance/offline-sync.service.ts applyEachOnce),
 // for records that belong to a cohort or an award group rather than a session. Each change
 // carries an id the device made; the first time it is applied the id is kept with a hash of
 // what it said (day_log_client_change), so a re-send is answered with the first outcome, and an
@@ -54,11 +54,13 @@ export function batchFromJson(body: unknown, what: string): { items: Record<stri
 }
 
 /**
- * Applies a batch once per client id, under `lock` (the cohort's or group's row): a change whose
- * id was applied before is answered with its first outcome and not applied again; `apply`
- * checks and saves the others and names those it did not save because someone else changed the
- * record first (conflicts), in the same transaction that keeps their ids. `apply` checks every
- * change before it writes any, so a refusal leaves nothing half-saved. Every refusal is audited.
+ * Applies a batch once per client id (applyEachOnce), under `lock` (the cohort's or group's
+ * row), keeping the ids by programme (day_log_client_change): a change whose id was applied
+ * before is answered with its first outcome and not applied again; `apply` checks and saves the
+ * others and names those it did not save because someone else changed the record first
+ * (conflicts), in the same transaction that keeps their ids. `apply` checks every change before
+ * it writes any, so a refusal leaves nothing half-saved. Every refusal is audited, after the
+ * batch's transaction: nothing of it was written.
  */
 export async function applyDayLogOnce<C extends { clientId: string }, T extends object>(
 	db: Db,
@@ -70,48 +72,25 @@ export async function applyDayLogOnce<C extends { clientId: string }, T extends 
 	apply: (trx: Transaction<DB>, fresh: C[]) => Promise<Result<T & { conflicted: ReadonlySet<string> }>>,
 	now: Date
 ): Promise<Result<T & { results: BatchOutcome[] }>> {
-	const reused = () => refused('client_id_reused', 'A change was sent with the id of a different change: reload the page and log it again');
-	const byId = new Map<string, { change: C; hash: string }>();
-	for (const change of changes) {
-		const said = hash(change);
-		const seen = byId.get(change.clientId);
-		if (seen && seen.hash !== said) {
-			await auditDayLogRefusal(db, actor, scope, 'client_id_reused', changes.length);
-			return reused();
-		}
-		byId.set(change.clientId, { change, hash: said });
-	}
-	const batch = [...byId.values()];
-	const result = await withTransaction(db, async (trx): Promise<Result<T & { results: BatchOutcome[] }>> => {
-		// Under the lock, so a batch sent twice at once is applied by one and answered to the other.
-		await lock(trx);
-		const earlier = new Map((await listDayLogChanges(trx, [...byId.keys()])).map((r) => [r.client_id, r]));
-		if (batch.some(({ change, hash }) => earlier.has(change.clientId) && earlier.get(change.clientId)!.change_hash !== hash)) return reused();
-		const fresh = batch.filter(({ change }) => !earlier.has(change.clientId)).map(({ change }) => change);
-		const applied = await apply(trx, fresh);
-		if (!applied.ok) return applied;
-		const outcomeOf = (clientId: string) => (applied.conflicted.has(clientId) ? ('conflict' as const) : ('saved' as const));
-		await insertDayLogChanges(
-			trx,
-			fresh.map((c) => ({
-				clientId: c.clientId,
-				programmeId: scope.programmeId,
-				kind: scope.kind,
-				recordedBy: actor.id,
-				changeHash: byId.get(c.clientId)!.hash,
-				outcome: outcomeOf(c.clientId)
-			})),
-			now
-		);
-		const results: BatchOutcome[] = batch.map(({ change }) => {
-			const before = earlier.get(change.clientId);
-			return before
-				? { clientId: change.clientId, outcome: before.outcome, repeated: true }
-				: { clientId: change.clientId, outcome: outcomeOf(change.clientId), repeated: false };
-		});
-		return ok({ ...applied, results });
-	});
-	// Audited after the batch's transaction: nothing of it was written.
-	if (!result.ok && result.code === 'refused') await auditDayLogRefusal(db, actor, scope, result.reason, changes.length);
-	return result;
+	const reused = 'A change was sent with the id of a different change: reload the page and log it again';
+	return applyEachOnce(
+		db,
+		{
+			lock,
+			listApplied: listDayLogChanges,
+			keepApplied: (trx, applied, at) =>
+				insertDayLogChanges(
+					trx,
+					applied.map((a) => ({ ...a, programmeId: scope.programmeId, kind: scope.kind, recordedBy: actor.id })),
+					at
+				),
+			auditRefusal: (on, reason, count) => auditDayLogRefusal(on, actor, scope, reason, count),
+			reused: { inBatch: reused, earlier: reused },
+			auditRefused: 'after'
+		},
+		changes,
+		hash,
+		apply,
+		now
+	);
 }
