@@ -268,6 +268,26 @@ export async function reportFigures(db: Db, filter: ReportFilter, key: ReportKey
 	return fromRollup ?? countFigures(db, filter, key);
 }
 
+/**
+ * A report's rows by `key` and its total. Read in one statement where the rollup holds both
+ * (a standard period, by programme or by school, with no programme or school chosen: the total
+ * is the rollup's row for every programme and school), else as two.
+ */
+export async function reportFiguresAndTotal(
+	db: Db,
+	filter: ReportFilter,
+	key: 'programme' | 'school'
+): Promise<{ rows: Map<string, Figures>; total: Figures }> {
+	if (filter.periodKind && filter.periodKind !== 'dates' && !filter.programmeIds && !hasSchoolFilter(filter)) {
+		const rows = (await rollupFigures(db, filter, key, true))!;
+		const total = rows.get('total') ?? emptyFigures('total');
+		rows.delete('total');
+		return { rows, total };
+	}
+	const [rows, total] = await Promise.all([reportFigures(db, filter, key), reportFigures(db, filter, 'total')]);
+	return { rows, total: total.get('total') ?? emptyFigures('total') };
+}
+
 /** Every figure counted from the records themselves: the rollup's reference, and the answer for any range of dates. */
 export async function countFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Map<string, Figures>> {
 	const bySchool = key === 'school' || hasSchoolFilter(filter);
@@ -380,6 +400,39 @@ export async function schoolsReachedByPhase(db: Db, filter: ReportFilter): Promi
 }
 
 /** The same, counted from the records: for ranges of dates, and the rollup's reference. */
+/**
+ * For each phase with active schools in the filter: how many there are and how many were
+ * reached. From the rollup in one statement where it holds the period (the school's row for the
+ * programme, or every programme, says whether it was reached), else as `schoolsByPhase` and
+ * `schoolsReachedByPhase` count them.
+ */
+export async function reachByPhase(db: Db, filter: ReportFilter): Promise<{ phase: SchoolPhase; schools: number; reached: number }[]> {
+	const kind = filter.periodKind;
+	if (!kind || kind === 'dates' || (filter.programmeIds?.length ?? 1) !== 1) {
+		const [schools, reached] = await Promise.all([schoolsByPhase(db, filter), schoolsReachedByPhase(db, filter)]);
+		return schools.map((s) => ({ ...s, reached: reached.find((r) => r.phase === s.phase)?.reached ?? 0 }));
+	}
+	const conditions: RawBuilder<boolean>[] = [sql`true`];
+	if (filter.schoolIds) conditions.push(sql`sc.id = any(${[...filter.schoolIds]}::uuid[])`);
+	if (filter.phase) conditions.push(sql`sc.phase = ${filter.phase}`);
+	if (filter.town) conditions.push(sql`sc.town = ${filter.town}`);
+	// The period's rows read first and joined by hash ("offset 0" keeps them apart): planned as
+	// one query, the rollup was probed once per school, two and a half times as long for a county.
+	const { rows } = await sql<{ phase: SchoolPhase; schools: number; reached: number }>`
+		select sc.phase, count(*) filter (where sc.active)::int as schools, count(*) filter (where r.schools_reached > 0)::int as reached
+		from school sc
+		left join (
+			select school_id, schools_reached from report_rollup
+			where period_kind = ${kind} and period_start = ${filter.from} and programme_id = ${filter.programmeIds?.[0] ?? ALL} and school_id <> ${ALL}
+			offset 0
+		) r on r.school_id = sc.id
+		where ${sql.join(conditions, sql` and `)}
+		group by sc.phase
+		having count(*) filter (where sc.active) > 0
+	`.execute(db);
+	return rows.map((r) => ({ phase: r.phase, schools: Number(r.schools), reached: Number(r.reached) }));
+}
+
 export async function countSchoolsReachedByPhase(db: Db, filter: ReportFilter): Promise<{ phase: SchoolPhase; reached: number }[]> {
 	const { rows } = await sql<{ phase: SchoolPhase; reached: number }>`
 		with ${sessionSchoolRows(filter)}
@@ -526,7 +579,7 @@ export async function listRollupSlices(db: Db, periods: readonly RollupPeriod[],
  * together (different young people can't be added across programmes). With a school filter,
  * school rows are added up, and sessions (shared between schools) are counted from the records.
  */
-export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey): Promise<Map<string, Figures> | null> {
+export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey, withTotal = false): Promise<Map<string, Figures> | null> {
 	const kind = filter.periodKind;
 	if (!kind || kind === 'dates') return null;
 	if (key === 'quarter' && kind === 'academic') return null;
@@ -538,18 +591,20 @@ export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey
 		key === 'quarter'
 			? query.where('r.period_kind', '=', 'quarter').where('r.period_start', '>=', filter.from).where('r.period_start', '<=', filter.to)
 			: query.where('r.period_kind', '=', kind).where('r.period_start', '=', filter.from);
+	// With the total (`reportFiguresAndTotal`): the key's own row for every programme or school comes too, as 'total'.
+	const total = withTotal && (key === 'programme' || key === 'school');
 	if (key === 'programme' || filter.programmeIds) {
-		query = query.where('r.programme_id', '<>', ALL);
+		if (!total) query = query.where('r.programme_id', '<>', ALL);
 		if (filter.programmeIds) query = query.where('r.programme_id', 'in', [...filter.programmeIds]);
 	} else query = query.where('r.programme_id', '=', ALL);
 	if (key === 'school' || schoolFiltered) {
-		query = query.where('r.school_id', '<>', ALL);
+		if (!total) query = query.where('r.school_id', '<>', ALL);
 		if (schoolFiltered) query = query.where(schoolCondition('r.school_id', filter));
 	} else query = query.where('r.school_id', '=', ALL);
 
 	const keyColumn = {
-		school: sql<string>`r.school_id::text`,
-		programme: sql<string>`r.programme_id::text`,
+		school: total ? sql<string>`case when r.school_id = ${ALL} then 'total' else r.school_id::text end` : sql<string>`r.school_id::text`,
+		programme: total ? sql<string>`case when r.programme_id = ${ALL} then 'total' else r.programme_id::text end` : sql<string>`r.programme_id::text`,
 		quarter: sql<string>`to_char(r.period_start, 'YYYY-MM-DD')`,
 		total: sql<string>`'total'`
 	}[key];

@@ -118,11 +118,9 @@ async function overviewOf(db: Db, actor: Actor, selection: Selection, options: R
 	const filter = filterOf(selection);
 	const chosen = options.programmes.filter((p) => !selection.programmeId || p.id === selection.programmeId);
 	const schoolIds = selection.schoolId || selection.phase || selection.town ? schoolsOf(selection, options) : undefined;
-	const [byProgramme, total, schools, reached, outcomes] = await Promise.all([
-		queries.reportFigures(db, filter, 'programme'),
-		totalFigures(db, filter),
-		queries.schoolsByPhase(db, filter),
-		queries.schoolsReachedByPhase(db, filter),
+	const [{ rows: byProgramme, total }, reach, outcomes] = await Promise.all([
+		queries.reportFiguresAndTotal(db, filter, 'programme'),
+		queries.reachByPhase(db, filter),
 		outcomeSummaries(db, { from: filter.from, to: filter.to, programmeIds: chosen.map((p) => p.id), ...(schoolIds ? { schoolIds } : {}) })
 	]);
 	const rows = chosen.map((p) => ({ id: p.id, name: p.name, figures: byProgramme.get(p.id) ?? emptyFigures(p.id) }));
@@ -140,9 +138,7 @@ async function overviewOf(db: Db, actor: Actor, selection: Selection, options: R
 					selection.programmeId ? `programme ${selection.programmeId}` : 'total',
 					threshold
 				);
-	const phases = schools
-		.map((s) => ({ phase: s.phase, schools: s.schools, reached: reached.find((r) => r.phase === s.phase)?.reached ?? 0 }))
-		.sort((a, b) => schoolPhases.indexOf(a.phase) - schoolPhases.indexOf(b.phase));
+	const phases = [...reach].sort((a, b) => schoolPhases.indexOf(a.phase) - schoolPhases.indexOf(b.phase));
 	return { totals: programmes.total, programmes, phases, outcomes: outcomeTable(outcomes, chosen, thresholdFor(actor)) };
 }
 
@@ -180,7 +176,7 @@ async function bySchoolOf(
 	named: DistrictRows | undefined
 ): Promise<ReportTable<SchoolRow>> {
 	const filter = filterOf(selection);
-	const [figures, total] = await Promise.all([queries.reportFigures(db, filter, 'school'), totalFigures(db, filter)]);
+	const { rows: figures, total } = await queries.reportFiguresAndTotal(db, filter, 'school');
 	const rows = schoolRows(selection, options, figures);
 	// A download is suppressed whoever makes it: a file travels. Suppressed, one school's row is its total.
 	if (threshold === null) return reportTable(rows, total, null);
