@@ -399,7 +399,6 @@ export async function schoolsReachedByPhase(db: Db, filter: ReportFilter): Promi
 	return countSchoolsReachedByPhase(db, filter);
 }
 
-/** The same, counted from the records: for ranges of dates, and the rollup's reference. */
 /**
  * For each phase with active schools in the filter: how many there are and how many were
  * reached. From the rollup in one statement where it holds the period (the school's row for the
@@ -433,6 +432,7 @@ export async function reachByPhase(db: Db, filter: ReportFilter): Promise<{ phas
 	return rows.map((r) => ({ phase: r.phase, schools: Number(r.schools), reached: Number(r.reached) }));
 }
 
+/** Schools reached by phase, counted from the records: for ranges of dates, and the rollup's reference. */
 export async function countSchoolsReachedByPhase(db: Db, filter: ReportFilter): Promise<{ phase: SchoolPhase; reached: number }[]> {
 	const { rows } = await sql<{ phase: SchoolPhase; reached: number }>`
 		with ${sessionSchoolRows(filter)}
