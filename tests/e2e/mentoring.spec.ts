@@ -33,7 +33,7 @@ test('a lead opens mentoring for the Peer Mentoring Programme and adds a cohort,
 	await page.getByRole('link', { name: 'Peer Mentoring Programme' }).click();
 	await expectAccessible(page);
 	await page.getByRole('link', { name: 'Mentoring', exact: true }).click();
-	await expect(page.getByRole('heading', { name: 'Mentoring', level: 1 })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Mentoring', level: 1, exact: true })).toBeVisible();
 	await expectAccessible(page);
 
 	await page.getByLabel('Academic year').fill('next year');
@@ -78,7 +78,7 @@ test('a school adds a sixth-former and a Year 8, then the lead pairs them and lo
 	await page.goto('/programmes');
 	await page.getByRole('link', { name: 'Peer Mentoring Programme' }).click();
 	await page.getByRole('link', { name: 'Mentoring', exact: true }).click();
-	await expect(page.getByRole('heading', { name: 'Mentoring', level: 1 })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Mentoring', level: 1, exact: true })).toBeVisible();
 	// The newest cohort is shown first; should a later one exist, choose this year's.
 	const cohortLink = page.getByRole('link', { name: `${year} to ${year + 1}`, exact: true });
 	if ((await cohortLink.count()) > 0) await cohortLink.click();
@@ -159,7 +159,7 @@ test('the lead corrects the meeting, deletes a duplicate, then ends the pair wit
 	await page.goto('/programmes');
 	await page.getByRole('link', { name: 'Peer Mentoring Programme' }).click();
 	await page.getByRole('link', { name: 'Mentoring', exact: true }).click();
-	await expect(page.getByRole('heading', { name: 'Mentoring', level: 1 })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Mentoring', level: 1, exact: true })).toBeVisible();
 	const year = currentAcademicYear();
 	const cohortLink = page.getByRole('link', { name: `${year} to ${year + 1}`, exact: true });
 	if ((await cohortLink.count()) > 0) await cohortLink.click();

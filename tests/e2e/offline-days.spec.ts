@@ -61,7 +61,7 @@ test('a lead logs a mentoring meeting on a kept day page offline, reloads offlin
 	await page.getByRole('link', { name: 'Peer Mentoring Programme' }).click();
 	await page.getByRole('link', { name: 'Mentoring', exact: true }).click();
 	// Counted only once the mentoring page is there: counted on the page before, both are 0 and the cohort is added twice.
-	await expect(page.getByRole('heading', { name: 'Mentoring', level: 1 })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Mentoring', level: 1, exact: true })).toBeVisible();
 	const cohortLink = page.getByRole('link', { name: `${year} to ${year + 1}`, exact: true });
 	if ((await cohortLink.count()) > 0) await cohortLink.click();
 	else if ((await page.getByRole('heading', { name: `Cohort ${year} to ${year + 1}` }).count()) === 0) {
