@@ -11,11 +11,14 @@ import {
 	schoolsByPhase,
 	type ReportFilter
 } from '../../../src/lib/server/reports/reports.queries';
+import { presentTable } from '../../../src/lib/server/reports/present';
+import { reportContext, reportOptions } from '../../../src/lib/server/reports/report-page';
+import { districtOverview } from '../../../src/lib/server/reports/reports.service';
 import { refreshRollups } from '../../../src/lib/server/reports/rollups';
 import { listSchools } from '../../../src/lib/server/schools/schools.queries';
 import { fromLondon } from '../../../src/lib/server/time';
 import { useTestDatabase } from '../../support/database';
-import { makeProgramme, makeSchool, makeSession, makeUser } from '../../support/factories';
+import { makeActor, makeProgramme, makeSchool, makeSession, makeUser } from '../../support/factories';
 import { makeYoungPerson } from '../../support/young-people-world';
 
 // A computed report reads what it needs in as few statements as it can (issue 15): the filter's
@@ -109,7 +112,39 @@ describe('reads of one statement', () => {
 			(await listProgrammes(t.db)).map((p) => ({ id: p.id, name: p.name, shape: p.shape, partnership_priority: p.partnership_priority, pcc_tags: p.pcc_tags }))
 		);
 		expect(options.schools).toEqual((await listSchools(t.db)).map((s) => ({ id: s.id, name: s.name, phase: s.phase, town: s.town })));
-		expect(options.schools.map((s) => s.name)).toEqual(['School A', 'School B', 'School C', 'School D']);
+		expect(options.schools!.map((s) => s.name)).toEqual(['School A', 'School B', 'School C', 'School D']);
 		expect(options.programmes.find((p) => p.name === 'Programme B')?.pcc_tags).toEqual(['Youth']);
+		// Without the schools: the same programmes, and no list of schools at all (not an empty one).
+		expect(await listReportOptions(t.db, false)).toEqual({ programmes: options.programmes, schools: null });
+	});
+
+	it('leave out the schools only where the overview names none, and the overview is the same without them', async () => {
+		const { programmes } = await makeWorld();
+		const admin = await makeActor(t.db, { role: 'admin' });
+		const viewer = await makeActor(t.db, { role: 'viewer' });
+		const fields = ['programme', 'phase', 'town'] as const;
+		const context = (query: string, f: readonly ('programme' | 'school' | 'phase' | 'town')[] = fields) =>
+			reportContext(t.db, admin, new URLSearchParams(`period=financial&year=2019&${query}`), f, undefined, undefined, 'as chosen');
+		expect((await context('')).options.schools).toBeNull();
+		expect((await context(`programme=${programmes[0]!.id}`)).options.schools).toBeNull();
+		expect((await context('phase=primary')).options.schools).toHaveLength(4);
+		expect((await context('town=Dover')).options.schools).toHaveLength(4);
+		expect((await context('', ['programme', 'school'])).options.schools).toHaveLength(4);
+		// A page that reads every school does so whatever is chosen.
+		const every = await reportContext(t.db, admin, new URLSearchParams('period=financial&year=2019'), fields);
+		expect(every.options.schools).toHaveLength(4);
+
+		// Exact for an admin, and suppressed for a viewer (the decision then reads the schools itself).
+		for (const reader of [admin, viewer]) {
+			for (const period of [financialYear(2019), financialQuarter(2019, 4), academicYear(2019)]) {
+				const shown = async (withSchools: boolean) => {
+					const overview = await districtOverview(t.db, reader, { period }, await reportOptions(t.db, reader, withSchools));
+					return { table: presentTable(overview.programmes), phases: overview.phases, outcomes: overview.outcomes };
+				};
+				const without = await shown(false);
+				expect(without, `${reader.role} ${period.label}`).toEqual(await shown(true));
+				if (reader === viewer) expect(JSON.stringify(without.table)).toContain('"value":null');
+			}
+		}
 	});
 });

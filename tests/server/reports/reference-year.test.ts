@@ -75,10 +75,10 @@ describe('the 2018-19 reference year', () => {
 	it("shows a school contact their own school beside the district, and refuses another school's page", async () => {
 		const contact = await actor('school@demo.test');
 		const own = await reportOptions(t.db, contact);
-		expect(own.schools.map((s) => s.name)).toEqual(['Astor College']);
-		const report = await schoolReport(t.db, contact, own.schools[0]!.id, { period }, own);
+		expect(own.schools!.map((s) => s.name)).toEqual(['Astor College']);
+		const report = await schoolReport(t.db, contact, own.schools![0]!.id, { period }, own);
 		expect(presentTable(report.own).total.youngPeopleReached.value).toBeGreaterThan(14);
-		const other = options.schools.find((s) => s.name !== 'Astor College')!;
+		const other = options.schools!.find((s) => s.name !== 'Astor College')!;
 		await expect(schoolReport(t.db, contact, other.id, { period }, own)).rejects.toMatchObject({ status: 404 });
 		await expect(districtOverview(t.db, contact, { period }, own)).rejects.toMatchObject({ status: 404 });
 	});

@@ -14,7 +14,8 @@ import { listReportOptions, type ReportOptionProgramme, type ReportOptionSchool 
 
 export interface ReportOptions {
 	programmes: ReportOptionProgramme[];
-	schools: ReportOptionSchool[];
+	/** Null where the page read its choices without the schools (see `reportContext`). */
+	schools: ReportOptionSchool[] | null;
 	phases: readonly SchoolPhase[];
 	towns: readonly SchoolTown[];
 }
@@ -27,17 +28,21 @@ export interface Selection {
 	town?: SchoolTown;
 }
 
-/** What the filters offer: every programme and active school (a school contact sees only their own). */
-export async function reportOptions(db: Db, actor: Actor): Promise<ReportOptions> {
+/**
+ * What the filters offer: every programme and active school (a school contact sees only their
+ * own), or without `withSchools` the programmes only.
+ */
+export async function reportOptions(db: Db, actor: Actor, withSchools = true): Promise<ReportOptions> {
 	await authoriseReport(db, actor, 'see');
-	return keptReport(db, `options ${actor.role === 'school' ? actor.schoolId : 'all'}`, () => readOptions(db, actor));
+	const key = `options ${actor.role === 'school' ? actor.schoolId : 'all'} ${withSchools ? 'with schools' : 'programmes only'}`;
+	return keptReport(db, key, () => readOptions(db, actor, withSchools));
 }
 
-async function readOptions(db: Db, actor: Actor): Promise<ReportOptions> {
-	const { programmes, schools } = await listReportOptions(db);
+async function readOptions(db: Db, actor: Actor, withSchools: boolean): Promise<ReportOptions> {
+	const { programmes, schools } = await listReportOptions(db, withSchools);
 	return {
 		programmes,
-		schools: actor.role === 'school' ? schools.filter((s) => s.id === actor.schoolId) : schools,
+		schools: actor.role === 'school' && schools ? schools.filter((s) => s.id === actor.schoolId) : schools,
 		phases: schoolPhases,
 		towns: schoolTowns
 	};
@@ -55,7 +60,7 @@ export function parseSelection(params: URLSearchParams, options: ReportOptions):
 	}
 	const school = params.get('school');
 	if (school) {
-		if (options.schools.some((s) => s.id === school)) selection.schoolId = school;
+		if (options.schools?.some((s) => s.id === school)) selection.schoolId = school;
 		else errors.school = 'Choose a school from the list';
 	}
 	const phase = params.get('phase');
@@ -114,6 +119,8 @@ const periodParameters = ['period', 'year', 'quarter', 'from', 'to'] as const;
  * The selection for a page offering `fields`. Parameters for filters the page does not offer
  * are dropped, so they neither narrow the figures nor bring up a message about a field the
  * reader cannot see. With no period chosen, `defaults` stand in for the period parameters.
+ * `schools`: 'every' reads every school with the choices; 'as chosen' only where the page
+ * offers the school filter or a phase or town is chosen (a page that shows no school's row).
  */
 export async function reportContext(
 	db: Db,
@@ -121,15 +128,17 @@ export async function reportContext(
 	params: URLSearchParams,
 	fields: readonly FilterField[],
 	defaults?: Partial<Record<(typeof periodParameters)[number], string>>,
-	rule?: PeriodRule
+	rule?: PeriodRule,
+	schools: 'every' | 'as chosen' = 'every'
 ): Promise<ReportContext> {
-	const options = await reportOptions(db, actor);
 	const asked = new URLSearchParams();
 	for (const name of [...periodParameters, ...fields]) {
 		const value = params.get(name);
 		// An empty choice ("Any programme") is no choice.
 		if (value !== null && value !== '') asked.set(name, value.slice(0, 100));
 	}
+	const withSchools = schools === 'every' || fields.includes('school') || asked.has('phase') || asked.has('town');
+	const options = await reportOptions(db, actor, withSchools);
 	if (!asked.has('period')) {
 		// With no period chosen, the latest period with a session delivered (not an empty current year).
 		const chosen = defaults ?? { period: 'academic', year: String(academicYearOfDate(await latestDeliveredDay(db))) };
@@ -191,8 +200,14 @@ export function filterData(context: ReportContext) {
 		periodKinds: context.periodKinds,
 		programmes: context.options.programmes.map((p) => ({ value: p.id, label: p.name })),
 		// Only a page that offers the school filter carries the list (600 names at county scale).
-		schools: context.fields.includes('school') ? context.options.schools.map((s) => ({ value: s.id, label: s.name })) : []
+		schools: context.fields.includes('school') ? everySchool(context.options).map((s) => ({ value: s.id, label: s.name })) : []
 	};
+}
+
+/** The options' schools, for a page that read them (every page but the overview, and it when a phase or town is chosen). */
+export function everySchool(options: ReportOptions): ReportOptionSchool[] {
+	if (!options.schools) throw new Error('The report options were read without the schools this needs');
+	return options.schools;
 }
 
 /** The chosen period as a page shows it, or null while the choices have errors (no figures are shown then). */

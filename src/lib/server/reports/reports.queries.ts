@@ -337,17 +337,25 @@ export async function countFigures(db: Db, filter: ReportFilter, key: ReportKey)
  * What a report's filter offers: every programme and every active school, in the order the
  * choices list them, with only the columns a report uses. One round trip, the rows as JSON: a
  * county's 600 schools read as rows (with their dates) cost more of a computed report's time
- * than its figures did.
+ * than its figures did. Without `withSchools`, the programmes only (`schools` is null): the
+ * schools are still about 70 KB to send and parse, and a page that names none of them (the
+ * overview without a phase or town chosen) does without.
  */
-export async function listReportOptions(db: Db): Promise<{ programmes: ReportOptionProgramme[]; schools: ReportOptionSchool[] }> {
+export async function listReportOptions(
+	db: Db,
+	withSchools = true
+): Promise<{ programmes: ReportOptionProgramme[]; schools: ReportOptionSchool[] | null }> {
+	const schools = withSchools
+		? sql`(select json_agg(json_build_object('id', s.id, 'name', s.name, 'phase', s.phase, 'town', s.town) order by s.name, s.id)
+				from school s where s.active)`
+		: sql`null::json`;
 	const { rows } = await sql<{ programmes: ReportOptionProgramme[] | null; schools: ReportOptionSchool[] | null }>`
 		select
 			(select json_agg(json_build_object('id', p.id, 'name', p.name, 'shape', p.shape, 'partnership_priority', p.partnership_priority, 'pcc_tags', p.pcc_tags) order by p.name)
 				from programme p) as programmes,
-			(select json_agg(json_build_object('id', s.id, 'name', s.name, 'phase', s.phase, 'town', s.town) order by s.name, s.id)
-				from school s where s.active) as schools
+			${schools} as schools
 	`.execute(db);
-	return { programmes: rows[0]?.programmes ?? [], schools: rows[0]?.schools ?? [] };
+	return { programmes: rows[0]?.programmes ?? [], schools: withSchools ? (rows[0]?.schools ?? []) : null };
 }
 
 export interface ReportOptionProgramme {

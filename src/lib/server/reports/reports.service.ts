@@ -28,13 +28,14 @@ import {
 	reportContext,
 	selectionQuery,
 	type FilterField,
+	everySchool,
 	type ReportOptions,
 	type Selection
 } from './report-page';
 import { parseSort, sortRows } from './report-sort';
 import { columns, decidedTable, reportTable, type Column, type Counted, type Measure, type ReportTable } from './report-table';
 import * as queries from './reports.queries';
-import { emptyFigures, type Figures, type ReportFilter } from './reports.queries';
+import { emptyFigures, type Figures, type ReportFilter, type ReportOptionSchool } from './reports.queries';
 
 // Reports are aggregates: no young person's name ever reaches them. Admins and programme
 // leads see the figures as they are, for any period; report viewers see counts of people below
@@ -142,12 +143,16 @@ async function overviewOf(db: Db, actor: Actor, selection: Selection, options: R
 	return { totals: programmes.total, programmes, phases, outcomes: outcomeTable(outcomes, chosen, thresholdFor(actor)) };
 }
 
-/** The report options hold the district's every programme and school, except for a school contact (their own school only). */
-const districtRows = (actor: Actor, options: ReportOptions) => (actor.role === 'school' ? undefined : options);
+/**
+ * The report options hold the district's every programme and school, except for a school
+ * contact (their own school only) or where read without schools: then the decision reads them.
+ */
+const districtRows = (actor: Actor, options: ReportOptions): DistrictRows | undefined =>
+	actor.role === 'school' || !options.schools ? undefined : { programmes: options.programmes, schools: options.schools };
 
 /** The ids of the schools a selection's school filters keep. */
 function schoolsOf(selection: Selection, options: ReportOptions): string[] {
-	return options.schools
+	return everySchool(options)
 		.filter(
 			(s) =>
 				(!selection.schoolId || s.id === selection.schoolId) &&
@@ -185,7 +190,7 @@ async function bySchoolOf(
 }
 
 function schoolRows(selection: Selection, options: ReportOptions, figures: Map<string, Figures>): SchoolRow[] {
-	return options.schools
+	return everySchool(options)
 		.filter(
 			(s) =>
 				(!selection.schoolId || s.id === selection.schoolId) &&
@@ -196,7 +201,7 @@ function schoolRows(selection: Selection, options: ReportOptions, figures: Map<s
 }
 
 export interface SchoolReport {
-	school: ReportOptions['schools'][number];
+	school: ReportOptionSchool;
 	/** The school's own figures, by programme and in total, as they are for its own staff. */
 	own: ReportTable<{ id: string; name: string; figures: Figures }>;
 	/** The district's, by programme and in total, for comparison. */
@@ -207,7 +212,7 @@ export interface SchoolReport {
 /** One school's figures beside the district's. A school contact sees only their own school. */
 export async function schoolReport(db: Db, actor: Actor, schoolId: string, selection: Selection, options: ReportOptions): Promise<SchoolReport> {
 	await authoriseReport(db, actor, 'school', schoolId);
-	const school = options.schools.find((s) => s.id === schoolId);
+	const school = everySchool(options).find((s) => s.id === schoolId);
 	if (!school) return refuse(db, actor, { entityType: 'school', entityId: schoolId });
 	return keptReport(db, `school ${schoolId} ${actor.role} ${JSON.stringify(selection)}`, () => schoolReportOf(db, actor, school, selection, options));
 }
@@ -215,7 +220,7 @@ export async function schoolReport(db: Db, actor: Actor, schoolId: string, selec
 async function schoolReportOf(
 	db: Db,
 	actor: Actor,
-	school: ReportOptions['schools'][number],
+	school: ReportOptionSchool,
 	selection: Selection,
 	options: ReportOptions
 ): Promise<SchoolReport> {
@@ -309,7 +314,7 @@ export async function overviewPage(db: Db, actor: Actor, params: URLSearchParams
 	const elsewhere = ownSchoolOnly(actor);
 	if (elsewhere) return elsewhere;
 	const choices = choicesFor(readsSuppressed(actor), ['programme', 'phase', 'town'], ['programme']);
-	const context = await reportContext(db, actor, params, choices.fields, undefined, choices.rule);
+	const context = await reportContext(db, actor, params, choices.fields, undefined, choices.rule, 'as chosen');
 	const period = periodData(context);
 	const overview = period ? await districtOverview(db, actor, context.selection, context.options) : null;
 	return ok({
