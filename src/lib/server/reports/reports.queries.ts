@@ -341,10 +341,7 @@ export async function countFigures(db: Db, filter: ReportFilter, key: ReportKey)
  * schools are still about 70 KB to send and parse, and a page that names none of them (the
  * overview without a phase or town chosen) does without.
  */
-export async function listReportOptions(
-	db: Db,
-	withSchools = true
-): Promise<{ programmes: ReportOptionProgramme[]; schools: ReportOptionSchool[] | null }> {
+export async function listReportOptions(db: Db, withSchools = true): Promise<{ programmes: ReportOptionProgramme[]; schools: ReportOptionSchool[] | null }> {
 	const schools = withSchools
 		? sql`(select json_agg(json_build_object('id', s.id, 'name', s.name, 'phase', s.phase, 'town', s.town) order by s.name, s.id)
 				from school s where s.active)`

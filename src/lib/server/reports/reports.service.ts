@@ -217,13 +217,7 @@ export async function schoolReport(db: Db, actor: Actor, schoolId: string, selec
 	return keptReport(db, `school ${schoolId} ${actor.role} ${JSON.stringify(selection)}`, () => schoolReportOf(db, actor, school, selection, options));
 }
 
-async function schoolReportOf(
-	db: Db,
-	actor: Actor,
-	school: ReportOptionSchool,
-	selection: Selection,
-	options: ReportOptions
-): Promise<SchoolReport> {
+async function schoolReportOf(db: Db, actor: Actor, school: ReportOptionSchool, selection: Selection, options: ReportOptions): Promise<SchoolReport> {
 	const schoolId = school.id;
 	const districtFilter: ReportFilter = {
 		from: selection.period.from,
