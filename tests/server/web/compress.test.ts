@@ -1,6 +1,6 @@
 import { brotliDecompressSync, createBrotliDecompress, createGunzip, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { chooseEncoding, compressResponse, MIN_COMPRESS_BYTES } from '../../../src/lib/server/web/compress';
+import { chooseEncoding, compressResponse, MIN_COMPRESS_BYTES, WHOLE_MAX_BYTES } from '../../../src/lib/server/web/compress';
 
 // The app's own answers compressed (src/lib/server/web/compress.ts); the built files are
 // adapter-node's, checked against the built app in tests/e2e/transfer.spec.ts.
@@ -28,27 +28,49 @@ describe('chooseEncoding', () => {
 });
 
 describe('compressResponse', () => {
-	it('answers in brotli or gzip what decompresses to the same page, with Vary and no length', async () => {
+	it('answers in brotli or gzip what decompresses to the same page, with Vary and the length it was sent in', async () => {
 		for (const [accept, decompress] of [
 			['gzip, br', brotliDecompressSync],
 			['gzip', gunzipSync]
 		] as const) {
-			const response = compressResponse(get(accept), html(page, { 'content-length': String(page.length), 'x-request-id': 'r1' }));
+			const response = await compressResponse(get(accept), html(page, { 'content-length': String(page.length), 'x-request-id': 'r1' }));
 			expect(response.headers.get('content-encoding')).toBe(accept === 'gzip' ? 'gzip' : 'br');
 			expect(response.headers.get('vary')).toBe('Accept-Encoding');
-			expect(response.headers.get('content-length')).toBeNull();
 			expect(response.headers.get('x-request-id')).toBe('r1');
 			const body = Buffer.from(await response.arrayBuffer());
+			// Compressed whole (its length was known): sent with the compressed length, in one piece.
+			expect(response.headers.get('content-length')).toBe(String(body.length));
 			expect(body.length).toBeLessThan(page.length / 10);
 			expect(decompress(body).toString()).toBe(page);
 		}
 	});
 
+	it('streams a body of unknown length, or one too large to hold twice, without a length', async () => {
+		const large = 'x'.repeat(WHOLE_MAX_BYTES + 1);
+		for (const [body, headers] of [
+			[page, {}],
+			[large, { 'content-length': String(large.length) }]
+		] as const) {
+			const streamed = new ReadableStream<Uint8Array>({
+				start(controller) {
+					controller.enqueue(new TextEncoder().encode(body));
+					controller.close();
+				}
+			});
+			const response = await compressResponse(get('br'), html(streamed, headers));
+			expect(response.headers.get('content-encoding')).toBe('br');
+			expect(response.headers.get('content-length')).toBeNull();
+			expect(brotliDecompressSync(Buffer.from(await response.arrayBuffer())).toString()).toBe(body);
+		}
+	});
+
 	it('compresses JSON and CSV, not PDFs, small bodies, HEAD, redirects or what is already encoded', async () => {
 		const json = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ school: `School ${i}`, reached: i })) });
-		expect(compressResponse(get('br'), new Response(json, { headers: { 'content-type': 'application/json' } })).headers.get('content-encoding')).toBe('br');
-		expect(compressResponse(get('br'), html(page, { 'content-type': 'text/csv; charset=utf-8' })).headers.get('content-encoding')).toBe('br');
-		const untouched = [
+		expect((await compressResponse(get('br'), new Response(json, { headers: { 'content-type': 'application/json' } }))).headers.get('content-encoding')).toBe(
+			'br'
+		);
+		expect((await compressResponse(get('br'), html(page, { 'content-type': 'text/csv; charset=utf-8' }))).headers.get('content-encoding')).toBe('br');
+		const untouched = await Promise.all([
 			compressResponse(get('br'), html(page, { 'content-type': 'application/pdf' })),
 			compressResponse(get('br'), html('small', { 'content-length': String(MIN_COMPRESS_BYTES - 1) })),
 			compressResponse(get('br', 'HEAD'), html()),
@@ -57,7 +79,7 @@ describe('compressResponse', () => {
 			compressResponse(get('br'), html(page, { 'cache-control': 'no-transform' })),
 			compressResponse(get(), html()),
 			compressResponse(get('identity'), html())
-		];
+		]);
 		expect(untouched.map((r) => r.headers.get('content-encoding'))).toEqual([null, null, null, null, 'gzip', null, null, null]);
 		// The client that takes neither still gets Vary, so a shared cache does not serve it a compressed copy.
 		expect(untouched[6]!.headers.get('vary')).toBe('Accept-Encoding');
@@ -73,7 +95,7 @@ describe('compressResponse', () => {
 					end = () => controller.close();
 				}
 			});
-			const reader = compressResponse(get(accept), html(body)).body!.getReader();
+			const reader = (await compressResponse(get(accept), html(body))).body!.getReader();
 			const inflate = accept === 'br' ? createBrotliDecompress() : createGunzip();
 			let text = '';
 			inflate.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -112,7 +134,7 @@ describe('a client that goes away mid-answer', () => {
 						push = (text) => controller.enqueue(new TextEncoder().encode(text));
 					}
 				});
-				const reader = compressResponse(get(accept), html(body)).body!.getReader();
+				const reader = (await compressResponse(get(accept), html(body))).body!.getReader();
 				push(page);
 				await reader.read();
 				// The browser closes the connection: the answer's stream is cancelled while more comes.

@@ -1,11 +1,24 @@
-import { constants, createBrotliCompress, createGzip, type BrotliCompress, type Gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import {
+	brotliCompress,
+	constants,
+	createBrotliCompress,
+	createGzip,
+	gzip,
+	type BrotliCompress,
+	type BrotliOptions,
+	type Gzip,
+	type ZlibOptions
+} from 'node:zlib';
 
 // Compressed answers for the app's own responses (pages, __data.json, downloads in text). The
 // built files under /_app/ never get here: adapter-node serves them itself, precompressed at
 // build time (svelte.config.js `precompress`) and, under /_app/immutable/, cached for a year.
 //
-// Brotli when the browser accepts it, else gzip. Each chunk of the body is flushed as it is
-// compressed, so a page SvelteKit streams still arrives piece by piece. Brotli at quality 4 with
+// Brotli when the browser accepts it, else gzip. A body of known length (every page SvelteKit
+// renders whole, a CSV, JSON) is compressed in one call on libuv's threads and sent with its
+// length in one write; one of unknown length (a page SvelteKit streams) is compressed chunk by
+// chunk, each flushed as it comes, so it still arrives piece by piece. Brotli at quality 4 with
 // a 256 KB window costs about what gzip's level 6 does, and holds far less memory per answer
 // than brotli's defaults (quality 11, a 4 MB window): this runs on every page.
 
@@ -31,10 +44,16 @@ export function chooseEncoding(acceptEncoding: string | null): Encoding | null {
 	return null;
 }
 
+/** Bodies of known length up to this are compressed in one call; larger ones stream, so they are never all held twice. */
+export const WHOLE_MAX_BYTES = 2 * 1024 * 1024;
+
+const BROTLI: BrotliOptions = { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_LGWIN]: 18 } };
+const GZIP: ZlibOptions = { level: 6 };
+const brotliWhole = promisify<Uint8Array, BrotliOptions, Buffer>(brotliCompress);
+const gzipWhole = promisify<Uint8Array, ZlibOptions, Buffer>(gzip);
+
 function compressor(encoding: Encoding): BrotliCompress | Gzip {
-	return encoding === 'br'
-		? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_LGWIN]: 18 } })
-		: createGzip({ level: 6 });
+	return encoding === 'br' ? createBrotliCompress(BROTLI) : createGzip(GZIP);
 }
 
 /** A stream that compresses each chunk and flushes it, so nothing waits for the next chunk. */
@@ -82,7 +101,7 @@ function compressing(encoding: Encoding): TransformStream<Uint8Array, Uint8Array
  * workbooks and images already are), smaller than MIN_COMPRESS_BYTES, or a client that takes
  * neither encoding. Whatever compresses says `Vary: Accept-Encoding`, so a cache keeps both.
  */
-export function compressResponse(request: Request, response: Response): Response {
+export async function compressResponse(request: Request, response: Response): Promise<Response> {
 	if (!response.body || request.method === 'HEAD' || response.status === 204 || response.status === 304) return response;
 	const type = response.headers.get('content-type') ?? '';
 	if (!COMPRESSIBLE.test(type) || response.headers.has('content-encoding')) return response;
@@ -94,6 +113,13 @@ export function compressResponse(request: Request, response: Response): Response
 	if (!encoding) return response;
 	const headers = new Headers(response.headers);
 	headers.set('content-encoding', encoding);
+	const init = { status: response.status, statusText: response.statusText, headers };
+	if (length !== null && Number(length) <= WHOLE_MAX_BYTES) {
+		const whole = new Uint8Array(await response.arrayBuffer());
+		const compressed = await (encoding === 'br' ? brotliWhole(whole, BROTLI) : gzipWhole(whole, GZIP));
+		headers.set('content-length', String(compressed.byteLength));
+		return new Response(new Uint8Array(compressed.buffer as ArrayBuffer, compressed.byteOffset, compressed.byteLength), init);
+	}
 	headers.delete('content-length');
-	return new Response(response.body.pipeThrough(compressing(encoding)), { status: response.status, statusText: response.statusText, headers });
+	return new Response(response.body.pipeThrough(compressing(encoding)), init);
 }
