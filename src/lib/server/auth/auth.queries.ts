@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db';
+import { PREPARED } from '../db/prepared';
 import type { TokenPurpose } from '../db/schema';
 
 // Every query of sign-in: sessions, sign-in attempts and one-time links. Secrets are stored
@@ -20,23 +21,27 @@ export async function insertSession(db: Db, session: { id: string; userId: strin
 
 /** A session with the user it belongs to. */
 export async function findSessionWithUser(db: Db, id: string) {
-	return db
-		.selectFrom('auth_session')
-		.innerJoin('app_user', 'app_user.id', 'auth_session.user_id')
-		.select([
-			'auth_session.created_at',
-			'auth_session.expires_at',
-			'auth_session.second_factor_pending',
-			'app_user.totp_enabled_at',
-			'app_user.id',
-			'app_user.email',
-			'app_user.name',
-			'app_user.role',
-			'app_user.school_id',
-			'app_user.status'
-		])
-		.where('auth_session.id', '=', id)
-		.executeTakeFirst();
+	return (
+		db
+			.selectFrom('auth_session')
+			.innerJoin('app_user', 'app_user.id', 'auth_session.user_id')
+			.select([
+				'auth_session.created_at',
+				'auth_session.expires_at',
+				'auth_session.second_factor_pending',
+				'app_user.totp_enabled_at',
+				'app_user.id',
+				'app_user.email',
+				'app_user.name',
+				'app_user.role',
+				'app_user.school_id',
+				'app_user.status'
+			])
+			.where('auth_session.id', '=', id)
+			// Read on every request a signed-in user makes.
+			.modifyEnd(PREPARED)
+			.executeTakeFirst()
+	);
 }
 
 export async function updateSessionExpiry(db: Db, id: string, expiresAt: Date) {

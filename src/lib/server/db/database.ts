@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { listenOn, type ListenHandlers, type Listening } from './listen';
 import { lockDataDirectory, type DirectoryLock } from './lock';
+import { prepareMarked } from './prepared';
 import { DatabaseUnavailableError } from './unavailable';
 import { log } from '../log';
 import type { DB } from './schema';
@@ -70,11 +71,14 @@ const pgliteOptions = { parsers: pgliteParsers, startParams: PGLITE_START_PARAMS
  */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** Failing to get a connection at all is always the database being unavailable, whatever the code. */
+/**
+ * Failing to get a connection at all is always the database being unavailable, whatever the
+ * code. Each connection runs statements marked `PREPARED` as prepared ones (prepared.ts).
+ */
 function unavailableWhenConnectFails(pool: pg.Pool): PostgresPool {
 	return {
 		connect: () =>
-			pool.connect().catch((error: unknown) => {
+			pool.connect().then(prepareMarked, (error: unknown) => {
 				throw new DatabaseUnavailableError(error);
 			}),
 		end: () => pool.end()

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../db';
+import { PREPARED } from '../db/prepared';
 import type { DB, OutcomeMoment, OutcomeQuestionnaireTable, OutcomeQuestionTable } from '../db/schema';
 
 /** Which answers an outcome summary counts (see outcomes.summary.ts). */
@@ -303,7 +304,7 @@ export async function listOutcomeRows(db: Db, filter: OutcomeFilter): Promise<Ou
 	const programmes = filter.programmeIds ? sql`and qn.programme_id = any(${sql.val([...filter.programmeIds])}::uuid[])` : sql``;
 	const schools = filter.schoolIds ? sql`where school_id = any(${sql.val([...filter.schoolIds])}::uuid[])` : sql``;
 	const schoolKey = filter.bySchool ? sql`school_id` : sql`null::uuid`;
-	const { rows } = await sql<OutcomeRow>`
+	const { rows } = await sql<OutcomeRow>`${PREPARED}
 		with answer as (
 			select qn.programme_id, qn.school_id, qn.moment, a.question_id, a.score,
 				coalesce((s.starts_at at time zone 'Europe/London')::date, qn.answered_on) as on_date,

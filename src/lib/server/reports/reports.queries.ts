@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db';
+import { PREPARED } from '../db/prepared';
 import type { AwardLevelCode, PartnershipPriority, ProgrammeShape, SchoolPhase, SchoolTown } from '../db/schema';
 import { addDays, fromLondon } from '../time';
 import type { PeriodKind } from './periods';
@@ -346,7 +347,7 @@ export async function listReportOptions(db: Db, withSchools = true): Promise<{ p
 		? sql`(select json_agg(json_build_object('id', s.id, 'name', s.name, 'phase', s.phase, 'town', s.town) order by s.name, s.id)
 				from school s where s.active)`
 		: sql`null::json`;
-	const { rows } = await sql<{ programmes: ReportOptionProgramme[] | null; schools: ReportOptionSchool[] | null }>`
+	const { rows } = await sql<{ programmes: ReportOptionProgramme[] | null; schools: ReportOptionSchool[] | null }>`${PREPARED}
 		select
 			(select json_agg(json_build_object('id', p.id, 'name', p.name, 'shape', p.shape, 'partnership_priority', p.partnership_priority, 'pcc_tags', p.pcc_tags) order by p.name)
 				from programme p) as programmes,
@@ -422,7 +423,7 @@ export async function reachByPhase(db: Db, filter: ReportFilter): Promise<{ phas
 	if (filter.town) conditions.push(sql`sc.town = ${filter.town}`);
 	// The period's rows read first and joined by hash ("offset 0" keeps them apart): planned as
 	// one query, the rollup was probed once per school, two and a half times as long for a county.
-	const { rows } = await sql<{ phase: SchoolPhase; schools: number; reached: number }>`
+	const { rows } = await sql<{ phase: SchoolPhase; schools: number; reached: number }>`${PREPARED}
 		select sc.phase, count(*) filter (where sc.active)::int as schools, count(*) filter (where r.schools_reached > 0)::int as reached
 		from school sc
 		left join (
@@ -616,6 +617,8 @@ export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey
 	const rows = await query
 		.select([keyColumn.as('key'), ...rollupMeasures.map((m) => sql<number>`sum(${sql.ref(`r.${m}`)})::int`.as(m))])
 		.groupBy(sql`1`)
+		// Prepared where its text is the same whatever the values: without lists of programmes or schools.
+		.$if(!filter.programmeIds && !schoolFiltered, (q) => q.modifyEnd(PREPARED))
 		.execute();
 
 	const figures = new Map<string, Figures>();
