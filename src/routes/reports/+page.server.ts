@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { overviewPage } from '$lib/server/reports/reports.service';
 import type { PageServerLoad } from './$types';
 import { signedIn } from '$lib/server/web/respond';
+import { serverRendered } from '$lib/server-rendered';
 
 // Rendered on the server only, with one script of its own that draws the charts
 // ($lib/charts/report-page.ts): its choices are a GET form and the rest is links, so hydrating
@@ -14,5 +15,5 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const result = await overviewPage(getDb(), actor, url.searchParams);
 	// A school contact's reports are their own school's page, beside the district.
 	if (!result.ok) redirect(303, `/reports/schools/${actor.schoolId}${url.search}`);
-	return result.page;
+	return serverRendered(result.page);
 };

@@ -4,6 +4,7 @@ import { listDayLogs } from '$lib/server/day-logs/day-logs.service';
 import { londonParts } from '$lib/server/time';
 import { signedIn } from '$lib/server/web/respond';
 import type { PageServerLoad } from './$types';
+import { serverRendered } from '$lib/server-rendered';
 
 // Rendered on the server only, as the registers are: the page is kept on the device with them
 // (static/day-offline.js) and must work as it was sent, with no app to load.
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const valid =
 		asked === '' || (DAY.test(asked) && !Number.isNaN(Date.parse(`${asked}T00:00:00Z`)) && new Date(`${asked}T00:00:00Z`).toISOString().startsWith(asked));
 	const day = valid && asked !== '' ? asked : today;
-	return {
+	return serverRendered({
 		day,
 		today,
 		asked,
@@ -25,5 +26,5 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		sessions: valid ? await listDayRegisters(getDb(), signedIn(locals), day) : [],
 		// Meetings and award days are logged on any day: listed whatever day is shown.
 		dayLogs: await listDayLogs(getDb(), signedIn(locals))
-	};
+	});
 };

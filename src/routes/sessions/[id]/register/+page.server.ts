@@ -9,6 +9,7 @@ import type { Result } from '$lib/server/result';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { serverRendered } from '$lib/server-rendered';
 
 // The named register is rendered on the server only: 802 rows hydrated would cost a tablet
 // seconds and send every row twice (as HTML and as data). Search, filters, totals and "mark all
@@ -20,7 +21,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const session = await getAttendanceSession(db, signedIn(locals), idParam(params.id));
 	const named = session.register_kind === 'named';
 	const register = named ? await getRegister(db, signedIn(locals), session.id) : undefined;
-	return {
+	return serverRendered({
 		session,
 		schools: register?.schools ?? [],
 		labels: register?.labels,
@@ -31,7 +32,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		started: new Date() >= session.starts_at,
 		saved: url.searchParams.get('saved'),
 		changed: url.searchParams.get('changed')
-	};
+	});
 };
 
 function done(id: string, result: Result<{ saved: number; changed: number }>, field: string, values: Record<string, string>) {

@@ -7,6 +7,7 @@ import { idParam } from '$lib/server/web/route-params';
 import { failed, signedIn } from '$lib/server/web/respond';
 import { redirectWithNotice } from '$lib/server/web/notice';
 import type { Actions, PageServerLoad } from './$types';
+import { serverRendered } from '$lib/server-rendered';
 
 // Rendered on the server only, as registers are: the page is kept on a device for a day without
 // signal (static/log-day-offline.js) and must work as it was sent, with no app to load.
@@ -16,11 +17,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const actor = signedIn(locals);
 	const programme = await getManagedProgramme(getDb(), actor, idParam(params.id));
 	const day = await getAwardDay(getDb(), actor, programme.id, idParam(params.groupId));
-	return {
+	return serverRendered({
 		programme: { id: programme.id, name: programme.name },
 		...day,
 		challenges: Object.entries(challengeNames).map(([value, label]) => ({ value, label }))
-	};
+	});
 };
 
 export const actions: Actions = {

@@ -5,6 +5,7 @@ import { getStationRegister, saveStationHeadcounts } from '$lib/server/attendanc
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
+import { serverRendered } from '$lib/server-rendered';
 
 // Rendered on the server only, as the session's register is: a page kept on a device for a day
 // without signal (static/counts-offline.js) must work as it was sent, with no app to load.
@@ -12,12 +13,12 @@ export const csr = false;
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const register = await getStationRegister(getDb(), signedIn(locals), idParam(params.id), idParam(params.stationId));
-	return {
+	return serverRendered({
 		...register,
 		started: new Date() >= register.session.starts_at,
 		saved: url.searchParams.get('saved'),
 		changed: url.searchParams.get('changed')
-	};
+	});
 };
 
 export const actions: Actions = {
