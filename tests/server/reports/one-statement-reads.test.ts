@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { listProgrammes } from '../../../src/lib/server/programmes/programmes.queries';
-import { academicYear, financialQuarter, financialYear, type Period } from '../../../src/lib/server/reports/periods';
+import { academicYear, academicYearOfDate, financialQuarter, financialYear, type Period } from '../../../src/lib/server/reports/periods';
 import {
 	countSchoolsReachedByPhase,
 	emptyFigures,
 	listReportOptions,
+	overviewFigures,
 	reachByPhase,
 	reportFigures,
 	reportFiguresAndTotal,
@@ -20,6 +21,9 @@ import { fromLondon } from '../../../src/lib/server/time';
 import { useTestDatabase } from '../../support/database';
 import { makeActor, makeProgramme, makeSchool, makeSession, makeUser } from '../../support/factories';
 import { makeYoungPerson } from '../../support/young-people-world';
+import { enterAnonymous, makeOutcomesWorld, SESSION_DATE } from '../../support/outcomes-world';
+import { outcomeSummaries } from '../../../src/lib/server/outcomes/outcomes.summary';
+import { listOutcomeRows } from '../../../src/lib/server/outcomes/outcomes.queries';
 
 // A computed report reads what it needs in as few statements as it can (issue 15): the filter's
 // choices in one, a report's rows with its total in one, each phase's schools and those reached
@@ -145,6 +149,52 @@ describe('reads of one statement', () => {
 				expect(without, `${reader.role} ${period.label}`).toEqual(await shown(true));
 				if (reader === viewer) expect(JSON.stringify(without.table)).toContain('"value":null');
 			}
+		}
+	});
+	it('read the overview’s figures, reach and outcomes in one statement as they read apart', async () => {
+		const { programmes, schools } = await makeWorld();
+		// Before-and-after answers in two programmes, two statements each, so their order shows.
+		for (const codes of [['AB12', 'CD34'], ['EF56']]) {
+			const world = await makeOutcomesWorld(t.db);
+			for (const [i, code] of codes.entries()) {
+				await enterAnonymous(t.db, world, code, 'before', [2, 3 + i]);
+				await enterAnonymous(t.db, world, code, 'after', [4, 3]);
+			}
+			await enterAnonymous(t.db, world, 'GH78', 'after', [5, null]);
+		}
+		await refreshRollups(t.db);
+		const programmeIds = (await listReportOptions(t.db, false)).programmes.map((p) => p.id);
+		const year = academicYearOfDate(SESSION_DATE);
+		let outcomesRead = 0;
+		for (const period of [...PERIODS, academicYear(year), financialYear(year), financialQuarter(year, 4)]) {
+			const filter: ReportFilter = { from: period.from, to: period.to, periodKind: period.kind };
+			const together = await overviewFigures(t.db, filter, programmeIds);
+			const { rows, total } = await reportFiguresAndTotal(t.db, filter, 'programme');
+			expect(together, period.label).toEqual({
+				rows,
+				total,
+				reach: await reachByPhase(t.db, filter),
+				outcomes: await listOutcomeRows(t.db, { from: filter.from, to: filter.to, programmeIds })
+			});
+			outcomesRead += together!.outcomes.length;
+			// A programme's outcomes only: the same rows as the summaries read for it.
+			const one = await overviewFigures(t.db, filter, [programmeIds[0]!]);
+			expect(one!.outcomes.length, period.label).toEqual(
+				(await outcomeSummaries(t.db, { from: filter.from, to: filter.to, programmeIds: [programmeIds[0]!] })).length
+			);
+		}
+		// Something to compare: 2 programmes' 2 statements in each of the 3 periods holding the answers.
+		expect(outcomesRead).toBe(12);
+		// Not what the rollup holds, or with a programme or school chosen: read apart (null).
+		const fy = financialYear(2019);
+		for (const choice of [
+			{ periodKind: 'dates' as const },
+			{ programmeIds: [programmes[0]!.id] },
+			{ schoolIds: [schools[0]!.id] },
+			{ phase: 'primary' as const },
+			{ town: 'Deal' as const }
+		]) {
+			expect(await overviewFigures(t.db, { from: fy.from, to: fy.to, periodKind: fy.kind, ...choice }, programmeIds), JSON.stringify(choice)).toBeNull();
 		}
 	});
 });

@@ -301,10 +301,16 @@ export interface OutcomeRow {
 
 /** Before-and-after counts by programme and question (and school), for `outcomeSummaries`. */
 export async function listOutcomeRows(db: Db, filter: OutcomeFilter): Promise<OutcomeRow[]> {
+	const { rows } = await sql<OutcomeRow>`${PREPARED} ${outcomeRowsStatement(filter)}`.execute(db);
+	return rows;
+}
+
+/** `listOutcomeRows`'s statement, sorted as its rows come: for reading with others in one statement. */
+export function outcomeRowsStatement(filter: OutcomeFilter) {
 	const programmes = filter.programmeIds ? sql`and qn.programme_id = any(${sql.val([...filter.programmeIds])}::uuid[])` : sql``;
 	const schools = filter.schoolIds ? sql`where school_id = any(${sql.val([...filter.schoolIds])}::uuid[])` : sql``;
 	const schoolKey = filter.bySchool ? sql`school_id` : sql`null::uuid`;
-	const { rows } = await sql<OutcomeRow>`${PREPARED}
+	return sql<OutcomeRow>`
 		with answer as (
 			select qn.programme_id, qn.school_id, qn.moment, a.question_id, a.score,
 				coalesce((s.starts_at at time zone 'Europe/London')::date, qn.answered_on) as on_date,
@@ -354,6 +360,5 @@ export async function listOutcomeRows(db: Db, filter: OutcomeFilter): Promise<Ou
 		join outcome_question q on q.id = t.question_id
 		left join school sc on sc.id = t.school_id
 		order by p.name, t.programme_id, q.retired_at is not null, q.position, q.created_at, sc.name nulls first
-	`.execute(db);
-	return rows;
+	`;
 }

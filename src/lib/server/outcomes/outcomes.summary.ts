@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { listOutcomeRows, type OutcomeFilter } from './outcomes.queries';
+import { listOutcomeRows, type OutcomeFilter, type OutcomeRow } from './outcomes.queries';
 
 export type { OutcomeFilter };
 
@@ -67,8 +67,12 @@ export interface OutcomeSummary {
 
 export async function outcomeSummaries(db: Db, filter: OutcomeFilter): Promise<OutcomeSummary[]> {
 	if (filter.programmeIds?.length === 0 || filter.schoolIds?.length === 0) return [];
-	const rows = await listOutcomeRows(db, filter);
-	return rows.map((r) => ({
+	return (await listOutcomeRows(db, filter)).map(outcomeSummaryOf);
+}
+
+/** A row of `listOutcomeRows` (or of `outcomeRowsStatement` read with others) as a summary. */
+export function outcomeSummaryOf(r: OutcomeRow): OutcomeSummary {
+	return {
 		programmeId: r.programme_id,
 		programmeName: r.programme_name,
 		questionId: r.question_id,
@@ -87,7 +91,7 @@ export async function outcomeSummaries(db: Db, filter: OutcomeFilter): Promise<O
 		meanChange: r.pairs > 0 ? r.total_change / r.pairs : null,
 		unmatchedBefore: r.unmatched_before,
 		unmatchedAfter: r.unmatched_after
-	}));
+	};
 }
 
 /** Rows added up per programme (pairs counted per question answered), for a one-line total. */

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db';
 import { PREPARED } from '../db/prepared';
+import { outcomeRowsStatement, type OutcomeRow } from '../outcomes/outcomes.queries';
 import type { AwardLevelCode, PartnershipPriority, ProgrammeShape, SchoolPhase, SchoolTown } from '../db/schema';
 import { addDays, fromLondon } from '../time';
 import type { PeriodKind } from './periods';
@@ -417,13 +418,19 @@ export async function reachByPhase(db: Db, filter: ReportFilter): Promise<{ phas
 		const [schools, reached] = await Promise.all([schoolsByPhase(db, filter), schoolsReachedByPhase(db, filter)]);
 		return schools.map((s) => ({ ...s, reached: reached.find((r) => r.phase === s.phase)?.reached ?? 0 }));
 	}
+	const { rows } = await sql<{ phase: SchoolPhase; schools: number; reached: number }>`${PREPARED} ${reachFromRollup(filter, kind)}`.execute(db);
+	return rows.map((r) => ({ phase: r.phase, schools: Number(r.schools), reached: Number(r.reached) }));
+}
+
+/** `reachByPhase`'s statement where the rollup holds the period. */
+function reachFromRollup(filter: ReportFilter, kind: Exclude<PeriodKind, 'dates'>) {
 	const conditions: RawBuilder<boolean>[] = [sql`true`];
 	if (filter.schoolIds) conditions.push(sql`sc.id = any(${[...filter.schoolIds]}::uuid[])`);
 	if (filter.phase) conditions.push(sql`sc.phase = ${filter.phase}`);
 	if (filter.town) conditions.push(sql`sc.town = ${filter.town}`);
 	// The period's rows read first and joined by hash ("offset 0" keeps them apart): planned as
 	// one query, the rollup was probed once per school, two and a half times as long for a county.
-	const { rows } = await sql<{ phase: SchoolPhase; schools: number; reached: number }>`${PREPARED}
+	return sql<{ phase: SchoolPhase; schools: number; reached: number }>`
 		select sc.phase, count(*) filter (where sc.active)::int as schools, count(*) filter (where r.schools_reached > 0)::int as reached
 		from school sc
 		left join (
@@ -434,8 +441,44 @@ export async function reachByPhase(db: Db, filter: ReportFilter): Promise<{ phas
 		where ${sql.join(conditions, sql` and `)}
 		group by sc.phase
 		having count(*) filter (where sc.active) > 0
+	`;
+}
+
+/**
+ * The district overview's figures in one statement where the rollup holds them (a standard
+ * period, no programme or school filter): the rows by programme with their total, the reach by
+ * phase and the before-and-after outcomes' rows, each read as JSON. The same rows as
+ * `reportFiguresAndTotal`, `reachByPhase` and `listOutcomeRows` (`outcomeProgrammeIds` as its
+ * programmes) read apart; but every statement costs the app a round trip, and on a county's
+ * overview computed on every request that was a third of a millisecond each of the app's time
+ * (`npm run bench`), more than reading them took PostgreSQL. Null where the rollup does not
+ * hold the selection: then read them apart.
+ */
+export async function overviewFigures(
+	db: Db,
+	filter: ReportFilter,
+	outcomeProgrammeIds: readonly string[]
+): Promise<{ rows: Map<string, Figures>; total: Figures; reach: { phase: SchoolPhase; schools: number; reached: number }[]; outcomes: OutcomeRow[] } | null> {
+	const kind = filter.periodKind;
+	if (!kind || kind === 'dates' || filter.programmeIds || hasSchoolFilter(filter)) return null;
+	const figures = rollupFiguresQuery(db, filter, 'programme', true)!;
+	const outcomes = outcomeRowsStatement({ from: filter.from, to: filter.to, programmeIds: outcomeProgrammeIds });
+	const { rows } = await sql<{
+		figures: (RollupRow & { key: string })[];
+		reach: { phase: SchoolPhase; schools: number; reached: number }[];
+		outcomes: OutcomeRow[];
+	}>`${PREPARED}
+		select
+			(select coalesce(json_agg(f), '[]') from (${figures}) f) as figures,
+			(select coalesce(json_agg(r), '[]') from (${reachFromRollup(filter, kind)}) r) as reach,
+			-- In the order the statement sorts them: an aggregate over a sorted subquery takes its rows as they come.
+			(select coalesce(json_agg(o), '[]') from (${outcomes}) o) as outcomes
 	`.execute(db);
-	return rows.map((r) => ({ phase: r.phase, schools: Number(r.schools), reached: Number(r.reached) }));
+	const read = rows[0]!;
+	const byProgramme = figuresByKey(read.figures);
+	const total = byProgramme.get('total') ?? emptyFigures('total');
+	byProgramme.delete('total');
+	return { rows: byProgramme, total, reach: read.reach, outcomes: read.outcomes };
 }
 
 /** Schools reached by phase, counted from the records: for ranges of dates, and the rollup's reference. */
@@ -586,6 +629,21 @@ export async function listRollupSlices(db: Db, periods: readonly RollupPeriod[],
  * school rows are added up, and sessions (shared between schools) are counted from the records.
  */
 export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey, withTotal = false): Promise<Map<string, Figures> | null> {
+	const query = rollupFiguresQuery(db, filter, key, withTotal);
+	if (!query) return null;
+	const figures = figuresByKey(await query.execute());
+	if (hasSchoolFilter(filter) && key !== 'school') {
+		for (const s of await sessionFigures(db, filter, key)) {
+			const f = figures.get(s.key) ?? figures.set(s.key, emptyFigures(s.key)).get(s.key)!;
+			f.sessionsDelivered = Number(s.delivered);
+			f.sessionsCancelled = Number(s.cancelled);
+		}
+	}
+	return figures;
+}
+
+/** The rollup's statement for `rollupFigures`, one row per key (sessions under a school filter apart), or null where the rollup does not hold the selection. */
+function rollupFiguresQuery(db: Db, filter: ReportFilter, key: ReportKey, withTotal: boolean) {
 	const kind = filter.periodKind;
 	if (!kind || kind === 'dates') return null;
 	if (key === 'quarter' && kind === 'academic') return null;
@@ -614,22 +672,19 @@ export async function rollupFigures(db: Db, filter: ReportFilter, key: ReportKey
 		quarter: sql<string>`to_char(r.period_start, 'YYYY-MM-DD')`,
 		total: sql<string>`'total'`
 	}[key];
-	const rows = await query
-		.select([keyColumn.as('key'), ...rollupMeasures.map((m) => sql<number>`sum(${sql.ref(`r.${m}`)})::int`.as(m))])
-		.groupBy(sql`1`)
-		// Prepared where its text is the same whatever the values: without lists of programmes or schools.
-		.$if(!filter.programmeIds && !schoolFiltered, (q) => q.modifyEnd(PREPARED))
-		.execute();
+	return (
+		query
+			.select([keyColumn.as('key'), ...rollupMeasures.map((m) => sql<number>`sum(${sql.ref(`r.${m}`)})::int`.as(m))])
+			.groupBy(sql`1`)
+			// Prepared where its text is the same whatever the values: without lists of programmes or schools.
+			.$if(!filter.programmeIds && !schoolFiltered, (q) => q.modifyEnd(PREPARED))
+			.$castTo<RollupRow & { key: string }>()
+	);
+}
 
+function figuresByKey(rows: readonly (RollupRow & { key: string })[]): Map<string, Figures> {
 	const figures = new Map<string, Figures>();
-	for (const r of rows as (RollupRow & { key: string })[]) figures.set(r.key, figuresOfRow(r.key, r));
-	if (schoolFiltered && key !== 'school') {
-		for (const s of await sessionFigures(db, filter, key)) {
-			const f = figures.get(s.key) ?? figures.set(s.key, emptyFigures(s.key)).get(s.key)!;
-			f.sessionsDelivered = Number(s.delivered);
-			f.sessionsCancelled = Number(s.cancelled);
-		}
-	}
+	for (const r of rows) figures.set(r.key, figuresOfRow(r.key, r));
 	return figures;
 }
 

@@ -6,7 +6,7 @@ import { schoolPhases, type SchoolPhase, type SchoolTown } from '../db/schema';
 import { CSV_CONTENT_TYPE, toCsv } from '../exports/csv';
 import type { ExportFile } from '../exports/file';
 import { XLSX_CONTENT_TYPE, toXlsx } from '../exports/xlsx';
-import { outcomeSummaries } from '../outcomes/outcomes.summary';
+import { outcomeSummaries, outcomeSummaryOf } from '../outcomes/outcomes.summary';
 import { hasErrors, invalid, notFound, ok, refused, type Result } from '../result';
 import { suppressionThreshold, type Cell } from './disclosure';
 import { districtBesideSchool, districtCells, figureName, schoolCells, type DistrictRows } from './linked-figures';
@@ -119,11 +119,15 @@ async function overviewOf(db: Db, actor: Actor, selection: Selection, options: R
 	const filter = filterOf(selection);
 	const chosen = options.programmes.filter((p) => !selection.programmeId || p.id === selection.programmeId);
 	const schoolIds = selection.schoolId || selection.phase || selection.town ? schoolsOf(selection, options) : undefined;
-	const [{ rows: byProgramme, total }, reach, outcomes] = await Promise.all([
-		queries.reportFiguresAndTotal(db, filter, 'programme'),
-		queries.reachByPhase(db, filter),
-		outcomeSummaries(db, { from: filter.from, to: filter.to, programmeIds: chosen.map((p) => p.id), ...(schoolIds ? { schoolIds } : {}) })
-	]);
+	const programmeIds = chosen.map((p) => p.id);
+	const together = await queries.overviewFigures(db, filter, programmeIds);
+	const [{ rows: byProgramme, total }, reach, outcomes] = together
+		? [together, together.reach, together.outcomes.map(outcomeSummaryOf)]
+		: await Promise.all([
+				queries.reportFiguresAndTotal(db, filter, 'programme'),
+				queries.reachByPhase(db, filter),
+				outcomeSummaries(db, { from: filter.from, to: filter.to, programmeIds, ...(schoolIds ? { schoolIds } : {}) })
+			]);
 	const rows = chosen.map((p) => ({ id: p.id, name: p.name, figures: byProgramme.get(p.id) ?? emptyFigures(p.id) }));
 	const threshold = thresholdFor(actor);
 	// With a programme chosen its row is the total. A suppressed reader has no school filters here.
