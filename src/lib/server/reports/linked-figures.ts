@@ -35,6 +35,36 @@ export function figureName(measure: string, period: Pick<Period, 'from' | 'to'>,
 	return `${measure} ${period.from} ${period.to} ${scope}`;
 }
 
+/** Decided cells of one period by scope, then by measure, for each decision kept (`byScope`). */
+const indexes = new WeakMap<Map<string, Cell>, Map<string, Map<string, Map<string, Cell>>>>();
+
+/**
+ * A period's cells of a decision by scope, then by measure: the same cells as looking each up by
+ * `figureName`, without making and hashing a name per cell (a county's by-school page has 8,400).
+ * Made once per decision and period: a decision is kept until the figures change, and its index
+ * goes with it.
+ */
+export function byScope(cells: Map<string, Cell>, period: Pick<Period, 'from' | 'to'>): Map<string, Map<string, Cell>> {
+	let periods = indexes.get(cells);
+	if (!periods) indexes.set(cells, (periods = new Map()));
+	const key = `${period.from} ${period.to}`;
+	let index = periods.get(key);
+	if (index) return index;
+	index = new Map();
+	const prefix = ` ${key} `;
+	for (const [name, cell] of cells) {
+		// measure, then the period, then the scope (which may hold spaces): see figureName.
+		const at = name.indexOf(' ');
+		if (!name.startsWith(prefix, at)) continue;
+		const scope = name.slice(at + prefix.length);
+		let measures = index.get(scope);
+		if (!measures) index.set(scope, (measures = new Map()));
+		measures.set(name.slice(0, at), cell);
+	}
+	periods.set(key, index);
+	return index;
+}
+
 /** One way of cutting a total into rows, with the rows' figures for a period. */
 interface Dimension {
 	ids: readonly string[];

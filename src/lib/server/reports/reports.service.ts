@@ -9,7 +9,7 @@ import { XLSX_CONTENT_TYPE, toXlsx } from '../exports/xlsx';
 import { outcomeSummaries, outcomeSummaryOf } from '../outcomes/outcomes.summary';
 import { hasErrors, invalid, notFound, ok, refused, type Result } from '../result';
 import { suppressionThreshold, type Cell } from './disclosure';
-import { districtBesideSchool, districtCells, figureName, schoolCells, type DistrictRows } from './linked-figures';
+import { byScope, districtBesideSchool, districtCells, figureName, schoolCells, type DistrictRows } from './linked-figures';
 import { exportHeader, exportRows } from './export-table';
 import { keptReport } from './kept';
 import { latestDeliveredDay } from './delivered.queries';
@@ -84,7 +84,18 @@ function districtTable<R extends { figures: Figures }>(
 	totalScope: string,
 	threshold: number
 ) {
-	return decidedTable(rows, total, (measure: Counted, row: R | null) => cells.get(figureName(measure, period, row ? scopeOf(row) : totalScope)), threshold);
+	const index = byScope(cells, period);
+	// The cells of a row are asked for one after another: its scope is looked up once.
+	let last: { row: R | null; cells: Map<string, Cell> | undefined } | undefined;
+	return decidedTable(
+		rows,
+		total,
+		(measure: Counted, row: R | null) => {
+			if (last?.row !== row) last = { row, cells: index.get(row ? scopeOf(row) : totalScope) };
+			return last.cells?.get(measure);
+		},
+		threshold
+	);
 }
 
 async function totalFigures(db: Db, filter: ReportFilter): Promise<Figures> {
