@@ -41,8 +41,8 @@ const indexes = new WeakMap<Map<string, Cell>, Map<string, Map<string, Map<strin
 /**
  * A period's cells of a decision by scope, then by measure: the same cells as looking each up by
  * `figureName`, without making and hashing a name per cell (a county's by-school page has 8,400).
- * Made once per decision and period: a decision is kept until the figures change, and its index
- * goes with it.
+ * Made once per decision and period: a decision is kept, never changed, until the figures
+ * change, and its index goes with it.
  */
 export function byScope(cells: Map<string, Cell>, period: Pick<Period, 'from' | 'to'>): Map<string, Map<string, Cell>> {
 	let periods = indexes.get(cells);

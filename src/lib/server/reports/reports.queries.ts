@@ -449,9 +449,9 @@ function reachFromRollup(filter: ReportFilter, kind: Exclude<PeriodKind, 'dates'
  * period, no programme or school filter): the rows by programme with their total, the reach by
  * phase and the before-and-after outcomes' rows, each read as JSON. The same rows as
  * `reportFiguresAndTotal`, `reachByPhase` and `listOutcomeRows` (`outcomeProgrammeIds` as its
- * programmes) read apart; but every statement costs the app a round trip, and on a county's
- * overview computed on every request that was a third of a millisecond each of the app's time
- * (`npm run bench`), more than reading them took PostgreSQL. Null where the rollup does not
+ * programmes) read apart; but every statement is a round trip, and on a county's overview
+ * computed on every request each cost the app about a third of a millisecond of its time
+ * however little it read (a CPU profile under load, issue 15). Null where the rollup does not
  * hold the selection: then read them apart.
  */
 export async function overviewFigures(
