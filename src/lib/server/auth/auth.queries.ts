@@ -19,29 +19,26 @@ export async function insertSession(db: Db, session: { id: string; userId: strin
 		.execute();
 }
 
-/** A session with the user it belongs to. */
+/** A session with the user it belongs to. Read on every request a signed-in user makes, so prepared. */
 export async function findSessionWithUser(db: Db, id: string) {
-	return (
-		db
-			.selectFrom('auth_session')
-			.innerJoin('app_user', 'app_user.id', 'auth_session.user_id')
-			.select([
-				'auth_session.created_at',
-				'auth_session.expires_at',
-				'auth_session.second_factor_pending',
-				'app_user.totp_enabled_at',
-				'app_user.id',
-				'app_user.email',
-				'app_user.name',
-				'app_user.role',
-				'app_user.school_id',
-				'app_user.status'
-			])
-			.where('auth_session.id', '=', id)
-			// Read on every request a signed-in user makes.
-			.modifyEnd(PREPARED)
-			.executeTakeFirst()
-	);
+	return db
+		.selectFrom('auth_session')
+		.innerJoin('app_user', 'app_user.id', 'auth_session.user_id')
+		.select([
+			'auth_session.created_at',
+			'auth_session.expires_at',
+			'auth_session.second_factor_pending',
+			'app_user.totp_enabled_at',
+			'app_user.id',
+			'app_user.email',
+			'app_user.name',
+			'app_user.role',
+			'app_user.school_id',
+			'app_user.status'
+		])
+		.where('auth_session.id', '=', id)
+		.modifyEnd(PREPARED)
+		.executeTakeFirst();
 }
 
 export async function updateSessionExpiry(db: Db, id: string, expiresAt: Date) {

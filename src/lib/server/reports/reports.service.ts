@@ -167,14 +167,17 @@ const districtRows = (actor: Actor, options: ReportOptions): DistrictRows | unde
 
 /** The ids of the schools a selection's school filters keep. */
 function schoolsOf(selection: Selection, options: ReportOptions): string[] {
-	return everySchool(options)
-		.filter(
-			(s) =>
-				(!selection.schoolId || s.id === selection.schoolId) &&
-				(!selection.phase || s.phase === selection.phase) &&
-				(!selection.town || s.town === selection.town)
-		)
-		.map((s) => s.id);
+	return chosenSchools(selection, options).map((s) => s.id);
+}
+
+/** The schools a selection's school filters keep. */
+function chosenSchools(selection: Selection, options: ReportOptions): ReportOptionSchool[] {
+	return everySchool(options).filter(
+		(s) =>
+			(!selection.schoolId || s.id === selection.schoolId) &&
+			(!selection.phase || s.phase === selection.phase) &&
+			(!selection.town || s.town === selection.town)
+	);
 }
 
 export type SchoolRow = { id: string; name: string; phase: SchoolPhase; town: SchoolTown; figures: Figures };
@@ -205,14 +208,7 @@ async function bySchoolOf(
 }
 
 function schoolRows(selection: Selection, options: ReportOptions, figures: Map<string, Figures>): SchoolRow[] {
-	return everySchool(options)
-		.filter(
-			(s) =>
-				(!selection.schoolId || s.id === selection.schoolId) &&
-				(!selection.phase || s.phase === selection.phase) &&
-				(!selection.town || s.town === selection.town)
-		)
-		.map((s) => ({ ...s, figures: figures.get(s.id) ?? emptyFigures(s.id) }));
+	return chosenSchools(selection, options).map((s) => ({ ...s, figures: figures.get(s.id) ?? emptyFigures(s.id) }));
 }
 
 export interface SchoolReport {
