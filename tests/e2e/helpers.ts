@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { DEMO_SECOND_FACTOR_EMAILS, demoTotpKey } from '../../src/lib/server/demo/demo-second-factor';
 import { totpCode } from '../../src/lib/server/auth/totp';
 
@@ -109,4 +109,16 @@ export async function scheduleConfirmingHolidays(page: Page): Promise<void> {
 		await confirm.check();
 		await page.getByRole('button', { name: 'Schedule' }).click();
 	}
+}
+
+/** A report table's cell in a row, under the heading of the column with this key (the heading's `data-column`), as a reader finds it. */
+export async function cellUnder(table: Locator, row: Locator, key: string): Promise<Locator> {
+	return row.locator(':scope > th, :scope > td').nth(await columnIndex(table, key));
+}
+
+/** Where a report table's column is among its headings, by its key. */
+export async function columnIndex(table: Locator, key: string): Promise<number> {
+	const index = await table.locator('thead th').evaluateAll((headings, k) => headings.findIndex((th) => th.getAttribute('data-column') === k), key);
+	expect(index, `a heading for ${key}`).toBeGreaterThan(0);
+	return index;
 }

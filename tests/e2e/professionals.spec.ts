@@ -1,5 +1,5 @@
 import { expect, test, type Locator } from '@playwright/test';
-import { expectAccessible, signIn } from './helpers';
+import { cellUnder, expectAccessible, signIn } from './helpers';
 
 // Frontline professionals (the plan's Prevent awareness training: 87 in 2018-19) are counted
 // apart from young people on the report pages and in the PCC return.
@@ -18,8 +18,8 @@ test('the district overview shows 87 frontline professionals at Prevent training
 	await page.goto(`/reports?${YEAR_2018}`);
 	const overview = page.getByRole('table', { name: 'By programme', exact: true });
 	const prevent = overview.locator('tbody tr').filter({ has: page.locator('th', { hasText: 'Prevent Awareness Training' }) });
-	await expect(prevent.locator('[data-measure="professionals"]')).toHaveText('87');
-	await expect(prevent.locator('[data-measure="youngPeopleReached"]')).toHaveText('0');
+	await expect(await cellUnder(overview, prevent, 'professionals')).toHaveText('87');
+	await expect(await cellUnder(overview, prevent, 'youngPeopleReached')).toHaveText('0');
 	await expect(overview.locator('thead')).toContainText('Frontline professionals');
 	await expect(page.locator('.app-headlines__item', { hasText: 'Frontline professionals trained' }).locator('.app-headlines__figure')).toHaveText('87');
 	await expectAccessible(page);
