@@ -4,15 +4,17 @@
 /// <reference lib="webworker" />
 import { build, files, version } from '$service-worker';
 
-// Registered by /register-offline.js only (svelte.config.js turns SvelteKit's own registration
-// off): it serves a register the lead chose to keep on the device when there is no connection
-// (and a mentoring cohort's or award group's day page, /log-day-offline.js).
-// Nothing else is taken over: every other request goes to the network as if it were not here.
+// Registered by the offline scripts only (svelte.config.js turns SvelteKit's own registration
+// off): when there is no connection, it serves the pages a lead chose to keep on the device: a
+// named register (/register-offline.js), a workstation's register and the day's registers kept in
+// one go from Today (/counts-offline.js, /day-offline.js), and a mentoring cohort's or an award
+// group's day page (/log-day-offline.js). Nothing else is taken over: every other request goes to
+// the network as if it were not here.
 //
-// Two caches. `shell-<version>`: the styles, fonts and static scripts a register page needs,
-// none of them personal. `registers`: the register pages kept on this device, put there by
-// /register-offline.js, which also removes them after 7 days; signing out clears both
-// (Clear-Site-Data on the sign-out response).
+// Two caches. `shell-<version>`: the styles, fonts and static scripts those pages need, none of
+// them personal. `registers`: the pages kept on this device, put there and removed after 7 days
+// by the scripts' shared store (/offline-store.js); signing out clears both (Clear-Site-Data on
+// the sign-out response).
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const SHELL = `shell-${version}`;
