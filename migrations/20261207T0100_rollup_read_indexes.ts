@@ -2,9 +2,9 @@ import { sql, type Kysely } from 'kysely';
 
 // Two reads of the report rollup that every computed district overview makes, each served by its
 // own index instead of the primary key (period_kind, period_start, programme_id, school_id):
-//   - the rows by programme and their total are the period's rows for no one school (school_id
-//     the all-schools id): under the primary key they were found by reading the period's every
-//     row, 4,200 entries for a county's 600 schools, to keep 7;
+//   - the rows by programme and their total are the period's rows for all schools together
+//     (school_id the all-schools id): under the primary key they were found by reading every row
+//     of the period, 4,200 entries for a county's 600 schools, to keep 7;
 //   - the reach by phase reads each school's row for all programmes, only to see whether the
 //     school was reached: 600 rows from as many pages of the table; the index holds
 //     schools_reached, so the rows are read from the index alone (10 pages).
