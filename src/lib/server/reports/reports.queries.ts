@@ -280,14 +280,21 @@ export async function reportFiguresAndTotal(
 	filter: ReportFilter,
 	key: 'programme' | 'school'
 ): Promise<{ rows: Map<string, Figures>; total: Figures }> {
-	if (filter.periodKind && filter.periodKind !== 'dates' && !filter.programmeIds && !hasSchoolFilter(filter)) {
-		const rows = (await rollupFigures(db, filter, key, true))!;
-		const total = rows.get('total') ?? emptyFigures('total');
-		rows.delete('total');
-		return { rows, total };
-	}
+	if (rollupHoldsWhole(filter)) return totalApart((await rollupFigures(db, filter, key, true))!);
 	const [rows, total] = await Promise.all([reportFigures(db, filter, key), reportFigures(db, filter, 'total')]);
 	return { rows, total: total.get('total') ?? emptyFigures('total') };
+}
+
+/** Whether the rollup holds a selection's rows and their total: a standard period, with no programme or school chosen. */
+function rollupHoldsWhole(filter: ReportFilter): filter is ReportFilter & { periodKind: Exclude<PeriodKind, 'dates'> } {
+	return !!filter.periodKind && filter.periodKind !== 'dates' && !filter.programmeIds && !hasSchoolFilter(filter);
+}
+
+/** The rows read with their total (the rollup's row for every programme and school, keyed 'total'), the total taken out. */
+function totalApart(figures: Map<string, Figures>): { rows: Map<string, Figures>; total: Figures } {
+	const total = figures.get('total') ?? emptyFigures('total');
+	figures.delete('total');
+	return { rows: figures, total };
 }
 
 /** Every figure counted from the records themselves: the rollup's reference, and the answer for any range of dates. */
@@ -459,8 +466,7 @@ export async function overviewFigures(
 	filter: ReportFilter,
 	outcomeProgrammeIds: readonly string[]
 ): Promise<{ rows: Map<string, Figures>; total: Figures; reach: { phase: SchoolPhase; schools: number; reached: number }[]; outcomes: OutcomeRow[] } | null> {
-	const kind = filter.periodKind;
-	if (!kind || kind === 'dates' || filter.programmeIds || hasSchoolFilter(filter)) return null;
+	if (!rollupHoldsWhole(filter)) return null;
 	const figures = rollupFiguresQuery(db, filter, 'programme', true)!;
 	const outcomes = outcomeRowsStatement({ from: filter.from, to: filter.to, programmeIds: outcomeProgrammeIds });
 	const { rows } = await sql<{
@@ -470,15 +476,12 @@ export async function overviewFigures(
 	}>`${PREPARED}
 		select
 			(select coalesce(json_agg(f), '[]') from (${figures}) f) as figures,
-			(select coalesce(json_agg(r), '[]') from (${reachFromRollup(filter, kind)}) r) as reach,
+			(select coalesce(json_agg(r), '[]') from (${reachFromRollup(filter, filter.periodKind)}) r) as reach,
 			-- In the order the statement sorts them: an aggregate over a sorted subquery takes its rows as they come.
 			(select coalesce(json_agg(o), '[]') from (${outcomes}) o) as outcomes
 	`.execute(db);
 	const read = rows[0]!;
-	const byProgramme = figuresByKey(read.figures);
-	const total = byProgramme.get('total') ?? emptyFigures('total');
-	byProgramme.delete('total');
-	return { rows: byProgramme, total, reach: read.reach, outcomes: read.outcomes };
+	return { ...totalApart(figuresByKey(read.figures)), reach: read.reach, outcomes: read.outcomes };
 }
 
 /** Schools reached by phase, counted from the records: for ranges of dates, and the rollup's reference. */
