@@ -15,6 +15,8 @@ async function openRegister(page: Page, programme: string, nth: number): Promise
 	await page.getByRole('table', { name: 'Past sessions' }).getByRole('link').nth(nth).click();
 	await page.getByRole('link', { name: 'Register', exact: true }).click();
 	await expect(page.getByRole('heading', { level: 1, name: /^Register for/ })).toBeVisible();
+	// A register of 300 is parsed as it streams: the heading shows before the last school's rows are in.
+	await page.waitForLoadState('load');
 	return new URL(page.url()).pathname;
 }
 
