@@ -111,6 +111,42 @@ test('the PCC return prints in at most a page per programme plus a summary', asy
 	expect(text).not.toContain('/reports/');
 });
 
+test('a report prints on landscape A4 with every column of its table on the sheet of its caption', async ({ page }) => {
+	await signIn(page, 'viewer@demo.test');
+	const columns = [
+		'Sessions delivered',
+		'Schools reached',
+		'Young people reached',
+		'Attendance rate',
+		'Workstation visits',
+		'Mentoring hours',
+		'Mentees',
+		'Conserver awards',
+		'Parents and carers',
+		'Frontline professionals'
+	];
+	for (const [address, total] of [
+		['/reports?period=academic&year=2018', 'All programmes'],
+		['/reports/schools?period=academic&year=2018', 'All schools']
+	] as const) {
+		await page.goto(address);
+		const table = (await page.locator('.app-report-table caption').textContent())!.trim();
+		const { file, pages } = await printToPdf(page, new URL(address, 'http://x').pathname.replaceAll('/', '-'));
+		expect(execFileSync('pdfinfo', [file]).toString(), `${table} on landscape A4`).toMatch(/Page size:\s+841\.\d+ x 59[45]\.\d+ pts/);
+		// The table's heading row, read in the order it is drawn: a column past the sheet's edge is not drawn at all.
+		const sheets = Array.from({ length: pages }, (_, p) =>
+			execFileSync('pdftotext', ['-raw', '-f', String(p + 1), '-l', String(p + 1), file, '-'])
+				.toString()
+				.replace(/\s+/g, ' ')
+		);
+		const sheet = sheets.find((s) => s.includes(`${table} `));
+		expect(sheet, `${table}: its caption on a sheet`).toBeDefined();
+		const header = sheet!.slice(sheet!.indexOf(`${table} `), sheet!.indexOf(total));
+		for (const column of columns) expect(header, `${table}: the "${column}" column`).toContain(column);
+		expect(blankPages(file, pages)).toEqual([]);
+	}
+});
+
 test('a lead projects the session code in large print with a QR code for the address', async ({ page, browser }) => {
 	await signIn(page, 'lead@demo.test');
 	// The Youth Conference has a question set in the demo, and its past sessions have schools booked.

@@ -11,6 +11,7 @@
 import { chartHeight, drawChart, type ChartSpec } from './chart';
 import { periodFields } from '../reports';
 
+const charts: ReturnType<typeof drawChart>[] = [];
 for (const template of document.querySelectorAll<HTMLTemplateElement>('template.app-chart__drawn')) {
 	const spec = JSON.parse(template.dataset.chart ?? '') as ChartSpec;
 	const drawn = template.content.cloneNode(true) as DocumentFragment;
@@ -21,9 +22,12 @@ for (const template of document.querySelectorAll<HTMLTemplateElement>('template.
 	if (!box || !canvas) continue;
 	// Set through the style object, which the Content Security Policy allows, not a style attribute.
 	box.style.height = `${chartHeight(spec)}px`;
-	drawChart(canvas, spec);
+	charts.push(drawChart(canvas, spec));
 	if (table) table.open = false;
 }
+// Printed, a chart's box may be smaller (no taller than the sheet: app.scss); Chart.js does not
+// notice a size that only print gives, so each is redrawn to the box as printing starts and ends.
+for (const moment of ['beforeprint', 'afterprint']) addEventListener(moment, () => charts.forEach((chart) => chart.resize()));
 
 // Without JavaScript every period field the reader may use is shown, and those the chosen kind
 // does not use are ignored; here a field that does not apply is taken out of the form (not only
