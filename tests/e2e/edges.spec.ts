@@ -13,7 +13,9 @@ const MB = 1024 * 1024;
  * status and time to answer. The server answers 413 before reading the body and Node then closes
  * the connection, so a client still writing may meet the closed connection (EPIPE or a reset)
  * before it reads the answer: a race of the client's, which a browser settles by reading the
- * answer anyway. Node's client cannot, so such a post is sent again, up to 3 times in all.
+ * answer anyway. Node's client reports the EPIPE first and may still read the answer after it:
+ * it is waited for a moment; a post that meets the race and no answer is sent again, up to 3
+ * times in all.
  */
 async function bigPost(bytes: number, tries = 3): Promise<{ status: number; ms: number; body: string }> {
 	try {
@@ -46,7 +48,12 @@ function postOnce(bytes: number): Promise<{ status: number; ms: number; body: st
 				});
 			}
 		);
-		req.on('error', (error) => (answered ? undefined : fail(error)));
+		req.on('error', (error) => {
+			if (answered) return;
+			// The answer may already be on its way: wait for it a moment before giving up.
+			if ((error as NodeJS.ErrnoException).code === 'EPIPE') setTimeout(() => answered || fail(error), 2000);
+			else fail(error);
+		});
 		let left = bytes;
 		const pump = () => {
 			while (left > 0 && !req.destroyed) {
