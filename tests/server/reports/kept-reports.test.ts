@@ -1,5 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { figuresRebuilt, figuresRefreshedAt, KEPT_BYTES, keptPage, keptReport } from '../../../src/lib/server/reports/kept';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { figuresRebuilt, figuresRefreshedAt, KEPT_BYTES, keptChoices, keptPage, keptReport } from '../../../src/lib/server/reports/kept';
+import { reportOptions } from '../../../src/lib/server/reports/report-page';
+import { figuresCounted } from '../../../src/lib/server/reports/rollups';
+import { updateSchool } from '../../../src/lib/server/schools/schools.service';
+import { makeActor, makeSchool } from '../../support/factories';
 import { refreshRollups, startRollupSchedule, stopRollupSchedule } from '../../../src/lib/server/reports/rollups';
 import { useTestDatabase } from '../../support/database';
 
@@ -7,6 +11,7 @@ const t = useTestDatabase();
 
 afterEach(async () => {
 	await stopRollupSchedule();
+	vi.unstubAllEnvs();
 });
 
 describe('reports kept between rebuilds', () => {
@@ -97,5 +102,34 @@ describe('reports kept between rebuilds', () => {
 		expect(computed).toBe(1);
 		await ask('c');
 		expect(renders).toEqual(['a', 'b', 'c', 'a', 'huge', 'huge', 'c']);
+	});
+
+	it("shares the filters' choices with kept reports switched off, and reads them again when a school changes", async () => {
+		vi.stubEnv('REPORT_KEEP', 'off');
+		let reads = 0;
+		const choices = () => keptChoices(t.db, 'options', async () => ++reads);
+		// Outside the app server, read every time.
+		await choices();
+		await choices();
+		expect(reads).toBe(2);
+
+		const admin = await makeActor(t.db, { role: 'admin' });
+		const school = await makeSchool(t.db, { name: 'Whitfield Aspen School' });
+		await refreshRollups(t.db);
+		startRollupSchedule(() => t.db);
+		let computed = 0;
+		await keptReport(t.db, 'overview', async () => ++computed);
+		await keptReport(t.db, 'overview', async () => ++computed);
+		expect(computed).toBe(2);
+		expect(await choices()).toBe(3);
+		expect(await choices()).toBe(3);
+
+		const named = async () => (await reportOptions(t.db, admin)).schools!.find((s) => s.id === school.id)?.name;
+		expect(await named()).toBe('Whitfield Aspen School');
+		const renamed = await updateSchool(t.db, admin, school.id, { name: 'Whitfield Aspen Primary', urn: '', phase: 'primary', town: 'Dover' });
+		expect(renamed.ok).toBe(true);
+		await figuresCounted();
+		expect(await named()).toBe('Whitfield Aspen Primary');
+		expect(await choices()).toBe(4);
 	});
 });

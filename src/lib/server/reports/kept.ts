@@ -172,7 +172,21 @@ export async function figuresVersion(db: Db): Promise<string> {
  * command-line tools) every call computes.
  */
 export async function keptReport<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
-	if (!keepingNow()) return compute();
+	return keepingNow() ? keptAnswer(db, key, compute) : compute();
+}
+
+/**
+ * What the reports' filters offer (the programmes and schools that name their rows), read once
+ * per change of the figures like the suppression decisions (decided.ts), whatever REPORT_KEEP
+ * says: a programme or school added, renamed or closed is a change of the figures, heard in
+ * every process (programmes.service.ts, schools.service.ts). Computed reports still read their
+ * figures on every request; only this reference data is shared.
+ */
+export async function keptChoices<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
+	return followingFigures() ? keptAnswer(db, key, compute) : compute();
+}
+
+async function keptAnswer<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
 	const asked = generation;
 	const { key: now } = await current(db);
 	const hit = kept.get(key);

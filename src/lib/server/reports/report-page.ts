@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import type { FieldErrors } from '../result';
 import { schoolPhases, schoolTowns, type SchoolPhase, type SchoolTown } from '../db/schema';
 import { londonParts } from '../time';
-import { figuresState, keptReport } from './kept';
+import { figuresState, keptChoices } from './kept';
 import { academicYear, academicYearOfDate, parsePeriod, type Period, type PeriodKind } from './periods';
 import { latestDeliveredDay } from './delivered.queries';
 import { listReportOptions, type ReportOptionProgramme, type ReportOptionSchool } from './reports.queries';
@@ -35,7 +35,7 @@ export interface Selection {
 export async function reportOptions(db: Db, actor: Actor, withSchools = true): Promise<ReportOptions> {
 	await authoriseReport(db, actor, 'see');
 	const key = `options ${actor.role === 'school' ? actor.schoolId : 'all'} ${withSchools ? 'with schools' : 'programmes only'}`;
-	return keptReport(db, key, () => readOptions(db, actor, withSchools));
+	return keptChoices(db, key, () => readOptions(db, actor, withSchools));
 }
 
 async function readOptions(db: Db, actor: Actor, withSchools: boolean): Promise<ReportOptions> {
