@@ -20,8 +20,17 @@ const shortMonth = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 
 
 /** "1 September 2018" for 2018-09-01. */
 export function formatReportDate(iso: string): string {
-	return longDate.format(new Date(`${iso}T00:00:00Z`));
+	let text = reportDates.get(iso);
+	if (text === undefined) {
+		text = longDate.format(new Date(`${iso}T00:00:00Z`));
+		// A period's first and last days: few, asked for on every report page.
+		if (reportDates.size >= 500) reportDates.clear();
+		reportDates.set(iso, text);
+	}
+	return text;
 }
+
+const reportDates = new Map<string, string>();
 
 /** "Apr to Jun 2019" for the quarter starting 2019-04-01: short enough for a chart's axis. */
 export function quarterShortLabel(from: string): string {

@@ -15,10 +15,18 @@ const parts = new Intl.DateTimeFormat('en-GB', {
 
 /** The wall-clock date and time in London at an instant, as 'YYYY-MM-DD' and 'HH:MM'. */
 export function londonParts(instant: Date): { date: string; time: string; weekday: number } {
+	// Most calls ask for now: the parts are the same all minute (London's offsets are whole
+	// hours), and taking them apart costs more than anything else a report's address needs.
+	const minute = Math.floor(instant.getTime() / 60_000);
+	if (lastMinute?.minute === minute) return { ...lastMinute.parts };
 	const p = Object.fromEntries(parts.formatToParts(instant).map((x) => [x.type, x.value]));
 	const date = `${p.year}-${p.month}-${p.day}`;
-	return { date, time: `${p.hour}:${p.minute}`, weekday: new Date(`${date}T00:00:00Z`).getUTCDay() };
+	const found = { date, time: `${p.hour}:${p.minute}`, weekday: new Date(`${date}T00:00:00Z`).getUTCDay() };
+	if (Number.isFinite(minute)) lastMinute = { minute, parts: found };
+	return { ...found };
 }
+
+let lastMinute: { minute: number; parts: { date: string; time: string; weekday: number } } | undefined;
 
 function offsetAt(instant: number): number {
 	const p = Object.fromEntries(parts.formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
