@@ -169,7 +169,9 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			{ kind: 'financial' as const, from: year.from },
 			...([1, 2, 3, 4] as const).map((q) => ({ kind: 'quarter' as const, from: financialQuarter(REPORT_YEAR, q).from }))
 		];
-		// The filter's choices, read as the app reads them (one statement).
+		// The filter's choices, read as the app reads them (one statement). The app reads them once
+		// per change of the figures (kept.ts, keptChoices); they stay in the SQL as the cost of an
+		// answer from nothing, as the suppression decision's read does (decided.ts).
 		const options = () => listReportOptions(db);
 		// The suppression decision's read: the year and its quarters, by programme and by school
 		// (the programmes and schools that name its rows are the choices already read).
