@@ -18,9 +18,10 @@ import {
 // build time (svelte.config.js `precompress`) and, under /_app/immutable/, cached for a year.
 //
 // Brotli when the browser accepts it, else gzip. A body of known length (every page SvelteKit
-// renders whole, a CSV, JSON) is compressed in one call (in place up to 64 KB, larger on libuv's
-// threads) and sent with its length in one write; one of unknown length (a page SvelteKit streams) is compressed chunk by
-// chunk, each flushed as it comes, so it still arrives piece by piece. Brotli at quality 4 with
+// renders whole, a CSV, JSON) is compressed in one call (in place up to 64 KB, larger on
+// libuv's threads) and sent with its length in one write; one of unknown length (a page
+// SvelteKit streams) is compressed chunk by chunk, each flushed as it comes, so it still
+// arrives piece by piece. Brotli at quality 4 with
 // a 256 KB window costs about what gzip's level 6 does, and holds far less memory per answer
 // than brotli's defaults (quality 11, a 4 MB window): this runs on every page.
 
