@@ -200,6 +200,7 @@ test('report pages are served with hashes, not a nonce a kept page would repeat,
 	const programme = await page.getByRole('link', { name: 'Youth Conference' }).first().getAttribute('href');
 	const response = await page.goto(programme!);
 	expect(response?.status()).toBe(200);
+	const programmeUrl = page.url();
 	policies.push((await response!.allHeaders())['content-security-policy'] ?? '');
 	expect(policies.at(-1)).toMatch(/script-src 'self' 'sha256-/);
 	for (const policy of policies) {
@@ -207,8 +208,15 @@ test('report pages are served with hashes, not a nonce a kept page would repeat,
 		expect(policy).not.toMatch(/script-src [^;]*unsafe-inline/);
 		expect(policy).not.toMatch(/style-src [^;]*unsafe-inline/);
 	}
-	// Navigating in the page (the route announcer, charts) breaks no rule either.
+	// Navigating in the page (the route announcer, charts) breaks no rule either. Each way is
+	// waited for until its page is drawn: a violation comes as the page draws, and closing the
+	// browser while SvelteKit was still navigating back hung Chromium's close (1 run in 6 here).
 	await page.getByRole('link', { name: 'Dashboard' }).first().click();
+	await expect(page).toHaveURL(/\/dashboard$/);
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 	await page.goBack();
+	await expect(page).toHaveURL(programmeUrl);
+	await expect(page.getByRole('heading', { level: 1, name: 'Youth Conference' })).toBeVisible();
+	await page.waitForLoadState('networkidle');
 	expect(violations).toEqual([]);
 });
