@@ -320,6 +320,58 @@ describe('suppressTable by hand', () => {
 		expect(() => suppressTable({ rows: [[5, 1.5]] }, { threshold: 5 })).toThrow(RangeError);
 	});
 
+	it('shows a table with nothing small as it is, and still checks its totals and what another table hid', () => {
+		const shown = (value: number) => ({ value, hidden: false, reason: null });
+		expect(
+			suppressTable(
+				withTotals([
+					[0, 0],
+					[0, 0]
+				]),
+				{ threshold: 5 }
+			)
+		).toEqual({
+			cells: [
+				[shown(0), shown(0)],
+				[shown(0), shown(0)]
+			],
+			rowTotals: [shown(0), shown(0)],
+			columnTotals: [shown(0), shown(0)],
+			grandTotal: shown(0),
+			threshold: 5
+		});
+		expect(
+			hiddenOf(
+				suppressTable(
+					withTotals([
+						[9, 12],
+						[30, 7]
+					]),
+					{ threshold: 5 }
+				).cells.flat()
+			)
+		).toEqual([9, 12, 30, 7]);
+		expect(() => suppressTable({ rows: [[0, 0]], rowTotals: [1] }, { threshold: 5 })).toThrow('rowTotals[0] is 1 but its counts add up to 0');
+		// Nothing small here, but a cell hidden elsewhere in the output is protected all the same.
+		const linked = suppressTable(
+			withTotals([
+				[9, 12],
+				[30, 7]
+			]),
+			{ threshold: 5, hidden: (p) => p.row === 0 && p.column === 0 }
+		);
+		expect(linked.cells[0]![0]).toEqual({ value: 9, hidden: true, reason: 'secondary' });
+		expect(
+			exposedEntries(
+				withTotals([
+					[9, 12],
+					[30, 7]
+				]),
+				linked
+			)
+		).toEqual([]);
+	});
+
 	it('takes an empty table', () => {
 		expect(suppressTable({ rows: [], columnTotals: [], grandTotal: 0 }, { threshold: 5 })).toEqual({
 			cells: [],

@@ -254,6 +254,9 @@ export function suppressTable(table: CountTable, options?: TableOptions): Suppre
 				}
 			}
 		}
+		// Nothing hidden, nothing to protect: the rule above needs a hidden entry too. Most tables
+		// with no small count (every count 0, say) end here, without building the flow's graph.
+		if (!entries.some((e) => e.hidden)) break;
 		const { graph, canMove } = mobility(entries, extended.nodes);
 		// Hiding more only adds arcs, so an entry once protected stays protected.
 		const exposed = entries.filter((e) => {

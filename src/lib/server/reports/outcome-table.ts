@@ -77,9 +77,8 @@ export function outcomeTable(outcomes: readonly OutcomeSummary[], programmes: re
 	const byProgramme = programmes.map((p) => outcomes.filter((o) => o.programmeId === p.id).reduce((sum, o) => addStatement(sum, countsOf(o)), none));
 	const total = byProgramme.reduce(addProgramme, none);
 	// People per programme add up to the total, so they are suppressed as a column with it.
-	// With no answers every count is 0, and a 0 is always shown: nothing to decide.
 	const people =
-		threshold === null || outcomes.length === 0
+		threshold === null
 			? { cells: byProgramme.map((o) => shownCell(o.people)), total: shownCell(total.people) }
 			: suppressList(
 					byProgramme.map((o) => o.people),
