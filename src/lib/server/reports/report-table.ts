@@ -143,7 +143,7 @@ export function decidedTable<R extends { figures: Figures }>(
 			const hidden = decided(column.measure, row)?.hidden ?? value !== 0;
 			cells[column.measure] = { value, hidden, reason: hidden ? (suppressCount(value, { threshold }).hidden ? 'primary' : 'secondary') : null };
 		}
-		return { ...cells, ...derived(f, cells) } as Cells;
+		return Object.assign(cells, derived(f, cells)) as Cells;
 	};
 	return { rows: rows.map((r) => ({ ...r, cells: cellsOf(r.figures, r) })), total: cellsOf(total, null), suppressed: true, threshold };
 }
