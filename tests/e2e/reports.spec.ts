@@ -131,9 +131,20 @@ test('a report viewer filters and sorts the by-school report by keyboard, with h
 	const table = page.locator('table.app-report-table');
 	await expect(table.locator('tbody td', { hasText: /^c$/ }).first()).toBeVisible();
 	await expect(table.locator('tfoot th')).toHaveText('All schools');
+	// The cells carry no classes: the table aligns a school's phase and town left, its figures right.
+	const alignments = (cells: Locator) => cells.evaluateAll((all) => all.map((c) => getComputedStyle(c).textAlign));
+	const firstRow = await alignments(table.locator('tbody tr').first().locator('td'));
+	expect(firstRow.slice(0, 2)).toEqual(['left', 'left']);
+	expect(new Set(firstRow.slice(2))).toEqual(new Set(['right']));
 
 	const chart = page.getByRole('figure', { name: 'Attendance by school: attended against places booked' });
 	await expectDrawn(chart);
+	// So does the chart's table: a school's name as a heading, the figures right.
+	await chart.getByText('Show the figures as a table').click();
+	const chartRow = chart.locator('tbody tr').first();
+	await expect(chartRow.locator('th')).toHaveCSS('font-weight', '700');
+	expect(await alignments(chartRow.locator('th, td'))).toEqual(['left', 'right', 'right']);
+	await chart.getByText('Show the figures as a table').click();
 	// The key to its two series is text above the chart, in the chart's order.
 	await expect(chart.locator('.app-chart__key li')).toHaveText(['Places booked', 'Attended']);
 	const matchesTable = async () => {
