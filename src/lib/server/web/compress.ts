@@ -21,9 +21,9 @@ import {
 // renders whole, a CSV, JSON) is compressed in one call (in place up to 64 KB, larger on
 // libuv's threads) and sent with its length in one write; one of unknown length (a page
 // SvelteKit streams) is compressed chunk by chunk, each flushed as it comes, so it still
-// arrives piece by piece. Brotli at quality 4 with
-// a 256 KB window costs about what gzip's level 6 does, and holds far less memory per answer
-// than brotli's defaults (quality 11, a 4 MB window): this runs on every page.
+// arrives piece by piece. Brotli at quality 4 with a 256 KB window costs about what gzip's
+// level 6 does, and holds far less memory per answer than brotli's defaults (quality 11, a 4 MB
+// window): this runs on every page.
 
 /** Bodies smaller than this are sent as they are: compressing them saves less than it costs. */
 export const MIN_COMPRESS_BYTES = 1024;
@@ -62,6 +62,12 @@ const BROTLI: BrotliOptions = { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [
 const GZIP: ZlibOptions = { level: 6 };
 const brotliWhole = promisify<Uint8Array, BrotliOptions, Buffer>(brotliCompress);
 const gzipWhole = promisify<Uint8Array, ZlibOptions, Buffer>(gzip);
+
+/** A body of known length in one call: in place up to IN_PLACE_MAX_BYTES, larger on libuv's threads. */
+async function compressWhole(body: Uint8Array, encoding: Encoding): Promise<Buffer> {
+	if (body.byteLength <= IN_PLACE_MAX_BYTES) return encoding === 'br' ? brotliCompressSync(body, BROTLI) : gzipSync(body, GZIP);
+	return encoding === 'br' ? brotliWhole(body, BROTLI) : gzipWhole(body, GZIP);
+}
 
 function compressor(encoding: Encoding): BrotliCompress | Gzip {
 	return encoding === 'br' ? createBrotliCompress(BROTLI) : createGzip(GZIP);
@@ -127,12 +133,7 @@ export async function compressResponse(request: Request, response: Response): Pr
 	const init = { status: response.status, statusText: response.statusText, headers };
 	if (length !== null && Number(length) <= WHOLE_MAX_BYTES) {
 		const whole = new Uint8Array(await response.arrayBuffer());
-		const compressed =
-			whole.byteLength <= IN_PLACE_MAX_BYTES
-				? encoding === 'br'
-					? brotliCompressSync(whole, BROTLI)
-					: gzipSync(whole, GZIP)
-				: await (encoding === 'br' ? brotliWhole(whole, BROTLI) : gzipWhole(whole, GZIP));
+		const compressed = await compressWhole(whole, encoding);
 		headers.set('content-length', String(compressed.byteLength));
 		return new Response(new Uint8Array(compressed.buffer as ArrayBuffer, compressed.byteOffset, compressed.byteLength), init);
 	}
