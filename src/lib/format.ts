@@ -28,11 +28,16 @@ export function formatDate(value: Date | string): string {
 const whole = new Intl.NumberFormat('en-GB');
 const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
+/** Whether `value` is a whole count from 0 to 999 (not -0): written as it is, with no separator, and most counts are. */
+export function isCountBelowThousand(value: number): boolean {
+	return Number.isInteger(value) && value >= 0 && value < 1000 && !Object.is(value, -0);
+}
+
 /** A count as people write it: "1,376". */
 export function formatCount(value: number): string {
-	// Below a thousand a whole count is written as it is, and most are: without asking Intl, which
-	// costs about a microsecond a call (a county's by-school page writes 14,000 figures).
-	if (Number.isInteger(value) && value >= 0 && value < 1000 && !Object.is(value, -0)) return String(value);
+	// Below a thousand without asking Intl, which costs about a microsecond a call (a county's
+	// by-school page writes 14,000 figures).
+	if (isCountBelowThousand(value)) return String(value);
 	return whole.format(value);
 }
 

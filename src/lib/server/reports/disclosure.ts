@@ -1,3 +1,5 @@
+import { isCountBelowThousand } from '../../format';
+
 /**
  * Disclosure control for published counts: small counts are shown as `c`, and further cells are
  * hidden so that no hidden count can be worked out from the totals shown beside it. Pure
@@ -157,8 +159,14 @@ const thresholdOf = (options: SuppressionOptions | undefined) =>
 
 const isSmall = (value: number, threshold: number) => value >= 1 && value < threshold;
 
+// The shown cells of whole counts below a thousand, made once and shared: a county's by-school
+// table is 10,000 cells on every request, nearly all of them such counts. Frozen, as every
+// table holds the same objects.
+const SHOWN_COUNTS: readonly Cell[] = Array.from({ length: 1000 }, (_, value) => Object.freeze({ value, hidden: false, reason: null }));
+
 /** A figure shown as it is, for readers who see figures unsuppressed. */
 export function shownCell(value: number): Cell {
+	if (isCountBelowThousand(value)) return SHOWN_COUNTS[value]!;
 	return { value, hidden: false, reason: null };
 }
 

@@ -1,5 +1,5 @@
-import { formatCount, formatOneDecimal } from '../../format';
-import { display, type Cell } from './disclosure';
+import { formatCount, formatOneDecimal, isCountBelowThousand } from '../../format';
+import { SUPPRESSED, type Cell } from './disclosure';
 import { columns, type Cells, type Column, type Measure, type ReportTable } from './report-table';
 
 // What leaves the server: the text of each cell and, only when it is shown, its number (for
@@ -13,11 +13,19 @@ export interface ShownCell {
 
 export type ShownCells = Record<Measure, ShownCell>;
 
+// The cells most reports are made of, made once and shared: a hidden figure, and the whole
+// counts below a thousand. A county's by-school page presents 10,000 cells on every request,
+// nearly all of them one or the other. Frozen, as every report holds the same objects.
+const HIDDEN: ShownCell = Object.freeze({ text: SUPPRESSED, value: null });
+const NOT_APPLICABLE: ShownCell = Object.freeze({ text: 'n/a', value: null });
+const SMALL_COUNTS: readonly ShownCell[] = Array.from({ length: 1000 }, (_, n) => Object.freeze({ text: formatCount(n), value: n }));
+
 export function formatCell(cell: Cell, format: Column['format']): ShownCell {
-	if (cell.hidden) return { text: display(cell), value: null };
-	if (!Number.isFinite(cell.value)) return { text: 'n/a', value: null };
+	if (cell.hidden) return HIDDEN;
+	if (!Number.isFinite(cell.value)) return NOT_APPLICABLE;
 	switch (format) {
 		case 'count':
+			if (isCountBelowThousand(cell.value)) return SMALL_COUNTS[cell.value]!;
 			return { text: formatCount(cell.value), value: cell.value };
 		case 'percent':
 			return { text: `${Math.round(cell.value * 100)}%`, value: Math.round(cell.value * 1000) / 10 };

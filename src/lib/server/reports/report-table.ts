@@ -141,7 +141,7 @@ export function decidedTable<R extends { figures: Figures }>(
 			}
 			// A figure outside the decided output (never expected) is hidden rather than shown unprotected.
 			const hidden = decided(column.measure, row)?.hidden ?? value !== 0;
-			cells[column.measure] = { value, hidden, reason: hidden ? (suppressCount(value, { threshold }).hidden ? 'primary' : 'secondary') : null };
+			cells[column.measure] = hidden ? { value, hidden, reason: suppressCount(value, { threshold }).hidden ? 'primary' : 'secondary' } : shownCell(value);
 		}
 		return Object.assign(cells, derived(f, cells)) as Cells;
 	};
