@@ -12,6 +12,7 @@ import { londonParts } from '../time';
 import * as people from '../young-people/young-people.queries';
 import { academicYearOf, yearGroupIn } from '../young-people/young-people.schema';
 import * as queries from './subject-access.queries';
+import { escapeHtml } from '../../html';
 
 // A subject access request answered: everything the app holds about one young person, as a
 // ZIP of a readable HTML summary, one CSV per kind of record and the whole as JSON. Admins may
@@ -134,8 +135,6 @@ async function gather(db: Db, id: string, now: Date) {
 	];
 	return { record, sections };
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function summaryHtml(name: string, generated: string, sections: Section[]): string {
 	const cell = (v: ExportValue) => escapeHtml(v === null || v === undefined ? '' : String(v));
