@@ -4,10 +4,11 @@ import type { Actor } from '../../../src/lib/server/auth/session';
 import { saveHeadcounts, saveMarks } from '../../../src/lib/server/attendance/attendance.service';
 import { cancelBooking } from '../../../src/lib/server/bookings/bookings.service';
 import type { Db } from '../../../src/lib/server/db';
-import { attendanceStatuses, type YearGroup } from '../../../src/lib/server/db/schema';
+import { attendanceStatuses, schoolPhases, type YearGroup } from '../../../src/lib/server/db/schema';
 import { deleteMeeting, logMeeting, updateMeeting } from '../../../src/lib/server/mentoring/mentoring.service';
 import { rebuildRollups } from '../../../src/lib/server/reports/reports.queries';
 import { recountFigures, reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
+import { updateSchool } from '../../../src/lib/server/schools/schools.service';
 import { cancelSession, updateSessionDetails } from '../../../src/lib/server/sessions/sessions.service';
 import { receptionYearFor } from '../../support/attendance-world';
 import { sessionValues } from '../../support/booking-world';
@@ -57,7 +58,8 @@ const dayBefore = (day: string, days: number) => new Date(at(day).getTime() - da
 
 async function buildWorld(db: Db & Parameters<typeof makeSchool>[0]) {
 	const admin = await makeActor(db, { role: 'admin' });
-	const schools = [await makeSchool(db), await makeSchool(db), await makeSchool(db)];
+	// Of three phases, so the all-schools rows' reach by phase has something to split.
+	const schools = [await makeSchool(db), await makeSchool(db, { phase: 'primary' }), await makeSchool(db, { phase: 'special' })];
 	const pupils = new Map<string, string[]>();
 	for (const school of schools) {
 		const rows = await db
@@ -159,7 +161,8 @@ async function change(db: Db, w: World, random: ReturnType<typeof generator>, ad
 		'meeting',
 		'meeting',
 		'meeting_change',
-		'meeting_delete'
+		'meeting_delete',
+		'phase'
 	] as const);
 	if (kind === 'mark') {
 		const session = random.pick(w.registers);
@@ -215,6 +218,12 @@ async function change(db: Db, w: World, random: ReturnType<typeof generator>, ad
 			confirmHoliday: true
 		});
 		const result = await updateSessionDetails(db, admin, session.programmeId, session.id, values, BEFORE_FUTURE);
+		return result.ok ? kind : undefined;
+	}
+	if (kind === 'phase') {
+		const school = random.pick(w.schools);
+		const values = { name: school.name, urn: school.urn ?? '', phase: random.pick(schoolPhases), town: school.town };
+		const result = await updateSchool(db, admin, school.id, values);
 		return result.ok ? kind : undefined;
 	}
 	if (kind === 'meeting') {

@@ -579,6 +579,12 @@ export interface ReportRollupTable {
 	discovery: Generated<number>;
 	explorer: Generated<number>;
 	conserver: Generated<number>;
+	/** On all-schools rows, schools reached by their phase now (migration 20261208T0100); 0 on a school's row. */
+	reached_primary: Generated<number>;
+	reached_secondary: Generated<number>;
+	reached_all_through: Generated<number>;
+	reached_special: Generated<number>;
+	reached_college: Generated<number>;
 }
 
 export interface ReportRollupStateTable {

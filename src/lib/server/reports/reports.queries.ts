@@ -2,7 +2,7 @@ import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { Db } from '../db';
 import { PREPARED } from '../db/prepared';
 import { outcomeRowsStatement, type OutcomeRow } from '../outcomes/outcomes.queries';
-import type { AwardLevelCode, PartnershipPriority, ProgrammeShape, SchoolPhase, SchoolTown } from '../db/schema';
+import { schoolPhases, type AwardLevelCode, type DB, type PartnershipPriority, type ProgrammeShape, type SchoolPhase, type SchoolTown } from '../db/schema';
 import { addDays, fromLondon } from '../time';
 import type { PeriodKind } from './periods';
 
@@ -429,8 +429,34 @@ export async function reachByPhase(db: Db, filter: ReportFilter): Promise<{ phas
 	return rows.map((r) => ({ phase: r.phase, schools: Number(r.schools), reached: Number(r.reached) }));
 }
 
-/** `reachByPhase`'s statement where the rollup holds the period. */
+/** The all-schools rows' count of schools reached, for each phase (migration 20261208T0100). */
+const REACHED_COLUMN: Record<SchoolPhase, keyof DB['report_rollup']> = {
+	primary: 'reached_primary',
+	secondary: 'reached_secondary',
+	'all-through': 'reached_all_through',
+	special: 'reached_special',
+	college: 'reached_college'
+};
+
+/**
+ * `reachByPhase`'s statement where the rollup holds the period. For the whole district, the
+ * period's all-schools row says how many schools of each phase were reached: one row read by its
+ * key, beside the active schools counted by phase. With schools chosen, each chosen school's row
+ * says whether it was reached.
+ */
 function reachFromRollup(filter: ReportFilter, kind: Exclude<PeriodKind, 'dates'>) {
+	const programmeId = filter.programmeIds?.[0] ?? ALL;
+	if (!hasSchoolFilter(filter)) {
+		const reached = sql.join(
+			schoolPhases.map((phase) => sql`when ${sql.lit(phase)} then r.${sql.ref(REACHED_COLUMN[phase])}`),
+			sql` `
+		);
+		return sql<{ phase: SchoolPhase; schools: number; reached: number }>`
+			select p.phase, p.schools, coalesce(case p.phase ${reached} end, 0)::int as reached
+			from (select phase, count(*)::int as schools from school where active group by phase) p
+			left join report_rollup r on r.period_kind = ${kind} and r.period_start = ${filter.from} and r.programme_id = ${programmeId} and r.school_id = ${ALL}
+		`;
+	}
 	const conditions: RawBuilder<boolean>[] = [sql`true`];
 	if (filter.schoolIds) conditions.push(sql`sc.id = any(${[...filter.schoolIds]}::uuid[])`);
 	if (filter.phase) conditions.push(sql`sc.phase = ${filter.phase}`);
@@ -442,7 +468,7 @@ function reachFromRollup(filter: ReportFilter, kind: Exclude<PeriodKind, 'dates'
 		from school sc
 		left join (
 			select school_id, schools_reached from report_rollup
-			where period_kind = ${kind} and period_start = ${filter.from} and programme_id = ${filter.programmeIds?.[0] ?? ALL} and school_id <> ${ALL}
+			where period_kind = ${kind} and period_start = ${filter.from} and programme_id = ${programmeId} and school_id <> ${ALL}
 			offset 0
 		) r on r.school_id = sc.id
 		where ${sql.join(conditions, sql` and `)}

@@ -95,7 +95,8 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 				address: actor.address
 			});
 		});
-		reportFiguresChanged({});
+		// The reach by phase counts a school under its phase now, in every period: a new phase is counted by a whole rebuild.
+		reportFiguresChanged(changed.includes('phase') ? undefined : {});
 	}
 	return ok({ id });
 }
@@ -192,6 +193,7 @@ export async function importSchools(
 	options: ImportOptions = {}
 ): Promise<Result<{ rows: ImportPlanRow[]; counts: { added: number; updated: number; unchanged: number } }>> {
 	await authoriseSchool(db, actor, 'import');
+	let phaseChanged = false;
 	const imported = await withTransaction(db, async (trx) => {
 		const plan = await planImport(trx, text, options);
 		// Checked at the preview, so problems now mean the schools changed in between.
@@ -205,6 +207,11 @@ export async function importSchools(
 			plan.rows.filter((r) => r.outcome === 'add').map((r) => r.input)
 		);
 		const updated = plan.rows.filter((r) => r.outcome === 'update');
+		const phases = await queries.findSchoolPhases(
+			trx,
+			updated.map((r) => r.existingId!)
+		);
+		phaseChanged = updated.some((r) => phases.get(r.existingId!) !== r.input.phase);
 		for (const { existingId, input } of updated) await queries.updateSchool(trx, existingId!, { ...input, active: true });
 		const counts = { added: added.length, updated: updated.length, unchanged: plan.rows.length - added.length - updated.length };
 		const event = (action: string, id?: string) => ({
@@ -221,7 +228,8 @@ export async function importSchools(
 		]);
 		return ok({ rows: plan.rows, counts });
 	});
-	if (imported.ok) reportFiguresChanged({});
+	// A school's new phase is counted by a whole rebuild, as on its own page.
+	if (imported.ok) reportFiguresChanged(phaseChanged ? undefined : {});
 	return imported;
 }
 
