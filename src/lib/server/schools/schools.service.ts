@@ -95,8 +95,9 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 				address: actor.address
 			});
 		});
+		reportFiguresChanged({});
 		// The reach by phase counts a school under its phase now, in every period: a new phase is counted by a whole rebuild.
-		reportFiguresChanged(changed.includes('phase') ? undefined : {});
+		if (changed.includes('phase')) reportFiguresChanged();
 	}
 	return ok({ id });
 }
@@ -228,8 +229,9 @@ export async function importSchools(
 		]);
 		return ok({ rows: plan.rows, counts });
 	});
+	if (imported.ok) reportFiguresChanged({});
 	// A school's new phase is counted by a whole rebuild, as on its own page.
-	if (imported.ok) reportFiguresChanged(phaseChanged ? undefined : {});
+	if (imported.ok && phaseChanged) reportFiguresChanged();
 	return imported;
 }
 
