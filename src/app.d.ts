@@ -20,6 +20,10 @@ declare global {
 			/** Set by handleError when the database went away under the request: answered 503. */
 			databaseUnavailable?: boolean;
 		}
+		/** adapter-node's: the request as Node received it (the dev and preview servers give none). */
+		interface Platform {
+			req: import('node:http').IncomingMessage;
+		}
 		interface PageData {
 			user?: Pick<Actor, 'name' | 'email' | 'role'> | null;
 		}

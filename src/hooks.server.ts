@@ -9,7 +9,7 @@ import { validateSessionToken } from '$lib/server/auth/session';
 import { holdUntilSecondFactor } from '$lib/server/web/second-factor-gate';
 import { deleteSessionCookie, sessionCookieName } from '$lib/server/web/session-cookie';
 import { logRequest, requestIdFor, thrownStatus } from '$lib/server/web/request-log';
-import { declaredTooBig, limitRequestBody, unreadableAddress } from '$lib/server/web/request-body';
+import { declaredTooBig, limitRequestBody, lingerOnClose, unreadableAddress } from '$lib/server/web/request-body';
 import { isCrossSiteFormPost, refuseCrossSitePost } from '$lib/server/web/csrf';
 import { compressResponse } from '$lib/server/web/compress';
 import { asUnavailable, UNAVAILABLE_MESSAGE, unavailableResponse } from '$lib/server/web/unavailable';
@@ -117,8 +117,11 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	// Not 'no-referrer': Chromium then sends 'Origin: null' with form posts, which CSRF checks refuse.
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-content-type-options', 'nosniff');
-	// A body refused unread is not read after the answer either: the connection ends with it.
-	if (declaredTooBig(event)) response.headers.set('connection', 'close');
+	// A body refused unread is not kept for: the connection ends with the answer, lingering so the answer arrives.
+	if (declaredTooBig(event)) {
+		response.headers.set('connection', 'close');
+		lingerOnClose(event.platform?.req.socket);
+	}
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
 	// Served over https (ORIGIN says so), browsers are told never to use plain http for two years,
 	// so a sign-in cannot be downgraded on a café's network. nginx sends it too (deploy/).

@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
-import { FORM_BODY_LIMIT, limitRequestBody, unreadableAddress } from '../../../src/lib/server/web/request-body';
+import { FORM_BODY_LIMIT, LINGER_MS, limitRequestBody, lingerOnClose, unreadableAddress } from '../../../src/lib/server/web/request-body';
 
 const MB = 1024 * 1024;
 
@@ -89,5 +89,64 @@ describe('an address', () => {
 		expect(unreadableAddress(new URL('http://localhost/audit?action=%00'))).toBe(true);
 		expect(unreadableAddress(new URL('http://localhost/audit?action=%E0%A4%A'))).toBe(true);
 		expect(unreadableAddress(new URL('http://localhost/young-people?search=O%27Brien'))).toBe(false);
+	});
+});
+
+describe('a connection whose body was refused unread', () => {
+	/** A server socket with the lingering close, its client still sending, and when each saw what. */
+	async function connection() {
+		const { createServer, connect } = await import('node:net');
+		let accept: (socket: import('node:net').Socket) => void = () => {};
+		const accepted = new Promise<import('node:net').Socket>((resolve) => (accept = resolve));
+		const server = createServer({ allowHalfOpen: true }, (socket) => accept(socket));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		// Half open, as a client uploading a body goes on sending after the answer's end.
+		const client = connect({ port: (server.address() as import('node:net').AddressInfo).port, host: '127.0.0.1', allowHalfOpen: true });
+		const socket = await accepted;
+		socket.resume();
+		let received = '';
+		client.on('data', (chunk) => (received += chunk));
+		client.on('error', () => {});
+		const sending = setInterval(() => client.writable && client.write(Buffer.alloc(64 * 1024)), 5);
+		const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())));
+		const clientEnded = new Promise<void>((resolve) => client.once('end', resolve));
+		lingerOnClose(socket);
+		return {
+			socket,
+			client,
+			closed,
+			clientEnded,
+			received: () => received,
+			done: () => {
+				clearInterval(sending);
+				client.destroy();
+				server.close();
+			}
+		};
+	}
+
+	it('sends the answer and shuts its side, then takes what the client sends until the client closes', async () => {
+		const c = await connection();
+		c.socket.write('HTTP/1.1 413 Payload Too Large\r\n\r\nThe form is too big');
+		const asked = performance.now();
+		c.socket.destroySoon();
+		await c.clientEnded;
+		// The answer arrived whole, and the socket is still open while the client sends.
+		expect(c.received()).toContain('The form is too big');
+		await new Promise((r) => setTimeout(r, 200));
+		expect(c.socket.destroyed).toBe(false);
+		c.client.end();
+		expect((await c.closed) - asked).toBeLessThan(LINGER_MS);
+		c.done();
+	});
+
+	it('goes after LINGER_MS when the client never stops sending', async () => {
+		const c = await connection();
+		const asked = performance.now();
+		c.socket.destroySoon();
+		const closedAfter = (await c.closed) - asked;
+		expect(closedAfter).toBeGreaterThanOrEqual(LINGER_MS - 50);
+		expect(closedAfter).toBeLessThan(LINGER_MS + 1000);
+		c.done();
 	});
 });

@@ -1,4 +1,5 @@
 import { error, isHttpError, type RequestEvent } from '@sveltejs/kit';
+import type { Socket } from 'node:net';
 
 /**
  * How much of a request's body the app reads. A form is small: 64 KB holds the longest notes
@@ -89,6 +90,29 @@ export function limitRequestBody(event: RequestEvent): void {
 export function declaredTooBig(event: RequestEvent): boolean {
 	const declared = Number(event.request.headers.get('content-length') ?? NaN);
 	return Number.isFinite(declared) && declared > bodyLimitFor(event.route.id).bytes;
+}
+
+/** How long a connection whose body was refused unread goes on taking (and dropping) what the client sends, after the answer. */
+export const LINGER_MS = 2000;
+
+/**
+ * Ends a connection whose body was refused unread as nginx's lingering close does: the answer
+ * goes and the sending side is shut, then what the client is still sending is read and dropped
+ * (Node's parser reads the rest of the refused body and discards it) until the client closes or
+ * LINGER_MS pass. Node's own close for `Connection: close` destroys the socket as soon as the
+ * answer is written, with the client's bytes unread, so the kernel sends a reset, which can
+ * reach the client before it reads the answer: it then saw a broken connection instead of the
+ * "too big" page (seven to nine times in 40, six 10 MB posts at once, edges.spec.ts).
+ */
+export function lingerOnClose(socket: Socket | undefined): void {
+	if (!socket) return;
+	socket.destroySoon = function lingeringClose(this: Socket) {
+		if (this.writable) this.end();
+		const timer = setTimeout(() => this.destroy(), LINGER_MS);
+		timer.unref();
+		this.once('end', () => this.destroy());
+		this.once('close', () => clearTimeout(timer));
+	};
 }
 
 /** Whether an address has a NUL character, or a percent sign that starts no character, in its path or query. */
