@@ -85,17 +85,6 @@ export async function updateSchool(db: Db, id: string, changes: SchoolUpdate) {
 		.execute();
 }
 
-/** Each of these schools' phase, by id. */
-export async function findSchoolPhases(db: Db, ids: readonly string[]): Promise<Map<string, SchoolPhase>> {
-	if (ids.length === 0) return new Map();
-	const rows = await db
-		.selectFrom('school')
-		.select(['id', 'phase'])
-		.where('id', 'in', [...ids])
-		.execute();
-	return new Map(rows.map((r) => [r.id, r.phase]));
-}
-
 export async function countSchoolsByPhase(db: Db) {
 	return db
 		.selectFrom('school')

@@ -95,11 +95,19 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 				address: actor.address
 			});
 		});
-		reportFiguresChanged({});
-		// The reach by phase counts a school under its phase now, in every period: a new phase is counted by a whole rebuild.
-		if (changed.includes('phase')) reportFiguresChanged();
+		schoolsChanged(changed.includes('phase'));
 	}
 	return ok({ id });
+}
+
+/**
+ * After schools were changed: the reports kept anywhere go at once (a name shows as it is now);
+ * a school's new phase moves it in the reach by phase of every period, which a whole rebuild
+ * counts again.
+ */
+function schoolsChanged(newPhase: boolean): void {
+	reportFiguresChanged({});
+	if (newPhase) reportFiguresChanged();
 }
 
 /** Deactivated schools leave lists and bookings but keep their history for reports. */
@@ -124,6 +132,8 @@ export interface ImportPlanRow {
 	input: SchoolInput;
 	outcome: ImportOutcome;
 	existingId?: string;
+	/** An existing school the row gives another phase. */
+	newPhase: boolean;
 }
 export type ImportPlan = Result<{ rows: ImportPlanRow[]; gias?: GiasSummary }>;
 
@@ -170,7 +180,7 @@ async function planImport(db: Db, text: string, options: ImportOptions): Promise
 			continue;
 		}
 		const same = match && (['name', 'urn', 'phase', 'town'] as const).every((k) => match[k] === input[k]) && match.active;
-		rows.push({ row, input, outcome: !match ? 'add' : same ? 'unchanged' : 'update', existingId: match?.id });
+		rows.push({ row, input, outcome: !match ? 'add' : same ? 'unchanged' : 'update', existingId: match?.id, newPhase: !!match && match.phase !== input.phase });
 	}
 	if (problems.length > 0) return invalidRows(problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)));
 	return ok({ rows, gias: parsed.gias });
@@ -208,11 +218,7 @@ export async function importSchools(
 			plan.rows.filter((r) => r.outcome === 'add').map((r) => r.input)
 		);
 		const updated = plan.rows.filter((r) => r.outcome === 'update');
-		const phases = await queries.findSchoolPhases(
-			trx,
-			updated.map((r) => r.existingId!)
-		);
-		phaseChanged = updated.some((r) => phases.get(r.existingId!) !== r.input.phase);
+		phaseChanged = updated.some((r) => r.newPhase);
 		for (const { existingId, input } of updated) await queries.updateSchool(trx, existingId!, { ...input, active: true });
 		const counts = { added: added.length, updated: updated.length, unchanged: plan.rows.length - added.length - updated.length };
 		const event = (action: string, id?: string) => ({
@@ -229,9 +235,7 @@ export async function importSchools(
 		]);
 		return ok({ rows: plan.rows, counts });
 	});
-	if (imported.ok) reportFiguresChanged({});
-	// A school's new phase is counted by a whole rebuild, as on its own page.
-	if (imported.ok && phaseChanged) reportFiguresChanged();
+	if (imported.ok) schoolsChanged(phaseChanged);
 	return imported;
 }
 
