@@ -24,12 +24,11 @@ import { newTotpKey } from '../../lib/server/auth/totp';
 import type { Kysely } from 'kysely';
 import { openDatabase } from '../../lib/server/db/database';
 import type { DB } from '../../lib/server/db/schema';
-import { outcomeSummaries } from '../../lib/server/outcomes/outcomes.summary';
 import { financialQuarter, financialYear } from '../../lib/server/reports/periods';
 import {
 	listReportOptions,
 	listRollupSlices,
-	reachByPhase,
+	overviewFigures,
 	reportFigures,
 	reportFiguresAndTotal,
 	type Figures
@@ -181,12 +180,17 @@ export async function benchCounty(url: string): Promise<Row[]> {
 				await options();
 				await Promise.all([reportFiguresAndTotal(db, filter, 'school'), decision()]);
 			},
+			// The overview's choices without the schools (it names none), and its figures, reach and
+			// outcomes in the one statement the app reads them in (overviewFigures).
 			overview: async () => {
-				const { programmes } = await options();
+				const { programmes, schoolsByPhase } = await listReportOptions(db, false);
 				await Promise.all([
-					reportFiguresAndTotal(db, filter, 'programme'),
-					reachByPhase(db, filter),
-					outcomeSummaries(db, { from: filter.from, to: filter.to, programmeIds: programmes.map((p) => p.id) }),
+					overviewFigures(
+						db,
+						filter,
+						programmes.map((p) => p.id),
+						schoolsByPhase
+					),
 					decision()
 				]);
 			}

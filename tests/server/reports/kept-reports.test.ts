@@ -104,7 +104,7 @@ describe('reports kept between rebuilds', () => {
 		expect(renders).toEqual(['a', 'b', 'c', 'a', 'huge', 'huge', 'c']);
 	});
 
-	it("shares the filters' choices with kept reports switched off, and reads them again when a school changes", async () => {
+	it("shares the filters' choices with kept reports switched off, and reads them again when a school changes name or phase", async () => {
 		vi.stubEnv('REPORT_KEEP', 'off');
 		let reads = 0;
 		const choices = () => keptChoices(t.db, 'options', async () => ++reads);
@@ -126,10 +126,14 @@ describe('reports kept between rebuilds', () => {
 
 		const named = async () => (await reportOptions(t.db, admin)).schools!.find((s) => s.id === school.id)?.name;
 		expect(await named()).toBe('Whitfield Aspen School');
+		// The overview counts each phase's schools from the choices: they follow a school's new phase too.
+		const phases = async () => (await reportOptions(t.db, admin, false)).schoolsByPhase;
+		expect(await phases()).toEqual([{ phase: 'secondary', schools: 1 }]);
 		const renamed = await updateSchool(t.db, admin, school.id, { name: 'Whitfield Aspen Primary', urn: '', phase: 'primary', town: 'Dover' });
 		expect(renamed.ok).toBe(true);
 		await figuresCounted();
 		expect(await named()).toBe('Whitfield Aspen Primary');
+		expect(await phases()).toEqual([{ phase: 'primary', schools: 1 }]);
 		expect(await choices()).toBe(4);
 	});
 });

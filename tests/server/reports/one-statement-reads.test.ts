@@ -118,8 +118,13 @@ describe('reads of one statement', () => {
 		expect(options.schools).toEqual((await listSchools(t.db)).map((s) => ({ id: s.id, name: s.name, phase: s.phase, town: s.town })));
 		expect(options.schools!.map((s) => s.name)).toEqual(['School A', 'School B', 'School C', 'School D']);
 		expect(options.programmes.find((p) => p.name === 'Programme B')?.pcc_tags).toEqual(['Youth']);
-		// Without the schools: the same programmes, and no list of schools at all (not an empty one).
-		expect(await listReportOptions(t.db, false)).toEqual({ programmes: options.programmes, schools: null });
+		// The active schools of each phase, primary first; the closed school is not one of them.
+		expect(options.schoolsByPhase).toEqual([
+			{ phase: 'primary', schools: 2 },
+			{ phase: 'secondary', schools: 2 }
+		]);
+		// Without the schools: the same programmes and counts, and no list of schools at all (not an empty one).
+		expect(await listReportOptions(t.db, false)).toEqual({ programmes: options.programmes, schools: null, schoolsByPhase: options.schoolsByPhase });
 	});
 
 	it('leave out the schools only where the overview names none, and the overview is the same without them', async () => {
@@ -163,12 +168,14 @@ describe('reads of one statement', () => {
 			await enterAnonymous(t.db, world, 'GH78', 'after', [5, null]);
 		}
 		await refreshRollups(t.db);
-		const programmeIds = (await listReportOptions(t.db, false)).programmes.map((p) => p.id);
+		const options = await listReportOptions(t.db, false);
+		const programmeIds = options.programmes.map((p) => p.id);
 		const year = academicYearOfDate(SESSION_DATE);
 		let outcomesRead = 0;
+		let reachedRead = 0;
 		for (const period of [...PERIODS, academicYear(year), financialYear(year), financialQuarter(year, 4)]) {
 			const filter: ReportFilter = { from: period.from, to: period.to, periodKind: period.kind };
-			const together = await overviewFigures(t.db, filter, programmeIds);
+			const together = await overviewFigures(t.db, filter, programmeIds, options.schoolsByPhase);
 			const { rows, total } = await reportFiguresAndTotal(t.db, filter, 'programme');
 			expect(together, period.label).toEqual({
 				rows,
@@ -177,14 +184,17 @@ describe('reads of one statement', () => {
 				outcomes: await listOutcomeRows(t.db, { from: filter.from, to: filter.to, programmeIds })
 			});
 			outcomesRead += together!.outcomes.length;
+			reachedRead += together!.reach.reduce((n, p) => n + p.reached, 0);
 			// A programme's outcomes only: the same rows as the summaries read for it.
-			const one = await overviewFigures(t.db, filter, [programmeIds[0]!]);
+			const one = await overviewFigures(t.db, filter, [programmeIds[0]!], options.schoolsByPhase);
 			expect(one!.outcomes.length, period.label).toEqual(
 				(await outcomeSummaries(t.db, { from: filter.from, to: filter.to, programmeIds: [programmeIds[0]!] })).length
 			);
 		}
 		// Something to compare: 2 programmes' 2 statements in each of the 3 periods holding the answers.
 		expect(outcomesRead).toBe(12);
+		// And schools reached, from the rollup's all-schools rows, beside the choices' count of each phase's schools.
+		expect(reachedRead).toBeGreaterThan(0);
 		// Not what the rollup holds, or with a programme or school chosen: read apart (null).
 		const fy = financialYear(2019);
 		for (const choice of [
@@ -194,7 +204,10 @@ describe('reads of one statement', () => {
 			{ phase: 'primary' as const },
 			{ town: 'Deal' as const }
 		]) {
-			expect(await overviewFigures(t.db, { from: fy.from, to: fy.to, periodKind: fy.kind, ...choice }, programmeIds), JSON.stringify(choice)).toBeNull();
+			expect(
+				await overviewFigures(t.db, { from: fy.from, to: fy.to, periodKind: fy.kind, ...choice }, programmeIds, options.schoolsByPhase),
+				JSON.stringify(choice)
+			).toBeNull();
 		}
 	});
 });

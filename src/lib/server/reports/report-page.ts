@@ -7,7 +7,7 @@ import { londonParts } from '../time';
 import { figuresState, keptChoices } from './kept';
 import { academicYear, academicYearOfDate, parsePeriod, type Period, type PeriodKind } from './periods';
 import { latestDeliveredDay } from './delivered.queries';
-import { listReportOptions, type ReportOptionProgramme, type ReportOptionSchool } from './reports.queries';
+import { listReportOptions, type PhaseCount, type ReportOptionProgramme, type ReportOptionSchool } from './reports.queries';
 
 // What every report page starts from: the filter's choices, the selection its search
 // parameters ask for, the messages for bad ones and the values to put back in the form.
@@ -16,6 +16,8 @@ export interface ReportOptions {
 	programmes: ReportOptionProgramme[];
 	/** Null where the page read its choices without the schools (see `reportContext`). */
 	schools: ReportOptionSchool[] | null;
+	/** The active schools of each phase with any (of the district, whoever reads). */
+	schoolsByPhase: PhaseCount[];
 	phases: readonly SchoolPhase[];
 	towns: readonly SchoolTown[];
 }
@@ -39,10 +41,11 @@ export async function reportOptions(db: Db, actor: Actor, withSchools = true): P
 }
 
 async function readOptions(db: Db, actor: Actor, withSchools: boolean): Promise<ReportOptions> {
-	const { programmes, schools } = await listReportOptions(db, withSchools);
+	const { programmes, schools, schoolsByPhase } = await listReportOptions(db, withSchools);
 	return {
 		programmes,
 		schools: actor.role === 'school' && schools ? schools.filter((s) => s.id === actor.schoolId) : schools,
+		schoolsByPhase,
 		phases: schoolPhases,
 		towns: schoolTowns
 	};

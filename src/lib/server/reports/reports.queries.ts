@@ -350,18 +350,41 @@ export async function countFigures(db: Db, filter: ReportFilter, key: ReportKey)
  * schools are still about 70 KB to send and parse, and a page that names none of them (the
  * overview without a phase or town chosen) does without.
  */
-export async function listReportOptions(db: Db, withSchools = true): Promise<{ programmes: ReportOptionProgramme[]; schools: ReportOptionSchool[] | null }> {
+export async function listReportOptions(
+	db: Db,
+	withSchools = true
+): Promise<{ programmes: ReportOptionProgramme[]; schools: ReportOptionSchool[] | null; schoolsByPhase: PhaseCount[] }> {
 	const schools = withSchools
 		? sql`(select json_agg(json_build_object('id', s.id, 'name', s.name, 'phase', s.phase, 'town', s.town) order by s.name, s.id)
 				from school s where s.active)`
 		: sql`null::json`;
-	const { rows } = await sql<{ programmes: ReportOptionProgramme[] | null; schools: ReportOptionSchool[] | null }>`${PREPARED}
+	const { rows } = await sql<{
+		programmes: ReportOptionProgramme[] | null;
+		schools: ReportOptionSchool[] | null;
+		schools_by_phase: PhaseCount[] | null;
+	}>`${PREPARED}
 		select
 			(select json_agg(json_build_object('id', p.id, 'name', p.name, 'shape', p.shape, 'partnership_priority', p.partnership_priority, 'pcc_tags', p.pcc_tags) order by p.name)
 				from programme p) as programmes,
-			${schools} as schools
+			${schools} as schools,
+			(select json_agg(c) from (select phase, count(*)::int as schools from school where active group by phase) c) as schools_by_phase
 	`.execute(db);
-	return { programmes: rows[0]?.programmes ?? [], schools: withSchools ? (rows[0]?.schools ?? []) : null };
+	return {
+		programmes: rows[0]?.programmes ?? [],
+		schools: withSchools ? (rows[0]?.schools ?? []) : null,
+		schoolsByPhase: inPhaseOrder(rows[0]?.schools_by_phase ?? [])
+	};
+}
+
+/** How many active schools there are of a phase. */
+export interface PhaseCount {
+	phase: SchoolPhase;
+	schools: number;
+}
+
+/** Rows by phase in the order phases are listed (primary first), whatever order they were read in. */
+function inPhaseOrder<T extends { phase: SchoolPhase }>(rows: T[]): T[] {
+	return rows.sort((a, b) => schoolPhases.indexOf(a.phase) - schoolPhases.indexOf(b.phase));
 }
 
 export interface ReportOptionProgramme {
@@ -423,10 +446,10 @@ export async function reachByPhase(db: Db, filter: ReportFilter): Promise<{ phas
 	const kind = filter.periodKind;
 	if (!kind || kind === 'dates' || (filter.programmeIds?.length ?? 1) !== 1) {
 		const [schools, reached] = await Promise.all([schoolsByPhase(db, filter), schoolsReachedByPhase(db, filter)]);
-		return schools.map((s) => ({ ...s, reached: reached.find((r) => r.phase === s.phase)?.reached ?? 0 }));
+		return inPhaseOrder(schools.map((s) => ({ ...s, reached: reached.find((r) => r.phase === s.phase)?.reached ?? 0 })));
 	}
 	const { rows } = await sql<{ phase: SchoolPhase; schools: number; reached: number }>`${PREPARED} ${reachFromRollup(filter, kind)}`.execute(db);
-	return rows.map((r) => ({ phase: r.phase, schools: Number(r.schools), reached: Number(r.reached) }));
+	return inPhaseOrder(rows.map((r) => ({ phase: r.phase, schools: Number(r.schools), reached: Number(r.reached) })));
 }
 
 /** The all-schools rows' count of schools reached, for each phase (migration 20261208T0100). */
@@ -437,6 +460,15 @@ const REACHED_COLUMN: Record<SchoolPhase, keyof DB['report_rollup']> = {
 	special: 'reached_special',
 	college: 'reached_college'
 };
+
+/** The schools reached of each phase, as one JSON object by phase: the period's all-schools row for the programme (or every programme). */
+function reachedByPhase(from: string, kind: Exclude<PeriodKind, 'dates'>, programmeId: string) {
+	const byPhase = sql.join(schoolPhases.map((phase) => sql`${sql.lit(phase)}, r.${sql.ref(REACHED_COLUMN[phase])}`));
+	return sql<Record<SchoolPhase, number>>`
+		select json_build_object(${byPhase}) from report_rollup r
+		where r.period_kind = ${kind} and r.period_start = ${from} and r.programme_id = ${programmeId} and r.school_id = ${ALL}
+	`;
+}
 
 /**
  * `reachByPhase`'s statement where the rollup holds the period. For the whole district, the
@@ -486,19 +518,26 @@ function reachFromRollup(filter: ReportFilter, kind: Exclude<PeriodKind, 'dates'
  * computed on every request each cost the app about a third of a millisecond of its time
  * however little it read (a CPU profile under load, issue 15). Null where the rollup does not
  * hold the selection: then read them apart.
+ *
+ * The schools of each phase are `schoolsByPhase`, as the filter's choices counted them
+ * (`listReportOptions`, read once per change of the figures): counting the 600 schools of a
+ * county here was more than half of what the statement cost PostgreSQL on every request.
  */
 export async function overviewFigures(
 	db: Db,
 	filter: ReportFilter,
-	outcomeProgrammeIds: readonly string[]
+	outcomeProgrammeIds: readonly string[],
+	schoolsByPhase: readonly PhaseCount[]
 ): Promise<{ rows: Map<string, Figures>; total: Figures; reach: { phase: SchoolPhase; schools: number; reached: number }[]; outcomes: OutcomeRow[] } | null> {
 	if (!rollupHoldsWhole(filter)) return null;
 	const { rows } = await db.executeQuery(overviewStatement(db, filter, outcomeProgrammeIds));
 	const read = rows[0]!;
-	return { ...totalApart(figuresByKey(read.figures)), reach: read.reach, outcomes: read.outcomes };
+	const reach = schoolsByPhase.map(({ phase, schools }) => ({ phase, schools, reached: read.reached?.[phase] ?? 0 }));
+	return { ...totalApart(figuresByKey(read.figures)), reach, outcomes: read.outcomes };
 }
 
-type OverviewRead = { figures: (RollupRow & { key: string })[]; reach: { phase: SchoolPhase; schools: number; reached: number }[]; outcomes: OutcomeRow[] };
+/** The statement's one row: `reached` is null where the rollup has no row for the period (nothing delivered in it). */
+type OverviewRead = { figures: (RollupRow & { key: string })[]; reached: Record<SchoolPhase, number> | null; outcomes: OutcomeRow[] };
 
 /**
  * `overviewFigures`' statement, compiled once for each selection asked for lately: building and
@@ -524,7 +563,7 @@ function overviewStatement(
 	const statement = sql<OverviewRead>`${PREPARED}
 		select
 			(select coalesce(json_agg(f), '[]') from (${figures}) f) as figures,
-			(select coalesce(json_agg(r), '[]') from (${reachFromRollup(filter, filter.periodKind)}) r) as reach,
+			(${reachedByPhase(filter.from, filter.periodKind, ALL)}) as reached,
 			-- In the order the statement sorts them: an aggregate over a sorted subquery takes its rows as they come.
 			(select coalesce(json_agg(o), '[]') from (${outcomes}) o) as outcomes
 	`.compile(db);

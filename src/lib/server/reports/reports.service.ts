@@ -131,7 +131,7 @@ async function overviewOf(db: Db, actor: Actor, selection: Selection, options: R
 	const chosen = options.programmes.filter((p) => !selection.programmeId || p.id === selection.programmeId);
 	const schoolIds = selection.schoolId || selection.phase || selection.town ? schoolsOf(selection, options) : undefined;
 	const programmeIds = chosen.map((p) => p.id);
-	const together = await queries.overviewFigures(db, filter, programmeIds);
+	const together = await queries.overviewFigures(db, filter, programmeIds, options.schoolsByPhase);
 	const [{ rows: byProgramme, total }, reach, outcomes] = together
 		? [together, together.reach, together.outcomes.map(outcomeSummaryOf)]
 		: await Promise.all([
