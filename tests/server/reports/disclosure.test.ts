@@ -399,6 +399,24 @@ describe('suppressList', () => {
 	it('shows zeros and leaves a list of large counts alone', () => {
 		expect(hiddenOf(suppressList([0, 5, 0, 9], { total: 14, threshold: 5 }).cells)).toEqual([0, 5, 0, 9]);
 	});
+
+	it('answers as the whole table check does, whether or not a count is small, and refuses a wrong total all the same', () => {
+		const lists = [[0], [0, 0, 0, 0, 0, 0], [5, 0, 1200], [4, 0, 9], [5, 6, 7], [1, 0], [0, 30, 2, 2]];
+		for (const counts of lists) {
+			for (const total of [undefined, counts.reduce((a, b) => a + b, 0)]) {
+				const table = suppressTable({ rows: counts.map((c) => [c]), columnTotals: total === undefined ? undefined : [total] }, { threshold: 5 });
+				const list = suppressList(counts, { total, threshold: 5 });
+				expect(list.cells, JSON.stringify({ counts, total })).toEqual(table.cells.map((row) => row[0]));
+				expect(list.total, JSON.stringify({ counts, total })).toEqual(table.columnTotals?.[0]);
+				expect(list.threshold).toBe(5);
+			}
+		}
+		// An empty list (a district with no programmes yet) has nothing to hide; the table check refuses a total with no lines.
+		expect(suppressList([], { total: 0, threshold: 5 })).toEqual({ cells: [], total: { value: 0, hidden: false, reason: null }, threshold: 5 });
+		expect(() => suppressList([0, 0], { total: 5, threshold: 5 })).toThrow(RangeError);
+		expect(() => suppressList([5, -5], { threshold: 5 })).toThrow(RangeError);
+		expect(() => suppressList([7.5], { threshold: 5 })).toThrow(RangeError);
+	});
 });
 
 describe('derived values, single counts and display', () => {

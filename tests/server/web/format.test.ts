@@ -9,6 +9,9 @@ describe('formatCount', () => {
 	it('writes every count as Intl does, around the fast path’s edges', () => {
 		const values = [0, -0, 1, 7, 999, 1000, 1001, 12345, 1234567, -1, -999, -1000, 0.5, 999.4, 999.6, 1e21, Number.NaN, Infinity];
 		for (let n = 0; n <= 2000; n++) values.push(n);
+		// Whole counts from a thousand up are written by hand too: each length of number, and the largest safe whole number and past it.
+		for (let digits = 4; digits <= 16; digits++) values.push(10 ** (digits - 1), 10 ** digits - 1, Math.floor(10 ** (digits - 1) * 1.234567));
+		values.push(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 2 ** 60);
 		for (const value of values) expect(formatCount(value), String(value)).toBe(intl.format(value));
 	});
 

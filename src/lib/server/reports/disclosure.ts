@@ -198,6 +198,15 @@ export function withTotals(rows: number[][]): CountTable {
 }
 
 export function suppressList(counts: number[], options?: SuppressionOptions & { total?: number }): SuppressedList {
+	const threshold = thresholdOf(options);
+	// With no small count (and so no small total) there is nothing to hide, and nothing to
+	// protect: every entry is shown, as the whole check below would find. The district overview's
+	// outcomes are such a list on every request, usually all zeros.
+	const total = options?.total;
+	const plain = (value: number) => Number.isInteger(value) && value >= 0 && !isSmall(value, threshold);
+	if (counts.every(plain) && (total === undefined || total === sum(counts))) {
+		return { cells: counts.map(shownCell), ...(total === undefined ? {} : { total: shownCell(total) }), threshold };
+	}
 	const table = suppressTable({ rows: counts.map((count) => [count]), columnTotals: options?.total === undefined ? undefined : [options.total] }, options);
 	return {
 		cells: table.cells.map((row) => row[0]!),

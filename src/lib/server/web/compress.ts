@@ -18,7 +18,7 @@ import {
 // build time (svelte.config.js `precompress`) and, under /_app/immutable/, cached for a year.
 //
 // Brotli when the browser accepts it, else gzip. A body of known length (every page SvelteKit
-// renders whole, a CSV, JSON) is compressed in one call (in place up to 64 KB, larger on
+// renders whole, a CSV, JSON) is compressed in one call (in place up to 16 KB, larger on
 // libuv's threads) and sent with its length in one write; one of unknown length (a page
 // SvelteKit streams) is compressed chunk by chunk, each flushed as it comes, so it still
 // arrives piece by piece. Brotli at quality 4 with a 256 KB window costs about what gzip's
@@ -51,12 +51,15 @@ export function chooseEncoding(acceptEncoding: string | null): Encoding | null {
 export const WHOLE_MAX_BYTES = 2 * 1024 * 1024;
 
 /**
- * Bodies up to this are compressed on the main thread: handing a page to libuv's threads and
- * back cost more than the compressing. A 25 KB overview page at quality 4 took 0.19 ms of CPU
- * compressed in place and 0.32 ms handed over (Node 20, this machine); 64 KB holds the thread
- * well under a millisecond.
+ * Bodies up to this are compressed on the main thread, larger ones on libuv's threads. The main
+ * thread is what limits how many pages a process answers, and it is the one shared by every
+ * request: a small page (a form, a list, 6 KB) costs it less in place than the handing over
+ * would, but a report page of 24 KB (the district overview) cost the main thread 0.21 ms less
+ * per request handed over, for about the same CPU in all (the process's, all threads), and the
+ * overview computed under load went from 41% to 43% of a bare page's requests per second (two
+ * paired runs on the county data, issue 15).
  */
-export const IN_PLACE_MAX_BYTES = 64 * 1024;
+export const IN_PLACE_MAX_BYTES = 16 * 1024;
 
 const BROTLI: BrotliOptions = { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_LGWIN]: 18 } };
 const GZIP: ZlibOptions = { level: 6 };
