@@ -51,13 +51,12 @@ export function chooseEncoding(acceptEncoding: string | null): Encoding | null {
 export const WHOLE_MAX_BYTES = 2 * 1024 * 1024;
 
 /**
- * Bodies up to this are compressed on the main thread, larger ones on libuv's threads. The main
- * thread is what limits how many pages a process answers, and it is the one shared by every
- * request: a small page (a form, a list, 6 KB) costs it less in place than the handing over
- * would, but a report page of 24 KB (the district overview) cost the main thread 0.21 ms less
- * per request handed over, for about the same CPU in all (the process's, all threads), and the
- * overview computed under load went from 41% to 43% of a bare page's requests per second (two
- * paired runs on the county data, issue 15).
+ * Bodies up to this are compressed on the main thread, larger ones on libuv's threads. Every
+ * request waits for the main thread: a small page (a form, a list, 6 KB) costs it less in place
+ * than handing it over would, but the 24 KB district overview cost it 0.21 ms less per request
+ * handed over, for about the same CPU in all (the process's, all threads); under load the
+ * computed overview went from 41% to 43% of a bare page's requests per second (two paired runs
+ * on the county data, issue 15).
  */
 export const IN_PLACE_MAX_BYTES = 16 * 1024;
 
