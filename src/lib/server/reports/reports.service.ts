@@ -237,17 +237,16 @@ async function schoolReportOf(db: Db, actor: Actor, school: ReportOptionSchool, 
 		...(selection.programmeId ? { programmeIds: [selection.programmeId] } : {})
 	};
 	const ownFilter: ReportFilter = { ...districtFilter, schoolIds: [schoolId] };
-	const [own, ownTotal, district, districtTotal, phases] = await Promise.all([
+	const [own, ownTotal, district, districtTotal] = await Promise.all([
 		queries.reportFigures(db, ownFilter, 'programme'),
 		totalFigures(db, ownFilter),
 		queries.reportFigures(db, districtFilter, 'programme'),
-		totalFigures(db, districtFilter),
-		queries.schoolsByPhase(db, {})
+		totalFigures(db, districtFilter)
 	]);
 	const programmes = options.programmes.filter((p) => !selection.programmeId || p.id === selection.programmeId);
 	const rows = (source: Map<string, Figures>) => programmes.map((p) => ({ id: p.id, name: p.name, figures: source.get(p.id) ?? emptyFigures(p.id) }));
 	const threshold = thresholdFor(actor);
-	const districtSchools = phases.reduce((a, p) => a + p.schools, 0);
+	const districtSchools = options.schoolsByPhase.reduce((a, p) => a + p.schools, 0);
 	// The school's own staff, admins and leads see their figures exactly.
 	if (threshold === null)
 		return { school, own: reportTable(rows(own), ownTotal, null), district: reportTable(rows(district), districtTotal, null), districtSchools };
