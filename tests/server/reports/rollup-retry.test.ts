@@ -36,6 +36,12 @@ function faultyRebuild() {
 	return { fault, rebuild };
 }
 
+/** Waits until the clock has moved on by at least two milliseconds, so the next time written is a later one when read back as a Date. */
+async function nextMillisecond(): Promise<void> {
+	const from = Date.now();
+	await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(from + 1), { interval: 1 });
+}
+
 describe('a failed rebuild of the report figures', () => {
 	it('is tried again after 5, 10, 20 seconds and so on, never waiting longer than the schedule', () => {
 		expect([1, 2, 3, 4].map((failures) => retryDelay(failures))).toEqual([5_000, 10_000, 20_000, 40_000]);
@@ -82,6 +88,9 @@ describe('a failed rebuild of the report figures', () => {
 		expect(await page()).toBe('page 2');
 		expect(await page()).toBe('page 2');
 		// Failed in another process: noticed when the figures' state is next read, within 10 seconds.
+		// Its time is read to the millisecond, so it is written at least one after the failure here:
+		// otherwise the two could be the same state, and the kept page right to stay.
+		await nextMillisecond();
 		await updateRollupFailure(t.db, 'failed elsewhere');
 		vi.useFakeTimers({ toFake: ['Date'] });
 		vi.setSystemTime(Date.now() + 11_000);
