@@ -8,6 +8,7 @@ import { passwordResetsWritten } from './auth/auth.service';
 import { appScheduler, reminderHour } from './scheduler/jobs';
 import type { Scheduler } from './scheduler/scheduler';
 import demoSchoolsCsv from './demo/demo-schools.csv?raw';
+import { letHeapGrow } from './heap';
 
 let scheduler: Scheduler | undefined;
 
@@ -21,6 +22,7 @@ export async function startApp(): Promise<void> {
 	suppressionThreshold();
 	reminderHour();
 	const { db, kind, location, created } = await startDatabase();
+	if (kind === 'postgres') letHeapGrow();
 	const applied = await migrateToLatest(db);
 	for (const line of applied) console.log(`Database: ${line}`);
 	await pruneAttempts(db);
