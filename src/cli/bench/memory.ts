@@ -22,6 +22,7 @@ import readExcelFile from 'read-excel-file/node';
 import { openDatabase } from '../../lib/server/db/database';
 import { migrateToLatest } from '../../lib/server/db/migrate';
 import { seedDemo } from '../../lib/server/demo/seed';
+import { startFlags } from './app-server';
 
 const PORT = Number(process.env.BENCH_PORT || 4393);
 const ORIGIN = `http://localhost:${PORT}`;
@@ -33,9 +34,8 @@ const EMAIL = 'school@demo.test';
 const PASSWORD = 'demo-password-2019';
 
 const root = new URL('../../..', import.meta.url).pathname;
-/** `npm start`'s Node flags, so the bench runs the server as it is run. */
-const heapFlags =
-	(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.match(/--max-[a-z-]+=\d+/g) ?? [];
+/** `npm start`'s Node flags, all of them (the heap's limit and how it grows), so the bench runs the server as it is run. */
+const heapFlags = startFlags();
 
 type Row = { name: string; figure: string };
 
