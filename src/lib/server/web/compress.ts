@@ -18,7 +18,7 @@ import {
 // build time (svelte.config.js `precompress`) and, under /_app/immutable/, cached for a year.
 //
 // Brotli when the browser accepts it, else gzip. A body of known length (every page SvelteKit
-// renders whole, a CSV, JSON) is compressed in one call (in place up to 16 KB, larger on
+// renders whole, a CSV, JSON) is compressed in one call (in place up to 64 KB, larger on
 // libuv's threads) and sent with its length in one write; one of unknown length (a page
 // SvelteKit streams) is compressed chunk by chunk, each flushed as it comes, so it still
 // arrives piece by piece.
@@ -57,14 +57,17 @@ export function chooseEncoding(acceptEncoding: string | null): Encoding | null {
 export const WHOLE_MAX_BYTES = 2 * 1024 * 1024;
 
 /**
- * Bodies up to this are compressed on the main thread, larger ones on libuv's threads. Every
- * request waits for the main thread: a small page (a form, a list, 6 KB) costs it less in place
- * than handing it over would, but the 24 KB district overview cost it 0.21 ms less per request
- * handed over, for about the same CPU in all (the process's, all threads); under load the
- * computed overview went from 41% to 43% of a bare page's requests per second (two paired runs
- * on the county data, issue 15).
+ * Bodies up to this are compressed on the main thread, larger ones on libuv's threads. Handing
+ * a body over is not free on a server of two cores: the main thread's share of it (sampled under
+ * load on the county data, issue 15) was 0.19 ms a request for the 24 KB district overview,
+ * about what compressing it in place took there (0.26 ms), and then a thread compresses it and
+ * wakes the main thread again. Since the encoders' fast levels (above), in place costs less in
+ * all up to about 64 KB; the 360 KB by-school page (0.76 ms) still goes to the threads. In five
+ * paired load runs with the limit at 64 KB rather than 16 KB, the computed overview used
+ * 0.2-1.0 ms less of the server's CPU (all threads) a request, and answered 49% of a bare page's
+ * requests per second instead of 45%.
  */
-export const IN_PLACE_MAX_BYTES = 16 * 1024;
+export const IN_PLACE_MAX_BYTES = 64 * 1024;
 
 const BROTLI: BrotliOptions = { params: { [constants.BROTLI_PARAM_QUALITY]: 2, [constants.BROTLI_PARAM_LGWIN]: 18 } };
 const GZIP: ZlibOptions = { level: 1 };
