@@ -57,7 +57,8 @@ test('adding a school keeps the values and explains each problem', async ({ page
 	const summary = page.locator('.govuk-error-summary');
 	await expect(summary).toBeFocused();
 	await expect(summary).toContainText('URN must be 6 digits');
-	await expect(summary).toContainText('Phase must be one of');
+	await expect(summary).toContainText('Select the school’s phase');
+	await expect(summary).toContainText('Select the town the school is in');
 	await expect(page.getByLabel('School name')).toHaveValue('Astor College');
 	await expect(page.getByLabel('URN (optional)')).toHaveValue('12345');
 	await expectAccessible(page);

@@ -55,6 +55,21 @@ describe('importSchools', () => {
 		expect(await storedSchools()).toEqual([]);
 	});
 
+	it('asks for an empty phase or town as a cell to fill in, and lists what a wrong one may be', async () => {
+		const result = await importAsAdmin(
+			csv('name,urn,phase,town', 'Astor College,,,Dover', 'Barton Junior School,,primary,', 'Little Acorns,,nursery,Ramsgate')
+		);
+		expect(result).toMatchObject({
+			ok: false,
+			problems: [
+				{ row: 2, column: 'phase', message: 'Enter the phase, one of: primary, secondary, all-through, special, college' },
+				{ row: 3, column: 'town', message: expect.stringMatching(/^Enter the town, one of: .*Dover/) },
+				{ row: 4, column: 'phase', message: 'Phase must be one of: primary, secondary, all-through, special, college' },
+				{ row: 4, column: 'town', message: expect.stringMatching(/^Town must be one of: .*Dover/) }
+			]
+		});
+	});
+
 	// The shapes a CSV takes when saved from Excel, LibreOffice or a school's MIS.
 	it.each([
 		[

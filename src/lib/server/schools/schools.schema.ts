@@ -20,8 +20,12 @@ export interface SchoolInput {
 
 export type SchoolValues = Record<'name' | 'urn' | 'phase' | 'town', string>;
 
-/** Checks one school's fields, from a form or a CSV row; messages name the field as a person would. */
-export function validateSchool(values: SchoolValues): { errors: FieldErrors; input: SchoolInput } {
+/**
+ * Checks one school's fields, from a form or a CSV row; messages name the field as a person
+ * would. A phase or town left out is asked for as the form asks for it (a list to select from)
+ * or as a file's cell is filled in.
+ */
+export function validateSchool(values: SchoolValues, from: 'form' | 'file' = 'form'): { errors: FieldErrors; input: SchoolInput } {
 	const errors: FieldErrors = {};
 	const name = values.name.trim().replace(/\s+/g, ' ');
 	const urn = values.urn.replace(/\s/g, '');
@@ -31,8 +35,10 @@ export function validateSchool(values: SchoolValues): { errors: FieldErrors; inp
 	if (name === '') errors.name = 'Enter the school name';
 	else if (name.length > 200) errors.name = 'School name must be 200 characters or fewer';
 	if (urn !== '' && !/^[0-9]{6}$/.test(urn)) errors.urn = 'URN must be 6 digits, like 118765';
-	if (!oneOf(schoolPhases, phase)) errors.phase = `Phase must be one of: ${schoolPhases.join(', ')}`;
-	if (!matchedTown) errors.town = `Town must be one of: ${schoolTowns.join(', ')}`;
+	if (phase === '') errors.phase = from === 'form' ? 'Select the school’s phase' : `Enter the phase, one of: ${schoolPhases.join(', ')}`;
+	else if (!oneOf(schoolPhases, phase)) errors.phase = `Phase must be one of: ${schoolPhases.join(', ')}`;
+	if (town === '') errors.town = from === 'form' ? 'Select the town the school is in' : `Enter the town, one of: ${schoolTowns.join(', ')}`;
+	else if (!matchedTown) errors.town = `Town must be one of: ${schoolTowns.join(', ')}`;
 	return {
 		errors,
 		input: { name, urn: urn === '' ? null : urn, phase: phase as SchoolPhase, town: (matchedTown ?? town) as SchoolTown }

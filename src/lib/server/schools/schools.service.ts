@@ -147,7 +147,7 @@ async function planImport(db: Db, text: string, options: ImportOptions): Promise
 	const problems: ImportProblem[] = [];
 	const valid: { row: number; input: SchoolInput }[] = [];
 	for (const { row, values } of parsed.rows) {
-		const { errors, input } = validateSchool(values);
+		const { errors, input } = validateSchool(values, 'file');
 		for (const [column, message] of Object.entries(errors)) problems.push({ row, column, message });
 		if (Object.keys(errors).length === 0) valid.push({ row, input });
 	}
