@@ -67,8 +67,8 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<Timing> {
 
 /**
  * Each of `fns` timed `runs` times, taking turns (the order turned each time), so that all see
- * the same moments of a shared machine: one run's report SQL, timed on its own before the app
- * started, had a p95 twice its usual and flattered every ratio to it.
+ * the same moments of a shared machine. Timed minutes apart, a page and its SQL compared a quiet
+ * moment with a busy one: in one run the by-school SQL's p95 was 30-49 ms across its timings.
  */
 async function timeTogether(runs: number, fns: (() => Promise<unknown>)[]): Promise<Timing[]> {
 	for (let i = 0; i < 3; i++) for (const fn of fns) await fn();
