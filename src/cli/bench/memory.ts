@@ -35,7 +35,7 @@ const PASSWORD = 'demo-password-2019';
 
 const root = new URL('../../..', import.meta.url).pathname;
 /** `npm start`'s Node flags, all of them (the heap's limit and how it grows), so the bench runs the server as it is run. */
-const heapFlags = startFlags();
+const nodeFlags = startFlags();
 
 type Row = { name: string; figure: string };
 
@@ -57,7 +57,7 @@ async function peakDuring<T>(pid: number, work: () => Promise<T>): Promise<{ res
 }
 
 async function startServer(env: Record<string, string | undefined>): Promise<ChildProcess> {
-	const server = spawn(process.execPath, [...heapFlags, 'src/cli/start.js'], {
+	const server = spawn(process.execPath, [...nodeFlags, 'src/cli/start.js'], {
 		cwd: root,
 		env: { ...process.env, ...env, PORT: String(PORT), ORIGIN, SMTP_URL: '', LOG_LEVEL: 'warn' },
 		stdio: ['ignore', 'ignore', 'inherit']
@@ -204,6 +204,6 @@ try {
 	await admin.end();
 }
 
-console.log(`Node flags: ${heapFlags.join(' ') || 'none'}`);
+console.log(`Node flags: ${nodeFlags.join(' ') || 'none'}`);
 const width = Math.max(...rows.map((r) => r.name.length));
 for (const row of rows) console.log(`${row.name.padEnd(width)}  ${row.figure}`);

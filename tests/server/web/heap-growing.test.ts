@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { startFlags } from '../../../src/cli/bench/app-server';
 
 /** Full collections a churning process makes under `npm start`'s heap limits, letting its heap grow or not. */
 function fullCollections(grow: boolean): number {
-	const run = spawnSync(
-		process.execPath,
-		['--max-old-space-size=192', '--max-semi-space-size=8', '--trace-gc', '--import', 'tsx', 'tests/support/heap-churn.ts', ...(grow ? ['grow'] : [])],
-		{ encoding: 'utf8' }
-	);
+	const run = spawnSync(process.execPath, [...startFlags(), '--trace-gc', '--import', 'tsx', 'tests/support/heap-churn.ts', ...(grow ? ['grow'] : [])], {
+		encoding: 'utf8'
+	});
 	expect(run.status, run.stderr).toBe(0);
 	expect(run.stdout).toContain('kept 200000');
 	return run.stdout.split('\n').filter((line) => line.includes('Mark-Compact')).length;
