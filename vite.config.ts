@@ -1,10 +1,11 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { dropPageEtag } from './src/build/drop-page-etag.js';
 
 const databases = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])];
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [dropPageEtag(), sveltekit()],
 	css: {
 		preprocessorOptions: {
 			scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin'] }

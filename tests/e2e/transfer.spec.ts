@@ -33,6 +33,8 @@ test('pages come compressed in brotli or gzip as the browser asks, and built fil
 	const html = brotliDecompressSync(br.body).toString();
 	expect(html).toContain('Sign in');
 	expect(br.body.length).toBeLessThan(html.length / 2);
+	// Rendered pages carry no ETag: hashing every page served nothing (src/build/drop-page-etag.js).
+	expect(br.headers['etag']).toBeUndefined();
 
 	const gzip = await rawGet(baseURL!, '/sign-in', { 'accept-encoding': 'gzip' });
 	expect(gzip.headers['content-encoding']).toBe('gzip');
