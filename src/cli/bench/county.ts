@@ -104,7 +104,7 @@ function rssMb(pid: number): number {
 	return match ? Number(match[1]) / 1024 : NaN;
 }
 
-/** Requests per second with `clients` clients asking one after another for `seconds`. */
+/** Waits until the app has rebuilt the figures since `after` (it does as it starts). */
 async function waitForRebuild(db: Kysely<DB>, after: Date): Promise<void> {
 	for (let i = 0; i < 300; i++) {
 		const state = await db.selectFrom('report_rollup_state').select('refreshed_at').executeTakeFirst();
