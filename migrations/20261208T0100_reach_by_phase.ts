@@ -9,9 +9,8 @@ import { sql, type Kysely } from 'kysely';
 // just counted again (what the overview read per request, now read once per change).
 //
 // The count follows a school's phase as it is now, as the overview's did. A school whose phase
-// changes is counted under its new phase from the next whole rebuild, which the change asks for
-// (schools.service.ts); until then the district's total is right and its split by phase is the
-// old one.
+// changes is counted again in every period it was reached in, under its new phase, by the
+// recount the change asks for (schools.service.ts, recountRollups in reports.queries.ts).
 //
 // The rollup function is changed in place (its text is read from the database, and the count
 // added to the step that adds up the other all-schools figures and to the last insert), so the

@@ -39,6 +39,8 @@ export interface FiguresScope {
 	youngPeople?: { id: string; day: string }[];
 	/** Schools whose figures on a day changed. */
 	schools?: { id: string; day: string }[];
+	/** Schools given another phase: counted again in every period they were reached in, under the new phase. */
+	rephased?: string[];
 }
 
 /** The scope as the database reads it, or null when it touches no counted figure. */
@@ -48,12 +50,18 @@ export function rollupScope(scope: FiguresScope): RollupScope | null {
 	);
 	const people = scope.youngPeople ?? [];
 	const schools = scope.schools ?? [];
-	return sessions.length + people.length + schools.length === 0 ? null : { sessions, people, schools };
+	const rephased = scope.rephased ?? [];
+	return sessions.length + people.length + schools.length + rephased.length === 0 ? null : { sessions, people, schools, rephased };
 }
 
 function mergeScopes(a: RollupScope | null, b: RollupScope | null): RollupScope | null {
 	if (!a || !b) return a ?? b;
-	return { sessions: [...a.sessions, ...b.sessions], people: [...a.people, ...b.people], schools: [...a.schools, ...b.schools] };
+	return {
+		sessions: [...a.sessions, ...b.sessions],
+		people: [...a.people, ...b.people],
+		schools: [...a.schools, ...b.schools],
+		rephased: [...(a.rephased ?? []), ...(b.rephased ?? [])]
+	};
 }
 
 /** Counts again the rollup rows `scope` touches, in one transaction, and drops this process's kept reports. */

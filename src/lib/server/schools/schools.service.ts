@@ -95,19 +95,18 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 				address: actor.address
 			});
 		});
-		schoolsChanged(changed.includes('phase'));
+		schoolsChanged(changed.includes('phase') ? [id] : []);
 	}
 	return ok({ id });
 }
 
 /**
- * After schools were changed: the reports kept anywhere go at once (a name shows as it is now);
- * a school's new phase moves it in the reach by phase of every period, which a whole rebuild
- * counts again.
+ * After schools were changed: the reports kept anywhere go (a name shows as it is now), and a
+ * school given a new phase moves in the reach by phase of every period it was reached in, which
+ * those periods' recount does (recountRollups), not a whole rebuild.
  */
-function schoolsChanged(newPhase: boolean): void {
-	reportFiguresChanged({});
-	if (newPhase) reportFiguresChanged();
+function schoolsChanged(rephased: string[]): void {
+	reportFiguresChanged(rephased.length > 0 ? { rephased } : {});
 }
 
 /** Deactivated schools leave lists and bookings but keep their history for reports. */
@@ -204,7 +203,7 @@ export async function importSchools(
 	options: ImportOptions = {}
 ): Promise<Result<{ rows: ImportPlanRow[]; counts: { added: number; updated: number; unchanged: number } }>> {
 	await authoriseSchool(db, actor, 'import');
-	let phaseChanged = false;
+	let rephased: string[] = [];
 	const imported = await withTransaction(db, async (trx) => {
 		const plan = await planImport(trx, text, options);
 		// Checked at the preview, so problems now mean the schools changed in between.
@@ -218,7 +217,7 @@ export async function importSchools(
 			plan.rows.filter((r) => r.outcome === 'add').map((r) => r.input)
 		);
 		const updated = plan.rows.filter((r) => r.outcome === 'update');
-		phaseChanged = updated.some((r) => r.newPhase);
+		rephased = updated.filter((r) => r.newPhase).map((r) => r.existingId!);
 		for (const { existingId, input } of updated) await queries.updateSchool(trx, existingId!, { ...input, active: true });
 		const counts = { added: added.length, updated: updated.length, unchanged: plan.rows.length - added.length - updated.length };
 		const event = (action: string, id?: string) => ({
@@ -235,7 +234,7 @@ export async function importSchools(
 		]);
 		return ok({ rows: plan.rows, counts });
 	});
-	if (imported.ok) schoolsChanged(phaseChanged);
+	if (imported.ok) schoolsChanged(rephased);
 	return imported;
 }
 
