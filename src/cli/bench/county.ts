@@ -6,7 +6,8 @@
 //     filters' programmes and schools, and the one read the suppression decision makes; then
 //     through the app's HTTP endpoint computed on every request (REPORT_KEEP=off), then kept
 //     until the figures next change; p95, and ratios to the SQL (budget within 1.3x), the SQL
-//     timed in turns with the page, so both see the same moments of the machine;
+//     timed in turns with the page, so both see the same moments of the machine; beside the
+//     CSV, a bare page of the app too: what any answer over HTTP costs, report or not;
 //   - the floor: the same by-school figures counted from the records by one hand-written
 //     statement (by-school-floor.ts), with no rollup, checked against the rollup first;
 //   - requests per second of the district overview against a bare page of the same app, 10
@@ -228,13 +229,15 @@ export async function benchCounty(url: string): Promise<Row[]> {
 		const floor = await time(Math.min(RUNS, 10), () => bySchoolFromRecords(db, year.from, year.to));
 
 		const query = `period=financial&year=${REPORT_YEAR}`;
+		const bare = `${ORIGIN}/accessibility`;
 		const endpoints = [
-			{ what: 'By-school report, CSV download', address: `${ORIGIN}/reports/schools/download.csv?${query}`, sql: [sqlOf.bySchool, figuresOnly] },
+			// Beside the CSV, a bare page of the app too: see the row it gives, below.
+			{ what: 'By-school report, CSV download', address: `${ORIGIN}/reports/schools/download.csv?${query}`, sql: [sqlOf.bySchool, figuresOnly], bare: true },
 			{ what: 'By-school report, HTML page (600 rows)', address: `${ORIGIN}/reports/schools?${query}`, sql: [sqlOf.bySchool] },
 			{ what: 'District overview, HTML page', address: `${ORIGIN}/reports?${query}`, sql: [sqlOf.overview] }
 		];
-		/** Each page's timing in each mode, and its SQL's (and for the CSV, the figures' alone) timed beside it. */
-		const pages = new Map<string, Partial<Record<Mode, { app: Timing; sql: Timing[] }>>>();
+		/** Each page's timing in each mode, and its SQL's (for the CSV, the figures' alone and the bare page too) timed beside it. */
+		const pages = new Map<string, Partial<Record<Mode, { app: Timing; sql: Timing[]; bare?: Timing }>>>();
 		const throughput: { mode: Mode; rounds: { bare: number; overview: number; failed: number }[] }[] = [];
 		const memory: { mode: Mode; rest: number; peak: number; after: number }[] = [];
 		// First computed on every request (REPORT_KEEP=off), then as the app runs: each report
@@ -253,18 +256,17 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			const sample = () => (peak = Math.max(peak, rssMb(pid)));
 			const ticker = setInterval(sample, 200);
 			const viewerCookie = `session=${await createSession(db, viewer.id)}`;
-			for (const { what, address, sql: sqlFns } of endpoints) {
-				const [app, ...sqlBeside] = await timeTogether(PAGE_RUNS, [
-					async () => {
-						const response = await fetch(address, { headers: { cookie: viewerCookie } });
-						if (!response.ok) throw new Error(`${address} answered ${response.status}`);
-						return response.text();
-					},
-					...sqlFns
-				]);
-				pages.set(what, { ...pages.get(what), [mode]: { app: app!, sql: sqlBeside } });
+			const page = (address: string) => async () => {
+				const response = await fetch(address, { headers: { cookie: viewerCookie } });
+				if (!response.ok) throw new Error(`${address} answered ${response.status}`);
+				return response.text();
+			};
+			for (const { what, address, sql: sqlFns, bare: withBare } of endpoints) {
+				const timings = await timeTogether(PAGE_RUNS, [page(address), ...sqlFns, ...(withBare ? [page(bare)] : [])]);
+				const app = timings[0]!;
+				const sqlBeside = timings.slice(1, 1 + sqlFns.length);
+				pages.set(what, { ...pages.get(what), [mode]: { app, sql: sqlBeside, bare: withBare ? timings.at(-1) : undefined } });
 			}
-			const bare = `${ORIGIN}/accessibility`;
 			const overview = `${ORIGIN}/reports?${query}`;
 			await load(bare, viewerCookie, 2);
 			await load(overview, viewerCookie, 2);
@@ -300,6 +302,16 @@ export async function benchCounty(url: string): Promise<Row[]> {
 				sqlAlone(endpoints[0]!.what, 1),
 				ratio(endpoints[0]!.what, 'computed', 1),
 				ratio(endpoints[0]!.what, 'kept', 1)
+			],
+			// What any answer over HTTP costs (the session checked, a small page rendered and sent),
+			// against the same figures-only SQL: a share of the CSV's ratio that no report's own work is in.
+			[
+				'A bare signed-in page (/accessibility, 5.6 KB), timed beside the CSV; to the figures-only SQL',
+				(['computed', 'kept'] as const).map((mode) => ms(pages.get(endpoints[0]!.what)?.[mode]?.bare?.p95 ?? NaN)).join(' / '),
+				...(['computed', 'kept'] as const).map((mode) => {
+					const t = pages.get(endpoints[0]!.what)?.[mode];
+					return t?.bare ? `${(t.bare.p95 / t.sql[1]!.p95).toFixed(2)}x (${mode})` : '-';
+				})
 			],
 			[
 				'Floor: by-school figures from the records, one statement',
