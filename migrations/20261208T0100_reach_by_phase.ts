@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
 //
 // The count follows a school's phase as it is now, as the overview's did. A school whose phase
 // changes is counted again in every period it was reached in, under its new phase, by the
-// recount the change asks for (schools.service.ts, recountRollups in reports.queries.ts).
+// recount the change asks for (schools.service.ts; migration 20261209T0100).
 //
 // The rollup function is changed in place (its text is read from the database, and the count
 // added to the step that adds up the other all-schools figures and to the last insert), so the

@@ -1,6 +1,5 @@
 import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { Db } from '../db';
-import { withTransaction } from '../db/transaction';
 import { PREPARED } from '../db/prepared';
 import { outcomeRowsStatement, type OutcomeRow } from '../outcomes/outcomes.queries';
 import { schoolPhases, type AwardLevelCode, type DB, type PartnershipPriority, type ProgrammeShape, type SchoolPhase, type SchoolTown } from '../db/schema';
@@ -788,8 +787,8 @@ export async function rebuildRollups(db: Db): Promise<void> {
 /**
  * What a change touched, as the rollup's scoped recount reads it (migration 20261205T0300):
  * sessions (whether the session itself changed, and a day a moved session was on before), young
- * people and schools on a day; and schools given another phase, which `recountRollups` turns
- * into schools on a day for each period they were reached in.
+ * people and schools on a day; and schools given another phase, counted again in every period
+ * they were reached in (migration 20261209T0100).
  */
 export interface RollupScope {
 	sessions: { id: string; day: string | null; itself: boolean }[];
@@ -798,30 +797,9 @@ export interface RollupScope {
 	rephased?: string[];
 }
 
-/**
- * Counts again only the rollup rows `scope` touches, in one transaction. A school given another
- * phase moves in the reach by phase (migration 20261208T0100) of every period it was reached in:
- * those periods are read from the rollup under the lock every recount and rebuild takes, so no
- * count can come in between the read and this recount with the school's old phase.
- */
+/** Counts again only the rollup rows `scope` touches, in one transaction. */
 export async function recountRollups(db: Db, scope: RollupScope): Promise<void> {
-	const { rephased = [], ...counted } = scope;
-	if (rephased.length === 0) {
-		await sql`select rebuild_report_rollups(${JSON.stringify(counted)}::jsonb)`.execute(db);
-		return;
-	}
-	await withTransaction(db, async (trx) => {
-		await sql`select pg_advisory_xact_lock(hashtext('rebuild_report_rollups'))`.execute(trx);
-		const reached = await trx
-			.selectFrom('report_rollup')
-			.select([sql<string>`school_id::text`.as('id'), sql<string>`to_char(period_start, 'YYYY-MM-DD')`.as('day')])
-			.distinct()
-			.where('school_id', 'in', rephased)
-			.where('programme_id', '=', ALL)
-			.where('schools_reached', '>', 0)
-			.execute();
-		await sql`select rebuild_report_rollups(${JSON.stringify({ ...counted, schools: [...counted.schools, ...reached] })}::jsonb)`.execute(trx);
-	});
+	await sql`select rebuild_report_rollups(${JSON.stringify(scope)}::jsonb)`.execute(db);
 }
 
 /** Tells every app process listening that report figures changed without a recount (NOTIFY report_figures). */

@@ -103,7 +103,7 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 /**
  * After schools were changed: the reports kept anywhere go (a name shows as it is now), and a
  * school given a new phase moves in the reach by phase of every period it was reached in, which
- * those periods' recount does (recountRollups), not a whole rebuild.
+ * those periods' recount does (migration 20261209T0100), not a whole rebuild.
  */
 function schoolsChanged(rephased: string[]): void {
 	reportFiguresChanged(rephased.length > 0 ? { rephased } : {});
