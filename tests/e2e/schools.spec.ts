@@ -78,3 +78,47 @@ test('adding a school keeps the values and explains each problem', async ({ page
 	await expect(page.getByRole('heading', { name: 'Whitfield Test Academy' })).toBeVisible();
 	await expectAccessible(page);
 });
+
+test('the second of two people changing one school is told, keeps their values, sees what is saved now and saves knowingly', async ({ page, browser }) => {
+	await page.goto('/schools/new');
+	await page.getByLabel('School name').fill('Kingsdown Two Editors Primary');
+	await page.getByLabel('Phase').selectOption('primary');
+	await page.getByLabel('Town').selectOption('Rural');
+	await page.getByRole('button', { name: 'Add school' }).click();
+	await expect(page.getByText('School added.')).toBeVisible();
+	const edit = `${new URL(page.url()).pathname}/edit`;
+
+	const other = await (await browser.newContext()).newPage();
+	await signIn(other, 'admin@demo.test');
+	await page.goto(edit);
+	await other.goto(edit);
+
+	// The first saves a new phase; the second, on the page opened before that, a new town.
+	await page.getByLabel('Phase').selectOption('all-through');
+	await page.getByRole('button', { name: 'Save changes' }).click();
+	await expect(page.getByText('School details saved.')).toBeVisible();
+
+	await other.getByLabel('Town').selectOption('Deal');
+	await other.getByRole('button', { name: 'Save changes' }).click();
+	await expect(other).toHaveTitle(/^Error: /);
+	const summary = other.locator('.govuk-error-summary');
+	await expect(summary).toBeFocused();
+	await expect(summary).toContainText('This school was changed by someone else at');
+	await expect(summary).toContainText('your changes have not been saved');
+	await expect(other.getByLabel('Town')).toHaveValue('Deal');
+	await expect(other.getByLabel('Phase')).toHaveValue('primary');
+	await expect(other.locator('#phase-error')).toContainText('Saved now as: All-through');
+	await expect(other.locator('#town-error')).toContainText('Saved now as: Rural');
+	await expectAccessible(other);
+	await summary.getByRole('link', { name: /changed by someone else/ }).click();
+	await expect(other.locator('#basedOn')).toBeFocused();
+
+	// Having seen it, they take the new phase as well and save again: both changes are kept.
+	await other.getByLabel('Phase').selectOption('all-through');
+	await other.getByRole('button', { name: 'Save changes' }).click();
+	await expect(other.getByText('School details saved.')).toBeVisible();
+	const details = other.locator('.govuk-summary-list');
+	await expect(details).toContainText('all-through');
+	await expect(details).toContainText('Deal');
+	await other.context().close();
+});

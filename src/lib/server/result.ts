@@ -9,7 +9,10 @@
  * - `refused`: the input was well formed but a rule says no now (the session has not started,
  *   the cohort has finished). `reason` is a stable code for tests and callers; `message` is
  *   for the user, beside `field` when it belongs to one.
- * - `conflict`: someone else's change got there first (a restore whose name is now taken).
+ * - `conflict`: someone else's change got there first (a restore whose name is now taken, an
+ *   edit form saved over a version it was not opened on: see `edit-versions.ts`). It may carry
+ *   messages beside fields (`errors`) and the version now saved (`basedOn`), for the form to
+ *   come back with.
  *
  * A refusal by an access check is thrown instead (`notFound()`): it is raised on the first line
  * of a service function, often several calls deep, and must end the request wherever it is.
@@ -29,7 +32,7 @@ export type Failure =
 	| { ok: false; code: 'invalid'; errors: FieldErrors; problems?: RowProblem[] }
 	| { ok: false; code: 'not_found' }
 	| { ok: false; code: 'refused'; reason: string; message: string; field?: string }
-	| { ok: false; code: 'conflict'; reason: string; message: string; field?: string };
+	| { ok: false; code: 'conflict'; reason: string; message: string; field?: string; errors?: FieldErrors; basedOn?: string };
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a success that carries nothing
 export type Result<T extends object = {}> = ({ ok: true } & T) | Failure;
@@ -75,6 +78,8 @@ export function failureErrors(failure: Failure, field = 'form'): FieldErrors {
 			return failure.errors;
 		case 'not_found':
 			return { [field]: 'This record no longer exists' };
+		case 'conflict':
+			return { [failure.field ?? field]: failure.message, ...failure.errors };
 		default:
 			return { [failure.field ?? field]: failure.message };
 	}

@@ -8,6 +8,11 @@ export async function findSchool(db: Db, id: string) {
 	return db.selectFrom('school').select(columns).where('id', '=', id).executeTakeFirst();
 }
 
+/** A school as saved now, its row locked until the transaction ends: its edits then queue behind each other. */
+export async function lockSchool(db: Db, id: string) {
+	return db.selectFrom('school').select(columns).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export interface SchoolFilter {
 	search?: string;
 	phase?: SchoolPhase;

@@ -5,7 +5,8 @@ import type { Actor } from '../auth/session';
 import type { School } from '../db/schema';
 import { hasErrors, invalid, invalidRows, ok, type FieldErrors, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
-import { validateSchool, type SchoolInput, type SchoolValues } from './schools.schema';
+import { phaseLabels, validateSchool, type SchoolInput, type SchoolValues } from './schools.schema';
+import { changedElsewhere, changedSince, type ShownValues } from '../edit-versions';
 import { parseSchoolsCsv, type GiasSummary, type ImportProblem } from './schools.import';
 import * as queries from './schools.queries';
 import { listUsers } from '../users/users.queries';
@@ -77,27 +78,41 @@ export async function createSchool(db: Db, actor: Actor, values: SchoolValues): 
 	return ok({ id });
 }
 
-export async function updateSchool(db: Db, actor: Actor, id: string, values: SchoolValues): Promise<Result<{ id: string }>> {
-	const school = await getSchoolForEditing(db, actor, id);
+/**
+ * Saves a school's details from its edit form, opened on version `basedOn` (see
+ * edit-versions.ts): if someone else has saved the school since, nothing is saved.
+ */
+export async function updateSchool(db: Db, actor: Actor, id: string, values: SchoolValues, basedOn = ''): Promise<Result<{ id: string }>> {
+	await getSchoolForEditing(db, actor, id);
 	const { errors, input } = validateSchool(values);
 	if (hasErrors(errors)) return invalid(errors);
 	const duplicates = await duplicateErrors(db, input, id);
 	if (hasErrors(duplicates)) return invalid(duplicates);
-	const changed = (['name', 'urn', 'phase', 'town'] as const).filter((key) => input[key] !== school[key]);
-	if (changed.length > 0) {
-		await withTransaction(db, async (trx) => {
-			await queries.updateSchool(trx, id, input);
-			await insertAuditEvent(trx, {
-				actorId: actor.id,
-				action: 'school.updated',
-				...target(id),
-				detail: { fields: changed },
-				address: actor.address
-			});
+	const result = await withTransaction(db, async (trx): Promise<Result<{ changed: string[] }>> => {
+		const school = await queries.lockSchool(trx, id);
+		if (!school) return { ok: false, code: 'not_found' };
+		const changed = (['name', 'urn', 'phase', 'town'] as const).filter((key) => input[key] !== school[key]);
+		if (changed.length === 0) return ok({ changed });
+		const stale = changedSince(school.updated_at, basedOn) && changedElsewhere('This school', school.updated_at, shownSchool(input), shownSchool(school));
+		if (stale) return stale;
+		await queries.updateSchool(trx, id, input);
+		await insertAuditEvent(trx, {
+			actorId: actor.id,
+			action: 'school.updated',
+			...target(id),
+			detail: { fields: changed },
+			address: actor.address
 		});
-		schoolsChanged(changed.includes('phase') ? [id] : []);
-	}
+		return ok({ changed });
+	});
+	if (!result.ok) return result;
+	if (result.changed.length > 0) schoolsChanged(result.changed.includes('phase') ? [id] : []);
 	return ok({ id });
+}
+
+/** A school's details as its form shows them. */
+function shownSchool(school: SchoolInput): ShownValues {
+	return { name: school.name, urn: school.urn ?? '', phase: phaseLabels[school.phase], town: school.town };
 }
 
 /**

@@ -19,13 +19,17 @@ export function signedIn(locals: App.Locals): Actor {
 /**
  * A failed result as a form action's answer: the user's values back with a message per
  * field (`field` names where a message that belongs to no field is shown), a 409 for a
- * conflict, and the 404 page for a record that is not there.
+ * conflict, and the 404 page for a record that is not there. An edit form saved over a version
+ * it was not opened on comes back with the version now saved (`basedOn`, see edit-versions.ts),
+ * so that saving it again replaces that version knowingly.
  */
 export function failed<V>(result: Failure, values?: V, field = 'form') {
 	if (result.code === 'not_found') error(404, 'Page not found');
 	const status = result.code === 'conflict' ? 409 : 400;
 	const problems = result.code === 'invalid' ? result.problems : undefined;
-	return fail(status, { values: values ?? ({} as V), errors: failureErrors(result, field), ...(problems ? { problems } : {}) });
+	const basedOn = result.code === 'conflict' ? result.basedOn : undefined;
+	const kept = basedOn === undefined ? (values ?? ({} as V)) : { ...values!, basedOn };
+	return fail(status, { values: kept, errors: failureErrors(result, field), ...(problems ? { problems } : {}) });
 }
 
 /** A record or the 404 page. */

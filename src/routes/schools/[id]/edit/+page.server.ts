@@ -1,6 +1,7 @@
 import { getDb } from '$lib/server/db';
 import { getSchoolForEditing, updateSchool } from '$lib/server/schools/schools.service';
 import { schoolValuesFromForm } from '$lib/server/schools/schools.schema';
+import { basedOnFromForm, versionOf } from '$lib/server/edit-versions';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -8,15 +9,18 @@ import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const id = idParam(params.id);
-	return { school: await getSchoolForEditing(getDb(), signedIn(locals), id) };
+	const school = await getSchoolForEditing(getDb(), signedIn(locals), id);
+	return { school, basedOn: versionOf(school.updated_at) };
 };
 
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const id = idParam(params.id);
-		const values = schoolValuesFromForm(await request.formData());
-		const result = await updateSchool(getDb(), signedIn(locals), id, values);
-		if (!result.ok) return failed(result, values);
+		const form = await request.formData();
+		const values = schoolValuesFromForm(form);
+		const basedOn = basedOnFromForm(form);
+		const result = await updateSchool(getDb(), signedIn(locals), id, values, basedOn);
+		if (!result.ok) return failed(result, { ...values, basedOn });
 		redirectWithNotice(`/schools/${id}`, 'saved');
 	}
 };
