@@ -1,14 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { versionOf } from '../../../src/lib/server/edit-versions';
+import { updateProgramme } from '../../../src/lib/server/programmes/programmes.service';
+import type { ProgrammeValues } from '../../../src/lib/server/programmes/programmes.schema';
 import { updateSchool } from '../../../src/lib/server/schools/schools.service';
+import { updateSessionDetails } from '../../../src/lib/server/sessions/sessions.service';
+import { updateYoungPerson } from '../../../src/lib/server/young-people/young-people.service';
+import type { YoungPersonValues } from '../../../src/lib/server/young-people/young-people.schema';
 import { useTestDatabase } from '../../support/database';
-import { copyTemplateDatabase } from '../../support/booking-world';
+import { copyTemplateDatabase, createLedProgramme, SCHEDULED_AT, scheduleLeadSession, sessionValues } from '../../support/booking-world';
 import { auditEvents, makeActor, makeSchool } from '../../support/factories';
+import { IN_2026_27, makeSchoolWorld, makeYoungPerson } from '../../support/young-people-world';
 
 // Two people on one edit form (src/lib/server/edit-versions.ts): each form carries the version
 // it was opened on, and a save from a form opened before someone else's save is refused with
 // what is saved now beside each field that differs, and nothing written.
 
+vi.stubEnv('SMTP_URL', '');
 const t = useTestDatabase();
 
 const CONFLICT = { ok: false, code: 'conflict', reason: 'changed_since' };
@@ -101,5 +108,106 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')("a school's edit form under 
 		expect(results.filter((r) => !r.ok)).toEqual(Array.from({ length: 9 }, () => expect.objectContaining(CONFLICT)));
 		const audited = await db.selectFrom('audit_event').select('id').where('entity_id', '=', school.id).where('action', '=', 'school.updated').execute();
 		expect(audited).toHaveLength(1);
+	});
+});
+
+describe("a young person's edit form", () => {
+	const values = (overrides: Partial<YoungPersonValues> = {}): YoungPersonValues => ({
+		first_name: 'Amira',
+		last_name: 'Okafor',
+		year_group: '8',
+		gender: '',
+		sen: '',
+		free_school_meals: '',
+		...overrides
+	});
+
+	it('refuses a save from a form opened before someone else saved, and saves nothing of it', async () => {
+		const { school, contact } = await makeSchoolWorld(t.db);
+		const person = await makeYoungPerson(t.db, { school_id: school.id });
+		const version = async () =>
+			versionOf((await t.db.selectFrom('young_person').select('updated_at').where('id', '=', person.id).executeTakeFirstOrThrow()).updated_at);
+		const opened = await version();
+
+		expect(await updateYoungPerson(t.db, contact, person.id, values({ last_name: 'Okafor-Smith' }), IN_2026_27, opened)).toEqual({ ok: true, id: person.id });
+		const second = await updateYoungPerson(t.db, contact, person.id, values({ sen: 'yes' }), IN_2026_27, opened);
+
+		expect(second).toEqual({
+			...CONFLICT,
+			field: 'basedOn',
+			message: expect.stringMatching(/^This young person’s record was changed by someone else/),
+			errors: { last_name: 'Saved now as: Okafor-Smith', sen: 'Saved now with nothing here' },
+			basedOn: await version()
+		});
+		expect(await t.db.selectFrom('young_person').select(['last_name', 'sen']).executeTakeFirstOrThrow()).toEqual({ last_name: 'Okafor-Smith', sen: null });
+		expect(await auditEvents(t.db, 'young_person.updated')).toHaveLength(1);
+	});
+});
+
+describe("a programme's edit form", () => {
+	it('refuses a save from a form opened before someone else saved, naming the leads saved now', async () => {
+		const world = await createLedProgramme(t.db, { name: 'Safety in Action' });
+		const newLead = await makeActor(t.db, { role: 'lead', name: 'Priya Lead' });
+		const version = async () =>
+			versionOf((await t.db.selectFrom('programme').select('updated_at').where('id', '=', world.programmeId).executeTakeFirstOrThrow()).updated_at);
+		const opened = await version();
+		const values: ProgrammeValues = {
+			name: 'Safety in Action',
+			shape: 'event',
+			description: '',
+			partnershipPriority: 'Safer Communities',
+			pccTags: '',
+			yearGroups: ['Y5', 'Y6', 'Y7', 'Y8', 'Y9', 'Y10'],
+			registerKind: 'headcount',
+			leadIds: [world.lead.id],
+			retentionYears: '3'
+		};
+
+		const first = await updateProgramme(t.db, world.admin, world.programmeId, { ...values, leadIds: [newLead.id], yearGroups: ['Y6'] }, opened);
+		expect(first).toEqual({ ok: true, id: world.programmeId });
+		const second = await updateProgramme(t.db, world.admin, world.programmeId, { ...values, description: 'Workstations on safety' }, opened);
+
+		// The description differs too: the second form's own change, beside which the saved one (none) is shown.
+		expect(second).toEqual({
+			...CONFLICT,
+			field: 'basedOn',
+			message: expect.stringMatching(/^This programme was changed by someone else/),
+			errors: { description: 'Saved now with nothing here', yearGroups: 'Saved now as: Year 6', leadIds: 'Saved now as: Priya Lead' },
+			basedOn: await version()
+		});
+		const saved = await t.db.selectFrom('programme').select(['description', 'year_groups']).where('id', '=', world.programmeId).executeTakeFirstOrThrow();
+		expect(saved).toEqual({ description: '', year_groups: ['Y6'] });
+	});
+});
+
+describe("a session's edit form", () => {
+	it('refuses a save from a form opened before someone else saved, with the saved venue and date as people write them', async () => {
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world);
+		const version = async () =>
+			versionOf((await t.db.selectFrom('programme_session').select('updated_at').where('id', '=', sessionId).executeTakeFirstOrThrow()).updated_at);
+		const opened = await version();
+
+		const first = await updateSessionDetails(
+			t.db,
+			world.lead,
+			world.programmeId,
+			sessionId,
+			sessionValues({ venue: 'Deal Pier', date: '2030-03-21' }),
+			SCHEDULED_AT,
+			opened
+		);
+		expect(first).toMatchObject({ ok: true });
+		const second = await updateSessionDetails(t.db, world.admin, world.programmeId, sessionId, sessionValues({ capacity: '40' }), SCHEDULED_AT, opened);
+
+		expect(second).toEqual({
+			...CONFLICT,
+			field: 'basedOn',
+			message: expect.stringMatching(/^This session was changed by someone else/),
+			errors: { venue: 'Saved now as: Deal Pier', date: expect.stringMatching(/^Saved now as: Thu,? 21 Mar 2030$/), capacity: 'Saved now as: 30' },
+			basedOn: await version()
+		});
+		const saved = await t.db.selectFrom('programme_session').select(['venue', 'capacity']).where('id', '=', sessionId).executeTakeFirstOrThrow();
+		expect(saved).toEqual({ venue: 'Deal Pier', capacity: 30 });
 	});
 });

@@ -13,8 +13,14 @@ const columns = [
 	'programme.year_groups',
 	'programme.register_kind',
 	'programme.active',
-	'programme.retention_years'
+	'programme.retention_years',
+	'programme.updated_at'
 ] as const;
+
+/** A programme as saved now, its row locked until the transaction ends: its edits then queue behind each other. */
+export async function lockProgramme(db: Db, id: string) {
+	return db.selectFrom('programme').select(columns).where('programme.id', '=', id).forUpdate().executeTakeFirst();
+}
 
 export async function findProgramme(db: Db, id: string) {
 	return db.selectFrom('programme').select(columns).where('programme.id', '=', id).executeTakeFirst();

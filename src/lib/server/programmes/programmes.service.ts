@@ -6,6 +6,10 @@ import { hasErrors, invalid, ok, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
 import { listUsers } from '../users/users.queries';
 import { validateProgramme, type ProgrammeInput, type ProgrammeValues } from './programmes.schema';
+import type { Programme as ProgrammeRow } from '../db/schema';
+import { changedElsewhere, changedSince, type ShownValues } from '../edit-versions';
+import { shapeNames } from '../../programmes';
+import { describeYearGroups } from '../../year-groups';
 import * as queries from './programmes.queries';
 
 const target = (entityId?: string) => ({ entityType: 'programme', entityId });
@@ -97,22 +101,59 @@ export async function createProgramme(db: Db, actor: Actor, values: ProgrammeVal
 	return ok({ id });
 }
 
-export async function updateProgramme(db: Db, actor: Actor, id: string, values: ProgrammeValues): Promise<Result<{ id: string }>> {
-	const current = await getProgrammeForEditing(db, actor, id);
+/**
+ * Saves a programme from its edit form, opened on version `basedOn` (see edit-versions.ts): if
+ * someone else has saved the programme since, nothing is saved.
+ */
+export async function updateProgramme(db: Db, actor: Actor, id: string, values: ProgrammeValues, basedOn = ''): Promise<Result<{ id: string }>> {
+	await getProgrammeForEditing(db, actor, id);
 	const { errors, input } = await check(db, values, id);
 	if (hasErrors(errors)) return invalid(errors);
-	// A changed retention period is said in the audit: it decides when young people's names go.
-	const retention =
-		input.retentionYears !== undefined && input.retentionYears !== current.retention_years
-			? { retentionYears: { from: current.retention_years, to: input.retentionYears } }
-			: {};
-	await withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx): Promise<Result> => {
+		const saved = await queries.lockProgramme(trx, id);
+		if (!saved) return { ok: false, code: 'not_found' };
+		if (changedSince(saved.updated_at, basedOn)) {
+			const leadIds = await queries.listLeadIds(trx, id);
+			const leadNames = new Map((await listUsers(trx, { role: 'lead' })).map((u) => [u.id, u.name]));
+			const mine = shownProgramme({ ...programmeRow(input), retention_years: input.retentionYears ?? saved.retention_years }, input.leadIds, leadNames);
+			const stale = changedElsewhere('This programme', saved.updated_at, mine, shownProgramme(saved, leadIds, leadNames));
+			if (stale) return stale;
+		}
+		// A changed retention period is said in the audit: it decides when young people's names go.
+		const retention =
+			input.retentionYears !== undefined && input.retentionYears !== saved.retention_years
+				? { retentionYears: { from: saved.retention_years, to: input.retentionYears } }
+				: {};
 		await queries.updateProgramme(trx, id, programmeRow(input));
 		await queries.replaceLeads(trx, id, input.leadIds);
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'programme.updated', ...target(id), detail: retention, address: actor.address });
+		return ok();
 	});
+	if (!result.ok) return result;
 	reportFiguresChanged({});
 	return ok({ id });
+}
+
+/** A programme as its form shows it: choices by their labels, its leads by name. */
+function shownProgramme(
+	programme: Pick<ProgrammeRow, 'name' | 'shape' | 'description' | 'partnership_priority' | 'pcc_tags' | 'year_groups' | 'register_kind' | 'retention_years'>,
+	leadIds: string[],
+	leadNames: Map<string, string>
+): ShownValues {
+	return {
+		name: programme.name,
+		shape: shapeNames[programme.shape],
+		description: programme.description,
+		partnershipPriority: programme.partnership_priority,
+		pccTags: programme.pcc_tags.join(', '),
+		yearGroups: describeYearGroups(programme.year_groups),
+		registerKind: programme.register_kind === 'named' ? 'Named register' : 'Headcount only',
+		leadIds: leadIds
+			.map((leadId) => leadNames.get(leadId) ?? 'a former lead')
+			.sort((a, b) => a.localeCompare(b, 'en-GB'))
+			.join(', '),
+		retentionYears: String(programme.retention_years)
+	};
 }
 
 export async function setProgrammeActive(db: Db, actor: Actor, id: string, active: boolean): Promise<void> {

@@ -22,6 +22,7 @@ function sessionsWithPlaces(db: Db) {
 			's.requires_approval',
 			's.status',
 			's.rotation_minutes',
+			's.updated_at',
 			'p.name as programme_name',
 			'p.shape',
 			'p.register_kind'
@@ -168,7 +169,10 @@ export async function lockSession(trx: Transaction<DB>, id: string) {
 			'year_groups',
 			'school_cap',
 			'requires_approval',
-			'status'
+			'status',
+			'venue',
+			'rotation_minutes',
+			'updated_at'
 		])
 		.where('id', '=', id)
 		.forUpdate()

@@ -2,7 +2,9 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent } from '../audit/audit.queries';
 import { authoriseSession, authoriseSessionList, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
-import type { SchoolPhase } from '../db/schema';
+import type { SchoolPhase, YearGroup } from '../db/schema';
+import { changedElsewhere, changedSince, type ShownValues } from '../edit-versions';
+import { sessionFormValues } from './session-form';
 import { hasErrors, invalid, ok, refused, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
 import { queueBookingEmails } from '../bookings/bookings.emails';
@@ -11,7 +13,7 @@ import { listBookingsForSession } from '../bookings/bookings.queries';
 import { getManagedProgramme } from '../programmes/programmes.service';
 import { listProgrammes } from '../programmes/programmes.queries';
 import { findSchool } from '../schools/schools.queries';
-import { phaseYearGroups } from '../../year-groups';
+import { describeYearGroups, phaseYearGroups } from '../../year-groups';
 import { formatDate, formatTime } from '../../format';
 import { addDays, fromLondon, londonParts } from '../time';
 import { holidaysAmong } from '../terms/terms.service';
@@ -88,6 +90,25 @@ function sessionRow(input: SessionInput, times: SessionTimes) {
 		school_cap: input.schoolCap,
 		requires_approval: input.requiresApproval,
 		rotation_minutes: input.rotationMinutes
+	};
+}
+
+/** A session's details as its form shows them: dates as people write them, year groups and the yes or no by their labels. */
+function shownSession(session: Parameters<typeof sessionFormValues>[0]): ShownValues {
+	const v = sessionFormValues(session);
+	const day = (date: string) => formatDate(`${date}T12:00:00Z`);
+	return {
+		date: day(v.date),
+		startTime: v.startTime,
+		endTime: v.endTime,
+		venue: v.venue,
+		capacity: v.capacity,
+		bookingOpens: day(v.bookingOpens),
+		bookingCloses: day(v.bookingCloses),
+		yearGroups: describeYearGroups(v.yearGroups as YearGroup[]),
+		schoolCap: v.schoolCap,
+		requiresApproval: v.requiresApproval ? 'Yes' : 'No',
+		rotationMinutes: v.rotationMinutes
 	};
 }
 
@@ -186,7 +207,8 @@ export async function updateSessionDetails(
 	programmeId: string,
 	id: string,
 	values: SessionValues,
-	now = new Date()
+	now = new Date(),
+	basedOn = ''
 ): Promise<Result<{ ids: string[] }>> {
 	const programme = await getManagedProgramme(db, actor, programmeId);
 	const current = await getManagedSession(db, actor, programmeId, id);
@@ -209,6 +231,10 @@ export async function updateSessionDetails(
 	const outcome = await withTransaction(db, async (trx) => {
 		const locked = await queries.lockSession(trx, id);
 		if (!locked || locked.status !== 'scheduled') return refused('not_scheduled', 'Only a scheduled session can be changed', 'date');
+		const stale =
+			changedSince(locked.updated_at, basedOn) &&
+			changedElsewhere('This session', locked.updated_at, shownSession(sessionRow(input, times)), shownSession(locked), now);
+		if (stale) return stale;
 		const confirmed = (await queries.findSessionSummary(trx, id))!.confirmed;
 		if (input.capacity < confirmed) {
 			return refused('below_confirmed', `${confirmed} places are already confirmed: places cannot be fewer than that`, 'capacity');

@@ -2,7 +2,19 @@ import { sql, type Insertable, type Transaction, type Updateable } from 'kysely'
 import type { Db } from '../db';
 import type { DB, YoungPersonTable } from '../db/schema';
 
-const columns = ['id', 'school_id', 'first_name', 'last_name', 'reception_year', 'gender', 'sen', 'free_school_meals', 'archived_at', 'anonymised_at'] as const;
+const columns = [
+	'id',
+	'school_id',
+	'first_name',
+	'last_name',
+	'reception_year',
+	'gender',
+	'sen',
+	'free_school_meals',
+	'archived_at',
+	'anonymised_at',
+	'updated_at'
+] as const;
 
 /** 8 columns a row: 1,000 rows stay far below PostgreSQL's 65,535 parameters a statement. */
 const INSERT_CHUNK = 1000;
@@ -87,6 +99,11 @@ export async function listYoungPeopleForMatching(db: Db, schoolId: string) {
 /** Holds the school's row until commit, so two changes to one school's list take turns. */
 export async function lockSchool(trx: Transaction<DB>, schoolId: string) {
 	return trx.selectFrom('school').select('id').where('id', '=', schoolId).forUpdate().executeTakeFirst();
+}
+
+/** A young person as saved now, their row locked until the transaction ends. */
+export async function lockYoungPerson(trx: Transaction<DB>, id: string) {
+	return trx.selectFrom('young_person').select(columns).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 export async function insertYoungPerson(db: Db, row: Insertable<YoungPersonTable>) {

@@ -7,11 +7,14 @@ import { conflict, hasErrors, invalid, ok, refused, type FieldErrors, type Resul
 import { pageOf, pagingForPage } from '../paging';
 import { reportFiguresChanged } from '../reports/rollups';
 import { UUID } from '../forms';
+import { changedElsewhere, changedSince, type ShownValues } from '../edit-versions';
+import { yearGroupLabels } from '../../year-groups';
 import { defaultLevelLabels } from '../awards/awards.rules';
 import { findSchool, listSchools } from '../schools/schools.queries';
 import * as queries from './young-people.queries';
 import {
 	academicYearOf,
+	genderLabels,
 	matchKey,
 	receptionYearFor,
 	validateYoungPerson,
@@ -195,25 +198,50 @@ export async function findArchivedMatch(db: Db, actor: Actor, schoolId: string, 
 	return { id, first_name, last_name, archived_at: archived_at!, year_group: yearGroupIn(match.reception_year, academicYearOf(now)) ?? null };
 }
 
-export async function updateYoungPerson(db: Db, actor: Actor, id: string, values: YoungPersonValues, now: Date): Promise<Result<{ id: string }>> {
+/**
+ * Saves a young person's details from their edit form, opened on version `basedOn` (see
+ * edit-versions.ts): if someone else has saved them since, nothing is saved.
+ */
+export async function updateYoungPerson(db: Db, actor: Actor, id: string, values: YoungPersonValues, now: Date, basedOn = ''): Promise<Result<{ id: string }>> {
 	const current = await getYoungPerson(db, actor, id, now, 'edit');
 	const { errors, input } = validateYoungPerson(values);
 	if (hasErrors(errors)) return invalid(errors);
 	const row = toRow(input, now);
-	const changed = (Object.keys(row) as (keyof typeof row)[]).filter((k) => row[k] !== current[k]);
-	if (changed.length === 0) return ok({ id });
-	const result = await withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx): Promise<Result<{ changed: boolean }>> => {
 		await queries.lockSchool(trx, current.school_id);
+		const saved = await queries.lockYoungPerson(trx, id);
+		if (!saved || saved.archived_at) return { ok: false, code: 'not_found' };
+		const changed = (Object.keys(row) as (keyof typeof row)[]).filter((k) => row[k] !== saved[k]);
+		if (changed.length === 0) return ok({ changed: false });
+		const stale =
+			changedSince(saved.updated_at, basedOn) &&
+			changedElsewhere('This young person’s record', saved.updated_at, shownYoungPerson(row, now), shownYoungPerson(saved, now), now);
+		if (stale) return stale;
 		const duplicates = await duplicateErrors(trx, current.school_id, row, id);
 		if (hasErrors(duplicates)) return invalid(duplicates);
 		await queries.updateYoungPerson(trx, id, row);
 		// Field names only: the audit log says that a name changed, never what it was or became.
 		const fields = changed.map((k) => (k === 'reception_year' ? 'year_group' : k));
 		await insertAuditEvent(trx, { actorId: actor.id, action: 'young_person.updated', ...person(id), detail: { fields }, address: actor.address });
-		return ok({ id });
+		return ok({ changed: true });
 	});
-	if (result.ok) reportFiguresChanged({});
-	return result;
+	if (!result.ok) return result;
+	if (result.changed) reportFiguresChanged({});
+	return ok({ id });
+}
+
+/** A young person's details as their form shows them. */
+function shownYoungPerson(row: ReturnType<typeof toRow>, now: Date): ShownValues {
+	const yesNo = (value: boolean | null) => (value === null ? '' : value ? 'Yes' : 'No');
+	const yearGroup = yearGroupIn(row.reception_year, academicYearOf(now));
+	return {
+		first_name: row.first_name,
+		last_name: row.last_name,
+		year_group: yearGroup ? yearGroupLabels[yearGroup] : '',
+		gender: row.gender ? genderLabels[row.gender] : '',
+		sen: yesNo(row.sen),
+		free_school_meals: yesNo(row.free_school_meals)
+	};
 }
 
 /** Takes a young person off the school's list and registers; their enrolments, attendance and awards stay. */

@@ -1,6 +1,7 @@
 import { getDb } from '$lib/server/db';
 import { getProgrammeForEditing, getProgrammeLeads, listLeadCandidates, updateProgramme } from '$lib/server/programmes/programmes.service';
 import { programmeValuesFromForm } from '$lib/server/programmes/programmes.schema';
+import { basedOnFromForm, versionOf } from '$lib/server/edit-versions';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -8,8 +9,10 @@ import { redirectWithNotice } from '$lib/server/web/notice';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const id = idParam(params.id);
+	const programme = await getProgrammeForEditing(getDb(), signedIn(locals), id);
 	return {
-		programme: await getProgrammeForEditing(getDb(), signedIn(locals), id),
+		programme,
+		basedOn: versionOf(programme.updated_at),
 		leadIds: await getProgrammeLeads(getDb(), signedIn(locals), id),
 		leads: await listLeadCandidates(getDb(), signedIn(locals))
 	};
@@ -17,9 +20,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
-		const values = programmeValuesFromForm(await request.formData());
-		const result = await updateProgramme(getDb(), signedIn(locals), idParam(params.id), values);
-		if (!result.ok) return failed(result, values);
+		const form = await request.formData();
+		const values = programmeValuesFromForm(form);
+		const basedOn = basedOnFromForm(form);
+		const result = await updateProgramme(getDb(), signedIn(locals), idParam(params.id), values, basedOn);
+		if (!result.ok) return failed(result, { ...values, basedOn });
 		redirectWithNotice(`/programmes/${params.id}`, 'saved');
 	}
 };

@@ -1,6 +1,7 @@
 import { getDb } from '$lib/server/db';
 import { getYoungPerson, updateYoungPerson } from '$lib/server/young-people/young-people.service';
 import { youngPersonValuesFromForm, type YoungPersonValues } from '$lib/server/young-people/young-people.schema';
+import { basedOnFromForm, versionOf } from '$lib/server/edit-versions';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -18,14 +19,16 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		sen: yesNo(found.sen),
 		free_school_meals: yesNo(found.free_school_meals)
 	};
-	return { id: found.id, schoolName: found.school_name, name: `${found.first_name} ${found.last_name}`, values };
+	return { id: found.id, schoolName: found.school_name, name: `${found.first_name} ${found.last_name}`, values, basedOn: versionOf(found.updated_at) };
 };
 
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
-		const values = youngPersonValuesFromForm(await request.formData());
-		const result = await updateYoungPerson(getDb(), signedIn(locals), idParam(params.id), values, new Date());
-		if (!result.ok) return failed(result, values);
+		const form = await request.formData();
+		const values = youngPersonValuesFromForm(form);
+		const basedOn = basedOnFromForm(form);
+		const result = await updateYoungPerson(getDb(), signedIn(locals), idParam(params.id), values, new Date(), basedOn);
+		if (!result.ok) return failed(result, { ...values, basedOn });
 		redirectWithNotice(`/young-people/${params.id}`, 'saved');
 	}
 };

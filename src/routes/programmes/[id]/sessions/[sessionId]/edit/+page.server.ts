@@ -3,6 +3,7 @@ import { getManagedProgramme } from '$lib/server/programmes/programmes.service';
 import { cancelSession, completeSession, getManagedSession, updateSessionDetails } from '$lib/server/sessions/sessions.service';
 import { sessionValuesFromForm } from '$lib/server/sessions/sessions.schema';
 import { sessionFormValues } from '$lib/server/sessions/session-form';
+import { basedOnFromForm, versionOf } from '$lib/server/edit-versions';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, failedOrWarned, signedIn } from '$lib/server/web/respond';
@@ -11,14 +12,16 @@ import { redirectWithNotice } from '$lib/server/web/notice';
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const programme = await getManagedProgramme(getDb(), signedIn(locals), idParam(params.id));
 	const session = await getManagedSession(getDb(), signedIn(locals), programme.id, idParam(params.sessionId));
-	return { programme, session, values: sessionFormValues(session) };
+	return { programme, session, values: { ...sessionFormValues(session), basedOn: versionOf(session.updated_at) } };
 };
 
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
-		const values = sessionValuesFromForm(await request.formData());
-		const result = await updateSessionDetails(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), values);
-		if (!result.ok) return failedOrWarned(result, values, 'in_holiday');
+		const form = await request.formData();
+		const values = sessionValuesFromForm(form);
+		const basedOn = basedOnFromForm(form);
+		const result = await updateSessionDetails(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), values, new Date(), basedOn);
+		if (!result.ok) return failedOrWarned(result, { ...values, basedOn }, 'in_holiday');
 		redirectWithNotice(`/sessions/${params.sessionId}`, 'saved');
 	},
 	cancel: async ({ locals, params }) => {
