@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { versionOf } from '../../../src/lib/server/edit-versions';
-import { updateProgramme } from '../../../src/lib/server/programmes/programmes.service';
+import { programmeFormVersion, updateProgramme } from '../../../src/lib/server/programmes/programmes.service';
 import type { ProgrammeValues } from '../../../src/lib/server/programmes/programmes.schema';
-import { updateSchool } from '../../../src/lib/server/schools/schools.service';
-import { updateSessionDetails } from '../../../src/lib/server/sessions/sessions.service';
-import { updateYoungPerson } from '../../../src/lib/server/young-people/young-people.service';
+import { schoolFormVersion, setSchoolActive, updateSchool } from '../../../src/lib/server/schools/schools.service';
+import { sessionFormVersion, updateSessionDetails } from '../../../src/lib/server/sessions/sessions.service';
+import { updateYoungPerson, youngPersonFormVersion } from '../../../src/lib/server/young-people/young-people.service';
 import type { YoungPersonValues } from '../../../src/lib/server/young-people/young-people.schema';
 import { useTestDatabase } from '../../support/database';
 import { copyTemplateDatabase, createLedProgramme, SCHEDULED_AT, scheduleLeadSession, sessionValues } from '../../support/booking-world';
@@ -22,7 +21,7 @@ const CONFLICT = { ok: false, code: 'conflict', reason: 'changed_since' };
 const schoolValues = { name: 'Astor College', urn: '118937', phase: 'secondary', town: 'Dover' } as const;
 
 async function schoolVersion(id: string) {
-	return versionOf((await t.db.selectFrom('school').select('updated_at').where('id', '=', id).executeTakeFirstOrThrow()).updated_at);
+	return schoolFormVersion(await t.db.selectFrom('school').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 }
 async function storedSchool(id: string) {
 	return t.db.selectFrom('school').select(['name', 'urn', 'phase', 'town']).where('id', '=', id).executeTakeFirstOrThrow();
@@ -71,6 +70,16 @@ describe("a school's edit form", () => {
 		expect(await updateSchool(t.db, admin, school.id, { ...schoolValues, phase: 'all-through' }, opened)).toEqual({ ok: true, id: school.id });
 	});
 
+	it('lets a save through after a change the form does not show: the school deactivated and reactivated', async () => {
+		const admin = await makeActor(t.db);
+		const school = await makeSchool(t.db, schoolValues);
+		const opened = await schoolVersion(school.id);
+		await setSchoolActive(t.db, admin, school.id, false);
+		await setSchoolActive(t.db, admin, school.id, true);
+		expect(await updateSchool(t.db, admin, school.id, { ...schoolValues, town: 'Deal' }, opened)).toEqual({ ok: true, id: school.id });
+		expect(await storedSchool(school.id)).toMatchObject({ town: 'Deal' });
+	});
+
 	it('does not check a form sent without a version, and refuses one sent with a version the school never had', async () => {
 		const admin = await makeActor(t.db);
 		const school = await makeSchool(t.db, schoolValues);
@@ -98,7 +107,7 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')("a school's edit form under 
 		const db = database.database.db;
 		const admin = await makeActor(db);
 		const school = await makeSchool(db, { ...schoolValues, name: 'Astor College (race)', urn: '118930' });
-		const opened = versionOf(school.updated_at);
+		const opened = schoolFormVersion(school);
 		const names = Array.from({ length: 10 }, (_, i) => `Astor College ${i + 1}`);
 		const results = await Promise.all(names.map((name) => updateSchool(db, admin, school.id, { ...schoolValues, name, urn: '118930' }, opened)));
 
@@ -126,7 +135,7 @@ describe("a young person's edit form", () => {
 		const { school, contact } = await makeSchoolWorld(t.db);
 		const person = await makeYoungPerson(t.db, { school_id: school.id });
 		const version = async () =>
-			versionOf((await t.db.selectFrom('young_person').select('updated_at').where('id', '=', person.id).executeTakeFirstOrThrow()).updated_at);
+			youngPersonFormVersion(await t.db.selectFrom('young_person').selectAll().where('id', '=', person.id).executeTakeFirstOrThrow(), IN_2026_27);
 		const opened = await version();
 
 		expect(await updateYoungPerson(t.db, contact, person.id, values({ last_name: 'Okafor-Smith' }), IN_2026_27, opened)).toEqual({ ok: true, id: person.id });
@@ -149,7 +158,7 @@ describe("a programme's edit form", () => {
 		const world = await createLedProgramme(t.db, { name: 'Safety in Action' });
 		const newLead = await makeActor(t.db, { role: 'lead', name: 'Priya Lead' });
 		const version = async () =>
-			versionOf((await t.db.selectFrom('programme').select('updated_at').where('id', '=', world.programmeId).executeTakeFirstOrThrow()).updated_at);
+			programmeFormVersion(t.db, await t.db.selectFrom('programme').selectAll().where('id', '=', world.programmeId).executeTakeFirstOrThrow());
 		const opened = await version();
 		const values: ProgrammeValues = {
 			name: 'Safety in Action',
@@ -185,7 +194,7 @@ describe("a session's edit form", () => {
 		const world = await createLedProgramme(t.db);
 		const sessionId = await scheduleLeadSession(t.db, world);
 		const version = async () =>
-			versionOf((await t.db.selectFrom('programme_session').select('updated_at').where('id', '=', sessionId).executeTakeFirstOrThrow()).updated_at);
+			sessionFormVersion(await t.db.selectFrom('programme_session').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow());
 		const opened = await version();
 
 		const first = await updateSessionDetails(

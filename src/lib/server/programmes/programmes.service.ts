@@ -7,7 +7,7 @@ import { reportFiguresChanged } from '../reports/rollups';
 import { listUsers } from '../users/users.queries';
 import { validateProgramme, type ProgrammeInput, type ProgrammeValues } from './programmes.schema';
 import type { Programme as ProgrammeRow } from '../db/schema';
-import { changedElsewhere, changedSince, type ShownValues } from '../edit-versions';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 import { shapeNames } from '../../programmes';
 import { describeYearGroups } from '../../year-groups';
 import * as queries from './programmes.queries';
@@ -112,13 +112,15 @@ export async function updateProgramme(db: Db, actor: Actor, id: string, values: 
 	const result = await withTransaction(db, async (trx): Promise<Result> => {
 		const saved = await queries.lockProgramme(trx, id);
 		if (!saved) return { ok: false, code: 'not_found' };
-		if (changedSince(saved.updated_at, basedOn)) {
-			const leadIds = await queries.listLeadIds(trx, id);
-			const leadNames = new Map((await listUsers(trx, { role: 'lead' })).map((u) => [u.id, u.name]));
-			const mine = shownProgramme({ ...programmeRow(input), retention_years: input.retentionYears ?? saved.retention_years }, input.leadIds, leadNames);
-			const stale = changedElsewhere('This programme', saved.updated_at, mine, shownProgramme(saved, leadIds, leadNames));
-			if (stale) return stale;
-		}
+		const leadNames = await namesOfLeads(trx);
+		const stale = staleEdit({
+			noun: 'This programme',
+			basedOn,
+			mine: shownProgramme({ ...programmeRow(input), retention_years: input.retentionYears ?? saved.retention_years }, input.leadIds, leadNames),
+			saved: shownProgramme(saved, await queries.listLeadIds(trx, id), leadNames),
+			savedAt: saved.updated_at
+		});
+		if (stale) return stale;
 		// A changed retention period is said in the audit: it decides when young people's names go.
 		const retention =
 			input.retentionYears !== undefined && input.retentionYears !== saved.retention_years
@@ -134,12 +136,20 @@ export async function updateProgramme(db: Db, actor: Actor, id: string, values: 
 	return ok({ id });
 }
 
+/** The version of a programme its edit form is opened on (see edit-versions.ts). */
+export async function programmeFormVersion(db: Db, programme: ShownProgramme & { id: string }): Promise<string> {
+	return versionOf(shownProgramme(programme, await queries.listLeadIds(db, programme.id), await namesOfLeads(db)));
+}
+
+const namesOfLeads = async (db: Db) => new Map((await listUsers(db, { role: 'lead' })).map((u) => [u.id, u.name]));
+
+type ShownProgramme = Pick<
+	ProgrammeRow,
+	'name' | 'shape' | 'description' | 'partnership_priority' | 'pcc_tags' | 'year_groups' | 'register_kind' | 'retention_years'
+>;
+
 /** A programme as its form shows it: choices by their labels, its leads by name. */
-function shownProgramme(
-	programme: Pick<ProgrammeRow, 'name' | 'shape' | 'description' | 'partnership_priority' | 'pcc_tags' | 'year_groups' | 'register_kind' | 'retention_years'>,
-	leadIds: string[],
-	leadNames: Map<string, string>
-): ShownValues {
+function shownProgramme(programme: ShownProgramme, leadIds: string[], leadNames: Map<string, string>): ShownValues {
 	return {
 		name: programme.name,
 		shape: shapeNames[programme.shape],

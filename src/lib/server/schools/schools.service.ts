@@ -6,7 +6,7 @@ import type { School } from '../db/schema';
 import { hasErrors, invalid, invalidRows, ok, type FieldErrors, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
 import { phaseLabels, validateSchool, type SchoolInput, type SchoolValues } from './schools.schema';
-import { changedElsewhere, changedSince, type ShownValues } from '../edit-versions';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 import { parseSchoolsCsv, type GiasSummary, type ImportProblem } from './schools.import';
 import * as queries from './schools.queries';
 import { listUsers } from '../users/users.queries';
@@ -93,7 +93,7 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 		if (!school) return { ok: false, code: 'not_found' };
 		const changed = (['name', 'urn', 'phase', 'town'] as const).filter((key) => input[key] !== school[key]);
 		if (changed.length === 0) return ok({ changed });
-		const stale = changedSince(school.updated_at, basedOn) && changedElsewhere('This school', school.updated_at, shownSchool(input), shownSchool(school));
+		const stale = staleEdit({ noun: 'This school', basedOn, mine: shownSchool(input), saved: shownSchool(school), savedAt: school.updated_at });
 		if (stale) return stale;
 		await queries.updateSchool(trx, id, input);
 		await insertAuditEvent(trx, {
@@ -109,6 +109,9 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 	if (result.changed.length > 0) schoolsChanged(result.changed.includes('phase') ? [id] : []);
 	return ok({ id });
 }
+
+/** The version of a school its edit form is opened on (see edit-versions.ts). */
+export const schoolFormVersion = (school: School): string => versionOf(shownSchool(school));
 
 /** A school's details as its form shows them. */
 function shownSchool(school: SchoolInput): ShownValues {

@@ -22,7 +22,6 @@ function sessionsWithPlaces(db: Db) {
 			's.requires_approval',
 			's.status',
 			's.rotation_minutes',
-			's.updated_at',
 			'p.name as programme_name',
 			'p.shape',
 			'p.register_kind'

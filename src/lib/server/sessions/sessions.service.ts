@@ -3,7 +3,7 @@ import { insertAuditEvent } from '../audit/audit.queries';
 import { authoriseSession, authoriseSessionList, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import type { SchoolPhase, YearGroup } from '../db/schema';
-import { changedElsewhere, changedSince, type ShownValues } from '../edit-versions';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 import { sessionFormValues } from './session-form';
 import { hasErrors, invalid, ok, refused, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
@@ -92,6 +92,9 @@ function sessionRow(input: SessionInput, times: SessionTimes) {
 		rotation_minutes: input.rotationMinutes
 	};
 }
+
+/** The version of a session its edit form is opened on (see edit-versions.ts). */
+export const sessionFormVersion = (session: Parameters<typeof sessionFormValues>[0]): string => versionOf(shownSession(session));
 
 /** A session's details as its form shows them: dates as people write them, year groups and the yes or no by their labels. */
 function shownSession(session: Parameters<typeof sessionFormValues>[0]): ShownValues {
@@ -231,9 +234,14 @@ export async function updateSessionDetails(
 	const outcome = await withTransaction(db, async (trx) => {
 		const locked = await queries.lockSession(trx, id);
 		if (!locked || locked.status !== 'scheduled') return refused('not_scheduled', 'Only a scheduled session can be changed', 'date');
-		const stale =
-			changedSince(locked.updated_at, basedOn) &&
-			changedElsewhere('This session', locked.updated_at, shownSession(sessionRow(input, times)), shownSession(locked), now);
+		const stale = staleEdit({
+			noun: 'This session',
+			basedOn,
+			mine: shownSession(sessionRow(input, times)),
+			saved: shownSession(locked),
+			savedAt: locked.updated_at,
+			now
+		});
 		if (stale) return stale;
 		const confirmed = (await queries.findSessionSummary(trx, id))!.confirmed;
 		if (input.capacity < confirmed) {

@@ -7,7 +7,7 @@ import { conflict, hasErrors, invalid, ok, refused, type FieldErrors, type Resul
 import { pageOf, pagingForPage } from '../paging';
 import { reportFiguresChanged } from '../reports/rollups';
 import { UUID } from '../forms';
-import { changedElsewhere, changedSince, type ShownValues } from '../edit-versions';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 import { yearGroupLabels } from '../../year-groups';
 import { defaultLevelLabels } from '../awards/awards.rules';
 import { findSchool, listSchools } from '../schools/schools.queries';
@@ -213,9 +213,14 @@ export async function updateYoungPerson(db: Db, actor: Actor, id: string, values
 		if (!saved || saved.archived_at) return { ok: false, code: 'not_found' };
 		const changed = (Object.keys(row) as (keyof typeof row)[]).filter((k) => row[k] !== saved[k]);
 		if (changed.length === 0) return ok({ changed: false });
-		const stale =
-			changedSince(saved.updated_at, basedOn) &&
-			changedElsewhere('This young person’s record', saved.updated_at, shownYoungPerson(row, now), shownYoungPerson(saved, now), now);
+		const stale = staleEdit({
+			noun: 'This young person’s record',
+			basedOn,
+			mine: shownYoungPerson(row, now),
+			saved: shownYoungPerson(saved, now),
+			savedAt: saved.updated_at,
+			now
+		});
 		if (stale) return stale;
 		const duplicates = await duplicateErrors(trx, current.school_id, row, id);
 		if (hasErrors(duplicates)) return invalid(duplicates);
@@ -230,8 +235,13 @@ export async function updateYoungPerson(db: Db, actor: Actor, id: string, values
 	return ok({ id });
 }
 
+/** The version of a young person's details their edit form is opened on (see edit-versions.ts). */
+export const youngPersonFormVersion = (person: ShownRow, now: Date): string => versionOf(shownYoungPerson(person, now));
+
+type ShownRow = Pick<ReturnType<typeof toRow>, 'first_name' | 'last_name' | 'reception_year' | 'gender' | 'sen' | 'free_school_meals'>;
+
 /** A young person's details as their form shows them. */
-function shownYoungPerson(row: ReturnType<typeof toRow>, now: Date): ShownValues {
+function shownYoungPerson(row: ShownRow, now: Date): ShownValues {
 	const yesNo = (value: boolean | null) => (value === null ? '' : value ? 'Yes' : 'No');
 	const yearGroup = yearGroupIn(row.reception_year, academicYearOf(now));
 	return {

@@ -1,7 +1,13 @@
 import { getDb } from '$lib/server/db';
-import { getProgrammeForEditing, getProgrammeLeads, listLeadCandidates, updateProgramme } from '$lib/server/programmes/programmes.service';
+import {
+	getProgrammeForEditing,
+	getProgrammeLeads,
+	listLeadCandidates,
+	programmeFormVersion,
+	updateProgramme
+} from '$lib/server/programmes/programmes.service';
 import { programmeValuesFromForm } from '$lib/server/programmes/programmes.schema';
-import { basedOnFromForm, versionOf } from '$lib/server/edit-versions';
+import { basedOnFromForm } from '$lib/server/edit-versions';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -12,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const programme = await getProgrammeForEditing(getDb(), signedIn(locals), id);
 	return {
 		programme,
-		basedOn: versionOf(programme.updated_at),
+		basedOn: await programmeFormVersion(getDb(), programme),
 		leadIds: await getProgrammeLeads(getDb(), signedIn(locals), id),
 		leads: await listLeadCandidates(getDb(), signedIn(locals))
 	};

@@ -1,7 +1,7 @@
 import { getDb } from '$lib/server/db';
-import { getSchoolForEditing, updateSchool } from '$lib/server/schools/schools.service';
+import { getSchoolForEditing, schoolFormVersion, updateSchool } from '$lib/server/schools/schools.service';
 import { schoolValuesFromForm } from '$lib/server/schools/schools.schema';
-import { basedOnFromForm, versionOf } from '$lib/server/edit-versions';
+import { basedOnFromForm } from '$lib/server/edit-versions';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -10,7 +10,7 @@ import { redirectWithNotice } from '$lib/server/web/notice';
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const id = idParam(params.id);
 	const school = await getSchoolForEditing(getDb(), signedIn(locals), id);
-	return { school, basedOn: versionOf(school.updated_at) };
+	return { school, basedOn: schoolFormVersion(school) };
 };
 
 export const actions: Actions = {

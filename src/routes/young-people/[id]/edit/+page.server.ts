@@ -1,7 +1,7 @@
 import { getDb } from '$lib/server/db';
-import { getYoungPerson, updateYoungPerson } from '$lib/server/young-people/young-people.service';
+import { getYoungPerson, updateYoungPerson, youngPersonFormVersion } from '$lib/server/young-people/young-people.service';
 import { youngPersonValuesFromForm, type YoungPersonValues } from '$lib/server/young-people/young-people.schema';
-import { basedOnFromForm, versionOf } from '$lib/server/edit-versions';
+import { basedOnFromForm } from '$lib/server/edit-versions';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -10,7 +10,8 @@ import { redirectWithNotice } from '$lib/server/web/notice';
 const yesNo = (value: boolean | null) => (value === null ? '' : value ? 'yes' : 'no');
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const found = await getYoungPerson(getDb(), signedIn(locals), idParam(params.id), new Date());
+	const now = new Date();
+	const found = await getYoungPerson(getDb(), signedIn(locals), idParam(params.id), now);
 	const values: YoungPersonValues = {
 		first_name: found.first_name,
 		last_name: found.last_name,
@@ -19,7 +20,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		sen: yesNo(found.sen),
 		free_school_meals: yesNo(found.free_school_meals)
 	};
-	return { id: found.id, schoolName: found.school_name, name: `${found.first_name} ${found.last_name}`, values, basedOn: versionOf(found.updated_at) };
+	return { id: found.id, schoolName: found.school_name, name: `${found.first_name} ${found.last_name}`, values, basedOn: youngPersonFormVersion(found, now) };
 };
 
 export const actions: Actions = {

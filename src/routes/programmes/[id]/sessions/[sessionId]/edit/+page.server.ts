@@ -1,9 +1,9 @@
 import { getDb } from '$lib/server/db';
 import { getManagedProgramme } from '$lib/server/programmes/programmes.service';
-import { cancelSession, completeSession, getManagedSession, updateSessionDetails } from '$lib/server/sessions/sessions.service';
+import { cancelSession, completeSession, getManagedSession, sessionFormVersion, updateSessionDetails } from '$lib/server/sessions/sessions.service';
 import { sessionValuesFromForm } from '$lib/server/sessions/sessions.schema';
 import { sessionFormValues } from '$lib/server/sessions/session-form';
-import { basedOnFromForm, versionOf } from '$lib/server/edit-versions';
+import { basedOnFromForm } from '$lib/server/edit-versions';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, failedOrWarned, signedIn } from '$lib/server/web/respond';
@@ -12,7 +12,7 @@ import { redirectWithNotice } from '$lib/server/web/notice';
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const programme = await getManagedProgramme(getDb(), signedIn(locals), idParam(params.id));
 	const session = await getManagedSession(getDb(), signedIn(locals), programme.id, idParam(params.sessionId));
-	return { programme, session, values: { ...sessionFormValues(session), basedOn: versionOf(session.updated_at) } };
+	return { programme, session, values: { ...sessionFormValues(session), basedOn: sessionFormVersion(session) } };
 };
 
 export const actions: Actions = {
