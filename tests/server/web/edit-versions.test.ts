@@ -7,7 +7,9 @@ import { updateYoungPerson, youngPersonFormVersion } from '../../../src/lib/serv
 import type { YoungPersonValues } from '../../../src/lib/server/young-people/young-people.schema';
 import { useTestDatabase } from '../../support/database';
 import { copyTemplateDatabase, createLedProgramme, SCHEDULED_AT, scheduleLeadSession, sessionValues } from '../../support/booking-world';
-import { auditEvents, makeActor, makeSchool } from '../../support/factories';
+import { auditEvents, makeActor, makeSchool, makeUser } from '../../support/factories';
+import { updateUserDetails, userFormVersion } from '../../../src/lib/server/users/users.service';
+import { updateUser } from '../../../src/lib/server/users/users.queries';
 import { IN_2026_27, makeSchoolWorld, makeYoungPerson } from '../../support/young-people-world';
 
 // Two people on one edit form (src/lib/server/edit-versions.ts): each form carries the version
@@ -218,5 +220,32 @@ describe("a session's edit form", () => {
 		});
 		const saved = await t.db.selectFrom('programme_session').select(['venue', 'capacity']).where('id', '=', sessionId).executeTakeFirstOrThrow();
 		expect(saved).toEqual({ venue: 'Deal Pier', capacity: 30 });
+	});
+});
+
+describe("a user's details form", () => {
+	it('refuses a save from a form opened before another admin changed their role, and not one opened before their password was changed', async () => {
+		const admin = await makeActor(t.db);
+		const other = await makeActor(t.db);
+		const school = await makeSchool(t.db, { name: 'Barton Junior School' });
+		const user = await makeUser(t.db, { role: 'school', schoolId: school.id, name: 'Sam Contact' });
+		const version = async () => userFormVersion(t.db, await t.db.selectFrom('app_user').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow());
+		const opened = await version();
+		const mine = { email: '', name: 'Sam Contact', role: 'school' as const, schoolId: school.id };
+
+		// A password changed touches the row, not the form.
+		await updateUser(t.db, user.id, { password_hash: 'changed' });
+		expect(await updateUserDetails(t.db, admin, user.id, { ...mine, name: 'Samira Contact' }, opened)).toEqual({ ok: true });
+
+		const second = await updateUserDetails(t.db, other, user.id, { ...mine, role: 'viewer', schoolId: null }, opened);
+		expect(second).toEqual({
+			...CONFLICT,
+			field: 'basedOn',
+			message: expect.stringMatching(/^This user was changed by someone else/),
+			errors: { name: 'Saved now as: Samira Contact', role: 'Saved now as: School contact', schoolId: 'Saved now as: Barton Junior School' },
+			basedOn: await version()
+		});
+		const saved = await t.db.selectFrom('app_user').select(['name', 'role', 'school_id']).where('id', '=', user.id).executeTakeFirstOrThrow();
+		expect(saved).toEqual({ name: 'Samira Contact', role: 'school', school_id: school.id });
 	});
 });

@@ -38,6 +38,11 @@ export async function findUser(db: Db, id: string) {
 		.executeTakeFirst();
 }
 
+/** A user's details as saved now, their row locked until the transaction ends: edits of them then queue behind each other. */
+export async function lockUser(db: Db, id: string) {
+	return db.selectFrom('app_user').select(['name', 'role', 'school_id', 'updated_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export interface UserFilter {
 	search?: string;
 	role?: Role;

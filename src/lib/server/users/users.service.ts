@@ -8,6 +8,8 @@ import { queueEmail } from '../email/email';
 import { hasErrors, invalid, invalidField, ok, refused, type FieldErrors, type Result } from '../result';
 import { findSchool, listSchools } from '../schools/schools.queries';
 import { roleLabels, type UserInput } from './users.schema';
+import type { Role } from '../db/schema';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 import * as queries from './users.queries';
 import { pageOf, pagingForPage } from '../paging';
 
@@ -97,16 +99,27 @@ export async function resendInvitation(db: Db, actor: Actor, id: string, origin:
 	});
 }
 
-export async function updateUserDetails(db: Db, actor: Actor, id: string, input: UserInput): Promise<Result> {
+/**
+ * Saves a user's name, role and school from the form on their page, opened on version `basedOn`
+ * (see edit-versions.ts): if someone else has saved them since, nothing is saved.
+ */
+export async function updateUserDetails(db: Db, actor: Actor, id: string, input: UserInput, basedOn = ''): Promise<Result> {
 	const user = await getUser(db, actor, id);
 	if (user.id === actor.id && input.role !== 'admin') {
 		return invalidField('role', 'You cannot remove your own admin role');
 	}
 	const errors = await schoolProblem(db, input);
 	if (hasErrors(errors)) return invalid(errors);
-	const changed = (['name', 'role', 'schoolId'] as const).filter((key) => input[key] !== { name: user.name, role: user.role, schoolId: user.school_id }[key]);
-	if (changed.length === 0) return ok();
-	await withTransaction(db, async (trx) => {
+	return withTransaction(db, async (trx) => {
+		const saved = await queries.lockUser(trx, id);
+		if (!saved) return { ok: false, code: 'not_found' } as const;
+		const changed = (['name', 'role', 'schoolId'] as const).filter(
+			(key) => input[key] !== { name: saved.name, role: saved.role, schoolId: saved.school_id }[key]
+		);
+		if (changed.length === 0) return ok();
+		const shown = { mine: await shownUser(trx, { ...input, school_id: input.schoolId }), saved: await shownUser(trx, saved) };
+		const stale = staleEdit({ noun: 'This user', basedOn, ...shown, savedAt: saved.updated_at });
+		if (stale) return stale;
 		await queries.updateUser(trx, id, { name: input.name, role: input.role, school_id: input.schoolId });
 		// A new role or school changes what the user may see: make them sign in again.
 		if (changed.includes('role') || changed.includes('schoolId')) await deleteUserSessions(trx, id);
@@ -117,8 +130,21 @@ export async function updateUserDetails(db: Db, actor: Actor, id: string, input:
 			detail: { fields: changed },
 			address: actor.address
 		});
+		return ok();
 	});
-	return ok();
+}
+
+/** The version of a user's details the form on their page is opened on (see edit-versions.ts). */
+export async function userFormVersion(db: Db, user: ShownUser): Promise<string> {
+	return versionOf(await shownUser(db, user));
+}
+
+type ShownUser = { name: string; role: Role; school_id: string | null };
+
+/** A user's details as the form on their page shows them: the role by its label, the school by name. */
+async function shownUser(db: Db, user: ShownUser): Promise<ShownValues> {
+	const school = user.school_id ? await findSchool(db, user.school_id) : undefined;
+	return { name: user.name, role: roleLabels[user.role], schoolId: school?.name ?? '' };
 }
 
 /** Deactivating ends the user's sessions at once and cancels any unused links. */

@@ -2,8 +2,9 @@ import { getDb } from '$lib/server/db';
 import { hasErrors, invalid } from '$lib/server/result';
 import { listSchools } from '$lib/server/schools/schools.service';
 import { parseUserForm } from '$lib/server/users/users.schema';
-import { deactivateUser, getUser, reactivateUser, resendInvitation, updateUserDetails } from '$lib/server/users/users.service';
+import { deactivateUser, getUser, reactivateUser, resendInvitation, updateUserDetails, userFormVersion } from '$lib/server/users/users.service';
 import { resetSecondFactor } from '$lib/server/auth/second-factor.service';
+import { basedOnFromForm } from '$lib/server/edit-versions';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
 import { failed, signedIn } from '$lib/server/web/respond';
@@ -14,6 +15,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const schools = await listSchools(getDb(), signedIn(locals), {});
 	return {
 		account: user,
+		basedOn: await userFormVersion(getDb(), user),
 		isSelf: user.id === signedIn(locals).id,
 		schools: schools.map((s) => ({ id: s.id, name: s.name }))
 	};
@@ -23,9 +25,11 @@ export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
 		// Only admins, and only for a user who exists, get as far as the form's checks.
 		await getUser(getDb(), signedIn(locals), idParam(params.id));
-		const { values, errors, input } = parseUserForm(await request.formData(), { withEmail: false });
-		if (hasErrors(errors)) return failed(invalid(errors), values);
-		const result = await updateUserDetails(getDb(), signedIn(locals), idParam(params.id), input);
+		const form = await request.formData();
+		const parsed = parseUserForm(form, { withEmail: false });
+		const values = { ...parsed.values, basedOn: basedOnFromForm(form) };
+		if (hasErrors(parsed.errors)) return failed(invalid(parsed.errors), values);
+		const result = await updateUserDetails(getDb(), signedIn(locals), idParam(params.id), parsed.input, values.basedOn);
 		if (!result.ok) return failed(result, values);
 		redirectWithNotice(`/users/${params.id}`, 'saved');
 	},
