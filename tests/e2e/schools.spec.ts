@@ -107,8 +107,8 @@ test('the second of two people changing one school is told, keeps their values, 
 	await expect(summary).toContainText('your changes have not been saved');
 	await expect(other.getByLabel('Town')).toHaveValue('Deal');
 	await expect(other.getByLabel('Phase')).toHaveValue('primary');
-	await expect(other.locator('#phase-error')).toContainText('Saved now as: All-through');
-	await expect(other.locator('#town-error')).toContainText('Saved now as: Rural');
+	await expect(other.locator('#phase-error')).toContainText('Phase: saved now as ‘All-through’');
+	await expect(other.locator('#town-error')).toContainText('Town: saved now as ‘Rural’');
 	await expectAccessible(other);
 	await summary.getByRole('link', { name: /changed by someone else/ }).click();
 	await expect(other.locator('#basedOn')).toBeFocused();

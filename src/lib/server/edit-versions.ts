@@ -43,6 +43,8 @@ export interface EditCheck {
 	mine: ShownValues;
 	/** The record as saved now, read under its row lock. */
 	saved: ShownValues;
+	/** Each field's label as the form gives it, for its message: "Venue". */
+	labels: Record<string, string>;
 	/** When the record was last saved, for the message. */
 	savedAt: Date;
 	now?: Date;
@@ -53,11 +55,11 @@ export interface EditCheck {
  * values that are what is saved now. Otherwise the answer: nothing saved, and beside each field
  * whose saved value differs from the user's, what is saved now.
  */
-export function staleEdit({ noun, basedOn, mine, saved, savedAt, now = new Date() }: EditCheck): Failure | undefined {
+export function staleEdit({ noun, basedOn, mine, saved, labels, savedAt, now = new Date() }: EditCheck): Failure | undefined {
 	if (basedOn === '' || basedOn === versionOf(saved)) return undefined;
 	const errors: FieldErrors = {};
 	for (const [key, value] of Object.entries(saved)) {
-		if (mine[key] !== value) errors[key] = value === '' ? 'Saved now with nothing here' : `Saved now as: ${value}`;
+		if (mine[key] !== value) errors[key] = `${labels[key] ?? key}: ${value === '' ? 'saved now empty' : `saved now as ‘${value}’`}`;
 	}
 	if (Object.keys(errors).length === 0) return undefined;
 	const when = londonParts(savedAt).date === londonParts(now).date ? `at ${formatTime(savedAt)}` : `on ${formatDateTime(savedAt)}`;

@@ -45,7 +45,7 @@ describe("a school's edit form", () => {
 			message: expect.stringMatching(
 				/^This school was changed by someone else (at|on) .*: your changes have not been saved\..*Save again to replace it with yours\.$/
 			),
-			errors: { phase: 'Saved now as: All-through', town: 'Saved now as: Dover' },
+			errors: { phase: 'Phase: saved now as ‘All-through’', town: 'Town: saved now as ‘Dover’' },
 			basedOn: await schoolVersion(school.id)
 		});
 		expect(await storedSchool(school.id)).toEqual({ ...schoolValues, phase: 'all-through' });
@@ -88,7 +88,7 @@ describe("a school's edit form", () => {
 		expect(await updateSchool(t.db, admin, school.id, { ...schoolValues, town: 'Deal' }, '')).toEqual({ ok: true, id: school.id });
 		expect(await updateSchool(t.db, admin, school.id, { ...schoolValues, town: 'Sandwich' }, 'yesterday')).toMatchObject({
 			...CONFLICT,
-			errors: { town: 'Saved now as: Deal' }
+			errors: { town: 'Town: saved now as ‘Deal’' }
 		});
 		expect(await storedSchool(school.id)).toMatchObject({ town: 'Deal' });
 	});
@@ -147,7 +147,7 @@ describe("a young person's edit form", () => {
 			...CONFLICT,
 			field: 'basedOn',
 			message: expect.stringMatching(/^This young person’s record was changed by someone else/),
-			errors: { last_name: 'Saved now as: Okafor-Smith', sen: 'Saved now with nothing here' },
+			errors: { last_name: 'Last name: saved now as ‘Okafor-Smith’', sen: 'Special educational needs: saved now empty' },
 			basedOn: await version()
 		});
 		expect(await t.db.selectFrom('young_person').select(['last_name', 'sen']).executeTakeFirstOrThrow()).toEqual({ last_name: 'Okafor-Smith', sen: null });
@@ -183,7 +183,11 @@ describe("a programme's edit form", () => {
 			...CONFLICT,
 			field: 'basedOn',
 			message: expect.stringMatching(/^This programme was changed by someone else/),
-			errors: { description: 'Saved now with nothing here', yearGroups: 'Saved now as: Year 6', leadIds: 'Saved now as: Priya Lead' },
+			errors: {
+				description: 'Description: saved now empty',
+				yearGroups: 'Who it is for: saved now as ‘Year 6’',
+				leadIds: 'Programme leads: saved now as ‘Priya Lead’'
+			},
 			basedOn: await version()
 		});
 		const saved = await t.db.selectFrom('programme').select(['description', 'year_groups']).where('id', '=', world.programmeId).executeTakeFirstOrThrow();
@@ -215,7 +219,11 @@ describe("a session's edit form", () => {
 			...CONFLICT,
 			field: 'basedOn',
 			message: expect.stringMatching(/^This session was changed by someone else/),
-			errors: { venue: 'Saved now as: Deal Pier', date: expect.stringMatching(/^Saved now as: Thu,? 21 Mar 2030$/), capacity: 'Saved now as: 30' },
+			errors: {
+				venue: 'Venue: saved now as ‘Deal Pier’',
+				date: expect.stringMatching(/^Date: saved now as ‘Thu,? 21 Mar 2030’$/),
+				capacity: 'Places: saved now as ‘30’'
+			},
 			basedOn: await version()
 		});
 		const saved = await t.db.selectFrom('programme_session').select(['venue', 'capacity']).where('id', '=', sessionId).executeTakeFirstOrThrow();
@@ -242,7 +250,11 @@ describe("a user's details form", () => {
 			...CONFLICT,
 			field: 'basedOn',
 			message: expect.stringMatching(/^This user was changed by someone else/),
-			errors: { name: 'Saved now as: Samira Contact', role: 'Saved now as: School contact', schoolId: 'Saved now as: Barton Junior School' },
+			errors: {
+				name: 'Full name: saved now as ‘Samira Contact’',
+				role: 'Role: saved now as ‘School contact’',
+				schoolId: 'School: saved now as ‘Barton Junior School’'
+			},
 			basedOn: await version()
 		});
 		const saved = await t.db.selectFrom('app_user').select(['name', 'role', 'school_id']).where('id', '=', user.id).executeTakeFirstOrThrow();

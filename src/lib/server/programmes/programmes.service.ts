@@ -118,6 +118,7 @@ export async function updateProgramme(db: Db, actor: Actor, id: string, values: 
 			basedOn,
 			mine: shownProgramme({ ...programmeRow(input), retention_years: input.retentionYears ?? saved.retention_years }, input.leadIds, leadNames),
 			saved: shownProgramme(saved, await queries.listLeadIds(trx, id), leadNames),
+			labels: programmeLabels,
 			savedAt: saved.updated_at
 		});
 		if (stale) return stale;
@@ -147,6 +148,18 @@ type ShownProgramme = Pick<
 	ProgrammeRow,
 	'name' | 'shape' | 'description' | 'partnership_priority' | 'pcc_tags' | 'year_groups' | 'register_kind' | 'retention_years'
 >;
+
+const programmeLabels = {
+	name: 'Programme name',
+	shape: 'Kind of programme',
+	description: 'Description',
+	partnershipPriority: 'Partnership priority',
+	pccTags: 'Police and Crime Commissioner plan priorities',
+	yearGroups: 'Who it is for',
+	registerKind: 'How attendance is recorded',
+	leadIds: 'Programme leads',
+	retentionYears: 'Keep personal data for (years)'
+};
 
 /** A programme as its form shows it: choices by their labels, its leads by name. */
 function shownProgramme(programme: ShownProgramme, leadIds: string[], leadNames: Map<string, string>): ShownValues {

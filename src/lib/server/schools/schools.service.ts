@@ -93,7 +93,14 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 		if (!school) return { ok: false, code: 'not_found' };
 		const changed = (['name', 'urn', 'phase', 'town'] as const).filter((key) => input[key] !== school[key]);
 		if (changed.length === 0) return ok({ changed });
-		const stale = staleEdit({ noun: 'This school', basedOn, mine: shownSchool(input), saved: shownSchool(school), savedAt: school.updated_at });
+		const stale = staleEdit({
+			noun: 'This school',
+			basedOn,
+			mine: shownSchool(input),
+			saved: shownSchool(school),
+			labels: schoolLabels,
+			savedAt: school.updated_at
+		});
 		if (stale) return stale;
 		await queries.updateSchool(trx, id, input);
 		await insertAuditEvent(trx, {
@@ -112,6 +119,8 @@ export async function updateSchool(db: Db, actor: Actor, id: string, values: Sch
 
 /** The version of a school its edit form is opened on (see edit-versions.ts). */
 export const schoolFormVersion = (school: School): string => versionOf(shownSchool(school));
+
+const schoolLabels = { name: 'School name', urn: 'URN', phase: 'Phase', town: 'Town' };
 
 /** A school's details as its form shows them. */
 function shownSchool(school: SchoolInput): ShownValues {

@@ -96,6 +96,20 @@ function sessionRow(input: SessionInput, times: SessionTimes) {
 /** The version of a session its edit form is opened on (see edit-versions.ts). */
 export const sessionFormVersion = (session: Parameters<typeof sessionFormValues>[0]): string => versionOf(shownSession(session));
 
+const sessionLabels = {
+	date: 'Date',
+	startTime: 'Start time',
+	endTime: 'End time',
+	venue: 'Venue',
+	capacity: 'Places',
+	bookingOpens: 'Booking opens',
+	bookingCloses: 'Booking closes',
+	yearGroups: 'Year groups that can book',
+	schoolCap: 'Most places one school can book',
+	requiresApproval: 'The lead must approve each booking',
+	rotationMinutes: 'Rotation length in minutes'
+};
+
 /** A session's details as its form shows them: dates as people write them, year groups and the yes or no by their labels. */
 function shownSession(session: Parameters<typeof sessionFormValues>[0]): ShownValues {
 	const v = sessionFormValues(session);
@@ -239,6 +253,7 @@ export async function updateSessionDetails(
 			basedOn,
 			mine: shownSession(sessionRow(input, times)),
 			saved: shownSession(locked),
+			labels: sessionLabels,
 			savedAt: locked.updated_at,
 			now
 		});

@@ -118,7 +118,13 @@ export async function updateUserDetails(db: Db, actor: Actor, id: string, input:
 		);
 		if (changed.length === 0) return ok();
 		const shown = { mine: await shownUser(trx, { ...input, school_id: input.schoolId }), saved: await shownUser(trx, saved) };
-		const stale = staleEdit({ noun: 'This user', basedOn, ...shown, savedAt: saved.updated_at });
+		const stale = staleEdit({
+			noun: 'This user',
+			basedOn,
+			...shown,
+			labels: { name: 'Full name', role: 'Role', schoolId: 'School' },
+			savedAt: saved.updated_at
+		});
 		if (stale) return stale;
 		await queries.updateUser(trx, id, { name: input.name, role: input.role, school_id: input.schoolId });
 		// A new role or school changes what the user may see: make them sign in again.

@@ -218,6 +218,7 @@ export async function updateYoungPerson(db: Db, actor: Actor, id: string, values
 			basedOn,
 			mine: shownYoungPerson(row, now),
 			saved: shownYoungPerson(saved, now),
+			labels: youngPersonLabels,
 			savedAt: saved.updated_at,
 			now
 		});
@@ -239,6 +240,15 @@ export async function updateYoungPerson(db: Db, actor: Actor, id: string, values
 export const youngPersonFormVersion = (person: ShownRow, now: Date): string => versionOf(shownYoungPerson(person, now));
 
 type ShownRow = Pick<ReturnType<typeof toRow>, 'first_name' | 'last_name' | 'reception_year' | 'gender' | 'sen' | 'free_school_meals'>;
+
+const youngPersonLabels = {
+	first_name: 'First name',
+	last_name: 'Last name',
+	year_group: 'Year group',
+	gender: 'Gender',
+	sen: 'Special educational needs',
+	free_school_meals: 'Free school meals'
+};
 
 /** A young person's details as their form shows them. */
 function shownYoungPerson(row: ShownRow, now: Date): ShownValues {
