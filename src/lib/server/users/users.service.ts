@@ -118,6 +118,9 @@ export async function updateUserDetails(db: Db, actor: Actor, id: string, input:
 		);
 		if (changed.length === 0) return ok();
 		const shown = { mine: await shownUser(trx, { ...input, school_id: input.schoolId }), saved: await shownUser(trx, saved) };
+		// Only a school contact has a school: the form still shows the one chosen for anyone else, so
+		// theirs is not set against what is saved.
+		if (input.role !== 'school') shown.mine.schoolId = shown.saved.schoolId!;
 		const stale = staleEdit({
 			noun: 'This user',
 			basedOn,
