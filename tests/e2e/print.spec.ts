@@ -125,9 +125,9 @@ test('a report prints on landscape A4 with every column of its table on the shee
 		'Parents and carers',
 		'Frontline professionals'
 	];
-	for (const [address, total] of [
-		['/reports?period=academic&year=2018', 'All programmes'],
-		['/reports/schools?period=academic&year=2018', 'All schools']
+	for (const [address, total, choice] of [
+		['/reports?period=academic&year=2018', 'All programmes', 'Programme: All programmes'],
+		['/reports/schools?period=academic&year=2018', 'All schools', 'School: All schools']
 	] as const) {
 		await page.goto(address);
 		const table = (await page.locator('.app-report-table caption').textContent())!.trim();
@@ -141,9 +141,17 @@ test('a report prints on landscape A4 with every column of its table on the shee
 		);
 		const sheet = sheets.find((s) => s.includes(`${table} `));
 		expect(sheet, `${table}: its caption on a sheet`).toBeDefined();
-		const header = sheet!.slice(sheet!.indexOf(`${table} `), sheet!.indexOf(total));
+		const start = sheet!.indexOf(`${table} `);
+		const header = sheet!.slice(start, sheet!.indexOf(total, start));
 		for (const column of columns) expect(header, `${table}: the "${column}" column`).toContain(column);
 		expect(blankPages(file, pages)).toEqual([]);
+		// The choices are printed as words, not as the form that makes them, nor the links to the other views.
+		expect(sheets[0], `${table}: the choices on the first sheet`).toContain(choice);
+		for (const control of ['Show figures', 'Year it starts', 'Trend by quarter']) expect(sheets.join(' '), `${table}: no "${control}"`).not.toContain(control);
+		if (address.startsWith('/reports?')) {
+			// The overview's headline figures begin on its first sheet, under the period, not after a sheet left mostly empty.
+			expect(sheets[0]).toContain('Headline figures');
+		}
 	}
 });
 
