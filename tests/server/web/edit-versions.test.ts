@@ -20,6 +20,18 @@ vi.stubEnv('SMTP_URL', '');
 const t = useTestDatabase();
 
 const CONFLICT = { ok: false, code: 'conflict', reason: 'changed_since' };
+
+/** The answer to a stale save: nothing saved, what is saved now beside each field that differs, and the version now saved. */
+const staleAnswer = (noun: string, errors: Record<string, unknown>, basedOn: string) => ({
+	...CONFLICT,
+	field: 'basedOn',
+	message: expect.stringMatching(
+		new RegExp(`^${noun} was changed by someone else (at|on) .*: your changes have not been saved\\..*Save again to replace it with yours\\.$`)
+	),
+	errors,
+	basedOn
+});
+
 const schoolValues = { name: 'Astor College', urn: '118937', phase: 'secondary', town: 'Dover' } as const;
 
 async function schoolVersion(id: string) {
@@ -39,15 +51,9 @@ describe("a school's edit form", () => {
 		expect(await updateSchool(t.db, admin, school.id, { ...schoolValues, phase: 'all-through' }, opened)).toEqual({ ok: true, id: school.id });
 		const second = await updateSchool(t.db, other, school.id, { ...schoolValues, town: 'Deal' }, opened);
 
-		expect(second).toEqual({
-			...CONFLICT,
-			field: 'basedOn',
-			message: expect.stringMatching(
-				/^This school was changed by someone else (at|on) .*: your changes have not been saved\..*Save again to replace it with yours\.$/
-			),
-			errors: { phase: 'Phase: saved now as ‘All-through’', town: 'Town: saved now as ‘Dover’' },
-			basedOn: await schoolVersion(school.id)
-		});
+		expect(second).toEqual(
+			staleAnswer('This school', { phase: 'Phase: saved now as ‘All-through’', town: 'Town: saved now as ‘Dover’' }, await schoolVersion(school.id))
+		);
 		expect(await storedSchool(school.id)).toEqual({ ...schoolValues, phase: 'all-through' });
 		expect(await auditEvents(t.db, 'school.updated')).toHaveLength(1);
 	});
@@ -143,13 +149,13 @@ describe("a young person's edit form", () => {
 		expect(await updateYoungPerson(t.db, contact, person.id, values({ last_name: 'Okafor-Smith' }), IN_2026_27, opened)).toEqual({ ok: true, id: person.id });
 		const second = await updateYoungPerson(t.db, contact, person.id, values({ sen: 'yes' }), IN_2026_27, opened);
 
-		expect(second).toEqual({
-			...CONFLICT,
-			field: 'basedOn',
-			message: expect.stringMatching(/^This young person’s record was changed by someone else/),
-			errors: { last_name: 'Last name: saved now as ‘Okafor-Smith’', sen: 'Special educational needs: saved now empty' },
-			basedOn: await version()
-		});
+		expect(second).toEqual(
+			staleAnswer(
+				'This young person’s record',
+				{ last_name: 'Last name: saved now as ‘Okafor-Smith’', sen: 'Special educational needs: saved now empty' },
+				await version()
+			)
+		);
 		expect(await t.db.selectFrom('young_person').select(['last_name', 'sen']).executeTakeFirstOrThrow()).toEqual({ last_name: 'Okafor-Smith', sen: null });
 		expect(await auditEvents(t.db, 'young_person.updated')).toHaveLength(1);
 	});
@@ -179,17 +185,17 @@ describe("a programme's edit form", () => {
 		const second = await updateProgramme(t.db, world.admin, world.programmeId, { ...values, description: 'Workstations on safety' }, opened);
 
 		// The description differs too: the second form's own change, beside which the saved one (none) is shown.
-		expect(second).toEqual({
-			...CONFLICT,
-			field: 'basedOn',
-			message: expect.stringMatching(/^This programme was changed by someone else/),
-			errors: {
-				description: 'Description: saved now empty',
-				yearGroups: 'Who it is for: saved now as ‘Year 6’',
-				leadIds: 'Programme leads: saved now as ‘Priya Lead’'
-			},
-			basedOn: await version()
-		});
+		expect(second).toEqual(
+			staleAnswer(
+				'This programme',
+				{
+					description: 'Description: saved now empty',
+					yearGroups: 'Who it is for: saved now as ‘Year 6’',
+					leadIds: 'Programme leads: saved now as ‘Priya Lead’'
+				},
+				await version()
+			)
+		);
 		const saved = await t.db.selectFrom('programme').select(['description', 'year_groups']).where('id', '=', world.programmeId).executeTakeFirstOrThrow();
 		expect(saved).toEqual({ description: '', year_groups: ['Y6'] });
 	});
@@ -215,17 +221,17 @@ describe("a session's edit form", () => {
 		expect(first).toMatchObject({ ok: true });
 		const second = await updateSessionDetails(t.db, world.admin, world.programmeId, sessionId, sessionValues({ capacity: '40' }), SCHEDULED_AT, opened);
 
-		expect(second).toEqual({
-			...CONFLICT,
-			field: 'basedOn',
-			message: expect.stringMatching(/^This session was changed by someone else/),
-			errors: {
-				venue: 'Venue: saved now as ‘Deal Pier’',
-				date: expect.stringMatching(/^Date: saved now as ‘Thu,? 21 Mar 2030’$/),
-				capacity: 'Places: saved now as ‘30’'
-			},
-			basedOn: await version()
-		});
+		expect(second).toEqual(
+			staleAnswer(
+				'This session',
+				{
+					venue: 'Venue: saved now as ‘Deal Pier’',
+					date: expect.stringMatching(/^Date: saved now as ‘Thu,? 21 Mar 2030’$/),
+					capacity: 'Places: saved now as ‘30’'
+				},
+				await version()
+			)
+		);
 		const saved = await t.db.selectFrom('programme_session').select(['venue', 'capacity']).where('id', '=', sessionId).executeTakeFirstOrThrow();
 		expect(saved).toEqual({ venue: 'Deal Pier', capacity: 30 });
 	});
@@ -246,17 +252,17 @@ describe("a user's details form", () => {
 		expect(await updateUserDetails(t.db, admin, user.id, { ...mine, name: 'Samira Contact' }, opened)).toEqual({ ok: true });
 
 		const second = await updateUserDetails(t.db, other, user.id, { ...mine, role: 'viewer', schoolId: null }, opened);
-		expect(second).toEqual({
-			...CONFLICT,
-			field: 'basedOn',
-			message: expect.stringMatching(/^This user was changed by someone else/),
-			errors: {
-				name: 'Full name: saved now as ‘Samira Contact’',
-				// Not the school: a report viewer has none, whichever the form still shows.
-				role: 'Role: saved now as ‘School contact’'
-			},
-			basedOn: await version()
-		});
+		expect(second).toEqual(
+			staleAnswer(
+				'This user',
+				{
+					name: 'Full name: saved now as ‘Samira Contact’',
+					// Not the school: a report viewer has none, whichever the form still shows.
+					role: 'Role: saved now as ‘School contact’'
+				},
+				await version()
+			)
+		);
 		const saved = await t.db.selectFrom('app_user').select(['name', 'role', 'school_id']).where('id', '=', user.id).executeTakeFirstOrThrow();
 		expect(saved).toEqual({ name: 'Samira Contact', role: 'school', school_id: school.id });
 	});
