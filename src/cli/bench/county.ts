@@ -7,7 +7,10 @@
 //     through the app's HTTP endpoint computed on every request (REPORT_KEEP=off), then kept
 //     until the figures next change; p95, and ratios to the SQL (budget within 1.3x), the SQL
 //     timed in turns with the page, so both see the same moments of the machine; beside the
-//     CSV, a bare page of the app too: what any answer over HTTP costs, report or not;
+//     CSV, a bare page of the app too: what any answer over HTTP costs, report or not; the
+//     pages are asked for by Node's fetch (gzip, and decompressed here, in this process), and
+//     the by-school page once more as a browser asks for it (brotli, timed to its last byte: a
+//     browser decompresses on its network thread, beside the page, not in it);
 //   - the floor: the same by-school figures counted from the records by one hand-written
 //     statement (by-school-floor.ts), with no rollup, checked against the rollup first;
 //   - requests per second of the district overview against a bare page of the same app, 10
@@ -19,6 +22,7 @@
 // for the app's port (default 4391; the freshness measurement's app, figures-upkeep.ts, takes the next).
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, get } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { hashPassword } from '../../lib/server/auth/password';
 import { createSession } from '../../lib/server/auth/session';
@@ -133,6 +137,27 @@ async function load(url: string, cookie: string, seconds: number): Promise<{ per
 	return { perSecond: done / seconds, failed };
 }
 
+/**
+ * A GET as a browser asks for a page (brotli first) on a kept-alive connection, timed to the last
+ * byte of the compressed body, which is not decompressed: a browser does that on its network
+ * thread, apart from the page's. Checks the answer is a 200 in brotli.
+ */
+function browserFetch(agent: Agent, address: string, cookie: string): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const request = get(address, { agent, headers: { cookie, 'accept-encoding': 'br, gzip, deflate' } }, (response) => {
+			let bytes = 0;
+			response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+			response.on('end', () => {
+				if (response.statusCode !== 200 || response.headers['content-encoding'] !== 'br') {
+					reject(new Error(`${address} answered ${response.statusCode} in ${response.headers['content-encoding'] ?? 'no encoding'}`));
+				} else resolve(bytes);
+			});
+			response.on('error', reject);
+		});
+		request.on('error', reject);
+	});
+}
+
 export async function benchCounty(url: string): Promise<Row[]> {
 	const rows: Row[] = [];
 	const database = await openDatabase({ kind: 'postgres', url, poolSize: 4 });
@@ -234,6 +259,12 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			// Beside the CSV, a bare page of the app too: see the row it gives, below.
 			{ what: 'By-school report, CSV download', address: `${ORIGIN}/reports/schools/download.csv?${query}`, sql: [sqlOf.bySchool, figuresOnly], bare: true },
 			{ what: 'By-school report, HTML page (600 rows)', address: `${ORIGIN}/reports/schools?${query}`, sql: [sqlOf.bySchool] },
+			{
+				what: 'By-school report, HTML page, as a browser asks (brotli, to its last byte)',
+				address: `${ORIGIN}/reports/schools?${query}`,
+				sql: [sqlOf.bySchool],
+				browser: true
+			},
 			{ what: 'District overview, HTML page', address: `${ORIGIN}/reports?${query}`, sql: [sqlOf.overview] }
 		];
 		/** Each page's timing in each mode, and its SQL's (for the CSV, the figures' alone and the bare page too) timed beside it. */
@@ -261,12 +292,15 @@ export async function benchCounty(url: string): Promise<Row[]> {
 				if (!response.ok) throw new Error(`${address} answered ${response.status}`);
 				return response.text();
 			};
-			for (const { what, address, sql: sqlFns, bare: withBare } of endpoints) {
-				const timings = await timeTogether(PAGE_RUNS, [page(address), ...sqlFns, ...(withBare ? [page(bare)] : [])]);
+			const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+			for (const { what, address, sql: sqlFns, bare: withBare, browser } of endpoints) {
+				const asked = browser ? () => browserFetch(agent, address, viewerCookie) : page(address);
+				const timings = await timeTogether(PAGE_RUNS, [asked, ...sqlFns, ...(withBare ? [page(bare)] : [])]);
 				const app = timings[0]!;
 				const sqlBeside = timings.slice(1, 1 + sqlFns.length);
 				pages.set(what, { ...pages.get(what), [mode]: { app, sql: sqlBeside, bare: withBare ? timings.at(-1) : undefined } });
 			}
+			agent.destroy();
 			const overview = `${ORIGIN}/reports?${query}`;
 			await load(bare, viewerCookie, 2);
 			await load(overview, viewerCookie, 2);
