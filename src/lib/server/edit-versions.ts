@@ -4,7 +4,8 @@ import { field } from './forms';
 import type { Failure, FieldErrors } from './result';
 import { londonParts } from './time';
 
-// Two people on one edit form. Each edit form (a school, a programme, a session, a young person)
+// Two people on one edit form. Each edit form (a school, a programme, a session, a young person,
+// a user's details, a mentoring meeting)
 // carries the version of the record it was opened on, `basedOn`: a digest of the record's values
 // as the form shows them. A save goes through only while the record still has that version,
 // checked under the record's row lock, so of two saves from forms opened on one version the
@@ -45,8 +46,8 @@ export interface EditCheck {
 	saved: ShownValues;
 	/** Each field's label as the form gives it, for its message: "Venue". */
 	labels: Record<string, string>;
-	/** When the record was last saved, for the message. */
-	savedAt: Date;
+	/** When the record was last saved, for the message, if it keeps that. */
+	savedAt?: Date;
 	now?: Date;
 }
 
@@ -62,7 +63,7 @@ export function staleEdit({ noun, basedOn, mine, saved, labels, savedAt, now = n
 		if (mine[key] !== value) errors[key] = `${labels[key] ?? key}: ${value === '' ? 'saved now empty' : `saved now as ‘${value}’`}`;
 	}
 	if (Object.keys(errors).length === 0) return undefined;
-	const when = londonParts(savedAt).date === londonParts(now).date ? `at ${formatTime(savedAt)}` : `on ${formatDateTime(savedAt)}`;
-	const message = `${noun} was changed by someone else ${when}, after you opened this page: your changes have not been saved. What is saved now is shown beside each field where it differs from yours. Save again to replace it with yours.`;
+	const when = !savedAt ? '' : londonParts(savedAt).date === londonParts(now).date ? ` at ${formatTime(savedAt)}` : ` on ${formatDateTime(savedAt)}`;
+	const message = `${noun} was changed by someone else${when}, after you opened this page: your changes have not been saved. What is saved now is shown beside each field where it differs from yours. Save again to replace it with yours.`;
 	return { ok: false, code: 'conflict', reason: 'changed_since', message, field: 'basedOn', errors, basedOn: versionOf(saved) };
 }

@@ -6,6 +6,7 @@ import {
 	getMeeting,
 	getPair,
 	logMeeting,
+	meetingFormVersion,
 	pairMentor,
 	updateMeeting
 } from '../../../src/lib/server/mentoring/mentoring.service';
@@ -151,6 +152,34 @@ describe('correcting a meeting', () => {
 		});
 		const text = JSON.stringify(event);
 		for (const word of ['Quentin', 'lunch', 'his week', 'wellbeing']) expect(text).not.toContain(word);
+	});
+
+	it('refuses a correction from a form opened before someone else corrected the meeting, and saves nothing of it', async () => {
+		const world = await makeMentoringWorld(t.db);
+		const { id: pairId } = await pair(world);
+		const meetingId = await logged(world, pairId);
+		const version = async () => meetingFormVersion((await getMeeting(t.db, world.lead, world.programmeId, meetingId, NOW)).meeting);
+		const opened = await version();
+		const mine = { metOn: '2030-03-10', minutes: '45', topics: ['gangs'], note: '' };
+
+		expect(await updateMeeting(t.db, world.admin, world.programmeId, meetingId, { ...mine, minutes: '60' }, NOW, opened)).toEqual({ ok: true, pairId });
+		const second = await updateMeeting(t.db, world.lead, world.programmeId, meetingId, { ...mine, topics: ['gangs', 'cse'] }, NOW, opened);
+
+		expect(second).toEqual({
+			ok: false,
+			code: 'conflict',
+			reason: 'changed_since',
+			field: 'basedOn',
+			message: expect.stringMatching(/^This meeting was changed by someone else, after you opened this page: your changes have not been saved\./),
+			errors: {
+				minutes: 'How long, in minutes: saved now as ‘60’',
+				topics: 'Topics talked about: saved now as ‘Gangs’'
+			},
+			basedOn: await version()
+		});
+		const { meeting } = await getMeeting(t.db, world.lead, world.programmeId, meetingId, NOW);
+		expect(meeting).toMatchObject({ minutes: 60, topics: ['gangs'] });
+		expect(await auditEvents(t.db, 'mentoring.meeting_changed')).toHaveLength(1);
 	});
 
 	it.each([

@@ -243,6 +243,11 @@ export async function findMeeting(db: Db, programmeId: string, meetingId: string
 		.executeTakeFirst();
 }
 
+/** A meeting as saved now, its row locked until the transaction ends: corrections of it then queue behind each other. */
+export async function lockMeeting(db: Db, meetingId: string) {
+	return db.selectFrom('mentoring_meeting').select(['met_on', 'minutes', 'topics', 'note']).where('id', '=', meetingId).forUpdate().executeTakeFirst();
+}
+
 export async function updateMeeting(db: Db, meetingId: string, row: Updateable<MentoringMeetingTable>) {
 	return db.updateTable('mentoring_meeting').set(row).where('id', '=', meetingId).returning('id').executeTakeFirst();
 }

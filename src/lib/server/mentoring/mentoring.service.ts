@@ -10,6 +10,8 @@ import { getManagedProgramme } from '../programmes/programmes.service';
 import { addDays, isRealDate, londonParts } from '../time';
 import { academicYearOf, yearGroupIn, type PupilYearGroup } from '../young-people/young-people.schema';
 import { reportFiguresChanged } from '../reports/rollups';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
+import { formatDate } from '../../format';
 import * as queries from './mentoring.queries';
 import type { CohortValues, MeetingValues, PairValues } from './mentoring.schema';
 
@@ -362,21 +364,30 @@ export async function getMeeting(db: Db, actor: Actor, programmeId: string, meet
 	return { meeting, finished: cohortFinished(meeting.academic_year, now) };
 }
 
-/** Corrects a logged meeting: its date, length, topics and note, checked as when it was logged. */
+/**
+ * Corrects a logged meeting: its date, length, topics and note, checked as when it was logged,
+ * from its form opened on version `basedOn` (see edit-versions.ts): if someone else has corrected
+ * it since, nothing is saved.
+ */
 export async function updateMeeting(
 	db: Db,
 	actor: Actor,
 	programmeId: string,
 	meetingId: string,
 	values: Omit<MeetingValues, 'pairId'>,
-	now = new Date()
+	now = new Date(),
+	basedOn = ''
 ): Promise<Result<{ pairId: string }>> {
 	const meeting = await managedMeeting(db, actor, programmeId, meetingId);
 	if (cohortFinished(meeting.academic_year, now)) return cohortOver(meeting.academic_year, 'its meetings can no longer be changed', 'metOn');
 	const checked = checkMeeting(values, meeting, londonParts(now).date);
 	if (!checked.ok) return invalid(checked.errors);
 	const row = { met_on: values.metOn, minutes: checked.minutes, topics: checked.topics, note: values.note === '' ? null : values.note };
-	await withTransaction(db, async (trx) => {
+	const result = await withTransaction(db, async (trx): Promise<Result<{ formerDay: string }>> => {
+		const saved = await queries.lockMeeting(trx, meeting.id);
+		if (!saved) return { ok: false, code: 'not_found' };
+		const stale = staleEdit({ noun: 'This meeting', basedOn, mine: shownMeeting(row), saved: shownMeeting(saved), labels: meetingLabels, now });
+		if (stale) return stale;
 		await queries.updateMeeting(trx, meeting.id, row);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
@@ -385,20 +396,43 @@ export async function updateMeeting(
 			detail: {
 				pairId: meeting.pair_id,
 				cohortId: meeting.cohort_id,
-				before: meetingFacts(meeting),
+				before: meetingFacts(saved),
 				after: meetingFacts(row),
-				noteChanged: (meeting.note ?? '') !== (row.note ?? '')
+				noteChanged: (saved.note ?? '') !== (row.note ?? '')
 			},
 			address: actor.address
 		});
+		return ok({ formerDay: saved.met_on });
 	});
+	if (!result.ok) return result;
 	reportFiguresChanged({
 		youngPeople: [
-			{ id: meeting.mentee_id, day: meeting.met_on },
+			{ id: meeting.mentee_id, day: result.formerDay },
 			{ id: meeting.mentee_id, day: values.metOn }
 		]
 	});
 	return ok({ pairId: meeting.pair_id });
+}
+
+/** The version of a meeting its change form is opened on (see edit-versions.ts). */
+export const meetingFormVersion = (meeting: ShownMeeting): string => versionOf(shownMeeting(meeting));
+
+type ShownMeeting = { met_on: string; minutes: number; topics: MentoringTopic[]; note: string | null };
+
+const meetingLabels = { metOn: 'Date of the meeting', minutes: 'How long, in minutes', topics: 'Topics talked about', note: 'Note' };
+
+/** A meeting as its form shows it: the date as people write it, the topics by their labels. */
+function shownMeeting(meeting: ShownMeeting): ShownValues {
+	const topics = new Set(meeting.topics);
+	return {
+		metOn: formatDate(`${meeting.met_on}T12:00:00Z`),
+		minutes: String(meeting.minutes),
+		topics: mentoringTopics
+			.filter((t) => topics.has(t))
+			.map((t) => topicLabels[t])
+			.join(', '),
+		note: meeting.note ?? ''
+	};
 }
 
 /** Deletes a meeting logged by mistake; the audit keeps what it was (without its note). */

@@ -1,6 +1,7 @@
 import { getDb } from '$lib/server/db';
-import { getMeeting, topicLabels, updateMeeting } from '$lib/server/mentoring/mentoring.service';
+import { getMeeting, meetingFormVersion, topicLabels, updateMeeting } from '$lib/server/mentoring/mentoring.service';
 import { meetingValuesFromForm } from '$lib/server/mentoring/mentoring.schema';
+import { basedOnFromForm } from '$lib/server/edit-versions';
 import { idParam } from '$lib/server/web/route-params';
 import { failed, signedIn } from '$lib/server/web/respond';
 import { redirectWithNotice } from '$lib/server/web/notice';
@@ -13,6 +14,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	return {
 		programmeId: params.id,
 		meeting,
+		basedOn: meetingFormVersion(meeting),
 		finished,
 		topics: Object.entries(topicLabels).map(([value, label]) => ({ value, label }))
 	};
@@ -20,9 +22,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
-		const { pairId: _, ...values } = meetingValuesFromForm(await request.formData());
-		const result = await updateMeeting(getDb(), signedIn(locals), idParam(params.id), idParam(params.meetingId), values);
-		if (!result.ok) return failed(result, values, 'metOn');
+		const form = await request.formData();
+		const { pairId: _, ...values } = meetingValuesFromForm(form);
+		const basedOn = basedOnFromForm(form);
+		const result = await updateMeeting(getDb(), signedIn(locals), idParam(params.id), idParam(params.meetingId), values, new Date(), basedOn);
+		if (!result.ok) return failed(result, { ...values, basedOn }, 'metOn');
 		redirectWithNotice(`/programmes/${params.id}/mentoring/pairs/${result.pairId}`, 'changed');
 	}
 };
