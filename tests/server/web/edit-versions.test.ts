@@ -6,7 +6,18 @@ import { sessionFormVersion, updateSessionDetails } from '../../../src/lib/serve
 import { updateYoungPerson, youngPersonFormVersion } from '../../../src/lib/server/young-people/young-people.service';
 import type { YoungPersonValues } from '../../../src/lib/server/young-people/young-people.schema';
 import { useTestDatabase } from '../../support/database';
-import { copyTemplateDatabase, createLedProgramme, SCHEDULED_AT, scheduleLeadSession, sessionValues } from '../../support/booking-world';
+import {
+	book,
+	copyTemplateDatabase,
+	createLedProgramme,
+	makeContact,
+	minutesIntoWindow,
+	SCHEDULED_AT,
+	scheduleLeadSession,
+	sessionValues,
+	storedBooking
+} from '../../support/booking-world';
+import { bookingFormVersion, changePlaces } from '../../../src/lib/server/bookings/bookings.service';
 import { auditEvents, makeActor, makeSchool, makeUser } from '../../support/factories';
 import { updateUserDetails, userFormVersion } from '../../../src/lib/server/users/users.service';
 import { updateUser } from '../../../src/lib/server/users/users.queries';
@@ -265,5 +276,37 @@ describe("a user's details form", () => {
 		);
 		const saved = await t.db.selectFrom('app_user').select(['name', 'role', 'school_id']).where('id', '=', user.id).executeTakeFirstOrThrow();
 		expect(saved).toEqual({ name: 'Samira Contact', role: 'school', school_id: school.id });
+	});
+});
+
+describe("a booking's change of places", () => {
+	it("refuses a lead's change from a page opened before the school changed its places, and takes it when they save again", async () => {
+		const world = await createLedProgramme(t.db);
+		const sessionId = await scheduleLeadSession(t.db, world, { capacity: '30' });
+		const contact = await makeContact(t.db);
+		const made = await book(t.db, contact, sessionId, 10);
+		if (!made.ok) throw new Error('The booking was refused');
+		const id = made.bookingId;
+		const version = async () => bookingFormVersion(await t.db.selectFrom('booking').select('places').where('id', '=', id).executeTakeFirstOrThrow());
+		const opened = await version();
+
+		expect(await changePlaces(t.db, contact, id, '12', minutesIntoWindow(5), opened)).toEqual({ ok: true });
+		const second = await changePlaces(t.db, world.lead, id, '8', minutesIntoWindow(6), opened);
+
+		// A booking keeps no time its places were last asked for (its row changes as the queue moves), so the message gives none.
+		expect(second).toEqual({
+			...CONFLICT,
+			field: 'basedOn',
+			message:
+				'This booking was changed by someone else, after you opened this page: your changes have not been saved. What is saved now is shown beside each field where it differs from yours. Save again to replace it with yours.',
+			errors: { places: 'Number of places: saved now as ‘12’' },
+			basedOn: await version()
+		});
+		expect(await storedBooking(t.db, id)).toEqual({ status: 'confirmed', places: 12, confirmed_places: 12 });
+		expect(await auditEvents(t.db, 'booking.changed')).toHaveLength(1);
+
+		// Saved again on the version the refusal showed, the lead's change replaces the school's knowingly.
+		expect(await changePlaces(t.db, world.lead, id, '8', minutesIntoWindow(7), await version())).toEqual({ ok: true });
+		expect(await storedBooking(t.db, id)).toEqual({ status: 'confirmed', places: 8, confirmed_places: 8 });
 	});
 });

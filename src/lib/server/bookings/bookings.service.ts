@@ -23,6 +23,7 @@ import { describePlaces, UNDO_MINUTES } from '../../bookings';
 import { queueBookingEmails } from './bookings.emails';
 import { parseChangedPlaces, validateBooking, type BookingValues } from './bookings.schema';
 import * as queries from './bookings.queries';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 
 const target = (entityId?: string) => ({ entityType: 'booking', entityId });
 
@@ -225,7 +226,15 @@ export async function getBooking(db: Db, actor: Actor, id: string) {
  * places stay confirmed). Schools may change a booking
  * until booking closes; leads until the session starts.
  */
-async function changeBooking(db: Db, actor: Actor, id: string, places: number, action: 'booking.changed' | 'booking.cancelled', now: Date): Promise<Result> {
+async function changeBooking(
+	db: Db,
+	actor: Actor,
+	id: string,
+	places: number,
+	action: 'booking.changed' | 'booking.cancelled',
+	now: Date,
+	basedOn = ''
+): Promise<Result> {
 	const detail = await authoriseBooking(db, actor, 'change', id, await queries.findBookingDetail(db, id));
 	const field = action === 'booking.cancelled' ? 'cancel' : 'places';
 	const outcome = await withTransaction(db, async (trx) => {
@@ -236,6 +245,10 @@ async function changeBooking(db: Db, actor: Actor, id: string, places: number, a
 		if (session.status !== 'scheduled') return refused('session_not_scheduled', `This session is ${session.status}`, field);
 		const closes = actor.role === 'school' ? session.booking_closes_at : session.starts_at;
 		if (now >= closes) return refused('booking_closed', 'Booking for this session has closed: contact the programme team to change it', field);
+		// A school's office and the programme's lead may both have the booking open: the places
+		// one of them asked for are not written over by the other's form, opened before.
+		const stale = staleEdit({ noun: 'This booking', basedOn, mine: shownBooking({ places }), saved: shownBooking(booking), labels: bookingLabels });
+		if (stale) return stale;
 		if (places > 0) {
 			if (places > session.capacity) return refused('over_capacity', `This session has ${session.capacity} places in all`, 'places');
 			if (session.school_cap !== null) {
@@ -282,13 +295,25 @@ async function changeBooking(db: Db, actor: Actor, id: string, places: number, a
 	return outcome;
 }
 
-export async function changePlaces(db: Db, actor: Actor, id: string, placesText: string, now = new Date()): Promise<Result> {
+/**
+ * Changes the places a booking asks for. `basedOn` is the version of the booking the form was
+ * opened on (bookingFormVersion; '' for none): see edit-versions.ts.
+ */
+export async function changePlaces(db: Db, actor: Actor, id: string, placesText: string, now = new Date(), basedOn = ''): Promise<Result> {
 	// Whose booking it is is settled before the form is read: another school's is a 404, not a form error.
 	await authoriseBooking(db, actor, 'change', id, await queries.findBookingDetail(db, id));
 	const places = parseChangedPlaces(placesText);
 	if (typeof places === 'string') return invalidField('places', places);
-	return changeBooking(db, actor, id, places, 'booking.changed', now);
+	return changeBooking(db, actor, id, places, 'booking.changed', now, basedOn);
 }
+
+/** A booking as its change form shows it. Its status and confirmed places move with the queue, and are not the form's. */
+const shownBooking = (booking: { places: number }): ShownValues => ({ places: String(booking.places) });
+
+/** The version of a booking its change form carries. */
+export const bookingFormVersion = (booking: { places: number }): string => versionOf(shownBooking(booking));
+
+const bookingLabels = { places: 'Number of places' };
 
 export async function cancelBooking(db: Db, actor: Actor, id: string, now = new Date()): Promise<Result> {
 	return changeBooking(db, actor, id, 0, 'booking.cancelled', now);

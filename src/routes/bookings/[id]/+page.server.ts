@@ -1,5 +1,14 @@
 import { getDb } from '$lib/server/db';
-import { approveOnBehalf, cancelBooking, changePlaces, getBooking, undoableUntil, undoCancelBooking } from '$lib/server/bookings/bookings.service';
+import {
+	approveOnBehalf,
+	bookingFormVersion,
+	cancelBooking,
+	changePlaces,
+	getBooking,
+	undoableUntil,
+	undoCancelBooking
+} from '$lib/server/bookings/bookings.service';
+import { basedOnFromForm } from '$lib/server/edit-versions';
 import { changeValuesFromForm } from '$lib/server/bookings/bookings.schema';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,6 +22,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const undoUntil = undoableUntil(booking);
 	return {
 		booking,
+		basedOn: bookingFormVersion(booking),
 		changeable: booking.status !== 'cancelled' && booking.session_status === 'scheduled' && now < closes,
 		// Offered while it may work; the action checks again that the places are still free.
 		undoUntil: undoUntil && now < undoUntil && booking.session_status === 'scheduled' && now < closes ? undoUntil : undefined,
@@ -22,9 +32,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	change: async ({ request, locals, params }) => {
-		const values = changeValuesFromForm(await request.formData());
-		const result = await changePlaces(getDb(), signedIn(locals), idParam(params.id), values.places);
-		if (!result.ok) return failed(result, values, 'places');
+		const form = await request.formData();
+		const values = changeValuesFromForm(form);
+		const basedOn = basedOnFromForm(form);
+		const result = await changePlaces(getDb(), signedIn(locals), idParam(params.id), values.places, new Date(), basedOn);
+		if (!result.ok) return failed(result, { ...values, basedOn }, 'places');
 		redirectWithNotice(`/bookings/${params.id}`, 'changed');
 	},
 	approve: async ({ locals, params }) => {
