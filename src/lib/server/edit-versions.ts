@@ -5,21 +5,21 @@ import type { Failure, FieldErrors } from './result';
 import { londonParts } from './time';
 
 // Two people on one edit form. Each edit form (a school, a programme, a session, a young person,
-// a user's details, a mentoring meeting, a booking's places) carries the version of the record it was opened on,
-// `basedOn`: a digest of the record's values as the form shows them. A save goes through only
-// while the record still has that version, checked under the record's row lock, so of two saves
-// from forms opened on one version the second is refused, not written over the first (unless it
-// writes exactly what is saved now, which overwrites nothing). Nothing of it is saved: the form
-// comes back with the user's values, a message beside each field where what is saved now
-// differs from them, and the version now saved, so that saving again replaces that version
-// knowingly.
+// a user's details, a mentoring meeting, a booking's places, a school term) carries the version
+// of the record it was opened on, `basedOn`: a digest of the record's values as the form shows
+// them. A save goes through only while the record still has that version, checked under the
+// record's row lock, so of two saves from forms opened on one version the second is refused, not
+// written over the first (unless it writes exactly what is saved now, which overwrites nothing).
+// Nothing of it is saved: the form comes back with the user's values, a message beside each field
+// where what is saved now differs from them, and the version now saved, so that saving again
+// replaces that version knowingly.
 //
-// The version is of what the form shows, not the row's updated_at: a school deactivated, a
-// young person's record imported again unchanged or a user's password reset touch the row but
-// not the form, and are no reason to refuse it.
+// The version is of what the form shows, not the row's updated_at: a school deactivated, a young
+// person's record imported again unchanged or a user's password reset touch the row but not the
+// form, and are no reason to refuse it.
 //
-// A form sent without a version (a page opened before the check was there) is not checked.
-// One with a version that is not the record's, including one that is no version at all, is.
+// A form sent without a version (a page opened before the check was there) is not checked. One
+// with a version that is not the record's, including one that is no version at all, is.
 
 /** A record's values as its edit form shows them, field by field: choices by their labels. */
 export type ShownValues = Record<string, string>;

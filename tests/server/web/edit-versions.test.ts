@@ -18,6 +18,7 @@ import {
 	storedBooking
 } from '../../support/booking-world';
 import { bookingFormVersion, changePlaces } from '../../../src/lib/server/bookings/bookings.service';
+import { changeTerm, listTermsFor, termFormVersion } from '../../../src/lib/server/terms/terms.service';
 import { auditEvents, makeActor, makeSchool, makeUser } from '../../support/factories';
 import { updateUserDetails, userFormVersion } from '../../../src/lib/server/users/users.service';
 import { updateUser } from '../../../src/lib/server/users/users.queries';
@@ -308,5 +309,32 @@ describe("a booking's change of places", () => {
 		// Saved again on the version the refusal showed, the lead's change replaces the school's knowingly.
 		expect(await changePlaces(t.db, world.lead, id, '8', minutesIntoWindow(7), await version())).toEqual({ ok: true });
 		expect(await storedBooking(t.db, id)).toEqual({ status: 'confirmed', places: 8, confirmed_places: 8 });
+	});
+});
+
+describe("a school term's edit form", () => {
+	it('refuses a save from a form opened before another admin moved the term, with its days as people write them, and audits what it was', async () => {
+		const admin = await makeActor(t.db);
+		const other = await makeActor(t.db);
+		const term5 = (await listTermsFor(t.db, admin)).find((term) => term.academic_year === 2026 && term.name === 'Term 5')!;
+		const version = async () => termFormVersion(await t.db.selectFrom('school_term').selectAll().where('id', '=', term5.id).executeTakeFirstOrThrow());
+		const opened = await version();
+		const mine = { academicYear: '2026', name: 'Term 5', firstDay: term5.first_day, lastDay: term5.last_day, source: term5.source };
+
+		expect(await changeTerm(t.db, admin, term5.id, { ...mine, firstDay: '2027-04-13' }, opened)).toEqual({ ok: true });
+		const second = await changeTerm(t.db, other, term5.id, { ...mine, source: 'Approximate: to be confirmed by the county' }, opened);
+
+		expect(second).toEqual(
+			staleAnswer(
+				'This term',
+				{ firstDay: 'First day: saved now as ‘13 April 2027’', source: `Where the dates come from: saved now as ‘${term5.source}’` },
+				await version()
+			)
+		);
+		const saved = await t.db.selectFrom('school_term').select(['first_day', 'source']).where('id', '=', term5.id).executeTakeFirstOrThrow();
+		expect(saved).toEqual({ first_day: '2027-04-13', source: term5.source });
+		// One change, and what it was is the term as it stood under the lock.
+		const events = await auditEvents(t.db, 'term.changed');
+		expect(events.map((e) => e.detail)).toEqual([expect.objectContaining({ was: expect.objectContaining({ first_day: term5.first_day }) })]);
 	});
 });

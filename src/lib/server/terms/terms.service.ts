@@ -6,6 +6,8 @@ import { hasErrors, invalid, ok, type FieldErrors, type Result } from '../result
 import { holidayOn, type Holiday } from './holidays';
 import { academicYearLabel, termDayLabel, validateTerm, type TermInput, type TermValues } from './terms.schema';
 import * as queries from './terms.queries';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
+import type { SchoolTermTable } from '../db/schema';
 
 const target = (entityId?: string) => ({ entityType: 'school_term', entityId });
 
@@ -63,13 +65,28 @@ export async function addTerm(db: Db, actor: Actor, values: TermValues): Promise
 	});
 }
 
-/** Changes a term's year, name, dates or source. */
-export async function changeTerm(db: Db, actor: Actor, id: string, values: TermValues): Promise<Result> {
-	const before = await getTerm(db, actor, id);
+/**
+ * Changes a term's year, name, dates or source. `basedOn` is the version of the term the form
+ * was opened on (termFormVersion; '' for none): see edit-versions.ts.
+ */
+export async function changeTerm(db: Db, actor: Actor, id: string, values: TermValues, basedOn = ''): Promise<Result> {
+	await getTerm(db, actor, id);
 	const { errors, input } = validateTerm(values);
 	if (hasErrors(errors)) return invalid(errors);
 	return withTransaction(db, async (trx) => {
 		await queries.lockTerms(trx);
+		// Read under the lock: what the form is checked against, and what the audit says it was.
+		const before = await queries.findTerm(trx, id);
+		if (!before) return { ok: false, code: 'not_found' };
+		const stale = staleEdit({
+			noun: 'This term',
+			basedOn,
+			mine: shownTerm(input),
+			saved: shownTerm(inputOf(before)),
+			labels: termLabels,
+			savedAt: before.updated_at
+		});
+		if (stale) return stale;
 		const clash = await clashes(trx, input, id);
 		if (hasErrors(clash)) return invalid(clash);
 		await queries.updateTerm(trx, id, row(input));
@@ -93,3 +110,27 @@ export async function holidaysAmong(db: Db, dates: readonly string[]): Promise<M
 	}
 	return found;
 }
+
+type StoredTerm = Pick<SchoolTermTable, 'academic_year' | 'name' | 'first_day' | 'last_day' | 'source'>;
+
+const inputOf = (term: StoredTerm): TermInput => ({
+	academicYear: term.academic_year,
+	name: term.name,
+	firstDay: term.first_day,
+	lastDay: term.last_day,
+	source: term.source
+});
+
+/** A term as its edit form shows it, with its days as people write them for the messages beside them. */
+const shownTerm = (term: TermInput): ShownValues => ({
+	academicYear: String(term.academicYear),
+	name: term.name,
+	firstDay: termDayLabel(term.firstDay),
+	lastDay: termDayLabel(term.lastDay),
+	source: term.source
+});
+
+/** The version of a term its edit form carries. */
+export const termFormVersion = (term: StoredTerm): string => versionOf(shownTerm(inputOf(term)));
+
+const termLabels = { academicYear: 'Academic year', name: 'Term', firstDay: 'First day', lastDay: 'Last day', source: 'Where the dates come from' };
