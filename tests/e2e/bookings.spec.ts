@@ -74,6 +74,27 @@ test('schools book, fill the session, join the waiting list, and are promoted wh
 	await expect(page.getByRole('row').filter({ hasText: 'Astor College' })).toContainText('6 confirmed');
 	await expectAccessible(page);
 
+	// The school's office and the lead both have the booking open. The office asks for 7; the
+	// lead's change, from the page opened on 6, is refused with what is saved now beside it, and
+	// the lead, having seen it, puts it back to 6 knowingly.
+	await page.goto(astorBooking);
+	await astor.goto(astorBooking);
+	await astor.getByLabel('Number of places').fill('7');
+	await astor.getByRole('button', { name: 'Change places' }).click();
+	await expect(astor.getByText('Booking changed.')).toBeVisible();
+	await page.getByLabel('Number of places').fill('5');
+	await page.getByRole('button', { name: 'Change places' }).click();
+	const refusal = page.locator('.govuk-error-summary');
+	await expect(refusal).toBeFocused();
+	await expect(refusal).toContainText('This booking was changed by someone else, after you opened this page');
+	await expect(page.locator('#places-error')).toContainText('Number of places: saved now as ‘7’');
+	await expect(page.getByLabel('Number of places')).toHaveValue('5');
+	await expectAccessible(page);
+	await page.getByLabel('Number of places').fill('6');
+	await page.getByRole('button', { name: 'Change places' }).click();
+	await expect(page.getByText('Booking changed.')).toBeVisible();
+	await expect(page.getByText('6 confirmed')).toBeVisible();
+
 	// Another school asks for 6: 4 are free, so it is asked, and takes 4 now and waits for 2.
 	const girls = await newSchoolContact(browser, 'Dover Grammar School for Girls', `office.${Date.now()}@dggs.example.org`);
 	await book(girls, sessionPath, '6');
