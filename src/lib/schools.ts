@@ -6,6 +6,13 @@ export const phaseOptions = [
 	{ value: 'college', label: 'College' }
 ] as const;
 
+const phaseLabels: Record<string, string> = Object.fromEntries(phaseOptions.map((o) => [o.value, o.label]));
+
+/** A school's phase as people write it on its own: "All-through", not its code. */
+export function phaseLabel(phase: string): string {
+	return phaseLabels[phase] ?? phase;
+}
+
 export const townOptions = [
 	{ value: 'Dover', label: 'Dover' },
 	{ value: 'Deal', label: 'Deal' },

@@ -118,7 +118,7 @@ test('the second of two people changing one school is told, keeps their values, 
 	await other.getByRole('button', { name: 'Save changes' }).click();
 	await expect(other.getByText('School details saved.')).toBeVisible();
 	const details = other.locator('.govuk-summary-list');
-	await expect(details).toContainText('all-through');
+	await expect(details).toContainText('All-through');
 	await expect(details).toContainText('Deal');
 	await other.context().close();
 });

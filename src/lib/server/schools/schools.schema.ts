@@ -3,14 +3,6 @@ import type { FieldErrors } from '../result';
 import { field, oneOf } from '../forms';
 import type { SchoolFilter } from './schools.queries';
 
-export const phaseLabels: Record<SchoolPhase, string> = {
-	primary: 'Primary',
-	secondary: 'Secondary',
-	'all-through': 'All-through',
-	special: 'Special',
-	college: 'College'
-};
-
 export interface SchoolInput {
 	name: string;
 	urn: string | null;

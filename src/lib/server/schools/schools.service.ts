@@ -5,7 +5,8 @@ import type { Actor } from '../auth/session';
 import type { School } from '../db/schema';
 import { hasErrors, invalid, invalidRows, ok, type FieldErrors, type Result } from '../result';
 import { reportFiguresChanged } from '../reports/rollups';
-import { phaseLabels, validateSchool, type SchoolInput, type SchoolValues } from './schools.schema';
+import { validateSchool, type SchoolInput, type SchoolValues } from './schools.schema';
+import { phaseLabel } from '../../schools';
 import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 import { parseSchoolsCsv, type GiasSummary, type ImportProblem } from './schools.import';
 import * as queries from './schools.queries';
@@ -124,7 +125,7 @@ const schoolLabels = { name: 'School name', urn: 'URN', phase: 'Phase', town: 'T
 
 /** A school's details as its form shows them. */
 function shownSchool(school: SchoolInput): ShownValues {
-	return { name: school.name, urn: school.urn ?? '', phase: phaseLabels[school.phase], town: school.town };
+	return { name: school.name, urn: school.urn ?? '', phase: phaseLabel(school.phase), town: school.town };
 }
 
 /**
