@@ -148,6 +148,14 @@ test('a report prints on landscape A4 with every column of its table on the shee
 		// The choices are printed as words, not as the form that makes them, nor the links to the other views.
 		expect(sheets[0], `${table}: the choices on the first sheet`).toContain(choice);
 		for (const control of ['Show figures', 'Year it starts', 'Trend by quarter']) expect(sheets.join(' '), `${table}: no "${control}"`).not.toContain(control);
+		if (address.startsWith('/reports/schools?')) {
+			// The schools' table starts on the first sheet, under the period, rather than leaving it
+			// mostly empty, and its total is printed once, at its end, not as if each sheet's.
+			expect(sheets[0], `${table}: begun on the first sheet`).toContain(`${table} School`);
+			const totals = sheets.join(' ').match(/All schools \d/g) ?? [];
+			expect(totals, `${table}: its total printed once`).toHaveLength(1);
+			expect(pages, `${table}: on more than one sheet, so the total had sheets to repeat on`).toBeGreaterThan(1);
+		}
 		if (address.startsWith('/reports?')) {
 			// The overview's headline figures begin on its first sheet, under the period, not after a sheet left mostly empty.
 			expect(sheets[0]).toContain('Headline figures');
