@@ -1,6 +1,7 @@
 import type { FieldErrors } from '../result';
 import { field } from '../forms';
 import { isRealDate } from '../time';
+import { formatDay } from '../../format';
 
 export interface TermValues {
 	academicYear: string;
@@ -31,9 +32,6 @@ export function termValuesFromForm(form: FormData): TermValues {
 /** '2026 to 2027' for the academic year starting in 2026. */
 export const academicYearLabel = (year: number) => `${year} to ${year + 1}`;
 
-const dayLabel = (date: string) =>
-	new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
 /** The first and last days of an academic year: 1 September to 31 August. */
 export function academicYearSpan(year: number): { first: string; last: string } {
 	return { first: `${year}-09-01`, last: `${year + 1}-08-31` };
@@ -52,7 +50,7 @@ export function validateTerm(values: TermValues): { errors: FieldErrors; input: 
 	else if (!errors.firstDay && values.lastDay < values.firstDay) errors.lastDay = 'The last day must be the same as or after the first day';
 	if (!errors.academicYear) {
 		const span = academicYearSpan(year);
-		const within = `the ${academicYearLabel(year)} academic year (${dayLabel(span.first)} to ${dayLabel(span.last)})`;
+		const within = `the ${academicYearLabel(year)} academic year (${formatDay(span.first)} to ${formatDay(span.last)})`;
 		if (!errors.firstDay && (values.firstDay < span.first || values.firstDay > span.last)) errors.firstDay = `The first day must be in ${within}`;
 		if (!errors.lastDay && (values.lastDay < span.first || values.lastDay > span.last)) errors.lastDay = `The last day must be in ${within}`;
 	}
@@ -60,5 +58,3 @@ export function validateTerm(values: TermValues): { errors: FieldErrors; input: 
 	else if (values.source.length > 200) errors.source = 'The source must be 200 characters or fewer';
 	return { errors, input: { academicYear: year, name: values.name, firstDay: values.firstDay, lastDay: values.lastDay, source: values.source } };
 }
-
-export { dayLabel as termDayLabel };

@@ -4,8 +4,9 @@ import { authoriseTerms, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { hasErrors, invalid, ok, type FieldErrors, type Result } from '../result';
 import { holidayOn, type Holiday } from './holidays';
-import { academicYearLabel, termDayLabel, validateTerm, type TermInput, type TermValues } from './terms.schema';
+import { academicYearLabel, validateTerm, type TermInput, type TermValues } from './terms.schema';
 import * as queries from './terms.queries';
+import { formatDay } from '../../format';
 import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 import type { SchoolTermTable } from '../db/schema';
 
@@ -36,7 +37,7 @@ async function clashes(db: Db, input: TermInput, exceptId?: string): Promise<Fie
 			errors.name ??= `${academicYearLabel(input.academicYear)} already has a term called ${other.name}`;
 		}
 		if (other.first_day <= input.lastDay && other.last_day >= input.firstDay) {
-			errors.firstDay ??= `These dates overlap ${of} (${termDayLabel(other.first_day)} to ${termDayLabel(other.last_day)}): terms cannot share a day`;
+			errors.firstDay ??= `These dates overlap ${of} (${formatDay(other.first_day)} to ${formatDay(other.last_day)}): terms cannot share a day`;
 		}
 	}
 	return errors;
@@ -125,8 +126,8 @@ const inputOf = (term: StoredTerm): TermInput => ({
 const shownTerm = (term: TermInput): ShownValues => ({
 	academicYear: String(term.academicYear),
 	name: term.name,
-	firstDay: termDayLabel(term.firstDay),
-	lastDay: termDayLabel(term.lastDay),
+	firstDay: formatDay(term.firstDay),
+	lastDay: formatDay(term.lastDay),
 	source: term.source
 });
 
