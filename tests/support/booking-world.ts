@@ -31,11 +31,9 @@ export interface ProgrammeWorld {
 	programmeId: string;
 }
 
-/** A programme for Year 5 to Year 10, created through the service by an admin, with one lead (factories.makeProgramme inserts a bare row instead). */
-export async function createLedProgramme(db: Kysely<DB>, overrides: Partial<ProgrammeValues> = {}): Promise<ProgrammeWorld> {
-	const admin = await makeActor(db, { role: 'admin' });
-	const lead = await makeActor(db, { role: 'lead' });
-	const result = await createProgramme(db, admin, {
+/** The form for a programme for Year 5 to Year 10 led by `leadId`, as createLedProgramme fills it in. */
+export function ledProgrammeValues(leadId: string, overrides: Partial<ProgrammeValues> = {}): ProgrammeValues {
+	return {
 		name: `Safety in Action ${unique()}`,
 		shape: 'event',
 		description: '',
@@ -43,9 +41,16 @@ export async function createLedProgramme(db: Kysely<DB>, overrides: Partial<Prog
 		pccTags: '',
 		yearGroups: ['Y5', 'Y6', 'Y7', 'Y8', 'Y9', 'Y10'],
 		registerKind: 'headcount',
-		leadIds: [lead.id],
+		leadIds: [leadId],
 		...overrides
-	});
+	};
+}
+
+/** A programme for Year 5 to Year 10, created through the service by an admin, with one lead (factories.makeProgramme inserts a bare row instead). */
+export async function createLedProgramme(db: Kysely<DB>, overrides: Partial<ProgrammeValues> = {}): Promise<ProgrammeWorld> {
+	const admin = await makeActor(db, { role: 'admin' });
+	const lead = await makeActor(db, { role: 'lead' });
+	const result = await createProgramme(db, admin, ledProgrammeValues(lead.id, overrides));
 	if (!result.ok) throw new Error(`createProgramme refused the test programme: ${JSON.stringify(result)}`);
 	return { admin, lead, programmeId: result.id };
 }

@@ -10,6 +10,7 @@ import {
 	book,
 	copyTemplateDatabase,
 	createLedProgramme,
+	ledProgrammeValues,
 	makeContact,
 	minutesIntoWindow,
 	SCHEDULED_AT,
@@ -180,17 +181,7 @@ describe("a programme's edit form", () => {
 		const version = async () =>
 			programmeFormVersion(t.db, await t.db.selectFrom('programme').selectAll().where('id', '=', world.programmeId).executeTakeFirstOrThrow());
 		const opened = await version();
-		const values: ProgrammeValues = {
-			name: 'Safety in Action',
-			shape: 'event',
-			description: '',
-			partnershipPriority: 'Safer Communities',
-			pccTags: '',
-			yearGroups: ['Y5', 'Y6', 'Y7', 'Y8', 'Y9', 'Y10'],
-			registerKind: 'headcount',
-			leadIds: [world.lead.id],
-			retentionYears: '3'
-		};
+		const values: ProgrammeValues = { ...ledProgrammeValues(world.lead.id, { name: 'Safety in Action' }), retentionYears: '3' };
 
 		const first = await updateProgramme(t.db, world.admin, world.programmeId, { ...values, leadIds: [newLead.id], yearGroups: ['Y6'] }, opened);
 		expect(first).toEqual({ ok: true, id: world.programmeId });
