@@ -20,6 +20,8 @@ import {
 } from '../../support/booking-world';
 import { bookingFormVersion, changePlaces } from '../../../src/lib/server/bookings/bookings.service';
 import { changeTerm, listTermsFor, termFormVersion } from '../../../src/lib/server/terms/terms.service';
+import { saveStations, stationsFormVersion } from '../../../src/lib/server/sessions/carousel.service';
+import { makeCarouselSession } from '../../support/carousel-world';
 import { auditEvents, makeActor, makeSchool, makeUser } from '../../support/factories';
 import { updateUserDetails, userFormVersion } from '../../../src/lib/server/users/users.service';
 import { updateUser } from '../../../src/lib/server/users/users.queries';
@@ -327,5 +329,53 @@ describe("a school term's edit form", () => {
 		// One change, and what it was is the term as it stood under the lock.
 		const events = await auditEvents(t.db, 'term.changed');
 		expect(events.map((e) => e.detail)).toEqual([expect.objectContaining({ was: expect.objectContaining({ first_day: term5.first_day }) })]);
+	});
+});
+
+describe("a carousel session's workstations form", () => {
+	it('refuses a save from a form opened before someone else changed the workstations, row by row, and saves nothing of it', async () => {
+		const world = await makeCarouselSession(t.db);
+		const admin = await makeActor(t.db);
+		const version = async () =>
+			stationsFormVersion(
+				t.db,
+				await t.db.selectFrom('programme_session').select(['id', 'rotation_minutes']).where('id', '=', world.sessionId).executeTakeFirstOrThrow()
+			);
+		const stored = () => t.db.selectFrom('station').select(['name', 'theme', 'places']).where('session_id', '=', world.sessionId).orderBy('position').execute();
+		const opened = await version();
+		const fire = { name: 'Fire safety', theme: 'Fire safety at home', places: '16' };
+		const water = { name: 'Water safety', theme: 'Water and coastal safety', places: '16' };
+		const road = { name: 'Road safety', theme: 'Crossing the road', places: '16' };
+
+		// The lead adds a third workstation; the admin, on the page opened before, makes the first one bigger.
+		expect(await saveStations(t.db, world.lead, world.programmeId, world.sessionId, [fire, water, road], '20', opened)).toEqual({ ok: true });
+		const second = await saveStations(t.db, admin, world.programmeId, world.sessionId, [{ ...fire, places: '20' }, water], '25', opened);
+
+		// The session's row changes with its bookings too, so the message gives no time.
+		expect(second).toEqual({
+			...CONFLICT,
+			field: 'basedOn',
+			message:
+				'This session’s list of workstations was changed by someone else, after you opened this page: your changes have not been saved. What is saved now is shown beside each field where it differs from yours. Save again to replace it with yours.',
+			errors: {
+				rotationMinutes: 'Minutes at each workstation: saved now as ‘20’',
+				'stations.0.places': 'Workstation 1, places per rotation: saved now as ‘16’',
+				'stations.2.name': 'Workstation 3, name: saved now as ‘Road safety’',
+				'stations.2.theme': 'Workstation 3, theme: saved now as ‘Crossing the road’',
+				'stations.2.places': 'Workstation 3, places per rotation: saved now as ‘16’'
+			},
+			basedOn: await version()
+		});
+		expect(await stored()).toEqual([fire, water, road].map((s) => ({ ...s, places: 16 })));
+		expect(await auditEvents(t.db, 'session.stations_saved')).toHaveLength(2);
+
+		// Sent again on the version the refusal showed, the admin's workstations replace the lead's knowingly.
+		expect(await saveStations(t.db, admin, world.programmeId, world.sessionId, [{ ...fire, places: '20' }, water], '25', await version())).toEqual({
+			ok: true
+		});
+		expect(await stored()).toEqual([
+			{ ...fire, places: 20 },
+			{ ...water, places: 16 }
+		]);
 	});
 });

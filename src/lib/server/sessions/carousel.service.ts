@@ -12,18 +12,23 @@ import { holidaysAmong } from '../terms/terms.service';
 import { addDays, fromLondon, isRealDate, londonParts } from '../time';
 import { formatDate, plural } from '../../format';
 import { lastSchedulableDay } from './sessions.schema';
-import { validateStations, type StationRow } from './sessions.schema';
+import { DEFAULT_ROTATION_MINUTES, MAX_STATIONS, validateStations, type StationRow } from './sessions.schema';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 import * as queries from './sessions.queries';
 import { reportFiguresChanged } from '../reports/rollups';
 
-/** Sets a carousel session's workstations and rotation length. */
+/**
+ * Sets a carousel session's workstations and rotation length. `basedOn` is the version of them
+ * the form was opened on (stationsFormVersion; '' for none): see edit-versions.ts.
+ */
 export async function saveStations(
 	db: Db,
 	actor: Actor,
 	programmeId: string,
 	sessionId: string,
 	rows: StationRow[],
-	rotationMinutesText: string
+	rotationMinutesText: string,
+	basedOn = ''
 ): Promise<Result> {
 	const session = await getManagedSession(db, actor, programmeId, sessionId);
 	const { errors: rowErrors, stations, rotationMinutes } = validateStations(rows, rotationMinutesText);
@@ -32,7 +37,7 @@ export async function saveStations(
 	return withTransaction(db, async (trx) => {
 		// Replacing the workstations gives them new ids: once a station register is saved
 		// (which locks the session too), the counts would lose their station, so refuse.
-		await queries.lockSession(trx, sessionId);
+		const locked = await queries.lockSession(trx, sessionId);
 		if (await hasStationHeadcounts(trx, sessionId)) {
 			return refused(
 				'stations_registered',
@@ -40,6 +45,15 @@ export async function saveStations(
 				'stations'
 			);
 		}
+		// The session's row changes with its bookings and details too, so its time is not the workstations': none is given.
+		const stale = staleEdit({
+			noun: 'This session’s list of workstations',
+			basedOn,
+			mine: shownStations(stations, rotationMinutes),
+			saved: shownStations(await queries.listStations(trx, sessionId), locked?.rotation_minutes ?? null),
+			labels: stationLabels
+		});
+		if (stale) return stale;
 		await queries.replaceStations(trx, sessionId, stations);
 		await queries.updateSession(trx, sessionId, { rotation_minutes: rotationMinutes });
 		await insertAuditEvent(trx, {
@@ -52,6 +66,34 @@ export async function saveStations(
 		});
 		return ok();
 	});
+}
+
+/** The workstations form's fields as it shows them: every row (blank past the last workstation) and the rotation length. */
+function shownStations(stations: readonly { name: string; theme: string; places: number }[], rotationMinutes: number | null): ShownValues {
+	const shown: ShownValues = { rotationMinutes: String(rotationMinutes ?? DEFAULT_ROTATION_MINUTES) };
+	for (let i = 0; i < MAX_STATIONS; i++) {
+		const station = stations[i];
+		shown[`stations.${i}.name`] = station?.name ?? '';
+		shown[`stations.${i}.theme`] = station?.theme ?? '';
+		shown[`stations.${i}.places`] = station ? String(station.places) : '';
+	}
+	return shown;
+}
+
+const stationLabels: Record<string, string> = {
+	rotationMinutes: 'Minutes at each workstation',
+	...Object.fromEntries(
+		Array.from({ length: MAX_STATIONS }, (_, i) => [
+			[`stations.${i}.name`, `Workstation ${i + 1}, name`],
+			[`stations.${i}.theme`, `Workstation ${i + 1}, theme`],
+			[`stations.${i}.places`, `Workstation ${i + 1}, places per rotation`]
+		]).flat()
+	)
+};
+
+/** The version of a session's workstations their form carries. */
+export async function stationsFormVersion(db: Db, session: { id: string; rotation_minutes: number | null }): Promise<string> {
+	return versionOf(shownStations(await queries.listStations(db, session.id), session.rotation_minutes));
 }
 
 export async function listSessionStations(db: Db, actor: Actor, programmeId: string, sessionId: string) {
@@ -102,7 +144,7 @@ async function fullTimetable(db: Db, session: Awaited<ReturnType<typeof getSessi
 			places: b.confirmed_places
 		})),
 		startsAt: session.starts_at,
-		rotationMinutes: session.rotation_minutes ?? 20,
+		rotationMinutes: session.rotation_minutes ?? DEFAULT_ROTATION_MINUTES,
 		endsAt: session.ends_at
 	});
 	return { session, stations, grid };

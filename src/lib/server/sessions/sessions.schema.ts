@@ -191,6 +191,9 @@ export function validateSession(
 
 export const MAX_STATIONS = 12;
 
+/** A carousel's minutes at each workstation until its lead sets them. */
+export const DEFAULT_ROTATION_MINUTES = 20;
+
 export interface StationRow {
 	name: string;
 	theme: string;

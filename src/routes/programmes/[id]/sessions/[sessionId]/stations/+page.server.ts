@@ -1,6 +1,7 @@
 import { getDb } from '$lib/server/db';
-import { listSessionStations, saveStations } from '$lib/server/sessions/carousel.service';
-import { MAX_STATIONS, stationValuesFromForm } from '$lib/server/sessions/sessions.schema';
+import { listSessionStations, saveStations, stationsFormVersion } from '$lib/server/sessions/carousel.service';
+import { basedOnFromForm } from '$lib/server/edit-versions';
+import { DEFAULT_ROTATION_MINUTES, MAX_STATIONS, stationValuesFromForm } from '$lib/server/sessions/sessions.schema';
 import { getManagedSession } from '$lib/server/sessions/sessions.service';
 import { idParam } from '$lib/server/web/route-params';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,20 +15,23 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const stations = await listSessionStations(getDb(), signedIn(locals), programmeId, sessionId);
 	return {
 		session,
+		basedOn: await stationsFormVersion(getDb(), session),
 		rows: Array.from({ length: MAX_STATIONS }, (_, i) => ({
 			name: stations[i]?.name ?? '',
 			theme: stations[i]?.theme ?? '',
 			places: stations[i] ? String(stations[i].places) : ''
 		})),
-		rotationMinutes: String(session.rotation_minutes ?? 20)
+		rotationMinutes: String(session.rotation_minutes ?? DEFAULT_ROTATION_MINUTES)
 	};
 };
 
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
-		const values = stationValuesFromForm(await request.formData());
-		const result = await saveStations(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), values.rows, values.rotationMinutes);
-		if (!result.ok) return failed(result, values, 'stations');
+		const form = await request.formData();
+		const values = stationValuesFromForm(form);
+		const basedOn = basedOnFromForm(form);
+		const result = await saveStations(getDb(), signedIn(locals), idParam(params.id), idParam(params.sessionId), values.rows, values.rotationMinutes, basedOn);
+		if (!result.ok) return failed(result, { ...values, basedOn }, 'stations');
 		redirectWithNotice(`/sessions/${params.sessionId}/timetable`, 'saved');
 	}
 };
