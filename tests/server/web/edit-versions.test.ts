@@ -22,6 +22,8 @@ import { bookingFormVersion, changePlaces } from '../../../src/lib/server/bookin
 import { changeTerm, listTermsFor, termFormVersion } from '../../../src/lib/server/terms/terms.service';
 import { saveStations, stationsFormVersion } from '../../../src/lib/server/sessions/carousel.service';
 import { makeCarouselSession } from '../../support/carousel-world';
+import { getMarkLabels, markLabelsFormVersion, saveMarkLabels } from '../../../src/lib/server/attendance/attendance.service';
+import { defaultMarkLabels } from '../../../src/lib/attendance';
 import { auditEvents, makeActor, makeSchool, makeUser } from '../../support/factories';
 import { updateUserDetails, userFormVersion } from '../../../src/lib/server/users/users.service';
 import { updateUser } from '../../../src/lib/server/users/users.queries';
@@ -377,5 +379,38 @@ describe("a carousel session's workstations form", () => {
 			{ ...fire, places: 20 },
 			{ ...water, places: 16 }
 		]);
+	});
+});
+
+describe("a programme's attendance names form", () => {
+	it('refuses a save from a form opened before someone else renamed a mark, and takes it when saved again', async () => {
+		const world = await createLedProgramme(t.db);
+		const admin = await makeActor(t.db);
+		const version = async () => markLabelsFormVersion(await getMarkLabels(t.db, admin, world.programmeId));
+		const opened = await version();
+
+		expect(await saveMarkLabels(t.db, world.lead, world.programmeId, { ...defaultMarkLabels, present: 'Here' }, opened)).toEqual({
+			ok: true,
+			id: world.programmeId
+		});
+		const second = await saveMarkLabels(t.db, admin, world.programmeId, { ...defaultMarkLabels, late: 'Arrived late' }, opened);
+
+		expect(second).toEqual({
+			...CONFLICT,
+			field: 'basedOn',
+			message:
+				'This programme’s set of attendance names was changed by someone else, after you opened this page: your changes have not been saved. What is saved now is shown beside each field where it differs from yours. Save again to replace it with yours.',
+			errors: { label_present: 'Present: saved now as ‘Here’', label_late: `${defaultMarkLabels.late}: saved now as ‘${defaultMarkLabels.late}’` },
+			basedOn: await version()
+		});
+		expect(await getMarkLabels(t.db, admin, world.programmeId)).toEqual({ ...defaultMarkLabels, present: 'Here' });
+		expect(await auditEvents(t.db, 'attendance.labels_renamed')).toHaveLength(1);
+
+		// Saved again on the version now saved, the admin's names replace the lead's knowingly.
+		expect(await saveMarkLabels(t.db, admin, world.programmeId, { ...defaultMarkLabels, late: 'Arrived late' }, await version())).toEqual({
+			ok: true,
+			id: world.programmeId
+		});
+		expect(await getMarkLabels(t.db, admin, world.programmeId)).toEqual({ ...defaultMarkLabels, late: 'Arrived late' });
 	});
 });

@@ -2,7 +2,9 @@ import { withTransaction, type Db } from '../db';
 import { insertAuditEvent, insertAuditEvents, type AuditEntry } from '../audit/audit.queries';
 import { defaultMarkLabels, type MarkLabels } from '../../attendance';
 import { getManagedProgramme } from '../programmes/programmes.service';
-import { validateMarkLabels, type MarkLabelValues } from './attendance.schema';
+import { labelField, validateMarkLabels, type MarkLabelValues } from './attendance.schema';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
+import { lockProgramme } from '../programmes/programmes.queries';
 import { authoriseRegister, refuse } from '../auth/policy';
 import type { Actor } from '../auth/session';
 import { attendanceStatuses, type AttendanceStatus, type RegisterKind, type YearGroup } from '../db/schema';
@@ -70,12 +72,26 @@ export async function getMarkLabels(db: Db, actor: Actor, programmeId: string): 
 	return labelsOf(db, programmeId);
 }
 
-/** Renames the attendance statuses for a programme's registers (the figures count by status, not by name). */
-export async function saveMarkLabels(db: Db, actor: Actor, programmeId: string, values: MarkLabelValues): Promise<Result<{ id: string }>> {
+/**
+ * Renames the attendance statuses for a programme's registers (the figures count by status, not
+ * by name). `basedOn` is the version of the names the form was opened on (markLabelsFormVersion;
+ * '' for none): see edit-versions.ts.
+ */
+export async function saveMarkLabels(db: Db, actor: Actor, programmeId: string, values: MarkLabelValues, basedOn = ''): Promise<Result<{ id: string }>> {
 	await getManagedProgramme(db, actor, programmeId);
 	const { errors, input } = validateMarkLabels(values);
 	if (hasErrors(errors)) return invalid(errors);
-	await withTransaction(db, async (trx) => {
+	return withTransaction(db, async (trx) => {
+		// The programme's row is the names' lock: two saves of them queue, and the second is checked against the first.
+		await lockProgramme(trx, programmeId);
+		const stale = staleEdit({
+			noun: 'This programme’s set of attendance names',
+			basedOn,
+			mine: shownLabels(input),
+			saved: shownLabels(await labelsOf(trx, programmeId)),
+			labels: Object.fromEntries(attendanceStatuses.map((status) => [labelField(status), defaultMarkLabels[status]]))
+		});
+		if (stale) return stale;
 		await queries.upsertStatusLabels(trx, programmeId, input);
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
@@ -84,9 +100,15 @@ export async function saveMarkLabels(db: Db, actor: Actor, programmeId: string, 
 			entityId: programmeId,
 			address: actor.address
 		});
+		return ok({ id: programmeId });
 	});
-	return ok({ id: programmeId });
 }
+
+/** The names form's fields as it shows them, by the form's field names. */
+const shownLabels = (labels: MarkLabels): ShownValues => Object.fromEntries(attendanceStatuses.map((status) => [labelField(status), labels[status]]));
+
+/** The version of a programme's attendance names their form carries. */
+export const markLabelsFormVersion = (labels: MarkLabels): string => versionOf(shownLabels(labels));
 
 /** A change not saved because someone else changed the mark since the page was loaded: theirs, and what was to replace it. */
 export interface MarkConflict {
