@@ -5,8 +5,9 @@ import type { Failure, FieldErrors } from './result';
 import { londonParts } from './time';
 
 // Two people on one edit form. Each edit form (a school, a programme, a session, a young person,
-// a user's details, a mentoring meeting, a booking's places, a school term) carries the version
-// of the record it was opened on, `basedOn`: a digest of the record's values as the form shows
+// a user's details, a mentoring meeting, a booking's places, a school term, a carousel's
+// workstations, a programme's attendance names, an enrolment's stage) carries the version of
+// the record it was opened on, `basedOn`: a digest of the record's values as the form shows
 // them. A save goes through only while the record still has that version, checked under the
 // record's row lock, so of two saves from forms opened on one version the second is refused, not
 // written over the first (unless it writes exactly what is saved now, which overwrites nothing).

@@ -24,6 +24,8 @@ import { saveStations, stationsFormVersion } from '../../../src/lib/server/sessi
 import { makeCarouselSession } from '../../support/carousel-world';
 import { getMarkLabels, markLabelsFormVersion, saveMarkLabels } from '../../../src/lib/server/attendance/attendance.service';
 import { defaultMarkLabels } from '../../../src/lib/attendance';
+import { changeEnrolmentStage, stageFormVersion } from '../../../src/lib/server/enrolments/enrolments.service';
+import { enrol, makeLeadWorld } from '../../support/lead-scope-world';
 import { auditEvents, makeActor, makeSchool, makeUser } from '../../support/factories';
 import { updateUserDetails, userFormVersion } from '../../../src/lib/server/users/users.service';
 import { updateUser } from '../../../src/lib/server/users/users.queries';
@@ -412,5 +414,42 @@ describe("a programme's attendance names form", () => {
 			id: world.programmeId
 		});
 		expect(await getMarkLabels(t.db, admin, world.programmeId)).toEqual({ ...defaultMarkLabels, late: 'Arrived late' });
+	});
+});
+
+describe("an enrolment's stage form", () => {
+	it('refuses a save from a form opened before someone else ended the enrolment, with its end date as people write it, and audits what it was', async () => {
+		const { lead, programme, bookedSchool } = await makeLeadWorld(t.db);
+		const admin = await makeActor(t.db);
+		const person = await makeYoungPerson(t.db, { school_id: bookedSchool.id });
+		const { id } = await enrol(t.db, programme.id, person.id);
+		const stored = () => t.db.selectFrom('enrolment').select(['stage', 'ended_on']).where('id', '=', id).executeTakeFirstOrThrow();
+		const version = async () => stageFormVersion(await stored());
+		const opened = await version();
+
+		// The lead withdraws them; the admin, on the page opened while they were active, completes them today.
+		expect(await changeEnrolmentStage(t.db, lead, programme.id, id, { stage: 'withdrawn', endedOn: '2026-10-15' }, IN_2026_27, opened)).toEqual({
+			ok: true,
+			id
+		});
+		const second = await changeEnrolmentStage(t.db, admin, programme.id, id, { stage: 'completed', endedOn: '' }, IN_2026_27, opened);
+
+		expect(second).toEqual(
+			staleAnswer('This enrolment', { stage: 'Stage: saved now as ‘Withdrawn’', endedOn: 'End date: saved now as ‘15 October 2026’' }, await version())
+		);
+		expect(await stored()).toEqual({ stage: 'withdrawn', ended_on: '2026-10-15' });
+		const events = await auditEvents(t.db, 'enrolment.stage_changed');
+		expect(events.map((e) => e.detail)).toEqual([expect.objectContaining({ from: 'active', to: 'withdrawn' })]);
+
+		// Sent again on the version now saved, the admin's stage replaces the lead's knowingly, and the audit says what it replaced.
+		expect(await changeEnrolmentStage(t.db, admin, programme.id, id, { stage: 'completed', endedOn: '' }, IN_2026_27, await version())).toEqual({
+			ok: true,
+			id
+		});
+		expect(await stored()).toEqual({ stage: 'completed', ended_on: '2026-11-27' });
+		expect((await auditEvents(t.db, 'enrolment.stage_changed')).map((e) => e.detail)).toEqual([
+			expect.objectContaining({ from: 'active', to: 'withdrawn' }),
+			expect.objectContaining({ from: 'withdrawn', to: 'completed' })
+		]);
 	});
 });

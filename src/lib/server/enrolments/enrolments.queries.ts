@@ -80,6 +80,11 @@ export async function insertEnrolment(db: Db, row: Insertable<EnrolmentTable>, o
 		.executeTakeFirst();
 }
 
+/** An enrolment's stage as saved now, its row locked until the transaction ends: changes of it then queue behind each other. */
+export async function lockEnrolment(db: Db, id: string) {
+	return db.selectFrom('enrolment').select(['stage', 'ended_on', 'updated_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export async function updateEnrolment(db: Db, id: string, changes: Updateable<EnrolmentTable>) {
 	await db
 		.updateTable('enrolment')

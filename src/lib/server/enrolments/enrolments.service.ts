@@ -11,6 +11,9 @@ import { academicYearOf, yearGroupIn } from '../young-people/young-people.schema
 import { listSchoolChoices, requireSchoolList } from '../young-people/young-people.service';
 import { reportFiguresChanged } from '../reports/rollups';
 import * as queries from './enrolments.queries';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
+import { formatDay } from '../../format';
+import { enrolmentStageLabels } from '../../young-people';
 import { endingStages, longDate, rolesFor, startingStages, type EnrolValues, type StageValues } from './enrolments.schema';
 
 // Enrolments of young people in a programme: only its leads and the admins, as for the rest
@@ -143,6 +146,8 @@ export async function getEnrolment(db: Db, actor: Actor, programmeId: string, en
 /**
  * Moves an enrolment to another stage. Completing or withdrawing sets the end date (today
  * unless given), which cannot be before the start; going back to an earlier stage clears it.
+ * `basedOn` is the version of the enrolment the form was opened on (stageFormVersion; '' for
+ * none): see edit-versions.ts.
  */
 export async function changeEnrolmentStage(
 	db: Db,
@@ -150,7 +155,8 @@ export async function changeEnrolmentStage(
 	programmeId: string,
 	enrolmentId: string,
 	values: StageValues,
-	now: Date
+	now: Date,
+	basedOn = ''
 ): Promise<Result<{ id: string }>> {
 	const { programme, enrolment: current } = await getEnrolment(db, actor, programmeId, enrolmentId, now);
 	const errors: FieldErrors = {};
@@ -166,18 +172,43 @@ export async function changeEnrolmentStage(
 	}
 	if (hasErrors(errors)) return invalid(errors);
 	const stage = values.stage as EnrolmentStage;
-	if (stage === current.stage && endedOn === current.ended_on) return ok({ id: current.id });
 
-	await withTransaction(db, async (trx) => {
+	const changed = await withTransaction(db, async (trx): Promise<Result<{ changed: boolean }>> => {
+		// Read under the lock: what the form is checked against, and what the audit says it was.
+		const before = await queries.lockEnrolment(trx, current.id);
+		if (!before) return { ok: false, code: 'not_found' };
+		const stale = staleEdit({
+			noun: 'This enrolment',
+			basedOn,
+			mine: shownStage({ stage, ended_on: endedOn }),
+			saved: shownStage(before),
+			labels: stageLabels,
+			savedAt: before.updated_at
+		});
+		if (stale) return stale;
+		if (stage === before.stage && endedOn === before.ended_on) return ok({ changed: false });
 		await queries.updateEnrolment(trx, current.id, { stage, ended_on: endedOn });
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'enrolment.stage_changed',
 			...enrolment(current.id),
-			detail: { programmeId: programme.id, youngPersonId: current.young_person_id, from: current.stage, to: stage, endedOn },
+			detail: { programmeId: programme.id, youngPersonId: current.young_person_id, from: before.stage, to: stage, endedOn },
 			address: actor.address
 		});
+		return ok({ changed: true });
 	});
-	reportFiguresChanged({});
+	if (!changed.ok) return changed;
+	if (changed.changed) reportFiguresChanged({});
 	return ok({ id: current.id });
 }
+
+/** The stage form's fields as it shows them: the stage by its label, the end date as people write it. */
+const shownStage = (row: { stage: EnrolmentStage; ended_on: string | null }): ShownValues => ({
+	stage: enrolmentStageLabels[row.stage],
+	endedOn: row.ended_on ? formatDay(row.ended_on) : ''
+});
+
+const stageLabels = { stage: 'Stage', endedOn: 'End date' };
+
+/** The version of an enrolment its stage form carries. */
+export const stageFormVersion = (row: { stage: EnrolmentStage; ended_on: string | null }): string => versionOf(shownStage(row));
