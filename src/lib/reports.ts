@@ -1,5 +1,6 @@
 // Shared by the report pages and their components: only figures the server has already put
 // through disclosure control arrive here, as text and, when shown, a number.
+import { formatDay } from './format';
 
 export interface ShownCell {
 	text: string;
@@ -15,14 +16,13 @@ export interface ReportColumn {
 	people: boolean;
 }
 
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const shortMonth = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' });
 
 /** "1 September 2018" for 2018-09-01. */
 export function formatReportDate(iso: string): string {
 	let text = reportDates.get(iso);
 	if (text === undefined) {
-		text = longDate.format(new Date(`${iso}T00:00:00Z`));
+		text = formatDay(iso);
 		// A period's first and last days: few, asked for on every report page.
 		if (reportDates.size >= 500) reportDates.clear();
 		reportDates.set(iso, text);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { formatDay } from '../../format';
 
 // Certificates as PDF. Only for awards a leader has signed off: the service checks that before
 // calling these.
@@ -30,11 +31,6 @@ export interface GroupCertificate {
 	trustReference: string;
 	partnershipName: string;
 	participants: { name: string; levelLabel: string; achievedOn: string }[];
-}
-
-/** '2019-05-11' as '11 May 2019'. */
-export function longDate(day: string): string {
-	return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
 const fontFile = (name: string) => readFileSync(createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${name}`));
@@ -112,7 +108,7 @@ export async function participantCertificate(c: ParticipantCertificate): Promise
 	centred(page, bold, c.youngPersonName, 315, 34);
 	centred(page, regular, `of ${c.groupName}`, 275, 16);
 	centred(page, regular, `has achieved the John Muir Award at ${c.levelLabel} level`, 245, 16);
-	centred(page, regular, `on ${longDate(c.achievedOn)}`, 220, 16);
+	centred(page, regular, `on ${formatDay(c.achievedOn)}`, 220, 16);
 	centred(page, regular, 'Discover · Explore · Conserve · Share', 160, 14, GREEN);
 	centred(page, regular, c.partnershipName, 80, 12);
 	return pdf.save();
@@ -134,7 +130,7 @@ export async function groupCertificate(c: GroupCertificate): Promise<Uint8Array>
 		for (const p of c.participants.slice(n * rowsPerPage, (n + 1) * rowsPerPage)) {
 			page.drawText([...printable(p.name)].slice(0, 60).join(''), { x: 110, y, size: 13, font: bold, color: INK });
 			page.drawText([...printable(p.levelLabel)].slice(0, 30).join(''), { x: 470, y, size: 13, font: regular, color: INK });
-			page.drawText(longDate(p.achievedOn), { x: 620, y, size: 13, font: regular, color: INK });
+			page.drawText(formatDay(p.achievedOn), { x: 620, y, size: 13, font: regular, color: INK });
 			y -= 20;
 		}
 		const footer = pages > 1 ? `${c.partnershipName} · page ${n + 1} of ${pages}` : c.partnershipName;

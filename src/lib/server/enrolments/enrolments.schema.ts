@@ -37,8 +37,3 @@ export function enrolValuesFromForm(form: FormData): EnrolValues {
 export function stageValuesFromForm(form: FormData): StageValues {
 	return { stage: field(form, 'stage'), endedOn: field(form, 'endedOn') };
 }
-
-/** "27 November 2026" for a 'YYYY-MM-DD' date, in messages. */
-export function longDate(date: string): string {
-	return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${date}T12:00:00Z`));
-}

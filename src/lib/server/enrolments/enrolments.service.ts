@@ -14,7 +14,7 @@ import * as queries from './enrolments.queries';
 import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 import { formatDay } from '../../format';
 import { enrolmentStageLabels } from '../../young-people';
-import { endingStages, longDate, rolesFor, startingStages, type EnrolValues, type StageValues } from './enrolments.schema';
+import { endingStages, rolesFor, startingStages, type EnrolValues, type StageValues } from './enrolments.schema';
 
 // Enrolments of young people in a programme: only its leads and the admins, as for the rest
 // of a programme. Audit rows carry ids, roles, stages and dates, never a young person's name.
@@ -168,7 +168,7 @@ export async function changeEnrolmentStage(
 		if (problem) errors.endedOn = problem;
 	}
 	if (endedOn && !errors.endedOn && endedOn < current.started_on) {
-		errors.endedOn = `The end date must be on or after the start date, ${longDate(current.started_on)}`;
+		errors.endedOn = `The end date must be on or after the start date, ${formatDay(current.started_on)}`;
 	}
 	if (hasErrors(errors)) return invalid(errors);
 	const stage = values.stage as EnrolmentStage;

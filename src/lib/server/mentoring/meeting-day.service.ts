@@ -7,7 +7,8 @@ import { UUID } from '../forms';
 import { reportFiguresChanged } from '../reports/rollups';
 import { invalidField, ok, refused, type Result } from '../result';
 import { londonParts } from '../time';
-import { academicYearLabel, checkMeeting, cohortFinished, dayLabel, logMeeting, managedCohort } from './mentoring.service';
+import { formatDay } from '../../format';
+import { academicYearLabel, checkMeeting, cohortFinished, logMeeting, managedCohort } from './mentoring.service';
 import type { MeetingValues } from './mentoring.schema';
 import * as queries from './mentoring.queries';
 
@@ -172,7 +173,7 @@ export async function syncMeetings(
 					conflicts.push({
 						clientId: change.clientId,
 						pairId: pair.id,
-						message: `${pairLabel(pair)}: the pair ended on ${dayLabel(pair.ended_on)}, so the meeting on ${dayLabel(change.metOn)} was not logged`
+						message: `${pairLabel(pair)}: the pair ended on ${formatDay(pair.ended_on)}, so the meeting on ${formatDay(change.metOn)} was not logged`
 					});
 					continue;
 				}

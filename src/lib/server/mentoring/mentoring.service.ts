@@ -11,7 +11,7 @@ import { addDays, isRealDate, londonParts } from '../time';
 import { academicYearOf, yearGroupIn, type PupilYearGroup } from '../young-people/young-people.schema';
 import { reportFiguresChanged } from '../reports/rollups';
 import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
-import { formatDate } from '../../format';
+import { formatDate, formatDay } from '../../format';
 import * as queries from './mentoring.queries';
 import type { CohortValues, MeetingValues, PairValues } from './mentoring.schema';
 
@@ -216,7 +216,7 @@ export async function logMeeting(db: Db, actor: Actor, programmeId: string, valu
 	}
 
 	if (pair && cohortFinished(pair.academic_year, now)) return cohortOver(pair.academic_year, 'meetings can no longer be logged in it', 'pairId');
-	if (pair?.ended_on) return refused('pair_ended', `This pair ended on ${dayLabel(pair.ended_on)}, so meetings can no longer be logged for it`, 'pairId');
+	if (pair?.ended_on) return refused('pair_ended', `This pair ended on ${formatDay(pair.ended_on)}, so meetings can no longer be logged for it`, 'pairId');
 	const checked = checkMeeting(values, pair, londonParts(now).date);
 	if (!checked.ok || hasErrors(errors) || !pair) return invalid({ ...errors, ...(checked.ok ? {} : checked.errors) });
 	const { minutes, topics } = checked;
@@ -261,7 +261,7 @@ export function checkMeeting(
 	else if (pair && values.metOn < `${pair.academic_year}-09-01`) {
 		errors.metOn = `The date of the meeting must be in the cohort's academic year, from 1 September ${pair.academic_year}`;
 	} else if (pair?.ended_on && values.metOn > pair.ended_on) {
-		errors.metOn = `The date of the meeting must be on or before ${dayLabel(pair.ended_on)}, when the pair ended`;
+		errors.metOn = `The date of the meeting must be on or before ${formatDay(pair.ended_on)}, when the pair ended`;
 	}
 	const minutes = wholeNumber(values.minutes);
 	if (values.minutes === '') errors.minutes = 'Enter how many minutes the meeting lasted';
@@ -297,11 +297,6 @@ export const endReasonLabels: Record<PairEndReason, string> = {
 	other: 'Another reason'
 };
 
-/** "3 March 2027" for a UK date (YYYY-MM-DD), in messages. */
-export function dayLabel(day: string): string {
-	return new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
-}
-
 function cohortOver(academicYear: number, what: string, field: string) {
 	return refused('cohort_finished', `The ${academicYearLabel(academicYear)} cohort finished on 31 August ${academicYear + 1}, so ${what}`, field);
 }
@@ -330,7 +325,7 @@ export async function endPair(
 	const pair = UUID.test(pairId) ? await queries.findPair(db, programmeId, pairId) : undefined;
 	if (!pair) return refuse(db, actor, target('mentoring_pair', pairId));
 	if (cohortFinished(pair.academic_year, now)) return cohortOver(pair.academic_year, 'its pairs can no longer be ended', 'reason');
-	if (pair.ended_on) return refused('pair_ended', `This pair ended on ${dayLabel(pair.ended_on)}`, 'reason');
+	if (pair.ended_on) return refused('pair_ended', `This pair ended on ${formatDay(pair.ended_on)}`, 'reason');
 	if (!oneOf(pairEndReasons, reason)) return invalid({ reason: 'Select why the pair is ending' });
 	const today = londonParts(now).date;
 	return withTransaction(db, async (trx) => {

@@ -3,6 +3,7 @@ import type { FieldErrors } from '../result';
 import { field, oneOf } from '../forms';
 import { addDays, fromLondon, isRealDate, isTime } from '../time';
 import { academicYearOf } from '../young-people/young-people.schema';
+import { formatDay } from '../../format';
 
 export const MAX_SERIES = 52;
 
@@ -93,9 +94,6 @@ export function lastSchedulableDay(now: Date): string {
 	return `${academicYearOf(now) + 2}-08-31`;
 }
 
-const dayLabel = (date: string) =>
-	new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
 const wholeNumber = (value: string) => (/^\d{1,6}$/.test(value) ? Number(value) : NaN);
 
 /**
@@ -168,10 +166,10 @@ export function validateSession(
 		const last = dates[dates.length - 1];
 		const latest = lastSchedulableDay(options.now);
 		if (first && first.startsAt <= options.now) errors.date = 'The session must be in the future';
-		else if (dates[0] && dates[0] > latest) errors.date = `Sessions can be scheduled up to the end of next academic year, ${dayLabel(latest)}`;
+		else if (dates[0] && dates[0] > latest) errors.date = `Sessions can be scheduled up to the end of next academic year, ${formatDay(latest)}`;
 		else if (last && last > latest)
 			errors[values.repeatCount !== '' ? 'repeatCount' : 'repeatUntil'] =
-				`The series would run past the end of next academic year (${dayLabel(latest)}): end it sooner`;
+				`The series would run past the end of next academic year (${formatDay(latest)}): end it sooner`;
 		else if (first && first.bookingClosesAt <= first.bookingOpensAt)
 			errors.bookingCloses = 'Booking must close after it opens and no later than the session starts';
 	}
