@@ -167,6 +167,39 @@ test('a lead adds a statement and opens a session code, and a young person answe
 	await expect(page.getByRole('heading', { name: 'Type in questionnaires not tied to a session' })).toBeVisible();
 	await expectAccessible(page);
 
+	// Two people change the statement's wording at once. It has answers, so the admin's change keeps
+	// it, retired, and puts a new statement in its place; the lead's, from the page opened before,
+	// is then checked against that one and refused, their wording kept, on the form for it.
+	const reworded = "I know who to tell if I'm worried about a friend, online or in school";
+	const mine = 'I know who to tell if a friend is in trouble online';
+	await page.goto(`${programmePath}/questions`);
+	await page
+		.getByRole('row')
+		.filter({ hasText: STATEMENT })
+		.getByRole('link', { name: /Change wording/ })
+		.click();
+	await expect(page.locator('#newWording')).toHaveValue(STATEMENT);
+	const admin = await (await browser.newContext()).newPage();
+	await signIn(admin, 'admin@demo.test');
+	await admin.goto(page.url());
+	await admin.locator('#newWording').fill(reworded);
+	await admin.getByRole('button', { name: 'Save wording' }).click();
+	await expect(admin.getByText('The statement had answers, so it was kept with them as retired')).toBeVisible();
+	await admin.context().close();
+
+	await page.locator('#newWording').fill(mine);
+	await page.getByRole('button', { name: 'Save wording' }).click();
+	const refusal = page.locator('.govuk-error-summary');
+	await expect(refusal).toBeFocused();
+	await expect(refusal).toContainText('This statement was changed by someone else, after you opened this page: your changes have not been saved');
+	await expect(page.locator('#newWording-error')).toContainText(`Statement: saved now as ‘${reworded}’`);
+	await expect(page.locator('#newWording')).toHaveValue(mine);
+	await expectAccessible(page);
+	// Saved again, it changes the statement in its place, which has no answers yet: corrected in place.
+	await page.getByRole('button', { name: 'Save wording' }).click();
+	await expect(page.getByText('Wording changed.')).toBeVisible();
+	await expect(page.getByRole('table', { name: 'Statements asked, in order' })).toContainText(mine);
+
 	// A school contact gets a 404 for all of it.
 	const contact = await (await browser.newContext()).newPage();
 	await signIn(contact, 'school@demo.test');

@@ -4,16 +4,17 @@ import { field } from './forms';
 import type { Failure, FieldErrors } from './result';
 import { londonParts } from './time';
 
-// Two people on one edit form. Each edit form (a school, a programme, a session, a young person,
-// a user's details, a mentoring meeting, a booking's places, a school term, a carousel's
-// workstations, a programme's attendance names, an enrolment's stage) carries the version of
-// the record it was opened on, `basedOn`: a digest of the record's values as the form shows
-// them. A save goes through only while the record still has that version, checked under the
-// record's row lock, so of two saves from forms opened on one version the second is refused, not
-// written over the first (unless it writes exactly what is saved now, which overwrites nothing).
-// Nothing of it is saved: the form comes back with the user's values, a message beside each field
-// where what is saved now differs from them, and the version now saved, so that saving again
-// replaces that version knowingly.
+// Two people on one edit form. Each edit form (a school, a programme, a session, a young
+// person, a user's details, a mentoring meeting, a booking's places, a school term, a
+// carousel's workstations, a programme's attendance names, an enrolment's stage, a
+// before-and-after statement's wording) carries the version of the record it was opened on,
+// `basedOn`: a digest of the record's values as the form shows them. A save goes through only
+// while the record still has that version, checked under the record's row lock, so of two saves
+// from forms opened on one version the second is refused, not written over the first (unless it
+// writes exactly what is saved now, which overwrites nothing). Nothing of it is saved: the form
+// comes back with the user's values, a message beside each field where what is saved now
+// differs from them, and the version now saved, so that saving again replaces that version
+// knowingly.
 //
 // The version is of what the form shows, not the row's updated_at: a school deactivated, a young
 // person's record imported again unchanged or a user's password reset touch the row but not the

@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { addQuestion, getQuestionSet, moveQuestion, retireQuestion, rewordQuestion } from '../../../src/lib/server/outcomes/outcomes.service';
+import {
+	addQuestion,
+	getQuestionSet,
+	moveQuestion,
+	questionFormVersion,
+	retireQuestion,
+	rewordQuestion
+} from '../../../src/lib/server/outcomes/outcomes.service';
 import { reportFiguresChanged } from '../../../src/lib/server/reports/rollups';
 import { createLedProgramme } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
@@ -169,5 +176,114 @@ describe('who may manage questions', () => {
 		const [theirs] = await addQuestions(t.db, other, ['Their statement']);
 		await expect(retireQuestion(t.db, world.lead, world.programmeId, theirs!)).rejects.toMatchObject({ status: 404 });
 		expect((await auditEvents(t.db, 'access.refused'))[0]).toMatchObject({ entity_type: 'outcome_question', entity_id: theirs });
+	});
+});
+
+describe('two people on one statement', () => {
+	const version = async (world: { admin: Parameters<typeof getQuestionSet>[1]; programmeId: string }, id: string) =>
+		questionFormVersion((await getQuestionSet(t.db, world.admin, world.programmeId)).active.find((q) => q.id === id)!);
+	const storedWording = (id: string) => t.db.selectFrom('outcome_question').select(['wording', 'retired_at']).where('id', '=', id).executeTakeFirstOrThrow();
+	const CHANGED =
+		'This statement was changed by someone else, after you opened this page: your changes have not been saved. What is saved now is shown beside each field where it differs from yours. Save again to replace it with yours.';
+
+	it('refuses the second of two changes to an unanswered statement from pages opened on one wording, and takes it when sent again', async () => {
+		const world = await createLedProgramme(t.db);
+		const [id] = await addQuestions(t.db, world, ['I know who to tell']);
+		const opened = await version(world, id!);
+
+		expect(await rewordQuestion(t.db, world.lead, world.programmeId, id!, { wording: 'I know who to tell if I am worried' }, new Date(), opened)).toEqual({
+			ok: true,
+			id,
+			replaced: false
+		});
+		const second = await rewordQuestion(t.db, world.admin, world.programmeId, id!, { wording: 'I know who to talk to' }, new Date(), opened);
+
+		expect(second).toEqual({
+			ok: false,
+			code: 'conflict',
+			reason: 'changed_since',
+			field: 'basedOn',
+			message: CHANGED,
+			errors: { newWording: 'Statement: saved now as ‘I know who to tell if I am worried’' },
+			basedOn: await version(world, id!)
+		});
+		expect(await storedWording(id!)).toEqual({ wording: 'I know who to tell if I am worried', retired_at: null });
+		expect(await auditEvents(t.db, 'outcomes.question_reworded')).toHaveLength(1);
+
+		expect(
+			await rewordQuestion(t.db, world.admin, world.programmeId, id!, { wording: 'I know who to talk to' }, new Date(), await version(world, id!))
+		).toMatchObject({
+			ok: true
+		});
+		expect(await storedWording(id!)).toEqual({ wording: 'I know who to talk to', retired_at: null });
+	});
+
+	it('checks a change to a statement reworded with answers since against the one in its place, not a 404, and changes that one when sent again', async () => {
+		const world = await makeOutcomesWorld(t.db);
+		const [first] = world.questionIds;
+		await enterAnonymous(t.db, world, 'AB12', 'before', [2, 3]);
+		const opened = await version(world, first);
+
+		const replaced = await rewordQuestion(
+			t.db,
+			world.lead,
+			world.programmeId,
+			first,
+			{ wording: 'I know who to tell about a worry online' },
+			new Date(),
+			opened
+		);
+		expect(replaced).toMatchObject({ ok: true, replaced: true });
+		const inItsPlace = replaced.ok ? replaced.id : '';
+		const second = await rewordQuestion(t.db, world.admin, world.programmeId, first, { wording: 'I know who to ask for help online' }, new Date(), opened);
+
+		expect(second).toEqual({
+			ok: false,
+			code: 'conflict',
+			reason: 'changed_since',
+			field: 'basedOn',
+			message: CHANGED,
+			errors: { newWording: 'Statement: saved now as ‘I know who to tell about a worry online’' },
+			basedOn: await version(world, inItsPlace)
+		});
+		// Sent again, as the page then shows it: the statement in its place, on its version. It has no answers, so it is corrected in place.
+		expect(
+			await rewordQuestion(
+				t.db,
+				world.admin,
+				world.programmeId,
+				inItsPlace,
+				{ wording: 'I know who to ask for help online' },
+				new Date(),
+				await version(world, inItsPlace)
+			)
+		).toEqual({
+			ok: true,
+			id: inItsPlace,
+			replaced: false
+		});
+		expect(await storedWording(inItsPlace)).toEqual({ wording: 'I know who to ask for help online', retired_at: null });
+		expect(await auditEvents(t.db, 'access.refused')).toEqual([]);
+	});
+
+	it('tells whoever changes or moves a statement retired since they opened the page, changing nothing, with no refusal audited', async () => {
+		const world = await createLedProgramme(t.db);
+		const [first] = await addQuestions(t.db, world, ['First statement', 'Second statement']);
+		const opened = await version(world, first!);
+		await retireQuestion(t.db, world.lead, world.programmeId, first!);
+
+		const retired = {
+			ok: false,
+			code: 'refused',
+			reason: 'retired',
+			field: 'statements',
+			message: expect.stringMatching(/^This statement was retired by someone else after you opened this page, so /)
+		};
+		expect(await rewordQuestion(t.db, world.admin, world.programmeId, first!, { wording: 'First, reworded' }, new Date(), opened)).toEqual(retired);
+		expect(await moveQuestion(t.db, world.admin, world.programmeId, first!, 'down')).toEqual(retired);
+		expect(await storedWording(first!)).toEqual({ wording: 'First statement', retired_at: expect.any(Date) });
+		expect(await wordings(world)).toEqual(['Second statement']);
+		expect(await auditEvents(t.db, 'access.refused')).toEqual([]);
+		expect(await auditEvents(t.db, 'outcomes.question_moved')).toEqual([]);
 	});
 });

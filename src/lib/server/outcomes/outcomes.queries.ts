@@ -42,6 +42,17 @@ export async function listActiveQuestions(db: Db, programmeId: string) {
 		.execute();
 }
 
+/** The statement in use that took the place of a reworded one (`id`), if there is one. */
+export async function findReplacement(db: Db, programmeId: string, id: string) {
+	return db
+		.selectFrom('outcome_question')
+		.select(['id', 'position', 'wording', 'retired_at'])
+		.where('programme_id', '=', programmeId)
+		.where('replaces_id', '=', id)
+		.where('retired_at', 'is', null)
+		.executeTakeFirst();
+}
+
 export async function findQuestion(db: Db, programmeId: string, id: string) {
 	return db
 		.selectFrom('outcome_question')

@@ -11,6 +11,7 @@ import { findSessionSummary, lockSession } from '../sessions/sessions.queries';
 import { isRealDate, londonParts } from '../time';
 import * as queries from './outcomes.queries';
 import { outcomeSummaries } from './outcomes.summary';
+import { staleEdit, versionOf, type ShownValues } from '../edit-versions';
 import {
 	academicYearOfDate,
 	checkAnswers,
@@ -94,6 +95,12 @@ export async function addQuestion(db: Db, actor: Actor, programmeId: string, val
  * question in its place. Answers given to one wording are never compared with answers to
  * another, because a changed statement may be understood differently; and a typo fixed in
  * place would quietly rewrite what the young people who already answered agreed with.
+ *
+ * `basedOn` is the version of the statement the form was opened on (questionFormVersion; ''
+ * for none): see edit-versions.ts. A statement reworded with answers since the form was opened
+ * lives on as the one in its place, and the form is checked against that; one retired since is
+ * not changed, and the user is told so: they manage the programme, so it is no attempt on a
+ * record out of their reach, and neither a 404 nor an audited refusal.
  */
 export async function rewordQuestion(
 	db: Db,
@@ -101,58 +108,84 @@ export async function rewordQuestion(
 	programmeId: string,
 	questionId: string,
 	values: { wording: string },
-	now = new Date()
+	now = new Date(),
+	basedOn = ''
 ): Promise<Result<{ id: string; replaced: boolean }>> {
 	const question = await managedQuestion(db, actor, programmeId, questionId);
-	if (question.retired_at) return refuse(db, actor, target('outcome_question', questionId));
 	const problem = wordingProblem(values.wording);
 	if (problem) return invalidField('wording', problem);
-	if (values.wording === question.wording) return ok({ id: question.id, replaced: false });
-	const saved = await withTransaction(db, async (trx) => {
+	const saved = await withTransaction(db, async (trx): Promise<Result<{ id: string; replaced: boolean; changed: boolean }>> => {
 		await queries.lockProgramme(trx, programmeId);
-		const answers = await queries.countAnswers(trx, question.id);
+		// Read under the lock: what the form is checked against, and what is reworded.
+		const found = await queries.findQuestion(trx, programmeId, question.id);
+		const current = found?.retired_at ? await queries.findReplacement(trx, programmeId, question.id) : found;
+		if (!current) return retiredSince('your wording has not been saved');
+		const stale = staleEdit({
+			noun: 'This statement',
+			// A form on a statement since replaced was opened on another statement: it is always checked.
+			basedOn: current === found ? basedOn : basedOn || 'replaced',
+			mine: shownQuestion(values.wording),
+			saved: shownQuestion(current.wording),
+			labels: { newWording: 'Statement' }
+		});
+		if (stale) return stale;
+		if (values.wording === current.wording) return ok({ id: current.id, replaced: false, changed: false });
+		const answers = await queries.countAnswers(trx, current.id);
 		if (answers === 0) {
-			await queries.updateQuestion(trx, question.id, { wording: values.wording });
+			await queries.updateQuestion(trx, current.id, { wording: values.wording });
 			await insertAuditEvent(trx, {
 				actorId: actor.id,
 				action: 'outcomes.question_reworded',
-				...target('outcome_question', question.id),
+				...target('outcome_question', current.id),
 				detail: { programmeId },
 				address: actor.address
 			});
-			return { id: question.id, replaced: false };
+			return ok({ id: current.id, replaced: false, changed: true });
 		}
-		await queries.updateQuestion(trx, question.id, { retired_at: now });
+		await queries.updateQuestion(trx, current.id, { retired_at: now });
 		const { id } = await queries.insertQuestion(trx, {
 			programme_id: programmeId,
-			position: question.position,
+			position: current.position,
 			wording: values.wording,
-			replaces_id: question.id
+			replaces_id: current.id
 		});
 		await insertAuditEvent(trx, {
 			actorId: actor.id,
 			action: 'outcomes.question_replaced',
 			...target('outcome_question', id),
-			detail: { programmeId, replacesId: question.id, answersKept: answers },
+			detail: { programmeId, replacesId: current.id, answersKept: answers },
 			address: actor.address
 		});
-		return { id, replaced: true };
+		return ok({ id, replaced: true, changed: true });
 	});
-	reportFiguresChanged({});
-	return ok(saved);
+	if (!saved.ok) return saved;
+	if (saved.changed) reportFiguresChanged({});
+	return ok({ id: saved.id, replaced: saved.replaced });
 }
 
-/** Swaps a question with the one above or below it among those in use; at either end nothing moves. */
-export async function moveQuestion(db: Db, actor: Actor, programmeId: string, questionId: string, direction: 'up' | 'down'): Promise<void> {
+/** The change form's field as it shows it. */
+const shownQuestion = (wording: string): ShownValues => ({ newWording: wording });
+
+/** The version of a statement its change form carries. */
+export const questionFormVersion = (question: { wording: string }): string => versionOf(shownQuestion(question.wording));
+
+/** A statement retired by someone else since the page was opened: what was asked of it is not done (`what`), and the user is told. */
+const retiredSince = (what: string) => refused('retired', `This statement was retired by someone else after you opened this page, so ${what}`, 'statements');
+
+/**
+ * Swaps a question with the one above or below it among those in use; at either end nothing
+ * moves. One retired since the page was opened is not moved, and the user is told.
+ */
+export async function moveQuestion(db: Db, actor: Actor, programmeId: string, questionId: string, direction: 'up' | 'down'): Promise<Result> {
 	const question = await managedQuestion(db, actor, programmeId, questionId);
-	if (question.retired_at) return refuse(db, actor, target('outcome_question', questionId));
-	const moved = await withTransaction(db, async (trx) => {
+	const moved = await withTransaction(db, async (trx): Promise<Result<{ moved: boolean }>> => {
 		await queries.lockProgramme(trx, programmeId);
 		// Renumbered 1, 2, 3... as shown, so the swap works even if positions had gaps or ties.
 		const order = (await queries.listActiveQuestions(trx, programmeId)).map((q) => q.id);
 		const from = order.indexOf(question.id);
+		if (from < 0) return retiredSince('it was not moved');
 		const to = direction === 'up' ? from - 1 : from + 1;
-		if (from < 0 || to < 0 || to >= order.length) return false;
+		if (to < 0 || to >= order.length) return ok({ moved: false });
 		[order[from], order[to]] = [order[to]!, order[from]!];
 		for (const [i, id] of order.entries()) await queries.updateQuestion(trx, id, { position: i + 1 });
 		await insertAuditEvent(trx, {
@@ -162,9 +195,11 @@ export async function moveQuestion(db: Db, actor: Actor, programmeId: string, qu
 			detail: { programmeId, from: from + 1, to: to + 1 },
 			address: actor.address
 		});
-		return true;
+		return ok({ moved: true });
 	});
-	if (moved) reportFiguresChanged({});
+	if (!moved.ok) return moved;
+	if (moved.moved) reportFiguresChanged({});
+	return ok();
 }
 
 /** Stops asking a question. Its answers stay, and still count in outcomes for the periods they were given. */

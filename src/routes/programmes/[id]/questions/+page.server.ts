@@ -1,5 +1,14 @@
 import { getDb } from '$lib/server/db';
-import { addQuestion, getProgrammeOutcomes, getQuestionSet, moveQuestion, retireQuestion, rewordQuestion } from '$lib/server/outcomes/outcomes.service';
+import {
+	addQuestion,
+	getProgrammeOutcomes,
+	getQuestionSet,
+	moveQuestion,
+	questionFormVersion,
+	retireQuestion,
+	rewordQuestion
+} from '$lib/server/outcomes/outcomes.service';
+import { basedOnFromForm } from '$lib/server/edit-versions';
 import { MAX_QUESTIONS, questionIdFromForm, WORDING_MAX, wordingFromForm } from '$lib/server/outcomes/outcomes.schema';
 import { invalidField } from '$lib/server/result';
 import { idParam } from '$lib/server/web/route-params';
@@ -13,10 +22,12 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const set = await getQuestionSet(db, signedIn(locals), idParam(params.id));
 	const asked = Number(url.searchParams.get('year'));
 	const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : academicYearOf(new Date());
-	const editing = set.active.find((q) => q.id === url.searchParams.get('edit'));
+	// A statement reworded with answers since the address was made is changed as the one in its place.
+	const edit = url.searchParams.get('edit');
+	const editing = set.active.find((q) => q.id === edit) ?? set.active.find((q) => q.replaces_id !== null && q.replaces_id === edit);
 	return {
 		...set,
-		editing,
+		editing: editing && { ...editing, basedOn: questionFormVersion(editing) },
 		year,
 		outcomes: await getProgrammeOutcomes(db, signedIn(locals), set.programme.id, { from: `${year}-09-01`, to: `${year + 1}-08-31` }),
 		maxQuestions: MAX_QUESTIONS,
@@ -38,20 +49,23 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const questionId = questionIdFromForm(form);
 		const wording = wordingFromForm(form, 'newWording');
-		const result = await rewordQuestion(getDb(), signedIn(locals), idParam(params.id), questionId, { wording });
+		const basedOn = basedOnFromForm(form);
+		const result = await rewordQuestion(getDb(), signedIn(locals), idParam(params.id), questionId, { wording }, new Date(), basedOn);
 		if (!result.ok) {
 			// The change form's field is `newWording` (the add form on the same page has `wording`).
 			const failure = result.code === 'invalid' ? invalidField('newWording', result.errors.wording ?? 'Enter the statement') : result;
-			return failed(failure, { action: 'reword' as const, questionId, wording }, 'newWording');
+			return failed(failure, { action: 'reword' as const, questionId, wording, basedOn }, 'newWording');
 		}
 		back(params.id, result.replaced ? 'replaced' : 'reworded');
 	},
 	up: async ({ request, locals, params }) => {
-		await moveQuestion(getDb(), signedIn(locals), idParam(params.id), questionIdFromForm(await request.formData()), 'up');
+		const result = await moveQuestion(getDb(), signedIn(locals), idParam(params.id), questionIdFromForm(await request.formData()), 'up');
+		if (!result.ok) return failed(result, { action: 'move' as const });
 		back(params.id, 'moved');
 	},
 	down: async ({ request, locals, params }) => {
-		await moveQuestion(getDb(), signedIn(locals), idParam(params.id), questionIdFromForm(await request.formData()), 'down');
+		const result = await moveQuestion(getDb(), signedIn(locals), idParam(params.id), questionIdFromForm(await request.formData()), 'down');
+		if (!result.ok) return failed(result, { action: 'move' as const });
 		back(params.id, 'moved');
 	},
 	retire: async ({ request, locals, params }) => {
