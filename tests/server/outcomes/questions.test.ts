@@ -183,8 +183,17 @@ describe('two people on one statement', () => {
 	const version = async (world: { admin: Parameters<typeof getQuestionSet>[1]; programmeId: string }, id: string) =>
 		questionFormVersion((await getQuestionSet(t.db, world.admin, world.programmeId)).active.find((q) => q.id === id)!);
 	const storedWording = (id: string) => t.db.selectFrom('outcome_question').select(['wording', 'retired_at']).where('id', '=', id).executeTakeFirstOrThrow();
-	const CHANGED =
-		'This statement was changed by someone else, after you opened this page: your changes have not been saved. What is saved now is shown beside each field where it differs from yours. Save again to replace it with yours.';
+	/** The answer to a change from a page opened before someone else's: nothing saved, the wording saved now beside the field. */
+	const changedSince = (saved: string, basedOn: string) => ({
+		ok: false,
+		code: 'conflict',
+		reason: 'changed_since',
+		field: 'basedOn',
+		message:
+			'This statement was changed by someone else, after you opened this page: your changes have not been saved. What is saved now is shown beside each field where it differs from yours. Save again to replace it with yours.',
+		errors: { newWording: `Statement: saved now as ‘${saved}’` },
+		basedOn
+	});
 
 	it('refuses the second of two changes to an unanswered statement from pages opened on one wording, and takes it when sent again', async () => {
 		const world = await createLedProgramme(t.db);
@@ -198,15 +207,7 @@ describe('two people on one statement', () => {
 		});
 		const second = await rewordQuestion(t.db, world.admin, world.programmeId, id!, { wording: 'I know who to talk to' }, new Date(), opened);
 
-		expect(second).toEqual({
-			ok: false,
-			code: 'conflict',
-			reason: 'changed_since',
-			field: 'basedOn',
-			message: CHANGED,
-			errors: { newWording: 'Statement: saved now as ‘I know who to tell if I am worried’' },
-			basedOn: await version(world, id!)
-		});
+		expect(second).toEqual(changedSince('I know who to tell if I am worried', await version(world, id!)));
 		expect(await storedWording(id!)).toEqual({ wording: 'I know who to tell if I am worried', retired_at: null });
 		expect(await auditEvents(t.db, 'outcomes.question_reworded')).toHaveLength(1);
 
@@ -237,15 +238,7 @@ describe('two people on one statement', () => {
 		const inItsPlace = replaced.ok ? replaced.id : '';
 		const second = await rewordQuestion(t.db, world.admin, world.programmeId, first, { wording: 'I know who to ask for help online' }, new Date(), opened);
 
-		expect(second).toEqual({
-			ok: false,
-			code: 'conflict',
-			reason: 'changed_since',
-			field: 'basedOn',
-			message: CHANGED,
-			errors: { newWording: 'Statement: saved now as ‘I know who to tell about a worry online’' },
-			basedOn: await version(world, inItsPlace)
-		});
+		expect(second).toEqual(changedSince('I know who to tell about a worry online', await version(world, inItsPlace)));
 		// Sent again, as the page then shows it: the statement in its place, on its version. It has no answers, so it is corrected in place.
 		expect(
 			await rewordQuestion(
