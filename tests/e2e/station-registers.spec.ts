@@ -120,4 +120,31 @@ test('a lead records the parents’ confidence before and after a past workshop,
 	await expect(results.getByRole('row', { name: /^Mean answer/ })).toHaveText(/Mean answer\s*1\.6\s*4\.2/);
 	await expect(before.getByLabel('3', { exact: true })).toHaveValue('0');
 	await expectAccessible(page);
+
+	// Two people on the form at once. The admin changes the answers after; the lead, on the page
+	// opened before that, changes those before: each writes only the moment they changed.
+	const admin = await (await page.context().browser()!.newContext()).newPage();
+	await signIn(admin, 'admin@demo.test');
+	await admin.goto(page.url());
+	const adminBefore = admin.getByRole('group', { name: 'Before the workshop' });
+	await admin.getByRole('group', { name: 'After the workshop' }).getByLabel('3', { exact: true }).fill('0');
+	await admin.getByRole('button', { name: 'Save the answers' }).click();
+	await expect(admin.getByText('Answers saved.')).toBeVisible();
+
+	await typeInto(page, before.getByLabel('1, not at all confident'), '1');
+	await activate(page, page.getByRole('button', { name: 'Save the answers' }));
+	await expect(page.getByText('Answers saved.')).toBeVisible();
+	await expect(results.getByRole('row', { name: /^Answered/ })).toHaveText(/Answered\s*4\s*4/);
+
+	// The admin's page still shows the answers before as they were: their change to them is refused, theirs kept.
+	await adminBefore.getByLabel('5, very confident').fill('1');
+	await admin.getByRole('button', { name: 'Save the answers' }).click();
+	await expect(admin).toHaveTitle(/^Error: /);
+	await expect(admin.locator('.govuk-error-summary')).toBeFocused();
+	await expect(admin.locator('.govuk-error-summary')).toContainText('The answers were changed by someone else, after you opened this page');
+	await expect(adminBefore.locator('.govuk-error-message')).toContainText('Before the workshop: saved now as ‘1, 3, 0, 0, 0’ (how many answered 1 to 5)');
+	await expect(adminBefore.getByLabel('5, very confident')).toHaveValue('1');
+	await expect(adminBefore.getByLabel('1, not at all confident')).toHaveValue('2');
+	await expectAccessible(admin);
+	await admin.context().close();
 });

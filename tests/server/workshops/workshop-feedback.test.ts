@@ -7,7 +7,7 @@ import { getWorkshopFeedback, saveWorkshopFeedback } from '../../../src/lib/serv
 import { makeContact, createLedProgramme, scheduleLeadSession } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { BEFORE_START, makeHeadcountSession, makeNamedSession, STARTED } from '../../support/attendance-world';
-import { auditEvents } from '../../support/factories';
+import { auditEvents, makeActor } from '../../support/factories';
 
 const t = useTestDatabase();
 
@@ -55,7 +55,11 @@ describe('saving a workshop’s answers', () => {
 		const feedback = await getWorkshopFeedback(t.db, world.lead, world.sessionId);
 		expect(feedback.before).toEqual({ counts: [2, 3, 0, 0, 0], answered: 5, mean: 1.6 });
 		expect(feedback.after).toEqual({ counts: [0, 0, 1, 3, 1], answered: 5, mean: 4 });
-		expect(feedback.values).toEqual({ before: ['2', '3', '0', '0', '0'], after: ['0', '0', '1', '3', '1'] });
+		expect(feedback.values).toEqual({
+			before: ['2', '3', '0', '0', '0'],
+			after: ['0', '0', '1', '3', '1'],
+			was: { before: '2 3 0 0 0', after: '0 0 1 3 1' }
+		});
 		expect((await auditEvents(t.db, 'workshop_feedback.recorded')).map((e) => [e.entity_id, e.detail])).toEqual([
 			[world.sessionId, { moment: 'before', from: null, to: [2, 3, 0, 0, 0] }],
 			[world.sessionId, { moment: 'after', from: null, to: [0, 0, 1, 3, 1] }]
@@ -219,5 +223,75 @@ describe('workshopFeedbackTotals', () => {
 		expect(everyProgramme.map((s) => s.sessionId).sort()).toEqual([world.sessionId, later, other].sort());
 		expect(everyProgramme.map((s) => s.sessionId)).not.toContain(notAWorkshop.sessionId);
 		expect(await workshopFeedbackTotals(t.db, { ...period, programmeIds: [] })).toEqual([]);
+	});
+});
+
+describe('two people on one workshop’s answers', () => {
+	/** The form as a page opened now would send it: `before` and `after` typed over what it showed. */
+	const opened = async (sessionId: string, actor: Parameters<typeof getWorkshopFeedback>[1]) => (await getWorkshopFeedback(t.db, actor, sessionId)).values.was;
+
+	it('writes only the moment its user changed, leaving the one someone else saved since', async () => {
+		const world = await makeHeadcountSession(t.db);
+		const admin = await makeActor(t.db);
+		const shownToLead = await opened(world.sessionId, world.lead);
+		const shownToAdmin = await opened(world.sessionId, admin);
+
+		// The lead types the answers before; the admin, on a page opened at the same time, those after.
+		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, { ...values(['1', '2', '0', '0', '0']), was: shownToLead }, STARTED)).toEqual({
+			ok: true,
+			changed: 1
+		});
+		expect(await saveWorkshopFeedback(t.db, admin, world.sessionId, { ...values(none, ['0', '0', '1', '1', '1']), was: shownToAdmin }, STARTED)).toEqual({
+			ok: true,
+			changed: 1
+		});
+
+		const feedback = await getWorkshopFeedback(t.db, admin, world.sessionId);
+		expect(feedback.before?.counts).toEqual([1, 2, 0, 0, 0]);
+		expect(feedback.after?.counts).toEqual([0, 0, 1, 1, 1]);
+		expect(await auditEvents(t.db, 'workshop_feedback.cleared')).toEqual([]);
+	});
+
+	it('refuses a change to a moment someone else changed since the page was opened, saving nothing, and takes it when sent again', async () => {
+		const world = await makeHeadcountSession(t.db);
+		const admin = await makeActor(t.db);
+		await saveWorkshopFeedback(t.db, world.lead, world.sessionId, values(['1', '2', '0', '0', '0']), STARTED);
+		const shown = await opened(world.sessionId, admin);
+
+		expect(await saveWorkshopFeedback(t.db, world.lead, world.sessionId, { ...values(['1', '2', '2', '0', '0']), was: shown }, STARTED)).toMatchObject({
+			ok: true
+		});
+		const second = await saveWorkshopFeedback(
+			t.db,
+			admin,
+			world.sessionId,
+			{ ...values(['0', '3', '0', '0', '0'], ['0', '0', '0', '2', '1']), was: shown },
+			STARTED
+		);
+
+		expect(second).toEqual({
+			ok: false,
+			code: 'conflict',
+			reason: 'changed_since',
+			message: expect.stringMatching(/^The answers were changed by someone else, after you opened this page: yours have not been saved\./),
+			field: 'feedback',
+			errors: { before: 'Before the workshop: saved now as ‘1, 2, 2, 0, 0’ (how many answered 1 to 5)' }
+		});
+		// All or nothing: the admin's answers after, which nobody else changed, are not saved either.
+		expect((await getWorkshopFeedback(t.db, admin, world.sessionId)).after).toBeNull();
+
+		// Sent again on what is saved now, the admin's answers replace the lead's knowingly.
+		const now = await opened(world.sessionId, admin);
+		expect(
+			await saveWorkshopFeedback(t.db, admin, world.sessionId, { ...values(['0', '3', '0', '0', '0'], ['0', '0', '0', '2', '1']), was: now }, STARTED)
+		).toEqual({
+			ok: true,
+			changed: 2
+		});
+		const feedback = await getWorkshopFeedback(t.db, admin, world.sessionId);
+		expect([feedback.before?.counts, feedback.after?.counts]).toEqual([
+			[0, 3, 0, 0, 0],
+			[0, 0, 0, 2, 1]
+		]);
 	});
 });

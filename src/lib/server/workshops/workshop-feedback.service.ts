@@ -10,7 +10,7 @@ import { getAttendanceSession } from '../attendance/attendance.service';
 import { MAX_HEADCOUNT, timingRefusal } from '../attendance/taking-rules';
 import { distributionOf, SCORES, summarise } from './workshop-feedback.rules';
 import * as queries from './workshop-feedback.queries';
-import { feedbackField, type FeedbackValues } from './workshop-feedback.schema';
+import { countsText, feedbackField, type FeedbackValues } from './workshop-feedback.schema';
 
 // The parents' anonymous confidence question at workshop-shaped sessions, entered by the
 // programme's lead as how many answered each score: no parent or child is ever named, and
@@ -19,6 +19,11 @@ import { feedbackField, type FeedbackValues } from './workshop-feedback.schema';
 const target = (entityId?: string) => ({ entityType: 'session', entityId });
 
 export const momentLabels: Record<FeedbackMoment, string> = { before: 'before the workshop', after: 'after the workshop' };
+const momentNames: Record<FeedbackMoment, string> = { before: 'Before the workshop', after: 'After the workshop' };
+
+/** A moment's counts as saved now, for the message beside it: "saved now as ‘0, 2, 5, 3, 1’ (how many answered 1 to 5)". */
+const savedNow = (counts: readonly number[] | null) =>
+	counts ? `saved now as ‘${counts.join(', ')}’ (how many answered 1 to 5)` : 'saved now as not asked (no answers)';
 
 /** A workshop session whose attendance the actor may take; any other session is a 404. */
 async function workshopSession(db: Db, actor: Actor, sessionId: string) {
@@ -38,7 +43,11 @@ export async function getWorkshopFeedback(db: Db, actor: Actor, sessionId: strin
 		parents: await queries.findParentsHeadcount(db, sessionId),
 		before,
 		after,
-		values: { before: asText(before), after: asText(after) } satisfies FeedbackValues
+		values: {
+			before: asText(before),
+			after: asText(after),
+			was: { before: countsText(before?.counts), after: countsText(after?.counts) }
+		} satisfies FeedbackValues
 	};
 }
 
@@ -47,6 +56,8 @@ export async function getWorkshopFeedback(db: Db, actor: Actor, sessionId: strin
  * asked (any counts saved for it are cleared); within a moment that has answers, an empty box
  * is 0. Each moment's answers cannot add up to more than the parents and carers counted at
  * the workshop, when they have been counted. All or nothing; changed moments are audited.
+ * With `values.was` (each moment as the page showed it), only the moments the user changed
+ * are written, and one someone else changed since is refused rather than written over.
  */
 export async function saveWorkshopFeedback(
 	db: Db,
@@ -82,9 +93,36 @@ export async function saveWorkshopFeedback(
 		}
 		if (hasErrors(errors)) return invalid(errors);
 
+		const saved = await queries.listFeedback(trx, sessionId);
+		const savedCounts = new Map(feedbackMoments.map((moment) => [moment, distributionOf(saved.filter((r) => r.moment === moment))?.counts ?? null]));
+		// Two people on one form: a moment its user left as the page showed it is not theirs to
+		// write (someone else may have saved it since); one they changed is checked against what
+		// the page showed, and refused, with nothing saved, if someone else has changed it since.
+		const changedSince: FieldErrors = {};
+		const writes = feedbackMoments.filter((moment) => {
+			const shown = values.was?.[moment];
+			if (shown === undefined) return true;
+			const mine = countsText(wanted.get(moment));
+			if (mine === shown) return false;
+			const now = savedCounts.get(moment) ?? null;
+			if (countsText(now) !== shown && countsText(now) !== mine) changedSince[moment] = `${momentNames[moment]}: ${savedNow(now)}`;
+			return true;
+		});
+		if (hasErrors(changedSince)) {
+			return {
+				ok: false as const,
+				code: 'conflict' as const,
+				reason: 'changed_since',
+				message:
+					'The answers were changed by someone else, after you opened this page: yours have not been saved. What is saved now is shown beside each moment where it differs from yours, and in the table above. Save again to replace it with yours.',
+				field: 'feedback',
+				errors: changedSince
+			};
+		}
+
 		const parents = await queries.findParentsHeadcount(trx, sessionId);
 		if (parents !== null) {
-			for (const moment of feedbackMoments) {
+			for (const moment of writes) {
 				const answered = summarise(wanted.get(moment) ?? [0, 0, 0, 0, 0]).answered;
 				if (answered > parents) {
 					errors[moment] = `The answers ${momentLabels[moment]} add up to ${answered}: more than the ${parents} parents and carers counted at this workshop`;
@@ -93,10 +131,9 @@ export async function saveWorkshopFeedback(
 			if (hasErrors(errors)) return invalid(errors);
 		}
 
-		const saved = await queries.listFeedback(trx, sessionId);
 		const audits: AuditEntry[] = [];
-		for (const moment of feedbackMoments) {
-			const from = distributionOf(saved.filter((r) => r.moment === moment))?.counts ?? null;
+		for (const moment of writes) {
+			const from = savedCounts.get(moment) ?? null;
 			const to = wanted.get(moment)!;
 			if (JSON.stringify(from) === JSON.stringify(to)) continue;
 			if (to === null) await queries.deleteMoment(trx, sessionId, moment);

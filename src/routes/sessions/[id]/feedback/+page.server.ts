@@ -23,7 +23,13 @@ export const actions: Actions = {
 		const id = idParam(params.id);
 		const values = feedbackValuesFromForm(await request.formData());
 		const result = await saveWorkshopFeedback(getDb(), signedIn(locals), id, values);
-		if (!result.ok) return failed(result, values, 'feedback');
+		if (!result.ok) {
+			// Refused as changed by someone else (or sent from a page without what it showed): the form
+			// comes back on what is saved now, so saving again replaces it knowingly. Refused for bad
+			// input: still on what the page showed.
+			const was = result.code === 'conflict' || !values.was ? (await getWorkshopFeedback(getDb(), signedIn(locals), id)).values.was : values.was;
+			return failed(result, { ...values, was }, 'feedback');
+		}
 		redirect(303, `/sessions/${id}/feedback?changed=${result.changed}`);
 	}
 };
