@@ -142,6 +142,8 @@ test('a lead records the parents’ confidence before and after a past workshop,
 	await expect(admin).toHaveTitle(/^Error: /);
 	await expect(admin.locator('.govuk-error-summary')).toBeFocused();
 	await expect(admin.locator('.govuk-error-summary')).toContainText('The answers were changed by someone else, after you opened this page');
+	// The banner of the admin's own earlier save, still in the address, is not shown over the refusal.
+	await expect(admin.getByText('Answers saved.')).toHaveCount(0);
 	await expect(adminBefore.locator('.govuk-error-message')).toContainText('Before the workshop: saved now as ‘1, 3, 0, 0, 0’ (how many answered 1 to 5)');
 	await expect(adminBefore.getByLabel('5, very confident')).toHaveValue('1');
 	await expect(adminBefore.getByLabel('1, not at all confident')).toHaveValue('2');
