@@ -158,6 +158,26 @@ describe('matching before and after', () => {
 		]);
 	});
 
+	it('places a pair at its after’s school when the young person moved school between the two', async () => {
+		const world = await makeOutcomesWorld(t.db);
+		const moved = await enrol(world);
+		const stayed = await enrol(world);
+		await enterUndated(t.db, world, 'named', { youngPersonId: moved }, 'before', '2029-10-01', [2, 4]);
+		const after = await enterUndated(t.db, world, 'named', { youngPersonId: moved }, 'after', '2030-03-01', [3, 4]);
+		await enterUndated(t.db, world, 'named', { youngPersonId: stayed }, 'before', '2029-10-01', [1, 1]);
+		// The after is recorded with the school they were at when it was entered.
+		await t.db.updateTable('outcome_questionnaire').set({ school_id: world.otherSchoolId }).where('id', '=', after).execute();
+		const rows = await outcomeSummaries(t.db, { ...YEAR_2029, programmeIds: [world.programmeId], bySchool: true });
+		const q1 = rows.filter((r) => r.questionId === world.questionIds[0]);
+		expect(q1.map((r) => [r.schoolId, r.pairs, r.totalChange, r.unmatchedBefore])).toEqual(
+			expect.arrayContaining([
+				[world.otherSchoolId, 1, 1, 0],
+				[world.schoolId, 0, 0, 1]
+			])
+		);
+		expect(q1).toHaveLength(2);
+	});
+
 	it('counts a pair in the period of its after: not in the before’s quarter, and not as unmatched there', async () => {
 		const world = await makeOutcomesWorld(t.db);
 		await enterUndated(t.db, world, 'anonymous', { code: 'SPAN1' }, 'before', '2029-10-01', [2, 2]);
