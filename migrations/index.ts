@@ -29,6 +29,7 @@ import * as dayLogClientChange from './20261206T0100_day_log_client_change';
 import * as rollupReadIndexes from './20261207T0100_rollup_read_indexes';
 import * as reachByPhase from './20261208T0100_reach_by_phase';
 import * as rephasedSchools from './20261209T0100_rephased_schools';
+import * as outcomeRollup from './20261210T0100_outcome_rollup';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
 // folder so the app bundle, Vitest and the command line all load the same set; a test checks
@@ -63,5 +64,6 @@ export const migrations: Record<string, Migration> = {
 	'20261206T0100_day_log_client_change': dayLogClientChange,
 	'20261207T0100_rollup_read_indexes': rollupReadIndexes,
 	'20261208T0100_reach_by_phase': reachByPhase,
-	'20261209T0100_rephased_schools': rephasedSchools
+	'20261209T0100_rephased_schools': rephasedSchools,
+	'20261210T0100_outcome_rollup': outcomeRollup
 };

@@ -602,6 +602,44 @@ export interface DB {
 	report_rollup_state: ReportRollupStateTable;
 }
 
+/**
+ * Before-and-after outcomes kept by triggers as answers change (migration 20261210T0100): a
+ * row per person and statement, counted on a day at a school.
+ */
+export interface OutcomePairTable {
+	/** The matching key, `outcome_person(...)`: who the before and after belong to. */
+	person: string;
+	question_id: string;
+	programme_id: string;
+	before_score: number | null;
+	after_score: number | null;
+	/** YYYY-MM-DD: the after's day for a pair, otherwise the answer's own. */
+	on_date: string;
+	school_id: string;
+}
+
+/** Those rows added up by programme, statement, school and day: what the reports read. */
+export interface OutcomeRollupTable {
+	programme_id: string;
+	/** YYYY-MM-DD. */
+	on_date: string;
+	question_id: string;
+	school_id: string;
+	pairs: number;
+	improved: number;
+	same: number;
+	worse: number;
+	total_change: number;
+	total_before: number;
+	unmatched_before: number;
+	unmatched_after: number;
+}
+
+export interface DB {
+	outcome_pair: OutcomePairTable;
+	outcome_rollup: OutcomeRollupTable;
+}
+
 export interface PccNarrativeTable {
 	programme_id: string;
 	/** YYYY-MM-DD: the period the narrative was written for. */

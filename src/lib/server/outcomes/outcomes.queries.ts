@@ -316,62 +316,23 @@ export async function listOutcomeRows(db: Db, filter: OutcomeFilter): Promise<Ou
 	return rows;
 }
 
-/** `listOutcomeRows`'s statement, sorted as its rows come: for reading with others in one statement. */
+/**
+ * `listOutcomeRows`'s statement, sorted as its rows come: for reading with others in one
+ * statement. It reads the outcomes rollup (migration 20261210T0100), which triggers keep as
+ * answers change: each person's answers to a statement paired, and added up by day and school.
+ */
 export function outcomeRowsStatement(filter: OutcomeFilter) {
-	const programmes = filter.programmeIds ? sql`and qn.programme_id = any(${sql.val([...filter.programmeIds])}::uuid[])` : sql``;
-	const schools = filter.schoolIds ? sql`where school_id = any(${sql.val([...filter.schoolIds])}::uuid[])` : sql``;
-	const schoolKey = filter.bySchool ? sql`school_id` : sql`null::uuid`;
+	const programmes = filter.programmeIds ? sql`and r.programme_id = any(${sql.val([...filter.programmeIds])}::uuid[])` : sql``;
+	const schools = filter.schoolIds ? sql`and r.school_id = any(${sql.val([...filter.schoolIds])}::uuid[])` : sql``;
+	const schoolKey = filter.bySchool ? sql`r.school_id` : sql`null::uuid`;
 	return sql<OutcomeRow>`
-		with answer as (
-			select qn.programme_id, qn.school_id, qn.moment, a.question_id, a.score,
-				coalesce((s.starts_at at time zone 'Europe/London')::date, qn.answered_on) as on_date,
-				case
-					when qn.young_person_id is not null then 'p ' || qn.programme_id || ' ' || qn.academic_year || ' ' || qn.young_person_id
-					when qn.session_id is not null then 's ' || qn.session_id || ' ' || qn.matching_code
-					else 'y ' || qn.programme_id || ' ' || qn.academic_year || ' ' || qn.matching_code
-				end as person
-			from outcome_questionnaire qn
-			join outcome_answer a on a.questionnaire_id = qn.id
-			left join programme_session s on s.id = qn.session_id
-			where true ${programmes}
-		),
-		-- A person's answers to a statement: at most one before and one after (the questionnaires'
-		-- unique keys), so grouping pairs them. A join of the answers to themselves did the same,
-		-- but PostgreSQL planned it as a nested loop, each after against every before: 21,000
-		-- answers took 11.7 s.
-		paired as (
-			select programme_id, question_id,
-				max(score) filter (where moment = 'before') as before_score,
-				max(score) filter (where moment = 'after') as after_score,
-				max(on_date) filter (where moment = 'before') as before_on,
-				max(on_date) filter (where moment = 'after') as after_on,
-				(array_agg(school_id) filter (where moment = 'before'))[1] as before_school,
-				(array_agg(school_id) filter (where moment = 'after'))[1] as after_school
-			from answer
-			group by person, programme_id, question_id
-		),
-		counted as (
-			-- A pair dated and placed by its after; an answer without its other half by itself.
-			select programme_id, question_id, coalesce(after_school, before_school) as school_id,
-				after_score - before_score as change,
-				case when after_score is not null then before_score end as before_score,
-				(after_score is null)::int as unmatched_before,
-				(before_score is null)::int as unmatched_after
-			from paired
-			where coalesce(after_on, before_on) between ${filter.from}::date and ${filter.to}::date
-		),
-		totals as (
-			select programme_id, question_id, ${schoolKey} as school_id,
-				count(change)::int as pairs,
-				count(*) filter (where change > 0)::int as improved,
-				count(*) filter (where change = 0)::int as same,
-				count(*) filter (where change < 0)::int as worse,
-				coalesce(sum(change), 0)::int as total_change,
-				coalesce(sum(before_score), 0)::int as total_before,
-				sum(unmatched_before)::int as unmatched_before,
-				sum(unmatched_after)::int as unmatched_after
-			from counted
-			${schools}
+		with totals as (
+			select r.programme_id, r.question_id, ${schoolKey} as school_id,
+				sum(r.pairs)::int as pairs, sum(r.improved)::int as improved, sum(r.same)::int as same, sum(r.worse)::int as worse,
+				sum(r.total_change)::int as total_change, sum(r.total_before)::int as total_before,
+				sum(r.unmatched_before)::int as unmatched_before, sum(r.unmatched_after)::int as unmatched_after
+			from outcome_rollup r
+			where r.on_date between ${filter.from}::date and ${filter.to}::date ${programmes} ${schools}
 			group by 1, 2, 3
 		)
 		select t.programme_id, p.name as programme_name, t.question_id, q.position, q.wording, q.retired_at is not null as retired,

@@ -779,9 +779,12 @@ function figuresByKey(rows: readonly (RollupRow & { key: string })[]): Map<strin
 	return figures;
 }
 
-/** Rebuilds the rollup as a whole, in one transaction (migration 20261205T0300). */
+/** Rebuilds the rollups as a whole, each in one transaction (migrations 20261205T0300 and 20261210T0100). */
 export async function rebuildRollups(db: Db): Promise<void> {
 	await sql`select rebuild_report_rollups()`.execute(db);
+	// Outcomes are kept by triggers in each change's own transaction (migration 20261210T0100);
+	// counted again here too, so that the repair tool repairs every figure.
+	await sql`select rebuild_outcome_rollup()`.execute(db);
 }
 
 /**
