@@ -1,6 +1,7 @@
 // A county-scale data set, generated inside PostgreSQL: 12 districts' worth of schools
 // (600), 250,000 young people, five academic years (2021-22 to 2025-26) of sessions,
-// bookings, headcounts, named marks (over 2,000,000), mentoring meetings and awards.
+// bookings, headcounts, named marks (over 2,000,000), mentoring meetings, awards and
+// before-and-after answers.
 // Rows are made with generate_series so the load takes seconds, not the hours that
 // row-by-row inserts through the app would; the report rollups are rebuilt once at the end
 // (their triggers are off during the load) exactly as the app's migration builds them.
@@ -32,6 +33,7 @@ export interface CountyFigures {
 	headcountRows: number;
 	meetings: number;
 	awards: number;
+	answers: number;
 	seconds: number;
 }
 
@@ -182,8 +184,46 @@ async function generate(db: Kysely<DB>, leadId: string): Promise<CountyFigures> 
 		where g.programme_id = ${programmeIds[3]!}
 	`.execute(db);
 
+	// Before-and-after questionnaires, three statements each: at every district conference 20
+	// pupils of each school answer anonymously with codes (one in ten gives no after), and every
+	// mentee answers by name when paired and 200 days later. About 576,000 answers.
+	await sql`
+		insert into outcome_question (programme_id, position, wording)
+		select p, g, 'County statement ' || g
+		from unnest(${sql.val([programmeIds[0]!, programmeIds[2]!])}::uuid[]) p, generate_series(1, 3) g
+	`.execute(db);
+	await sql`
+		create temporary table bench_questionnaire as
+		select gen_random_uuid() as id, ${programmeIds[0]!}::uuid as programme_id, e.id as session_id, s.id as school_id, null::uuid as young_person_id,
+			'S' || lpad(s.n::text, 3, '0') || lpad(j::text, 2, '0') as matching_code, m.moment, e.local_start::date as answered_on, e.y as academic_year,
+			s.n * 31 + j as seed
+		from bench_event e
+		join bench_school s on s.n / ${c.schoolsPerDistrict}::int = e.d
+		cross join generate_series(0, 19) j
+		cross join (values ('before'), ('after')) as m(moment)
+		where m.moment = 'before' or (s.n + j) % 10 <> 0
+		union all
+		select gen_random_uuid(), ${programmeIds[2]!}::uuid, null, mentee.school_id, mentee.id, null, m.moment,
+			p.created_at::date + case when m.moment = 'after' then 200 else 0 end, mc.academic_year, k.n
+		from mentoring_pair p
+		join mentoring_cohort mc on mc.id = p.cohort_id
+		join young_person mentee on mentee.id = p.mentee_id
+		cross join (values ('before'), ('after')) as m(moment)
+		cross join lateral (select abs(hashtext(mentee.id::text)) % 1000 as n) k
+	`.execute(db);
+	await sql`
+		insert into outcome_questionnaire (id, programme_id, session_id, school_id, young_person_id, matching_code, moment, answered_on, academic_year, entered_by)
+		select id, programme_id, session_id, school_id, young_person_id, matching_code, moment, answered_on, academic_year, ${leadId} from bench_questionnaire
+	`.execute(db);
+	await sql`
+		insert into outcome_answer (questionnaire_id, question_id, score)
+		select bq.id, q.id, least(5, 1 + (bq.seed + q.position) % 4 + case when bq.moment = 'after' then (bq.seed + q.position) % 3 else 0 end)
+		from bench_questionnaire bq join outcome_question q on q.programme_id = bq.programme_id
+	`.execute(db);
+
 	await sql`set session_replication_role = origin`.execute(db);
 	await sql`select rebuild_report_rollups()`.execute(db);
+	await sql`select rebuild_outcome_rollup()`.execute(db);
 	await sql`analyze`.execute(db);
 
 	const count = async (table: keyof DB) =>
@@ -203,6 +243,7 @@ async function generate(db: Kysely<DB>, leadId: string): Promise<CountyFigures> 
 		headcountRows: await count('attendance_headcount'),
 		meetings: await count('mentoring_meeting'),
 		awards: await count('award_participant'),
+		answers: await count('outcome_answer'),
 		seconds: (performance.now() - started) / 1000
 	};
 }

@@ -40,11 +40,13 @@ import {
 	type Figures
 } from '../../lib/server/reports/reports.queries';
 import { listYoungPeopleOfSchool } from '../../lib/server/young-people/young-people.queries';
+import { listOutcomeRows } from '../../lib/server/outcomes/outcomes.queries';
 import { sql } from 'kysely';
 import { insertUser, updateUserSecondFactor } from '../../lib/server/users/users.queries';
 import { startAppServer, stopAppServer } from './app-server';
 import { bySchoolFromRecords, type FloorRow } from './by-school-floor';
 import { generateCountyData } from './county-data';
+import { outcomesFromAnswers } from './outcomes-floor';
 import { benchRegisterSave } from './registers';
 
 const PORT = Number(process.env.BENCH_PORT || 4391);
@@ -190,7 +192,7 @@ export async function benchCounty(url: string): Promise<Row[]> {
 		await sql`vacuum analyze`.execute(db);
 		rows.push({
 			name: 'County data set',
-			figure: `${data.schools} schools, ${data.youngPeople.toLocaleString('en-GB')} young people, ${data.sessions.toLocaleString('en-GB')} sessions, ${data.marks.toLocaleString('en-GB')} marks, ${data.meetings.toLocaleString('en-GB')} meetings, ${data.awards.toLocaleString('en-GB')} awards; loaded in ${data.seconds.toFixed(0)} s`
+			figure: `${data.schools} schools, ${data.youngPeople.toLocaleString('en-GB')} young people, ${data.sessions.toLocaleString('en-GB')} sessions, ${data.marks.toLocaleString('en-GB')} marks, ${data.meetings.toLocaleString('en-GB')} meetings, ${data.awards.toLocaleString('en-GB')} awards, ${data.answers.toLocaleString('en-GB')} before-and-after answers; loaded in ${data.seconds.toFixed(0)} s`
 		});
 
 		// Search by name (accent- and punctuation-insensitive, on the stored search key): a school's
@@ -252,6 +254,65 @@ export async function benchCounty(url: string): Promise<Row[]> {
 		const floorRows = await bySchoolFromRecords(db, year.from, year.to);
 		const disagree = floorRows.filter((r) => !agrees(r, fromRollup.get(r.school_id))).length + Math.max(0, fromRollup.size - floorRows.length);
 		const floor = await time(Math.min(RUNS, 10), () => bySchoolFromRecords(db, year.from, year.to));
+
+		// Outcomes: what every report with outcomes reads (from the rollup the triggers keep,
+		// migration 20261210T0100), against the floor, the same figures from the answers themselves.
+		const outcomeFilter = { from: year.from, to: year.to };
+		const keptOutcomes = await listOutcomeRows(db, outcomeFilter);
+		const outcomeFloorRows = await outcomesFromAnswers(db, year.from, year.to);
+		const outcomeKey = (r: { programme_id: string; question_id: string }) => `${r.programme_id} ${r.question_id}`;
+		const keptByKey = new Map(keptOutcomes.map((r) => [outcomeKey(r), r]));
+		const outcomesDisagree =
+			outcomeFloorRows.filter((f) => {
+				const k = keptByKey.get(outcomeKey(f));
+				return (
+					!k ||
+					k.pairs !== f.pairs ||
+					k.improved !== f.improved ||
+					k.total_change !== f.total_change ||
+					k.unmatched_before !== f.unmatched_before ||
+					k.unmatched_after !== f.unmatched_after
+				);
+			}).length + Math.max(0, keptOutcomes.length - outcomeFloorRows.length);
+		const outcomesRead = await time(RUNS, () => listOutcomeRows(db, outcomeFilter));
+		const outcomesFloor = await time(Math.min(RUNS, 10), () => outcomesFromAnswers(db, year.from, year.to));
+		rows.push({
+			name: `Outcomes FY ${REPORT_YEAR} (${data.answers.toLocaleString('en-GB')} answers in all), as every report reads them, from the rollup`,
+			figure: `p50 ${ms(outcomesRead.p50)}, p95 ${ms(outcomesRead.p95)}; floor, from the answers in one statement: p95 ${ms(outcomesFloor.p95)} (${(outcomesFloor.p95 / outcomesRead.p95).toFixed(0)}x); ${outcomesDisagree === 0 ? `the ${keptOutcomes.length} rows agree` : `${outcomesDisagree} rows differ`}`
+		});
+		// The cost of keeping it: one paper questionnaire (three answers) typed in for a conference
+		// session, with the triggers that count it and without them (rolled back each time).
+		const conference = await db
+			.selectFrom('outcome_questionnaire')
+			.select(['programme_id', 'session_id', 'school_id', 'academic_year', 'answered_on'])
+			.where('session_id', 'is not', null)
+			.limit(1)
+			.executeTakeFirstOrThrow();
+		const statements = await db.selectFrom('outcome_question').select('id').where('programme_id', '=', conference.programme_id).execute();
+		const typeIn = (upkeep: boolean) => async () => {
+			const trx = await db.startTransaction().execute();
+			try {
+				if (!upkeep) await sql`set local session_replication_role = replica`.execute(trx);
+				for (const moment of ['before', 'after'] as const) {
+					const { id } = await trx
+						.insertInto('outcome_questionnaire')
+						.values({ ...conference, matching_code: 'BENCH1', moment, entered_by: admin.id })
+						.returning('id')
+						.executeTakeFirstOrThrow();
+					await trx
+						.insertInto('outcome_answer')
+						.values(statements.map((q, i) => ({ questionnaire_id: id, question_id: q.id, score: 2 + i })))
+						.execute();
+				}
+			} finally {
+				await trx.rollback().execute();
+			}
+		};
+		const [withUpkeep, without] = await timeTogether(RUNS, [typeIn(true), typeIn(false)]);
+		rows.push({
+			name: 'A before and its after typed in (two questionnaires, three answers each), with the outcomes rollup kept / without',
+			figure: `p50 ${ms(withUpkeep!.p50)} / ${ms(without!.p50)}, p95 ${ms(withUpkeep!.p95)} / ${ms(without!.p95)}`
+		});
 
 		const query = `period=financial&year=${REPORT_YEAR}`;
 		const bare = `${ORIGIN}/accessibility`;
