@@ -31,8 +31,9 @@ import {
 // session code, a score or a young person's name.
 //
 // The reports show outcomes by statement (its wording, its place in the set, whether it is
-// retired), so every change to a question set or its answers asks for the figures to be
-// rebuilt, once it is committed.
+// retired), so every change to a question set or its answers, once committed, tells every
+// process to drop the reports it kept. The outcome figures themselves are counted again by
+// triggers, in the answers' own transaction (migration 20261210T0100).
 
 const target = (entityType: string, entityId?: string) => ({ entityType, entityId });
 
