@@ -6,6 +6,7 @@ import { scheduleLeadSession } from '../../support/booking-world';
 import { useTestDatabase } from '../../support/database';
 import { makeBooking } from '../../support/factories';
 import { answers, makeOutcomesWorld } from '../../support/outcomes-world';
+import { generator } from '../../support/seeded';
 
 // The outcomes rollup kept by triggers change by change (migration 20261210T0100) must equal
 // the rollup rebuilt from the answers, whatever the changes. Random sequences of changes: answers
@@ -16,23 +17,6 @@ import { answers, makeOutcomesWorld } from '../../support/outcomes-world';
 // Seeded, so a failure can be replayed; the seed is in the test's name.
 
 const t = useTestDatabase();
-
-/** mulberry32: a small seeded generator, enough to pick changes. */
-function generator(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let x = Math.imul(a ^ (a >>> 15), 1 | a);
-		x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-		return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-	};
-	return {
-		int: (n: number) => Math.floor(next() * n),
-		pick<T>(items: readonly T[]): T {
-			return items[Math.floor(next() * items.length)]!;
-		}
-	};
-}
 
 const CODES = ['AB12', 'CD34', 'EF56', 'GH78'];
 /** Either side of 31 August 2030, so anonymous codes and named young people match within a year only. */

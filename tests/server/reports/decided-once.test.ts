@@ -19,6 +19,7 @@ import { fromLondon } from '../../../src/lib/server/time';
 import { useTestDatabase } from '../../support/database';
 import { makeActor, makeProgramme, makeSchool, makeSession, makeUser } from '../../support/factories';
 import { makeYoungPerson } from '../../support/young-people-world';
+import { mulberry32 } from '../../support/seeded';
 
 // The suppression decision is made once per change of the figures and shared by every request
 // (decided.ts). What readers see must be exactly what deciding on every request gives: every
@@ -37,17 +38,6 @@ const suppressed = () => vi.mocked(suppressLinked).mock.calls.length;
 const t = useTestDatabase();
 const SEED = 20261203;
 
-/** A small seeded generator (mulberry32), so a failure can be run again. */
-function generator(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let x = Math.imul(a ^ (a >>> 15), 1 | a);
-		x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-		return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 // Kept reports would answer a second request whole; here every request is computed, and only the decision is shared.
 let reportKeep: string | undefined;
 beforeAll(() => {
@@ -65,7 +55,7 @@ afterEach(async () => {
 
 /** Random attendance over the financial years 2023 and 2024, and a small school whose two young people came to one session in 2024's second quarter. */
 async function makeWorld() {
-	const random = generator(SEED);
+	const random = mulberry32(SEED);
 	const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
 	const lead = await makeUser(t.db, { role: 'lead' });
 	const programmes = [

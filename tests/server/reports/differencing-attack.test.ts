@@ -19,6 +19,7 @@ import { fromLondon } from '../../../src/lib/server/time';
 import { useTestDatabase } from '../../support/database';
 import { makeActor, makeProgramme, makeSchool, makeSession, makeUser } from '../../support/factories';
 import { makeYoungPerson } from '../../support/young-people-world';
+import { mulberry32 } from '../../support/seeded';
 
 // An attacker's view of the reports. Random attendance over two financial years; then every page
 // and download a report viewer and each school's contact can see, for every fixed period they
@@ -32,17 +33,6 @@ const t = useTestDatabase();
 const THRESHOLD = 5;
 const SEED = 20261202;
 const small = (value: number) => value >= 1 && value < THRESHOLD;
-
-/** A small seeded generator (mulberry32), so a failure can be run again. */
-function generator(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let x = Math.imul(a ^ (a >>> 15), 1 | a);
-		x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-		return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const peopleCounts = columns.filter((c) => c.people && c.format === 'count').map((c) => c.measure);
 /** Counts that add up over time and over programmes; the others count different people. */
@@ -97,7 +87,7 @@ class Seen {
 
 describe('disclosure control against differencing', () => {
 	it('lets no count from 1 to 4 be worked out from every page and download a suppressed reader can see, for every pair of periods', async () => {
-		const random = generator(SEED);
+		const random = mulberry32(SEED);
 		const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
 		const lead = await makeUser(t.db, { role: 'lead' });
 		const programmes = [

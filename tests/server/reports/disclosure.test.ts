@@ -14,18 +14,7 @@ import {
 	type CountTable,
 	type SuppressedTable
 } from '../../../src/lib/server/reports/disclosure';
-
-/** mulberry32: a small seeded generator, so a failing table can be rebuilt from its seed. */
-function random(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { mulberry32 } from '../../support/seeded';
 
 /** Tables as reports have them: many zeros, many small counts, some large ones; any totals shown. */
 function randomTable(next: () => number, maxRows: number, maxColumns: number, maxCount: number, threshold: number): CountTable {
@@ -139,7 +128,7 @@ describe('suppressTable on random tables', () => {
 	const thresholds = [2, 3, 5, 5, 5, 10];
 
 	it('shows no count from 1 to threshold - 1, never hides a zero, keeps every value, and leaves no shown line with one hidden entry', () => {
-		const next = random(20181);
+		const next = mulberry32(20181);
 		let hiddenSeen = 0;
 		for (let n = 0; n < 1500; n++) {
 			const threshold = thresholds[n % thresholds.length]!;
@@ -166,7 +155,7 @@ describe('suppressTable on random tables', () => {
 	});
 
 	it('leaves every hidden entry of small tables with a second possible value, found by search', () => {
-		const next = random(802);
+		const next = mulberry32(802);
 		let checked = 0;
 		for (let n = 0; n < 600; n++) {
 			const threshold = thresholds[n % thresholds.length]!;
@@ -181,7 +170,7 @@ describe('suppressTable on random tables', () => {
 	});
 
 	it('agrees with a plain search on larger tables that no hidden entry is exposed', () => {
-		const next = random(2019);
+		const next = mulberry32(2019);
 		for (let n = 0; n < 150; n++) {
 			const threshold = thresholds[n % thresholds.length]!;
 			const table = randomTable(next, 30, 10, 60, threshold);
@@ -190,7 +179,7 @@ describe('suppressTable on random tables', () => {
 	});
 
 	it('gives the same answer for the same table', () => {
-		const next = random(7);
+		const next = mulberry32(7);
 		for (let n = 0; n < 50; n++) {
 			const table = randomTable(next, 10, 6, 40, 5);
 			expect(suppressTable(table, { threshold: 5 })).toEqual(suppressTable(table, { threshold: 5 }));

@@ -15,6 +15,7 @@ import { sessionValues } from '../../support/booking-world';
 import { makeActor, makeBooking, makeProgramme, makeSchool, makeSession } from '../../support/factories';
 import { useTestDatabase } from '../../support/database';
 import { readRebuilt } from '../../support/rebuilt';
+import { generator } from '../../support/seeded';
 
 // Report figures kept change by change must equal the figures rebuilt from nothing, whatever
 // the changes. Random sequences of changes go through the services; each scope they report is
@@ -28,23 +29,6 @@ vi.mock('../../../src/lib/server/reports/rollups', async (importOriginal) => {
 });
 
 const t = useTestDatabase();
-
-/** mulberry32: a small seeded generator, enough to pick changes. */
-function generator(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let x = Math.imul(a ^ (a >>> 15), 1 | a);
-		x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-		return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-	};
-	return {
-		int: (n: number) => Math.floor(next() * n),
-		pick<T>(items: readonly T[]): T {
-			return items[Math.floor(next() * items.length)]!;
-		}
-	};
-}
 
 // The sessions that took place are in the academic year 2025-26, across its quarters and two
 // financial years, in the past for the database's clock (a session counts once it has started).

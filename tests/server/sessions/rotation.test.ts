@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildRotationGrid, type CarouselBooking, type CarouselStation, type RotationGrid } from '../../../src/lib/server/sessions/rotation';
+import { mulberry32 } from '../../support/seeded';
 
 // Pure module: no database, even though the vitest config runs tests/server/** once per database.
 
@@ -18,18 +19,6 @@ function makeBookings(sizes: number[]): CarouselBooking[] {
 		yearGroup: 'Year 6',
 		places
 	}));
-}
-
-// A small seeded generator (mulberry32), so the "random" cases are the same on every run.
-function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 const UNIFORM = [15, 15, 15, 15, 15, 15, 15, 15];
@@ -54,7 +43,7 @@ for (const [stationsName, places] of [
 			stations: makeStations([...places]),
 			bookings: makeBookings(FIXED_SIZES.slice(0, count))
 		});
-		const random = seeded(count * 101 + places[1]!);
+		const random = mulberry32(count * 101 + places[1]!);
 		const sizes = Array.from({ length: count }, () => 8 + Math.floor(random() * 27)); // 8 to 34
 		cases.push({
 			name: `${count} bookings of sizes ${sizes.join('/')}, ${stationsName}`,
