@@ -45,7 +45,10 @@ const pairsFrom = (answers: string) => `
 	left join programme_session s on s.id = qn.session_id
 	group by 1, 2, 3`;
 
-/** outcome_pair rows `p` added up as outcome_rollup rows, each count times `sign`. */
+/**
+ * outcome_pair rows `p` added up as outcome_rollup rows, each count times `sign`; in the order
+ * of the rollup's key, so that two changes writing the same rows lock them in the same order.
+ */
 const rollupFrom = (pairs: string, sign: string) => `
 	select p.programme_id, p.on_date, p.question_id, p.school_id,
 		${sign} * count(*) filter (where p.before_score is not null and p.after_score is not null),
@@ -57,7 +60,8 @@ const rollupFrom = (pairs: string, sign: string) => `
 		${sign} * count(*) filter (where p.after_score is null),
 		${sign} * count(*) filter (where p.before_score is null)
 	from ${pairs} p
-	group by 1, 2, 3, 4`;
+	group by 1, 2, 3, 4
+	order by 1, 2, 3, 4`;
 
 const ROLLUP_COLUMNS =
 	'programme_id, on_date, question_id, school_id, pairs, improved, same, worse, total_change, total_before, unmatched_before, unmatched_after';
