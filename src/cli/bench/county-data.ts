@@ -186,7 +186,7 @@ async function generate(db: Kysely<DB>, leadId: string): Promise<CountyFigures> 
 
 	// Before-and-after questionnaires, three statements each: at every district conference 20
 	// pupils of each school answer anonymously with codes (one in ten gives no after), and every
-	// mentee answers by name when paired and 200 days later. About 576,000 answers.
+	// mentee answers by name when paired and 200 days later. 558,000 answers at full scale.
 	await sql`
 		insert into outcome_question (programme_id, position, wording)
 		select p, g, 'County statement ' || g

@@ -280,7 +280,7 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			name: `Outcomes FY ${REPORT_YEAR} (${data.answers.toLocaleString('en-GB')} answers in all), as every report reads them, from the rollup`,
 			figure: `p50 ${ms(outcomesRead.p50)}, p95 ${ms(outcomesRead.p95)}; floor, from the answers in one statement: p95 ${ms(outcomesFloor.p95)} (${(outcomesFloor.p95 / outcomesRead.p95).toFixed(0)}x); ${outcomesDisagree === 0 ? `the ${keptOutcomes.length} rows agree` : `${outcomesDisagree} rows differ`}`
 		});
-		// The cost of keeping it: one paper questionnaire (three answers) typed in for a conference
+		// The cost of keeping it: a before and its after on paper (three answers each) typed in for a conference
 		// session, with the triggers that count it and without them (rolled back each time).
 		const conference = await db
 			.selectFrom('outcome_questionnaire')
