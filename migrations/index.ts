@@ -30,6 +30,7 @@ import * as rollupReadIndexes from './20261207T0100_rollup_read_indexes';
 import * as reachByPhase from './20261208T0100_reach_by_phase';
 import * as rephasedSchools from './20261209T0100_rephased_schools';
 import * as outcomeRollup from './20261210T0100_outcome_rollup';
+import * as outcomeMonth from './20261211T0100_outcome_month';
 
 // Every migration, by name, in the order they apply. Listed by hand rather than read from the
 // folder so the app bundle, Vitest and the command line all load the same set; a test checks
@@ -65,5 +66,6 @@ export const migrations: Record<string, Migration> = {
 	'20261207T0100_rollup_read_indexes': rollupReadIndexes,
 	'20261208T0100_reach_by_phase': reachByPhase,
 	'20261209T0100_rephased_schools': rephasedSchools,
-	'20261210T0100_outcome_rollup': outcomeRollup
+	'20261210T0100_outcome_rollup': outcomeRollup,
+	'20261211T0100_outcome_month': outcomeMonth
 };

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { isWholeMonths, listOutcomeRows } from '../../../src/lib/server/outcomes/outcomes.queries';
 import { enterProgrammeQuestionnaire, enterSessionQuestionnaire } from '../../../src/lib/server/outcomes/outcomes.service';
 import { makeYoungPeople } from '../../support/attendance-world';
 import { scheduleLeadSession } from '../../support/booking-world';
@@ -23,11 +24,18 @@ const CODES = ['AB12', 'CD34', 'EF56', 'GH78'];
 const DAYS = ['2029-10-01', '2030-01-15', '2030-03-20', '2030-08-31', '2030-09-01', '2030-11-11'];
 const MOMENTS = ['before', 'after'] as const;
 
-/** The rollup's rows and the pairs behind them, in a fixed order. */
+/** The rollup's rows, its sums by month (migration 20261211T0100) and the pairs behind them, in a fixed order. */
 async function kept() {
 	const rollup = await t.db.selectFrom('outcome_rollup').selectAll().orderBy(['programme_id', 'on_date', 'question_id', 'school_id']).execute();
+	const months = await t.db.selectFrom('outcome_month').selectAll().orderBy(['programme_id', 'month', 'question_id']).execute();
 	const pairs = await t.db.selectFrom('outcome_pair').selectAll().orderBy(['person', 'question_id']).execute();
-	return { rollup, pairs };
+	return { rollup, months, pairs };
+}
+
+/** The schools' outcomes for 2029-09-01 to 2031-08-31 as the district reads them (by month), and from the rows by day and school. */
+async function byMonthAndByDay(schoolIds: string[]) {
+	const period = { from: '2029-09-01', to: '2031-08-31' };
+	return [await listOutcomeRows(t.db, period), await listOutcomeRows(t.db, { ...period, schoolIds })];
 }
 
 async function rebuilt() {
@@ -130,11 +138,14 @@ describe('the outcomes rollup kept by triggers', () => {
 					const incremental = await kept();
 					expect(incremental.pairs.length, 'something was counted').toBeGreaterThan(0);
 					expect(await rebuilt()).toEqual(incremental);
+					const [byMonth, byDay] = await byMonthAndByDay([world.schoolId, world.otherSchoolId]);
+					expect(byMonth).toEqual(byDay);
 				}
 			}
 			expect(changes).toBeGreaterThan(20);
 			const final = await kept();
 			expect(final.rollup.every((r) => r.pairs + r.unmatched_before + r.unmatched_after > 0)).toBe(true);
+			expect(final.months.every((r) => r.pairs + r.unmatched_before + r.unmatched_after > 0)).toBe(true);
 		});
 	}
 
@@ -154,7 +165,14 @@ describe('the outcomes rollup kept by triggers', () => {
 			'anonymous',
 			answers(world.questionIds, [4, null], { matchingCode: 'AB12', moment: 'after', schoolId: world.schoolId })
 		);
-		const { rollup } = await kept();
+		const { rollup, months } = await kept();
+		expect(months.map((r) => [r.question_id, r.month, r.pairs, r.total_change, r.unmatched_before])).toEqual(
+			expect.arrayContaining([
+				[world.questionIds[0], '2030-03-01', 1, 2, 0],
+				[world.questionIds[1], '2030-03-01', 0, 0, 1]
+			])
+		);
+		expect(months).toHaveLength(2);
 		expect(rollup.map((r) => [r.question_id, r.on_date, r.pairs, r.total_change, r.total_before, r.unmatched_before, r.unmatched_after])).toEqual(
 			expect.arrayContaining([
 				[world.questionIds[0], '2030-03-20', 1, 2, 2, 0, 0],
@@ -162,5 +180,13 @@ describe('the outcomes rollup kept by triggers', () => {
 			])
 		);
 		expect(rollup).toHaveLength(2);
+	});
+
+	it('reads whole months only from the sums by month', () => {
+		expect(isWholeMonths('2024-04-01', '2025-03-31')).toBe(true);
+		expect(isWholeMonths('2024-02-01', '2024-02-29')).toBe(true);
+		expect(isWholeMonths('2024-02-01', '2024-02-28')).toBe(false);
+		expect(isWholeMonths('2024-04-02', '2025-03-31')).toBe(false);
+		expect(isWholeMonths('2024-04-01', '2025-03-30')).toBe(false);
 	});
 });

@@ -618,13 +618,8 @@ export interface OutcomePairTable {
 	school_id: string;
 }
 
-/** Those rows added up by programme, statement, school and day: what the reports read. */
-export interface OutcomeRollupTable {
-	programme_id: string;
-	/** YYYY-MM-DD. */
-	on_date: string;
-	question_id: string;
-	school_id: string;
+/** What the outcomes rollups count for each statement: pairs, how they moved, and answers without their other half. */
+export interface OutcomeCounts {
 	pairs: number;
 	improved: number;
 	same: number;
@@ -635,9 +630,27 @@ export interface OutcomeRollupTable {
 	unmatched_after: number;
 }
 
+/** Those rows added up by programme, statement, school and day: what the reports read. */
+export interface OutcomeRollupTable extends OutcomeCounts {
+	programme_id: string;
+	/** YYYY-MM-DD. */
+	on_date: string;
+	question_id: string;
+	school_id: string;
+}
+
+/** outcome_rollup added up by month, every school together (migration 20261211T0100): the district's periods. */
+export interface OutcomeMonthTable extends OutcomeCounts {
+	programme_id: string;
+	/** YYYY-MM-01. */
+	month: string;
+	question_id: string;
+}
+
 export interface DB {
 	outcome_pair: OutcomePairTable;
 	outcome_rollup: OutcomeRollupTable;
+	outcome_month: OutcomeMonthTable;
 }
 
 export interface PccNarrativeTable {

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../db';
 import { PREPARED } from '../db/prepared';
-import type { DB, OutcomeMoment, OutcomeQuestionnaireTable, OutcomeQuestionTable } from '../db/schema';
+import type { DB, OutcomeCounts, OutcomeMoment, OutcomeQuestionnaireTable, OutcomeQuestionTable } from '../db/schema';
 
 /** Which answers an outcome summary counts (see outcomes.summary.ts). */
 export interface OutcomeFilter {
@@ -291,7 +291,7 @@ export async function pruneCodeFailures(db: Db, before: Date) {
 
 // ---- Outcomes (see outcomes.summary.ts for what is counted, and how) ----
 
-export interface OutcomeRow {
+export interface OutcomeRow extends OutcomeCounts {
 	programme_id: string;
 	programme_name: string;
 	question_id: string;
@@ -300,14 +300,6 @@ export interface OutcomeRow {
 	retired: boolean;
 	school_id: string | null;
 	school_name: string | null;
-	pairs: number;
-	improved: number;
-	same: number;
-	worse: number;
-	total_change: number;
-	total_before: number;
-	unmatched_before: number;
-	unmatched_after: number;
 }
 
 /** Before-and-after counts by programme and question (and school), for `outcomeSummaries`. */
@@ -316,12 +308,24 @@ export async function listOutcomeRows(db: Db, filter: OutcomeFilter): Promise<Ou
 	return rows;
 }
 
+/** Whether `from` to `to` (YYYY-MM-DD, inclusive) is whole months: the first of one to the last of another. */
+export function isWholeMonths(from: string, to: string): boolean {
+	const [year, month, day] = to.split('-').map(Number);
+	return from.endsWith('-01') && new Date(Date.UTC(year!, month!, 0)).getUTCDate() === day;
+}
+
 /**
  * `listOutcomeRows`'s statement, sorted as its rows come: for reading with others in one
  * statement. It reads the outcomes rollup (migration 20261210T0100), which triggers keep as
  * answers change: each person's answers to a statement paired, and added up by day and school.
+ * Whole months for every school (the district's periods) are read from those sums by month
+ * (migration 20261211T0100): a year is about a hundred rows instead of thousands.
  */
 export function outcomeRowsStatement(filter: OutcomeFilter) {
+	const byMonth = !filter.schoolIds && !filter.bySchool && isWholeMonths(filter.from, filter.to);
+	const rows = byMonth
+		? sql`from outcome_month r where r.month between ${filter.from}::date and ${filter.to}::date`
+		: sql`from outcome_rollup r where r.on_date between ${filter.from}::date and ${filter.to}::date`;
 	const programmes = filter.programmeIds ? sql`and r.programme_id = any(${sql.val([...filter.programmeIds])}::uuid[])` : sql``;
 	const schools = filter.schoolIds ? sql`and r.school_id = any(${sql.val([...filter.schoolIds])}::uuid[])` : sql``;
 	const schoolKey = filter.bySchool ? sql`r.school_id` : sql`null::uuid`;
@@ -331,8 +335,7 @@ export function outcomeRowsStatement(filter: OutcomeFilter) {
 				sum(r.pairs)::int as pairs, sum(r.improved)::int as improved, sum(r.same)::int as same, sum(r.worse)::int as worse,
 				sum(r.total_change)::int as total_change, sum(r.total_before)::int as total_before,
 				sum(r.unmatched_before)::int as unmatched_before, sum(r.unmatched_after)::int as unmatched_after
-			from outcome_rollup r
-			where r.on_date between ${filter.from}::date and ${filter.to}::date ${programmes} ${schools}
+			${rows} ${programmes} ${schools}
 			group by 1, 2, 3
 		)
 		select t.programme_id, p.name as programme_name, t.question_id, q.position, q.wording, q.retired_at is not null as retired,
