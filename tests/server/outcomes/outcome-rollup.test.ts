@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { isWholeMonths, listOutcomeRows } from '../../../src/lib/server/outcomes/outcomes.queries';
+import { listOutcomeRows } from '../../../src/lib/server/outcomes/outcomes.queries';
+import { isWholeMonths } from '../../../src/lib/server/reports/periods';
 import { enterProgrammeQuestionnaire, enterSessionQuestionnaire } from '../../../src/lib/server/outcomes/outcomes.service';
 import { makeYoungPeople } from '../../support/attendance-world';
 import { scheduleLeadSession } from '../../support/booking-world';
@@ -183,10 +184,10 @@ describe('the outcomes rollup kept by triggers', () => {
 	});
 
 	it('reads whole months only from the sums by month', () => {
-		expect(isWholeMonths('2024-04-01', '2025-03-31')).toBe(true);
-		expect(isWholeMonths('2024-02-01', '2024-02-29')).toBe(true);
-		expect(isWholeMonths('2024-02-01', '2024-02-28')).toBe(false);
-		expect(isWholeMonths('2024-04-02', '2025-03-31')).toBe(false);
-		expect(isWholeMonths('2024-04-01', '2025-03-30')).toBe(false);
+		expect(isWholeMonths({ from: '2024-04-01', to: '2025-03-31' })).toBe(true);
+		expect(isWholeMonths({ from: '2024-02-01', to: '2024-02-29' })).toBe(true);
+		expect(isWholeMonths({ from: '2024-02-01', to: '2024-02-28' })).toBe(false);
+		expect(isWholeMonths({ from: '2024-04-02', to: '2025-03-31' })).toBe(false);
+		expect(isWholeMonths({ from: '2024-04-01', to: '2025-03-30' })).toBe(false);
 	});
 });

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../db';
 import { PREPARED } from '../db/prepared';
+import { isWholeMonths } from '../reports/periods';
 import type { DB, OutcomeCounts, OutcomeMoment, OutcomeQuestionnaireTable, OutcomeQuestionTable } from '../db/schema';
 
 /** Which answers an outcome summary counts (see outcomes.summary.ts). */
@@ -308,12 +309,6 @@ export async function listOutcomeRows(db: Db, filter: OutcomeFilter): Promise<Ou
 	return rows;
 }
 
-/** Whether `from` to `to` (YYYY-MM-DD, inclusive) is whole months: the first of one to the last of another. */
-export function isWholeMonths(from: string, to: string): boolean {
-	const [year, month, day] = to.split('-').map(Number);
-	return from.endsWith('-01') && new Date(Date.UTC(year!, month!, 0)).getUTCDate() === day;
-}
-
 /**
  * `listOutcomeRows`'s statement, sorted as its rows come: for reading with others in one
  * statement. It reads the outcomes rollup (migration 20261210T0100), which triggers keep as
@@ -322,7 +317,7 @@ export function isWholeMonths(from: string, to: string): boolean {
  * (migration 20261211T0100): a year is about a hundred rows instead of thousands.
  */
 export function outcomeRowsStatement(filter: OutcomeFilter) {
-	const byMonth = !filter.schoolIds && !filter.bySchool && isWholeMonths(filter.from, filter.to);
+	const byMonth = !filter.schoolIds && !filter.bySchool && isWholeMonths(filter);
 	const rows = byMonth
 		? sql`from outcome_month r where r.month between ${filter.from}::date and ${filter.to}::date`
 		: sql`from outcome_rollup r where r.on_date between ${filter.from}::date and ${filter.to}::date`;
