@@ -15,7 +15,8 @@
 //     statement (by-school-floor.ts), with no rollup, checked against the rollup first;
 //   - requests per second of the district overview against a bare page of the same app, 10
 //     clients at once asking as browsers do (brotli, not decompressed here), computed and kept,
-//     in rounds that take turns (budget: at least half);
+//     in rounds that take turns (budget: at least half), with the server's main thread's CPU
+//     time a request in the same rounds, which a busy neighbour on the machine moves less;
 //   - the server's memory (RSS): at rest, at its peak, and after the run (budget 300 MB);
 //   - then saving an 802-mark register on top of the 2M marks (budget 100 ms).
 // Run through `npm run bench` (which makes and drops the database), or on its own:
@@ -107,6 +108,22 @@ function agrees(r: FloorRow, f: Figures | undefined): boolean {
 	return a.every((value, k) => value === Number(b[k]));
 }
 
+/**
+ * The CPU time (user and system, in ms) the process's main thread has used, from /proc: what a
+ * request costs the thread that answers it, the app's limit on two cores. Beside requests per
+ * second, which a busy neighbour on a shared machine moves by a tenth from one round to the next,
+ * it moves less. Clock ticks of 10 ms (USER_HZ is 100 on Linux); NaN where there is no /proc.
+ */
+function mainThreadCpuMs(pid: number): number {
+	try {
+		const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		// utime and stime are the 14th and 15th fields, the 12th and 13th after the name.
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return Number.NaN;
+	}
+}
+
 function rssMb(pid: number): number {
 	const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
 	return match ? Number(match[1]) / 1024 : NaN;
@@ -130,7 +147,8 @@ async function waitForRebuild(db: Kysely<DB>, after: Date): Promise<void> {
  * process, on the same two cores as the server: a client that costs more than a browser's
  * share of the server's machine, and more for a larger page (see the README's `npm run bench`).
  */
-async function load(url: string, cookie: string, seconds: number): Promise<{ perSecond: number; failed: number }> {
+async function load(url: string, cookie: string, seconds: number, pid?: number): Promise<{ perSecond: number; failed: number; cpuMs: number }> {
+	const cpuBefore = pid === undefined ? Number.NaN : mainThreadCpuMs(pid);
 	let done = 0;
 	let failed = 0;
 	const until = performance.now() + seconds * 1000;
@@ -145,7 +163,8 @@ async function load(url: string, cookie: string, seconds: number): Promise<{ per
 		})
 	);
 	agent.destroy();
-	return { perSecond: done / seconds, failed };
+	const cpuMs = pid === undefined ? Number.NaN : (mainThreadCpuMs(pid) - cpuBefore) / (done + failed);
+	return { perSecond: done / seconds, failed, cpuMs };
 }
 
 /**
@@ -342,7 +361,7 @@ export async function benchCounty(url: string): Promise<Row[]> {
 		];
 		/** Each page's timing in each mode, and its SQL's (for the CSV, the figures' alone and the bare page too) timed beside it. */
 		const pages = new Map<string, Partial<Record<Mode, { app: Timing; sql: Timing[]; bare?: Timing }>>>();
-		const throughput: { mode: Mode; rounds: { bare: number; overview: number; failed: number }[] }[] = [];
+		const throughput: { mode: Mode; rounds: { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number }[] }[] = [];
 		const memory: { mode: Mode; rest: number; peak: number; after: number }[] = [];
 		// First computed on every request (REPORT_KEEP=off), then as the app runs: each report
 		// kept until the figures next change.
@@ -379,11 +398,17 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			await load(overview, viewerCookie, 2);
 			// In rounds, the bare page then the overview: on a shared machine one long run of each
 			// compared a quiet moment with a busy one (24-37% across stops for the same code).
-			const rounds: { bare: number; overview: number; failed: number }[] = [];
+			const rounds: { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number }[] = [];
 			for (let round = 0; round < LOAD_ROUNDS; round++) {
-				const bareLoad = await load(bare, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS);
-				const overviewLoad = await load(overview, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS);
-				rounds.push({ bare: bareLoad.perSecond, overview: overviewLoad.perSecond, failed: bareLoad.failed + overviewLoad.failed });
+				const bareLoad = await load(bare, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, pid);
+				const overviewLoad = await load(overview, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, pid);
+				rounds.push({
+					bare: bareLoad.perSecond,
+					overview: overviewLoad.perSecond,
+					failed: bareLoad.failed + overviewLoad.failed,
+					bareCpu: bareLoad.cpuMs,
+					overviewCpu: overviewLoad.cpuMs
+				});
 			}
 			throughput.push({ mode, rounds });
 			clearInterval(ticker);
@@ -437,6 +462,19 @@ export async function benchCounty(url: string): Promise<Row[]> {
 					`bare page ${bare.toFixed(1)}/s`,
 					`overview ${overview.toFixed(1)}/s`,
 					`${((overview / bare) * 100).toFixed(0)}% of the bare page (rounds ${shares.map((x) => x.toFixed(0)).join(', ')}%)${failed ? `; ${failed} answered with an error` : ''}`
+				];
+			}),
+			// The same rounds as the server's main thread's CPU time a request: the bare page's share
+			// of the overview's is what the requests per second would be on a quiet machine.
+			...throughput.map(({ mode, rounds }) => {
+				const bareCpu = rounds.reduce((total, r) => total + r.bareCpu, 0) / rounds.length;
+				const overviewCpu = rounds.reduce((total, r) => total + r.overviewCpu, 0) / rounds.length;
+				const shares = rounds.map((r) => (r.bareCpu / r.overviewCpu) * 100).sort((a, b) => a - b);
+				return [
+					`Main thread's CPU a request in the same rounds, app ${mode}`,
+					`bare page ${bareCpu.toFixed(2)} ms`,
+					`overview ${overviewCpu.toFixed(2)} ms`,
+					`the bare page's ${((bareCpu / overviewCpu) * 100).toFixed(0)}% of the overview's (rounds ${shares.map((x) => x.toFixed(0)).join(', ')}%)`
 				];
 			}),
 			...memory.map(({ mode, rest, peak, after }) => [
