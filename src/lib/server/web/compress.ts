@@ -31,13 +31,13 @@ import {
 // 5.1 and 5.3 KB (were 4.7 and 4.8). Either holds far less memory per answer than brotli's
 // defaults (quality 11, a 4 MB window).
 //
-// On the main thread (bodies up to 64 KB, below), brotli at quality 1. Quality 2 sets up a hash
-// table of 256 KB for every call, whatever the body's size, and on the server that cost more
-// than the compressing: sampled under load on the county data (issue 15), the 28 KB district
-// overview took 0.22 ms of the main thread at quality 2 and 0.12 ms at quality 1, a bare 5.6 KB
-// page 0.06 and 0.045 ms, for 6.1 KB instead of 5.5 and 2.5 KB instead of 2.4. On libuv's
-// threads quality 2 stays: the 360 KB by-school page is smaller there (33.5 KB, not 38.8) and
-// no slower.
+// On the main thread (bodies up to 64 KB, below), brotli at quality 1. Quality 2's encoder
+// prepares a larger table for each call: on the 28 KB district overview it touched about 50
+// fresh pages of memory a call (quality 1 about one), slow to come on this virtual machine.
+// Sampled under load on the county data (issue 15), the overview took 0.22 ms of the main
+// thread at quality 2 and 0.12 ms at quality 1, a bare 5.6 KB page 0.06 and 0.045 ms, for
+// 6.1 KB instead of 5.5 and 2.5 KB instead of 2.4. On libuv's threads quality 2 stays: the
+// 360 KB by-school page is smaller there (33.5 KB, not 38.8) and took no longer (1.4 ms, not 1.7).
 
 /** Bodies smaller than this are sent as they are: compressing them saves less than it costs. */
 export const MIN_COMPRESS_BYTES = 1024;
