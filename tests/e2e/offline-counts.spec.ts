@@ -99,6 +99,9 @@ async function countOffline(page: Page, manifestUrl: string, context: import('@p
 async function putBack(page: Page, chosen: { cell: Cell }[]) {
 	const restored = chosen.filter(({ cell }) => cell.count !== null);
 	if (restored.length === 0) return;
+	// Only the page's script shows this button, once it has found the register kept: clicked
+	// before then, "Save" posts the form as a page without scripts would, and nothing is sent.
+	await expect(page.getByRole('button', { name: 'Remove it from this device' })).toBeVisible();
 	for (const { cell } of restored) await box(page, cell).fill(String(cell.count));
 	await page.locator('form#counts button[type="submit"]').click();
 	await expect(page.locator('#offline-report')).toContainText(`${restored.length} ${restored.length === 1 ? 'count' : 'counts'} sent.`);
