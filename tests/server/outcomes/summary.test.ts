@@ -105,6 +105,9 @@ describe('outcomeSummaries on a hand-worked example', () => {
 			])
 		);
 		expect(q1).toHaveLength(2);
+		// Row by row, each school is named (read without rows per school, no school is).
+		const schools = await t.db.selectFrom('school').select(['id', 'name']).where('id', 'in', [world.schoolId, world.otherSchoolId]).execute();
+		expect(q1.map((r) => [r.schoolId, r.schoolName])).toEqual(expect.arrayContaining(schools.map((s) => [s.id, s.name])));
 		const onlyOne = await outcomeSummaries(t.db, { ...YEAR_2029, programmeIds: [world.programmeId], schoolIds: [world.otherSchoolId] });
 		expect(onlyOne.map((r) => [r.schoolId, r.pairs, r.totalChange])).toEqual([
 			[null, 1, -2],
