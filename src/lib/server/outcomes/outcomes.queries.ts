@@ -323,15 +323,15 @@ export function outcomeRowsStatement(filter: OutcomeFilter) {
 		: sql`from outcome_rollup r where r.on_date between ${filter.from}::date and ${filter.to}::date`;
 	const programmes = filter.programmeIds ? sql`and r.programme_id = any(${sql.val([...filter.programmeIds])}::uuid[])` : sql``;
 	const schools = filter.schoolIds ? sql`and r.school_id = any(${sql.val([...filter.schoolIds])}::uuid[])` : sql``;
-	const schoolKey = filter.bySchool ? sql`r.school_id` : sql`null::uuid`;
-	// Without a row per school there is no school's name to read: joining the schools for it
-	// anyway scanned all of them (600 in a county) on every read, a quarter of the statement's time.
-	const schoolName = filter.bySchool ? sql`sc.name` : sql`null::text`;
-	const schoolJoin = filter.bySchool ? sql`left join school sc on sc.id = t.school_id` : sql``;
-	const schoolOrder = filter.bySchool ? sql`, sc.name nulls first` : sql``;
+	// A row per school, named; otherwise one row for all schools, and no school's name to read:
+	// joining the schools anyway scanned all of them (600 in a county) on every read, a quarter
+	// of the statement's time.
+	const perSchool = filter.bySchool
+		? { key: sql`r.school_id`, name: sql`sc.name`, join: sql`left join school sc on sc.id = t.school_id`, order: sql`, sc.name nulls first` }
+		: { key: sql`null::uuid`, name: sql`null::text`, join: sql``, order: sql`` };
 	return sql<OutcomeRow>`
 		with totals as (
-			select r.programme_id, r.question_id, ${schoolKey} as school_id,
+			select r.programme_id, r.question_id, ${perSchool.key} as school_id,
 				sum(r.pairs)::int as pairs, sum(r.improved)::int as improved, sum(r.same)::int as same, sum(r.worse)::int as worse,
 				sum(r.total_change)::int as total_change, sum(r.total_before)::int as total_before,
 				sum(r.unmatched_before)::int as unmatched_before, sum(r.unmatched_after)::int as unmatched_after
@@ -339,11 +339,11 @@ export function outcomeRowsStatement(filter: OutcomeFilter) {
 			group by 1, 2, 3
 		)
 		select t.programme_id, p.name as programme_name, t.question_id, q.position, q.wording, q.retired_at is not null as retired,
-			t.school_id, ${schoolName} as school_name, t.pairs, t.improved, t.same, t.worse, t.total_change, t.total_before, t.unmatched_before, t.unmatched_after
+			t.school_id, ${perSchool.name} as school_name, t.pairs, t.improved, t.same, t.worse, t.total_change, t.total_before, t.unmatched_before, t.unmatched_after
 		from totals t
 		join programme p on p.id = t.programme_id
 		join outcome_question q on q.id = t.question_id
-		${schoolJoin}
-		order by p.name, t.programme_id, q.retired_at is not null, q.position, q.created_at${schoolOrder}
+		${perSchool.join}
+		order by p.name, t.programme_id, q.retired_at is not null, q.position, q.created_at${perSchool.order}
 	`;
 }
