@@ -18,8 +18,38 @@ export function startFlags(): string[] {
 /** How much of the server's output is kept, to say why it did not start. */
 const TAIL_BYTES = 16 * 1024;
 
+/** The garbage collector's pauses of the main thread so far, in ms: young generation (scavenges) and whole heap (mark-compact). */
+export interface GcPauses {
+	scavenge: number;
+	markCompact: number;
+}
+
+/** Each server started with `traceGc`: its pauses so far, added up from `--trace-gc`'s lines as they come. */
+const pausesOf = new WeakMap<ChildProcess, GcPauses>();
+
+/**
+ * `--trace-gc`'s line for one collection (V8's format), such as `[pid:isolate]  1234 ms: Scavenge
+ * 41.5 (121.4) -> 36.5 (121.4) MB, 6.61 / 0.03 ms  (...)`: the first figure after the sizes is
+ * the main thread's pause. A mark-compact's line adds the steps of incremental marking that ran
+ * on the main thread before it (`(+ 1.3 ms in 19 steps since start of marking, ...)`).
+ */
+const TRACE_GC = /ms: (Scavenge|Mark-Compact)[^,]*, ([\d.]+) \/ [\d.]+ ms(?:\s+\(\+ ([\d.]+) ms in \d+ steps)?/;
+
+/** The main thread's pause a `--trace-gc` line reports, or null for any other line. */
+export function gcPauseOf(line: string): { kind: keyof GcPauses; ms: number } | null {
+	const match = TRACE_GC.exec(line);
+	if (!match) return null;
+	return { kind: match[1] === 'Scavenge' ? 'scavenge' : 'markCompact', ms: Number(match[2]) + Number(match[3] ?? 0) };
+}
+
+/** The server's garbage collection pauses so far: only for a server started with `traceGc`. */
+export function gcPauses(server: ChildProcess): GcPauses | undefined {
+	const pauses = pausesOf.get(server);
+	return pauses && { ...pauses };
+}
+
 /** Starts the built app on `port` with `env` on top of this process's, and waits until it answers. */
-export async function startAppServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
+export async function startAppServer(port: number, env: Record<string, string>, options: { traceGc?: boolean } = {}): Promise<ChildProcess> {
 	const origin = `http://localhost:${port}`;
 	// Another benchmark's (or anyone's) server there would answer in this one's place.
 	const taken = await fetch(`${origin}/sign-in`).then(
@@ -27,14 +57,26 @@ export async function startAppServer(port: number, env: Record<string, string>):
 		() => false
 	);
 	if (taken) throw new Error(`Something already answers on port ${port}: choose another with BENCH_PORT`);
-	const server = spawn(process.execPath, [...startFlags(), 'src/cli/start.js'], {
+	// V8 prints one line a collection, a few dozen a second under load: nothing beside the requests' own log.
+	const server = spawn(process.execPath, [...startFlags(), ...(options.traceGc ? ['--trace-gc'] : []), 'src/cli/start.js'], {
 		env: { ...process.env, PORT: String(port), ORIGIN: origin, SMTP_URL: '', ...env },
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	let tail = '';
 	server.stdout!.setEncoding('utf8');
+	const pauses: GcPauses = { scavenge: 0, markCompact: 0 };
+	if (options.traceGc) pausesOf.set(server, pauses);
+	// A line can come in two chunks: only whole lines are read for pauses.
+	let partial = '';
 	server.stdout!.on('data', (chunk: string) => {
 		tail = (tail + chunk).slice(-TAIL_BYTES);
+		if (!options.traceGc) return;
+		const lines = (partial + chunk).split('\n');
+		partial = lines.pop()!;
+		for (const line of lines) {
+			const pause = gcPauseOf(line);
+			if (pause) pauses[pause.kind] += pause.ms;
+		}
 	});
 	for (let i = 0; i < 240 && server.exitCode === null; i++) {
 		try {
