@@ -16,7 +16,8 @@
 //   - requests per second of the district overview against a bare page of the same app, 10
 //     clients at once asking as browsers do (brotli, not decompressed here), computed and kept,
 //     in rounds that take turns (budget: at least half), with the server's main thread's CPU
-//     time a request in the same rounds, which a busy neighbour on the machine moves less;
+//     time a request in the same rounds, which a busy neighbour on the machine moves less, and
+//     the garbage collector's share of it (the server runs with V8's --trace-gc for this);
 //   - the server's memory (RSS): at rest, at its peak, and after the run (budget 300 MB);
 //   - then saving an 802-mark register on top of the 2M marks (budget 100 ms).
 // Run through `npm run bench` (which makes and drops the database), or on its own:
@@ -45,7 +46,7 @@ import { listYoungPeopleOfSchool } from '../../lib/server/young-people/young-peo
 import { listOutcomeRows } from '../../lib/server/outcomes/outcomes.queries';
 import { sql } from 'kysely';
 import { insertUser, updateUserSecondFactor } from '../../lib/server/users/users.queries';
-import { startAppServer, stopAppServer } from './app-server';
+import { gcPauses, startAppServer, stopAppServer } from './app-server';
 import { bySchoolFromRecords, type FloorRow } from './by-school-floor';
 import { generateCountyData } from './county-data';
 import { outcomesFromAnswers } from './outcomes-floor';
@@ -147,8 +148,15 @@ async function waitForRebuild(db: Kysely<DB>, after: Date): Promise<void> {
  * process, on the same two cores as the server: a client that costs more than a browser's
  * share of the server's machine, and more for a larger page (see the README's `npm run bench`).
  */
-async function load(url: string, cookie: string, seconds: number, pid?: number): Promise<{ perSecond: number; failed: number; cpuMs: number }> {
+async function load(
+	url: string,
+	cookie: string,
+	seconds: number,
+	server?: ChildProcess
+): Promise<{ perSecond: number; failed: number; cpuMs: number; gcMs: number }> {
+	const pid = server?.pid;
 	const cpuBefore = pid === undefined ? Number.NaN : mainThreadCpuMs(pid);
+	const gcBefore = server && gcPauses(server);
 	let done = 0;
 	let failed = 0;
 	const until = performance.now() + seconds * 1000;
@@ -164,7 +172,9 @@ async function load(url: string, cookie: string, seconds: number, pid?: number):
 	);
 	agent.destroy();
 	const cpuMs = pid === undefined ? Number.NaN : (mainThreadCpuMs(pid) - cpuBefore) / (done + failed);
-	return { perSecond: done / seconds, failed, cpuMs };
+	const gcAfter = server && gcPauses(server);
+	const gcMs = gcBefore && gcAfter ? (gcAfter.scavenge + gcAfter.markCompact - gcBefore.scavenge - gcBefore.markCompact) / (done + failed) : Number.NaN;
+	return { perSecond: done / seconds, failed, cpuMs, gcMs };
 }
 
 /**
@@ -361,13 +371,17 @@ export async function benchCounty(url: string): Promise<Row[]> {
 		];
 		/** Each page's timing in each mode, and its SQL's (for the CSV, the figures' alone and the bare page too) timed beside it. */
 		const pages = new Map<string, Partial<Record<Mode, { app: Timing; sql: Timing[]; bare?: Timing }>>>();
-		const throughput: { mode: Mode; rounds: { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number }[] }[] = [];
+		const throughput: {
+			mode: Mode;
+			rounds: { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number; bareGc: number; overviewGc: number }[];
+		}[] = [];
 		const memory: { mode: Mode; rest: number; peak: number; after: number }[] = [];
 		// First computed on every request (REPORT_KEEP=off), then as the app runs: each report
 		// kept until the figures next change.
 		for (const mode of ['computed', 'kept'] as const) {
 			const started = new Date();
-			server = await startAppServer(PORT, { DATABASE_URL: url, REPORT_KEEP: mode === 'kept' ? 'on' : 'off' });
+			// With V8's line for each garbage collection, to count its pauses in the rounds below.
+			server = await startAppServer(PORT, { DATABASE_URL: url, REPORT_KEEP: mode === 'kept' ? 'on' : 'off' }, { traceGc: true });
 			// The app rebuilds the figures as it starts (40 s at full scale): time nothing until it is done.
 			await waitForRebuild(db, started);
 			// The rebuild replaced every row of the rollup: autovacuum clears the old ones within
@@ -398,16 +412,18 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			await load(overview, viewerCookie, 2);
 			// In rounds, the bare page then the overview: on a shared machine one long run of each
 			// compared a quiet moment with a busy one (24-37% across stops for the same code).
-			const rounds: { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number }[] = [];
+			const rounds: { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number; bareGc: number; overviewGc: number }[] = [];
 			for (let round = 0; round < LOAD_ROUNDS; round++) {
-				const bareLoad = await load(bare, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, pid);
-				const overviewLoad = await load(overview, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, pid);
+				const bareLoad = await load(bare, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, server);
+				const overviewLoad = await load(overview, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, server);
 				rounds.push({
 					bare: bareLoad.perSecond,
 					overview: overviewLoad.perSecond,
 					failed: bareLoad.failed + overviewLoad.failed,
 					bareCpu: bareLoad.cpuMs,
-					overviewCpu: overviewLoad.cpuMs
+					overviewCpu: overviewLoad.cpuMs,
+					bareGc: bareLoad.gcMs,
+					overviewGc: overviewLoad.gcMs
 				});
 			}
 			throughput.push({ mode, rounds });
@@ -475,6 +491,22 @@ export async function benchCounty(url: string): Promise<Row[]> {
 					`bare page ${bareCpu.toFixed(2)} ms`,
 					`overview ${overviewCpu.toFixed(2)} ms`,
 					`the bare page's ${((bareCpu / overviewCpu) * 100).toFixed(0)}% of the overview's (rounds ${shares.map((x) => x.toFixed(0)).join(', ')}%)`
+				];
+			}),
+			// Of that CPU time, the garbage collector's pauses of the main thread (V8's --trace-gc):
+			// what the overview's extra allocations cost beyond making them (issue 15's closing notes).
+			...throughput.map(({ mode, rounds }) => {
+				const mean = (pick: (r: (typeof rounds)[number]) => number) => rounds.reduce((total, r) => total + pick(r), 0) / rounds.length;
+				const [bareGc, overviewGc] = [mean((r) => r.bareGc), mean((r) => r.overviewGc)];
+				const extraCpu = mean((r) => r.overviewCpu) - mean((r) => r.bareCpu);
+				return [
+					`Of it, garbage collection pauses a request, app ${mode}`,
+					`bare page ${bareGc.toFixed(2)} ms`,
+					`overview ${overviewGc.toFixed(2)} ms`,
+					// Kept, the overview costs less than the bare page: no extra to take a share of.
+					extraCpu > 0
+						? `${(((overviewGc - bareGc) / extraCpu) * 100).toFixed(0)}% of the overview's extra ${extraCpu.toFixed(2)} ms`
+						: `the overview took ${(-extraCpu).toFixed(2)} ms less in all`
 				];
 			}),
 			...memory.map(({ mode, rest, peak, after }) => [
