@@ -177,6 +177,9 @@ async function load(
 	return { perSecond: done / seconds, failed, cpuMs, gcMs };
 }
 
+/** One round of the load: each page's requests per second, main-thread CPU and collection pauses a request (ms). */
+type LoadRound = { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number; bareGc: number; overviewGc: number };
+
 /**
  * A GET as a browser asks for a page (brotli first) on a kept-alive connection, to the last byte
  * of the compressed body, which is not decompressed: a browser does that on its own machine, on
@@ -371,10 +374,7 @@ export async function benchCounty(url: string): Promise<Row[]> {
 		];
 		/** Each page's timing in each mode, and its SQL's (for the CSV, the figures' alone and the bare page too) timed beside it. */
 		const pages = new Map<string, Partial<Record<Mode, { app: Timing; sql: Timing[]; bare?: Timing }>>>();
-		const throughput: {
-			mode: Mode;
-			rounds: { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number; bareGc: number; overviewGc: number }[];
-		}[] = [];
+		const throughput: { mode: Mode; rounds: LoadRound[] }[] = [];
 		const memory: { mode: Mode; rest: number; peak: number; after: number }[] = [];
 		// First computed on every request (REPORT_KEEP=off), then as the app runs: each report
 		// kept until the figures next change.
@@ -412,7 +412,7 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			await load(overview, viewerCookie, 2);
 			// In rounds, the bare page then the overview: on a shared machine one long run of each
 			// compared a quiet moment with a busy one (24-37% across stops for the same code).
-			const rounds: { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number; bareGc: number; overviewGc: number }[] = [];
+			const rounds: LoadRound[] = [];
 			for (let round = 0; round < LOAD_ROUNDS; round++) {
 				const bareLoad = await load(bare, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, server);
 				const overviewLoad = await load(overview, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, server);
@@ -494,7 +494,7 @@ export async function benchCounty(url: string): Promise<Row[]> {
 				];
 			}),
 			// Of that CPU time, the garbage collector's pauses of the main thread (V8's --trace-gc):
-			// what the overview's extra allocations cost beyond making them (issue 15's closing notes).
+			// what collecting the overview's extra allocations costs, beyond making them.
 			...throughput.map(({ mode, rounds }) => {
 				const mean = (pick: (r: (typeof rounds)[number]) => number) => rounds.reduce((total, r) => total + pick(r), 0) / rounds.length;
 				const [bareGc, overviewGc] = [mean((r) => r.bareGc), mean((r) => r.overviewGc)];
