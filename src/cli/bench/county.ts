@@ -180,6 +180,11 @@ async function load(
 /** One round of the load: each page's requests per second, main-thread CPU and collection pauses a request (ms). */
 type LoadRound = { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number; bareGc: number; overviewGc: number };
 
+/** One figure of the rounds, averaged. */
+function meanOf(rounds: LoadRound[], pick: (round: LoadRound) => number): number {
+	return rounds.reduce((total, round) => total + pick(round), 0) / rounds.length;
+}
+
 /**
  * A GET as a browser asks for a page (brotli first) on a kept-alive connection, to the last byte
  * of the compressed body, which is not decompressed: a browser does that on its own machine, on
@@ -468,11 +473,10 @@ export async function benchCounty(url: string): Promise<Row[]> {
 				''
 			],
 			...throughput.map(({ mode, rounds }) => {
-				const sum = (pick: (r: (typeof rounds)[number]) => number) => rounds.reduce((total, r) => total + pick(r), 0);
-				const bare = sum((r) => r.bare) / rounds.length;
-				const overview = sum((r) => r.overview) / rounds.length;
+				const bare = meanOf(rounds, (r) => r.bare);
+				const overview = meanOf(rounds, (r) => r.overview);
 				const shares = rounds.map((r) => (r.overview / r.bare) * 100).sort((a, b) => a - b);
-				const failed = sum((r) => r.failed);
+				const failed = rounds.reduce((total, r) => total + r.failed, 0);
 				return [
 					`Requests/s, ${CLIENTS} clients as browsers ask (brotli), ${LOAD_SECONDS} s each in ${LOAD_ROUNDS} rounds, app ${mode}`,
 					`bare page ${bare.toFixed(1)}/s`,
@@ -483,8 +487,8 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			// The same rounds as the server's main thread's CPU time a request: the bare page's share
 			// of the overview's is what the requests per second would be on a quiet machine.
 			...throughput.map(({ mode, rounds }) => {
-				const bareCpu = rounds.reduce((total, r) => total + r.bareCpu, 0) / rounds.length;
-				const overviewCpu = rounds.reduce((total, r) => total + r.overviewCpu, 0) / rounds.length;
+				const bareCpu = meanOf(rounds, (r) => r.bareCpu);
+				const overviewCpu = meanOf(rounds, (r) => r.overviewCpu);
 				const shares = rounds.map((r) => (r.bareCpu / r.overviewCpu) * 100).sort((a, b) => a - b);
 				return [
 					`Main thread's CPU a request in the same rounds, app ${mode}`,
@@ -496,9 +500,8 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			// Of that CPU time, the garbage collector's pauses of the main thread (V8's --trace-gc):
 			// what collecting the overview's extra allocations costs, beyond making them.
 			...throughput.map(({ mode, rounds }) => {
-				const mean = (pick: (r: (typeof rounds)[number]) => number) => rounds.reduce((total, r) => total + pick(r), 0) / rounds.length;
-				const [bareGc, overviewGc] = [mean((r) => r.bareGc), mean((r) => r.overviewGc)];
-				const extraCpu = mean((r) => r.overviewCpu) - mean((r) => r.bareCpu);
+				const [bareGc, overviewGc] = [meanOf(rounds, (r) => r.bareGc), meanOf(rounds, (r) => r.overviewGc)];
+				const extraCpu = meanOf(rounds, (r) => r.overviewCpu) - meanOf(rounds, (r) => r.bareCpu);
 				return [
 					`Of it, garbage collection pauses a request, app ${mode}`,
 					`bare page ${bareGc.toFixed(2)} ms`,
