@@ -37,9 +37,15 @@ for (const [email, paths] of Object.entries(pagesByUser)) {
 test('record pages pass axe: a school, its edit form and a user', async ({ page }) => {
 	await signIn(page, 'admin@demo.test');
 	await page.goto('/schools');
+	await expect(page).toHaveTitle('Schools – Youth Programmes Tracker');
+	// The titles are written as markup (PageTitle): in the browser, each page still has one title, read as the words.
 	await page.getByRole('link', { name: 'Astor College' }).click();
+	await expect(page).toHaveTitle('Astor College – Youth Programmes Tracker');
+	await expect(page.locator('title')).toHaveCount(1);
 	await expectAccessible(page);
 	await page.getByRole('link', { name: /Change details/ }).click();
+	await expect(page).toHaveTitle('Change Astor College – Youth Programmes Tracker');
+	await expect(page.locator('title')).toHaveCount(1);
 	await expectAccessible(page);
 	await page.goto('/users');
 	await page.getByRole('link', { name: 'Vic Viewer' }).click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, optionsHtml } from '../../../src/lib/html';
+import { escapeHtml, optionsHtml, titleHtml } from '../../../src/lib/html';
 import { chartRowsHtml, reportRowsHtml } from '../../../src/lib/report-rows';
 
 // The report tables' rows and a select's options are written as one string of HTML (html.ts):
@@ -14,6 +14,32 @@ describe('escapeHtml', () => {
 		expect(escapeHtml('Deal')).toBe('Deal');
 		expect(escapeHtml('')).toBe('');
 		expect(escapeHtml('&amp;')).toBe('&amp;amp;');
+	});
+});
+
+describe('titleHtml', () => {
+	it('writes the title escaped, then the service, with every character beyond Latin-1 as a reference', () => {
+		expect(titleHtml('District overview – Reports')).toBe('<title>District overview &#8211; Reports &ndash; Youth Programmes Tracker</title>');
+		expect(titleHtml(hostile)).toBe(
+			`<title>Szko&#322;a &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;St Mary&#39;s&quot; &ndash; Youth Programmes Tracker</title>`
+		);
+		// Latin-1 letters are written as themselves; a character beyond the BMP as one reference, not two halves.
+		expect(titleHtml('Zoë 🙂')).toBe('<title>Zoë &#128578; &ndash; Youth Programmes Tracker</title>');
+	});
+
+	it('answers a string held in one byte a character, even for a title that is not', () => {
+		// V8 holds a string in two bytes a character when any character is beyond Latin-1; the
+		// difference shows as heap used for the same characters. One flattened 2-million-character
+		// page with the title at its head.
+		const body = 'x'.repeat(2_000_000);
+		const heapFor = (title: string) => {
+			const before = process.memoryUsage().heapUsed;
+			const page = titleHtml(title) + body;
+			// Flattened by a search that must read to the end.
+			expect(page.indexOf('y')).toBe(-1);
+			return process.memoryUsage().heapUsed - before;
+		};
+		expect(heapFor('District overview – Reports')).toBeLessThan(3_000_000);
 	});
 });
 
