@@ -166,6 +166,8 @@ test('a report viewer filters and sorts the by-school report by keyboard, with h
 	await expect(page).toHaveURL(/sort=attended&dir=desc/);
 	await expect(page).toHaveURL(/period=academic&year=2018/);
 	await expect(page.getByRole('columnheader', { name: /^Attended/ })).toHaveAttribute('aria-sort', 'descending');
+	// The arrow beside it is written as a character reference (ReportTable): the browser shows the arrow.
+	await expect(page.getByRole('columnheader', { name: /^Attended/ }).locator('[aria-hidden="true"]')).toHaveText('▼');
 	const descending = await columnTexts(table, 'attended');
 	const firstHidden = descending.length - hiddenAttended;
 	expect(firstHidden).toBeGreaterThan(0);
@@ -178,6 +180,7 @@ test('a report viewer filters and sorts the by-school report by keyboard, with h
 	await page.keyboard.press('Enter');
 	await expect(page).toHaveURL(/sort=attended&dir=asc/);
 	await expect(page.getByRole('columnheader', { name: /^Attended/ })).toHaveAttribute('aria-sort', 'ascending');
+	await expect(page.getByRole('columnheader', { name: /^Attended/ }).locator('[aria-hidden="true"]')).toHaveText('▲');
 	const ascending = await columnTexts(table, 'attended');
 	expect(ascending.slice(ascending.length - hiddenAttended)).toEqual(Array(hiddenAttended).fill('c'));
 	expect(ascending.slice(0, ascending.length - hiddenAttended)).toEqual(
