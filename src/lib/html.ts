@@ -18,7 +18,7 @@ export function escapeHtml(text: string): string {
  * character outside Latin-1 written as a numeric character reference (the dash before the name
  * as `&ndash;`). A browser reads it as the same title. V8 holds a string in one byte a
  * character only while every character in it is Latin-1: one dash in a page's <title> made the
- * whole rendered page twice its size in memory, and slower to encode and compress (the district
+ * whole rendered page twice its size in memory, and slower to encode to UTF-8 (the district
  * overview, 28 KB, on every request; issue 15).
  */
 export function titleHtml(text: string): string {
