@@ -43,6 +43,9 @@ test('record pages pass axe: a school, its edit form and a user', async ({ page 
 	await expect(page).toHaveTitle('Astor College – Youth Programmes Tracker');
 	await expect(page.locator('title')).toHaveCount(1);
 	await expectAccessible(page);
+	// Words for screen readers only keep their spaces in the page's text (Svelte drops them at an element's edges).
+	expect(await page.locator('.app-header__account > span').first().textContent()).toBe('Alex Admin signed in as (Partnership admin)');
+	expect(await page.getByRole('link', { name: /Change details/ }).textContent()).toBe('Change details of Astor College');
 	await page.getByRole('link', { name: /Change details/ }).click();
 	await expect(page).toHaveTitle('Change Astor College – Youth Programmes Tracker');
 	await expect(page.locator('title')).toHaveCount(1);
