@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
+import ConfirmAction from '../../../src/lib/components/ConfirmAction.svelte';
 import Pagination from '../../../src/lib/components/Pagination.svelte';
 
 // Words for screen readers only ("Change details<span class="govuk-visually-hidden"> of Astor
@@ -17,6 +18,10 @@ describe('words for screen readers only', () => {
 		const text = textOf(body).replace(/\s+/g, ' ');
 		expect(text).toContain('Previous page');
 		expect(text).toContain('Next page');
+		const confirm = render(ConfirmAction, {
+			props: { title: 'Archive', consequences: [], warning: 'This cannot be undone.', action: '?/archive', confirmLabel: 'Archive', backHref: '/' }
+		});
+		expect(textOf(confirm.body)).toContain('Warning This cannot be undone.');
 	});
 
 	it('never start with a space Svelte would drop, in any component or page', () => {
