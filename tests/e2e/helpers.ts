@@ -34,7 +34,7 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 	const remembered = rememberedDevices.get(`${origin} ${email}`);
 	if (remembered) await page.context().addCookies([{ ...remembered, url: origin }]);
 	await page.goto('/sign-in');
-	// Typed into before the page's scripts have started, the form can be sent empty.
+	// Types once the page's scripts have started; typed-before-scripts.spec.ts types before.
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password').fill(password);

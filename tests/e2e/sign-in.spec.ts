@@ -20,7 +20,7 @@ test('a school contact signs in, sees their own school, and signs out', async ({
 
 test('a wrong password shows the GOV.UK error pattern and keeps the email', async ({ page }) => {
 	await page.goto('/sign-in');
-	// Typed into before the page's scripts have started, the form can be sent empty.
+	// Types once the page's scripts have started; typed-before-scripts.spec.ts types before.
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Email address').fill('lead@demo.test');
 	await page.getByLabel('Password').fill('not-the-password');
@@ -37,7 +37,7 @@ test('a wrong password shows the GOV.UK error pattern and keeps the email', asyn
 
 test('an empty form names each missing field', async ({ page }) => {
 	await page.goto('/sign-in');
-	// Typed into before the page's scripts have started, the form can be sent empty.
+	// Types once the page's scripts have started; typed-before-scripts.spec.ts types before.
 	await page.waitForLoadState('networkidle');
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page.locator('.govuk-error-summary')).toContainText('Enter an email address');
@@ -48,7 +48,7 @@ test('an empty form names each missing field', async ({ page }) => {
 
 test('works by keyboard alone', async ({ page }) => {
 	await page.goto('/sign-in');
-	// Typed into before the page's scripts have started, the form can be sent empty.
+	// Types once the page's scripts have started; typed-before-scripts.spec.ts types before.
 	await page.waitForLoadState('networkidle');
 	// The skip link comes first, then the header, then the form.
 	await page.keyboard.press('Tab');
@@ -105,7 +105,7 @@ test('an invited user sets a password, signs in, and after five wrong passwords 
 	const stranger = await (await browser.newContext()).newPage();
 	for (let attempt = 1; attempt <= 5; attempt++) {
 		await stranger.goto('/sign-in');
-		// Typed into before the page's scripts have started, the form can be sent empty.
+		// Types once the page's scripts have started; typed-before-scripts.spec.ts types before.
 		await stranger.waitForLoadState('networkidle');
 		await stranger.getByLabel('Email address').fill(email);
 		await stranger.getByLabel('Password').fill(`wrong guess ${attempt}`);
@@ -113,7 +113,7 @@ test('an invited user sets a password, signs in, and after five wrong passwords 
 		await expect(stranger.locator('.govuk-error-summary')).toContainText('Enter a correct email address and password');
 	}
 	await stranger.goto('/sign-in');
-	// Typed into before the page's scripts have started, the form can be sent empty.
+	// Types once the page's scripts have started; typed-before-scripts.spec.ts types before.
 	await stranger.waitForLoadState('networkidle');
 	await stranger.getByLabel('Email address').fill(email);
 	await stranger.getByLabel('Password').fill('a long and memorable passphrase');
@@ -131,7 +131,7 @@ test('resetting a password ends the sessions signed in elsewhere', async ({ page
 
 	const other = await (await browser.newContext()).newPage();
 	await other.goto('/sign-in');
-	// Typed into before the page's scripts have started, the form can be sent empty.
+	// Types once the page's scripts have started; typed-before-scripts.spec.ts types before.
 	await other.waitForLoadState('networkidle');
 	await other.getByRole('link', { name: 'I have forgotten my password' }).click();
 	await expectAccessible(other);
