@@ -86,7 +86,7 @@ export function headlines(cells: Cells, shape?: Shape): Headline[] {
 	const c = (measure: string) => cells[measure]?.text ?? 'n/a';
 	const all: (Headline & { for?: Shape[] })[] = [
 		{ label: 'Young people reached', text: c('youngPeopleReached'), detail: 'different young people, each counted once' },
-		{ label: 'Places booked', text: c('placesBooked'), detail: 'at delivered sessions' },
+		{ label: 'Places booked', text: c('placesBooked'), detail: 'confirmed to schools at delivered sessions' },
 		{ label: 'Attended', text: c('attended') },
 		{ label: 'Attendance rate', text: c('attendanceRate'), detail: 'attended out of expected' },
 		{ label: 'Sessions delivered', text: c('sessionsDelivered'), detail: `${c('sessionsCancelled')} cancelled` },
