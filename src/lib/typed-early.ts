@@ -12,15 +12,17 @@
  * the function it returns once the page is (the layout's `onMount`).
  */
 
+import { tick } from 'svelte';
+
 type Field = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 type Typed = { field: Field; id: string; value: string; checked: boolean; selected: boolean[] };
 
 const notTyped = new Set(['hidden', 'file', 'submit', 'button', 'reset', 'image']);
 
 /** Notes every field whose value differs from what the page was sent with; returns a function that puts those values back. */
-export function noteTypedEarly(root: ParentNode = document): () => void {
+export function noteTypedEarly(): () => Promise<void> {
 	const typed: Typed[] = [];
-	for (const field of root.querySelectorAll<Field>('input, textarea, select')) {
+	for (const field of document.querySelectorAll<Field>('input, textarea, select')) {
 		if (field instanceof HTMLInputElement && notTyped.has(field.type)) continue;
 		if (changedByPerson(field)) {
 			typed.push({
@@ -32,8 +34,12 @@ export function noteTypedEarly(root: ParentNode = document): () => void {
 			});
 		}
 	}
-	return () => {
-		for (const entry of typed) putBack(entry);
+	return async () => {
+		for (const entry of typed) putBack(entry, true);
+		// A choice put back can show fields the page had put away as it started (a report's period
+		// shows its quarter): once the page has followed it, those get what was typed into them.
+		await tick();
+		for (const entry of typed) putBack(entry, false);
 	};
 }
 
@@ -43,20 +49,30 @@ function changedByPerson(field: Field): boolean {
 	return field.value !== field.defaultValue;
 }
 
-function putBack({ field: noted, id, value, checked, selected }: Typed): void {
+/**
+ * Puts a field's noted value back, and tells the page it changed. `started`: as the page has just
+ * started, when its state was set from what the server sent even where the field kept what was
+ * typed (a list keeps its choice), so the page is told even of a field that needed nothing.
+ */
+function putBack({ field: noted, id, value, checked, selected }: Typed, started: boolean): void {
 	// Svelte adopts the page's own elements; were one drawn again, its namesake is the field now.
 	const field = noted.isConnected ? noted : id ? (document.getElementById(id) as Field | null) : null;
 	if (!field || field.tagName !== noted.tagName) return;
+	let changed: boolean;
 	if (field instanceof HTMLSelectElement) {
-		if (field.options.length !== selected.length || [...field.options].every((o, i) => o.selected === selected[i])) return;
+		if (field.options.length !== selected.length) return;
+		changed = [...field.options].some((o, i) => o.selected !== selected[i]);
 		for (const [i, option] of [...field.options].entries()) option.selected = selected[i]!;
 	} else if (field instanceof HTMLInputElement && (field.type === 'checkbox' || field.type === 'radio')) {
-		if (field.checked === checked) return;
+		changed = field.checked !== checked;
 		field.checked = checked;
+		// A radio left is not changed: its group's change is the one chosen, put back in turn.
+		if (field.type === 'radio' && !checked) return;
 	} else {
-		if (field.value === value) return;
+		changed = field.value !== value;
 		field.value = value;
 	}
+	if (!changed && !started) return;
 	// What the page does as a field changes (a choice that shows more questions) follows it.
 	field.dispatchEvent(new Event('input', { bubbles: true }));
 	field.dispatchEvent(new Event('change', { bubbles: true }));

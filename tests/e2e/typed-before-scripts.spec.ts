@@ -110,3 +110,18 @@ test('what is typed on the sign-in page before its scripts start is kept when th
 	await expectKeptWhenScriptsStart(page, '/sign-in');
 	await expectKeptWhenScriptsStart(page, '/forgot-password');
 });
+
+test('a period chosen before the page’s scripts start is kept, and the fields shown follow it', async ({ page }) => {
+	await signIn(page, 'viewer@demo.test');
+	const start = await openWithScriptsHeld(page, '/reports/compare');
+	// Without scripts every period field shows; the choice and what was typed into its fields.
+	await page.getByLabel('Period').selectOption({ label: 'Quarter of a financial year' });
+	await page.getByLabel('Quarter', { exact: true }).selectOption({ label: 'Quarter 1 (April to June)' });
+	await page.getByLabel('Year it starts').fill('2019');
+	await start();
+	await expect(page.getByLabel('Period')).toHaveValue('quarter');
+	await expect(page.getByLabel('Quarter', { exact: true })).toHaveValue('1');
+	await expect(page.getByLabel('Year it starts')).toHaveValue('2019');
+	// With scripts, the fields of the other kinds of period are put away.
+	await expect(page.locator('input[name="from"]')).toHaveCount(0);
+});
