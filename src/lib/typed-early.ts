@@ -50,9 +50,9 @@ function changedByPerson(field: Field): boolean {
 }
 
 /**
- * Puts a field's noted value back, and tells the page it changed. `started`: as the page has just
- * started, when its state was set from what the server sent even where the field kept what was
- * typed (a list keeps its choice), so the page is told even of a field that needed nothing.
+ * Puts a field's noted value back and tells the page it changed. `started` is the first pass,
+ * as the page starts: its state then holds what the server sent even where a field kept what was
+ * typed (a list keeps its choice), so the page is told of every noted field, put back or not.
  */
 function putBack({ field: noted, id, value, checked, selected }: Typed, started: boolean): void {
 	// Svelte adopts the page's own elements; were one drawn again, its namesake is the field now.
@@ -62,15 +62,16 @@ function putBack({ field: noted, id, value, checked, selected }: Typed, started:
 	if (field instanceof HTMLSelectElement) {
 		if (field.options.length !== selected.length) return;
 		changed = [...field.options].some((o, i) => o.selected !== selected[i]);
-		for (const [i, option] of [...field.options].entries()) option.selected = selected[i]!;
+		if (changed) for (const [i, option] of [...field.options].entries()) option.selected = selected[i]!;
 	} else if (field instanceof HTMLInputElement && (field.type === 'checkbox' || field.type === 'radio')) {
 		changed = field.checked !== checked;
-		field.checked = checked;
-		// A radio left is not changed: its group's change is the one chosen, put back in turn.
+		if (changed) field.checked = checked;
+		// A radio's group changes once, to the radio chosen (put back in its turn), not to each one left.
 		if (field.type === 'radio' && !checked) return;
 	} else {
 		changed = field.value !== value;
-		field.value = value;
+		// Only where it differs: setting a box's value moves its cursor to the end.
+		if (changed) field.value = value;
 	}
 	if (!changed && !started) return;
 	// What the page does as a field changes (a choice that shows more questions) follows it.

@@ -24,7 +24,7 @@ async function openWithScriptsHeld(page: Page, path: string): Promise<() => Prom
 
 /**
  * Types into every field of the page's main form as a person would, and returns what each
- * field holds: text typed at the end of what is there, the last choice of each list, the last
+ * field holds: text typed into what is there, the last choice of each list, the last
  * of each set of radios and every checkbox turned over.
  */
 async function fillEveryField(page: Page): Promise<Record<string, string>> {
