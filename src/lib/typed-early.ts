@@ -15,7 +15,7 @@
 import { tick } from 'svelte';
 
 type Field = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
-type Typed = { field: Field; id: string; value: string; checked: boolean; selected: boolean[] };
+type Typed = { field: Field; value: string; checked: boolean; selected: boolean[] };
 
 const notTyped = new Set(['hidden', 'file', 'submit', 'button', 'reset', 'image']);
 
@@ -27,7 +27,6 @@ export function noteTypedEarly(): () => Promise<void> {
 		if (changedByPerson(field)) {
 			typed.push({
 				field,
-				id: field.id,
 				value: field.value,
 				checked: field instanceof HTMLInputElement && field.checked,
 				selected: field instanceof HTMLSelectElement ? [...field.options].map((o) => o.selected) : []
@@ -54,9 +53,9 @@ function changedByPerson(field: Field): boolean {
  * as the page starts: its state then holds what the server sent even where a field kept what was
  * typed (a list keeps its choice), so the page is told of every noted field, put back or not.
  */
-function putBack({ field: noted, id, value, checked, selected }: Typed, started: boolean): void {
+function putBack({ field: noted, value, checked, selected }: Typed, started: boolean): void {
 	// Svelte adopts the page's own elements; were one drawn again, its namesake is the field now.
-	const field = noted.isConnected ? noted : id ? (document.getElementById(id) as Field | null) : null;
+	const field = noted.isConnected ? noted : noted.id ? (document.getElementById(noted.id) as Field | null) : null;
 	if (!field || field.tagName !== noted.tagName) return;
 	let changed: boolean;
 	if (field instanceof HTMLSelectElement) {
