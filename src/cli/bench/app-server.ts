@@ -18,34 +18,48 @@ export function startFlags(): string[] {
 /** How much of the server's output is kept, to say why it did not start. */
 const TAIL_BYTES = 16 * 1024;
 
-/** The garbage collector's pauses of the main thread so far, in ms: young generation (scavenges) and whole heap (mark-compact). */
-export interface GcPauses {
+/**
+ * The garbage collector's work so far: its pauses of the main thread in ms, young generation
+ * (scavenges) and whole heap (mark-compact, with the incremental marking steps before it), and
+ * the bytes the app allocated and those the young generation promoted to the old. Bytes are the
+ * same on any machine for the same requests: on a shared machine of 2 cores a bare page's
+ * main-thread time a request moved from 0.93 to 1.78 ms across the four rounds of one
+ * `npm run bench` (stop 52), its allocations did not.
+ */
+export interface GcTotals {
 	scavenge: number;
 	markCompact: number;
+	allocatedBytes: number;
+	promotedBytes: number;
 }
 
-/** Each server started with `traceGc`: its pauses so far, added up from `--trace-gc`'s lines as they come. */
-const pausesOf = new WeakMap<ChildProcess, GcPauses>();
+/** Each server started with `traceGc`: its totals so far, added up from `--trace-gc-nvp`'s lines as they come. */
+const totalsOf = new WeakMap<ChildProcess, GcTotals>();
 
 /**
- * `--trace-gc`'s line for one collection (V8's format), such as `[pid:isolate]  1234 ms: Scavenge
- * 41.5 (121.4) -> 36.5 (121.4) MB, 6.61 / 0.03 ms  (...)`: the first figure after the sizes is
- * the main thread's pause. A mark-compact's line adds the steps of incremental marking that ran
- * on the main thread before it (`(+ 1.3 ms in 19 steps since start of marking, ...)`).
+ * `--trace-gc-nvp`'s line for one collection (V8's name=value format), such as `[pid:isolate]
+ * 1234 ms: pause=3.6 mutator=88.6 gc=s ... allocated=4596944 promoted=0 ...`: `pause` is the main
+ * thread's pause; `gc` is `s` for a scavenge (`mmc` for a minor mark-compact, which Node does not
+ * use by default) and `mc` for a mark-compact, whose line adds the main thread's incremental
+ * marking before it as `incremental`; `allocated` is what the app allocated since the last
+ * collection and `promoted` what this one moved to the old generation, in bytes.
  */
-const TRACE_GC = /ms: (Scavenge|Mark-Compact)[^,]*, ([\d.]+) \/ [\d.]+ ms(?:\s+\(\+ ([\d.]+) ms in \d+ steps)?/;
+const NVP = /ms: pause=([\d.]+) .*?\bgc=(s|mmc|mc)\b/;
+const nvpField = (line: string, name: string) => Number(new RegExp(` ${name}=([\\d.]+)`).exec(line)?.[1] ?? 0);
 
-/** The main thread's pause a `--trace-gc` line reports, or null for any other line. */
-export function gcPauseOf(line: string): { kind: keyof GcPauses; ms: number } | null {
-	const match = TRACE_GC.exec(line);
+/** One collection a `--trace-gc-nvp` line reports, or null for any other line. */
+export function gcOf(line: string): { kind: 'scavenge' | 'markCompact'; ms: number; allocatedBytes: number; promotedBytes: number } | null {
+	const match = NVP.exec(line);
 	if (!match) return null;
-	return { kind: match[1] === 'Scavenge' ? 'scavenge' : 'markCompact', ms: Number(match[2]) + Number(match[3] ?? 0) };
+	const kind = match[2] === 'mc' ? 'markCompact' : 'scavenge';
+	const ms = Number(match[1]) + (kind === 'markCompact' ? nvpField(line, 'incremental') : 0);
+	return { kind, ms, allocatedBytes: nvpField(line, 'allocated'), promotedBytes: nvpField(line, 'promoted') };
 }
 
-/** The server's garbage collection pauses so far: only for a server started with `traceGc`. */
-export function gcPauses(server: ChildProcess): GcPauses | undefined {
-	const pauses = pausesOf.get(server);
-	return pauses && { ...pauses };
+/** The server's garbage collection so far: only for a server started with `traceGc`. */
+export function gcTotals(server: ChildProcess): GcTotals | undefined {
+	const totals = totalsOf.get(server);
+	return totals && { ...totals };
 }
 
 /** Starts the built app on `port` with `env` on top of this process's, and waits until it answers. */
@@ -57,16 +71,16 @@ export async function startAppServer(port: number, env: Record<string, string>, 
 		() => false
 	);
 	if (taken) throw new Error(`Something already answers on port ${port}: choose another with BENCH_PORT`);
-	// V8 prints one line a collection, a few dozen a second under load: nothing beside the requests' own log.
-	const server = spawn(process.execPath, [...startFlags(), ...(options.traceGc ? ['--trace-gc'] : []), 'src/cli/start.js'], {
+	// V8 prints one line a collection (about 2 KB), a few dozen a second under load: about as much again as the requests' own log.
+	const server = spawn(process.execPath, [...startFlags(), ...(options.traceGc ? ['--trace-gc-nvp'] : []), 'src/cli/start.js'], {
 		env: { ...process.env, PORT: String(port), ORIGIN: origin, SMTP_URL: '', ...env },
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	let tail = '';
 	server.stdout!.setEncoding('utf8');
-	const pauses: GcPauses = { scavenge: 0, markCompact: 0 };
-	if (options.traceGc) pausesOf.set(server, pauses);
-	// A line can come in two chunks: only whole lines are read for pauses.
+	const totals: GcTotals = { scavenge: 0, markCompact: 0, allocatedBytes: 0, promotedBytes: 0 };
+	if (options.traceGc) totalsOf.set(server, totals);
+	// A line can come in two chunks: only whole lines are read for collections.
 	let partial = '';
 	server.stdout!.on('data', (chunk: string) => {
 		tail = (tail + chunk).slice(-TAIL_BYTES);
@@ -74,8 +88,11 @@ export async function startAppServer(port: number, env: Record<string, string>, 
 		const lines = (partial + chunk).split('\n');
 		partial = lines.pop()!;
 		for (const line of lines) {
-			const pause = gcPauseOf(line);
-			if (pause) pauses[pause.kind] += pause.ms;
+			const gc = gcOf(line);
+			if (!gc) continue;
+			totals[gc.kind] += gc.ms;
+			totals.allocatedBytes += gc.allocatedBytes;
+			totals.promotedBytes += gc.promotedBytes;
 		}
 	});
 	for (let i = 0; i < 240 && server.exitCode === null; i++) {

@@ -16,8 +16,10 @@
 //   - requests per second of the district overview against a bare page of the same app, 10
 //     clients at once asking as browsers do (brotli, not decompressed here), computed and kept,
 //     in rounds that take turns (budget: at least half), with the server's main thread's CPU
-//     time a request in the same rounds, which a busy neighbour on the machine moves less, and
-//     the garbage collector's share of it (the server runs with V8's --trace-gc for this);
+//     time a request in the same rounds (which a busy neighbour moves too: the bare page's from
+//     0.93 to 1.78 ms across the rounds of one run on stop 52's machine), the garbage collector's
+//     share of it, and what the app allocated a request, which no neighbour moves (the server
+//     runs with V8's --trace-gc-nvp for these);
 //   - the server's memory (RSS): at rest, at its peak, and after the run (budget 300 MB);
 //   - then saving an 802-mark register on top of the 2M marks (budget 100 ms).
 // Run through `npm run bench` (which makes and drops the database), or on its own:
@@ -46,7 +48,7 @@ import { listYoungPeopleOfSchool } from '../../lib/server/young-people/young-peo
 import { listOutcomeRows } from '../../lib/server/outcomes/outcomes.queries';
 import { sql } from 'kysely';
 import { insertUser, updateUserSecondFactor } from '../../lib/server/users/users.queries';
-import { gcPauses, startAppServer, stopAppServer } from './app-server';
+import { gcTotals, startAppServer, stopAppServer, type GcTotals } from './app-server';
 import { bySchoolFromRecords, type FloorRow } from './by-school-floor';
 import { generateCountyData } from './county-data';
 import { outcomesFromAnswers } from './outcomes-floor';
@@ -153,10 +155,10 @@ async function load(
 	cookie: string,
 	seconds: number,
 	server?: ChildProcess
-): Promise<{ perSecond: number; failed: number; cpuMs: number; gcMs: number }> {
+): Promise<{ perSecond: number; failed: number; cpuMs: number; gcMs: number; allocatedKb: number; promotedKb: number }> {
 	const pid = server?.pid;
 	const cpuBefore = pid === undefined ? Number.NaN : mainThreadCpuMs(pid);
-	const gcBefore = server && gcPauses(server);
+	const gcBefore = server && gcTotals(server);
 	let done = 0;
 	let failed = 0;
 	const until = performance.now() + seconds * 1000;
@@ -172,13 +174,34 @@ async function load(
 	);
 	agent.destroy();
 	const cpuMs = pid === undefined ? Number.NaN : (mainThreadCpuMs(pid) - cpuBefore) / (done + failed);
-	const gcAfter = server && gcPauses(server);
-	const gcMs = gcBefore && gcAfter ? (gcAfter.scavenge + gcAfter.markCompact - gcBefore.scavenge - gcBefore.markCompact) / (done + failed) : Number.NaN;
-	return { perSecond: done / seconds, failed, cpuMs, gcMs };
+	const gcAfter = server && gcTotals(server);
+	const perRequest = (pick: (totals: GcTotals) => number) => (gcBefore && gcAfter ? (pick(gcAfter) - pick(gcBefore)) / (done + failed) : Number.NaN);
+	return {
+		perSecond: done / seconds,
+		failed,
+		cpuMs,
+		gcMs: perRequest((t) => t.scavenge + t.markCompact),
+		// Counted at each collection, so a round's first one holds what the round before it left:
+		// a collection's worth (up to the young generation's 8 MB) against thousands of requests.
+		allocatedKb: perRequest((t) => t.allocatedBytes) / 1024,
+		promotedKb: perRequest((t) => t.promotedBytes) / 1024
+	};
 }
 
-/** One round of the load: each page's requests per second, main-thread CPU and collection pauses a request (ms). */
-type LoadRound = { bare: number; overview: number; failed: number; bareCpu: number; overviewCpu: number; bareGc: number; overviewGc: number };
+/** One round of the load: each page's requests per second, main-thread CPU and collection pauses a request (ms), and its allocations a request (KB). */
+type LoadRound = {
+	bare: number;
+	overview: number;
+	failed: number;
+	bareCpu: number;
+	overviewCpu: number;
+	bareGc: number;
+	overviewGc: number;
+	bareAllocated: number;
+	overviewAllocated: number;
+	barePromoted: number;
+	overviewPromoted: number;
+};
 
 /** One figure of the rounds, averaged. */
 function meanOf(rounds: LoadRound[], pick: (round: LoadRound) => number): number {
@@ -428,7 +451,11 @@ export async function benchCounty(url: string): Promise<Row[]> {
 					bareCpu: bareLoad.cpuMs,
 					overviewCpu: overviewLoad.cpuMs,
 					bareGc: bareLoad.gcMs,
-					overviewGc: overviewLoad.gcMs
+					overviewGc: overviewLoad.gcMs,
+					bareAllocated: bareLoad.allocatedKb,
+					overviewAllocated: overviewLoad.allocatedKb,
+					barePromoted: bareLoad.promotedKb,
+					overviewPromoted: overviewLoad.promotedKb
 				});
 			}
 			throughput.push({ mode, rounds });
@@ -490,14 +517,16 @@ export async function benchCounty(url: string): Promise<Row[]> {
 				const bareCpu = meanOf(rounds, (r) => r.bareCpu);
 				const overviewCpu = meanOf(rounds, (r) => r.overviewCpu);
 				const shares = rounds.map((r) => (r.bareCpu / r.overviewCpu) * 100).sort((a, b) => a - b);
+				// How far the same page's time moved from one round to the next: the machine's noise.
+				const bareRange = [Math.min(...rounds.map((r) => r.bareCpu)), Math.max(...rounds.map((r) => r.bareCpu))];
 				return [
 					`Main thread's CPU a request in the same rounds, app ${mode}`,
-					`bare page ${bareCpu.toFixed(2)} ms`,
+					`bare page ${bareCpu.toFixed(2)} ms (rounds ${bareRange.map((x) => x.toFixed(2)).join('-')})`,
 					`overview ${overviewCpu.toFixed(2)} ms`,
 					`the bare page's ${((bareCpu / overviewCpu) * 100).toFixed(0)}% of the overview's (rounds ${shares.map((x) => x.toFixed(0)).join(', ')}%)`
 				];
 			}),
-			// Of that CPU time, the garbage collector's pauses of the main thread (V8's --trace-gc):
+			// Of that CPU time, the garbage collector's pauses of the main thread (V8's --trace-gc-nvp):
 			// what collecting the overview's extra allocations costs, beyond making them.
 			...throughput.map(({ mode, rounds }) => {
 				const [bareGc, overviewGc] = [meanOf(rounds, (r) => r.bareGc), meanOf(rounds, (r) => r.overviewGc)];
@@ -510,6 +539,19 @@ export async function benchCounty(url: string): Promise<Row[]> {
 					extraCpu > 0
 						? `${(((overviewGc - bareGc) / extraCpu) * 100).toFixed(0)}% of the overview's extra ${extraCpu.toFixed(2)} ms`
 						: `the overview took ${(-extraCpu).toFixed(2)} ms less in all`
+				];
+			}),
+			// What the app allocated a request in the same rounds, and of it what lived long enough to
+			// be promoted to the old generation (V8's --trace-gc-nvp): figures a busy neighbour does not
+			// move, where the times above nearly doubled from one round to another on a shared machine.
+			...throughput.map(({ mode, rounds }) => {
+				const kb = (n: number) => `${n.toFixed(0)} KB`;
+				const [bareAllocated, overviewAllocated] = [meanOf(rounds, (r) => r.bareAllocated), meanOf(rounds, (r) => r.overviewAllocated)];
+				return [
+					`Allocated a request (of it promoted to the old generation), app ${mode}`,
+					`bare page ${kb(bareAllocated)} (${kb(meanOf(rounds, (r) => r.barePromoted))})`,
+					`overview ${kb(overviewAllocated)} (${kb(meanOf(rounds, (r) => r.overviewPromoted))})`,
+					`the bare page's ${((bareAllocated / overviewAllocated) * 100).toFixed(0)}% of the overview's`
 				];
 			}),
 			...memory.map(({ mode, rest, peak, after }) => [
