@@ -150,12 +150,7 @@ async function waitForRebuild(db: Kysely<DB>, after: Date): Promise<void> {
  * process, on the same two cores as the server: a client that costs more than a browser's
  * share of the server's machine, and more for a larger page (see the README's `npm run bench`).
  */
-async function load(
-	url: string,
-	cookie: string,
-	seconds: number,
-	server?: ChildProcess
-): Promise<{ perSecond: number; failed: number; cpuMs: number; gcMs: number; allocatedKb: number; promotedKb: number }> {
+async function load(url: string, cookie: string, seconds: number, server?: ChildProcess): Promise<PageLoad> {
 	const pid = server?.pid;
 	const cpuBefore = pid === undefined ? Number.NaN : mainThreadCpuMs(pid);
 	const gcBefore = server && gcTotals(server);
@@ -188,20 +183,11 @@ async function load(
 	};
 }
 
-/** One round of the load: each page's requests per second, main-thread CPU and collection pauses a request (ms), and its allocations a request (KB). */
-type LoadRound = {
-	bare: number;
-	overview: number;
-	failed: number;
-	bareCpu: number;
-	overviewCpu: number;
-	bareGc: number;
-	overviewGc: number;
-	bareAllocated: number;
-	overviewAllocated: number;
-	barePromoted: number;
-	overviewPromoted: number;
-};
+/** One page's load: requests per second and refused, and a request's main-thread CPU and collection pauses (ms) and allocations (KB). */
+type PageLoad = { perSecond: number; failed: number; cpuMs: number; gcMs: number; allocatedKb: number; promotedKb: number };
+
+/** One round of the load: the bare page's, then the overview's. */
+type LoadRound = { bare: PageLoad; overview: PageLoad };
 
 /** One figure of the rounds, averaged. */
 function meanOf(rounds: LoadRound[], pick: (round: LoadRound) => number): number {
@@ -442,20 +428,9 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			// compared a quiet moment with a busy one (24-37% across stops for the same code).
 			const rounds: LoadRound[] = [];
 			for (let round = 0; round < LOAD_ROUNDS; round++) {
-				const bareLoad = await load(bare, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, server);
-				const overviewLoad = await load(overview, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, server);
 				rounds.push({
-					bare: bareLoad.perSecond,
-					overview: overviewLoad.perSecond,
-					failed: bareLoad.failed + overviewLoad.failed,
-					bareCpu: bareLoad.cpuMs,
-					overviewCpu: overviewLoad.cpuMs,
-					bareGc: bareLoad.gcMs,
-					overviewGc: overviewLoad.gcMs,
-					bareAllocated: bareLoad.allocatedKb,
-					overviewAllocated: overviewLoad.allocatedKb,
-					barePromoted: bareLoad.promotedKb,
-					overviewPromoted: overviewLoad.promotedKb
+					bare: await load(bare, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, server),
+					overview: await load(overview, viewerCookie, LOAD_SECONDS / LOAD_ROUNDS, server)
 				});
 			}
 			throughput.push({ mode, rounds });
@@ -500,10 +475,10 @@ export async function benchCounty(url: string): Promise<Row[]> {
 				''
 			],
 			...throughput.map(({ mode, rounds }) => {
-				const bare = meanOf(rounds, (r) => r.bare);
-				const overview = meanOf(rounds, (r) => r.overview);
-				const shares = rounds.map((r) => (r.overview / r.bare) * 100).sort((a, b) => a - b);
-				const failed = rounds.reduce((total, r) => total + r.failed, 0);
+				const bare = meanOf(rounds, (r) => r.bare.perSecond);
+				const overview = meanOf(rounds, (r) => r.overview.perSecond);
+				const shares = rounds.map((r) => (r.overview.perSecond / r.bare.perSecond) * 100).sort((a, b) => a - b);
+				const failed = rounds.reduce((total, r) => total + r.bare.failed + r.overview.failed, 0);
 				return [
 					`Requests/s, ${CLIENTS} clients as browsers ask (brotli), ${LOAD_SECONDS} s each in ${LOAD_ROUNDS} rounds, app ${mode}`,
 					`bare page ${bare.toFixed(1)}/s`,
@@ -514,11 +489,11 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			// The same rounds as the server's main thread's CPU time a request: the bare page's share
 			// of the overview's is what the requests per second would be on a quiet machine.
 			...throughput.map(({ mode, rounds }) => {
-				const bareCpu = meanOf(rounds, (r) => r.bareCpu);
-				const overviewCpu = meanOf(rounds, (r) => r.overviewCpu);
-				const shares = rounds.map((r) => (r.bareCpu / r.overviewCpu) * 100).sort((a, b) => a - b);
+				const bareCpu = meanOf(rounds, (r) => r.bare.cpuMs);
+				const overviewCpu = meanOf(rounds, (r) => r.overview.cpuMs);
+				const shares = rounds.map((r) => (r.bare.cpuMs / r.overview.cpuMs) * 100).sort((a, b) => a - b);
 				// How far the same page's time moved from one round to the next: the machine's noise.
-				const bareRange = [Math.min(...rounds.map((r) => r.bareCpu)), Math.max(...rounds.map((r) => r.bareCpu))];
+				const bareRange = [Math.min(...rounds.map((r) => r.bare.cpuMs)), Math.max(...rounds.map((r) => r.bare.cpuMs))];
 				return [
 					`Main thread's CPU a request in the same rounds, app ${mode}`,
 					`bare page ${bareCpu.toFixed(2)} ms (rounds ${bareRange.map((x) => x.toFixed(2)).join('-')})`,
@@ -529,8 +504,8 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			// Of that CPU time, the garbage collector's pauses of the main thread (V8's --trace-gc-nvp):
 			// what collecting the overview's extra allocations costs, beyond making them.
 			...throughput.map(({ mode, rounds }) => {
-				const [bareGc, overviewGc] = [meanOf(rounds, (r) => r.bareGc), meanOf(rounds, (r) => r.overviewGc)];
-				const extraCpu = meanOf(rounds, (r) => r.overviewCpu) - meanOf(rounds, (r) => r.bareCpu);
+				const [bareGc, overviewGc] = [meanOf(rounds, (r) => r.bare.gcMs), meanOf(rounds, (r) => r.overview.gcMs)];
+				const extraCpu = meanOf(rounds, (r) => r.overview.cpuMs) - meanOf(rounds, (r) => r.bare.cpuMs);
 				return [
 					`Of it, garbage collection pauses a request, app ${mode}`,
 					`bare page ${bareGc.toFixed(2)} ms`,
@@ -546,11 +521,11 @@ export async function benchCounty(url: string): Promise<Row[]> {
 			// move, where the times above nearly doubled from one round to another on a shared machine.
 			...throughput.map(({ mode, rounds }) => {
 				const kb = (n: number) => `${n.toFixed(0)} KB`;
-				const [bareAllocated, overviewAllocated] = [meanOf(rounds, (r) => r.bareAllocated), meanOf(rounds, (r) => r.overviewAllocated)];
+				const [bareAllocated, overviewAllocated] = [meanOf(rounds, (r) => r.bare.allocatedKb), meanOf(rounds, (r) => r.overview.allocatedKb)];
 				return [
 					`Allocated a request (of it promoted to the old generation), app ${mode}`,
-					`bare page ${kb(bareAllocated)} (${kb(meanOf(rounds, (r) => r.barePromoted))})`,
-					`overview ${kb(overviewAllocated)} (${kb(meanOf(rounds, (r) => r.overviewPromoted))})`,
+					`bare page ${kb(bareAllocated)} (${kb(meanOf(rounds, (r) => r.bare.promotedKb))})`,
+					`overview ${kb(overviewAllocated)} (${kb(meanOf(rounds, (r) => r.overview.promotedKb))})`,
 					`the bare page's ${((bareAllocated / overviewAllocated) * 100).toFixed(0)}% of the overview's`
 				];
 			}),
