@@ -21,10 +21,11 @@ const TAIL_BYTES = 16 * 1024;
 /**
  * The garbage collector's work so far: its pauses of the main thread in ms, young generation
  * (scavenges) and whole heap (mark-compact, with the incremental marking steps before it), and
- * the bytes the app allocated and those the young generation promoted to the old. Bytes are the
- * same on any machine for the same requests: on a shared machine of 2 cores a bare page's
- * main-thread time a request moved from 0.93 to 1.78 ms across the four rounds of one
- * `npm run bench` (stop 52), its allocations did not.
+ * the bytes the app allocated and those the young generation promoted to the old. Bytes move
+ * far less than times with the machine's load, though they are not fixed: on a shared machine
+ * of 2 cores a bare page's main-thread time a request moved from 0.93 to 1.78 ms across the
+ * four rounds of one `npm run bench` (stop 52), while the overview's allocations a request moved
+ * from 457 to 598 KB across 10-second runs and its promoted bytes from 81 to 85 KB (stop 53).
  */
 export interface GcTotals {
 	scavenge: number;

@@ -18,8 +18,8 @@
 //     in rounds that take turns (budget: at least half), with the server's main thread's CPU
 //     time a request in the same rounds (which a busy neighbour moves too: the bare page's from
 //     0.93 to 1.78 ms across the rounds of one run on stop 52's machine), the garbage collector's
-//     share of it, and what the app allocated a request, which no neighbour moves (the server
-//     runs with V8's --trace-gc-nvp for these);
+//     share of it, and what the app allocated a request, which a neighbour moves far less (the
+//     server runs with V8's --trace-gc-nvp for these);
 //   - the server's memory (RSS): at rest, at its peak, and after the run (budget 300 MB);
 //   - then saving an 802-mark register on top of the 2M marks (budget 100 ms).
 // Run through `npm run bench` (which makes and drops the database), or on its own:
@@ -517,8 +517,8 @@ export async function benchCounty(url: string): Promise<Row[]> {
 				];
 			}),
 			// What the app allocated a request in the same rounds, and of it what lived long enough to
-			// be promoted to the old generation (V8's --trace-gc-nvp): figures a busy neighbour does not
-			// move, where the times above nearly doubled from one round to another on a shared machine.
+			// be promoted to the old generation (V8's --trace-gc-nvp): figures a busy neighbour moves far
+			// less than the times above, which nearly doubled from one round to another on a shared machine.
 			...throughput.map(({ mode, rounds }) => {
 				const kb = (n: number) => `${n.toFixed(0)} KB`;
 				const [bareAllocated, overviewAllocated] = [meanOf(rounds, (r) => r.bare.allocatedKb), meanOf(rounds, (r) => r.overview.allocatedKb)];
