@@ -1,11 +1,12 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import { dropPageEtag } from './src/build/drop-page-etag.js';
+import { renderResultValues } from './src/build/render-result-values.js';
 
 const databases = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])];
 
 export default defineConfig({
-	plugins: [dropPageEtag(), sveltekit()],
+	plugins: [dropPageEtag(), renderResultValues(), sveltekit()],
 	css: {
 		preprocessorOptions: {
 			scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin'] }

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GETTERS, LEGACY_SERVER, VALUES, withRenderResultValues } from '../../../src/build/render-result-values.js';
+
+// The installed Svelte's legacy server entry, as the build transforms it: a new Svelte that
+// writes the render result another way fails here as well as in the build.
+const svelte = dirname(createRequire(import.meta.url).resolve('svelte/package.json'));
+const legacy = readFileSync(join(svelte, LEGACY_SERVER.replace('/svelte/', '')), 'utf8');
+
+describe("Svelte's legacy render result, with head and html as values", () => {
+	it('replaces the two getters, and nothing else', () => {
+		expect(legacy.split(GETTERS)).toHaveLength(2);
+		const changed = withRenderResultValues(legacy);
+		expect(changed).not.toContain(GETTERS);
+		expect(changed).toContain('{ value: result.head }');
+		expect(changed).toContain('{ value: result.body }');
+		expect(changed.replace(VALUES, GETTERS)).toBe(legacy);
+	});
+
+	it('keeps the getters under async mode, where the render is awaited through then', () => {
+		const changed = withRenderResultValues(legacy);
+		expect(changed).toContain('async_mode_flag ? { get: () => result.head }');
+		expect(changed).toContain('async_mode_flag ? { get: () => result.body }');
+	});
+
+	it('refuses a module without the getters as written, so the build stops instead of changing it unseen', () => {
+		expect(() => withRenderResultValues(legacy.replace(GETTERS, GETTERS.replace('result.body', 'result.html')))).toThrow(/no longer writes head and html/);
+		expect(() => withRenderResultValues(legacy + GETTERS)).toThrow(/no longer writes head and html/);
+		expect(() => withRenderResultValues(legacy.replace(/import \{ async_mode_flag \} from [^\n]*\n/, ''))).toThrow(/no longer writes head and html/);
+	});
+});
