@@ -8,6 +8,8 @@
 // line is not there as written (a new SvelteKit may have moved it: look again before changing
 // the text below).
 
+import { rewriteModule } from './rewrite-module.js';
+
 /** SvelteKit's renderer, as its package ships it. */
 export const RENDERER = '/@sveltejs/kit/src/runtime/server/page/render.js';
 
@@ -32,20 +34,5 @@ export function withoutPageEtag(source) {
  * @returns {import('vite').Plugin}
  */
 export function dropPageEtag() {
-	let changed = false;
-	return {
-		name: 'ypt-drop-page-etag',
-		apply: 'build',
-		enforce: 'pre',
-		transform(code, id) {
-			if (!(id.split('?')[0] ?? '').endsWith(RENDERER)) return null;
-			changed = true;
-			return { code: withoutPageEtag(code), map: null };
-		},
-		buildEnd(error) {
-			if (!error && this.environment?.name === 'ssr' && !changed) {
-				throw new Error(`drop-page-etag: the server build did not include ${RENDERER}; see src/build/drop-page-etag.js`);
-			}
-		}
-	};
+	return rewriteModule({ name: 'drop-page-etag', module: RENDERER, rewrite: withoutPageEtag, source: 'src/build/drop-page-etag.js' });
 }

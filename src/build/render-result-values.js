@@ -14,6 +14,8 @@
 // they are not there as written (a new Svelte may have changed them: look again before changing
 // the text below).
 
+import { rewriteModule } from './rewrite-module.js';
+
 /** Svelte's legacy entry for the server, as its package ships it. */
 export const LEGACY_SERVER = '/svelte/src/legacy/legacy-server.js';
 
@@ -51,20 +53,10 @@ export function withRenderResultValues(source) {
  * @returns {import('vite').Plugin}
  */
 export function renderResultValues() {
-	let changed = false;
-	return {
-		name: 'ypt-render-result-values',
-		apply: 'build',
-		enforce: 'pre',
-		transform(code, id) {
-			if (!(id.split('?')[0] ?? '').endsWith(LEGACY_SERVER)) return null;
-			changed = true;
-			return { code: withRenderResultValues(code), map: null };
-		},
-		buildEnd(error) {
-			if (!error && this.environment?.name === 'ssr' && !changed) {
-				throw new Error(`render-result-values: the server build did not include ${LEGACY_SERVER}; see src/build/render-result-values.js`);
-			}
-		}
-	};
+	return rewriteModule({
+		name: 'render-result-values',
+		module: LEGACY_SERVER,
+		rewrite: withRenderResultValues,
+		source: 'src/build/render-result-values.js'
+	});
 }
