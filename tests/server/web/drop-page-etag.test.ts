@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { installedModule } from '../../support/installed-module';
 import { ETAG_LINE, RENDERER, withoutPageEtag } from '../../../src/build/drop-page-etag.js';
 
 // The installed SvelteKit's renderer, as the build transforms it: a new SvelteKit that sets the
 // ETag another way fails here as well as in the build.
-const kit = dirname(createRequire(import.meta.url).resolve('@sveltejs/kit/package.json'));
-const renderer = readFileSync(join(kit, RENDERER.replace('/@sveltejs/kit/', '')), 'utf8');
+const renderer = installedModule(RENDERER);
 
 describe('dropping the ETag of rendered pages', () => {
 	it('takes out the one line that hashes the page, and nothing else', () => {

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { installedModule } from '../../support/installed-module';
 import { GETTERS, LEGACY_SERVER, VALUES, withRenderResultValues } from '../../../src/build/render-result-values.js';
 
 // The installed Svelte's legacy server entry, as the build transforms it: a new Svelte that
 // writes the render result another way fails here as well as in the build.
-const svelte = dirname(createRequire(import.meta.url).resolve('svelte/package.json'));
-const legacy = readFileSync(join(svelte, LEGACY_SERVER.replace('/svelte/', '')), 'utf8');
+const legacy = installedModule(LEGACY_SERVER);
 
 describe("Svelte's legacy render result, with head and html as values", () => {
 	it('replaces the two getters, and nothing else', () => {
