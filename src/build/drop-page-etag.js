@@ -8,7 +8,7 @@
 // line is not there as written (a new SvelteKit may have moved it: look again before changing
 // the text below).
 
-import { rewriteModule } from './rewrite-module.js';
+import { replaceOnce, rewriteModule } from './rewrite-module.js';
 
 /** SvelteKit's renderer, as its package ships it. */
 export const RENDERER = '/@sveltejs/kit/src/runtime/server/page/render.js';
@@ -22,11 +22,11 @@ export const ETAG_LINE = 'headers.set(\'etag\', `"${hash(transformed)}"`);';
  * @returns {string}
  */
 export function withoutPageEtag(source) {
-	const at = source.indexOf(ETAG_LINE);
-	if (at === -1 || source.indexOf(ETAG_LINE, at + 1) !== -1) {
+	const changed = replaceOnce(source, ETAG_LINE, '/* ETag dropped by src/build/drop-page-etag.js */');
+	if (changed === null) {
 		throw new Error(`drop-page-etag: ${RENDERER} no longer sets the ETag as this plugin expects; see src/build/drop-page-etag.js`);
 	}
-	return source.slice(0, at) + '/* ETag dropped by src/build/drop-page-etag.js */' + source.slice(at + ETAG_LINE.length);
+	return changed;
 }
 
 /**

@@ -14,7 +14,7 @@
 // they are not there as written (a new Svelte may have changed them: look again before changing
 // the text below).
 
-import { rewriteModule } from './rewrite-module.js';
+import { replaceOnce, rewriteModule } from './rewrite-module.js';
 
 /** Svelte's legacy entry for the server, as its package ships it. */
 export const LEGACY_SERVER = '/svelte/src/legacy/legacy-server.js';
@@ -40,11 +40,11 @@ export const VALUES = `
  * @returns {string}
  */
 export function withRenderResultValues(source) {
-	const at = source.indexOf(GETTERS);
-	if (at === -1 || source.indexOf(GETTERS, at + 1) !== -1 || !/import \{ async_mode_flag \} from /.test(source)) {
+	const changed = replaceOnce(source, GETTERS, VALUES);
+	if (changed === null || !/import \{ async_mode_flag \} from /.test(source)) {
 		throw new Error(`render-result-values: ${LEGACY_SERVER} no longer writes head and html as this plugin expects; see src/build/render-result-values.js`);
 	}
-	return source.slice(0, at) + VALUES + source.slice(at + GETTERS.length);
+	return changed;
 }
 
 /**

@@ -1,7 +1,21 @@
 // The one way this app's build changes a dependency's source: a Vite plugin that rewrites one
 // module of the server build as the app is built (not under `vite dev`), and fails a server
 // build that never met the module, so a dependency that moves it cannot skip the change unseen.
-// Each rewrite throws when the source is not as it expects (drop-page-etag.js, render-result-values.js).
+// Each rewrite throws when the source is not as it expects (drop-page-etag.js, render-result-values.js):
+// `replaceOnce` finds what it changes, there exactly once.
+
+/**
+ * `source` with `text` replaced by `replacement`, or null when `text` is not there exactly once.
+ * @param {string} source
+ * @param {string} text
+ * @param {string} replacement
+ * @returns {string | null}
+ */
+export function replaceOnce(source, text, replacement) {
+	const at = source.indexOf(text);
+	if (at === -1 || source.indexOf(text, at + 1) !== -1) return null;
+	return source.slice(0, at) + replacement + source.slice(at + text.length);
+}
 
 /**
  * @param {{ name: string, module: string, rewrite: (source: string) => string, source: string }} plan

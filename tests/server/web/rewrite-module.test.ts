@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rewriteModule } from '../../../src/build/rewrite-module.js';
+import { replaceOnce, rewriteModule } from '../../../src/build/rewrite-module.js';
 
 type Hook = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -42,5 +42,13 @@ describe('rewriting one module of the server build', () => {
 		const { transform, buildEnd } = plugin();
 		transform.call({}, 'const old = 1;', '/app/node_modules/some-package/src/entry.js');
 		expect(() => buildEnd.call({ environment: { name: 'ssr' } })).not.toThrow();
+	});
+});
+
+describe('replacing what a rewrite changes', () => {
+	it('replaces text found exactly once, and refuses text missing or found twice', () => {
+		expect(replaceOnce('a old b', 'old', 'new')).toBe('a new b');
+		expect(replaceOnce('a b', 'old', 'new')).toBeNull();
+		expect(replaceOnce('old old', 'old', 'new')).toBeNull();
 	});
 });
