@@ -122,3 +122,9 @@ export async function columnIndex(table: Locator, key: string): Promise<number> 
 	expect(index, `a heading for ${key}`).toBeGreaterThan(0);
 	return index;
 }
+
+/** One of a report's headline figures, by its label: the item (label, figure and note) and its figure. */
+export function headline(page: Page, label: string): { item: Locator; figure: Locator } {
+	const item = page.locator('.app-headlines > div', { has: page.locator('dt').getByText(label, { exact: true }) });
+	return { item, figure: item.locator('dt + dd') };
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Locator } from '@playwright/test';
-import { cellUnder, expectAccessible, signIn } from './helpers';
+import { cellUnder, expectAccessible, headline, signIn } from './helpers';
 
 // Frontline professionals (the plan's Prevent awareness training: 87 in 2018-19) are counted
 // apart from young people on the report pages and in the PCC return.
@@ -21,13 +21,13 @@ test('the district overview shows 87 frontline professionals at Prevent training
 	await expect(await cellUnder(overview, prevent, 'professionals')).toHaveText('87');
 	await expect(await cellUnder(overview, prevent, 'youngPeopleReached')).toHaveText('0');
 	await expect(overview.locator('thead')).toContainText('Frontline professionals');
-	await expect(page.locator('.app-headlines__item', { hasText: 'Frontline professionals trained' }).locator('.app-headlines__figure')).toHaveText('87');
+	await expect(headline(page, 'Frontline professionals trained').figure).toHaveText('87');
 	await expectAccessible(page);
 
 	await overview.getByRole('link', { name: 'Prevent Awareness Training' }).click();
 	await expect(page.getByRole('heading', { name: 'Prevent Awareness Training', level: 1 })).toBeVisible();
-	await expect(page.locator('.app-headlines__item', { hasText: 'Frontline professionals trained' }).locator('.app-headlines__figure')).toHaveText('87');
-	await expect(page.locator('.app-headlines__item', { hasText: 'Young people reached' }).locator('.app-headlines__figure')).toHaveText('0');
+	await expect(headline(page, 'Frontline professionals trained').figure).toHaveText('87');
+	await expect(headline(page, 'Young people reached').figure).toHaveText('0');
 	await expectAccessible(page);
 });
 

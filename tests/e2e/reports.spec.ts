@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { cellUnder, columnIndex, expectAccessible, signIn } from './helpers';
+import { cellUnder, columnIndex, expectAccessible, headline, signIn } from './helpers';
 
 // The report pages for the 2018-19 reference year, read as the partnership plan states it:
 // 802 Year 8 pupils at the Youth Conference, 256 Year 6 pupils at Safety in Action Week,
@@ -205,7 +205,7 @@ test('a programme’s page shows its figures to a report viewer, and its session
 	await page.goto(`/reports?${YEAR_2018}`);
 	await page.getByRole('table', { name: 'By programme', exact: true }).getByRole('link', { name: 'Youth Conference' }).click();
 	await expect(page.getByRole('heading', { name: 'Youth Conference', level: 1 })).toBeVisible();
-	await expect(page.locator('.app-headlines__item', { hasText: 'Young people reached' })).toContainText('802');
+	await expect(headline(page, 'Young people reached').figure).toHaveText('802');
 	await expect(page.getByRole('table', { name: 'Sessions in the period' })).toHaveCount(0);
 	await expectAccessible(page);
 	const address = page.url();
@@ -226,16 +226,16 @@ test('a programme’s page shows its figures to a report viewer, and its session
 	const awards = await Promise.all(['discovery', 'explorer', 'conserver'].map((level) => cell(overview, 'John Muir Award', level)));
 	expect(awards.reduce((sum, text) => sum + Number(text), 0)).toBe(25);
 	// Each programme's page leads with the figures of its kind: mentors and mentees, workstation visits.
-	const headline = (label: string) => lead.locator('.app-headlines__item', { has: lead.getByText(label, { exact: true }) });
+	const item = (label: string) => headline(lead, label).item;
 	await overview.getByRole('link', { name: 'Peer Mentoring Programme' }).click();
-	await expect(headline('Mentors')).toContainText('15');
-	await expect(headline('Mentees')).toBeVisible();
-	await expect(headline('Workstation visits')).toHaveCount(0);
+	await expect(headline(lead, 'Mentors').figure).toHaveText('15');
+	await expect(item('Mentees')).toBeVisible();
+	await expect(item('Workstation visits')).toHaveCount(0);
 	await lead.goto(`/reports?${YEAR_2018}`);
 	await overview.getByRole('link', { name: 'Safety in Action Week' }).click();
-	await expect(headline('Workstation visits')).toBeVisible();
-	await expect(headline('Mentors')).toHaveCount(0);
-	await expect(headline('Discovery awards')).toHaveCount(0);
+	await expect(item('Workstation visits')).toBeVisible();
+	await expect(item('Mentors')).toHaveCount(0);
+	await expect(item('Discovery awards')).toHaveCount(0);
 	await context.close();
 });
 
