@@ -310,6 +310,8 @@ test('a school contact sees only Astor College against the district, and no othe
 	await page.getByRole('link', { name: "Our school's report" }).click();
 	await expect(page).toHaveURL(/\/reports\/schools\/[0-9a-f-]{36}$/);
 	await expect(page.getByRole('heading', { name: 'Astor College', level: 1 })).toBeVisible();
+	// The phase as a word in the text itself, not a code made to look like one by CSS.
+	await expect(page.getByText(/school in Dover, beside the district's/)).toHaveText(/^Secondary school in Dover, beside the district's \d+ schools\.$/);
 	await expectAccessible(page);
 
 	await page.getByLabel('Year it starts').fill('2018');
