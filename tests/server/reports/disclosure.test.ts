@@ -508,4 +508,34 @@ describe('suppressLinked: the tables of one output as one system', () => {
 		// 'other' less 'quarter' is negative, no count: nothing to hide for it.
 		expect(cells.get('quarter')!.hidden).toBe(false);
 	});
+
+	it('asks what another output settled only of its own figures, and hides and protects what was hidden there', () => {
+		// Another output's decisions, as a year's are: far more figures than this table's.
+		const decided = new Map<string, boolean>([
+			['q1', true],
+			['year', false],
+			...Array.from({ length: 1000 }, (_, i): [string, boolean] => [`elsewhere ${i}`, true])
+		]);
+		const asked: string[] = [];
+		const trend = {
+			table: { rows: [[30], [20], [40], [50]], columnTotals: [140] },
+			names: { cells: [['q1'], ['q2'], ['q3'], ['q4']], columnTotals: ['year'] }
+		};
+		const settled = {
+			get: (name: string) => {
+				asked.push(name);
+				return decided.get(name);
+			}
+		};
+		const cells = suppressLinked({ tables: [trend], settled }, { threshold: 5 });
+		expect(asked.sort()).toEqual(['q1', 'q2', 'q3', 'q4', 'year']);
+		expect(cells.get('q1')).toEqual({ value: 30, hidden: true, reason: 'secondary' });
+		// The year stays shown, as it was there: so one more quarter goes, or the year less the rest would tell q1.
+		expect(cells.get('year')!.hidden).toBe(false);
+		expect([...cells.values()].filter((cell) => cell.hidden)).toHaveLength(2);
+		expect(exposedEntries(trend.table, { cells: trend.names.cells.map(([n]) => [cells.get(n!)!]), columnTotals: [cells.get('year')!], threshold: 5 })).toEqual(
+			[]
+		);
+		expect(cells.has('elsewhere 0')).toBe(false);
+	});
 });

@@ -336,8 +336,11 @@ export interface LinkedSystem {
 	counts?: Map<string, number>;
 	/** A whole less its parts is a count too: when all are shown it must not be small. */
 	containments?: Containment[];
-	/** Figures decided by another output read with this one: true hidden there, false shown there. */
-	settled?: ReadonlyMap<string, boolean>;
+	/**
+	 * Figures decided by another output read with this one: true hidden there, false shown there.
+	 * Only asked for the figures of this system, so it may hold far more (every figure of a year).
+	 */
+	settled?: Pick<ReadonlyMap<string, boolean>, 'get'>;
 }
 
 export interface LinkedOptions extends SuppressionOptions {
@@ -352,81 +355,89 @@ export interface LinkedOptions extends SuppressionOptions {
  */
 export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): Map<string, Cell> {
 	const threshold = thresholdOf(options);
-	const values = new Map<string, number>();
-	const note = (name: string, value: number) => {
-		const known = values.get(name);
-		if (known !== undefined && known !== value) throw new RangeError(`${name} is ${known} in one table and ${value} in another`);
-		values.set(name, value);
+	// Each figure by a number, in the order it is first named, and what is known of it in arrays
+	// by that number: a county's financial year is 33,000 figures in 40,000 containments, and
+	// looking each up by its name at every step was most of the decision's time.
+	const figures = new Map<string, number>();
+	const names: string[] = [];
+	const values: number[] = [];
+	const note = (name: string, value: number): number => {
+		const known = figures.get(name);
+		if (known === undefined) {
+			figures.set(name, names.length);
+			names.push(name);
+			values.push(value);
+			return names.length - 1;
+		}
+		if (values[known] !== value) throw new RangeError(`${name} is ${values[known]} in one table and ${value} in another`);
+		return known;
 	};
-	const positions = (linked: LinkedTable) => {
-		const { table, names } = linked;
-		const sums = withTotals(table.rows);
-		const all: [string, number, TablePosition][] = [];
-		table.rows.forEach((row, r) => row.forEach((value, c) => all.push([names.cells[r]![c]!, value, { row: r, column: c }])));
-		if (table.rowTotals) table.rowTotals.forEach((value, r) => all.push([names.rowTotals![r]!, value, { row: r, column: 'total' }]));
-		if (table.columnTotals) table.columnTotals.forEach((value, c) => all.push([names.columnTotals![c]!, value, { row: 'total', column: c }]));
-		if (table.grandTotal !== undefined) all.push([names.grandTotal!, sums.grandTotal!, { row: 'total', column: 'total' }]);
-		return all;
-	};
-	const tables = system.tables.map((linked) => {
-		const entries = positions(linked);
-		// How many of its entries were hidden when it was last suppressed, and after: hiding only adds, so an equal count is the same set.
-		return { linked, entries, nameAt: new Map(entries.map(([name, , p]) => [`${p.row} ${p.column}`, name])), before: -1, after: -1 };
-	});
-	for (const { entries } of tables) for (const [name, value] of entries) note(name, value);
+	const tables = system.tables.map((linked) => linkedEntries(linked, note));
 	for (const [name, value] of system.counts ?? []) note(name, value);
-	for (const c of system.containments ?? [])
-		for (const name of [c.whole, ...c.parts, ...(c.plus ?? [])]) if (!values.has(name)) throw new RangeError(`${name} is in no table`);
-
-	const hidden = new Map<string, SuppressionReason>();
-	const shownElsewhere = new Set<string>();
-	for (const [name, isHidden] of system.settled ?? []) {
-		if (!values.has(name)) continue;
-		if (isHidden) hidden.set(name, 'secondary');
-		else shownElsewhere.add(name);
-	}
-	for (const [name, value] of values) if (isSmall(value, threshold) && !hidden.has(name)) hidden.set(name, 'primary');
+	const figure = (name: string): number => {
+		const known = figures.get(name);
+		if (known === undefined) throw new RangeError(`${name} is in no table`);
+		return known;
+	};
 	// Only a containment whose whole less its parts is a small count can hide anything: the values never change, so find those once.
-	const smallRests = (system.containments ?? []).filter(({ whole, parts, plus = [] }) => {
-		const rest = values.get(whole)! + plus.reduce((a, p) => a + values.get(p)!, 0) - parts.reduce((a, p) => a + values.get(p)!, 0);
-		return isSmall(rest, threshold);
+	const smallRests: { whole: number; parts: number[]; plus: number[] }[] = [];
+	for (const { whole, parts, plus = [] } of system.containments ?? []) {
+		let rest = values[figure(whole)]!;
+		for (const part of parts) rest -= values[figure(part)]!;
+		for (const added of plus) rest += values[figure(added)]!;
+		if (isSmall(rest, threshold)) smallRests.push({ whole: figure(whole), parts: parts.map(figure), plus: plus.map(figure) });
+	}
+
+	const hidden: (SuppressionReason | null)[] = names.map(() => null);
+	const shownElsewhere = new Uint8Array(names.length);
+	if (system.settled) {
+		names.forEach((name, i) => {
+			const isHidden = system.settled!.get(name);
+			if (isHidden === true) hidden[i] = 'secondary';
+			else if (isHidden === false) shownElsewhere[i] = 1;
+		});
+	}
+	values.forEach((value, i) => {
+		if (isSmall(value, threshold) && hidden[i] === null) hidden[i] = 'primary';
 	});
+	// -1: a place the table does not name (see linkedEntries), never hidden.
+	const isHidden = (i: number) => i >= 0 && hidden[i] !== null;
+	const hiddenIn = (entries: readonly number[]) => entries.reduce((n, i) => (hidden[i] !== null ? n + 1 : n), 0);
 	for (let changed = true; changed;) {
 		changed = false;
-		const hide = (name: string) => {
-			if (hidden.has(name) || shownElsewhere.has(name)) return false;
-			hidden.set(name, 'secondary');
+		const hide = (i: number) => {
+			if (hidden[i] !== null || shownElsewhere[i]) return false;
+			hidden[i] = 'secondary';
 			changed = true;
 			return true;
 		};
-		for (const { whole, parts, plus = [] } of smallRests) {
-			if (hidden.has(whole) || parts.some((p) => hidden.has(p)) || plus.some((p) => hidden.has(p))) continue;
+		for (const { whole, parts, plus } of smallRests) {
+			if (isHidden(whole) || parts.some(isHidden) || plus.some(isHidden)) continue;
 			// The whole goes first; if it is shown elsewhere, what is added to it, then the largest part that may go.
 			if (hide(whole) || plus.some(hide)) continue;
-			const part = parts.filter((p) => !shownElsewhere.has(p) && values.get(p)! > 0).sort((a, b) => values.get(b)! - values.get(a)!)[0];
-			if (part) hide(part);
+			const part = parts.filter((p) => !shownElsewhere[p] && values[p]! > 0).sort((a, b) => values[b]! - values[a]!)[0];
+			if (part !== undefined) hide(part);
 		}
 		for (const linkedTable of tables) {
-			const { linked, entries, nameAt } = linkedTable;
-			const hiddenNow = entries.reduce((n, [name]) => (hidden.has(name) ? n + 1 : n), 0);
+			const { linked, entries, positions, at } = linkedTable;
+			const hiddenNow = hiddenIn(entries);
 			// Nothing hidden: suppressing it would hide nothing. Hidden as when last suppressed, or as
 			// that left it: suppressing it again gives the same pattern (a suppressed table is a fixed point).
 			if (hiddenNow === 0 || hiddenNow === linkedTable.before || hiddenNow === linkedTable.after) continue;
 			linkedTable.before = hiddenNow;
-			const at = (p: TablePosition) => nameAt.get(`${p.row} ${p.column}`)!;
 			let result: SuppressedTable;
 			try {
 				result = suppressTable(linked.table, {
 					threshold,
 					floor: options?.floor,
-					hidden: (p) => hidden.has(at(p)),
-					keep: (p) => shownElsewhere.has(at(p))
+					hidden: (p) => isHidden(at(p)),
+					keep: (p) => shownElsewhere[at(p)] === 1
 				});
 			} catch (error) {
 				if (!(error instanceof NothingLeftToHide) && !(error instanceof Error && error.message.includes('nothing left to hide'))) throw error;
 				// Every count of this table that may go goes: what is shown elsewhere stays as it is there.
-				for (const [name, value] of entries) if (value > 0) hide(name);
-				linkedTable.after = entries.reduce((n, [name]) => (hidden.has(name) ? n + 1 : n), 0);
+				for (const i of entries) if (values[i]! > 0) hide(i);
+				linkedTable.after = hiddenIn(entries);
 				continue;
 			}
 			const { cells, rowTotals, columnTotals, grandTotal } = result;
@@ -438,16 +449,48 @@ export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): M
 					: p.column === 'total'
 						? rowTotals?.[p.row]
 						: cells[p.row]?.[p.column];
-			for (const [name, , p] of entries) if (state(p)?.hidden) hide(name);
-			linkedTable.after = entries.reduce((n, [name]) => (hidden.has(name) ? n + 1 : n), 0);
+			entries.forEach((i, k) => {
+				if (state(positions[k]!)?.hidden) hide(i);
+			});
+			linkedTable.after = hiddenIn(entries);
 		}
 	}
 	return new Map(
-		[...values].map(([name, value]) => {
-			const reason = hidden.get(name) ?? null;
-			return [name, { value, hidden: reason !== null, reason }];
+		names.map((name, i) => {
+			const reason = hidden[i]!;
+			return [name, { value: values[i]!, hidden: reason !== null, reason }];
 		})
 	);
+}
+
+/**
+ * A linked table's entries as figure numbers (`note` gives each name its number and checks its
+ * value), with their places in the table, and the figure at a place (-1: an entry the table does
+ * not name, such as a total it is not given).
+ */
+function linkedEntries({ table, names }: LinkedTable, note: (name: string, value: number) => number) {
+	const entries: number[] = [];
+	const positions: TablePosition[] = [];
+	const add = (name: string, value: number, position: TablePosition) => {
+		const i = note(name, value);
+		entries.push(i);
+		positions.push(position);
+		return i;
+	};
+	const cellAt = table.rows.map((row, r) => row.map((value, c) => add(names.cells[r]![c]!, value, { row: r, column: c })));
+	const rowTotalAt = table.rowTotals?.map((value, r) => add(names.rowTotals![r]!, value, { row: r, column: 'total' })) ?? [];
+	const columnTotalAt = table.columnTotals?.map((value, c) => add(names.columnTotals![c]!, value, { row: 'total', column: c })) ?? [];
+	const grandTotalAt = table.grandTotal === undefined ? -1 : add(names.grandTotal!, withTotals(table.rows).grandTotal!, { row: 'total', column: 'total' });
+	const at = (p: TablePosition): number =>
+		(p.row === 'total'
+			? p.column === 'total'
+				? grandTotalAt
+				: columnTotalAt[p.column]
+			: p.column === 'total'
+				? rowTotalAt[p.row]
+				: cellAt[p.row]?.[p.column]) ?? -1;
+	// How many of its entries were hidden when it was last suppressed, and after: hiding only adds, so an equal count is the same set.
+	return { linked: { table, names }, entries, positions, at, before: -1, after: -1 };
 }
 
 export function exposedEntries(table: CountTable, result: SuppressedTable): TablePosition[] {

@@ -84,7 +84,7 @@ interface Source {
 interface FamilyOptions {
 	threshold: number;
 	/** Figures decided by an output read beside this one: true hidden, false shown. */
-	settled?: ReadonlyMap<string, boolean>;
+	settled?: Pick<ReadonlyMap<string, boolean>, 'get'>;
 	floor?: 0 | 1;
 }
 
@@ -178,53 +178,61 @@ function academicFamily(source: Source, start: number, inside: ReadonlyMap<strin
 	const total = source.total(period);
 	const read = source.dimensions.map((d) => d.read(period));
 	const outer = source.outer ? source.outer.read(period) : undefined;
-	const settled = new Map(options.settled);
-	for (const [name, cell] of inside) settled.set(name, cell.hidden);
+	// Each row's scope made once: the names below are made from them once a measure, and each is
+	// then looked up by the same string (whose hash V8 keeps) rather than a new one each time.
+	const scopes = source.dimensions.map((d) => d.ids.map(d.scope));
+	const outerScopes = source.outer ? source.dimensions[0]!.ids.map(source.outer.scope) : [];
+	// The financial years' decisions, over any the caller settled: looked up, not copied (a county's two years are 66,000 figures).
+	const settled = { get: (name: string) => inside.get(name)?.hidden ?? options.settled?.get(name) };
 	const cells = new Map<string, Cell>();
 	for (const measure of peopleCounts) {
+		// A scope's names: the year's, then each quarter's inside it.
+		const named = new Map<string, string[]>();
+		const namesOf = (scope: string): string[] => {
+			let names = named.get(scope);
+			if (!names) named.set(scope, (names = [period, ...quarters].map((p) => figureName(measure, p, scope))));
+			return names;
+		};
+		const totalName = namesOf(source.totalScope)[0]!;
 		const tables: LinkedTable[] = [];
 		const counts = new Map<string, number>();
 		const containments: Containment[] = [];
-		const scopes: [string, number][] = [[source.totalScope, count(total, measure)]];
+		const rows: [string, number][] = [[source.totalScope, count(total, measure)]];
 		source.dimensions.forEach((dimension, k) => {
 			if (dimension.ids.length === 0) return;
 			const values = dimension.ids.map((id) => count(read[k]!.get(id), measure));
-			const names = dimension.ids.map((id) => figureName(measure, period, dimension.scope(id)));
+			const names = scopes[k]!.map((scope) => namesOf(scope)[0]!);
 			const adds = sum(values) === count(total, measure);
 			tables.push({
 				table: { rows: values.map((v) => [v]), ...(adds ? { columnTotals: [count(total, measure)] } : {}) },
-				names: { cells: names.map((n) => [n]), ...(adds ? { columnTotals: [figureName(measure, period, source.totalScope)] } : {}) }
+				names: { cells: names.map((n) => [n]), ...(adds ? { columnTotals: [totalName] } : {}) }
 			});
 			dimension.ids.forEach((id, i) => {
 				if (outer && k === 0) {
-					const whole = figureName(measure, period, source.outer!.scope(id));
+					const whole = namesOf(outerScopes[i]!)[0]!;
 					counts.set(whole, count(outer.get(id), measure));
 					containments.push({ whole, parts: [names[i]!] });
 				}
-				scopes.push([dimension.scope(id), values[i]!]);
-				if (!adds) containments.push({ whole: figureName(measure, period, source.totalScope), parts: [names[i]!] });
+				rows.push([scopes[k]![i]!, values[i]!]);
+				if (!adds) containments.push({ whole: totalName, parts: [names[i]!] });
 			});
 		});
-		for (const [scope, value] of scopes) {
-			const whole = figureName(measure, period, scope);
+		for (const [scope, value] of rows) {
+			const [whole, ...parts] = namesOf(scope) as [string, ...string[]];
 			counts.set(whole, value);
-			const parts = quarters.map((q) => figureName(measure, q, scope));
 			for (const part of parts) counts.set(part, inside.get(part)?.value ?? 0);
 			for (const set of subsets(parts)) containments.push({ whole, parts: set });
 		}
 		// The district less a row (or the figure holding it) in the year, less the same in a quarter inside it.
-		const pairs: [string, string][] = source.dimensions.flatMap((d) => d.ids.map((id): [string, string] => [source.totalScope, d.scope(id)]));
-		if (source.outer) pairs.push(...source.dimensions[0]!.ids.map((id): [string, string] => [source.outer!.scope(id), source.dimensions[0]!.scope(id)]));
+		const pairs: [string, string][] = scopes.flatMap((rowScopes) => rowScopes.map((scope): [string, string] => [source.totalScope, scope]));
+		if (source.outer) pairs.push(...outerScopes.map((outerScope, i): [string, string] => [outerScope, scopes[0]![i]!]));
 		for (const [outerScope, rowScope] of pairs) {
-			for (const q of quarters) {
-				for (const name of [figureName(measure, q, outerScope), figureName(measure, q, rowScope)])
-					if (!counts.has(name)) counts.set(name, inside.get(name)?.value ?? 0);
-				containments.push({
-					whole: figureName(measure, period, outerScope),
-					plus: [figureName(measure, q, rowScope)],
-					parts: [figureName(measure, period, rowScope), figureName(measure, q, outerScope)]
-				});
-			}
+			const [outerYear, ...outerQuarters] = namesOf(outerScope) as [string, ...string[]];
+			const [rowYear, ...rowQuarters] = namesOf(rowScope) as [string, ...string[]];
+			quarters.forEach((_, q) => {
+				for (const name of [outerQuarters[q]!, rowQuarters[q]!]) if (!counts.has(name)) counts.set(name, inside.get(name)?.value ?? 0);
+				containments.push({ whole: outerYear, plus: [rowQuarters[q]!], parts: [rowYear, outerQuarters[q]!] });
+			});
 		}
 		for (const [name, cell] of suppressLinked({ tables, counts, containments, settled }, options)) if (name.includes(` ${period.from} `)) cells.set(name, cell);
 	}
@@ -259,7 +267,9 @@ function familyCells(source: Source, period: Period, options: FamilyOptions): Ma
 			return yearFamily(source, financialYearOfDate(period.from), options);
 		case 'academic': {
 			const start = academicYearOfDate(period.from);
-			return academicFamily(source, start, new Map([...yearFamily(source, start, options), ...yearFamily(source, start + 1, options)]), options);
+			const inside = yearFamily(source, start, options);
+			for (const [name, cell] of yearFamily(source, start + 1, options)) inside.set(name, cell);
+			return academicFamily(source, start, inside, options);
 		}
 		case 'dates':
 			throw new RangeError(DATES_REFUSED);
