@@ -57,6 +57,34 @@ export function gcOf(line: string): { kind: 'scavenge' | 'markCompact'; ms: numb
 	return { kind, ms, allocatedBytes: nvpField(line, 'allocated'), promotedBytes: nvpField(line, 'promoted') };
 }
 
+/**
+ * The time each request took by the server's own clock, by route: its request log's `ms` (from
+ * the request's arrival to the compressed answer handed to Node to send), kept for servers
+ * started with `traceGc`, whose output is read line by line anyway. Beside a page's time as
+ * the benchmark's client takes it, it shows what the client's own work adds (Node's fetch
+ * decompressing and decoding a 360 KB page, in the benchmark's process).
+ */
+const requestTimesOf = new WeakMap<ChildProcess, Map<string, number[]>>();
+
+/** A request log line's route and time, or null for any other line. */
+export function requestOf(line: string): { route: string; ms: number } | null {
+	if (!line.startsWith('{') || !line.includes('"msg":"request"')) return null;
+	try {
+		const { route, ms } = JSON.parse(line) as { route?: unknown; ms?: unknown };
+		return typeof route === 'string' && typeof ms === 'number' ? { route, ms } : null;
+	} catch {
+		return null;
+	}
+}
+
+/** The server's times for `route` since this was last asked (and forgets them): only for a server started with `traceGc`. */
+export function takeRequestTimes(server: ChildProcess, route: string): number[] {
+	const byRoute = requestTimesOf.get(server);
+	const times = byRoute?.get(route) ?? [];
+	byRoute?.delete(route);
+	return times;
+}
+
 /** The server's garbage collection so far: only for a server started with `traceGc`. */
 export function gcTotals(server: ChildProcess): GcTotals | undefined {
 	const totals = totalsOf.get(server);
@@ -80,7 +108,11 @@ export async function startAppServer(port: number, env: Record<string, string>, 
 	let tail = '';
 	server.stdout!.setEncoding('utf8');
 	const totals: GcTotals = { scavenge: 0, markCompact: 0, allocatedBytes: 0, promotedBytes: 0 };
-	if (options.traceGc) totalsOf.set(server, totals);
+	const requestTimes = new Map<string, number[]>();
+	if (options.traceGc) {
+		totalsOf.set(server, totals);
+		requestTimesOf.set(server, requestTimes);
+	}
 	// A line can come in two chunks: only whole lines are read for collections.
 	let partial = '';
 	server.stdout!.on('data', (chunk: string) => {
@@ -89,6 +121,13 @@ export async function startAppServer(port: number, env: Record<string, string>, 
 		const lines = (partial + chunk).split('\n');
 		partial = lines.pop()!;
 		for (const line of lines) {
+			const request = requestOf(line);
+			if (request) {
+				const times = requestTimes.get(request.route) ?? [];
+				times.push(request.ms);
+				requestTimes.set(request.route, times);
+				continue;
+			}
 			const gc = gcOf(line);
 			if (!gc) continue;
 			totals[gc.kind] += gc.ms;

@@ -48,7 +48,7 @@ import { listYoungPeopleOfSchool } from '../../lib/server/young-people/young-peo
 import { listOutcomeRows } from '../../lib/server/outcomes/outcomes.queries';
 import { sql } from 'kysely';
 import { insertUser, updateUserSecondFactor } from '../../lib/server/users/users.queries';
-import { gcTotals, startAppServer, stopAppServer, type GcTotals } from './app-server';
+import { gcTotals, startAppServer, stopAppServer, takeRequestTimes, type GcTotals } from './app-server';
 import { bySchoolFromRecords, type FloorRow } from './by-school-floor';
 import { generateCountyData } from './county-data';
 import { outcomesFromAnswers } from './outcomes-floor';
@@ -376,18 +376,27 @@ export async function benchCounty(url: string): Promise<Row[]> {
 		const bare = `${ORIGIN}/accessibility`;
 		const endpoints = [
 			// Beside the CSV, a bare page of the app too: see the row it gives, below.
-			{ what: 'By-school report, CSV download', address: `${ORIGIN}/reports/schools/download.csv?${query}`, sql: [sqlOf.bySchool, figuresOnly], bare: true },
-			{ what: 'By-school report, HTML page (600 rows)', address: `${ORIGIN}/reports/schools?${query}`, sql: [sqlOf.bySchool] },
+			{
+				what: 'By-school report, CSV download',
+				address: `${ORIGIN}/reports/schools/download.csv?${query}`,
+				route: '/reports/schools/download.csv',
+				sql: [sqlOf.bySchool, figuresOnly],
+				bare: true
+			},
+			{ what: 'By-school report, HTML page (600 rows)', address: `${ORIGIN}/reports/schools?${query}`, route: '/reports/schools', sql: [sqlOf.bySchool] },
 			{
 				what: 'By-school report, HTML page, as a browser asks (brotli, to its last byte)',
 				address: `${ORIGIN}/reports/schools?${query}`,
 				sql: [sqlOf.bySchool],
 				browser: true
 			},
-			{ what: 'District overview, HTML page', address: `${ORIGIN}/reports?${query}`, sql: [sqlOf.overview] }
+			{ what: 'District overview, HTML page', address: `${ORIGIN}/reports?${query}`, route: '/reports', sql: [sqlOf.overview] }
 		];
-		/** Each page's timing in each mode, and its SQL's (for the CSV, the figures' alone and the bare page too) timed beside it. */
-		const pages = new Map<string, Partial<Record<Mode, { app: Timing; sql: Timing[]; bare?: Timing }>>>();
+		/**
+		 * Each page's timing in each mode, and its SQL's (for the CSV, the figures' alone and the bare
+		 * page too) timed beside it; and the same requests by the server's own clock (its request log).
+		 */
+		const pages = new Map<string, Partial<Record<Mode, { app: Timing; sql: Timing[]; bare?: Timing; server?: Timing }>>>();
 		const throughput: { mode: Mode; rounds: LoadRound[] }[] = [];
 		const memory: { mode: Mode; rest: number; peak: number; after: number }[] = [];
 		// First computed on every request (REPORT_KEEP=off), then as the app runs: each report
@@ -413,12 +422,20 @@ export async function benchCounty(url: string): Promise<Row[]> {
 				return response.text();
 			};
 			const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-			for (const { what, address, sql: sqlFns, bare: withBare, browser } of endpoints) {
+			for (const { what, address, route, sql: sqlFns, bare: withBare, browser } of endpoints) {
 				const asked = browser ? () => browserFetch(agent, address, viewerCookie) : page(address);
+				if (route) takeRequestTimes(server, route);
 				const timings = await timeTogether(PAGE_RUNS, [asked, ...sqlFns, ...(withBare ? [page(bare)] : [])]);
 				const app = timings[0]!;
 				const sqlBeside = timings.slice(1, 1 + sqlFns.length);
-				pages.set(what, { ...pages.get(what), [mode]: { app, sql: sqlBeside, bare: withBare ? timings.at(-1) : undefined } });
+				// The server's times less timeTogether's three turns to warm up.
+				const served = route
+					? takeRequestTimes(server, route)
+							.slice(3)
+							.sort((a, b) => a - b)
+					: [];
+				const byServer = served.length > 0 ? { p50: percentile(served, 50), p95: percentile(served, 95) } : undefined;
+				pages.set(what, { ...pages.get(what), [mode]: { app, sql: sqlBeside, bare: withBare ? timings.at(-1) : undefined, server: byServer } });
 			}
 			agent.destroy();
 			const overview = `${ORIGIN}/reports?${query}`;
@@ -451,6 +468,18 @@ export async function benchCounty(url: string): Promise<Row[]> {
 		const table: string[][] = [
 			[`Report FY ${REPORT_YEAR}, as a report viewer, p95 of ${PAGE_RUNS}`, 'its SQL alone, beside computed / kept', 'app computed', 'app kept'],
 			...endpoints.map(({ what }) => [what, sqlAlone(what), ratio(what, 'computed'), ratio(what, 'kept')]),
+			// The same requests by the server's clock: what the app itself took, without the client's
+			// work (Node's fetch decompressing and decoding the page in this process) or the way back.
+			...endpoints
+				.filter(({ route }) => route)
+				.map(({ what }) => [
+					`${what}: the server's own time (its request log, to the compressed answer)`,
+					sqlAlone(what),
+					...(['computed', 'kept'] as const).map((mode) => {
+						const t = pages.get(what)?.[mode];
+						return t?.server ? `${ms(t.server.p95)} (${(t.server.p95 / t.sql[0]!.p95).toFixed(2)}x)` : '-';
+					})
+				]),
 			// The decision is made once per change of the figures (decided.ts), so a computed report's own SQL leaves out its read.
 			[
 				'By-school figures, SQL without the suppression read; the CSV download to it',

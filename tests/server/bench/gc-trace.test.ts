@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gcOf } from '../../../src/cli/bench/app-server';
+import { gcOf, requestOf } from '../../../src/cli/bench/app-server';
 
 // Lines as Node 20's V8 prints them with --trace-gc-nvp (seen on the county benchmark's server, stop 52).
 const SCAVENGE =
@@ -37,5 +37,22 @@ describe("reading the garbage collector's work from --trace-gc-nvp", () => {
 		).toBeNull();
 		expect(gcOf('{"level":30,"msg":"request","route":"/reports","ms":2.5}')).toBeNull();
 		expect(gcOf('')).toBeNull();
+	});
+});
+
+describe("reading the server's own time for each request from its request log", () => {
+	// A line as the app's request log writes it (pino, one JSON object a line).
+	const LINE =
+		'{"level":"info","time":"2026-12-07T14:54:27.205Z","pid":16822,"requestId":"da2e6b50-f469-47e9-bcb7-313302f64d19","method":"GET","route":"/reports/schools","status":200,"ms":23.9,"msg":"request"}';
+
+	it('reads the route and the time in ms', () => {
+		expect(requestOf(LINE)).toEqual({ route: '/reports/schools', ms: 23.9 });
+	});
+
+	it('ignores other log lines, a garbage collection line, a line cut short and a request with no route', () => {
+		expect(requestOf('{"level":"warn","msg":"A request failed: the database is unavailable","route":"/reports","ms":1}')).toBeNull();
+		expect(requestOf(SCAVENGE)).toBeNull();
+		expect(requestOf(LINE.slice(0, 80) + '"msg":"request"')).toBeNull();
+		expect(requestOf('{"msg":"request","route":null,"ms":3}')).toBeNull();
 	});
 });
