@@ -10,7 +10,8 @@
 //     CSV, a bare page of the app too: what any answer over HTTP costs, report or not; the
 //     pages are asked for by Node's fetch (gzip, and decompressed here, in this process), and
 //     the by-school page once more as a browser asks for it (brotli, timed to its last byte: a
-//     browser decompresses on its network thread, beside the page, not in it);
+//     browser decompresses on its network thread, beside the page, not in it); and the same
+//     requests by the server's own clock (its request log), which leaves the client's work out;
 //   - the floor: the same by-school figures counted from the records by one hand-written
 //     statement (by-school-floor.ts), with no rollup, checked against the rollup first;
 //   - requests per second of the district overview against a bare page of the same app, 10

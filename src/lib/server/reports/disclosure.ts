@@ -25,7 +25,8 @@ import { isCountBelowThousand } from '../../format';
  *       one column of counts, with its total when `total` is given: { cells: Cell[], total?: Cell, threshold }.
  *   suppressLinked(system: LinkedSystem, options?: { threshold?, floor? }): Map<string, Cell>
  *       several tables of one output as one system: system = { tables: { table, names }[],
- *       counts?: Map<name, number>, containments?: { whole, parts, plus? }[], settled?: Map<name, hidden> }.
+ *       counts?: Map<name, number>, containments?: { whole, parts, plus? }[], settled?: { get(name): hidden? } }
+ *       (settled: a Map will do; it is asked only of the system's own names).
  *       Entries with the same name are one figure (the district's quarter in the trend and on the
  *       quarter's overview). Returns each named figure's cell. See "One output" below.
  *   suppressCount(value: number, options?: { threshold?: number }): Cell
@@ -356,8 +357,8 @@ export interface LinkedOptions extends SuppressionOptions {
 export function suppressLinked(system: LinkedSystem, options?: LinkedOptions): Map<string, Cell> {
 	const threshold = thresholdOf(options);
 	// Each figure by a number, in the order it is first named, and what is known of it in arrays
-	// by that number: a county's financial year is 33,000 figures in 40,000 containments, and
-	// looking each up by its name at every step was most of the decision's time.
+	// by that number: a county's financial year is about 33,000 figures, each in several
+	// containments and tables, and each name is now looked up once rather than at every step.
 	const figures = new Map<string, number>();
 	const names: string[] = [];
 	const values: number[] = [];
