@@ -31,7 +31,7 @@
 	const path = key;
 
 	/**
-	 * @typedef {{ key: string, schoolId: string, yearGroup: string, input: HTMLInputElement, label: string, count: number | null, version: number | null }} Row
+	 * @typedef {{ key: string, schoolId: string, yearGroup: string, input: HTMLInputElement, label: string, count: number | null, version: number | null, shown: string }} Row
 	 * @typedef {{ schoolId: string, school: string, yearGroup: string, label: string, count: number | null, version: number | null }} Cell
 	 * @typedef {{ sessionId: string, path: string, kind: string, title: string, keptAt: number, cells: Cell[] }} Kept
 	 * @typedef {{ clientId: string, sessionId: string, cell: string, schoolId: string, yearGroup: string, count: number, basedOn: number | null, queuedAt: number }} Change
@@ -45,7 +45,16 @@
 		const label = document.querySelector(`label[for="${CSS.escape(input.id)}"]`)?.textContent?.trim() ?? input.name;
 		const saved = input.dataset.saved ?? '';
 		const version = input.dataset.version ?? '';
-		return { key: `${schoolId}.${yearGroup}`, schoolId, yearGroup, input, label, count: saved === '' ? null : Number(saved), version: version === '' ? null : Number(version) };
+		return {
+			key: `${schoolId}.${yearGroup}`,
+			schoolId,
+			yearGroup,
+			input,
+			label,
+			count: saved === '' ? null : Number(saved),
+			version: version === '' ? null : Number(version),
+			shown: input.value
+		};
 	});
 	const rowOf = new Map(rows.map((row) => [row.key, row]));
 	const rowOfInput = new Map(rows.map((row) => [row.input, row]));
@@ -84,6 +93,16 @@
 	/** A box's value as a count; undefined when it is empty or not a whole number. @param {string} value */
 	const countOf = (value) => (/^\d{1,6}$/.test(value.trim()) ? Number(value.trim()) : undefined);
 
+	/** Puts a count in its box, unless the lead has typed in that box since the page last put one there and it is not queued yet (a download finishing meanwhile must not undo their typing). @param {Row} row @param {string} value */
+	function show(row, value) {
+		if (row.input.value !== row.shown) return;
+		row.input.value = value;
+		row.shown = value;
+	}
+
+	/** The box's value is the lead's and is queued (or is the count held): from now on a download may replace it. @param {Row} row */
+	const settle = (row) => (row.shown = row.input.value);
+
 	/** The counts as downloaded, then those still queued, onto the page. @param {Kept} kept @param {Change[]} pending */
 	function showStored(kept, pending) {
 		const waiting = new Map(pending.map((c) => [c.cell, c.count]));
@@ -92,11 +111,11 @@
 			if (!row || (cell.version ?? 0) < (row.version ?? 0)) continue;
 			row.count = cell.count;
 			row.version = cell.version;
-			row.input.value = String(waiting.get(row.key) ?? cell.count ?? '');
+			show(row, String(waiting.get(row.key) ?? cell.count ?? ''));
 		}
 		for (const [cell, count] of waiting) {
 			const row = rowOf.get(cell);
-			if (row) row.input.value = String(count);
+			if (row) show(row, String(count));
 		}
 	}
 
@@ -120,13 +139,18 @@
 		}
 	}
 
-	/** Downloads the counts again, keeps them, and shows what others changed. */
+	/** Downloads the counts again, keeps them, and shows what others changed; the form is busy meanwhile. */
 	async function pull() {
-		const fresh = await store.download(panel?.dataset.manifest ?? '');
-		const earlier = await store.findKept(key);
-		manifest = { ...fresh, sessionId: key, path, kind: panel?.dataset.kind ?? 'headcount', title: panel?.dataset.title ?? '', keptAt: earlier?.keptAt ?? Date.now() };
-		await store.putKept(manifest);
-		showStored(/** @type {Kept} */ (manifest), await store.queued(key));
+		form?.setAttribute('aria-busy', 'true');
+		try {
+			const fresh = await store.download(panel?.dataset.manifest ?? '');
+			const earlier = await store.findKept(key);
+			manifest = { ...fresh, sessionId: key, path, kind: panel?.dataset.kind ?? 'headcount', title: panel?.dataset.title ?? '', keptAt: earlier?.keptAt ?? Date.now() };
+			await store.putKept(manifest);
+			showStored(/** @type {Kept} */ (manifest), await store.queued(key));
+		} finally {
+			form?.removeAttribute('aria-busy');
+		}
 	}
 
 	/** Sends the queue, in batches, then downloads the counts again and says what happened; false when there was nothing to send. */
@@ -211,6 +235,7 @@
 				button('Use yours', async () => {
 					if (!row) return;
 					row.input.value = String(change.count);
+					settle(row);
 					await enqueue(row, change.count);
 					await showConnection();
 					void push();
@@ -245,6 +270,7 @@
 		if (!kept || !row) return;
 		const count = countOf(row.input.value);
 		if (count === undefined) return;
+		settle(row);
 		await enqueue(row, count);
 		await showConnection();
 	});
@@ -257,7 +283,9 @@
 		const wrong = rows.filter((row) => row.input.value.trim() !== '' && countOf(row.input.value) === undefined);
 		for (const row of rows) {
 			const count = countOf(row.input.value);
-			if (count !== undefined && count !== row.count) await enqueue(row, count);
+			if (count === undefined) continue;
+			settle(row);
+			if (count !== row.count) await enqueue(row, count);
 		}
 		if (wrong.length > 0) {
 			tell(wrongCounts(wrong));

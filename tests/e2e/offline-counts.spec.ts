@@ -95,14 +95,33 @@ async function countOffline(page: Page, manifestUrl: string, context: import('@p
 	return { chosen, roundTrip };
 }
 
-/** The demo's counts as they were, sent from the page as a kept register sends them (online: at once). */
-async function putBack(page: Page, chosen: { cell: Cell }[]) {
+/**
+ * The demo's counts as they were, sent from the page as a kept register sends them (online: at
+ * once). They are typed while the page, just opened, is still downloading the register again:
+ * the download finishing afterwards leaves the typed counts in their boxes.
+ */
+async function putBack(page: Page, chosen: { cell: Cell }[], manifestUrl: string) {
 	const restored = chosen.filter(({ cell }) => cell.count !== null);
 	if (restored.length === 0) return;
+	let release = () => {};
+	const held = new Promise<void>((resolve) => (release = resolve));
+	let asked = false;
+	await page.route(`**${manifestUrl}`, async (route) => {
+		asked = true;
+		await held;
+		await route.continue();
+	});
+	await page.reload();
 	// Only the page's script shows this button, once it has found the register kept: clicked
 	// before then, "Save" posts the form as a page without scripts would, and nothing is sent.
 	await expect(page.getByRole('button', { name: 'Remove it from this device' })).toBeVisible();
+	await expect.poll(() => asked).toBe(true);
 	for (const { cell } of restored) await box(page, cell).fill(String(cell.count));
+	await expect(page.locator('form#counts')).toHaveAttribute('aria-busy', 'true');
+	release();
+	await expect(page.locator('form#counts')).not.toHaveAttribute('aria-busy');
+	await page.unroute(`**${manifestUrl}`);
+	for (const { cell } of restored) await expect(box(page, cell)).toHaveValue(String(cell.count));
 	await page.locator('form#counts button[type="submit"]').click();
 	await expect(page.locator('#offline-report')).toContainText(`${restored.length} ${restored.length === 1 ? 'count' : 'counts'} sent.`);
 }
@@ -126,7 +145,7 @@ test('a lead counts a kept headcount register offline, a wrong count is named, a
 	await expect(page.getByRole('button', { name: 'Keep this register on this device' })).toBeVisible();
 
 	const { chosen } = await countOffline(page, manifestUrl, context);
-	await putBack(page, chosen);
+	await putBack(page, chosen, manifestUrl);
 });
 
 test('a lead counts a kept workstation register offline and the counts reach the server once; the round trip is measured', async ({ page, context }) => {
@@ -140,7 +159,7 @@ test('a lead counts a kept workstation register offline and the counts reach the
 	console.log(
 		`offline round trip (workstation register): back online to "${chosen.length} ${chosen.length === 1 ? 'count' : 'counts'} sent." (sent, then downloaded again) in ${roundTrip} ms`
 	);
-	await putBack(page, chosen);
+	await putBack(page, chosen, `${stationUrl}/manifest.json`);
 });
 
 test('a lead keeps a day’s registers in one go, opens one offline, they go after 7 days and when signing out', async ({ page, context }) => {
@@ -273,5 +292,5 @@ test('a count someone else changed first comes back as a conflict: keep theirs o
 	expect((await cells(page, `${stationUrl}/manifest.json`)).cells[0]).toMatchObject({ count: mine, version: (cell.version ?? 0) + 2 });
 
 	// Put the demo's count back.
-	await putBack(page, [{ cell }]);
+	await putBack(page, [{ cell }], `${stationUrl}/manifest.json`);
 });
