@@ -1,6 +1,6 @@
 import { error, redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { isDatabaseUnavailable } from '$lib/server/db/unavailable';
+import { isDatabaseUnavailable, unavailableReason } from '$lib/server/db/unavailable';
 import { log } from '$lib/server/log';
 import '$lib/server/web/respond';
 import { startApp, stopApp } from '$lib/server/startup';
@@ -173,9 +173,8 @@ function databaseUnavailable(error: unknown, event: RequestEvent): string {
 	const errorId = crypto.randomUUID();
 	event.locals.errorId = errorId;
 	event.locals.databaseUnavailable = true;
-	const { code, message } = error as { code?: unknown; message?: unknown };
 	log.warn(
-		{ errorId, requestId: event.locals.requestId, method: event.request.method, route: event.route.id, sqlstate: code, reason: String(message) },
+		{ errorId, requestId: event.locals.requestId, method: event.request.method, route: event.route.id, ...unavailableReason(error) },
 		'A request failed: the database is unavailable'
 	);
 	return errorId;

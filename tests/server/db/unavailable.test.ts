@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../../src/lib/server/db/unavailable';
+import { DatabaseUnavailableError, isDatabaseUnavailable, unavailableReason } from '../../../src/lib/server/db/unavailable';
 
 /** An error shaped as pg's DatabaseError, with its SQLSTATE code. */
 function databaseError(code: string, message = 'an error from PostgreSQL'): Error {
@@ -40,5 +40,33 @@ describe('isDatabaseUnavailable', () => {
 	it('names the cause when no connection could be had, for the start-up message', () => {
 		const error = new DatabaseUnavailableError(Object.assign(new Error('password authentication failed for user "app"'), { code: '28P01' }));
 		expect(error.message).toBe('The database could not be reached: password authentication failed for user "app"');
+	});
+});
+
+describe('unavailableReason', () => {
+	it.each([
+		[
+			'a reset connection, as the driver threw it',
+			Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+			{ sqlstate: 'ECONNRESET', reason: 'read ECONNRESET' }
+		],
+		[
+			"no connection to be had, without the wrapper's words",
+			new DatabaseUnavailableError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })),
+			{ sqlstate: 'ECONNREFUSED', reason: 'connect ECONNREFUSED 127.0.0.1:5432' }
+		],
+		[
+			'a refusal that is not itself a lost connection, behind the wrapper',
+			new DatabaseUnavailableError(databaseError('28P01', 'password authentication failed for user "app"')),
+			{ sqlstate: '28P01', reason: 'password authentication failed for user "app"' }
+		],
+		[
+			"the lost connection behind the app's own error",
+			new Error('the booking could not be saved', { cause: databaseError('57P01', 'terminating connection due to administrator command') }),
+			{ sqlstate: '57P01', reason: 'terminating connection due to administrator command' }
+		],
+		['a message with no code', new Error('Connection terminated unexpectedly'), { reason: 'Connection terminated unexpectedly' }]
+	])("gives the driver's words for %s", (_, error, expected) => {
+		expect(unavailableReason(error)).toEqual(expected);
 	});
 });

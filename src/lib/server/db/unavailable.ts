@@ -41,3 +41,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 	}
 	return false;
 }
+
+/**
+ * What went wrong, in the driver's own words, for the log: the error in the chain that means the
+ * database went away (or what stopped a connection being had), so every such line reads alike
+ * ("read ECONNRESET", "terminating connection due to administrator command"), with its code.
+ */
+export function unavailableReason(error: unknown): { sqlstate?: string; reason: string } {
+	let current = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		const found = current instanceof DatabaseUnavailableError ? current.cause : isUnavailableItself(current) ? current : undefined;
+		if (typeof found === 'object' && found !== null) {
+			const { code, message } = found as { code?: unknown; message?: unknown };
+			return { ...(typeof code === 'string' ? { sqlstate: code } : {}), reason: String(message) };
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return { reason: error instanceof Error ? error.message : String(error) };
+}
