@@ -36,7 +36,7 @@ const ENTRY_BYTES = 256;
 
 interface Decision {
 	version: string;
-	cells: Map<string, Cell>;
+	cells: ReadonlyMap<string, Cell>;
 	bytes: number;
 }
 
@@ -45,12 +45,51 @@ let heldAt = -1;
 const held = new Map<string, Decision>();
 let heldBytes = 0;
 /** Decisions being made, shared by requests that ask meanwhile. */
-const deciding = new Map<string, { version: string; cells: Promise<Map<string, Cell>> }>();
+const deciding = new Map<string, { version: string; cells: Promise<ReadonlyMap<string, Cell>> }>();
 /** How to make the district's decisions asked for lately again, by key, the most recent last. */
 const warmers = new Map<string, (db: Db) => Promise<unknown>>();
 let warming: Promise<void> | undefined;
 /** A change came since the decisions being made again were started: they are made again once more. */
 let again = false;
+
+/** At most this many years' decisions are held by what they were decided from (`decidedFrom`): two academic years side by side read three, and one more. A county's year is about 11 MB, mostly the same maps as the decisions held above. */
+const YEARS_BY_INPUTS = 4;
+
+/** What a decision is made from, all of it: the same inputs make the same decision. */
+export interface DecisionInputs {
+	/** The rows' names, in order. */
+	names: string;
+	/** Every count read, in an order fixed by `names`. */
+	counts: number[];
+}
+
+/** Decisions by what they were made from, the least recently used first: not dropped by a change, since each is checked against what was read. */
+const byInputs = new Map<string, DecisionInputs & { cells: ReadonlyMap<string, Cell> }>();
+
+const sameInputs = (a: DecisionInputs, b: DecisionInputs) =>
+	a.names === b.names && a.counts.length === b.counts.length && a.counts.every((n, i) => n === b.counts[i]);
+
+/**
+ * The decision `key` names, made by `decide` unless one was made from inputs equal to these. A
+ * change of the figures touches one year: a district's academic year is decided after the two
+ * financial years it overlaps, and the one the change left alone is not decided again (nor a
+ * year already decided for its own page since the change). Checked by value against what this
+ * request read, in the same statement as the rest of its family, so a decision made from older
+ * figures is never used. Only where decisions are shared at all (`decidedOnce`).
+ */
+export function decidedFrom(key: string, inputs: DecisionInputs, decide: () => ReadonlyMap<string, Cell>): ReadonlyMap<string, Cell> {
+	if (!followingFigures()) return decide();
+	const hit = byInputs.get(key);
+	byInputs.delete(key);
+	if (hit && sameInputs(hit, inputs)) {
+		byInputs.set(key, hit);
+		return hit.cells;
+	}
+	const cells = decide();
+	byInputs.set(key, { ...inputs, cells });
+	while (byInputs.size > YEARS_BY_INPUTS) byInputs.delete(byInputs.keys().next().value!);
+	return cells;
+}
 
 /** The current generation, with everything decided at an older one dropped. */
 function generationNow(): number {
@@ -92,9 +131,9 @@ function hold(key: string, decision: Decision): void {
 export async function decidedOnce(
 	db: Db,
 	key: string,
-	decide: () => Promise<Map<string, Cell>>,
+	decide: () => Promise<ReadonlyMap<string, Cell>>,
 	warm?: (db: Db) => Promise<unknown>
-): Promise<Map<string, Cell>> {
+): Promise<ReadonlyMap<string, Cell>> {
 	if (!followingFigures()) return decide();
 	const asked = generationNow();
 	if (warm) {
@@ -167,6 +206,7 @@ export function heldDecisions(): { count: number; bytes: number } {
 /** Drops every decision and what would be made again (the schedule stopping). */
 export function forgetDecisions(): void {
 	held.clear();
+	byInputs.clear();
 	deciding.clear();
 	warmers.clear();
 	heldBytes = 0;

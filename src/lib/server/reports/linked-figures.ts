@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import { listProgrammes } from '../programmes/programmes.queries';
 import { listSchools } from '../schools/schools.queries';
 import { suppressLinked, type Cell, type Containment, type LinkedTable } from './disclosure';
-import { decidedOnce } from './decided';
+import { decidedFrom, decidedOnce, type DecisionInputs } from './decided';
 import { academicYear, academicYearOfDate, financialQuarter, financialYear, financialYearOfDate, type Period } from './periods';
 import { columns, countOf, type Counted } from './report-table';
 import { emptyFigures, listRollupSlices, type Figures, type RollupPeriod, type RollupSlice } from './reports.queries';
@@ -39,7 +39,7 @@ export function figureName(measure: string, period: Pick<Period, 'from' | 'to'>,
 }
 
 /** Decided cells of one period by scope, then by measure, for each decision kept (`byScope`). */
-const indexes = new WeakMap<Map<string, Cell>, Map<string, Map<string, Map<string, Cell>>>>();
+const indexes = new WeakMap<ReadonlyMap<string, Cell>, Map<string, Map<string, Map<string, Cell>>>>();
 
 /**
  * A period's cells of a decision by scope, then by measure: the same cells as looking each up by
@@ -47,7 +47,7 @@ const indexes = new WeakMap<Map<string, Cell>, Map<string, Map<string, Map<strin
  * Made once per decision and period: a decision is kept, never changed, until the figures
  * change, and its index goes with it.
  */
-export function byScope(cells: Map<string, Cell>, period: Pick<Period, 'from' | 'to'>): Map<string, Map<string, Cell>> {
+export function byScope(cells: ReadonlyMap<string, Cell>, period: Pick<Period, 'from' | 'to'>): Map<string, Map<string, Cell>> {
 	let periods = indexes.get(cells);
 	if (!periods) indexes.set(cells, (periods = new Map()));
 	const key = `${period.from} ${period.to}`;
@@ -95,7 +95,7 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 const count = (figures: Figures | undefined, measure: Counted) => (figures ? countOf(figures, measure) : 0);
 
 /** A financial year and its quarters: each dimension a table of rows by quarter, with the year and the district as totals. */
-function yearFamily(source: Source, year: number, options: FamilyOptions): Map<string, Cell> {
+function yearFamily(source: Source, year: number, options: FamilyOptions): ReadonlyMap<string, Cell> {
 	const periods = yearPeriods(year);
 	const totals = periods.map(source.total);
 	const read = source.dimensions.map((d) => periods.map(d.read));
@@ -162,6 +162,35 @@ function yearFamily(source: Source, year: number, options: FamilyOptions): Map<s
 	return cells;
 }
 
+/**
+ * Everything `yearFamily` decides a family without `outer` or `settled` from (the district's):
+ * its rows' scopes in order, and each count of the year and its quarters.
+ */
+function yearInputs(source: Source, year: number): DecisionInputs {
+	const periods = yearPeriods(year);
+	const totals = periods.map(source.total);
+	const read = source.dimensions.map((d) => periods.map(d.read));
+	const counts: number[] = [];
+	for (const measure of peopleCounts) {
+		periods.forEach((_, p) => {
+			counts.push(count(totals[p], measure));
+			source.dimensions.forEach((d, k) => {
+				for (const id of d.ids) counts.push(count(read[k]![p]!.get(id), measure));
+			});
+		});
+	}
+	return { names: [source.totalScope, ...source.dimensions.flatMap((d) => d.ids.map(d.scope))].join('\n'), counts };
+}
+
+/**
+ * The district's financial year, decided again only when something it is decided from changed
+ * since it was last decided (decided.ts `decidedFrom`): a change touches one year, and an
+ * academic year reads two.
+ */
+function districtYear(source: Source, year: number, options: FamilyOptions): ReadonlyMap<string, Cell> {
+	return decidedFrom(`district ${options.threshold} ${year}`, yearInputs(source, year), () => yearFamily(source, year, options));
+}
+
 /** Every non-empty set of the parts. */
 function subsets<T>(parts: readonly T[]): T[][] {
 	const all: T[][] = [];
@@ -174,7 +203,7 @@ function subsets<T>(parts: readonly T[]): T[][] {
  * dimension with the district as total, and hidden where the year less any set of its whole
  * quarters shown would be small.
  */
-function academicFamily(source: Source, start: number, inside: ReadonlyMap<string, Cell>, options: FamilyOptions): Map<string, Cell> {
+function academicFamily(source: Source, start: number, inside: Pick<ReadonlyMap<string, Cell>, 'get'>, options: FamilyOptions): Map<string, Cell> {
 	const period = academicYear(start);
 	// October to December, January to March and April to June lie wholly inside it.
 	const quarters = [financialQuarter(start, 3), financialQuarter(start, 4), financialQuarter(start + 1, 1)];
@@ -185,6 +214,9 @@ function academicFamily(source: Source, start: number, inside: ReadonlyMap<strin
 	// then looked up by the same string (whose hash V8 keeps) rather than a new one each time.
 	const scopes = source.dimensions.map((d) => d.ids.map(d.scope));
 	const outerScopes = source.outer ? source.dimensions[0]!.ids.map(source.outer.scope) : [];
+	// The district less a row (or the figure holding it) in the year, less the same in a quarter inside it: the same scopes for every measure.
+	const pairs: [string, string][] = scopes.flatMap((rowScopes) => rowScopes.map((scope): [string, string] => [source.totalScope, scope]));
+	if (source.outer) pairs.push(...outerScopes.map((outerScope, i): [string, string] => [outerScope, scopes[0]![i]!]));
 	// The financial years' decisions, over any the caller settled: looked up, not copied (a county's two years are 66,000 figures).
 	const settled = { get: (name: string) => inside.get(name)?.hidden ?? options.settled?.get(name) };
 	const cells = new Map<string, Cell>();
@@ -226,9 +258,6 @@ function academicFamily(source: Source, start: number, inside: ReadonlyMap<strin
 			for (const part of parts) counts.set(part, inside.get(part)?.value ?? 0);
 			for (const set of subsets(parts)) containments.push({ whole, parts: set });
 		}
-		// The district less a row (or the figure holding it) in the year, less the same in a quarter inside it.
-		const pairs: [string, string][] = scopes.flatMap((rowScopes) => rowScopes.map((scope): [string, string] => [source.totalScope, scope]));
-		if (source.outer) pairs.push(...outerScopes.map((outerScope, i): [string, string] => [outerScope, scopes[0]![i]!]));
 		for (const [outerScope, rowScope] of pairs) {
 			const [outerYear, ...outerQuarters] = namesOf(outerScope) as [string, ...string[]];
 			const [rowYear, ...rowQuarters] = namesOf(rowScope) as [string, ...string[]];
@@ -262,17 +291,21 @@ function familyPeriods(period: Period): Period[] {
 	}
 }
 
-/** The cells of the family holding a fixed period: a financial year with its quarters, or an academic year. */
-function familyCells(source: Source, period: Period, options: FamilyOptions): Map<string, Cell> {
+/**
+ * The cells of the family holding a fixed period: a financial year with its quarters, or an
+ * academic year. `decideYear` decides a financial year: `yearFamily`, or for the district
+ * `districtYear`, which decides one again only when its figures changed.
+ */
+function familyCells(source: Source, period: Period, options: FamilyOptions, decideYear: typeof yearFamily = yearFamily): ReadonlyMap<string, Cell> {
 	switch (period.kind) {
 		case 'financial':
 		case 'quarter':
-			return yearFamily(source, financialYearOfDate(period.from), options);
+			return decideYear(source, financialYearOfDate(period.from), options);
 		case 'academic': {
 			const start = academicYearOfDate(period.from);
-			const inside = yearFamily(source, start, options);
-			for (const [name, cell] of yearFamily(source, start + 1, options)) inside.set(name, cell);
-			return academicFamily(source, start, inside, options);
+			const [first, second] = [decideYear(source, start, options), decideYear(source, start + 1, options)];
+			// Looked up in both, not merged: a year's decision may be shared (districtYear).
+			return academicFamily(source, start, { get: (name) => first.get(name) ?? second.get(name) }, options);
 		}
 		case 'dates':
 			throw new RangeError(DATES_REFUSED);
@@ -311,7 +344,7 @@ export interface DistrictRows {
  * by name: `figureName(measure, period, scope)` with scope 'total', 'programme <id>' or 'school <id>'.
  * `named`: the district's programmes and schools when the caller has read them already.
  */
-export async function districtCells(db: Db, period: Period, threshold: number, named?: DistrictRows): Promise<Map<string, Cell>> {
+export async function districtCells(db: Db, period: Period, threshold: number, named?: DistrictRows): Promise<ReadonlyMap<string, Cell>> {
 	const key = `linked district ${threshold} ${period.kind} ${period.from}`;
 	return decidedOnce(
 		db,
@@ -326,7 +359,7 @@ export async function districtCells(db: Db, period: Period, threshold: number, n
 				totalScope: 'total',
 				total: (p) => slice(p).total
 			};
-			return familyCells(source, period, { threshold });
+			return familyCells(source, period, { threshold }, districtYear);
 		},
 		(db) => districtCells(db, period, threshold)
 	);
@@ -348,7 +381,7 @@ async function districtSettled(db: Db, period: Period, threshold: number, onlyHi
  * One school's figures by programme, as a report viewer sees them: scope 'programme <id> school
  * <id>', with the school's totals ('school <id>') as the district's decided them.
  */
-export async function schoolCells(db: Db, period: Period, schoolId: string, threshold: number): Promise<Map<string, Cell>> {
+export async function schoolCells(db: Db, period: Period, schoolId: string, threshold: number): Promise<ReadonlyMap<string, Cell>> {
 	return decidedOnce(db, `linked school ${schoolId} ${threshold} ${period.kind} ${period.from}`, async () => {
 		const [{ programmes, slice }, settled] = await Promise.all([readFamily(db, period, schoolId), districtSettled(db, period, threshold)]);
 		const source: Source = {
@@ -381,7 +414,7 @@ function minus(a: Figures, b: Figures | undefined): Figures {
  * small count, or let one be worked out. Names as `districtCells`; the cells' values are the
  * district less the school.
  */
-export async function districtBesideSchool(db: Db, period: Period, schoolId: string, threshold: number): Promise<Map<string, Cell>> {
+export async function districtBesideSchool(db: Db, period: Period, schoolId: string, threshold: number): Promise<ReadonlyMap<string, Cell>> {
 	return decidedOnce(db, `linked beside ${schoolId} ${threshold} ${period.kind} ${period.from}`, async () => {
 		const [{ programmes, slice }, settled] = await Promise.all([readFamily(db, period, schoolId), districtSettled(db, period, threshold, true)]);
 		const source: Source = {

@@ -76,7 +76,7 @@ function choicesFor(suppressed: boolean, exact: readonly FilterField[], forSuppr
 
 /** A table of the district's rows (programmes or schools) and total, as `districtCells` decided them. */
 function districtTable<R extends { figures: Figures }>(
-	cells: Map<string, Cell>,
+	cells: ReadonlyMap<string, Cell>,
 	period: Period,
 	rows: R[],
 	total: Figures,
