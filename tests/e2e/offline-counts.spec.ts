@@ -160,6 +160,9 @@ test('a lead counts a kept workstation register offline and the counts reach the
 		`offline round trip (workstation register): back online to "${chosen.length} ${chosen.length === 1 ? 'count' : 'counts'} sent." (sent, then downloaded again) in ${roundTrip} ms`
 	);
 	await putBack(page, chosen, `${stationUrl}/manifest.json`);
+	// Sent from the page without reloading it: how many came through is what the server now holds.
+	const held = (await cells(page, `${stationUrl}/manifest.json`)).cells.reduce((total, cell) => total + (cell.count ?? 0), 0);
+	await expect(page.locator('#counted-so-far')).toHaveText(`${held} ${held === 1 ? 'young person' : 'young people'} counted here so far.`);
 });
 
 test('a lead keeps a day’s registers in one go, opens one offline, they go after 7 days and when signing out', async ({ page, context }) => {
