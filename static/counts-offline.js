@@ -90,8 +90,6 @@
 		});
 	}
 
-	const sum = (/** @type {number[]} */ values) => values.reduce((a, b) => a + b, 0);
-
 	/** A box's value as a count; undefined when it is empty or not a whole number. @param {string} value */
 	const countOf = (value) => (/^\d{1,6}$/.test(value.trim()) ? Number(value.trim()) : undefined);
 
@@ -121,7 +119,7 @@
 		}
 		// A workstation's register says how many came through, as the server holds them.
 		const counted = document.getElementById('counted-so-far');
-		if (counted) counted.textContent = `${store.plural(sum(rows.map((row) => row.count ?? 0)), 'young person', 'young people')} counted here so far.`;
+		if (counted) counted.textContent = `${store.plural(rows.reduce((total, row) => total + (row.count ?? 0), 0), 'young person', 'young people')} counted here so far.`;
 	}
 
 	async function showConnection() {

@@ -32,8 +32,9 @@ const MARKS = 25;
 const SESSION_START = new Date('2025-03-20T10:00:00Z');
 /**
  * The by-school report of each kind of year the session is in. A suppressed reader's academic
- * year is decided after the two financial years it overlaps, so after a change B decides three
- * years' figures before it answers, not one; and it is the period reports open on.
+ * year is decided after the two financial years it overlaps (after a change, B decides again
+ * the one the change touched, then the academic year's own tables); and it is the period
+ * reports open on.
  */
 const REPORTS = [
 	{ year: 'financial year 2024-25', address: `${ORIGIN}/reports/schools/download.csv?period=financial&year=2024` },

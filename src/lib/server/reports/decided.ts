@@ -15,6 +15,8 @@ import { figuresGeneration, figuresVersion, followingFigures } from './kept';
 // one made while the figures changed is used by the request that asked for it, never kept,
 // and requests asking while one is being made share it. Only while this process hears every
 // change (the app server; not tests or command-line tools unless they start the schedule).
+// A district's financial year is also held by what it was decided from (`decidedFrom`), across
+// changes: an academic year decided again after a change decides again only the year it touched.
 // After a change the district's decisions asked for lately are made again at once
 // (`warmDecisions`), so the first request after a change does not wait for them.
 

@@ -25,7 +25,8 @@ import { emptyFigures, listRollupSlices, type Figures, type RollupPeriod, type R
 // programmes suppressed with the school's totals as the by-school table decided them.
 //
 // Each decision is made once per change of the figures and shared by every request until the
-// next (decided.ts); the district's are made again as soon as a change is heard.
+// next (decided.ts); the district's are made again as soon as a change is heard, and within
+// them a financial year only when its own figures changed (`districtYear`).
 
 /** The counts of people: each is suppressed; rates and hours are derived from them. */
 export const peopleCounts = columns.filter((c) => c.people && c.format === 'count').map((c) => c.measure as Counted);
